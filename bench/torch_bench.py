@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""PyTorch's training throughput for the same work as `rnnlab bench`: one recurrent layer
+(nn.RNN tanh / nn.LSTM / nn.GRU) and an nn.Linear head on the adding task, many-to-one,
+MSE loss, Adam, float64, one thread. Prints one line per measurement in rnnlab bench's
+key=value form. Data generation is included, as it is in rnnlab's measurement."""
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(1)
+torch.set_default_dtype(torch.float64)
+
+
+def adding_batch(T, B, gen):
+    x = torch.zeros(T, B, 2)
+    x[:, :, 0] = torch.rand(T, B, generator=gen)
+    half = T // 2
+    m1 = torch.randint(0, half, (B,), generator=gen)
+    m2 = torch.randint(half, T, (B,), generator=gen)
+    idx = torch.arange(B)
+    x[m1, idx, 1] = 1.0
+    x[m2, idx, 1] = 1.0
+    y = (x[m1, idx, 0] + x[m2, idx, 0]).unsqueeze(1)
+    return x, y
+
+
+def measure(kind, B, H=32, T=50, seconds=1.0):
+    cls = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind]
+    torch.manual_seed(1)
+    gen = torch.Generator().manual_seed(2)
+    rnn = cls(2, H)
+    head = torch.nn.Linear(H, 1)
+    params = list(rnn.parameters()) + list(head.parameters())
+    opt = torch.optim.Adam(params, lr=0.01)
+    loss_fn = torch.nn.MSELoss()
+
+    def step():
+        x, y = adding_batch(T, B, gen)
+        out, _ = rnn(x)
+        loss = loss_fn(head(out[-1]), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    for _ in range(3):
+        step()
+    steps, start = 0, time.perf_counter()
+    while True:
+        for _ in range(5):
+            step()
+        steps += 5
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            break
+    return steps * B / elapsed
+
+
+def main():
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+    for kind in ("rnn", "lstm", "gru"):
+        for B in (1, 32):
+            rate = measure(kind, B, seconds=seconds)
+            print(f"model={kind} hidden=32 seq_len=50 batch={B} torch={torch.__version__} "
+                  f"sequences_per_s={rate:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

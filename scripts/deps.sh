@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs the Debian packages rnnlab needs to build and test, if any are missing.
+# Uses apt-get as root (or through sudo); elsewhere it prints what to install.
+# Usage: scripts/deps.sh [--bench]   (--bench adds PyTorch and NumPy for bench/)
+set -eu
+
+PKGS="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
+libcmocka-dev libcmark-dev liblapacke-dev fontconfig fonts-dejavu-core"
+if [ "${1:-}" = "--bench" ]; then
+    PKGS="$PKGS python3 python3-numpy python3-torch"
+fi
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "rnnlab: not a Debian system; install the equivalents of:$missing" >&2
+    exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "rnnlab: need root to install:$missing" >&2
+    echo "        run as root: apt-get install -y$missing" >&2
+    exit 1
+fi
+
+echo "rnnlab: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing >&2

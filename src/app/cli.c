@@ -1,0 +1,489 @@
+/* cli.c: the verbs train, grads and bench, and the no-argument demonstration. Option
+ * parsing is shared: each verb names the options it accepts; the configuration is built
+ * as defaults, then --load DIR's config.txt, then --config files and --set pairs in the
+ * order given. */
+#include "cli.h"
+
+#include "../core/config.h"
+#include "../core/npy.h"
+#include "../core/trainer.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+    OPT_CONFIG = 1 << 0,
+    OPT_SET = 1 << 1,
+    OPT_STEPS = 1 << 2,
+    OPT_CSV = 1 << 3,
+    OPT_SAVE = 1 << 4,
+    OPT_LOAD = 1 << 5,
+    OPT_QUIET = 1 << 6,
+    OPT_OUT = 1 << 7,
+    OPT_SECONDS = 1 << 8,
+};
+
+typedef struct {
+    const char *verb;
+    Config cfg;
+    int n_sets; /* --set and --config given, in order */
+    const char *load_dir, *save_dir, *csv_path, *out_dir;
+    long steps;
+    double seconds;
+    int quiet;
+} Options;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int fail(const char *verb, const char *msg)
+{
+    fprintf(stderr, "rnnlab %s: %s\n", verb, msg);
+    return EXIT_USAGE;
+}
+
+static const char *const OPTION_HELP[] = {
+    "  --config FILE    key=value lines ('#' comments); may repeat\n",
+    "  --set KEY=VALUE  one setting; may repeat (see rnnlab --help for the keys)\n",
+    "  --steps N        training steps to run\n",
+    "  --csv FILE       one row per step: step,loss,metric,grad_norm,clipped,g_0..g_{T-1}\n",
+    "  --save DIR       save the run (config.txt, NAME.npy, optimiser state) at the end\n",
+    "  --load DIR       start from a saved run (its config, weights and state)\n",
+    "  --quiet          no progress line or summary\n",
+    "  --out DIR        where to write the arrays\n",
+    "  --seconds S      time per measurement (default 1)\n",
+};
+
+static void verb_help(const char *verb, const char *synopsis, const char *what, unsigned allowed)
+{
+    printf("usage: rnnlab %s %s\n\n%s\n\noptions:\n", verb, synopsis, what);
+    for (unsigned i = 0; i < sizeof OPTION_HELP / sizeof OPTION_HELP[0]; i++)
+        if (allowed & (1u << i))
+            fputs(OPTION_HELP[i], stdout);
+    puts("  --help           this text");
+}
+
+/* Returns -1 on misuse (message printed), 1 if --help was printed, 0 to go on. */
+static int parse_options(Options *o, int argc, char **argv, unsigned allowed, const char *synopsis,
+                         const char *what)
+{
+    static const struct {
+        const char *name;
+        unsigned flag;
+        int takes_value;
+    } table[] = {
+        {"--config", OPT_CONFIG, 1}, {"--set", OPT_SET, 1},   {"--steps", OPT_STEPS, 1},
+        {"--csv", OPT_CSV, 1},       {"--save", OPT_SAVE, 1}, {"--load", OPT_LOAD, 1},
+        {"--quiet", OPT_QUIET, 0},   {"--out", OPT_OUT, 1},   {"--seconds", OPT_SECONDS, 1},
+    };
+    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
+    o->verb = argv[0];
+    config_default(&o->cfg);
+    o->steps = -1;
+    o->seconds = 1.0;
+
+    /* --load first: its config.txt is the base the other settings change. */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            verb_help(o->verb, synopsis, what, allowed);
+            return 1;
+        }
+        if ((allowed & OPT_LOAD) && strcmp(argv[i], "--load") == 0 && i + 1 < argc) {
+            o->load_dir = argv[i + 1];
+            char path[4096];
+            snprintf(path, sizeof path, "%s/config.txt", o->load_dir);
+            struct stat st;
+            if (stat(o->load_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                snprintf(msg, sizeof msg, "--load %s: not a directory", o->load_dir);
+                fail(o->verb, msg);
+                return -1;
+            }
+            if (config_load_file(&o->cfg, path, err, sizeof err) != 0) {
+                fail(o->verb, err);
+                return -1;
+            }
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        unsigned flag = 0;
+        int takes_value = 0;
+        for (unsigned k = 0; k < sizeof table / sizeof table[0]; k++)
+            if (strcmp(a, table[k].name) == 0) {
+                flag = table[k].flag;
+                takes_value = table[k].takes_value;
+            }
+        if (!flag || !(allowed & flag)) {
+            snprintf(msg, sizeof msg, "unknown option '%s' (see rnnlab %s --help)", a, o->verb);
+            fail(o->verb, msg);
+            return -1;
+        }
+        const char *v = NULL;
+        if (takes_value) {
+            if (i + 1 >= argc) {
+                snprintf(msg, sizeof msg, "%s needs a value (see rnnlab %s --help)", a, o->verb);
+                fail(o->verb, msg);
+                return -1;
+            }
+            v = argv[++i];
+        }
+        char *end;
+        switch (flag) {
+        case OPT_CONFIG:
+            if (config_load_file(&o->cfg, v, err, sizeof err) != 0) {
+                fail(o->verb, err);
+                return -1;
+            }
+            break;
+        case OPT_SET:
+            if (config_set(&o->cfg, v, err, sizeof err) != 0) {
+                snprintf(msg, sizeof msg, "--set %s", err);
+                fail(o->verb, msg);
+                return -1;
+            }
+            break;
+        case OPT_STEPS:
+            errno = 0;
+            o->steps = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || errno || o->steps < 0 || o->steps > 1000000000L) {
+                snprintf(msg, sizeof msg, "--steps %s: expected a whole number from 0 to 1000000000", v);
+                fail(o->verb, msg);
+                return -1;
+            }
+            break;
+        case OPT_SECONDS:
+            errno = 0;
+            o->seconds = strtod(v, &end);
+            if (*v == '\0' || *end != '\0' || errno || !(o->seconds >= 0.01 && o->seconds <= 3600)) {
+                snprintf(msg, sizeof msg, "--seconds %s: expected a number from 0.01 to 3600", v);
+                fail(o->verb, msg);
+                return -1;
+            }
+            break;
+        case OPT_CSV: o->csv_path = v; break;
+        case OPT_SAVE: o->save_dir = v; break;
+        case OPT_LOAD: break; /* applied above */
+        case OPT_OUT: o->out_dir = v; break;
+        case OPT_QUIET: o->quiet = 1; break;
+        }
+    }
+    return 0;
+}
+
+/* Creates the trainer and applies --load. Prints the message and returns -1 on failure. */
+static int make_trainer(Trainer *tr, const Options *o)
+{
+    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
+    if (trainer_create(tr, &o->cfg, err, sizeof err) != 0) {
+        fail(o->verb, err);
+        return -1;
+    }
+    if (o->load_dir && trainer_load(tr, o->load_dir, err, sizeof err) != 0) {
+        snprintf(msg, sizeof msg, "--load: %s", err);
+        fail(o->verb, msg);
+        trainer_destroy(tr);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- train ---- */
+
+static void csv_row(FILE *f, const Observables *ob, int T)
+{
+    fprintf(f, "%ld,%.17g,%.17g,%.17g,%d", ob->step, ob->loss, ob->metric, ob->grad_norm,
+            ob->clipped);
+    for (int t = 0; t < T; t++)
+        fprintf(f, ",%.17g", ob->dh_norm[t]);
+    fputc('\n', f);
+}
+
+int cli_train(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(&o, argc, argv,
+                          OPT_CONFIG | OPT_SET | OPT_STEPS | OPT_CSV | OPT_SAVE | OPT_LOAD | OPT_QUIET,
+                          "[--config F] [--set k=v]... --steps N [--csv FILE] [--save DIR] [--load DIR] [--quiet]",
+                          "Trains headless. On a terminal, a progress line shows step, loss, gradient\n"
+                          "norm and speed. Exit status 3 if training met Inf or NaN (the message says\n"
+                          "where; --csv and --save still hold everything up to the last finite step).");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (o.steps < 0)
+        return fail(o.verb, "--steps N is required (for example --steps 1000)");
+    Trainer tr;
+    if (make_trainer(&tr, &o) != 0)
+        return EXIT_USAGE;
+
+    char tmp_csv[4200];
+    FILE *csv = NULL;
+    int T = tr.cfg.seq_len;
+    if (o.csv_path) {
+        snprintf(tmp_csv, sizeof tmp_csv, "%s.tmp", o.csv_path);
+        csv = fopen(tmp_csv, "w");
+        if (!csv) {
+            char msg[4400];
+            snprintf(msg, sizeof msg, "--csv %s: cannot write: %s", o.csv_path, strerror(errno));
+            trainer_destroy(&tr);
+            return fail(o.verb, msg);
+        }
+        fputs("step,loss,metric,grad_norm,clipped", csv);
+        for (int t = 0; t < T; t++)
+            fprintf(csv, ",g_%d", t);
+        fputc('\n', csv);
+    }
+
+    int live = !o.quiet && isatty(STDERR_FILENO);
+    double start = now_seconds(), last_print = 0;
+    int status = EXIT_OK;
+    long done = 0;
+    for (long s = 0; s < o.steps; s++) {
+        int bad = trainer_step(&tr);
+        if (csv)
+            csv_row(csv, &tr.obs, T);
+        if (bad) {
+            fprintf(stderr, "%s%s\n", live ? "\n" : "", tr.event.message);
+            status = EXIT_DIVERGED;
+            break;
+        }
+        done++;
+        double t = now_seconds() - start;
+        if (live && (t - last_print > 0.1 || s + 1 == o.steps)) {
+            last_print = t;
+            fprintf(stderr, "\rstep %ld/%ld  loss %.4g  grad norm %.3g  %.0f steps/s   ", s + 1,
+                    o.steps, tr.obs.loss, tr.obs.grad_norm, t > 0 ? done / t : 0.0);
+        }
+    }
+    double elapsed = now_seconds() - start;
+    if (live)
+        fputc('\n', stderr);
+    if (csv) {
+        int ok = fclose(csv) == 0;
+        if (!ok || rename(tmp_csv, o.csv_path) != 0) {
+            fprintf(stderr, "rnnlab train: --csv %s: cannot write: %s\n", o.csv_path, strerror(errno));
+            status = EXIT_USAGE;
+        }
+    }
+    if (o.save_dir) {
+        char err[CONFIG_ERR_LEN];
+        if (trainer_save(&tr, o.save_dir, err, sizeof err) != 0) {
+            fprintf(stderr, "rnnlab train: --save: %s\n", err);
+            status = EXIT_USAGE;
+        }
+    }
+    if (!o.quiet && done > 0)
+        printf("trained %ld steps in %.2f s (%.0f steps/s): loss %.5g (memoryless baseline %.5g), "
+               "%s %.3f\n",
+               done, elapsed, elapsed > 0 ? done / elapsed : 0.0, tr.obs.loss,
+               task_baseline(&tr.cfg), tr.task.metric_name, tr.obs.metric);
+    trainer_destroy(&tr);
+    return status;
+}
+
+/* ---- grads ---- */
+
+static int write_array(const char *dir, const char *name, NpyType type, int ndim,
+                       const size_t *shape, const void *data)
+{
+    char path[4096], err[4400];
+    snprintf(path, sizeof path, "%s/%s.npy", dir, name);
+    if (npy_write(path, type, ndim, shape, data, err, sizeof err) != 0) {
+        fprintf(stderr, "rnnlab grads: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_grads(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_OUT,
+                          "[--config F] [--set k=v]... [--load DIR] --out DIR",
+                          "Runs one forward and backward pass on the first batch of the task at this\n"
+                          "seed, with no update, and writes into DIR: config.txt, every parameter as\n"
+                          "NAME.npy, x.npy, y.npy, loss.npy, h.npy, dh.npy (c.npy, dc.npy for lstm)\n"
+                          "and grad.NAME.npy. NumPy .npy 1.0, float64 (int64 class labels).");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (!o.out_dir)
+        return fail(o.verb, "--out DIR is required");
+    Trainer tr;
+    if (make_trainer(&tr, &o) != 0)
+        return EXIT_USAGE;
+    int bad = trainer_evaluate_next(&tr);
+
+    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
+    int status = EXIT_OK;
+    const ModelDims *d = &tr.dims;
+    size_t T = (size_t)tr.cfg.seq_len, B = (size_t)tr.cfg.batch, H = (size_t)d->H;
+    /* The saved-run files (config.txt, NAME.npy, optimiser state) come from trainer_save. */
+    if (trainer_save(&tr, o.out_dir, err, sizeof err) != 0) {
+        snprintf(msg, sizeof msg, "--out: %s", err);
+        trainer_destroy(&tr);
+        return fail(o.verb, msg);
+    }
+    size_t x_shape[3] = {T, B, (size_t)d->I};
+    size_t h_shape[3] = {T, B, H};
+    int m2o = d->shape == SHAPE_MANY_TO_ONE;
+    size_t y_shape[3] = {B, (size_t)d->O, 0};
+    int y_ndim = m2o ? 2 : 3;
+    if (!m2o) {
+        y_shape[0] = T;
+        y_shape[1] = B;
+        y_shape[2] = (size_t)d->O;
+    }
+    if (d->loss == LOSS_XENT)
+        y_ndim--; /* class indices: (B,) or (T, B) */
+    double loss = tr.obs.loss;
+    if (write_array(o.out_dir, "x", NPY_F8, 3, x_shape, tr.batch.x) ||
+        write_array(o.out_dir, "y", d->loss == LOSS_XENT ? NPY_I8 : NPY_F8, y_ndim, y_shape,
+                    d->loss == LOSS_XENT ? (const void *)tr.batch.label : (const void *)tr.batch.y) ||
+        write_array(o.out_dir, "loss", NPY_F8, 0, NULL, &loss) ||
+        write_array(o.out_dir, "h", NPY_F8, 3, h_shape, tr.cache.hs + B * H) ||
+        write_array(o.out_dir, "dh", NPY_F8, 3, h_shape, tr.cache.dh) ||
+        (d->kind == MODEL_LSTM &&
+         (write_array(o.out_dir, "c", NPY_F8, 3, h_shape, tr.cache.cs + B * H) ||
+          write_array(o.out_dir, "dc", NPY_F8, 3, h_shape, tr.cache.dc))))
+        status = EXIT_USAGE;
+    for (int i = 0; i < MODEL_N_TENSORS && status == EXIT_OK; i++) {
+        char name[128];
+        snprintf(name, sizeof name, "grad.%s", tr.specs[i].name);
+        if (write_array(o.out_dir, name, NPY_F8, tr.specs[i].ndim, tr.specs[i].shape,
+                        model_tensor(&tr.grad, i)))
+            status = EXIT_USAGE;
+    }
+    if (bad && status == EXIT_OK) {
+        fprintf(stderr, "rnnlab grads: %s\n", tr.event.message);
+        status = EXIT_DIVERGED;
+    }
+    trainer_destroy(&tr);
+    return status;
+}
+
+/* ---- bench ---- */
+
+/* Trains for about `seconds` and returns sequences per second. */
+static double measure(const Config *cfg, double seconds, char *err, size_t errlen)
+{
+    Trainer tr;
+    if (trainer_create(&tr, cfg, err, errlen) != 0)
+        return -1;
+    for (int i = 0; i < 3; i++) /* warm the caches */
+        trainer_step(&tr);
+    long steps = 0;
+    double start = now_seconds(), elapsed = 0;
+    do {
+        for (int i = 0; i < 10; i++)
+            trainer_step(&tr);
+        steps += 10;
+        elapsed = now_seconds() - start;
+    } while (elapsed < seconds);
+    double rate = (double)steps * tr.cfg.batch / elapsed;
+    trainer_destroy(&tr);
+    return rate;
+}
+
+int cli_bench(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(&o, argc, argv, OPT_SET | OPT_CONFIG | OPT_SECONDS,
+                          "[--set k=v]... [--seconds S]",
+                          "Measures training throughput (forward, backward, recording, clipping and the\n"
+                          "update) in sequences per second. With no --set: rnn, lstm and gru at\n"
+                          "hidden=32 seq_len=50 on adding, batch 1 and 32; with --set, that one\n"
+                          "configuration. One line per measurement: key=value fields.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    char err[CONFIG_ERR_LEN];
+    int n_runs = 0;
+    Config runs[6];
+    int given = 0;
+    for (int i = 1; i < argc; i++)
+        given |= strcmp(argv[i], "--set") == 0 || strcmp(argv[i], "--config") == 0;
+    if (given) {
+        runs[n_runs++] = o.cfg;
+    } else {
+        const ModelKind models[3] = {MODEL_RNN, MODEL_LSTM, MODEL_GRU};
+        const int batches[2] = {1, 32};
+        for (int m = 0; m < 3; m++)
+            for (int b = 0; b < 2; b++) {
+                Config c = o.cfg;
+                c.model = models[m];
+                c.hidden = 32;
+                c.seq_len = 50;
+                c.task = TASK_ADDING;
+                c.batch = batches[b];
+                runs[n_runs++] = c;
+            }
+    }
+    for (int i = 0; i < n_runs; i++) {
+        double rate = measure(&runs[i], o.seconds, err, sizeof err);
+        if (rate < 0)
+            return fail(o.verb, err);
+        Config c = runs[i];
+        char text[CONFIG_ERR_LEN];
+        config_resolve(&c, text, sizeof text);
+        printf("model=%s activation=%s hidden=%d seq_len=%d batch=%d optimizer=%s "
+               "sequences_per_s=%.1f\n",
+               config_model_name(c.model), config_activation_name(c.activation), c.hidden,
+               c.seq_len, c.batch, config_optimizer_name(c.optimizer), rate);
+        fflush(stdout);
+    }
+    return EXIT_OK;
+}
+
+/* ---- the demonstration (until the window exists) ---- */
+
+int cli_demo(void)
+{
+    Config cfg;
+    config_default(&cfg);
+    cfg.seq_len = 40;
+    char err[CONFIG_ERR_LEN];
+    Trainer tr;
+    if (trainer_create(&tr, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "rnnlab: %s\n", err);
+        return EXIT_USAGE;
+    }
+    printf("rnnlab %s: a tanh RNN (hidden=%d) learns the adding task over %d steps.\n"
+           "The window is not built yet; this is the headless engine. Try rnnlab --help.\n\n",
+           RNNLAB_VERSION, cfg.hidden, tr.cfg.seq_len);
+    const long steps = 1500;
+    double start = now_seconds();
+    for (long s = 0; s < steps; s++) {
+        if (trainer_step(&tr)) {
+            printf("\n%s\n", tr.event.message);
+            break;
+        }
+        if ((s + 1) % 100 == 0) {
+            printf("\rstep %4ld/%ld  loss %.4f (baseline %.4f)  grad norm %.3g  %.0f steps/s", s + 1,
+                   steps, tr.obs.loss, task_baseline(&tr.cfg), tr.obs.grad_norm,
+                   (s + 1) / (now_seconds() - start));
+            fflush(stdout);
+        }
+    }
+    int T = tr.cfg.seq_len;
+    printf("\n\n||dL/dh_t|| at the last step, travelling back from t=%d (log scale):\n", T - 1);
+    double top = tr.obs.dh_norm[T - 1];
+    for (int t = T - 1; t >= 0; t -= 3) {
+        double g = tr.obs.dh_norm[t];
+        int bar = g > 0 && top > 0 ? (int)(50 + 5 * log10(g / top)) : 0;
+        bar = bar < 0 ? 0 : bar > 60 ? 60 : bar;
+        printf("  t=%3d  %9.2e  %.*s\n", t, g, bar,
+               "############################################################");
+    }
+    printf("\nThe gradient from the loss fades as it travels back in time: that is the\n"
+           "vanishing gradient. Compare: rnnlab train --set model=lstm --steps 1500\n");
+    trainer_destroy(&tr);
+    return EXIT_OK;
+}

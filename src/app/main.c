@@ -1,0 +1,53 @@
+/* main.c: dispatches to the command-line verbs. Thin on purpose: the verbs live in cli.c
+ * and everything they compute lives in core/. */
+#include "cli.h"
+
+#include "../core/config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: rnnlab [COMMAND] [OPTIONS]\n"
+            "\n"
+            "Trains small recurrent networks and records why they are hard to train.\n"
+            "\n"
+            "commands:\n"
+            "  (none)   a short demonstration: a tanh RNN whose gradient vanishes\n"
+            "  train    train headless, with a progress line, CSV history and saved runs\n"
+            "  grads    one forward and backward pass; every array written as .npy\n"
+            "  bench    training throughput in sequences per second\n"
+            "\n"
+            "options:\n"
+            "  --help, -h     this text; rnnlab COMMAND --help for a command's options\n"
+            "  --version      print the version\n"
+            "\n"
+            "configuration keys (--set key=value, or one per line in a --config file):\n");
+    config_print_keys(f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_demo();
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("rnnlab %s\n", RNNLAB_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "train") == 0)
+        return cli_train(argc - 1, argv + 1);
+    if (strcmp(cmd, "grads") == 0)
+        return cli_grads(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return cli_bench(argc - 1, argv + 1);
+    fprintf(stderr, "rnnlab: unknown command '%s'; commands are train, grads, bench (see rnnlab --help)\n",
+            cmd);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,396 @@
+/* config.c: table-driven parsing of key=value pairs. Each key says its type, its accepted
+ * range or words and its help line, so errors and `--help` read from the same table. */
+#include "config.h"
+
+#include "task.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum { KEY_INT, KEY_U64, KEY_REAL, KEY_WORD } KeyType;
+
+typedef struct {
+    const char *name;
+    KeyType type;
+    size_t offset;
+    const char *const *words; /* KEY_WORD: NULL-terminated, index = enum value */
+    double lo, hi;            /* KEY_INT / KEY_REAL inclusive range */
+    const char *help;
+} KeySpec;
+
+static const char *const MODEL_WORDS[] = {"rnn", "lstm", "gru", NULL};
+static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear", NULL};
+static const char *const TASK_WORDS[] = {"adding", "echo", NULL};
+static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal", NULL};
+static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop", NULL};
+static const char *const CLIP_WORDS[] = {"norm", "value", NULL};
+static const char *const SHAPE_WORDS[] = {"many-to-one", "many-to-many", NULL};
+static const char *const LOSS_WORDS[] = {"mse", "xent", NULL};
+
+#define OFF(f) offsetof(Config, f)
+#define SEQ_MAX 1000
+
+static const KeySpec KEYS[] = {
+    {"model", KEY_WORD, OFF(model), MODEL_WORDS, 0, 0, "recurrent cell"},
+    {"activation", KEY_WORD, OFF(activation), ACT_WORDS, 0, 0, "nonlinearity of model=rnn"},
+    {"hidden", KEY_INT, OFF(hidden), NULL, 1, 256, "hidden units H"},
+    {"task", KEY_WORD, OFF(task), TASK_WORDS, 0, 0, "what the network learns"},
+    {"seq_len", KEY_INT, OFF(seq_len), NULL, 0, SEQ_MAX, "time steps T (0 = the task's default)"},
+    {"lag", KEY_INT, OFF(lag), NULL, 0, SEQ_MAX - 1, "echo: how far back the target is (0 = default 3)"},
+    {"symbols", KEY_INT, OFF(symbols), NULL, 2, 64, "echo: alphabet size"},
+    {"batch", KEY_INT, OFF(batch), NULL, 1, 4096, "sequences per step B"},
+    {"seed", KEY_U64, OFF(seed), NULL, 0, 0, "random seed (initialisation and data)"},
+    {"init", KEY_WORD, OFF(init), INIT_WORDS, 0, 0, "weight initialisation"},
+    {"rho", KEY_REAL, OFF(rho), NULL, 0, 100, "largest singular value of each W_hh gate block (0 = off)"},
+    {"forget_bias", KEY_REAL, OFF(forget_bias), NULL, -50, 50, "LSTM forget-gate bias (or 'default')"},
+    {"optimizer", KEY_WORD, OFF(optimizer), OPT_WORDS, 0, 0, "update rule"},
+    {"lr", KEY_REAL, OFF(lr), NULL, 1e-9, 100, "learning rate"},
+    {"momentum", KEY_REAL, OFF(momentum), NULL, 0, 0.9999, "optimizer=momentum: coefficient"},
+    {"clip", KEY_REAL, OFF(clip), NULL, 0, 1e12, "gradient clipping threshold (0 = off)"},
+    {"clip_mode", KEY_WORD, OFF(clip_mode), CLIP_WORDS, 0, 0, "norm: rescale the global norm; value: clamp each element"},
+    {"truncate", KEY_INT, OFF(truncate), NULL, 0, SEQ_MAX, "steps the gradient may flow back (0 = full BPTT)"},
+    {"history", KEY_INT, OFF(history), NULL, 10, 1000000, "training steps kept for plots"},
+    {"shape", KEY_WORD, OFF(shape_given), SHAPE_WORDS, 0, 0, "set by the task; checked if given"},
+    {"loss", KEY_WORD, OFF(loss_given), LOSS_WORDS, 0, 0, "set by the task; checked if given"},
+};
+#define N_KEYS (sizeof KEYS / sizeof KEYS[0])
+
+void config_default(Config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->model = MODEL_RNN;
+    cfg->activation = ACT_TANH;
+    cfg->hidden = 32;
+    cfg->task = TASK_ADDING;
+    cfg->seq_len = 0;
+    cfg->lag = 0;
+    cfg->symbols = 4;
+    cfg->batch = 16;
+    cfg->seed = 1;
+    cfg->init = INIT_DEFAULT;
+    cfg->rho = 0;
+    cfg->forget_bias = 0;
+    cfg->has_forget_bias = 0;
+    cfg->optimizer = OPT_ADAM;
+    cfg->lr = 0.01;
+    cfg->momentum = 0.9;
+    cfg->clip = 0;
+    cfg->clip_mode = CLIP_NORM;
+    cfg->truncate = 0;
+    cfg->history = 2000;
+    cfg->shape_given = -1;
+    cfg->loss_given = -1;
+}
+
+static const KeySpec *find_key(const char *name)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (strcmp(KEYS[i].name, name) == 0)
+            return &KEYS[i];
+    return NULL;
+}
+
+static void list_words(const char *const *words, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int i = 0; words[i]; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s", i ? "|" : "", words[i]);
+    }
+}
+
+static void list_keys(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_KEYS; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s", i ? ", " : "", KEYS[i].name);
+    }
+}
+
+/* Strict number parsing: the whole string must be the number. */
+static int parse_real(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_long(const char *s, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int config_set_kv(Config *cfg, const char *key, const char *value, char *err, size_t errlen)
+{
+    const KeySpec *k = find_key(key);
+    if (!k) {
+        char keys[1024];
+        list_keys(keys, sizeof keys);
+        snprintf(err, errlen, "unknown key '%s'; accepted keys: %s", key, keys);
+        return -1;
+    }
+    char *field = (char *)cfg + k->offset;
+    switch (k->type) {
+    case KEY_WORD: {
+        for (int i = 0; k->words[i]; i++) {
+            if (strcmp(k->words[i], value) == 0) {
+                memcpy(field, &i, sizeof i); /* every word field is an int-sized enum */
+                return 0;
+            }
+        }
+        char words[256];
+        list_words(k->words, words, sizeof words);
+        snprintf(err, errlen, "%s=%s: accepted values are %s", key, value, words);
+        return -1;
+    }
+    case KEY_INT: {
+        long long v;
+        if (parse_long(value, &v) != 0 || v < (long long)k->lo || v > (long long)k->hi) {
+            snprintf(err, errlen, "%s=%s: expected a whole number from %.0f to %.0f (%s)", key,
+                     value, k->lo, k->hi, k->help);
+            return -1;
+        }
+        int iv = (int)v;
+        memcpy(field, &iv, sizeof iv);
+        return 0;
+    }
+    case KEY_U64: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (end == value || *end != '\0' || errno == ERANGE || value[0] == '-') {
+            snprintf(err, errlen, "%s=%s: expected a whole number from 0 to 18446744073709551615",
+                     key, value);
+            return -1;
+        }
+        uint64_t u = v;
+        memcpy(field, &u, sizeof u);
+        return 0;
+    }
+    case KEY_REAL: {
+        if (k->offset == OFF(forget_bias) && strcmp(value, "default") == 0) {
+            cfg->has_forget_bias = 0;
+            cfg->forget_bias = 0;
+            return 0;
+        }
+        double v;
+        if (parse_real(value, &v) != 0 || v < k->lo || v > k->hi) {
+            snprintf(err, errlen, "%s=%s: expected a number from %g to %g (%s)", key, value, k->lo,
+                     k->hi, k->help);
+            return -1;
+        }
+        memcpy(field, &v, sizeof v);
+        if (k->offset == OFF(forget_bias))
+            cfg->has_forget_bias = 1;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+        *--e = '\0';
+    return s;
+}
+
+int config_set(Config *cfg, const char *pair, char *err, size_t errlen)
+{
+    char buf[512];
+    if (strlen(pair) >= sizeof buf) {
+        snprintf(err, errlen, "setting is too long (over %zu characters)", sizeof buf - 1);
+        return -1;
+    }
+    strcpy(buf, pair);
+    char *eq = strchr(buf, '=');
+    if (!eq) {
+        snprintf(err, errlen, "'%s' is not key=value (for example hidden=64)", pair);
+        return -1;
+    }
+    *eq = '\0';
+    char *key = trim(buf), *value = trim(eq + 1);
+    if (!*key || !*value) {
+        snprintf(err, errlen, "'%s' is not key=value (for example hidden=64)", pair);
+        return -1;
+    }
+    return config_set_kv(cfg, key, value, err, errlen);
+}
+
+int config_load_file(Config *cfg, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[1024], msg[CONFIG_ERR_LEN];
+    int lineno = 0, status = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "%s:%d: line is too long (over %zu characters)", path, lineno,
+                     sizeof line - 2);
+            status = -1;
+            break;
+        }
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        if (config_set(cfg, s, msg, sizeof msg) != 0) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+            status = -1;
+            break;
+        }
+    }
+    if (status == 0 && ferror(f)) {
+        snprintf(err, errlen, "%s: read error", path);
+        status = -1;
+    }
+    fclose(f);
+    return status;
+}
+
+int config_resolve(Config *cfg, char *err, size_t errlen)
+{
+    TaskInfo info = task_info(cfg);
+    if (cfg->seq_len == 0)
+        cfg->seq_len = info.default_seq_len;
+    if (cfg->lag == 0)
+        cfg->lag = info.default_lag;
+    if (cfg->seq_len < info.min_seq_len) {
+        snprintf(err, errlen, "seq_len=%d: task %s needs seq_len of at least %d", cfg->seq_len,
+                 config_task_name(cfg->task), info.min_seq_len);
+        return -1;
+    }
+    if (cfg->task == TASK_ECHO && cfg->lag >= cfg->seq_len) {
+        snprintf(err, errlen, "lag=%d: must be smaller than seq_len=%d", cfg->lag, cfg->seq_len);
+        return -1;
+    }
+    if (cfg->shape_given >= 0 && cfg->shape_given != (int)info.shape) {
+        snprintf(err, errlen, "shape=%s: task %s is %s (the task decides the shape)",
+                 SHAPE_WORDS[cfg->shape_given], config_task_name(cfg->task),
+                 SHAPE_WORDS[info.shape]);
+        return -1;
+    }
+    if (cfg->loss_given >= 0 && cfg->loss_given != (int)info.loss) {
+        snprintf(err, errlen, "loss=%s: task %s uses %s (the task decides the loss)",
+                 LOSS_WORDS[cfg->loss_given], config_task_name(cfg->task), LOSS_WORDS[info.loss]);
+        return -1;
+    }
+    cfg->shape_given = (int)info.shape;
+    cfg->loss_given = (int)info.loss;
+    return 0;
+}
+
+int config_format(const Config *cfg, char *buf, size_t len)
+{
+    size_t used = 0;
+    int need = 0;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const KeySpec *k = &KEYS[i];
+        const char *field = (const char *)cfg + k->offset;
+        char value[64];
+        switch (k->type) {
+        case KEY_WORD: {
+            int v;
+            memcpy(&v, field, sizeof v);
+            if (v < 0)
+                continue; /* shape/loss not yet resolved */
+            snprintf(value, sizeof value, "%s", k->words[v]);
+            break;
+        }
+        case KEY_INT: {
+            int v;
+            memcpy(&v, field, sizeof v);
+            snprintf(value, sizeof value, "%d", v);
+            break;
+        }
+        case KEY_U64: {
+            uint64_t v;
+            memcpy(&v, field, sizeof v);
+            snprintf(value, sizeof value, "%llu", (unsigned long long)v);
+            break;
+        }
+        case KEY_REAL: {
+            double v;
+            memcpy(&v, field, sizeof v);
+            if (k->offset == OFF(forget_bias) && !cfg->has_forget_bias)
+                snprintf(value, sizeof value, "default");
+            else
+                snprintf(value, sizeof value, "%.17g", v); /* round-trips exactly */
+            break;
+        }
+        }
+        int n = snprintf(buf + used, used < len ? len - used : 0, "%s=%s\n", k->name, value);
+        need += n;
+        used = used + (size_t)n < len ? used + (size_t)n : len;
+    }
+    return need;
+}
+
+const char *config_model_name(ModelKind m) { return MODEL_WORDS[m]; }
+const char *config_activation_name(Activation a) { return ACT_WORDS[a]; }
+const char *config_task_name(TaskKind t) { return TASK_WORDS[t]; }
+const char *config_optimizer_name(OptimizerKind o) { return OPT_WORDS[o]; }
+const char *config_shape_name(Shape s) { return SHAPE_WORDS[s]; }
+const char *config_loss_name(LossKind l) { return LOSS_WORDS[l]; }
+
+void config_print_keys(void *file)
+{
+    FILE *f = file;
+    Config def;
+    config_default(&def);
+    char text[2048];
+    config_format(&def, text, sizeof text);
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const KeySpec *k = &KEYS[i];
+        char accepted[256];
+        if (k->type == KEY_WORD)
+            list_words(k->words, accepted, sizeof accepted);
+        else if (k->type == KEY_U64)
+            snprintf(accepted, sizeof accepted, "0..2^64-1");
+        else if (k->type == KEY_INT)
+            snprintf(accepted, sizeof accepted, "%.0f..%.0f", k->lo, k->hi);
+        else
+            snprintf(accepted, sizeof accepted, "%g..%g", k->lo, k->hi);
+        /* The default is the value in the formatted default configuration. */
+        char def_value[64] = "";
+        char pattern[64];
+        snprintf(pattern, sizeof pattern, "%s=", k->name);
+        for (char *line = text; line && *line;) {
+            char *nl = strchr(line, '\n');
+            if (strncmp(line, pattern, strlen(pattern)) == 0) {
+                size_t n = (size_t)(nl - line) - strlen(pattern);
+                if (n >= sizeof def_value)
+                    n = sizeof def_value - 1;
+                memcpy(def_value, line + strlen(pattern), n);
+                def_value[n] = '\0';
+            }
+            line = nl ? nl + 1 : NULL;
+        }
+        fprintf(f, "  %-15s %-42s %s%s%s\n", k->name, accepted, k->help,
+                def_value[0] ? "; default " : "", def_value);
+    }
+}

@@ -1,0 +1,78 @@
+/* config.h: the one key=value vocabulary shared by --set, --config files, saved runs,
+ * lessons and the window. Parsing and validation only: what the keys mean lives in the
+ * model, task and optimiser modules. */
+#ifndef RNNLAB_CONFIG_H
+#define RNNLAB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { MODEL_RNN, MODEL_LSTM, MODEL_GRU } ModelKind;
+typedef enum { ACT_TANH, ACT_RELU, ACT_SIGMOID, ACT_LINEAR } Activation;
+typedef enum { TASK_ADDING, TASK_ECHO } TaskKind;
+typedef enum { INIT_DEFAULT, INIT_XAVIER, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_NORMAL } InitKind;
+typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM, OPT_ADAGRAD, OPT_RMSPROP } OptimizerKind;
+typedef enum { CLIP_NORM, CLIP_VALUE } ClipMode;
+typedef enum { SHAPE_MANY_TO_ONE, SHAPE_MANY_TO_MANY } Shape;
+typedef enum { LOSS_MSE, LOSS_XENT } LossKind;
+
+/* Every field is a key of the same name (`head` fields excepted). Integers that may be
+ * left to the task (seq_len, lag) use 0 for "the task's default" until resolved. */
+typedef struct {
+    ModelKind model;
+    Activation activation;
+    int hidden;
+    TaskKind task;
+    int seq_len;
+    int lag;
+    int symbols;
+    int batch;
+    uint64_t seed;
+    InitKind init;
+    double rho;          /* 0 = leave the initialiser's spectrum alone */
+    double forget_bias;  /* only used when has_forget_bias */
+    int has_forget_bias;
+    OptimizerKind optimizer;
+    double lr;
+    double momentum;
+    double clip;         /* 0 = off */
+    ClipMode clip_mode;
+    int truncate;        /* 0 = full BPTT */
+    int history;
+    /* Derived from the task; accepted as keys so a saved config.txt reads back, and
+     * checked against the task. -1 = not given. */
+    int shape_given;
+    int loss_given;
+} Config;
+
+#define CONFIG_ERR_LEN 512
+
+void config_default(Config *cfg);
+
+/* Applies one "key=value" pair. Returns 0, or -1 with a one-line message naming the key
+ * and what it accepts in err. */
+int config_set(Config *cfg, const char *pair, char *err, size_t errlen);
+int config_set_kv(Config *cfg, const char *key, const char *value, char *err, size_t errlen);
+
+/* Reads a file of key=value lines ('#' starts a comment). The message names file:line. */
+int config_load_file(Config *cfg, const char *path, char *err, size_t errlen);
+
+/* Fills the task-dependent defaults and checks cross-key constraints (lag < seq_len...). */
+int config_resolve(Config *cfg, char *err, size_t errlen);
+
+/* Writes the whole configuration, one key=value per line, in a stable order. Returns the
+ * number of characters that the full text needs (like snprintf). */
+int config_format(const Config *cfg, char *buf, size_t len);
+
+/* Names for printing; the inverse of parsing. */
+const char *config_model_name(ModelKind m);
+const char *config_activation_name(Activation a);
+const char *config_task_name(TaskKind t);
+const char *config_optimizer_name(OptimizerKind o);
+const char *config_shape_name(Shape s);
+const char *config_loss_name(LossKind l);
+
+/* A help table: one line per key with its accepted values and default. */
+void config_print_keys(void *file);
+
+#endif

@@ -1,0 +1,50 @@
+/* linalg.h: the few dense kernels small RNNs need, each with a plain reference loop kept
+ * beside it for the tests, plus LAPACKE wrappers for spectra and orthogonal matrices.
+ * Leaves out general BLAS: every matrix here is small enough to sit in cache. */
+#ifndef RNNLAB_LINALG_H
+#define RNNLAB_LINALG_H
+
+#include "rng.h"
+
+#include <stddef.h>
+
+/* out (R, N) = a (R, K) . w^T + bias, with w (N, K) given transposed as wt (K, N): the inner
+ * loop runs along contiguous rows of wt and vectorises. bias may be NULL. */
+void linalg_matmul_bias(double *out, const double *a, const double *wt, const double *bias,
+                        size_t R, size_t K, size_t N);
+/* The same product from w (N, K) by dot products: the reference. */
+void linalg_matmul_bias_ref(double *out, const double *a, const double *w, const double *bias,
+                            size_t R, size_t K, size_t N);
+
+/* out (R, K) += a (R, N) . w (N, K): backward through a layer, to its input. */
+void linalg_matmul_acc(double *out, const double *a, const double *w, size_t R, size_t N,
+                       size_t K);
+void linalg_matmul_acc_ref(double *out, const double *a, const double *w, size_t R, size_t N,
+                           size_t K);
+
+/* dw (N, K) += a^T . x, with a (R, N), x (R, K): backward through a layer, to its weights. */
+void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R, size_t N,
+                          size_t K);
+void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size_t R, size_t N,
+                              size_t K);
+
+/* wt (K, N) = w (N, K)^T */
+void linalg_transpose(double *wt, const double *w, size_t N, size_t K);
+
+/* The largest singular value of a (n, n) by power iteration on a^T a, warm-started from v
+ * (n, unit length or all zero) and leaving the converged right singular vector there, so
+ * that when a changes a little between calls a few products suffice. Stops when the
+ * estimate changes by less than tol relative, or after max_iter products. work: (n). */
+double linalg_sigma_max(const double *a, int n, double *v, double *work, int max_iter, double tol);
+
+/* Singular values of a (n, n), descending, into s (n). Returns 0 or a LAPACK error code. */
+int linalg_singular_values(double *s, const double *a, int n);
+
+/* Eigenvalues of a (n, n) into re (n), im (n). Returns 0 or a LAPACK error code. */
+int linalg_eigenvalues(double *re, double *im, const double *a, int n);
+
+/* A uniformly random orthogonal (n, n) matrix: QR of a Gaussian matrix with the signs of
+ * R's diagonal folded into Q, as torch.nn.init.orthogonal_ does. */
+int linalg_random_orthogonal(double *q, int n, Rng *rng);
+
+#endif

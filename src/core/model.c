@@ -1,0 +1,552 @@
+/* model.c: forward and backward of the recurrent layer and head, side by side.
+ * Equations are PyTorch's (docs of torch.nn.RNN, LSTM, GRU):
+ *   rnn:  h' = act(W_ih x + b_ih + W_hh h + b_hh)
+ *   lstm: i,f,g,o = sigma, sigma, tanh, sigma of (W_i* x + b_i* + W_h* h + b_h*)
+ *         c' = f c + i g,  h' = o tanh(c')
+ *   gru:  r,z = sigma(W_i* x + b_i* + W_h* h + b_h*)
+ *         n = tanh(W_in x + b_in + r (W_hn h + b_hn)),  h' = (1 - z) n + z h
+ * Dimension letters: B batch, T steps, I input, H hidden, G gates, O output. */
+#include "model.h"
+
+#include "linalg.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+ModelDims model_dims(const Config *cfg)
+{
+    TaskInfo info = task_info(cfg);
+    ModelDims d;
+    d.kind = cfg->model;
+    d.act = cfg->activation;
+    d.I = info.I;
+    d.H = cfg->hidden;
+    d.O = info.O;
+    d.G = cfg->model == MODEL_LSTM ? 4 : cfg->model == MODEL_GRU ? 3 : 1;
+    d.shape = info.shape;
+    d.loss = info.loss;
+    return d;
+}
+
+void model_param_specs(ParamSpec specs[MODEL_N_TENSORS], const ModelDims *d)
+{
+    size_t GH = (size_t)d->G * d->H;
+    const ParamSpec base[MODEL_N_TENSORS] = {
+        {"weight_ih_l0", 2, {GH, (size_t)d->I}, 0, 0},
+        {"weight_hh_l0", 2, {GH, (size_t)d->H}, 0, 0},
+        {"bias_ih_l0", 1, {GH, 0}, 0, 0},
+        {"bias_hh_l0", 1, {GH, 0}, 0, 0},
+        {"head.weight", 2, {(size_t)d->O, (size_t)d->H}, 0, 0},
+        {"head.bias", 1, {(size_t)d->O, 0}, 0, 0},
+    };
+    size_t offset = 0;
+    for (int i = 0; i < MODEL_N_TENSORS; i++) {
+        specs[i] = base[i];
+        specs[i].size = specs[i].shape[0] * (specs[i].ndim == 2 ? specs[i].shape[1] : 1);
+        specs[i].offset = offset;
+        offset += specs[i].size;
+    }
+}
+
+size_t model_param_count(const ModelDims *d)
+{
+    ParamSpec s[MODEL_N_TENSORS];
+    model_param_specs(s, d);
+    return s[MODEL_N_TENSORS - 1].offset + s[MODEL_N_TENSORS - 1].size;
+}
+
+void model_params_point(Params *p, double *block, const ModelDims *d)
+{
+    ParamSpec s[MODEL_N_TENSORS];
+    model_param_specs(s, d);
+    p->weight_ih = block + s[0].offset;
+    p->weight_hh = block + s[1].offset;
+    p->bias_ih = block + s[2].offset;
+    p->bias_hh = block + s[3].offset;
+    p->head_weight = block + s[4].offset;
+    p->head_bias = block + s[5].offset;
+}
+
+double *model_tensor(const Params *p, int i)
+{
+    double *t[MODEL_N_TENSORS] = {p->weight_ih, p->weight_hh, p->bias_ih,
+                                  p->bias_hh,   p->head_weight, p->head_bias};
+    assert(i >= 0 && i < MODEL_N_TENSORS);
+    return t[i];
+}
+
+/* ---- initialisation ---- */
+
+static void fill_uniform(double *w, size_t n, double bound, Rng *rng)
+{
+    for (size_t i = 0; i < n; i++)
+        w[i] = rng_uniform_range(rng, -bound, bound);
+}
+
+int model_init(Params *p, const ModelDims *d, const Config *cfg, Rng *rng)
+{
+    size_t H = (size_t)d->H, I = (size_t)d->I, G = (size_t)d->G, GH = G * H;
+    double k = 1.0 / sqrt((double)d->H);
+    /* PyTorch's reset_parameters draws every tensor in registration order; so do we, so
+     * init=default is the same distribution (not the same bits: the generators differ). */
+    fill_uniform(p->weight_ih, GH * I, k, rng);
+    fill_uniform(p->weight_hh, GH * H, k, rng);
+    fill_uniform(p->bias_ih, GH, k, rng);
+    fill_uniform(p->bias_hh, GH, k, rng);
+    fill_uniform(p->head_weight, (size_t)d->O * H, k, rng);
+    fill_uniform(p->head_bias, (size_t)d->O, k, rng);
+
+    if (cfg->init != INIT_DEFAULT) {
+        /* Glorot & Bengio 2010 per gate block: fan_in I (or H), fan_out H. */
+        fill_uniform(p->weight_ih, GH * I, sqrt(6.0 / (double)(I + H)), rng);
+        memset(p->bias_ih, 0, GH * sizeof(double));
+        memset(p->bias_hh, 0, GH * sizeof(double));
+        for (size_t g = 0; g < G; g++) {
+            double *blk = p->weight_hh + g * H * H;
+            switch (cfg->init) {
+            case INIT_XAVIER: fill_uniform(blk, H * H, sqrt(6.0 / (double)(2 * H)), rng); break;
+            case INIT_ORTHOGONAL:
+                if (linalg_random_orthogonal(blk, d->H, rng) != 0)
+                    return -1;
+                break;
+            case INIT_IDENTITY: /* Le, Jaitly & Hinton 2015 */
+                memset(blk, 0, H * H * sizeof(double));
+                for (size_t i = 0; i < H; i++)
+                    blk[i * H + i] = 1.0;
+                break;
+            case INIT_NORMAL: /* N(0, 1/H): spectral radius near 1 (circular law) */
+                for (size_t i = 0; i < H * H; i++)
+                    blk[i] = rng_normal(rng) * k;
+                break;
+            case INIT_DEFAULT: break;
+            }
+        }
+    }
+    if (cfg->rho > 0) {
+        double *s = malloc(H * sizeof(double));
+        if (!s)
+            return -1;
+        for (size_t g = 0; g < G; g++) {
+            double *blk = p->weight_hh + g * H * H;
+            if (linalg_singular_values(s, blk, d->H) != 0) {
+                free(s);
+                return -1;
+            }
+            if (s[0] > 0)
+                for (size_t i = 0; i < H * H; i++)
+                    blk[i] *= cfg->rho / s[0];
+        }
+        free(s);
+    }
+    if (d->kind == MODEL_LSTM && cfg->has_forget_bias) {
+        for (size_t j = 0; j < H; j++) {
+            p->bias_ih[H + j] = cfg->forget_bias; /* gate order i, f, g, o */
+            p->bias_hh[H + j] = 0.0;
+        }
+    }
+    return 0;
+}
+
+/* ---- cache ---- */
+
+int model_cache_create(Cache *c, const ModelDims *d, int T, int B)
+{
+    memset(c, 0, sizeof *c);
+    c->T = T;
+    c->B = B;
+    size_t TB = (size_t)T * B, H = (size_t)d->H, GH = (size_t)d->G * H, O = (size_t)d->O;
+    size_t outs = d->shape == SHAPE_MANY_TO_ONE ? (size_t)B * O : TB * O;
+    c->ax = calloc(TB * GH, sizeof(double));
+    c->ah = calloc(TB * GH, sizeof(double));
+    c->gate = calloc(TB * GH, sizeof(double));
+    c->hs = calloc((TB + B) * H, sizeof(double));
+    c->cs = calloc((TB + B) * H, sizeof(double));
+    c->tc = calloc(TB * H, sizeof(double));
+    c->out = calloc(outs, sizeof(double));
+    c->dout = calloc(outs, sizeof(double));
+    c->dh = calloc(TB * H, sizeof(double));
+    c->dc = calloc(TB * H, sizeof(double));
+    c->dax = calloc(TB * GH, sizeof(double));
+    c->dah = calloc(TB * GH, sizeof(double));
+    c->dhead = calloc(TB * H, sizeof(double));
+    c->wih_t = calloc((size_t)d->I * GH, sizeof(double));
+    c->whh_t = calloc(H * GH, sizeof(double));
+    c->scratch = calloc(2 * (size_t)B * GH, sizeof(double));
+    c->run = calloc(4 * (size_t)B * H, sizeof(double));
+    c->dh_init = calloc((size_t)B * H, sizeof(double));
+    c->dc_init = calloc((size_t)B * H, sizeof(double));
+    if (!c->ax || !c->ah || !c->gate || !c->hs || !c->cs || !c->tc || !c->out || !c->dout ||
+        !c->dh || !c->dc || !c->dax || !c->dah || !c->dhead || !c->wih_t || !c->whh_t ||
+        !c->scratch || !c->run || !c->dh_init || !c->dc_init) {
+        model_cache_destroy(c);
+        return -1;
+    }
+    return 0;
+}
+
+void model_cache_destroy(Cache *c)
+{
+    free(c->dc_init);
+    free(c->dh_init);
+    free(c->run);
+    free(c->scratch);
+    free(c->whh_t);
+    free(c->wih_t);
+    free(c->dhead);
+    free(c->dah);
+    free(c->dax);
+    free(c->dc);
+    free(c->dh);
+    free(c->dout);
+    free(c->out);
+    free(c->tc);
+    free(c->cs);
+    free(c->hs);
+    free(c->gate);
+    free(c->ah);
+    free(c->ax);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- activations ---- */
+
+static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+static double activate(Activation a, double x)
+{
+    switch (a) {
+    case ACT_TANH: return tanh(x);
+    case ACT_RELU: return x > 0 ? x : 0.0;
+    case ACT_SIGMOID: return sigmoid(x);
+    case ACT_LINEAR: return x;
+    }
+    return x;
+}
+
+/* The derivative written in terms of the output y = act(x). */
+static double activate_grad(Activation a, double y)
+{
+    switch (a) {
+    case ACT_TANH: return 1.0 - y * y;
+    case ACT_RELU: return y > 0 ? 1.0 : 0.0;
+    case ACT_SIGMOID: return y * (1.0 - y);
+    case ACT_LINEAR: return 1.0;
+    }
+    return 1.0;
+}
+
+/* ---- forward ---- */
+
+/* One cell step for the whole batch: reads ax_t, ah_t and the previous states, writes the
+ * gates and the new states. */
+static void cell_forward(double *gate, double *h, double *cst, double *tc, const double *ax,
+                         const double *ah, const double *h_prev, const double *c_prev,
+                         const ModelDims *d, int B)
+{
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H;
+    for (int b = 0; b < B; b++) {
+        const double *axb = ax + b * GH, *ahb = ah + b * GH;
+        double *gb = gate + b * GH, *hb = h + b * H;
+        switch (d->kind) {
+        case MODEL_RNN:
+            for (size_t j = 0; j < H; j++)
+                hb[j] = gb[j] = activate(d->act, axb[j] + ahb[j]);
+            break;
+        case MODEL_LSTM: {
+            const double *cp = c_prev + b * H;
+            double *cb = cst + b * H, *tb = tc + b * H;
+            for (size_t j = 0; j < H; j++) {
+                double i = sigmoid(axb[j] + ahb[j]);
+                double f = sigmoid(axb[H + j] + ahb[H + j]);
+                double g = tanh(axb[2 * H + j] + ahb[2 * H + j]);
+                double o = sigmoid(axb[3 * H + j] + ahb[3 * H + j]);
+                gb[j] = i;
+                gb[H + j] = f;
+                gb[2 * H + j] = g;
+                gb[3 * H + j] = o;
+                cb[j] = f * cp[j] + i * g;
+                tb[j] = tanh(cb[j]);
+                hb[j] = o * tb[j];
+            }
+            break;
+        }
+        case MODEL_GRU: {
+            const double *hp = h_prev + b * H;
+            for (size_t j = 0; j < H; j++) {
+                double r = sigmoid(axb[j] + ahb[j]);
+                double z = sigmoid(axb[H + j] + ahb[H + j]);
+                double n = tanh(axb[2 * H + j] + r * ahb[2 * H + j]);
+                gb[j] = r;
+                gb[H + j] = z;
+                gb[2 * H + j] = n;
+                hb[j] = (1.0 - z) * n + z * hp[j];
+            }
+            break;
+        }
+        }
+    }
+}
+
+static void head_forward(double *out, const double *h, const Params *p, const ModelDims *d,
+                         size_t rows)
+{
+    linalg_matmul_bias_ref(out, h, p->head_weight, p->head_bias, rows, (size_t)d->H,
+                           (size_t)d->O);
+}
+
+void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *d,
+                   const ForwardOptions *opt)
+{
+    const ForwardOptions none = {0};
+    if (!opt)
+        opt = &none;
+    const double *h_probe = opt->h_probe, *c_probe = opt->c_probe;
+    int T = c->T, B = c->B;
+    assert(in->T == T && in->B == B && in->I == d->I);
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
+
+    linalg_transpose(c->wih_t, p->weight_ih, GH, (size_t)d->I);
+    linalg_transpose(c->whh_t, p->weight_hh, GH, H);
+    /* The input side of every step at once: (T*B, I) . W_ih^T. */
+    linalg_matmul_bias(c->ax, in->x, c->wih_t, p->bias_ih, (size_t)T * B, (size_t)d->I, GH);
+    if (opt->h0)
+        memcpy(c->hs, opt->h0, BH * sizeof(double));
+    else
+        memset(c->hs, 0, BH * sizeof(double));
+    if (opt->c0)
+        memcpy(c->cs, opt->c0, BH * sizeof(double));
+    else
+        memset(c->cs, 0, BH * sizeof(double));
+    c->zero_h0 = opt->h0 == NULL;
+
+    for (int t = 0; t < T; t++) {
+        const double *h_prev = c->hs + (size_t)t * BH;
+        double *h = c->hs + (size_t)(t + 1) * BH;
+        double *cst = c->cs + (size_t)(t + 1) * BH;
+        double *ah = c->ah + (size_t)t * BGH;
+        linalg_matmul_bias(ah, h_prev, c->whh_t, p->bias_hh, (size_t)B, H, GH);
+        cell_forward(c->gate + (size_t)t * BGH, h, cst, c->tc + (size_t)t * BH,
+                     c->ax + (size_t)t * BGH, ah, h_prev, c->cs + (size_t)t * BH, d, B);
+        if (c_probe && d->kind == MODEL_LSTM) {
+            const double *pc = c_probe + (size_t)t * BH;
+            double *tc = c->tc + (size_t)t * BH, *gate = c->gate + (size_t)t * BGH;
+            for (size_t i = 0; i < BH; i++) {
+                size_t b = i / H, j = i % H;
+                cst[i] += pc[i];
+                tc[i] = tanh(cst[i]);
+                h[i] = gate[b * GH + 3 * H + j] * tc[i];
+            }
+        }
+        if (h_probe) {
+            const double *ph = h_probe + (size_t)t * BH;
+            for (size_t i = 0; i < BH; i++)
+                h[i] += ph[i];
+        }
+    }
+    if (d->shape == SHAPE_MANY_TO_ONE)
+        head_forward(c->out, c->hs + (size_t)T * BH, p, d, (size_t)B);
+    else
+        head_forward(c->out, c->hs + BH, p, d, (size_t)T * B);
+}
+
+double model_loss(Cache *c, const Batch *in, const ModelDims *d)
+{
+    size_t positions = d->shape == SHAPE_MANY_TO_ONE ? (size_t)c->B : (size_t)c->T * c->B;
+    size_t O = (size_t)d->O;
+    double loss = 0.0;
+    if (d->loss == LOSS_MSE) {
+        double n = (double)(positions * O);
+        for (size_t i = 0; i < positions * O; i++) {
+            double e = c->out[i] - in->y[i];
+            loss += e * e;
+            c->dout[i] = 2.0 * e / n;
+        }
+        return loss / n;
+    }
+    for (size_t p = 0; p < positions; p++) {
+        const double *z = c->out + p * O;
+        double *dz = c->dout + p * O;
+        double m = z[0];
+        for (size_t k = 1; k < O; k++)
+            m = z[k] > m ? z[k] : m;
+        double s = 0.0;
+        for (size_t k = 0; k < O; k++)
+            s += exp(z[k] - m);
+        double lse = m + log(s);
+        int64_t y = in->label[p];
+        assert(y >= 0 && (size_t)y < O);
+        loss += lse - z[y];
+        for (size_t k = 0; k < O; k++)
+            dz[k] = (exp(z[k] - lse) - (k == (size_t)y)) / (double)positions;
+    }
+    return loss / (double)positions;
+}
+
+/* ---- backward ---- */
+
+/* One cell step backward for the whole batch. dh_in (B, H) is dL/dh_t reaching this step,
+ * dc_in (B, H) the part of dL/dc_t coming from c_{t+1} (lstm). Adds this step's
+ * pre-activation gradients into dax_t, dah_t and its dL/dc_t into dc_t; writes the gradient
+ * reaching h_{t-1} and c_{t-1} into dh_prev and dc_prev. */
+static void cell_backward(double *dh_prev, double *dc_prev, double *dax, double *dah,
+                          double *dc_rec, const double *dh_in, const double *dc_in, int t,
+                          const Cache *c, const Params *p, const ModelDims *d)
+{
+    int B = c->B;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
+    const double *gate = c->gate + (size_t)t * BGH;
+    const double *h_prev = c->hs + (size_t)t * BH;
+    double *sx = c->scratch, *sh = c->scratch + BGH;
+
+    for (int b = 0; b < B; b++) {
+        const double *g = gate + b * GH, *dh = dh_in + b * H;
+        double *gx = sx + b * GH, *gh = sh + b * GH;
+        switch (d->kind) {
+        case MODEL_RNN:
+            for (size_t j = 0; j < H; j++)
+                gx[j] = gh[j] = dh[j] * activate_grad(d->act, g[j]);
+            break;
+        case MODEL_LSTM: {
+            const double *cp = c->cs + (size_t)t * BH + b * H;
+            const double *tc = c->tc + (size_t)t * BH + b * H;
+            const double *dcn = dc_in + b * H;
+            double *dcr = dc_rec + b * H, *dcp = dc_prev + b * H;
+            for (size_t j = 0; j < H; j++) {
+                double i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j];
+                double dct = dcn[j] + dh[j] * o * (1.0 - tc[j] * tc[j]);
+                dcr[j] += dct;
+                dcp[j] = dct * f;
+                gx[j] = dct * gg * i * (1.0 - i);
+                gx[H + j] = dct * cp[j] * f * (1.0 - f);
+                gx[2 * H + j] = dct * i * (1.0 - gg * gg);
+                gx[3 * H + j] = dh[j] * tc[j] * o * (1.0 - o);
+            }
+            memcpy(gh, gx, GH * sizeof(double));
+            break;
+        }
+        case MODEL_GRU: {
+            const double *hp = h_prev + b * H;
+            const double *ah = c->ah + (size_t)t * BGH + b * GH;
+            for (size_t j = 0; j < H; j++) {
+                double r = g[j], z = g[H + j], n = g[2 * H + j];
+                double dn = dh[j] * (1.0 - z) * (1.0 - n * n);
+                double dz = dh[j] * (hp[j] - n) * z * (1.0 - z);
+                double dr = dn * ah[2 * H + j] * r * (1.0 - r);
+                gx[j] = gh[j] = dr;
+                gx[H + j] = gh[H + j] = dz;
+                gx[2 * H + j] = dn;
+                gh[2 * H + j] = dn * r;
+            }
+            break;
+        }
+        }
+    }
+    for (size_t i = 0; i < BGH; i++) {
+        dax[i] += sx[i];
+        dah[i] += sh[i];
+    }
+    /* dL/dh_{t-1} = dah . W_hh, plus gru's direct path z * dh. */
+    memset(dh_prev, 0, BH * sizeof(double));
+    if (d->kind == MODEL_GRU)
+        for (int b = 0; b < B; b++)
+            for (size_t j = 0; j < H; j++)
+                dh_prev[b * H + j] = dh_in[b * H + j] * gate[b * GH + H + j];
+    linalg_matmul_acc(dh_prev, sh, p->weight_hh, (size_t)B, GH, H);
+}
+
+void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, const ModelDims *d,
+                    int truncate)
+{
+    int T = c->T, B = c->B;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, O = (size_t)d->O;
+    size_t BH = (size_t)B * H, BGH = (size_t)B * GH, TBH = (size_t)T * BH;
+
+    memset(c->dh, 0, TBH * sizeof(double));
+    memset(c->dc, 0, TBH * sizeof(double));
+    memset(c->dax, 0, (size_t)T * BGH * sizeof(double));
+    memset(c->dah, 0, (size_t)T * BGH * sizeof(double));
+    memset(c->dhead, 0, TBH * sizeof(double));
+
+    /* The head: out = h W^T + b. */
+    if (d->shape == SHAPE_MANY_TO_ONE) {
+        const double *h_last = c->hs + (size_t)T * BH;
+        linalg_matmul_tn_acc(grad->head_weight, c->dout, h_last, (size_t)B, O, H);
+        linalg_matmul_acc(c->dhead + (size_t)(T - 1) * BH, c->dout, p->head_weight, (size_t)B, O, H);
+    } else {
+        linalg_matmul_tn_acc(grad->head_weight, c->dout, c->hs + BH, (size_t)T * B, O, H);
+        linalg_matmul_acc(c->dhead, c->dout, p->head_weight, (size_t)T * B, O, H);
+    }
+    size_t outs = d->shape == SHAPE_MANY_TO_ONE ? (size_t)B : (size_t)T * B;
+    for (size_t r = 0; r < outs; r++)
+        for (size_t k = 0; k < O; k++)
+            grad->head_bias[k] += c->dout[r * O + k];
+
+    /* Running gradients reaching h_t (and c_t from c_{t+1}), and their next values. For
+     * rnn and gru the c pair stays zero: cell_backward never writes it. */
+    double *run_h = c->run, *run_c = c->run + BH, *next_h = c->run + 2 * BH,
+           *next_c = c->run + 3 * BH;
+    memset(c->run, 0, 4 * BH * sizeof(double));
+    memset(c->dh_init, 0, BH * sizeof(double));
+    memset(c->dc_init, 0, BH * sizeof(double));
+
+    if (truncate <= 0 || truncate >= T) {
+        /* Full BPTT: one sweep, the head's gradient joining at every step. */
+        for (int t = T - 1; t >= 0; t--) {
+            double *dh = c->dh + (size_t)t * BH;
+            const double *dhead = c->dhead + (size_t)t * BH;
+            for (size_t i = 0; i < BH; i++)
+                dh[i] = run_h[i] + dhead[i];
+            cell_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
+                          c->dc + (size_t)t * BH, dh, run_c, t, c, p, d);
+            double *s = run_c;
+            run_c = next_c;
+            next_c = s;
+        }
+        memcpy(c->dh_init, run_h, BH * sizeof(double));
+        memcpy(c->dc_init, run_c, BH * sizeof(double));
+    } else {
+        /* Truncated: each loss term's gradient walks back through at most `truncate` steps
+         * on its own, and the recorded dL/dh_t sums what reaches t from every term. */
+        int first = d->shape == SHAPE_MANY_TO_ONE ? T - 1 : 0;
+        for (int tl = T - 1; tl >= first; tl--) {
+            memcpy(run_h, c->dhead + (size_t)tl * BH, BH * sizeof(double));
+            memset(run_c, 0, BH * sizeof(double));
+            int stop = tl - truncate + 1 > 0 ? tl - truncate + 1 : 0;
+            for (int t = tl; t >= stop; t--) {
+                double *dh = c->dh + (size_t)t * BH;
+                for (size_t i = 0; i < BH; i++)
+                    dh[i] += run_h[i];
+                cell_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
+                              c->dc + (size_t)t * BH, run_h, run_c, t, c, p, d);
+                double *s = run_h;
+                run_h = next_h;
+                next_h = s;
+                s = run_c;
+                run_c = next_c;
+                next_c = s;
+            }
+            if (stop == 0) /* this term's gradient reached the initial state */
+                for (size_t i = 0; i < BH; i++) {
+                    c->dh_init[i] += run_h[i];
+                    c->dc_init[i] += run_c[i];
+                }
+        }
+    }
+
+    /* Weight gradients for all steps at once. A zero initial state adds nothing to dW_hh
+     * at step 0, so that step is skipped then. */
+    linalg_matmul_tn_acc(grad->weight_ih, c->dax, in->x, (size_t)T * B, GH, (size_t)d->I);
+    int t0 = c->zero_h0 ? 1 : 0;
+    if (T > t0)
+        linalg_matmul_tn_acc(grad->weight_hh, c->dah + (size_t)t0 * BGH, c->hs + (size_t)t0 * BH,
+                             (size_t)(T - t0) * B, GH, H);
+    for (size_t r = 0; r < (size_t)T * B; r++) {
+        const double *ax = c->dax + r * GH, *ah = c->dah + r * GH;
+        for (size_t j = 0; j < GH; j++) {
+            grad->bias_ih[j] += ax[j];
+            grad->bias_hh[j] += ah[j];
+        }
+    }
+}

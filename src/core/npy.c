@@ -1,0 +1,237 @@
+/* npy.c: the .npy format as specified in numpy/lib/format.py: magic "\x93NUMPY", version
+ * 1.0, a little-endian uint16 header length, and a Python dict literal padded with spaces
+ * and a final newline so the data starts on a 64-byte boundary. */
+#include "npy.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char MAGIC[6] = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
+
+size_t npy_header(char *buf, size_t len, NpyType type, int ndim, const size_t *shape)
+{
+    char dict[512], dims[256] = "";
+    size_t used = 0;
+    for (int i = 0; i < ndim; i++)
+        used += (size_t)snprintf(dims + used, sizeof dims - used, "%zu, ", shape[i]);
+    if (ndim > 1)
+        dims[used - 2] = '\0'; /* (3, 4) */
+    else if (ndim == 1)
+        dims[used - 1] = '\0'; /* (3,) */
+    int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }",
+                     type == NPY_F8 ? "<f8" : "<i8", dims);
+    size_t total = 10 + (size_t)n + 1;
+    size_t padded = (total + 63) / 64 * 64;
+    if (padded > len)
+        return 0;
+    memcpy(buf, MAGIC, 6);
+    buf[6] = 1;
+    buf[7] = 0;
+    size_t hlen = padded - 10;
+    buf[8] = (char)(hlen & 0xff);
+    buf[9] = (char)(hlen >> 8);
+    memcpy(buf + 10, dict, (size_t)n);
+    memset(buf + 10 + n, ' ', padded - total);
+    buf[padded - 1] = '\n';
+    return padded;
+}
+
+static int is_little_endian(void)
+{
+    uint16_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+int npy_write(const char *path, NpyType type, int ndim, const size_t *shape, const void *data,
+              char *err, size_t errlen)
+{
+    char header[1024];
+    size_t hlen = npy_header(header, sizeof header, type, ndim, shape);
+    size_t count = 1;
+    for (int i = 0; i < ndim; i++)
+        count *= shape[i];
+    if (!is_little_endian()) {
+        snprintf(err, errlen, "%s: big-endian machines are not supported", path);
+        return -1;
+    }
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        return -1;
+    }
+    int ok = fwrite(header, 1, hlen, f) == hlen && fwrite(data, 8, count, f) == count;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Finds `'key': ` in the dict and returns a pointer just past it. */
+static const char *dict_value(const char *dict, const char *key)
+{
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "'%s':", key);
+    const char *p = strstr(dict, pattern);
+    if (!p)
+        return NULL;
+    p += strlen(pattern);
+    while (*p == ' ')
+        p++;
+    return p;
+}
+
+int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (len < 10 || memcmp(bytes, MAGIC, 6) != 0) {
+        snprintf(err, errlen, "not a .npy file (no \\x93NUMPY magic)");
+        return -1;
+    }
+    if (bytes[6] != 1 || bytes[7] != 0) {
+        snprintf(err, errlen, ".npy version %d.%d; only 1.0 is accepted", bytes[6], bytes[7]);
+        return -1;
+    }
+    size_t hlen = (size_t)bytes[8] | ((size_t)bytes[9] << 8);
+    if (10 + hlen > len) {
+        snprintf(err, errlen, "truncated header (%zu bytes declared, %zu present)", hlen, len - 10);
+        return -1;
+    }
+    char dict[65536];
+    memcpy(dict, bytes + 10, hlen);
+    dict[hlen] = '\0';
+    if (hlen == 0 || dict[hlen - 1] != '\n' || dict[0] != '{') {
+        snprintf(err, errlen, "malformed header (expected a dict ending in a newline)");
+        return -1;
+    }
+    const char *descr = dict_value(dict, "descr");
+    if (!descr) {
+        snprintf(err, errlen, "malformed header: no 'descr'");
+        return -1;
+    }
+    if (strncmp(descr, "'<f8'", 5) == 0)
+        out->type = NPY_F8;
+    else if (strncmp(descr, "'<i8'", 5) == 0)
+        out->type = NPY_I8;
+    else {
+        snprintf(err, errlen, "dtype %.10s is not accepted; only '<f8' (float64) and '<i8' (int64)",
+                 descr);
+        return -1;
+    }
+    const char *fo = dict_value(dict, "fortran_order");
+    if (!fo || strncmp(fo, "False", 5) != 0) {
+        snprintf(err, errlen, "only C-order arrays are accepted (fortran_order must be False)");
+        return -1;
+    }
+    const char *sh = dict_value(dict, "shape");
+    if (!sh || *sh != '(') {
+        snprintf(err, errlen, "malformed header: no 'shape' tuple");
+        return -1;
+    }
+    sh++;
+    out->count = 1;
+    for (;;) {
+        while (*sh == ' ')
+            sh++;
+        if (*sh == ')')
+            break;
+        if (*sh < '0' || *sh > '9') {
+            snprintf(err, errlen, "malformed shape in header");
+            return -1;
+        }
+        if (out->ndim == NPY_MAX_DIMS) {
+            snprintf(err, errlen, "too many dimensions (at most %d)", NPY_MAX_DIMS);
+            return -1;
+        }
+        char *end;
+        errno = 0;
+        unsigned long long d = strtoull(sh, &end, 10);
+        if (errno == ERANGE || d > ((size_t)1 << 40)) {
+            snprintf(err, errlen, "shape dimension too large");
+            return -1;
+        }
+        out->shape[out->ndim++] = (size_t)d;
+        out->count *= (size_t)d;
+        if (out->count > ((size_t)1 << 40)) {
+            snprintf(err, errlen, "array too large");
+            return -1;
+        }
+        sh = end;
+        while (*sh == ' ')
+            sh++;
+        if (*sh == ',')
+            sh++;
+        else if (*sh != ')') {
+            snprintf(err, errlen, "malformed shape in header");
+            return -1;
+        }
+    }
+    size_t need = 10 + hlen + out->count * 8;
+    if (len != need) {
+        snprintf(err, errlen, "%s data: %zu bytes present, %zu expected for the shape in the header",
+                 len < need ? "truncated" : "extra", len - 10 - hlen, out->count * 8);
+        return -1;
+    }
+    out->data = malloc(out->count ? out->count * 8 : 8);
+    if (!out->data) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    memcpy(out->data, bytes + 10 + hlen, out->count * 8);
+    return 0;
+}
+
+int npy_read(const char *path, NpyArray *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 16, len = 0;
+    unsigned char *bytes = malloc(cap);
+    while (bytes) {
+        len += fread(bytes + len, 1, cap - len, f);
+        if (len < cap)
+            break;
+        unsigned char *grown = realloc(bytes, cap * 2);
+        if (!grown) {
+            free(bytes);
+            bytes = NULL;
+            break;
+        }
+        bytes = grown;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!bytes || bad) {
+        free(bytes);
+        snprintf(err, errlen, "%s: cannot read", path);
+        return -1;
+    }
+    char msg[256];
+    int status = npy_parse(bytes, len, out, msg, sizeof msg);
+    if (status != 0)
+        snprintf(err, errlen, "%s: %s", path, msg);
+    free(bytes);
+    return status;
+}
+
+void npy_free(NpyArray *a)
+{
+    free(a->data);
+    a->data = NULL;
+}

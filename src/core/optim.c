@@ -1,0 +1,95 @@
+/* optim.c: the update rules exactly as torch.optim writes them, in double precision. */
+#include "optim.h"
+
+#include <math.h>
+
+double optim_norm(const double *g, size_t n)
+{
+    double scale = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double a = fabs(g[i]);
+        if (!(a <= scale)) /* also catches NaN */
+            scale = a;
+    }
+    if (scale == 0.0 || !isfinite(scale))
+        return scale;
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double r = g[i] / scale;
+        s += r * r;
+    }
+    return scale * sqrt(s);
+}
+
+int optim_clip(double *g, size_t n, double norm, const Config *cfg)
+{
+    double C = cfg->clip;
+    if (C <= 0)
+        return 0;
+    if (cfg->clip_mode == CLIP_NORM) {
+        if (!(norm >= C) || !isfinite(norm))
+            return 0;
+        double k = C / norm;
+        for (size_t i = 0; i < n; i++)
+            g[i] *= k;
+        return 1;
+    }
+    int clipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (g[i] > C) {
+            g[i] = C;
+            clipped = 1;
+        } else if (g[i] < -C) {
+            g[i] = -C;
+            clipped = 1;
+        }
+    }
+    return clipped;
+}
+
+void optim_update(double *param, const double *grad, double *m, double *v, size_t n, long step,
+                  const Config *cfg)
+{
+    double lr = cfg->lr;
+    switch (cfg->optimizer) {
+    case OPT_SGD:
+        for (size_t i = 0; i < n; i++)
+            param[i] -= lr * grad[i];
+        break;
+    case OPT_MOMENTUM: {
+        double mu = cfg->momentum;
+        for (size_t i = 0; i < n; i++) {
+            m[i] = step == 1 ? grad[i] : mu * m[i] + grad[i];
+            param[i] -= lr * m[i];
+        }
+        break;
+    }
+    case OPT_ADAM: {
+        const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        double c1 = 1.0 - pow(b1, (double)step), c2 = 1.0 - pow(b2, (double)step);
+        double step_size = lr / c1, sc2 = sqrt(c2);
+        for (size_t i = 0; i < n; i++) {
+            m[i] = b1 * m[i] + (1.0 - b1) * grad[i];
+            v[i] = b2 * v[i] + (1.0 - b2) * grad[i] * grad[i];
+            param[i] -= step_size * m[i] / (sqrt(v[i]) / sc2 + eps);
+        }
+        break;
+    }
+    case OPT_ADAGRAD: {
+        const double eps = 1e-10;
+        for (size_t i = 0; i < n; i++) {
+            m[i] += grad[i] * grad[i];
+            param[i] -= lr * grad[i] / (sqrt(m[i]) + eps);
+        }
+        break;
+    }
+    case OPT_RMSPROP: {
+        const double alpha = 0.99, eps = 1e-8;
+        for (size_t i = 0; i < n; i++) {
+            m[i] = alpha * m[i] + (1.0 - alpha) * grad[i] * grad[i];
+            param[i] -= lr * grad[i] / (sqrt(m[i]) + eps);
+        }
+        break;
+    }
+    }
+}

@@ -1,0 +1,500 @@
+/* trainer.c: one step = sample, forward, loss, backward, record, check, clip, update.
+ * Everything the views need is copied out of the cache here, so views never touch the
+ * model's buffers. */
+#include "trainer.h"
+
+#include "linalg.h"
+#include "npy.h"
+#include "optim.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { STREAM_INIT = 1, STREAM_DATA = 2 };
+
+static int observables_create(Observables *o, const ModelDims *d, int T)
+{
+    memset(o, 0, sizeof *o);
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, TT = (size_t)T;
+    size_t outs = d->shape == SHAPE_MANY_TO_ONE ? (size_t)d->O : TT * d->O;
+    o->dh_norm = calloc(TT, sizeof(double));
+    o->dc_norm = calloc(TT, sizeof(double));
+    o->x = calloc(TT * d->I, sizeof(double));
+    o->h = calloc(TT * H, sizeof(double));
+    o->c = calloc(TT * H, sizeof(double));
+    o->gate = calloc(TT * GH, sizeof(double));
+    o->out = calloc(outs, sizeof(double));
+    return o->dh_norm && o->dc_norm && o->x && o->h && o->c && o->gate && o->out ? 0 : -1;
+}
+
+static void observables_destroy(Observables *o)
+{
+    free(o->out);
+    free(o->gate);
+    free(o->c);
+    free(o->h);
+    free(o->x);
+    free(o->dc_norm);
+    free(o->dh_norm);
+    memset(o, 0, sizeof *o);
+}
+
+static int history_create(History *h, int capacity, int T, int G)
+{
+    memset(h, 0, sizeof *h);
+    size_t n = (size_t)capacity;
+    h->capacity = capacity;
+    h->T = T;
+    h->G = G;
+    h->step = calloc(n, sizeof(long));
+    h->loss = calloc(n, sizeof(double));
+    h->metric = calloc(n, sizeof(double));
+    h->grad_norm = calloc(n, sizeof(double));
+    h->clipped = calloc(n, 1);
+    h->sigma_max = calloc(n * G, sizeof(double));
+    h->dh_norm = calloc(n * T, sizeof(double));
+    return h->step && h->loss && h->metric && h->grad_norm && h->clipped && h->sigma_max &&
+                   h->dh_norm
+               ? 0
+               : -1;
+}
+
+static void history_destroy(History *h)
+{
+    free(h->dh_norm);
+    free(h->sigma_max);
+    free(h->clipped);
+    free(h->grad_norm);
+    free(h->metric);
+    free(h->loss);
+    free(h->step);
+    memset(h, 0, sizeof *h);
+}
+
+int history_index(const History *h, int i)
+{
+    int oldest = h->count < h->capacity ? 0 : h->next;
+    return (oldest + i) % h->capacity;
+}
+
+static void history_push(History *h, const Observables *o)
+{
+    int k = h->next;
+    h->step[k] = o->step;
+    h->loss[k] = o->loss;
+    h->metric[k] = o->metric;
+    h->grad_norm[k] = o->grad_norm;
+    h->clipped[k] = (unsigned char)o->clipped;
+    memcpy(h->sigma_max + (size_t)k * h->G, o->sigma_max, (size_t)h->G * sizeof(double));
+    memcpy(h->dh_norm + (size_t)k * h->T, o->dh_norm, (size_t)h->T * sizeof(double));
+    h->next = (k + 1) % h->capacity;
+    if (h->count < h->capacity)
+        h->count++;
+}
+
+void trainer_norms_per_step(double *out, const double *a, int T, size_t BH)
+{
+    for (int t = 0; t < T; t++)
+        out[t] = optim_norm(a + (size_t)t * BH, BH);
+}
+
+static int spectrum_create(Spectrum *s, const ModelDims *d)
+{
+    size_t GH = (size_t)d->G * d->H;
+    s->step = -1;
+    s->valid = 0;
+    s->sv = calloc(GH, sizeof(double));
+    s->eig_re = calloc(GH, sizeof(double));
+    s->eig_im = calloc(GH, sizeof(double));
+    return s->sv && s->eig_re && s->eig_im ? 0 : -1;
+}
+
+static void spectrum_destroy(Spectrum *s)
+{
+    free(s->eig_im);
+    free(s->eig_re);
+    free(s->sv);
+    memset(s, 0, sizeof *s);
+}
+
+const Spectrum *trainer_spectrum(Trainer *tr)
+{
+    Spectrum *s = &tr->spectrum;
+    if (s->step == tr->step)
+        return s;
+    const ModelDims *d = &tr->dims;
+    size_t H = (size_t)d->H;
+    s->step = tr->step;
+    s->valid = isfinite(optim_norm(tr->param.weight_hh, (size_t)d->G * H * H));
+    for (int g = 0; g < d->G && s->valid; g++) {
+        const double *blk = tr->param.weight_hh + (size_t)g * H * H;
+        s->valid = linalg_singular_values(s->sv + g * H, blk, d->H) == 0 &&
+                   linalg_eigenvalues(s->eig_re + g * H, s->eig_im + g * H, blk, d->H) == 0;
+    }
+    return s;
+}
+
+/* sigma_max of each gate block of the current weights, warm-started from the last call. */
+static void record_sigma_max(Trainer *tr)
+{
+    const ModelDims *d = &tr->dims;
+    size_t H = (size_t)d->H;
+    double *work = tr->sigma_vec + (size_t)d->G * H;
+    for (int g = 0; g < d->G; g++) {
+        const double *blk = tr->param.weight_hh + (size_t)g * H * H;
+        tr->obs.sigma_max[g] = linalg_sigma_max(blk, d->H, tr->sigma_vec + g * H, work, 500, 1e-13);
+    }
+}
+
+int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
+{
+    memset(tr, 0, sizeof *tr);
+    tr->cfg = *cfg_in;
+    if (config_resolve(&tr->cfg, err, errlen) != 0)
+        return -1;
+    const Config *cfg = &tr->cfg;
+    tr->dims = model_dims(cfg);
+    tr->task = task_info(cfg);
+    model_param_specs(tr->specs, &tr->dims);
+    tr->n_params = model_param_count(&tr->dims);
+    tr->block = calloc(4 * tr->n_params, sizeof(double));
+    if (!tr->block || task_batch_create(&tr->batch, cfg) != 0 ||
+        model_cache_create(&tr->cache, &tr->dims, cfg->seq_len, cfg->batch) != 0 ||
+        observables_create(&tr->obs, &tr->dims, cfg->seq_len) != 0 ||
+        spectrum_create(&tr->spectrum, &tr->dims) != 0 ||
+        !(tr->sigma_vec = calloc((size_t)(tr->dims.G + 1) * tr->dims.H, sizeof(double))) ||
+        history_create(&tr->hist, cfg->history, cfg->seq_len, tr->dims.G) != 0) {
+        snprintf(err, errlen, "out of memory for hidden=%d seq_len=%d batch=%d", cfg->hidden,
+                 cfg->seq_len, cfg->batch);
+        trainer_destroy(tr);
+        return -1;
+    }
+    model_params_point(&tr->param, tr->block, &tr->dims);
+    model_params_point(&tr->grad, tr->block + tr->n_params, &tr->dims);
+    model_params_point(&tr->m, tr->block + 2 * tr->n_params, &tr->dims);
+    model_params_point(&tr->v, tr->block + 3 * tr->n_params, &tr->dims);
+
+    Rng rng_init;
+    rng_seed(&rng_init, cfg->seed, STREAM_INIT);
+    rng_seed(&tr->rng_data, cfg->seed, STREAM_DATA);
+    if (model_init(&tr->param, &tr->dims, cfg, &rng_init) != 0) {
+        snprintf(err, errlen, "initialisation failed in LAPACK (init=%s)",
+                 cfg->init == INIT_ORTHOGONAL ? "orthogonal" : "rho");
+        trainer_destroy(tr);
+        return -1;
+    }
+    record_sigma_max(tr);
+    return 0;
+}
+
+void trainer_destroy(Trainer *tr)
+{
+    history_destroy(&tr->hist);
+    free(tr->sigma_vec);
+    spectrum_destroy(&tr->spectrum);
+    observables_destroy(&tr->obs);
+    model_cache_destroy(&tr->cache);
+    task_batch_destroy(&tr->batch);
+    free(tr->block);
+    memset(tr, 0, sizeof *tr);
+}
+
+static int all_finite(const double *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(a[i]))
+            return 0;
+    return 1;
+}
+
+static const char *nonfinite_word(double v) { return isnan(v) ? "NaN" : "Inf"; }
+
+/* Fills tr->event when the forward or backward pass left Inf/NaN; returns 1 then. */
+static int check_finite(Trainer *tr, double loss)
+{
+    const ModelDims *d = &tr->dims;
+    const Cache *c = &tr->cache;
+    int T = c->T;
+    size_t BH = (size_t)c->B * d->H;
+    TrainEvent *e = &tr->event;
+    long step = tr->step + 1;
+
+    if (!isfinite(loss)) {
+        for (int t = 0; t < T; t++) {
+            if (!all_finite(c->hs + (size_t)(t + 1) * BH, BH)) {
+                *e = (TrainEvent){EVENT_NONFINITE, step, "hidden state", t, ""};
+                snprintf(e->message, sizeof e->message,
+                         "step %ld: the loss is %s: the hidden state h_t overflowed first at "
+                         "t=%d (forward pass)",
+                         step, nonfinite_word(loss), t);
+                return 1;
+            }
+        }
+        *e = (TrainEvent){EVENT_NONFINITE, step, "loss", -1, ""};
+        snprintf(e->message, sizeof e->message,
+                 "step %ld: the loss is %s although every hidden state is finite (the output "
+                 "overflowed)",
+                 step, nonfinite_word(loss));
+        return 1;
+    }
+    if (all_finite(tr->grad.weight_ih, tr->n_params))
+        return 0;
+    int where = -1;
+    for (int t = T - 1; t >= 0 && where < 0; t--)
+        if (!all_finite(c->dh + (size_t)t * BH, BH) || !all_finite(c->dc + (size_t)t * BH, BH))
+            where = t;
+    const char *name = "?";
+    for (int i = 0; i < MODEL_N_TENSORS; i++)
+        if (!all_finite(model_tensor(&tr->grad, i), tr->specs[i].size)) {
+            name = tr->specs[i].name;
+            break;
+        }
+    *e = (TrainEvent){EVENT_NONFINITE, step, "", where, ""};
+    snprintf(e->what, sizeof e->what, "gradient of %s", name);
+    if (where >= 0)
+        snprintf(e->message, sizeof e->message,
+                 "step %ld: the gradient overflowed: dL/dh_t first became non-finite at t=%d "
+                 "travelling back from t=%d; first bad parameter gradient: %s",
+                 step, where, T - 1, name);
+    else
+        snprintf(e->message, sizeof e->message,
+                 "step %ld: the gradient of %s is non-finite (every dL/dh_t is finite)", step,
+                 name);
+    return 1;
+}
+
+/* Forward, loss, backward and recording on the batch already drawn. */
+static int evaluate(Trainer *tr)
+{
+    const ModelDims *d = &tr->dims;
+    Cache *c = &tr->cache;
+    Observables *o = &tr->obs;
+    int T = c->T, B = c->B;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, I = (size_t)d->I;
+
+    memset(tr->grad.weight_ih, 0, tr->n_params * sizeof(double));
+    model_forward(c, &tr->batch, &tr->param, d, NULL);
+    double loss = model_loss(c, &tr->batch, d);
+    model_backward(&tr->grad, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+
+    o->step = tr->step + 1;
+    record_sigma_max(tr);
+    o->loss = loss;
+    o->metric = task_metric(&tr->batch, &tr->cfg, c->out);
+    o->grad_norm = optim_norm(tr->grad.weight_ih, tr->n_params);
+    o->clipped = 0;
+    for (int i = 0; i < MODEL_N_TENSORS; i++)
+        o->param_grad_norm[i] = optim_norm(model_tensor(&tr->grad, i), tr->specs[i].size);
+    trainer_norms_per_step(o->dh_norm, c->dh, T, BH);
+    if (d->kind == MODEL_LSTM)
+        trainer_norms_per_step(o->dc_norm, c->dc, T, BH);
+    size_t O = (size_t)d->O;
+    for (int t = 0; t < T; t++) {
+        memcpy(o->x + t * I, tr->batch.x + (size_t)t * B * I, I * sizeof(double));
+        memcpy(o->h + t * H, c->hs + (size_t)(t + 1) * BH, H * sizeof(double));
+        memcpy(o->c + t * H, c->cs + (size_t)(t + 1) * BH, H * sizeof(double));
+        memcpy(o->gate + t * GH, c->gate + (size_t)t * B * GH, GH * sizeof(double));
+        if (d->shape == SHAPE_MANY_TO_MANY)
+            memcpy(o->out + t * O, c->out + (size_t)t * B * O, O * sizeof(double));
+    }
+    if (d->shape == SHAPE_MANY_TO_ONE)
+        memcpy(o->out, c->out, O * sizeof(double));
+
+    tr->event.kind = EVENT_NONE;
+    return check_finite(tr, loss);
+}
+
+int trainer_evaluate_next(Trainer *tr)
+{
+    task_sample(&tr->batch, &tr->cfg, &tr->rng_data);
+    return evaluate(tr);
+}
+
+int trainer_step(Trainer *tr)
+{
+    int bad = trainer_evaluate_next(tr);
+    Observables *o = &tr->obs;
+    if (bad) {
+        history_push(&tr->hist, o);
+        return 1;
+    }
+    o->clipped = optim_clip(tr->grad.weight_ih, tr->n_params, o->grad_norm, &tr->cfg);
+    tr->step++;
+    optim_update(tr->param.weight_ih, tr->grad.weight_ih, tr->m.weight_ih, tr->v.weight_ih,
+                 tr->n_params, tr->step, &tr->cfg);
+    history_push(&tr->hist, o);
+    return 0;
+}
+
+/* ---- saving and loading ---- */
+
+static int join(char *out, size_t len, const char *dir, const char *a, const char *b)
+{
+    return snprintf(out, len, "%s/%s%s", dir, a, b ? b : "") < (int)len ? 0 : -1;
+}
+
+static int write_text_atomic(const char *path, const char *text, char *err, size_t errlen)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        return -1;
+    }
+    int ok = fputs(text, f) >= 0;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    char path[4096], text[4096];
+    config_format(&tr->cfg, text, sizeof text);
+    if (join(path, sizeof path, dir, "config.txt", NULL) || write_text_atomic(path, text, err, errlen))
+        return -1;
+    const Params *sets[3] = {&tr->param, &tr->m, &tr->v};
+    const char *prefix[3] = {"", "optimizer.m.", "optimizer.v."};
+    for (int s = 0; s < 3; s++)
+        for (int i = 0; i < MODEL_N_TENSORS; i++) {
+            const ParamSpec *sp = &tr->specs[i];
+            if (join(path, sizeof path, dir, prefix[s], sp->name) ||
+                strlen(path) + 4 >= sizeof path) {
+                snprintf(err, errlen, "%s: path too long", dir);
+                return -1;
+            }
+            strcat(path, ".npy");
+            if (npy_write(path, NPY_F8, sp->ndim, sp->shape, model_tensor(sets[s], i), err,
+                          errlen) != 0)
+                return -1;
+        }
+    snprintf(text, sizeof text,
+             "# rnnlab run state: updates applied and the data generator's state\n"
+             "step=%ld\nrng_data=%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %016" PRIx64 "\n",
+             tr->step, tr->rng_data.s[0], tr->rng_data.s[1], tr->rng_data.s[2],
+             tr->rng_data.s[3]);
+    if (join(path, sizeof path, dir, "state.txt", NULL) || write_text_atomic(path, text, err, errlen))
+        return -1;
+    return 0;
+}
+
+static int load_tensor(double *dst, const ParamSpec *sp, const char *path, int required,
+                       char *err, size_t errlen)
+{
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        if (!required)
+            return 1;
+        snprintf(err, errlen, "%s: missing (a saved run has one .npy per parameter)", path);
+        return -1;
+    }
+    fclose(probe);
+    NpyArray a;
+    if (npy_read(path, &a, err, errlen) != 0)
+        return -1;
+    int ok = a.type == NPY_F8 && a.ndim == sp->ndim && a.shape[0] == sp->shape[0] &&
+             (sp->ndim == 1 || a.shape[1] == sp->shape[1]);
+    if (!ok) {
+        char want[64];
+        if (sp->ndim == 2)
+            snprintf(want, sizeof want, "(%zu, %zu)", sp->shape[0], sp->shape[1]);
+        else
+            snprintf(want, sizeof want, "(%zu,)", sp->shape[0]);
+        snprintf(err, errlen, "%s: expected float64 of shape %s for this configuration", path,
+                 want);
+        npy_free(&a);
+        return -1;
+    }
+    if (!all_finite(a.data, a.count)) {
+        snprintf(err, errlen, "%s: holds Inf or NaN; only finite values are accepted", path);
+        npy_free(&a);
+        return -1;
+    }
+    memcpy(dst, a.data, sp->size * sizeof(double));
+    npy_free(&a);
+    return 0;
+}
+
+int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen)
+{
+    char path[4096];
+    /* Read everything into a copy first so a bad file leaves the trainer untouched. */
+    double *staged = malloc(3 * tr->n_params * sizeof(double));
+    if (!staged) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    memcpy(staged, tr->block, tr->n_params * sizeof(double));
+    memset(staged + tr->n_params, 0, 2 * tr->n_params * sizeof(double));
+    const char *prefix[3] = {"", "optimizer.m.", "optimizer.v."};
+    int have_moments = 1;
+    for (int s = 0; s < 3; s++)
+        for (int i = 0; i < MODEL_N_TENSORS; i++) {
+            const ParamSpec *sp = &tr->specs[i];
+            if (join(path, sizeof path, dir, prefix[s], sp->name) ||
+                strlen(path) + 4 >= sizeof path) {
+                snprintf(err, errlen, "%s: path too long", dir);
+                free(staged);
+                return -1;
+            }
+            strcat(path, ".npy");
+            int r = load_tensor(staged + s * tr->n_params + sp->offset, sp, path, s == 0, err,
+                                errlen);
+            if (r < 0) {
+                free(staged);
+                return -1;
+            }
+            if (r == 1)
+                have_moments = 0;
+        }
+    long step = 0;
+    Rng rng = tr->rng_data;
+    int have_state = 0;
+    if (join(path, sizeof path, dir, "state.txt", NULL) == 0) {
+        FILE *f = fopen(path, "r");
+        if (f) {
+            char line[256];
+            int got_step = 0, got_rng = 0;
+            while (fgets(line, sizeof line, f)) {
+                if (sscanf(line, "step=%ld", &step) == 1 && step >= 0)
+                    got_step = 1;
+                else if (sscanf(line, "rng_data=%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
+                                &rng.s[0], &rng.s[1], &rng.s[2], &rng.s[3]) == 4)
+                    got_rng = 1;
+            }
+            fclose(f);
+            if (!got_step || !got_rng) {
+                snprintf(err, errlen, "%s: malformed; expected lines step=N and rng_data=4 hex words",
+                         path);
+                free(staged);
+                return -1;
+            }
+            have_state = 1;
+        }
+    }
+    memcpy(tr->block, staged, tr->n_params * sizeof(double));
+    if (have_moments && have_state) {
+        memcpy(tr->block + 2 * tr->n_params, staged + tr->n_params,
+               2 * tr->n_params * sizeof(double));
+        tr->step = step;
+        tr->rng_data = rng;
+    }
+    free(staged);
+    tr->spectrum.step = -1; /* the weights changed without an update */
+    record_sigma_max(tr);
+    return 0;
+}

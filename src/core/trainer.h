@@ -1,0 +1,115 @@
+/* trainer.h: a training run: configuration, model, task, optimiser, the run's data
+ * generator, and everything the window draws, recorded each step without extra passes.
+ * Leaves out drawing, files other than the saved run, and any threads. */
+#ifndef RNNLAB_TRAINER_H
+#define RNNLAB_TRAINER_H
+
+#include "config.h"
+#include "model.h"
+#include "rng.h"
+#include "task.h"
+
+#include <stddef.h>
+
+/* Dimension letters: T steps, H hidden, G gates. */
+
+typedef enum { EVENT_NONE, EVENT_NONFINITE } EventKind;
+
+/* Set when a step produced Inf or NaN; the step's update is not applied. */
+typedef struct {
+    EventKind kind;
+    long step;         /* the step that failed (1-based) */
+    char what[96];     /* "loss", "hidden state", "dL/dh_t", "gradient of weight_hh_l0" ... */
+    int t;             /* the time step where it started, or -1 */
+    char message[320]; /* one line for people */
+} TrainEvent;
+
+/* The latest step, ready to draw. Per-sample arrays are the batch's first sample. */
+typedef struct {
+    long step;
+    double loss, metric;
+    double grad_norm; /* global, before clipping */
+    int clipped;
+    double param_grad_norm[MODEL_N_TENSORS];
+    double *dh_norm;  /* (T) ||dL/dh_t||, Frobenius over the batch */
+    double *dc_norm;  /* (T) ||dL/dc_t|| (lstm; zero otherwise) */
+    double *x;        /* (T, I) */
+    double *h;        /* (T, H) */
+    double *c;        /* (T, H) lstm */
+    double *gate;     /* (T, G*H) */
+    double *out;      /* (O) many-to-one, (T, O) many-to-many */
+    /* Largest singular value of each H x H gate block of weight_hh_l0, of the weights this
+     * step's gradients were computed with (power iteration, warm-started every step). */
+    double sigma_max[4]; /* (G) */
+} Observables;
+
+/* The whole spectrum of each gate block of weight_hh_l0 (LAPACK dgesvd and dgeev): too
+ * dear to compute at every step at batch 1, so computed when asked for, for the current
+ * weights, and kept until they change. */
+typedef struct {
+    long step;      /* the weights after this many updates; -1 = never computed */
+    int valid;      /* 0 if the weights were not finite or LAPACK failed */
+    double *sv;     /* (G, H) singular values per block, descending */
+    double *eig_re; /* (G, H) eigenvalues per block */
+    double *eig_im; /* (G, H) */
+} Spectrum;
+
+/* A ring of the last `capacity` steps. */
+typedef struct {
+    int capacity, count, next, T, G;
+    long *step;
+    double *loss, *metric, *grad_norm;
+    unsigned char *clipped;
+    double *sigma_max; /* (capacity, G) */
+    double *dh_norm;   /* (capacity, T) */
+} History;
+
+typedef struct {
+    Config cfg; /* resolved */
+    ModelDims dims;
+    TaskInfo task;
+    ParamSpec specs[MODEL_N_TENSORS];
+    size_t n_params;
+    double *block; /* 4 * n_params: parameters, gradients, first and second moments */
+    Params param, grad, m, v;
+    Rng rng_data;
+    Batch batch;
+    Cache cache;
+    long step; /* updates applied so far */
+    Observables obs;
+    Spectrum spectrum;
+    double *sigma_vec; /* (G, H) power-iteration vectors, warm starts */
+    History hist;
+    TrainEvent event;
+} Trainer;
+
+/* Resolves cfg, allocates and initialises. Returns 0, or -1 with a message. */
+int trainer_create(Trainer *tr, const Config *cfg, char *err, size_t errlen);
+void trainer_destroy(Trainer *tr);
+
+/* One training step on a fresh batch. Returns 0, or 1 when the step met Inf/NaN: then
+ * tr->event says where, and the parameters are left as they were before the step. */
+int trainer_step(Trainer *tr);
+
+/* Draws the next batch and runs forward and backward on it without updating anything
+ * (the `grads` command). Returns like trainer_step. */
+int trainer_evaluate_next(Trainer *tr);
+
+/* The spectrum of the current weights, computed now if they changed since last asked. */
+const Spectrum *trainer_spectrum(Trainer *tr);
+
+/* History access in chronological order, i = 0 the oldest kept. */
+int history_index(const History *h, int i);
+
+/* A saved run: config.txt, NAME.npy per parameter, the optimiser's moments and
+ * state.txt (step and the data generator). Writes each file under a temporary name. */
+int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen);
+
+/* Loads parameters (and, if present, optimiser state and generator) from dir into a
+ * trainer created from that dir's configuration. Shapes must match. */
+int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen);
+
+/* The quantities of one (T, B, H) tensor per time step: Frobenius norm over the batch. */
+void trainer_norms_per_step(double *out, const double *a, int T, size_t BH);
+
+#endif
