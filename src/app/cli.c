@@ -373,7 +373,8 @@ int cli_grads(int argc, char **argv)
 /* ---- bench ---- */
 
 /* Trains for about `seconds` and returns sequences per second. */
-static double measure(const Config *cfg, double seconds, char *err, size_t errlen)
+static double measure(const Config *cfg, double seconds, double *spectrum_us, char *err,
+                      size_t errlen)
 {
     Trainer tr;
     if (trainer_create(&tr, cfg, err, errlen) != 0)
@@ -389,6 +390,16 @@ static double measure(const Config *cfg, double seconds, char *err, size_t errle
         elapsed = now_seconds() - start;
     } while (elapsed < seconds);
     double rate = (double)steps * tr.cfg.batch / elapsed;
+    /* The full spectrum, which the window asks for once per frame, not per step. */
+    int calls = 0;
+    start = now_seconds();
+    do {
+        tr.spectrum.step = -1;
+        trainer_spectrum(&tr);
+        calls++;
+        elapsed = now_seconds() - start;
+    } while (elapsed < seconds / 4);
+    *spectrum_us = 1e6 * elapsed / calls;
     trainer_destroy(&tr);
     return rate;
 }
@@ -401,7 +412,9 @@ int cli_bench(int argc, char **argv)
                           "Measures training throughput (forward, backward, recording, clipping and the\n"
                           "update) in sequences per second. With no --set: rnn, lstm and gru at\n"
                           "hidden=32 seq_len=50 on adding, batch 1 and 32; with --set, that one\n"
-                          "configuration. One line per measurement: key=value fields.");
+                          "configuration. One line per measurement: key=value fields; step_us is\n"
+                          "the time of one training step, spectrum_us of one full spectrum of W_hh\n"
+                          "(all singular values and eigenvalues, computed per frame, not per step).");
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     char err[CONFIG_ERR_LEN];
@@ -427,16 +440,18 @@ int cli_bench(int argc, char **argv)
             }
     }
     for (int i = 0; i < n_runs; i++) {
-        double rate = measure(&runs[i], o.seconds, err, sizeof err);
+        double spectrum_us = 0;
+        double rate = measure(&runs[i], o.seconds, &spectrum_us, err, sizeof err);
         if (rate < 0)
             return fail(o.verb, err);
         Config c = runs[i];
         char text[CONFIG_ERR_LEN];
         config_resolve(&c, text, sizeof text);
         printf("model=%s activation=%s hidden=%d seq_len=%d batch=%d optimizer=%s "
-               "sequences_per_s=%.1f\n",
+               "sequences_per_s=%.1f step_us=%.1f spectrum_us=%.1f\n",
                config_model_name(c.model), config_activation_name(c.activation), c.hidden,
-               c.seq_len, c.batch, config_optimizer_name(c.optimizer), rate);
+               c.seq_len, c.batch, config_optimizer_name(c.optimizer), rate,
+               1e6 * c.batch / rate, spectrum_us);
         fflush(stdout);
     }
     return EXIT_OK;

@@ -235,11 +235,16 @@ static int check_finite(Trainer *tr, double loss)
                 return 1;
             }
         }
-        *e = (TrainEvent){EVENT_NONFINITE, step, "loss", -1, ""};
+        size_t outs = d->shape == SHAPE_MANY_TO_ONE ? (size_t)c->B * d->O
+                                                    : (size_t)T * c->B * d->O;
+        int out_ok = all_finite(c->out, outs);
+        *e = (TrainEvent){EVENT_NONFINITE, step, "", -1, ""};
+        snprintf(e->what, sizeof e->what, "%s", out_ok ? "loss" : "output");
         snprintf(e->message, sizeof e->message,
-                 "step %ld: the loss is %s although every hidden state is finite (the output "
-                 "overflowed)",
-                 step, nonfinite_word(loss));
+                 "step %ld: the loss is %s although every hidden state is finite (%s)", step,
+                 nonfinite_word(loss),
+                 out_ok ? "the outputs are finite; the loss itself overflowed"
+                        : "the head's output overflowed");
         return 1;
     }
     if (all_finite(tr->grad.weight_ih, tr->n_params))

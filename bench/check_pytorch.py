@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Checks `rnnlab grads` against PyTorch: loads the parameters into torch.nn.RNN/LSTM/GRU +
+nn.Linear with no reshaping, runs the same batch, and compares the hidden states, the loss,
+dL/dh_t and every parameter gradient. Needs Debian's python3-torch.
+Usage: bench/check_pytorch.py RNNLAB_BINARY"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+
+torch.set_default_dtype(torch.float64)
+BIN = sys.argv[1] if len(sys.argv) > 1 else "build/rnnlab"
+NAMES = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+
+
+def check(settings):
+    with tempfile.TemporaryDirectory() as d:
+        args = [BIN, "grads", "--out", d]
+        for s in settings:
+            args += ["--set", s]
+        subprocess.run(args, check=True)
+        cfg = dict(line.strip().split("=", 1) for line in open(os.path.join(d, "config.txt")))
+        ld = lambda n: torch.from_numpy(np.load(os.path.join(d, n + ".npy")))
+        x, y = ld("x"), ld("y")
+        I, H = x.shape[2], int(cfg["hidden"])
+        O = ld("head.weight").shape[0]
+        if cfg["model"] == "rnn":
+            rnn = torch.nn.RNN(I, H, nonlinearity=cfg["activation"])
+        else:
+            rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cfg["model"]](I, H)
+        head = torch.nn.Linear(H, O)
+        rnn.load_state_dict({k: ld(k) for k in NAMES})
+        head.load_state_dict({"weight": ld("head.weight"), "bias": ld("head.bias")})
+        # Step by step, so that each h_t is one tensor feeding both the head and the next
+        # step: its .grad is then the total dL/dh_t, the recurrent path included.
+        state, hs, cs = None, [], []
+        for t in range(x.shape[0]):
+            _, state = rnn(x[t:t + 1], state)
+            h = state[0] if cfg["model"] == "lstm" else state
+            h.retain_grad()
+            hs.append(h)
+        out = torch.cat(hs)
+        if cfg["shape"] == "many-to-one":
+            pred = head(hs[-1][0])
+        else:
+            pred = head(out)
+        if cfg["loss"] == "mse":
+            loss = torch.nn.functional.mse_loss(pred, y)
+        else:
+            loss = torch.nn.functional.cross_entropy(pred.reshape(-1, O), y.reshape(-1))
+        loss.backward()
+        whole, _ = rnn(x)  # the one-call forward agrees with the unrolled one
+        worst = 0.0
+
+        def cmp(name, a, b):
+            nonlocal worst
+            e = (a - b).norm().item() / max(a.norm().item(), b.norm().item(), 1e-300)
+            worst = max(worst, e)
+            if e > 1e-12:
+                raise SystemExit(f"{settings}: {name} differs from PyTorch: relative error {e:.3g}")
+
+        if cfg["model"] == "lstm":
+            # nn.LSTM returns c_t as a separate output, whose .grad misses the path through
+            # h_t = o tanh(c_t); unroll PyTorch's equations by hand to get the total dL/dc_t.
+            B = x.shape[1]
+            hh, cc, mh = torch.zeros(B, H), torch.zeros(B, H), []
+            W = {k: ld(k).requires_grad_() for k in NAMES}
+            for t in range(x.shape[0]):
+                z = x[t] @ W["weight_ih_l0"].T + W["bias_ih_l0"] + hh @ W["weight_hh_l0"].T + W["bias_hh_l0"]
+                i, f, g, o = z.chunk(4, dim=1)
+                cc = torch.sigmoid(f) * cc + torch.sigmoid(i) * torch.tanh(g)
+                cc.retain_grad()
+                cs.append(cc)
+                hh = torch.sigmoid(o) * torch.tanh(cc)
+                mh.append(hh)
+            mpred = head(mh[-1]) if cfg["shape"] == "many-to-one" else head(torch.stack(mh))
+            if cfg["loss"] == "mse":
+                mloss = torch.nn.functional.mse_loss(mpred, y)
+            else:
+                mloss = torch.nn.functional.cross_entropy(mpred.reshape(-1, O), y.reshape(-1))
+            hw, hb = head.weight.grad.clone(), head.bias.grad.clone()
+            mloss.backward()
+            head.weight.grad, head.bias.grad = hw, hb
+            cmp("h (by hand)", torch.stack(mh).detach(), ld("h"))
+        cmp("h", out.detach(), ld("h"))
+        cmp("h (one call)", whole.detach(), ld("h"))
+        cmp("loss", loss.detach(), ld("loss"))
+        cmp("dL/dh_t", torch.cat([h.grad for h in hs]), ld("dh"))
+        if cs:
+            cmp("c", torch.stack(cs).detach(), ld("c"))
+            cmp("dL/dc_t", torch.stack([c.grad for c in cs]), ld("dc"))
+        for k in NAMES:
+            cmp("grad." + k, getattr(rnn, k).grad, ld("grad." + k))
+        cmp("grad.head.weight", head.weight.grad, ld("grad.head.weight"))
+        cmp("grad.head.bias", head.bias.grad, ld("grad.head.bias"))
+        print(f"{' '.join(settings):45s} matches PyTorch {torch.__version__}: worst relative error {worst:.2e}")
+
+
+for model in ["model=rnn activation=tanh", "model=rnn activation=relu", "model=lstm", "model=gru"]:
+    for task in ["task=adding", "task=echo"]:
+        check(model.split() + [task, "hidden=7", "seq_len=13", "batch=3", "seed=5"])

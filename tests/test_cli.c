@@ -1,0 +1,954 @@
+/* test_cli.c: the command-line contract, by running the built binary (RNNLAB_BIN): help
+ * and version, one-line exit-2 misuse messages, the CSV history, the .npy arrays of
+ * `grads`, bench output, divergence (exit 3), reproducibility and save/resume. Leaves the
+ * numbers themselves to the core tests: here only shapes, types and byte equality. */
+#include "check.h"
+
+#include "config.h"
+#include "npy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef RNNLAB_BIN
+#error "compile with -DRNNLAB_BIN=\"/path/to/rnnlab\""
+#endif
+
+/* Small sizes everywhere: the whole file must run in a few seconds. */
+#define SMALL "--set", "hidden=4", "--set", "seq_len=6", "--set", "batch=3"
+
+/* ---- running the binary ---- */
+
+typedef struct {
+    int exited;  /* 1 if it exited normally */
+    int code;    /* its exit status, if exited */
+    int signal;  /* the signal that ended it, if not */
+    char *out, *err;
+    char cmd[1024]; /* the command line, for messages */
+} Run;
+
+static char *slurp(FILE *f)
+{
+    assert_int_equal(fflush(f), 0);
+    long n = ftell(f);
+    assert_true(n >= 0);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    rewind(f);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Runs RNNLAB_BIN with args (NULL-terminated), stdin from /dev/null, capturing stdout and
+ * stderr in temporary files (no pipe to fill up). */
+static void run_impl(Run *r, const char *const *args)
+{
+    memset(r, 0, sizeof *r);
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = RNNLAB_BIN;
+    snprintf(r->cmd, sizeof r->cmd, "rnnlab");
+    for (int i = 0; args[i]; i++) {
+        assert_true(n < 63);
+        argv[n++] = args[i];
+        size_t used = strlen(r->cmd);
+        snprintf(r->cmd + used, sizeof r->cmd - used, " %s", args[i]);
+    }
+    argv[n] = NULL;
+    FILE *out = tmpfile(), *err = tmpfile();
+    assert_non_null(out);
+    assert_non_null(err);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        if (in < 0 || dup2(in, 0) < 0 || dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
+            _exit(126);
+        execv(RNNLAB_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    pid_t w;
+    do
+        w = waitpid(pid, &status, 0);
+    while (w < 0 && errno == EINTR);
+    assert_int_equal(w, pid);
+    r->exited = WIFEXITED(status);
+    r->code = r->exited ? WEXITSTATUS(status) : -1;
+    r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if (r->exited && r->code == 127)
+        fail_msg("could not execute %s", RNNLAB_BIN);
+    r->out = slurp(out);
+    r->err = slurp(err);
+    fclose(out);
+    fclose(err);
+}
+#define RUN(r, ...) run_impl(r, (const char *const[]){__VA_ARGS__, NULL})
+
+static void run_free(Run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+static void expect_status_impl(const Run *r, int code, const char *file, int line)
+{
+    if (!r->exited)
+        fail_msg("%s:%d: `%s` was killed by signal %d\nstderr: %s", file, line, r->cmd, r->signal,
+                 r->err);
+    if (r->code != code)
+        fail_msg("%s:%d: `%s` exited %d, expected %d\nstdout: %s\nstderr: %s", file, line, r->cmd,
+                 r->code, code, r->out, r->err);
+}
+#define expect_status(r, code) expect_status_impl(r, code, __FILE__, __LINE__)
+
+/* Exactly one non-empty line, ending in a newline. */
+static int is_one_line(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 1 && s[n - 1] == '\n' && strchr(s, '\n') == s + n - 1;
+}
+
+/* Status `code`, exactly one line on stderr, containing every needle (NULL-terminated). */
+static void expect_one_line_impl(const Run *r, int code, const char *const *needles,
+                                 const char *file, int line)
+{
+    expect_status_impl(r, code, file, line);
+    if (!is_one_line(r->err))
+        fail_msg("%s:%d: `%s`: stderr is not exactly one line:\n%s", file, line, r->cmd, r->err);
+    for (int i = 0; needles[i]; i++)
+        if (!strstr(r->err, needles[i]))
+            fail_msg("%s:%d: `%s`: stderr \"%s\" lacks \"%s\"", file, line, r->cmd, r->err,
+                     needles[i]);
+}
+#define expect_one_line(r, code, ...) \
+    expect_one_line_impl(r, code, (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
+
+/* Misuse: runs the command and expects exit 2 with one stderr line containing needle. */
+static void misuse_impl(const char *needle, const char *const *args, const char *file, int line)
+{
+    Run r;
+    run_impl(&r, args);
+    expect_one_line_impl(&r, 2, (const char *const[]){needle, NULL}, file, line);
+    run_free(&r);
+}
+#define MISUSE(needle, ...) \
+    misuse_impl(needle, (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
+
+/* ---- files ---- */
+
+static void path_join(char *out, size_t len, const char *dir, const char *name)
+{
+    int n = snprintf(out, len, "%s/%s", dir, name);
+    assert_true(n > 0 && (size_t)n < len);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void expect_same_bytes(const char *a, const char *b)
+{
+    size_t na = 0, nb = 0;
+    char *x = check_read_file(a, &na), *y = check_read_file(b, &nb);
+    if (!x || !y)
+        fail_msg("cannot read %s or %s", a, b);
+    if (na != nb || memcmp(x, y, na) != 0) {
+        size_t i = 0;
+        while (i < na && i < nb && x[i] == y[i])
+            i++;
+        fail_msg("%s (%zu bytes) and %s (%zu bytes) differ from byte %zu", a, na, b, nb, i);
+    }
+    free(x);
+    free(y);
+}
+
+static void expect_npy_impl(NpyArray *a, const char *dir, const char *name, NpyType type,
+                            int ndim, const size_t *shape, const char *file, int line)
+{
+    char path[4200], err[512] = "";
+    snprintf(path, sizeof path, "%s/%s.npy", dir, name);
+    if (npy_read(path, a, err, sizeof err) != 0)
+        fail_msg("%s:%d: %s: %s", file, line, name, err);
+    if (a->type != type)
+        fail_msg("%s:%d: %s: dtype %s, expected %s", file, line, name,
+                 a->type == NPY_F8 ? "float64" : "int64", type == NPY_F8 ? "float64" : "int64");
+    char got[128] = "", want[128] = "";
+    for (int i = 0; i < a->ndim; i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%zu,", a->shape[i]);
+    for (int i = 0; i < ndim; i++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%zu,", shape[i]);
+    if (strcmp(got, want) != 0 || a->ndim != ndim)
+        fail_msg("%s:%d: %s: shape (%s), expected (%s)", file, line, name, got, want);
+    size_t count = 1;
+    for (int i = 0; i < ndim; i++)
+        count *= shape[i];
+    assert_int_equal(a->count, count);
+    if (type == NPY_F8)
+        for (size_t i = 0; i < count; i++)
+            if (!isfinite(((const double *)a->data)[i]))
+                fail_msg("%s:%d: %s[%zu] is not finite", file, line, name, i);
+}
+/* Reads DIR/NAME.npy into *a and checks its dtype and shape (and finiteness for float64). */
+#define expect_npy(a, dir, name, type, ...)                                             \
+    expect_npy_impl(a, dir, name, type,                                                 \
+                    (int)(sizeof((size_t[]){__VA_ARGS__}) / sizeof(size_t)),            \
+                    (const size_t[]){__VA_ARGS__}, __FILE__, __LINE__)
+
+/* Lines of a text, as a malloc'd array of pointers into `text` (which is modified). */
+static int split_lines(char *text, char ***lines)
+{
+    int n = 0, cap = 16;
+    *lines = malloc((size_t)cap * sizeof **lines);
+    assert_non_null(*lines);
+    for (char *p = text; *p;) {
+        char *nl = strchr(p, '\n');
+        if (n == cap) {
+            cap *= 2;
+            *lines = realloc(*lines, (size_t)cap * sizeof **lines);
+            assert_non_null(*lines);
+        }
+        (*lines)[n++] = p;
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    return n;
+}
+
+/* ---- fixture: a fresh directory per test ---- */
+
+static int make_dir(void **state)
+{
+    char *dir = malloc(4096);
+    if (!dir)
+        return -1;
+    check_mkdtemp(dir, 4096);
+    *state = dir;
+    return 0;
+}
+
+static int remove_dir(void **state)
+{
+    check_rmdir(*state);
+    free(*state);
+    return 0;
+}
+
+/* ---- help and version ---- */
+
+static void expect_help(const char *needle, const char *const *args)
+{
+    Run r;
+    run_impl(&r, args);
+    expect_status(&r, 0);
+    if (!strstr(r.out, needle))
+        fail_msg("`%s`: stdout lacks \"%s\":\n%s", r.cmd, needle, r.out);
+    if (r.err[0])
+        fail_msg("`%s`: unexpected stderr: %s", r.cmd, r.err);
+    run_free(&r);
+}
+#define HELP(needle, ...) expect_help(needle, (const char *const[]){__VA_ARGS__, NULL})
+
+static void test_help_and_version_exit_0_with_text_on_stdout(void **s)
+{
+    (void)s;
+    HELP("usage: rnnlab", "--help");
+    HELP("usage: rnnlab", "-h");
+    HELP("train", "--help");
+    HELP("grads", "--help");
+    HELP("bench", "--help");
+    HELP("hidden", "--help"); /* the configuration keys */
+    HELP("rnn|lstm|gru", "--help");
+    HELP("usage: rnnlab train", "train", "--help");
+    HELP("--steps", "train", "--help");
+    HELP("--csv", "train", "--help");
+    HELP("usage: rnnlab grads", "grads", "--help");
+    HELP("--out", "grads", "--help");
+    HELP("usage: rnnlab bench", "bench", "--help");
+    HELP("--seconds", "bench", "--help");
+    /* --help wins over everything else on the line, even misuse. */
+    HELP("usage: rnnlab train", "train", "--steps", "abc", "--help");
+    HELP("rnnlab 0.", "--version");
+}
+
+/* ---- misuse: exit 2, one line on stderr ---- */
+
+static void test_unknown_command_exits_2_naming_it(void **s)
+{
+    (void)s;
+    MISUSE("frobnicate", "frobnicate");
+    MISUSE("--frob", "--frob");
+    MISUSE("Train", "Train");
+}
+
+static void test_unknown_option_exits_2_naming_it(void **s)
+{
+    (void)s;
+    MISUSE("--bogus", "train", "--steps", "1", "--bogus");
+    MISUSE("-x", "train", "-x", "--steps", "1");
+    MISUSE("extra", "train", "--steps", "1", "extra");
+    MISUSE("--steps", "bench", "--steps", "3");     /* an option of another verb */
+    MISUSE("--csv", "grads", "--out", "x", "--csv", "y.csv");
+    MISUSE("--out", "train", "--steps", "1", "--out", "x");
+    MISUSE("--load", "bench", "--load", "x");
+}
+
+static void test_option_missing_its_value_exits_2(void **s)
+{
+    (void)s;
+    MISUSE("--steps", "train", "--steps");
+    MISUSE("--set", "train", "--steps", "1", "--set");
+    MISUSE("--config", "train", "--steps", "1", "--config");
+    MISUSE("--csv", "train", "--steps", "1", "--csv");
+    MISUSE("--save", "train", "--steps", "1", "--save");
+    MISUSE("--load", "train", "--steps", "1", "--load");
+    MISUSE("--out", "grads", "--out");
+    MISUSE("--seconds", "bench", "--seconds");
+}
+
+static void test_train_without_steps_or_with_bad_steps_exits_2(void **s)
+{
+    (void)s;
+    MISUSE("--steps", "train");
+    MISUSE("--steps", "train", "--set", "hidden=4");
+    MISUSE("abc", "train", "--steps", "abc");
+    MISUSE("--steps", "train", "--steps", "-1");
+    MISUSE("--steps", "train", "--steps", "1.5");
+    MISUSE("--steps", "train", "--steps", "");
+    MISUSE("--steps", "train", "--steps", "99999999999999999999");
+    MISUSE("--seconds", "bench", "--seconds", "abc");
+    MISUSE("--seconds", "bench", "--seconds", "0");
+}
+
+static void test_bad_set_exits_2_naming_the_key(void **s)
+{
+    (void)s;
+    MISUSE("bogus", "train", "--steps", "1", "--set", "bogus=1");
+    MISUSE("hidden", "train", "--steps", "1", "--set", "hidden=abc");
+    MISUSE("hidden", "train", "--steps", "1", "--set", "hidden=0");
+    MISUSE("hidden", "train", "--steps", "1", "--set", "hidden");
+    MISUSE("lr", "train", "--steps", "1", "--set", "lr=nan");
+    MISUSE("rnn|lstm|gru", "train", "--steps", "1", "--set", "model=transformer");
+    MISUSE("hidden", "grads", "--out", "x", "--set", "hidden=257");
+    MISUSE("seed", "bench", "--set", "seed=-1");
+    /* Keys that only conflict once resolved are misuse too. */
+    MISUSE("lag", "train", "--steps", "1", "--set", "task=echo", "--set", "seq_len=4",
+           "--set", "lag=5");
+    MISUSE("shape", "train", "--steps", "1", "--set", "shape=many-to-many");
+}
+
+static void test_config_file_errors_exit_2_naming_the_file(void **state)
+{
+    const char *dir = *state;
+    char missing[4200], bad[4200], good[4200], where[4300];
+    path_join(missing, sizeof missing, dir, "missing.cfg");
+    MISUSE(missing, "train", "--steps", "1", "--config", missing);
+
+    path_join(bad, sizeof bad, dir, "bad.cfg");
+    write_text(bad, "# small\nhidden=4\nseq_len=six\n");
+    snprintf(where, sizeof where, "%s:3", bad);
+    Run r;
+    RUN(&r, "train", "--steps", "1", "--config", bad);
+    expect_one_line(&r, 2, where, "seq_len");
+    run_free(&r);
+    MISUSE(where, "grads", "--out", dir, "--config", bad);
+
+    /* A good file is accepted, with comments and blank lines, and --set after it wins. */
+    path_join(good, sizeof good, dir, "good.cfg");
+    write_text(good, "# small\n\nhidden=3   # units\nseq_len=4\nbatch=2\n");
+    char csv[4200];
+    path_join(csv, sizeof csv, dir, "h.csv");
+    RUN(&r, "train", "--steps", "2", "--quiet", "--config", good, "--set", "seq_len=5", "--csv", csv);
+    expect_status(&r, 0);
+    run_free(&r);
+    char *text = check_read_file(csv, NULL);
+    assert_non_null(text);
+    assert_true(strncmp(text, "step,loss,metric,grad_norm,clipped,g_0,g_1,g_2,g_3,g_4\n", 55) == 0);
+    free(text);
+}
+
+static void test_load_of_a_missing_or_empty_dir_exits_2(void **state)
+{
+    const char *dir = *state;
+    char missing[4200];
+    path_join(missing, sizeof missing, dir, "no-such-run");
+    MISUSE(missing, "train", "--steps", "1", "--load", missing);
+    MISUSE(missing, "grads", "--out", dir, "--load", missing);
+    /* A directory that is not a saved run: its config.txt is missing. */
+    MISUSE("config.txt", "train", "--steps", "1", "--load", dir);
+}
+
+/* Trains 3 steps with the small settings plus one extra pair and saves to dir/name. */
+static void train_and_save(const char *dir, const char *name, const char *extra, char *out,
+                           size_t len)
+{
+    path_join(out, len, dir, name);
+    Run r;
+    RUN(&r, "train", "--quiet", "--steps", "3", SMALL, "--set", extra, "--save", out);
+    expect_status(&r, 0);
+    assert_int_equal(r.err[0], '\0');
+    run_free(&r);
+    char w[4300];
+    path_join(w, sizeof w, out, "weight_hh_l0.npy");
+    assert_true(file_exists(w));
+}
+
+static void test_load_of_a_truncated_or_malformed_weight_file_exits_2(void **state)
+{
+    const char *dir = *state;
+    char run_dir[4200], w[4300], out[4200];
+    train_and_save(dir, "run", "hidden=4", run_dir, sizeof run_dir);
+    path_join(w, sizeof w, run_dir, "weight_hh_l0.npy");
+    path_join(out, sizeof out, dir, "out");
+    struct stat st;
+    assert_int_equal(stat(w, &st), 0);
+
+    /* Data cut short. */
+    assert_int_equal(truncate(w, st.st_size - 8), 0);
+    MISUSE("weight_hh_l0", "train", "--steps", "1", "--load", run_dir);
+    MISUSE("weight_hh_l0", "grads", "--out", out, "--load", run_dir);
+    /* Header cut short. */
+    assert_int_equal(truncate(w, 20), 0);
+    MISUSE("weight_hh_l0", "train", "--steps", "1", "--load", run_dir);
+    /* Empty. */
+    assert_int_equal(truncate(w, 0), 0);
+    MISUSE("weight_hh_l0", "train", "--steps", "1", "--load", run_dir);
+    /* Not a .npy file at all. */
+    write_text(w, "this is not a numpy file, just some text that is long enough for a header\n");
+    MISUSE("weight_hh_l0", "train", "--steps", "1", "--load", run_dir);
+    /* Missing. */
+    assert_int_equal(unlink(w), 0);
+    MISUSE("weight_hh_l0", "train", "--steps", "1", "--load", run_dir);
+}
+
+static void test_load_with_a_shape_mismatch_exits_2(void **state)
+{
+    const char *dir = *state;
+    char run_dir[4200];
+    train_and_save(dir, "h4", "hidden=4", run_dir, sizeof run_dir);
+    MISUSE("shape", "train", "--steps", "1", "--load", run_dir, "--set", "hidden=5");
+    MISUSE("shape", "train", "--steps", "1", "--load", run_dir, "--set", "model=lstm");
+    /* A malformed config.txt in a saved run names the file and line. */
+    char cfg[4300], where[4400];
+    path_join(cfg, sizeof cfg, run_dir, "config.txt");
+    write_text(cfg, "model=rnn\nhidden=four\n");
+    snprintf(where, sizeof where, "%s:2", cfg);
+    MISUSE(where, "train", "--steps", "1", "--load", run_dir);
+}
+
+static void test_grads_without_out_exits_2(void **s)
+{
+    (void)s;
+    MISUSE("--out", "grads");
+    MISUSE("--out", "grads", SMALL);
+}
+
+static void test_unwritable_outputs_exit_2(void **state)
+{
+    const char *dir = *state;
+    char csv[4200], save[4200];
+    path_join(csv, sizeof csv, dir, "no-such-dir/h.csv");
+    MISUSE("--csv", "train", "--steps", "1", SMALL, "--csv", csv);
+    path_join(save, sizeof save, dir, "no-such-dir/run");
+    MISUSE("--save", "train", "--quiet", "--steps", "1", SMALL, "--save", save);
+    MISUSE("--out", "grads", SMALL, "--out", save);
+}
+
+/* ---- train ---- */
+
+static void test_train_csv_has_the_header_and_one_row_per_step(void **state)
+{
+    const char *dir = *state;
+    char csv[4200];
+    path_join(csv, sizeof csv, dir, "h.csv");
+    Run r;
+    RUN(&r, "train", "--steps", "7", SMALL, "--set", "seq_len=5", "--csv", csv);
+    expect_status(&r, 0);
+    assert_int_equal(r.err[0], '\0'); /* stderr is not a terminal: no progress line */
+    if (!strstr(r.out, "trained 7 steps"))
+        fail_msg("no summary on stdout: %s", r.out);
+    run_free(&r);
+    char *tmp_name = malloc(4300);
+    snprintf(tmp_name, 4300, "%s.tmp", csv);
+    assert_false(file_exists(tmp_name)); /* the temporary was renamed */
+    free(tmp_name);
+
+    char *text = check_read_file(csv, NULL);
+    assert_non_null(text);
+    char **lines;
+    int n = split_lines(text, &lines);
+    assert_int_equal(n, 8);
+    assert_string_equal(lines[0], "step,loss,metric,grad_norm,clipped,g_0,g_1,g_2,g_3,g_4");
+    for (int i = 1; i < n; i++) {
+        double v[16];
+        int k = 0;
+        char *p = lines[i], *end;
+        for (;;) {
+            assert_true(k < 16);
+            v[k++] = strtod(p, &end);
+            if (end == p)
+                fail_msg("row %d: not a number at \"%s\"", i, p);
+            if (*end == '\0')
+                break;
+            assert_int_equal(*end, ',');
+            p = end + 1;
+        }
+        if (k != 10)
+            fail_msg("row %d has %d fields, expected 10: %s", i, k, lines[i]);
+        assert_true(v[0] == i);                 /* step, from 1 */
+        assert_true(isfinite(v[1]) && v[1] > 0); /* loss */
+        assert_true(v[2] >= 0 && v[2] <= 1);     /* accuracy */
+        assert_true(isfinite(v[3]) && v[3] > 0); /* grad_norm */
+        assert_true(v[4] == 0);                  /* clip=0: never clipped */
+        for (int t = 5; t < 10; t++)
+            assert_true(isfinite(v[t]) && v[t] >= 0);
+        assert_true(v[9] > 0); /* the loss reaches h_{T-1} */
+    }
+    free(lines);
+    free(text);
+
+    /* With a tiny threshold every step is clipped. */
+    RUN(&r, "train", "--quiet", "--steps", "3", SMALL, "--set", "clip=1e-9", "--csv", csv);
+    expect_status(&r, 0);
+    assert_int_equal(r.out[0], '\0'); /* --quiet: no summary */
+    assert_int_equal(r.err[0], '\0');
+    run_free(&r);
+    text = check_read_file(csv, NULL);
+    assert_non_null(text);
+    n = split_lines(text, &lines);
+    assert_int_equal(n, 4);
+    for (int i = 1; i < n; i++) {
+        char *p = lines[i];
+        for (int f = 0; f < 4; f++) {
+            p = strchr(p, ',');
+            assert_non_null(p);
+            p++;
+        }
+        if (strncmp(p, "1,", 2) != 0)
+            fail_msg("row %d not marked clipped: %s", i, lines[i]);
+    }
+    free(lines);
+    free(text);
+}
+
+static void test_train_zero_steps_is_allowed(void **state)
+{
+    const char *dir = *state;
+    char csv[4200];
+    path_join(csv, sizeof csv, dir, "h.csv");
+    Run r;
+    RUN(&r, "train", "--steps", "0", SMALL, "--csv", csv);
+    expect_status(&r, 0);
+    run_free(&r);
+    char *text = check_read_file(csv, NULL);
+    assert_non_null(text);
+    assert_string_equal(text, "step,loss,metric,grad_norm,clipped,g_0,g_1,g_2,g_3,g_4,g_5\n");
+    free(text);
+}
+
+/* Finds settings that overflow; these reach Inf/NaN within a few steps. */
+static void test_divergence_exits_3_with_one_message_naming_step_and_time(void **state)
+{
+    const char *dir = *state;
+    char csv[4200];
+    path_join(csv, sizeof csv, dir, "h.csv");
+    Run r;
+    RUN(&r, "train", "--set", "activation=linear", "--set", "init=orthogonal", "--set", "rho=3",
+        "--set", "optimizer=sgd", "--set", "lr=1", "--set", "seq_len=200", "--set", "hidden=8",
+        "--steps", "50", "--csv", csv);
+    expect_one_line(&r, 3, "step", "t=");
+    run_free(&r);
+    /* The history up to the failure is kept. */
+    char *text = check_read_file(csv, NULL);
+    assert_non_null(text);
+    char **lines;
+    int n = split_lines(text, &lines);
+    assert_true(n >= 2 && n < 51);
+    assert_true(strncmp(lines[0], "step,loss,", 10) == 0);
+    free(lines);
+    free(text);
+
+    /* A far larger spectrum: the forward pass itself overflows at step 1. */
+    RUN(&r, "train", "--quiet", "--set", "activation=linear", "--set", "init=orthogonal", "--set",
+        "rho=100", "--set", "seq_len=400", "--set", "hidden=4", "--set", "batch=2", "--steps", "5");
+    expect_one_line(&r, 3, "step 1", "t=");
+    run_free(&r);
+
+    /* grads on the same settings: exit 3 too, not a crash. */
+    char out[4200];
+    path_join(out, sizeof out, dir, "g");
+    RUN(&r, "grads", "--set", "activation=linear", "--set", "init=orthogonal", "--set", "rho=100",
+        "--set", "seq_len=400", "--set", "hidden=4", "--set", "batch=2", "--out", out);
+    expect_one_line(&r, 3, "t=");
+    run_free(&r);
+}
+
+/* Trains small LSTM runs with extra (key=value) settings; writes the CSV to dir/name. */
+static void train_csv(const char *dir, const char *name, const char *extra, const char *steps,
+                      char *path, size_t len)
+{
+    path_join(path, len, dir, name);
+    Run r;
+    RUN(&r, "train", "--quiet", "--set", "model=lstm", "--set", "hidden=5", "--set", "seq_len=7",
+        "--set", "batch=4", "--set", extra, "--steps", steps, "--csv", path);
+    expect_status(&r, 0);
+    run_free(&r);
+}
+
+static void test_same_seed_gives_identical_csv_and_another_seed_differs(void **state)
+{
+    const char *dir = *state;
+    char a[4200], b[4200], c[4200];
+    train_csv(dir, "a.csv", "seed=42", "30", a, sizeof a);
+    train_csv(dir, "b.csv", "seed=42", "30", b, sizeof b);
+    train_csv(dir, "c.csv", "seed=43", "30", c, sizeof c);
+    expect_same_bytes(a, b);
+    size_t na, nc;
+    char *x = check_read_file(a, &na), *y = check_read_file(c, &nc);
+    assert_non_null(x);
+    assert_non_null(y);
+    /* Same header, different numbers from the first row on. */
+    size_t header = strcspn(x, "\n") + 1;
+    assert_memory_equal(x, y, header);
+    size_t row = strcspn(x + header, "\n");
+    if (strncmp(x + header, y + header, row) == 0)
+        fail_msg("seed=42 and seed=43 give the same first row: %.*s", (int)row, x + header);
+    free(x);
+    free(y);
+}
+
+static void test_save_then_load_continues_the_run_exactly(void **state)
+{
+    const char *dir = *state;
+    char whole[4200], save[4200], rest[4200];
+    train_csv(dir, "whole.csv", "seed=9", "20", whole, sizeof whole);
+    path_join(save, sizeof save, dir, "half");
+    path_join(rest, sizeof rest, dir, "rest.csv");
+    Run r;
+    RUN(&r, "train", "--quiet", "--set", "model=lstm", "--set", "hidden=5", "--set", "seq_len=7",
+        "--set", "batch=4", "--set", "seed=9", "--steps", "10", "--save", save);
+    expect_status(&r, 0);
+    run_free(&r);
+    /* The saved config is enough: no --set needed to resume. */
+    RUN(&r, "train", "--quiet", "--load", save, "--steps", "10", "--csv", rest);
+    expect_status(&r, 0);
+    run_free(&r);
+
+    char *a = check_read_file(whole, NULL), *b = check_read_file(rest, NULL);
+    assert_non_null(a);
+    assert_non_null(b);
+    char **la, **lb;
+    int na = split_lines(a, &la), nb = split_lines(b, &lb);
+    assert_int_equal(na, 21);
+    assert_int_equal(nb, 11);
+    assert_string_equal(la[0], lb[0]);
+    for (int i = 1; i <= 10; i++) {
+        if (strcmp(la[10 + i], lb[i]) != 0)
+            fail_msg("resumed row %d differs:\n  whole: %s\n  resumed: %s", i, la[10 + i], lb[i]);
+    }
+    assert_true(strncmp(lb[1], "11,", 3) == 0);
+    free(la);
+    free(lb);
+    free(a);
+    free(b);
+}
+
+static void test_loaded_weights_equal_the_saved_ones(void **state)
+{
+    const char *dir = *state;
+    char run_dir[4200], out[4200];
+    train_and_save(dir, "run", "model=gru", run_dir, sizeof run_dir);
+    path_join(out, sizeof out, dir, "grads");
+    Run r;
+    RUN(&r, "grads", "--load", run_dir, "--out", out);
+    expect_status(&r, 0);
+    run_free(&r);
+    const char *names[] = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0",
+                           "bias_hh_l0",   "head.weight",  "head.bias"};
+    for (int i = 0; i < 6; i++) {
+        char a[4300], b[4300], file[64];
+        snprintf(file, sizeof file, "%s.npy", names[i]);
+        path_join(a, sizeof a, run_dir, file);
+        path_join(b, sizeof b, out, file);
+        expect_same_bytes(a, b);
+    }
+    char a[4300], b[4300];
+    path_join(a, sizeof a, run_dir, "config.txt");
+    path_join(b, sizeof b, out, "config.txt");
+    expect_same_bytes(a, b);
+}
+
+/* ---- grads ---- */
+
+static void expect_grads(const char *dir, const char *model, const char *task, int G, int I,
+                         int O)
+{
+    const size_t T = 6, B = 3, H = 4;
+    char out[4200], pair_model[32], pair_task[32];
+    path_join(out, sizeof out, dir, model);
+    snprintf(pair_model, sizeof pair_model, "model=%s", model);
+    snprintf(pair_task, sizeof pair_task, "task=%s", task);
+    int m2m = strcmp(task, "echo") == 0;
+    Run r;
+    RUN(&r, "grads", SMALL, "--set", pair_model, "--set", pair_task, "--set", "symbols=3",
+        "--set", "lag=2", "--out", out);
+    expect_status(&r, 0);
+    if (r.err[0])
+        fail_msg("unexpected stderr: %s", r.err);
+    run_free(&r);
+
+    /* config.txt: the resolved configuration, readable as a config file. */
+    char path[4300], err[CONFIG_ERR_LEN] = "";
+    path_join(path, sizeof path, out, "config.txt");
+    char *text = check_read_file(path, NULL);
+    assert_non_null(text);
+    const char *shape_line = m2m ? "\nshape=many-to-many\n" : "\nshape=many-to-one\n";
+    const char *loss_line = m2m ? "\nloss=xent\n" : "\nloss=mse\n";
+    if (!strstr(text, shape_line) || !strstr(text, loss_line))
+        fail_msg("config.txt lacks%s or%s:\n%s", shape_line, loss_line, text);
+    free(text);
+    Config cfg;
+    config_default(&cfg);
+    if (config_load_file(&cfg, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.hidden, (int)H);
+    assert_int_equal(cfg.seq_len, (int)T);
+    assert_int_equal(cfg.batch, (int)B);
+
+    /* Parameters and their gradients: PyTorch's names and layout. */
+    const size_t GH = (size_t)G * H;
+    struct {
+        const char *name;
+        int ndim;
+        size_t shape[2];
+    } params[] = {
+        {"weight_ih_l0", 2, {GH, (size_t)I}},
+        {"weight_hh_l0", 2, {GH, H}},
+        {"bias_ih_l0", 1, {GH, 0}},
+        {"bias_hh_l0", 1, {GH, 0}},
+        {"head.weight", 2, {(size_t)O, H}},
+        {"head.bias", 1, {(size_t)O, 0}},
+    };
+    NpyArray a;
+    double grad_sq = 0;
+    for (int i = 0; i < 6; i++) {
+        char name[64];
+        for (int g = 0; g < 2; g++) {
+            snprintf(name, sizeof name, "%s%s", g ? "grad." : "", params[i].name);
+            expect_npy_impl(&a, out, name, NPY_F8, params[i].ndim, params[i].shape, __FILE__,
+                            __LINE__);
+            if (g)
+                for (size_t k = 0; k < a.count; k++)
+                    grad_sq += ((double *)a.data)[k] * ((double *)a.data)[k];
+            npy_free(&a);
+        }
+    }
+    assert_true(grad_sq > 0);
+
+    expect_npy(&a, out, "x", NPY_F8, T, B, (size_t)I);
+    npy_free(&a);
+    if (m2m) {
+        expect_npy(&a, out, "y", NPY_I8, T, B);
+        for (size_t k = 0; k < a.count; k++) {
+            int64_t label = ((int64_t *)a.data)[k];
+            if (label < 0 || label >= O)
+                fail_msg("y[%zu] = %lld is not a class in 0..%d", k, (long long)label, O - 1);
+        }
+    } else {
+        expect_npy(&a, out, "y", NPY_F8, B, (size_t)O);
+    }
+    npy_free(&a);
+
+    /* loss.npy is 0-d. */
+    char lpath[4300];
+    path_join(lpath, sizeof lpath, out, "loss.npy");
+    if (npy_read(lpath, &a, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(a.type, NPY_F8);
+    assert_int_equal(a.ndim, 0);
+    assert_int_equal(a.count, 1);
+    double loss = *(double *)a.data;
+    if (!(isfinite(loss) && loss > 0))
+        fail_msg("loss.npy holds %g", loss);
+    npy_free(&a);
+
+    expect_npy(&a, out, "h", NPY_F8, T, B, H);
+    npy_free(&a);
+    expect_npy(&a, out, "dh", NPY_F8, T, B, H);
+    double last = 0;
+    for (size_t k = (T - 1) * B * H; k < T * B * H; k++)
+        last += fabs(((double *)a.data)[k]);
+    if (!(last > 0))
+        fail_msg("%s %s: dh.npy is zero at the last time step", model, task);
+    npy_free(&a);
+
+    char c_path[4300], dc_path[4300];
+    path_join(c_path, sizeof c_path, out, "c.npy");
+    path_join(dc_path, sizeof dc_path, out, "dc.npy");
+    if (strcmp(model, "lstm") == 0) {
+        expect_npy(&a, out, "c", NPY_F8, T, B, H);
+        npy_free(&a);
+        expect_npy(&a, out, "dc", NPY_F8, T, B, H);
+        double lastc = 0;
+        for (size_t k = (T - 1) * B * H; k < T * B * H; k++)
+            lastc += fabs(((double *)a.data)[k]);
+        assert_true(lastc > 0);
+        npy_free(&a);
+    } else {
+        if (file_exists(c_path) || file_exists(dc_path))
+            fail_msg("%s: c.npy/dc.npy written for a model without a cell state", model);
+    }
+}
+
+static void test_grads_writes_every_array_for_rnn_on_adding(void **state)
+{
+    expect_grads(*state, "rnn", "adding", 1, 2, 1);
+}
+
+static void test_grads_writes_every_array_for_lstm_on_echo(void **state)
+{
+    /* echo with symbols=3: one-hot inputs I=3, classes O=4 (the last is 'nothing yet'). */
+    expect_grads(*state, "lstm", "echo", 4, 3, 4);
+}
+
+static void test_grads_writes_every_array_for_gru_on_adding_and_lstm_on_adding(void **state)
+{
+    expect_grads(*state, "gru", "adding", 3, 2, 1);
+    expect_grads(*state, "lstm", "adding", 4, 2, 1);
+}
+
+static void test_grads_is_deterministic_and_follows_the_seed(void **state)
+{
+    const char *dir = *state;
+    char a[4200], b[4200], c[4200];
+    path_join(a, sizeof a, dir, "a");
+    path_join(b, sizeof b, dir, "b");
+    path_join(c, sizeof c, dir, "c");
+    Run r;
+    RUN(&r, "grads", SMALL, "--out", a);
+    expect_status(&r, 0);
+    run_free(&r);
+    RUN(&r, "grads", SMALL, "--out", b);
+    expect_status(&r, 0);
+    run_free(&r);
+    RUN(&r, "grads", SMALL, "--set", "seed=2", "--out", c);
+    expect_status(&r, 0);
+    run_free(&r);
+    const char *files[] = {"x.npy", "dh.npy", "grad.weight_hh_l0.npy", "loss.npy"};
+    for (int i = 0; i < 4; i++) {
+        char pa[4300], pb[4300], pc[4300];
+        path_join(pa, sizeof pa, a, files[i]);
+        path_join(pb, sizeof pb, b, files[i]);
+        path_join(pc, sizeof pc, c, files[i]);
+        expect_same_bytes(pa, pb);
+        size_t na, nc;
+        char *x = check_read_file(pa, &na), *y = check_read_file(pc, &nc);
+        assert_non_null(x);
+        assert_non_null(y);
+        if (na == nc && memcmp(x, y, na) == 0)
+            fail_msg("%s is the same for seed=1 and seed=2", files[i]);
+        free(x);
+        free(y);
+    }
+}
+
+/* ---- bench ---- */
+
+static double sequences_per_s(const char *line)
+{
+    const char *p = strstr(line, "sequences_per_s=");
+    if (!p)
+        fail_msg("no sequences_per_s= in \"%s\"", line);
+    char *end;
+    double v = strtod(p + strlen("sequences_per_s="), &end);
+    assert_true(end != p + strlen("sequences_per_s="));
+    return v;
+}
+
+static void test_bench_prints_sequences_per_second(void **s)
+{
+    (void)s;
+    Run r;
+    RUN(&r, "bench", "--set", "hidden=4", "--set", "seq_len=5", "--seconds", "0.05");
+    expect_status(&r, 0);
+    char **lines;
+    int n = split_lines(r.out, &lines);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(lines[0], "hidden=4"));
+    assert_non_null(strstr(lines[0], "seq_len=5"));
+    double v = sequences_per_s(lines[0]);
+    assert_true(isfinite(v) && v > 0);
+    free(lines);
+    run_free(&r);
+
+    /* With no --set: rnn, lstm and gru at batch 1 and 32. */
+    RUN(&r, "bench", "--seconds", "0.01");
+    expect_status(&r, 0);
+    n = split_lines(r.out, &lines);
+    assert_int_equal(n, 6);
+    const char *models[] = {"model=rnn ", "model=lstm ", "model=gru "};
+    for (int i = 0; i < 6; i++) {
+        assert_non_null(strstr(lines[i], models[i / 2]));
+        assert_non_null(strstr(lines[i], i % 2 ? "batch=32" : "batch=1 "));
+        double rate = sequences_per_s(lines[i]);
+        assert_true(isfinite(rate) && rate > 0);
+    }
+    free(lines);
+    run_free(&r);
+}
+
+#define TEST(f) cmocka_unit_test_setup_teardown(f, make_dir, remove_dir)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        TEST(test_help_and_version_exit_0_with_text_on_stdout),
+        TEST(test_unknown_command_exits_2_naming_it),
+        TEST(test_unknown_option_exits_2_naming_it),
+        TEST(test_option_missing_its_value_exits_2),
+        TEST(test_train_without_steps_or_with_bad_steps_exits_2),
+        TEST(test_bad_set_exits_2_naming_the_key),
+        TEST(test_config_file_errors_exit_2_naming_the_file),
+        TEST(test_load_of_a_missing_or_empty_dir_exits_2),
+        TEST(test_load_of_a_truncated_or_malformed_weight_file_exits_2),
+        TEST(test_load_with_a_shape_mismatch_exits_2),
+        TEST(test_grads_without_out_exits_2),
+        TEST(test_unwritable_outputs_exit_2),
+        TEST(test_train_csv_has_the_header_and_one_row_per_step),
+        TEST(test_train_zero_steps_is_allowed),
+        TEST(test_divergence_exits_3_with_one_message_naming_step_and_time),
+        TEST(test_same_seed_gives_identical_csv_and_another_seed_differs),
+        TEST(test_save_then_load_continues_the_run_exactly),
+        TEST(test_loaded_weights_equal_the_saved_ones),
+        TEST(test_grads_writes_every_array_for_rnn_on_adding),
+        TEST(test_grads_writes_every_array_for_lstm_on_echo),
+        TEST(test_grads_writes_every_array_for_gru_on_adding_and_lstm_on_adding),
+        TEST(test_grads_is_deterministic_and_follows_the_seed),
+        TEST(test_bench_prints_sequences_per_second),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

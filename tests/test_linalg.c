@@ -1,0 +1,123 @@
+/* test_linalg.c: the vectorised kernels against their reference loops, power iteration
+ * against LAPACK, and random orthogonal matrices. */
+#include "check.h"
+
+#include "linalg.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double *random_array(size_t n, Rng *r, double zero_fraction)
+{
+    double *a = malloc(n * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        a[i] = rng_uniform(r) < zero_fraction ? 0.0 : rng_normal(r);
+    return a;
+}
+
+static void test_kernels_match_their_reference_loops(void **s)
+{
+    (void)s;
+    Rng r;
+    rng_seed(&r, 9, 0);
+    const size_t dims[][3] = {{1, 2, 32}, {32, 32, 128}, {7, 3, 5}, {5, 33, 1}, {50, 17, 96}};
+    for (size_t c = 0; c < sizeof dims / sizeof dims[0]; c++) {
+        size_t R = dims[c][0], K = dims[c][1], N = dims[c][2];
+        double *a = random_array(R * K, &r, 0.2), *w = random_array(N * K, &r, 0.0);
+        double *bias = random_array(N, &r, 0.0), *wt = malloc(N * K * sizeof(double));
+        double *o1 = malloc(R * N * sizeof(double)), *o2 = malloc(R * N * sizeof(double));
+        linalg_transpose(wt, w, N, K);
+        linalg_matmul_bias(o1, a, wt, bias, R, K, N);
+        linalg_matmul_bias_ref(o2, a, w, bias, R, K, N);
+        check_close("matmul_bias", o1, o2, R * N, 1e-12, 1e-12);
+        linalg_matmul_bias(o1, a, wt, NULL, R, K, N);
+        linalg_matmul_bias_ref(o2, a, w, NULL, R, K, N);
+        check_close("matmul_bias without bias", o1, o2, R * N, 1e-12, 1e-12);
+
+        /* backward to the input: (R, N) . (N, K), accumulating onto what is there */
+        double *g = random_array(R * N, &r, 0.2);
+        double *i1 = random_array(R * K, &r, 0.0), *i2 = malloc(R * K * sizeof(double));
+        memcpy(i2, i1, R * K * sizeof(double));
+        linalg_matmul_acc(i1, g, w, R, N, K);
+        linalg_matmul_acc_ref(i2, g, w, R, N, K);
+        check_close("matmul_acc", i1, i2, R * K, 1e-12, 1e-12);
+
+        /* backward to the weights: (N, R) . (R, K) */
+        double *d1 = random_array(N * K, &r, 0.0), *d2 = malloc(N * K * sizeof(double));
+        memcpy(d2, d1, N * K * sizeof(double));
+        linalg_matmul_tn_acc(d1, g, a, R, N, K);
+        linalg_matmul_tn_acc_ref(d2, g, a, R, N, K);
+        check_close("matmul_tn_acc", d1, d2, N * K, 1e-12, 1e-12);
+        free(d2), free(d1), free(i2), free(i1), free(g), free(o2), free(o1), free(wt), free(bias),
+            free(w), free(a);
+    }
+}
+
+static void test_power_iteration_finds_lapacks_largest_singular_value(void **s)
+{
+    (void)s;
+    Rng r;
+    rng_seed(&r, 4, 0);
+    for (int n = 1; n <= 64; n = n * 2 + 1) {
+        double *a = random_array((size_t)n * n, &r, 0.0), *sv = malloc(n * sizeof(double));
+        double *v = calloc(n, sizeof(double)), *work = malloc(n * sizeof(double));
+        assert_int_equal(linalg_singular_values(sv, a, n), 0);
+        double sigma = linalg_sigma_max(a, n, v, work, 5000, 1e-15);
+        if (!(fabs(sigma - sv[0]) <= 1e-9 * sv[0]))
+            fail_msg("n=%d: power iteration %.17g, LAPACK %.17g", n, sigma, sv[0]);
+        /* warm start: a small change converges in a few products */
+        a[0] += 1e-3;
+        assert_int_equal(linalg_singular_values(sv, a, n), 0);
+        sigma = linalg_sigma_max(a, n, v, work, 5000, 1e-15);
+        assert_true(fabs(sigma - sv[0]) <= 1e-9 * sv[0]);
+        free(work), free(v), free(sv), free(a);
+    }
+}
+
+static void test_random_orthogonal_is_orthogonal(void **s)
+{
+    (void)s;
+    Rng r;
+    rng_seed(&r, 2, 0);
+    const int n = 20;
+    double q[400], qtq[400], eye[400] = {0};
+    assert_int_equal(linalg_random_orthogonal(q, n, &r), 0);
+    memset(qtq, 0, sizeof qtq);
+    linalg_matmul_tn_acc(qtq, q, q, n, n, n);
+    for (int i = 0; i < n; i++)
+        eye[i * n + i] = 1.0;
+    check_close("Q^T Q", qtq, eye, 400, 1e-12, 1.0);
+    double sv[20];
+    assert_int_equal(linalg_singular_values(sv, q, n), 0);
+    for (int i = 0; i < n; i++)
+        assert_true(fabs(sv[i] - 1.0) < 1e-12);
+}
+
+static void test_eigenvalues_of_a_rotation_lie_on_the_unit_circle(void **s)
+{
+    (void)s;
+    const double c = cos(0.3), sn = sin(0.3);
+    double a[9] = {c, -sn, 0, sn, c, 0, 0, 0, 0.5}, re[3], im[3];
+    assert_int_equal(linalg_eigenvalues(re, im, a, 3), 0);
+    int on_circle = 0, half = 0;
+    for (int i = 0; i < 3; i++) {
+        if (fabs(hypot(re[i], im[i]) - 1.0) < 1e-12 && fabs(fabs(im[i]) - sn) < 1e-12)
+            on_circle++;
+        if (fabs(re[i] - 0.5) < 1e-12 && im[i] == 0.0)
+            half++;
+    }
+    assert_int_equal(on_circle, 2);
+    assert_int_equal(half, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kernels_match_their_reference_loops),
+        cmocka_unit_test(test_power_iteration_finds_lapacks_largest_singular_value),
+        cmocka_unit_test(test_random_orthogonal_is_orthogonal),
+        cmocka_unit_test(test_eigenvalues_of_a_rotation_lie_on_the_unit_circle),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

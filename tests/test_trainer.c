@@ -1,0 +1,274 @@
+/* test_trainer.c: a run as the window sees it: reproducible from its seed, recording what
+ * the views draw, stopping cleanly at Inf/NaN, and resuming exactly from a saved run. */
+#include "check.h"
+
+#include "linalg.h"
+#include "optim.h"
+#include "trainer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void create(Trainer *tr, const char *const *settings)
+{
+    Config cfg;
+    char err[CONFIG_ERR_LEN];
+    config_default(&cfg);
+    for (int i = 0; settings[i]; i++)
+        if (config_set(&cfg, settings[i], err, sizeof err) != 0)
+            fail_msg("%s", err);
+    if (trainer_create(tr, &cfg, err, sizeof err) != 0)
+        fail_msg("%s", err);
+}
+
+static const char *const SMALL_LSTM[] = {"model=lstm", "hidden=6", "seq_len=12", "batch=3", "task=echo", NULL};
+
+static void test_same_seed_gives_the_same_bits_and_another_seed_does_not(void **s)
+{
+    (void)s;
+    const char *const other[] = {"model=lstm", "hidden=6", "seq_len=12", "batch=3", "task=echo", "seed=2", NULL};
+    Trainer a, b, c;
+    create(&a, SMALL_LSTM);
+    create(&b, SMALL_LSTM);
+    create(&c, other);
+    for (int i = 0; i < 30; i++) {
+        assert_int_equal(trainer_step(&a), 0);
+        assert_int_equal(trainer_step(&b), 0);
+        assert_int_equal(trainer_step(&c), 0);
+        assert_true(a.obs.loss == b.obs.loss);
+    }
+    assert_memory_equal(a.block, b.block, 4 * a.n_params * sizeof(double));
+    assert_true(memcmp(a.block, c.block, a.n_params * sizeof(double)) != 0);
+    assert_true(a.obs.loss != c.obs.loss);
+    trainer_destroy(&c);
+    trainer_destroy(&b);
+    trainer_destroy(&a);
+}
+
+static void test_observables_are_slices_of_the_passes(void **s)
+{
+    (void)s;
+    Trainer tr;
+    create(&tr, SMALL_LSTM);
+    double *w_before = malloc(tr.n_params * sizeof(double));
+    for (int i = 0; i < 3; i++)
+        trainer_step(&tr);
+    memcpy(w_before, tr.block, tr.n_params * sizeof(double));
+    assert_int_equal(trainer_step(&tr), 0);
+    const Observables *o = &tr.obs;
+    int T = 12, B = 3, H = 6;
+    size_t BH = (size_t)B * H;
+    assert_int_equal(o->step, 4);
+    for (int t = 0; t < T; t++) {
+        assert_true(o->dh_norm[t] == optim_norm(tr.cache.dh + t * BH, BH));
+        assert_true(o->dc_norm[t] == optim_norm(tr.cache.dc + t * BH, BH));
+        assert_true(o->dh_norm[t] > 0);
+        assert_memory_equal(o->h + t * H, tr.cache.hs + (t + 1) * BH, H * sizeof(double));
+        assert_memory_equal(o->c + t * H, tr.cache.cs + (t + 1) * BH, H * sizeof(double));
+    }
+    /* sigma_max is of the weights the gradients were computed with (before the update). */
+    Params p;
+    model_params_point(&p, w_before, &tr.dims);
+    for (int g = 0; g < 4; g++) {
+        double sv[6];
+        assert_int_equal(linalg_singular_values(sv, p.weight_hh + g * 36, 6), 0);
+        assert_true(fabs(o->sigma_max[g] - sv[0]) < 1e-10 * sv[0]);
+    }
+    /* the full spectrum is of the current weights, computed when asked */
+    const Spectrum *sp = trainer_spectrum(&tr);
+    assert_int_equal(sp->step, 4);
+    assert_true(sp->valid);
+    double sv[6];
+    assert_int_equal(linalg_singular_values(sv, tr.param.weight_hh + 36, 6), 0);
+    check_close("singular values of the forget block", sp->sv + 6, sv, 6, 0, 0);
+    double prod_re = 1, prod_im = 0; /* the product of the eigenvalues is det, real */
+    for (int i = 0; i < 6; i++) {
+        double re = prod_re * sp->eig_re[i] - prod_im * sp->eig_im[i];
+        prod_im = prod_re * sp->eig_im[i] + prod_im * sp->eig_re[i];
+        prod_re = re;
+    }
+    assert_true(fabs(prod_im) < 1e-12);
+    free(w_before);
+    trainer_destroy(&tr);
+}
+
+static void test_history_keeps_the_last_steps_in_order(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"hidden=4", "seq_len=6", "history=10", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    double losses[25];
+    for (int i = 0; i < 25; i++) {
+        trainer_step(&tr);
+        losses[i] = tr.obs.loss;
+    }
+    const History *h = &tr.hist;
+    assert_int_equal(h->count, 10);
+    for (int i = 0; i < 10; i++) {
+        int k = history_index(h, i);
+        assert_int_equal(h->step[k], 16 + i);
+        assert_true(h->loss[k] == losses[15 + i]);
+    }
+    int last = history_index(h, 9);
+    assert_memory_equal(h->dh_norm + last * 6, tr.obs.dh_norm, 6 * sizeof(double));
+    trainer_destroy(&tr);
+}
+
+static void test_clipping_is_recorded_with_the_norm_before_it(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"hidden=5", "seq_len=8", "clip=1e-3", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    assert_int_equal(trainer_step(&tr), 0);
+    assert_true(tr.obs.clipped);
+    assert_true(tr.obs.grad_norm > 1e-3);
+    assert_true(fabs(optim_norm(tr.grad.weight_ih, tr.n_params) - 1e-3) < 1e-15);
+    assert_true(tr.hist.clipped[history_index(&tr.hist, 0)] == 1);
+    trainer_destroy(&tr);
+}
+
+static void test_truncation_stops_the_gradient_after_k_steps(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"hidden=5", "seq_len=10", "truncate=3", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    trainer_step(&tr);
+    for (int t = 0; t < 10; t++) {
+        if (t >= 7)
+            assert_true(tr.obs.dh_norm[t] > 0);
+        else
+            assert_true(tr.obs.dh_norm[t] == 0.0);
+    }
+    trainer_destroy(&tr);
+}
+
+static void test_overflowing_hidden_state_is_an_event_and_changes_nothing(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"activation=linear", "init=orthogonal", "rho=100", "seq_len=160", "hidden=4", "batch=2", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    double *before = malloc(tr.n_params * sizeof(double));
+    memcpy(before, tr.block, tr.n_params * sizeof(double));
+    assert_int_equal(trainer_step(&tr), 1);
+    assert_int_equal(tr.event.kind, EVENT_NONFINITE);
+    assert_int_equal(tr.event.step, 1);
+    assert_string_equal(tr.event.what, "hidden state");
+    /* h_t ~ 100^t overflows double near t = 154; it must name the first such step. */
+    assert_true(tr.event.t > 140 && tr.event.t < 160);
+    assert_true(isfinite(tr.cache.hs[(size_t)tr.event.t * 8]));
+    assert_non_null(strstr(tr.event.message, "t="));
+    assert_memory_equal(before, tr.block, tr.n_params * sizeof(double));
+    assert_int_equal(tr.step, 0);
+    free(before);
+    trainer_destroy(&tr);
+}
+
+static void test_overflowing_loss_is_an_event_naming_the_loss(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"activation=linear", "init=orthogonal", "rho=100", "seq_len=100", "hidden=4", "batch=2", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    assert_int_equal(trainer_step(&tr), 1);
+    assert_string_equal(tr.event.what, "loss");
+    assert_true(isinf(tr.obs.loss));
+    /* the next finite configuration trains again: an event is not a dead end */
+    trainer_destroy(&tr);
+}
+
+static void test_saved_run_resumes_bit_for_bit(void **s)
+{
+    (void)s;
+    char dir[512], err[CONFIG_ERR_LEN];
+    check_mkdtemp(dir, sizeof dir);
+    Trainer straight, first, resumed;
+    create(&straight, SMALL_LSTM);
+    create(&first, SMALL_LSTM);
+    for (int i = 0; i < 20; i++)
+        trainer_step(&straight);
+    for (int i = 0; i < 10; i++)
+        trainer_step(&first);
+    assert_int_equal(trainer_save(&first, dir, err, sizeof err), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/config.txt", dir);
+    Config cfg;
+    config_default(&cfg);
+    assert_int_equal(config_load_file(&cfg, path, err, sizeof err), 0);
+    assert_int_equal(trainer_create(&resumed, &cfg, err, sizeof err), 0);
+    assert_int_equal(trainer_load(&resumed, dir, err, sizeof err), 0);
+    assert_int_equal(resumed.step, 10);
+    for (int i = 0; i < 10; i++)
+        trainer_step(&resumed);
+    assert_memory_equal(straight.block, resumed.block, 4 * straight.n_params * sizeof(double));
+    assert_true(straight.obs.loss == resumed.obs.loss);
+    trainer_destroy(&resumed);
+    trainer_destroy(&first);
+    trainer_destroy(&straight);
+    check_rmdir(dir);
+}
+
+static void test_loading_a_mismatched_run_fails_and_changes_nothing(void **s)
+{
+    (void)s;
+    char dir[512], err[CONFIG_ERR_LEN];
+    check_mkdtemp(dir, sizeof dir);
+    const char *const small[] = {"hidden=4", "seq_len=5", NULL};
+    const char *const big[] = {"hidden=5", "seq_len=5", NULL};
+    Trainer a, b;
+    create(&a, small);
+    create(&b, big);
+    assert_int_equal(trainer_save(&a, dir, err, sizeof err), 0);
+    double *before = malloc(4 * b.n_params * sizeof(double));
+    memcpy(before, b.block, 4 * b.n_params * sizeof(double));
+    assert_int_equal(trainer_load(&b, dir, err, sizeof err), -1);
+    assert_non_null(strstr(err, "weight_ih_l0.npy"));
+    assert_non_null(strstr(err, "shape"));
+    assert_memory_equal(before, b.block, 4 * b.n_params * sizeof(double));
+    free(before);
+    trainer_destroy(&b);
+    trainer_destroy(&a);
+    check_rmdir(dir);
+}
+
+static void test_every_model_learns_echo_below_its_baseline(void **s)
+{
+    (void)s;
+    const char *models[3] = {"model=rnn", "model=lstm", "model=gru"};
+    for (int m = 0; m < 3; m++) {
+        const char *const settings[] = {models[m], "task=echo", "lag=2", "seq_len=10", "hidden=16", "batch=16", NULL};
+        Trainer tr;
+        create(&tr, settings);
+        double base = task_baseline(&tr.cfg), sum = 0;
+        for (int i = 0; i < 400; i++) {
+            assert_int_equal(trainer_step(&tr), 0);
+            if (i >= 380)
+                sum += tr.obs.loss;
+        }
+        if (!(sum / 20 < 0.5 * base))
+            fail_msg("%s: loss %.4f after 400 steps, baseline %.4f", models[m], sum / 20, base);
+        trainer_destroy(&tr);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_seed_gives_the_same_bits_and_another_seed_does_not),
+        cmocka_unit_test(test_observables_are_slices_of_the_passes),
+        cmocka_unit_test(test_history_keeps_the_last_steps_in_order),
+        cmocka_unit_test(test_clipping_is_recorded_with_the_norm_before_it),
+        cmocka_unit_test(test_truncation_stops_the_gradient_after_k_steps),
+        cmocka_unit_test(test_overflowing_hidden_state_is_an_event_and_changes_nothing),
+        cmocka_unit_test(test_overflowing_loss_is_an_event_naming_the_loss),
+        cmocka_unit_test(test_saved_run_resumes_bit_for_bit),
+        cmocka_unit_test(test_loading_a_mismatched_run_fails_and_changes_nothing),
+        cmocka_unit_test(test_every_model_learns_echo_below_its_baseline),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
