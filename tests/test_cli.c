@@ -189,7 +189,8 @@ static void expect_npy_impl(NpyArray *a, const char *dir, const char *name, NpyT
                             int ndim, const size_t *shape, const char *file, int line)
 {
     char path[4200], err[512] = "";
-    snprintf(path, sizeof path, "%s/%s.npy", dir, name);
+    int n = snprintf(path, sizeof path, "%s/%s.npy", dir, name);
+    assert_true(n > 0 && (size_t)n < sizeof path);
     if (npy_read(path, a, err, sizeof err) != 0)
         fail_msg("%s:%d: %s: %s", file, line, name, err);
     if (a->type != type)
@@ -574,23 +575,38 @@ static void test_train_zero_steps_is_allowed(void **state)
 static void test_divergence_exits_3_with_one_message_naming_step_and_time(void **state)
 {
     const char *dir = *state;
-    char csv[4200];
+    char csv[4200], save[4200];
     path_join(csv, sizeof csv, dir, "h.csv");
+    path_join(save, sizeof save, dir, "run");
     Run r;
     RUN(&r, "train", "--set", "activation=linear", "--set", "init=orthogonal", "--set", "rho=3",
         "--set", "optimizer=sgd", "--set", "lr=1", "--set", "seq_len=200", "--set", "hidden=8",
-        "--steps", "50", "--csv", csv);
+        "--steps", "50", "--csv", csv, "--save", save);
     expect_one_line(&r, 3, "step", "t=");
     run_free(&r);
-    /* The history up to the failure is kept. */
+    /* The history up to the failure is kept: the last row is the failing step. */
     char *text = check_read_file(csv, NULL);
     assert_non_null(text);
     char **lines;
     int n = split_lines(text, &lines);
     assert_true(n >= 2 && n < 51);
     assert_true(strncmp(lines[0], "step,loss,", 10) == 0);
+    long failed = strtol(lines[n - 1], NULL, 10);
+    assert_int_equal(failed, n - 1);
     free(lines);
     free(text);
+    /* The saved run stops before the failing step's update, and its weights load. */
+    char state_txt[4300], want[64];
+    path_join(state_txt, sizeof state_txt, save, "state.txt");
+    text = check_read_file(state_txt, NULL);
+    assert_non_null(text);
+    snprintf(want, sizeof want, "\nstep=%ld\n", failed - 1);
+    if (!strstr(text, want))
+        fail_msg("state.txt after divergence at step %ld lacks%s:\n%s", failed, want, text);
+    free(text);
+    RUN(&r, "train", "--quiet", "--load", save, "--steps", "0");
+    expect_status(&r, 0);
+    run_free(&r);
 
     /* A far larger spectrum: the forward pass itself overflows at step 1. */
     RUN(&r, "train", "--quiet", "--set", "activation=linear", "--set", "init=orthogonal", "--set",

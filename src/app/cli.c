@@ -225,6 +225,14 @@ int cli_train(int argc, char **argv)
     if (make_trainer(&tr, &o) != 0)
         return EXIT_USAGE;
 
+    /* Fail now, not after the training, if --save cannot be written. */
+    if (o.save_dir && mkdir(o.save_dir, 0777) != 0 && errno != EEXIST) {
+        char msg[4400];
+        snprintf(msg, sizeof msg, "--save %s: cannot create directory: %s", o.save_dir,
+                 strerror(errno));
+        trainer_destroy(&tr);
+        return fail(o.verb, msg);
+    }
     char tmp_csv[4200];
     FILE *csv = NULL;
     int T = tr.cfg.seq_len;
@@ -247,6 +255,7 @@ int cli_train(int argc, char **argv)
     double start = now_seconds(), last_print = 0;
     int status = EXIT_OK;
     long done = 0;
+    double last_loss = NAN, last_metric = NAN;
     for (long s = 0; s < o.steps; s++) {
         int bad = trainer_step(&tr);
         if (csv)
@@ -257,6 +266,8 @@ int cli_train(int argc, char **argv)
             break;
         }
         done++;
+        last_loss = tr.obs.loss;
+        last_metric = tr.obs.metric;
         double t = now_seconds() - start;
         if (live && (t - last_print > 0.1 || s + 1 == o.steps)) {
             last_print = t;
@@ -284,8 +295,8 @@ int cli_train(int argc, char **argv)
     if (!o.quiet && done > 0)
         printf("trained %ld steps in %.2f s (%.0f steps/s): loss %.5g (memoryless baseline %.5g), "
                "%s %.3f\n",
-               done, elapsed, elapsed > 0 ? done / elapsed : 0.0, tr.obs.loss,
-               task_baseline(&tr.cfg), tr.task.metric_name, tr.obs.metric);
+               done, elapsed, elapsed > 0 ? done / elapsed : 0.0, last_loss,
+               task_baseline(&tr.cfg), tr.task.metric_name, last_metric);
     trainer_destroy(&tr);
     return status;
 }

@@ -217,7 +217,8 @@ int config_set(Config *cfg, const char *pair, char *err, size_t errlen)
 {
     char buf[512];
     if (strlen(pair) >= sizeof buf) {
-        snprintf(err, errlen, "setting is too long (over %zu characters)", sizeof buf - 1);
+        snprintf(err, errlen, "setting '%.40s...' is too long (over %zu characters)", pair,
+                 sizeof buf - 1);
         return -1;
     }
     strcpy(buf, pair);
