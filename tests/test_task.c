@@ -1,186 +1,569 @@
-/* test_task.c: what each task draws, its metric, and its memoryless baseline measured
- * against the formula. */
+/* test_task.c: every generator: deterministic from its seed, the right shapes, the right
+ * statistics, and a memoryless predictor whose measured loss is the stated baseline. */
 #include "check.h"
 
 #include "task.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static Config make(TaskKind task, int T, int B)
-{
+typedef struct {
     Config cfg;
+    Task task;
+    Batch b;
+    Rng rng;
+} Fixture;
+
+static void make(Fixture *f, const char *const *settings)
+{
     char err[CONFIG_ERR_LEN];
-    config_default(&cfg);
-    cfg.task = task;
-    cfg.seq_len = T;
-    cfg.batch = B;
-    assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
-    return cfg;
+    config_default(&f->cfg);
+    for (int i = 0; settings[i]; i++)
+        if (config_set(&f->cfg, settings[i], err, sizeof err) != 0)
+            fail_msg("%s", err);
+    if (config_resolve(&f->cfg, err, sizeof err) != 0 || task_create(&f->task, &f->cfg, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(task_batch_create(&f->b, &f->task), 0);
+    rng_seed(&f->rng, 12, 2);
 }
 
-static void test_adding_marks_one_value_in_each_half_and_sums_them(void **s)
+static void drop(Fixture *f)
+{
+    task_batch_destroy(&f->b);
+    task_destroy(&f->task);
+}
+
+static int argmax_row(const double *x, int n)
+{
+    int best = 0;
+    for (int k = 1; k < n; k++)
+        if (x[k] > x[best])
+            best = k;
+    return best;
+}
+
+/* Cross-entropy of predicting each label from a table of counts keyed by `key` (the
+ * predictor's only information): the best such predictor's loss on these samples. */
+static double conditional_entropy(const int *key, const int64_t *label, size_t n, int keys, int classes)
+{
+    double *count = calloc((size_t)keys * classes, sizeof(double)), *row = calloc((size_t)keys, sizeof(double));
+    for (size_t i = 0; i < n; i++) {
+        count[key[i] * classes + label[i]] += 1;
+        row[key[i]] += 1;
+    }
+    double h = 0;
+    for (int k = 0; k < keys; k++)
+        for (int c = 0; c < classes; c++)
+            if (count[k * classes + c] > 0)
+                h -= count[k * classes + c] / (double)n * log(count[k * classes + c] / row[k]);
+    free(row);
+    free(count);
+    return h;
+}
+
+static void test_every_task_is_deterministic_and_sized_as_it_says(void **s)
 {
     (void)s;
-    Config cfg = make(TASK_ADDING, 21, 64);
-    Batch b;
-    Rng r;
-    rng_seed(&r, 3, 2);
-    assert_int_equal(task_batch_create(&b, &cfg), 0);
-    task_sample(&b, &cfg, &r);
-    for (int i = 0; i < 64; i++) {
-        int first = 0, second = 0;
-        double sum = 0;
-        for (int t = 0; t < 21; t++) {
-            const double *x = b.x + ((size_t)t * 64 + i) * 2;
-            assert_true(x[0] >= 0 && x[0] < 1);
-            assert_true(x[1] == 0.0 || x[1] == 1.0);
-            if (x[1] == 1.0) {
-                sum += x[0];
-                if (t < 10)
-                    first++;
-                else
-                    second++;
+    for (int k = 0; k < TASK_COUNT; k++) {
+        char task[64];
+        snprintf(task, sizeof task, "task=%s", task_kind_info((TaskKind)k)->name);
+        const char *const settings[] = {task, "batch=3", NULL};
+        Fixture a, b;
+        make(&a, settings);
+        make(&b, settings);
+        TaskInfo ti = a.task.info;
+        assert_true(ti.I > 0 && ti.O > 0 && ti.T > 0);
+        assert_int_equal(a.b.shape, task_kind_info((TaskKind)k)->shape);
+        assert_int_equal(ti.Td > 0, ti.shape == SHAPE_SEQ2SEQ);
+        if (ti.shape == SHAPE_ONE_TO_ONE)
+            assert_int_equal(ti.T, 1);
+        task_sample(&a.task, &a.b, &a.rng);
+        task_sample(&b.task, &b.b, &b.rng);
+        size_t nx = (size_t)ti.T * 3 * ti.I;
+        assert_memory_equal(a.b.x, b.b.x, nx * sizeof(double));
+        task_sample(&b.task, &b.b, &b.rng);
+        if (k != TASK_XOR && memcmp(a.b.x, b.b.x, nx * sizeof(double)) == 0)
+            fail_msg("%s: the next batch is the same as the first", task);
+        drop(&b);
+        drop(&a);
+    }
+}
+
+static void test_xor_is_balanced_and_right(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=xor", "batch=4000", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    int key[4000], ones = 0;
+    for (int b = 0; b < 4000; b++) {
+        const double *x = f.b.x + b * 2;
+        assert_int_equal(f.b.label[b], (int)x[0] ^ (int)x[1]);
+        ones += (int)f.b.label[b];
+        key[b] = 0; /* a constant predictor */
+    }
+    assert_true(abs(ones - 2000) < 5 * 32);
+    assert_true(fabs(conditional_entropy(key, f.b.label, 4000, 1, 2) - task_baseline(&f.task)) < 0.002);
+    drop(&f);
+}
+
+static void test_wave_baseline_is_what_the_memoryless_predictor_scores(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=wave", "batch=3000", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    int T = f.b.T, B = 3000;
+    /* t = 0 sees the code, so it is exact; later inputs are all zero, so predict the mean
+     * of every wave over t >= 1 (measured from the batch itself). */
+    double mean = 0;
+    for (int t = 1; t < T; t++)
+        for (int b = 0; b < B; b++) {
+            for (int k = 0; k < f.b.I; k++)
+                assert_true(f.b.x[((size_t)t * B + b) * f.b.I + k] == 0.0);
+            mean += f.b.y[(size_t)t * B + b];
+        }
+    mean /= (double)(T - 1) * B;
+    double se = 0;
+    for (int t = 1; t < T; t++)
+        for (int b = 0; b < B; b++)
+            se += pow(f.b.y[(size_t)t * B + b] - mean, 2);
+    double mse = se / ((double)T * B);
+    if (!(fabs(mse - task_baseline(&f.task)) < 0.02 * task_baseline(&f.task)))
+        fail_msg("measured %.5f, stated %.5f", mse, task_baseline(&f.task));
+    drop(&f);
+}
+
+static void test_adding_marks_one_value_in_each_half_and_has_mean_1_variance_one_sixth(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=adding", "seq_len=21", "batch=4096", NULL};
+    Fixture f;
+    make(&f, settings);
+    double sum = 0, sq = 0, se = 0;
+    const int rounds = 10, B = 4096;
+    for (int r = 0; r < rounds; r++) {
+        task_sample(&f.task, &f.b, &f.rng);
+        for (int b = 0; b < B; b++) {
+            int first = 0, second = 0;
+            double marked = 0;
+            for (int t = 0; t < 21; t++) {
+                const double *x = f.b.x + ((size_t)t * B + b) * 2;
+                assert_true(x[0] >= 0 && x[0] < 1);
+                if (x[1] == 1.0) {
+                    marked += x[0];
+                    if (t < 10)
+                        first++;
+                    else
+                        second++;
+                }
+            }
+            assert_int_equal(first, 1);
+            assert_int_equal(second, 1);
+            assert_true(f.b.y[b] == marked);
+            sum += f.b.y[b];
+            sq += f.b.y[b] * f.b.y[b];
+            se += (f.b.y[b] - 1.0) * (f.b.y[b] - 1.0); /* the constant predictor */
+        }
+    }
+    double n = rounds * (double)B, mean = sum / n, var = sq / n - mean * mean;
+    assert_true(fabs(mean - 1.0) < 5 * sqrt(1.0 / 6 / n));
+    assert_true(fabs(var - 1.0 / 6) < 0.004);
+    assert_true(fabs(task_baseline(&f.task) - 1.0 / 6.0) < 1e-15);
+    assert_true(fabs(se / n - 1.0 / 6.0) < 0.004);
+    drop(&f);
+}
+
+/* For the many-to-one classification tasks, the memoryless predictor sees only the last
+ * input; measure its best loss on samples. */
+static void check_last_input_baseline(const char *task, int T, double tolerance)
+{
+    char t_set[32], len[32];
+    snprintf(t_set, sizeof t_set, "task=%s", task);
+    snprintf(len, sizeof len, "seq_len=%d", T);
+    const char *const settings[] = {t_set, len, "batch=4096", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    int B = 4096, I = f.b.I;
+    int *key = malloc(B * sizeof(int));
+    for (int b = 0; b < B; b++)
+        key[b] = argmax_row(f.b.x + ((size_t)(T - 1) * B + b) * I, I);
+    double h = conditional_entropy(key, f.b.label, (size_t)B, I, f.b.O);
+    if (!(fabs(h - task_baseline(&f.task)) < tolerance))
+        fail_msg("%s: measured %.4f, stated %.4f", task, h, task_baseline(&f.task));
+    /* classes are balanced */
+    int counts[8] = {0};
+    for (int b = 0; b < B; b++)
+        counts[f.b.label[b]]++;
+    for (int c = 0; c < f.b.O; c++)
+        if (!(fabs(counts[c] - (double)B / f.b.O) < 5 * sqrt((double)B / f.b.O)))
+            fail_msg("%s: class %d has %d of %d", task, c, counts[c], B);
+    free(key);
+    drop(&f);
+}
+
+static void test_parity_order_sentiment_baselines_and_balance(void **s)
+{
+    (void)s;
+    check_last_input_baseline("parity", 7, 0.003);
+    check_last_input_baseline("order", 30, 0.005);
+    check_last_input_baseline("sentiment", 16, 0.003);
+}
+
+static void test_parity_is_the_xor_of_the_bits(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=parity", "seq_len=9", "batch=50", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    for (int b = 0; b < 50; b++) {
+        int p = 0;
+        for (int t = 0; t < 9; t++)
+            p ^= argmax_row(f.b.x + ((size_t)t * 50 + b) * 2, 2);
+        assert_int_equal(f.b.label[b], p);
+    }
+    drop(&f);
+}
+
+static void test_order_hides_two_relevant_symbols_and_labels_their_order(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=order", "seq_len=40", "batch=200", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    char name[16];
+    for (int b = 0; b < 200; b++) {
+        char seen[3] = {0};
+        int n = 0;
+        for (int t = 0; t < 40; t++) {
+            task_symbol_name(&f.task, argmax_row(f.b.x + ((size_t)t * 200 + b) * f.b.I, f.b.I), 0, name, sizeof name);
+            if (t == 0)
+                assert_string_equal(name, "E");
+            if (t == 39)
+                assert_string_equal(name, "B");
+            if (name[0] == 'X' || name[0] == 'Y') {
+                assert_true(n < 2);
+                seen[n++] = name[0];
             }
         }
-        assert_int_equal(first, 1);
-        assert_int_equal(second, 1);
-        assert_true(b.y[i] == sum);
+        assert_int_equal(n, 2);
+        task_symbol_name(&f.task, (int)f.b.label[b], 1, name, sizeof name);
+        assert_string_equal(name, seen);
     }
-    task_batch_destroy(&b);
+    drop(&f);
 }
 
-static void test_adding_baseline_is_what_a_constant_predictor_scores(void **s)
+static void test_sentiment_negation_flips_the_late_word(void **s)
 {
     (void)s;
-    Config cfg = make(TASK_ADDING, 10, 4096);
-    Batch b;
-    Rng r;
-    rng_seed(&r, 5, 2);
-    assert_int_equal(task_batch_create(&b, &cfg), 0);
-    double se = 0;
-    const int rounds = 25;
-    for (int k = 0; k < rounds; k++) {
-        task_sample(&b, &cfg, &r);
-        for (int i = 0; i < 4096; i++)
-            se += (b.y[i] - 1.0) * (b.y[i] - 1.0);
+    const char *const settings[] = {"task=sentiment", "seq_len=20", "batch=3000", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    int negated = 0;
+    char name[16];
+    for (int b = 0; b < 3000; b++) {
+        int neg = 0, pos = -1, not_at = -1, word_at = -1;
+        for (int t = 0; t < 20; t++) {
+            task_symbol_name(&f.task, argmax_row(f.b.x + ((size_t)t * 3000 + b) * f.b.I, f.b.I), 0, name, sizeof name);
+            if (!strcmp(name, "not"))
+                neg = 1, not_at = t;
+            if (!strcmp(name, "good") || !strcmp(name, "great"))
+                pos = 1, word_at = t;
+            if (!strcmp(name, "bad") || !strcmp(name, "awful"))
+                pos = 0, word_at = t;
+            if (t == 19)
+                assert_string_equal(name, ".");
+        }
+        assert_true(pos >= 0);
+        assert_true(word_at >= 14 && word_at <= 18); /* the last quarter, before the full stop */
+        if (neg)
+            assert_true(not_at < 5); /* the first quarter */
+        assert_int_equal(f.b.label[b], pos ^ neg);
+        negated += neg;
     }
-    double mse = se / (rounds * 4096.0);
-    assert_true(fabs(task_baseline(&cfg) - 1.0 / 6.0) < 1e-15);
-    assert_true(fabs(mse - 1.0 / 6.0) < 0.003);
-    task_batch_destroy(&b);
+    assert_true(fabs(negated - 1000.0) < 5 * sqrt(3000 * 2.0 / 9));
+    drop(&f);
 }
 
 static void test_echo_targets_are_the_symbol_lag_steps_back(void **s)
 {
     (void)s;
-    Config cfg = make(TASK_ECHO, 12, 8);
-    cfg.lag = 4;
-    Batch b;
-    Rng r;
-    rng_seed(&r, 1, 2);
-    assert_int_equal(task_batch_create(&b, &cfg), 0);
-    task_sample(&b, &cfg, &r);
-    int S = cfg.symbols;
+    const char *const settings[] = {"task=echo", "seq_len=12", "lag=4", "batch=8", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    int S = f.cfg.symbols;
     for (int i = 0; i < 8; i++)
         for (int t = 0; t < 12; t++) {
-            const double *x = b.x + ((size_t)t * 8 + i) * S;
-            int hot = -1, ones = 0;
-            for (int k = 0; k < S; k++)
-                if (x[k] == 1.0) {
-                    hot = k;
-                    ones++;
-                } else
-                    assert_true(x[k] == 0.0);
-            assert_int_equal(ones, 1);
+            int hot = argmax_row(f.b.x + ((size_t)t * 8 + i) * S, S);
             if (t + 4 < 12)
-                assert_int_equal(b.label[(size_t)(t + 4) * 8 + i], hot);
+                assert_int_equal(f.b.label[(size_t)(t + 4) * 8 + i], hot);
             if (t < 4)
-                assert_int_equal(b.label[(size_t)t * 8 + i], S); /* 'nothing yet' */
+                assert_int_equal(f.b.label[(size_t)t * 8 + i], S); /* 'nothing yet' */
         }
-    task_batch_destroy(&b);
+    drop(&f);
 }
 
 static void test_echo_baseline_is_the_cross_entropy_of_the_label_marginal(void **s)
 {
     (void)s;
-    Config cfg = make(TASK_ECHO, 10, 2000);
-    cfg.lag = 3;
-    Batch b;
-    Rng r;
-    rng_seed(&r, 2, 2);
-    assert_int_equal(task_batch_create(&b, &cfg), 0);
-    task_sample(&b, &cfg, &r);
-    /* The memoryless predictor: 'nothing yet' with probability lag/T, each symbol with the
-     * rest shared equally; its measured cross-entropy must equal the formula. */
-    int S = cfg.symbols;
-    double p0 = 0.3, ps = 0.7 / S, ce = 0;
-    for (size_t p = 0; p < 10 * 2000; p++)
-        ce -= log(b.label[p] == S ? p0 : ps);
-    ce /= 10 * 2000;
-    assert_true(fabs(ce - task_baseline(&cfg)) < 0.01);
-    /* and the formula by hand: -(0.3 ln 0.3 + 0.7 ln(0.7/4)) */
-    assert_true(fabs(task_baseline(&cfg) - (-(0.3 * log(0.3) + 0.7 * log(0.7 / 4)))) < 1e-15);
-    task_batch_destroy(&b);
+    const char *const settings[] = {"task=echo", "seq_len=10", "lag=3", "batch=2000", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    size_t n = 10 * 2000;
+    int *key = calloc(n, sizeof(int));
+    for (size_t p = 0; p < n; p++) /* the input is independent of the label: key on it */
+        key[p] = argmax_row(f.b.x + p * f.b.I, f.b.I);
+    double h = conditional_entropy(key, f.b.label, n, f.b.I, f.b.O);
+    assert_true(fabs(h - task_baseline(&f.task)) < 0.01);
+    assert_true(fabs(task_baseline(&f.task) - (-(0.3 * log(0.3) + 0.7 * log(0.7 / 4)))) < 1e-15);
+    free(key);
+    drop(&f);
+}
+
+static void test_sine_targets_are_the_next_input_and_the_linear_baseline_holds(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=sine", "seq_len=40", "batch=2000", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    int T = 40, B = 2000;
+    double sxx = 0, sxy = 0;
+    for (int t = 0; t + 1 < T; t++)
+        for (int b = 0; b < B; b++)
+            assert_true(f.b.y[(size_t)t * B + b] == f.b.x[(size_t)(t + 1) * B + b]);
+    for (size_t p = 0; p < (size_t)T * B; p++) {
+        sxx += f.b.x[p] * f.b.x[p];
+        sxy += f.b.x[p] * f.b.y[p];
+    }
+    double a = sxy / sxx, se = 0;
+    for (size_t p = 0; p < (size_t)T * B; p++)
+        se += pow(f.b.y[p] - a * f.b.x[p], 2);
+    double mse = se / ((double)T * B);
+    if (!(fabs(mse - task_baseline(&f.task)) < 0.03 * task_baseline(&f.task)))
+        fail_msg("measured %.5f, stated %.5f", mse, task_baseline(&f.task));
+    drop(&f);
+}
+
+static void test_copy_recalls_the_first_ten_symbols_after_the_delimiter(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=copy", "seq_len=7", "batch=500", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    int T = f.b.T, B = 500, I = f.b.I;
+    assert_int_equal(T, 27);
+    double loss = 0; /* blanks until the recall, then uniform over 8 */
+    for (int b = 0; b < B; b++)
+        for (int t = 0; t < T; t++) {
+            int in = argmax_row(f.b.x + ((size_t)t * B + b) * I, I);
+            int64_t out = f.b.label[(size_t)t * B + b];
+            if (t < 10)
+                assert_true(in >= 1 && in <= 8);
+            else if (t == 16)
+                assert_int_equal(in, 9);
+            else
+                assert_int_equal(in, 0);
+            if (t < 17) {
+                assert_int_equal(out, 0);
+            } else {
+                assert_int_equal(out, argmax_row(f.b.x + ((size_t)(t - 17) * B + b) * I, I));
+                loss += log(8.0);
+            }
+        }
+    loss /= (double)T * B;
+    assert_true(fabs(loss - task_baseline(&f.task)) < 1e-12);
+    assert_true(fabs(task_baseline(&f.task) - 10 * log(8.0) / 27) < 1e-15);
+    drop(&f);
+}
+
+static void test_reverse_targets_are_the_input_backwards_with_teacher_forcing(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=reverse", "seq_len=6", "batch=1000", NULL};
+    Fixture f;
+    make(&f, settings);
+    task_sample(&f.task, &f.b, &f.rng);
+    int B = 1000, S = f.cfg.symbols, Id = f.b.Id;
+    assert_int_equal(f.b.Td, 6);
+    assert_int_equal(Id, S + 1);
+    int *key = calloc((size_t)6 * B, sizeof(int));
+    for (int b = 0; b < B; b++)
+        for (int s2 = 0; s2 < 6; s2++) {
+            int64_t y = f.b.label[(size_t)s2 * B + b];
+            assert_int_equal(y, argmax_row(f.b.x + ((size_t)(5 - s2) * B + b) * S, S));
+            int fed = argmax_row(f.b.xd + ((size_t)s2 * B + b) * Id, Id);
+            assert_int_equal(fed, s2 == 0 ? S : f.b.label[(size_t)(s2 - 1) * B + b]);
+            key[s2 * B + b] = fed; /* a decoder without memory sees only what it is fed */
+        }
+    double h = conditional_entropy(key, f.b.label, (size_t)6 * B, Id, S);
+    assert_true(fabs(h - task_baseline(&f.task)) < 0.02);
+    free(key);
+    drop(&f);
+}
+
+static void test_charlm_corpus_baseline_is_its_bigram_entropy(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=charlm", "seq_len=16", "batch=2000", NULL};
+    Fixture f;
+    make(&f, settings);
+    assert_true(f.task.n_vocab > 10 && f.task.n_vocab < 40);
+    task_sample(&f.task, &f.b, &f.rng);
+    size_t n = 16 * 2000;
+    int V = f.b.I;
+    int *key = calloc(n, sizeof(int));
+    for (size_t p = 0; p < n; p++)
+        key[p] = argmax_row(f.b.x + p * V, V);
+    for (int t = 0; t + 1 < 16; t++) /* the target is the next input */
+        for (int b = 0; b < 2000; b++)
+            assert_int_equal(f.b.label[(size_t)t * 2000 + b], key[(size_t)(t + 1) * 2000 + b]);
+    double h = conditional_entropy(key, f.b.label, n, V, V);
+    if (!(fabs(h - task_baseline(&f.task)) < 0.03))
+        fail_msg("measured %.4f, stated %.4f", h, task_baseline(&f.task));
+    free(key);
+    drop(&f);
+}
+
+static void expect_text_error(const char *dir, const char *name, const void *bytes, size_t n,
+                              const char *needle)
+{
+    char path[600], set[700], err[CONFIG_ERR_LEN];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (bytes) {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(bytes, 1, n, f), n);
+        fclose(f);
+    }
+    Config cfg;
+    config_default(&cfg);
+    assert_int_equal(config_set(&cfg, "task=charlm", err, sizeof err), 0);
+    snprintf(set, sizeof set, "text=%s", path);
+    assert_int_equal(config_set(&cfg, set, err, sizeof err), 0);
+    assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
+    Task t;
+    err[0] = '\0';
+    assert_int_equal(task_create(&t, &cfg, err, sizeof err), -1);
+    if (!strstr(err, needle) || !strstr(err, path))
+        fail_msg("%s: message '%s' should name the file and say '%s'", name, err, needle);
+}
+
+static void test_charlm_rejects_bad_text_files_with_a_message(void **s)
+{
+    (void)s;
+    char dir[512];
+    check_mkdtemp(dir, sizeof dir);
+    expect_text_error(dir, "missing.txt", NULL, 0, "cannot open");
+    expect_text_error(dir, "empty.txt", "", 0, "empty");
+    const unsigned char binary[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    expect_text_error(dir, "binary.bin", binary, sizeof binary, "binary");
+    expect_text_error(dir, "one.txt", "a", 1, "has 1 character");
+    const unsigned char latin1[] = {'c', 'a', 'f', 0xe9, ' ', 'n', 'o', 'i', 'r'};
+    expect_text_error(dir, "latin1.txt", latin1, sizeof latin1, "UTF-8");
+    check_rmdir(dir);
+}
+
+static void test_charlm_reads_utf8_text(void **s)
+{
+    (void)s;
+    char dir[512], path[600], set[700], err[CONFIG_ERR_LEN];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/t.txt", dir);
+    FILE *f = fopen(path, "w");
+    for (int i = 0; i < 20; i++)
+        fputs("naïve café, über — ", f);
+    fclose(f);
+    Config cfg;
+    config_default(&cfg);
+    assert_int_equal(config_set(&cfg, "task=charlm", err, sizeof err), 0);
+    assert_int_equal(config_set(&cfg, "seq_len=10", err, sizeof err), 0);
+    snprintf(set, sizeof set, "text=%s", path);
+    assert_int_equal(config_set(&cfg, set, err, sizeof err), 0);
+    assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
+    Task t;
+    if (task_create(&t, &cfg, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(t.corpus_len, 20 * 19); /* characters, not bytes */
+    char name[8];
+    int found = 0;
+    for (int k = 0; k < t.n_vocab; k++) {
+        task_symbol_name(&t, k, 0, name, sizeof name);
+        found += !strcmp(name, "ï") + !strcmp(name, "é") + !strcmp(name, "—");
+    }
+    assert_int_equal(found, 3);
+    task_destroy(&t);
+    check_rmdir(dir);
 }
 
 static void test_metrics_count_right_answers(void **s)
 {
     (void)s;
-    Config cfg = make(TASK_ADDING, 6, 4);
-    Batch b;
-    Rng r;
-    rng_seed(&r, 1, 2);
-    assert_int_equal(task_batch_create(&b, &cfg), 0);
-    task_sample(&b, &cfg, &r);
+    const char *const adding[] = {"task=adding", "seq_len=6", "batch=4", NULL};
+    Fixture f;
+    make(&f, adding);
+    task_sample(&f.task, &f.b, &f.rng);
     double out[4];
     for (int i = 0; i < 4; i++)
-        out[i] = b.y[i] + (i < 3 ? 0.039 : 0.041); /* within 0.04 counts */
-    assert_true(task_metric(&b, &cfg, out) == 0.75);
-    task_batch_destroy(&b);
+        out[i] = f.b.y[i] + (i < 3 ? 0.039 : 0.041); /* within 0.04 counts */
+    assert_true(task_metric(&f.task, &f.b, out) == 0.75);
+    drop(&f);
 
-    Config ec = make(TASK_ECHO, 5, 2);
-    assert_int_equal(task_batch_create(&b, &ec), 0);
-    task_sample(&b, &ec, &r);
-    int O = ec.symbols + 1;
+    const char *const echo[] = {"task=echo", "seq_len=5", "batch=2", NULL};
+    make(&f, echo);
+    task_sample(&f.task, &f.b, &f.rng);
+    int O = f.b.O;
     double *logits = calloc(10 * (size_t)O, sizeof(double));
     for (int p = 0; p < 10; p++) /* right on the first 7 positions */
-        logits[p * O + (p < 7 ? b.label[p] : (b.label[p] + 1) % O)] = 1.0;
-    assert_true(fabs(task_metric(&b, &ec, logits) - 0.7) < 1e-15);
+        logits[p * O + (p < 7 ? f.b.label[p] : (f.b.label[p] + 1) % O)] = 1.0;
+    assert_true(fabs(task_metric(&f.task, &f.b, logits) - 0.7) < 1e-15);
     free(logits);
-    task_batch_destroy(&b);
-}
+    drop(&f);
 
-static void test_samples_depend_only_on_the_generator(void **s)
-{
-    (void)s;
-    Config cfg = make(TASK_ECHO, 8, 3);
-    Batch a, b;
-    Rng r1, r2;
-    rng_seed(&r1, 11, 2);
-    rng_seed(&r2, 11, 2);
-    assert_int_equal(task_batch_create(&a, &cfg), 0);
-    assert_int_equal(task_batch_create(&b, &cfg), 0);
-    task_sample(&a, &cfg, &r1);
-    task_sample(&b, &cfg, &r2);
-    assert_memory_equal(a.x, b.x, 8 * 3 * cfg.symbols * sizeof(double));
-    assert_memory_equal(a.label, b.label, 8 * 3 * sizeof(int64_t));
-    task_sample(&b, &cfg, &r2);
-    assert_true(memcmp(a.x, b.x, 8 * 3 * cfg.symbols * sizeof(double)) != 0);
-    task_batch_destroy(&b);
-    task_batch_destroy(&a);
+    /* copy counts only the ten recalled symbols: all blanks right, recall wrong = 0 */
+    const char *const copy[] = {"task=copy", "seq_len=3", "batch=2", NULL};
+    make(&f, copy);
+    task_sample(&f.task, &f.b, &f.rng);
+    size_t P = (size_t)f.b.T * 2;
+    logits = calloc(P * f.b.O, sizeof(double));
+    for (size_t p = 0; p < P; p++)
+        logits[p * f.b.O + 0] = 1.0; /* always blank */
+    assert_true(task_metric(&f.task, &f.b, logits) == 0.0);
+    free(logits);
+    drop(&f);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_adding_marks_one_value_in_each_half_and_sums_them),
-        cmocka_unit_test(test_adding_baseline_is_what_a_constant_predictor_scores),
+        cmocka_unit_test(test_every_task_is_deterministic_and_sized_as_it_says),
+        cmocka_unit_test(test_xor_is_balanced_and_right),
+        cmocka_unit_test(test_wave_baseline_is_what_the_memoryless_predictor_scores),
+        cmocka_unit_test(test_adding_marks_one_value_in_each_half_and_has_mean_1_variance_one_sixth),
+        cmocka_unit_test(test_parity_order_sentiment_baselines_and_balance),
+        cmocka_unit_test(test_parity_is_the_xor_of_the_bits),
+        cmocka_unit_test(test_order_hides_two_relevant_symbols_and_labels_their_order),
+        cmocka_unit_test(test_sentiment_negation_flips_the_late_word),
         cmocka_unit_test(test_echo_targets_are_the_symbol_lag_steps_back),
         cmocka_unit_test(test_echo_baseline_is_the_cross_entropy_of_the_label_marginal),
+        cmocka_unit_test(test_sine_targets_are_the_next_input_and_the_linear_baseline_holds),
+        cmocka_unit_test(test_copy_recalls_the_first_ten_symbols_after_the_delimiter),
+        cmocka_unit_test(test_reverse_targets_are_the_input_backwards_with_teacher_forcing),
+        cmocka_unit_test(test_charlm_corpus_baseline_is_its_bigram_entropy),
+        cmocka_unit_test(test_charlm_rejects_bad_text_files_with_a_message),
+        cmocka_unit_test(test_charlm_reads_utf8_text),
         cmocka_unit_test(test_metrics_count_right_answers),
-        cmocka_unit_test(test_samples_depend_only_on_the_generator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

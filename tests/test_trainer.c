@@ -62,18 +62,18 @@ static void test_observables_are_slices_of_the_passes(void **s)
     size_t BH = (size_t)B * H;
     assert_int_equal(o->step, 4);
     for (int t = 0; t < T; t++) {
-        assert_true(o->dh_norm[t] == optim_norm(tr.cache.dh + t * BH, BH));
-        assert_true(o->dc_norm[t] == optim_norm(tr.cache.dc + t * BH, BH));
+        assert_true(o->dh_norm[t] == optim_norm(tr.cache.rnn.dh + t * BH, BH));
+        assert_true(o->dc_norm[t] == optim_norm(tr.cache.rnn.dc + t * BH, BH));
         assert_true(o->dh_norm[t] > 0);
-        assert_memory_equal(o->h + t * H, tr.cache.hs + (t + 1) * BH, H * sizeof(double));
-        assert_memory_equal(o->c + t * H, tr.cache.cs + (t + 1) * BH, H * sizeof(double));
+        assert_memory_equal(o->h + t * H, tr.cache.rnn.hs + (t + 1) * BH, H * sizeof(double));
+        assert_memory_equal(o->c + t * H, tr.cache.rnn.cs + (t + 1) * BH, H * sizeof(double));
     }
     /* sigma_max is of the weights the gradients were computed with (before the update). */
     Params p;
     model_params_point(&p, w_before, &tr.dims);
     for (int g = 0; g < 4; g++) {
         double sv[6];
-        assert_int_equal(linalg_singular_values(sv, p.weight_hh + g * 36, 6), 0);
+        assert_int_equal(linalg_singular_values(sv, p.rnn.weight_hh + g * 36, 6), 0);
         assert_true(fabs(o->sigma_max[g] - sv[0]) < 1e-10 * sv[0]);
     }
     /* the full spectrum is of the current weights, computed when asked */
@@ -81,7 +81,7 @@ static void test_observables_are_slices_of_the_passes(void **s)
     assert_int_equal(sp->step, 4);
     assert_true(sp->valid);
     double sv[6];
-    assert_int_equal(linalg_singular_values(sv, tr.param.weight_hh + 36, 6), 0);
+    assert_int_equal(linalg_singular_values(sv, tr.param.rnn.weight_hh + 36, 6), 0);
     check_close("singular values of the forget block", sp->sv + 6, sv, 6, 0, 0);
     double prod_re = 1, prod_im = 0; /* the product of the eigenvalues is det, real */
     for (int i = 0; i < 6; i++) {
@@ -126,7 +126,7 @@ static void test_clipping_is_recorded_with_the_norm_before_it(void **s)
     assert_int_equal(trainer_step(&tr), 0);
     assert_true(tr.obs.clipped);
     assert_true(tr.obs.grad_norm > 1e-3);
-    assert_true(fabs(optim_norm(tr.grad.weight_ih, tr.n_params) - 1e-3) < 1e-15);
+    assert_true(fabs(optim_norm(tr.block + tr.n_params, tr.n_params) - 1e-3) < 1e-15);
     assert_true(tr.hist.clipped[history_index(&tr.hist, 0)] == 1);
     trainer_destroy(&tr);
 }
@@ -161,7 +161,7 @@ static void test_overflowing_hidden_state_is_an_event_and_changes_nothing(void *
     assert_string_equal(tr.event.what, "hidden state");
     /* h_t ~ 100^t overflows double near t = 154; it must name the first such step. */
     assert_true(tr.event.t > 140 && tr.event.t < 160);
-    assert_true(isfinite(tr.cache.hs[(size_t)tr.event.t * 8]));
+    assert_true(isfinite(tr.cache.rnn.hs[(size_t)tr.event.t * 8]));
     assert_non_null(strstr(tr.event.message, "t="));
     assert_memory_equal(before, tr.block, tr.n_params * sizeof(double));
     assert_int_equal(tr.step, 0);
@@ -244,7 +244,7 @@ static void test_every_model_learns_echo_below_its_baseline(void **s)
         const char *const settings[] = {models[m], "task=echo", "lag=2", "seq_len=10", "hidden=16", "batch=16", NULL};
         Trainer tr;
         create(&tr, settings);
-        double base = task_baseline(&tr.cfg), sum = 0;
+        double base = task_baseline(&tr.task), sum = 0;
         for (int i = 0; i < 400; i++) {
             assert_int_equal(trainer_step(&tr), 0);
             if (i >= 380)
@@ -254,6 +254,127 @@ static void test_every_model_learns_echo_below_its_baseline(void **s)
             fail_msg("%s: loss %.4f after 400 steps, baseline %.4f", models[m], sum / 20, base);
         trainer_destroy(&tr);
     }
+}
+
+/* Trains for `steps` and returns the mean metric (or loss) over the last 20 steps. */
+static double train_mean(const char *const *settings, int steps, int want_loss)
+{
+    Trainer tr;
+    create(&tr, settings);
+    double sum = 0;
+    for (int i = 0; i < steps; i++) {
+        if (trainer_step(&tr) != 0)
+            fail_msg("%s", tr.event.message);
+        if (i >= steps - 20)
+            sum += want_loss ? tr.obs.loss : tr.obs.metric;
+    }
+    trainer_destroy(&tr);
+    return sum / 20;
+}
+
+static void test_xor_reaches_accuracy_one(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=xor", NULL};
+    double acc = train_mean(settings, 400, 0);
+    if (acc != 1.0)
+        fail_msg("xor accuracy %.3f after 400 steps", acc);
+}
+
+static void test_lstm_echoes_at_lag_2_above_90_percent(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=echo", "lag=2", "model=lstm", NULL};
+    double acc = train_mean(settings, 300, 0);
+    if (!(acc > 0.9))
+        fail_msg("echo accuracy %.3f after 300 steps", acc);
+}
+
+static void test_sine_forecast_falls_well_below_its_baseline(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=sine", "model=lstm", "seq_len=30", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    double base = task_baseline(&tr.task);
+    trainer_destroy(&tr);
+    double loss = train_mean(settings, 500, 1);
+    if (!(loss < 0.25 * base))
+        fail_msg("sine loss %.5f after 500 steps, baseline %.5f", loss, base);
+}
+
+static void test_lstm_reverses_length_5_above_90_percent(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=reverse", "seq_len=5", "model=lstm", NULL};
+    double acc = train_mean(settings, 600, 0);
+    if (!(acc > 0.9))
+        fail_msg("reverse accuracy (free-running) %.3f after 600 steps", acc);
+}
+
+static void test_charlm_trains_on_a_one_megabyte_file(void **s)
+{
+    (void)s;
+    char dir[512], path[600], set[700];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/big.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    Rng r;
+    rng_seed(&r, 1, 0);
+    static const char *const words[] = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
+    size_t n = 0;
+    while (n < (1u << 20)) {
+        const char *w = words[rng_int(&r, 6)];
+        n += (size_t)fprintf(f, "%s%s", w, rng_int(&r, 8) ? " " : ".\n");
+    }
+    fclose(f);
+    snprintf(set, sizeof set, "text=%s", path);
+    const char *const settings[] = {"task=charlm", set, "hidden=32", "seq_len=24", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    assert_true(tr.task.corpus_len >= (1u << 20));
+    double first = 0, last = 0;
+    for (int i = 0; i < 300; i++) {
+        assert_int_equal(trainer_step(&tr), 0);
+        if (i < 10)
+            first += tr.obs.loss / 10;
+        if (i >= 290)
+            last += tr.obs.loss / 10;
+    }
+    if (!(last < 0.8 * first && last < task_baseline(&tr.task)))
+        fail_msg("loss %.3f -> %.3f, bigram baseline %.3f", first, last, task_baseline(&tr.task));
+    trainer_destroy(&tr);
+    check_rmdir(dir);
+}
+
+static void test_seq2seq_records_encoder_then_decoder_steps(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=reverse", "seq_len=4", "model=lstm", "hidden=5", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    assert_int_equal(tr.T, 8);
+    assert_int_equal(tr.obs.n_blocks, 8);
+    assert_int_equal(trainer_evaluate_next(&tr), 0); /* no update: the weights stay */
+    size_t BH = (size_t)tr.cfg.batch * 5;
+    for (int t = 0; t < 4; t++) {
+        assert_true(tr.obs.dh_norm[t] == optim_norm(tr.cache.rnn.dh + t * BH, BH));
+        assert_true(tr.obs.dh_norm[4 + t] == optim_norm(tr.cache.dec.dh + t * BH, BH));
+        assert_true(tr.obs.dh_norm[t] > 0);
+    }
+    /* the teacher-forced decoder states survive the free-running decode that scores it */
+    Cache fresh;
+    assert_int_equal(model_cache_create(&fresh, &tr.dims, 4, 4, tr.cfg.batch), 0);
+    model_forward(&fresh, &tr.batch, &tr.param, &tr.dims, NULL);
+    check_close("decoder states", tr.cache.dec.hs, fresh.dec.hs, 5 * BH, 0, 1e-300);
+    model_cache_destroy(&fresh);
+    /* the gradient crosses into the encoder through its final state */
+    check_close("encoder's last dL/dh", tr.cache.rnn.dh + 3 * BH, tr.cache.dec.dh_init, BH, 1e-15, 1e-300);
+    const Spectrum *sp = trainer_spectrum(&tr);
+    assert_int_equal(sp->n_blocks, 8);
+    assert_true(sp->valid);
+    trainer_destroy(&tr);
 }
 
 int main(void)
@@ -269,6 +390,12 @@ int main(void)
         cmocka_unit_test(test_saved_run_resumes_bit_for_bit),
         cmocka_unit_test(test_loading_a_mismatched_run_fails_and_changes_nothing),
         cmocka_unit_test(test_every_model_learns_echo_below_its_baseline),
+        cmocka_unit_test(test_xor_reaches_accuracy_one),
+        cmocka_unit_test(test_lstm_echoes_at_lag_2_above_90_percent),
+        cmocka_unit_test(test_sine_forecast_falls_well_below_its_baseline),
+        cmocka_unit_test(test_lstm_reverses_length_5_above_90_percent),
+        cmocka_unit_test(test_charlm_trains_on_a_one_megabyte_file),
+        cmocka_unit_test(test_seq2seq_records_encoder_then_decoder_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,9 @@ enum {
     OPT_QUIET = 1 << 6,
     OPT_OUT = 1 << 7,
     OPT_SECONDS = 1 << 8,
+    OPT_N = 1 << 9,
+    OPT_TEMPERATURE = 1 << 10,
+    OPT_PRIME = 1 << 11,
 };
 
 typedef struct {
@@ -37,6 +40,9 @@ typedef struct {
     long steps;
     double seconds;
     int quiet;
+    long n;
+    double temperature;
+    const char *prime;
 } Options;
 
 static double now_seconds(void)
@@ -62,6 +68,9 @@ static const char *const OPTION_HELP[] = {
     "  --quiet          no progress line or summary\n",
     "  --out DIR        where to write the arrays\n",
     "  --seconds S      time per measurement (default 1)\n",
+    "  --n N            how many samples (charlm: characters; default 5, charlm 300)\n",
+    "  --temperature T  charlm: sampling temperature, 0 = always the likeliest (default 1)\n",
+    "  --prime TEXT     charlm: text to start from (default: the corpus's first character)\n",
 };
 
 static void verb_help(const char *verb, const char *synopsis, const char *what, unsigned allowed)
@@ -85,12 +94,16 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
         {"--config", OPT_CONFIG, 1}, {"--set", OPT_SET, 1},   {"--steps", OPT_STEPS, 1},
         {"--csv", OPT_CSV, 1},       {"--save", OPT_SAVE, 1}, {"--load", OPT_LOAD, 1},
         {"--quiet", OPT_QUIET, 0},   {"--out", OPT_OUT, 1},   {"--seconds", OPT_SECONDS, 1},
+        {"--n", OPT_N, 1},           {"--temperature", OPT_TEMPERATURE, 1},
+        {"--prime", OPT_PRIME, 1},
     };
     char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
     o->verb = argv[0];
     config_default(&o->cfg);
     o->steps = -1;
     o->seconds = 1.0;
+    o->n = -1;
+    o->temperature = 1.0;
 
     /* --load first: its config.txt is the base the other settings change. */
     for (int i = 1; i < argc; i++) {
@@ -170,6 +183,25 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
                 return -1;
             }
             break;
+        case OPT_N:
+            errno = 0;
+            o->n = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || errno || o->n < 1 || o->n > 100000) {
+                snprintf(msg, sizeof msg, "--n %s: expected a whole number from 1 to 100000", v);
+                fail(o->verb, msg);
+                return -1;
+            }
+            break;
+        case OPT_TEMPERATURE:
+            errno = 0;
+            o->temperature = strtod(v, &end);
+            if (*v == '\0' || *end != '\0' || errno || !(o->temperature >= 0 && o->temperature <= 100)) {
+                snprintf(msg, sizeof msg, "--temperature %s: expected a number from 0 to 100", v);
+                fail(o->verb, msg);
+                return -1;
+            }
+            break;
+        case OPT_PRIME: o->prime = v; break;
         case OPT_CSV: o->csv_path = v; break;
         case OPT_SAVE: o->save_dir = v; break;
         case OPT_LOAD: break; /* applied above */
@@ -296,7 +328,7 @@ int cli_train(int argc, char **argv)
         printf("trained %ld steps in %.2f s (%.0f steps/s): loss %.5g (memoryless baseline %.5g), "
                "%s %.3f\n",
                done, elapsed, elapsed > 0 ? done / elapsed : 0.0, last_loss,
-               task_baseline(&tr.cfg), tr.task.metric_name, last_metric);
+               task_baseline(&tr.task), task_kind_info(tr.cfg.task)->metric_name, last_metric);
     trainer_destroy(&tr);
     return status;
 }
@@ -336,7 +368,9 @@ int cli_grads(int argc, char **argv)
     char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
     int status = EXIT_OK;
     const ModelDims *d = &tr.dims;
-    size_t T = (size_t)tr.cfg.seq_len, B = (size_t)tr.cfg.batch, H = (size_t)d->H;
+    const Batch *bt = &tr.batch;
+    size_t T = (size_t)bt->T, Td = (size_t)bt->Td, B = (size_t)bt->B, H = (size_t)d->H;
+    size_t TT = (size_t)tr.T; /* encoder steps, then decoder steps */
     /* The saved-run files (config.txt, NAME.npy, optimiser state) come from trainer_save. */
     if (trainer_save(&tr, o.out_dir, err, sizeof err) != 0) {
         snprintf(msg, sizeof msg, "--out: %s", err);
@@ -344,33 +378,50 @@ int cli_grads(int argc, char **argv)
         return fail(o.verb, msg);
     }
     size_t x_shape[3] = {T, B, (size_t)d->I};
-    size_t h_shape[3] = {T, B, H};
-    int m2o = d->shape == SHAPE_MANY_TO_ONE;
-    size_t y_shape[3] = {B, (size_t)d->O, 0};
-    int y_ndim = m2o ? 2 : 3;
-    if (!m2o) {
-        y_shape[0] = T;
-        y_shape[1] = B;
-        y_shape[2] = (size_t)d->O;
-    }
-    if (d->loss == LOSS_XENT)
-        y_ndim--; /* class indices: (B,) or (T, B) */
+    size_t xd_shape[3] = {Td, B, (size_t)d->Id};
+    size_t h_shape[3] = {TT, B, H};
+    /* Targets: one row per sequence when the head reads the last step, else one per step. */
+    size_t steps = d->shape == SHAPE_SEQ2SEQ ? Td : T;
+    int every = model_head_every(d);
+    size_t y_shape[3];
+    int y_ndim = 0;
+    if (every)
+        y_shape[y_ndim++] = steps;
+    y_shape[y_ndim++] = B;
+    if (d->loss == LOSS_MSE)
+        y_shape[y_ndim++] = (size_t)d->O; /* class indices have no O axis */
     double loss = tr.obs.loss;
-    if (write_array(o.out_dir, "x", NPY_F8, 3, x_shape, tr.batch.x) ||
+    double *states = malloc(TT * B * H * sizeof(double)), *grads = malloc(TT * B * H * sizeof(double));
+    if (!states || !grads) {
+        free(states);
+        free(grads);
+        trainer_destroy(&tr);
+        return fail(o.verb, "out of memory");
+    }
+    trainer_copy_states(&tr, states, 0);
+    trainer_copy_dh(&tr, grads, 0);
+    if (write_array(o.out_dir, "x", NPY_F8, 3, x_shape, bt->x) ||
+        (Td && write_array(o.out_dir, "x_decoder", NPY_F8, 3, xd_shape, bt->xd)) ||
         write_array(o.out_dir, "y", d->loss == LOSS_XENT ? NPY_I8 : NPY_F8, y_ndim, y_shape,
-                    d->loss == LOSS_XENT ? (const void *)tr.batch.label : (const void *)tr.batch.y) ||
+                    d->loss == LOSS_XENT ? (const void *)bt->label : (const void *)bt->y) ||
         write_array(o.out_dir, "loss", NPY_F8, 0, NULL, &loss) ||
-        write_array(o.out_dir, "h", NPY_F8, 3, h_shape, tr.cache.hs + B * H) ||
-        write_array(o.out_dir, "dh", NPY_F8, 3, h_shape, tr.cache.dh) ||
-        (d->kind == MODEL_LSTM &&
-         (write_array(o.out_dir, "c", NPY_F8, 3, h_shape, tr.cache.cs + B * H) ||
-          write_array(o.out_dir, "dc", NPY_F8, 3, h_shape, tr.cache.dc))))
+        write_array(o.out_dir, "h", NPY_F8, 3, h_shape, states) ||
+        write_array(o.out_dir, "dh", NPY_F8, 3, h_shape, grads))
         status = EXIT_USAGE;
-    for (int i = 0; i < MODEL_N_TENSORS && status == EXIT_OK; i++) {
+    if (status == EXIT_OK && d->kind == MODEL_LSTM) {
+        trainer_copy_states(&tr, states, 1);
+        trainer_copy_dh(&tr, grads, 1);
+        if (write_array(o.out_dir, "c", NPY_F8, 3, h_shape, states) ||
+            write_array(o.out_dir, "dc", NPY_F8, 3, h_shape, grads))
+            status = EXIT_USAGE;
+    }
+    free(grads);
+    free(states);
+    for (int i = 0; i < d->n_tensors && status == EXIT_OK; i++) {
         char name[128];
         snprintf(name, sizeof name, "grad.%s", tr.specs[i].name);
         if (write_array(o.out_dir, name, NPY_F8, tr.specs[i].ndim, tr.specs[i].shape,
-                        model_tensor(&tr.grad, i)))
+                        model_tensor(&tr.grad, d, i)))
             status = EXIT_USAGE;
     }
     if (bad && status == EXIT_OK) {
@@ -483,7 +534,7 @@ int cli_demo(void)
     }
     printf("rnnlab %s: a tanh RNN (hidden=%d) learns the adding task over %d steps.\n"
            "The window is not built yet; this is the headless engine. Try rnnlab --help.\n\n",
-           RNNLAB_VERSION, cfg.hidden, tr.cfg.seq_len);
+           RNNLAB_VERSION, tr.cfg.hidden, tr.cfg.seq_len);
     const long steps = 1500;
     double start = now_seconds();
     for (long s = 0; s < steps; s++) {
@@ -493,7 +544,7 @@ int cli_demo(void)
         }
         if ((s + 1) % 100 == 0) {
             printf("\rstep %4ld/%ld  loss %.4f (baseline %.4f)  grad norm %.3g  %.0f steps/s", s + 1,
-                   steps, tr.obs.loss, task_baseline(&tr.cfg), tr.obs.grad_norm,
+                   steps, tr.obs.loss, task_baseline(&tr.task), tr.obs.grad_norm,
                    (s + 1) / (now_seconds() - start));
             fflush(stdout);
         }
@@ -510,6 +561,253 @@ int cli_demo(void)
     }
     printf("\nThe gradient from the loss fades as it travels back in time: that is the\n"
            "vanishing gradient. Compare: rnnlab train --set model=lstm --steps 1500\n");
+    trainer_destroy(&tr);
+    return EXIT_OK;
+}
+
+/* ---- tasks ---- */
+
+int cli_tasks(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(&o, argc, argv, 0, "",
+                          "Lists every task: its shape, input and output sizes, loss, memoryless\n"
+                          "baseline at the default length, defaults, and what it is.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    printf("%-10s %-13s %5s %5s %5s %9s %8s %7s  %s\n", "task", "shape", "in", "out", "loss",
+           "baseline", "seq_len", "hidden", "metric");
+    for (int k = 0; k < TASK_COUNT; k++) {
+        Config cfg;
+        char err[CONFIG_ERR_LEN];
+        config_default(&cfg);
+        cfg.task = (TaskKind)k;
+        Task task;
+        if (config_resolve(&cfg, err, sizeof err) != 0 || task_create(&task, &cfg, err, sizeof err) != 0)
+            return fail(o.verb, err);
+        const TaskKindInfo *ki = task_kind_info(cfg.task);
+        char in[32], out[32];
+        if (task.info.Td) /* the encoder's input, then the decoder's */
+            snprintf(in, sizeof in, "%d+%d", task.info.I, task.info.Id);
+        else
+            snprintf(in, sizeof in, "%d", task.info.I);
+        snprintf(out, sizeof out, "%d", task.info.O);
+        printf("%-10s %-13s %5s %5s %5s %9.4f %8d %7d  %s\n", ki->name,
+               config_shape_name(ki->shape), in, out, config_loss_name(ki->loss),
+               task_baseline(&task), cfg.seq_len, cfg.hidden, ki->metric_name);
+        /* the two sentences, wrapped under the table at 88 columns */
+        char text[512];
+        snprintf(text, sizeof text, "%s %s", ki->sentence, ki->shape_sentence);
+        int col = 0;
+        for (char *w = strtok(text, " "); w; w = strtok(NULL, " ")) {
+            int len = (int)strlen(w);
+            if (col == 0 || col + 1 + len > 77) {
+                printf("%s%11s%s", col ? "\n" : "", "", w);
+                col = len;
+            } else {
+                printf(" %s", w);
+                col += 1 + len;
+            }
+        }
+        printf("\n\n");
+        task_destroy(&task);
+    }
+    printf("The baseline is the loss of the best predictor that uses no memory; see README.md.\n");
+    return EXIT_OK;
+}
+
+/* ---- sample ---- */
+
+static int argmax(const double *v, int n)
+{
+    int best = 0;
+    for (int k = 1; k < n; k++)
+        if (v[k] > v[best])
+            best = k;
+    return best;
+}
+
+/* Prints a sequence of one-hot rows as symbols, or of real rows as numbers. */
+static void print_symbols(const Task *task, const double *rows, size_t stride, int T, int width,
+                          int output, int one_hot)
+{
+    char name[64];
+    for (int t = 0; t < T; t++) {
+        const double *v = rows + (size_t)t * stride;
+        if (one_hot) {
+            task_symbol_name(task, argmax(v, width), output, name, sizeof name);
+            printf(task->kind == TASK_SENTIMENT ? "%s " : "%s", name);
+        } else {
+            for (int k = 0; k < width; k++)
+                printf("%s%.2f", t || k ? " " : "", v[k]);
+        }
+    }
+}
+
+static void print_labels(const Task *task, const int64_t *labels, size_t stride, int T, int output)
+{
+    char name[64];
+    for (int t = 0; t < T; t++) {
+        task_symbol_name(task, (int)labels[(size_t)t * stride], output, name, sizeof name);
+        printf(task->kind == TASK_SENTIMENT ? "%s " : "%s", name);
+    }
+}
+
+static int sample_text(Trainer *tr, const Options *o)
+{
+    const Task *task = &tr->task;
+    const ModelDims *d = &tr->dims;
+    long n = o->n > 0 ? o->n : 300;
+    /* The prime, as vocabulary indices. */
+    size_t plen = 0;
+    int *prime = malloc(((o->prime ? strlen(o->prime) : 0) + 1) * sizeof(int));
+    if (!prime)
+        return fail(o->verb, "out of memory");
+    if (o->prime && *o->prime) {
+        const unsigned char *s = (const unsigned char *)o->prime;
+        size_t len = strlen(o->prime);
+        for (size_t i = 0; i < len;) {
+            char one[8] = {0};
+            size_t cl = (s[i] & 0x80) == 0 ? 1 : (s[i] & 0xe0) == 0xc0 ? 2 : (s[i] & 0xf0) == 0xe0 ? 3 : 4;
+            if (cl > len - i)
+                cl = len - i;
+            memcpy(one, s + i, cl);
+            int found = -1;
+            for (int k = 0; k < task->n_vocab && found < 0; k++) {
+                char name[8];
+                task_symbol_name(task, k, 0, name, sizeof name);
+                if (strcmp(name, one) == 0)
+                    found = k;
+            }
+            if (found < 0) {
+                char msg[128];
+                snprintf(msg, sizeof msg, "--prime: '%s' is not in the vocabulary of the training text", one);
+                free(prime);
+                return fail(o->verb, msg);
+            }
+            prime[plen++] = found;
+            i += cl;
+        }
+    } else {
+        prime[plen++] = task->corpus[0];
+    }
+    int V = task->n_vocab, steps = (int)(plen + (size_t)n);
+    Cache c;
+    double *x = calloc((size_t)steps * V, sizeof(double)), *logits = malloc((size_t)V * sizeof(double));
+    if (!x || !logits || model_cache_create(&c, d, steps, 0, 1) != 0) {
+        free(x);
+        free(logits);
+        free(prime);
+        return fail(o->verb, "out of memory");
+    }
+    memset(c.rnn.hs, 0, (size_t)d->H * sizeof(double));
+    memset(c.rnn.cs, 0, (size_t)d->H * sizeof(double));
+    Rng rng;
+    rng_seed(&rng, tr->cfg.seed, 6);
+    char name[8];
+    for (size_t i = 0; i < plen; i++) {
+        task_symbol_name(task, prime[i], 0, name, sizeof name);
+        fputs(name, stdout);
+    }
+    int cur = prime[0];
+    for (int t = 0; t < steps - 1; t++) {
+        x[(size_t)t * V + cur] = 1.0;
+        layer_forward_steps(&c.rnn, x, &tr->param.rnn, d, t, t + 1, NULL, NULL);
+        if ((size_t)t + 1 < plen) {
+            cur = prime[t + 1];
+            continue;
+        }
+        model_head(logits, c.rnn.hs + (size_t)(t + 1) * d->H, &tr->param, d, 1);
+        if (o->temperature == 0) {
+            cur = argmax(logits, V);
+        } else {
+            double m = logits[argmax(logits, V)], sum = 0;
+            for (int k = 0; k < V; k++)
+                sum += (logits[k] = exp((logits[k] - m) / o->temperature));
+            double u = rng_uniform(&rng) * sum;
+            cur = V - 1;
+            for (int k = 0; k < V; k++) {
+                u -= logits[k];
+                if (u < 0) {
+                    cur = k;
+                    break;
+                }
+            }
+        }
+        task_symbol_name(task, cur, 0, name, sizeof name);
+        fputs(name, stdout);
+    }
+    putchar('\n');
+    model_cache_destroy(&c);
+    free(logits);
+    free(x);
+    free(prime);
+    return EXIT_OK;
+}
+
+int cli_sample(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(&o, argc, argv, OPT_LOAD | OPT_N | OPT_TEMPERATURE | OPT_PRIME,
+                          "--load DIR [--n N] [--temperature T] [--prime TEXT]",
+                          "Generates from a saved model (rnnlab train --save DIR): text for charlm,\n"
+                          "the drawn wave for wave, the reversed sequence for reverse (the decoder fed\n"
+                          "its own predictions), and predictions beside targets for the other tasks,\n"
+                          "on sequences drawn afresh from the task.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (!o.load_dir)
+        return fail(o.verb, "--load DIR is required (a run saved with rnnlab train --save DIR)");
+    if (o.cfg.task != TASK_CHARLM && (o.prime || o.temperature != 1.0))
+        return fail(o.verb, "--prime and --temperature are for task=charlm only");
+    /* A batch of the samples asked for, drawn from their own stream of the seed. */
+    if (o.cfg.task != TASK_CHARLM)
+        o.cfg.batch = o.n > 0 ? (int)(o.n < 4096 ? o.n : 4096) : 5;
+    Trainer tr;
+    if (make_trainer(&tr, &o) != 0)
+        return EXIT_USAGE;
+    if (tr.cfg.task == TASK_CHARLM) {
+        int status = sample_text(&tr, &o);
+        trainer_destroy(&tr);
+        return status;
+    }
+    rng_seed(&tr.rng_data, tr.cfg.seed, 6);
+    trainer_evaluate_next(&tr);
+    const Task *task = &tr.task;
+    const Batch *bt = &tr.batch;
+    const ModelDims *d = &tr.dims;
+    int B = bt->B, T = bt->T, I = bt->I, O = bt->O;
+    const double *out = d->shape == SHAPE_SEQ2SEQ ? tr.cache.free_out : tr.cache.out;
+    int every = model_head_every(d), To = d->shape == SHAPE_SEQ2SEQ ? bt->Td : T;
+    int one_hot_in = task->kind != TASK_XOR && task->kind != TASK_ADDING && task->kind != TASK_SINE;
+    printf("task=%s: %d sample%s drawn with seed %llu (stream 6); loss on them %.5g, %s %.4g\n",
+           task_kind_info(task->kind)->name, B, B == 1 ? "" : "s",
+           (unsigned long long)tr.cfg.seed, tr.obs.loss, task_kind_info(task->kind)->metric_name,
+           tr.obs.metric);
+    for (int b = 0; b < B; b++) {
+        printf("\n#%d input:  ", b + 1);
+        if (task->kind == TASK_WAVE) {
+            printf("code %d", argmax(bt->x + (size_t)b * I, I));
+        } else if (task->kind == TASK_ADDING) {
+            for (int t = 0; t < T; t++) {
+                const double *x = bt->x + ((size_t)t * B + b) * I;
+                if (x[1] == 1.0)
+                    printf("%s%.3f", t < T / 2 ? "" : " + ", x[0]);
+            }
+            printf("   (the two marked of %d values)", T);
+        } else {
+            print_symbols(task, bt->x + (size_t)b * I, (size_t)B * I, T, I, 0, one_hot_in);
+        }
+        printf("\n#%d target: ", b + 1);
+        if (bt->loss == LOSS_XENT)
+            print_labels(task, bt->label + b, every ? (size_t)B : 0, every ? To : 1, 1);
+        else
+            print_symbols(task, bt->y + (size_t)b * O, (size_t)B * O, every ? To : 1, O, 1, 0);
+        printf("\n#%d output: ", b + 1);
+        print_symbols(task, out + (size_t)b * O, (size_t)B * O, every ? To : 1, O, 1,
+                      bt->loss == LOSS_XENT);
+        putchar('\n');
+    }
     trainer_destroy(&tr);
     return EXIT_OK;
 }

@@ -10,6 +10,8 @@ enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_DIVERGED = 3 };
 int cli_train(int argc, char **argv);
 int cli_grads(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_tasks(int argc, char **argv);
+int cli_sample(int argc, char **argv);
 int cli_demo(void);
 
 #endif

@@ -19,6 +19,8 @@ static void usage(FILE *f)
             "  train    train headless, with a progress line, CSV history and saved runs\n"
             "  grads    one forward and backward pass; every array written as .npy\n"
             "  bench    training throughput in sequences per second\n"
+            "  tasks    every task: shape, sizes, loss, baseline and what it is\n"
+            "  sample   generate from a saved model (text, waves, reversed sequences...)\n"
             "\n"
             "options:\n"
             "  --help, -h     this text; rnnlab COMMAND --help for a command's options\n"
@@ -47,7 +49,11 @@ int main(int argc, char **argv)
         return cli_grads(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return cli_bench(argc - 1, argv + 1);
-    fprintf(stderr, "rnnlab: unknown command '%s'; commands are train, grads, bench (see rnnlab --help)\n",
+    if (strcmp(cmd, "tasks") == 0)
+        return cli_tasks(argc - 1, argv + 1);
+    if (strcmp(cmd, "sample") == 0)
+        return cli_sample(argc - 1, argv + 1);
+    fprintf(stderr, "rnnlab: unknown command '%s'; commands are train, grads, bench, tasks, sample (see rnnlab --help)\n",
             cmd);
     return EXIT_USAGE;
 }

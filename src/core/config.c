@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-typedef enum { KEY_INT, KEY_U64, KEY_REAL, KEY_WORD } KeyType;
+typedef enum { KEY_INT, KEY_U64, KEY_REAL, KEY_WORD, KEY_TEXT } KeyType;
 
 typedef struct {
     const char *name;
@@ -24,11 +24,11 @@ typedef struct {
 
 static const char *const MODEL_WORDS[] = {"rnn", "lstm", "gru", NULL};
 static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear", NULL};
-static const char *const TASK_WORDS[] = {"adding", "echo", NULL};
+static const char *const TASK_WORDS[] = {"xor", "wave", "adding", "parity", "order", "sentiment", "echo", "sine", "charlm", "copy", "reverse", NULL};
 static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal", NULL};
 static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop", NULL};
 static const char *const CLIP_WORDS[] = {"norm", "value", NULL};
-static const char *const SHAPE_WORDS[] = {"many-to-one", "many-to-many", NULL};
+static const char *const SHAPE_WORDS[] = {"one-to-one", "one-to-many", "many-to-one", "many-to-many", "seq2seq", NULL};
 static const char *const LOSS_WORDS[] = {"mse", "xent", NULL};
 
 #define OFF(f) offsetof(Config, f)
@@ -37,11 +37,12 @@ static const char *const LOSS_WORDS[] = {"mse", "xent", NULL};
 static const KeySpec KEYS[] = {
     {"model", KEY_WORD, OFF(model), MODEL_WORDS, 0, 0, "recurrent cell"},
     {"activation", KEY_WORD, OFF(activation), ACT_WORDS, 0, 0, "nonlinearity of model=rnn"},
-    {"hidden", KEY_INT, OFF(hidden), NULL, 1, 256, "hidden units H"},
+    {"hidden", KEY_INT, OFF(hidden), NULL, 0, 256, "hidden units H (0 = the task's default)"},
     {"task", KEY_WORD, OFF(task), TASK_WORDS, 0, 0, "what the network learns"},
     {"seq_len", KEY_INT, OFF(seq_len), NULL, 0, SEQ_MAX, "time steps T (0 = the task's default)"},
     {"lag", KEY_INT, OFF(lag), NULL, 0, SEQ_MAX - 1, "echo: how far back the target is (0 = default 3)"},
-    {"symbols", KEY_INT, OFF(symbols), NULL, 2, 64, "echo: alphabet size"},
+    {"symbols", KEY_INT, OFF(symbols), NULL, 0, 64, "echo, reverse: alphabet size (0 = the task's default)"},
+    {"text", KEY_TEXT, OFF(text), NULL, 0, 0, "charlm: a UTF-8 text file (empty = a generated corpus)"},
     {"batch", KEY_INT, OFF(batch), NULL, 1, 4096, "sequences per step B"},
     {"seed", KEY_U64, OFF(seed), NULL, 0, 0, "random seed (initialisation and data)"},
     {"init", KEY_WORD, OFF(init), INIT_WORDS, 0, 0, "weight initialisation"},
@@ -64,11 +65,11 @@ void config_default(Config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->model = MODEL_RNN;
     cfg->activation = ACT_TANH;
-    cfg->hidden = 32;
+    cfg->hidden = 0;
     cfg->task = TASK_ADDING;
     cfg->seq_len = 0;
     cfg->lag = 0;
-    cfg->symbols = 4;
+    cfg->symbols = 0;
     cfg->batch = 16;
     cfg->seed = 1;
     cfg->init = INIT_DEFAULT;
@@ -182,6 +183,17 @@ int config_set_kv(Config *cfg, const char *key, const char *value, char *err, si
         memcpy(field, &u, sizeof u);
         return 0;
     }
+    case KEY_TEXT:
+        if (strlen(value) >= CONFIG_TEXT_LEN) {
+            snprintf(err, errlen, "%s: value longer than %d characters", key, CONFIG_TEXT_LEN - 1);
+            return -1;
+        }
+        if (strchr(value, '\n')) {
+            snprintf(err, errlen, "%s: value must be one line", key);
+            return -1;
+        }
+        strcpy(field, value);
+        return 0;
     case KEY_REAL: {
         if (k->offset == OFF(forget_bias) && strcmp(value, "default") == 0) {
             cfg->has_forget_bias = 0;
@@ -215,7 +227,7 @@ static char *trim(char *s)
 
 int config_set(Config *cfg, const char *pair, char *err, size_t errlen)
 {
-    char buf[512];
+    char buf[CONFIG_TEXT_LEN + 64];
     if (strlen(pair) >= sizeof buf) {
         snprintf(err, errlen, "setting '%.40s...' is too long (over %zu characters)", pair,
                  sizeof buf - 1);
@@ -229,7 +241,7 @@ int config_set(Config *cfg, const char *pair, char *err, size_t errlen)
     }
     *eq = '\0';
     char *key = trim(buf), *value = trim(eq + 1);
-    if (!*key || !*value) {
+    if (!*key || (!*value && strcmp(key, "text") != 0)) {
         snprintf(err, errlen, "'%s' is not key=value (for example hidden=64)", pair);
         return -1;
     }
@@ -243,7 +255,7 @@ int config_load_file(Config *cfg, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char line[1024], msg[CONFIG_ERR_LEN];
+    char line[CONFIG_TEXT_LEN + 64], msg[CONFIG_ERR_LEN];
     int lineno = 0, status = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
@@ -275,33 +287,53 @@ int config_load_file(Config *cfg, const char *path, char *err, size_t errlen)
 
 int config_resolve(Config *cfg, char *err, size_t errlen)
 {
-    TaskInfo info = task_info(cfg);
+    const TaskKindInfo *k = task_kind_info(cfg->task);
     if (cfg->seq_len == 0)
-        cfg->seq_len = info.default_seq_len;
+        cfg->seq_len = k->default_seq_len;
     if (cfg->lag == 0)
-        cfg->lag = info.default_lag;
-    if (cfg->seq_len < info.min_seq_len) {
-        snprintf(err, errlen, "seq_len=%d: task %s needs seq_len of at least %d", cfg->seq_len,
-                 config_task_name(cfg->task), info.min_seq_len);
+        cfg->lag = k->default_lag ? k->default_lag : 3;
+    if (cfg->hidden == 0)
+        cfg->hidden = k->default_hidden;
+    if (cfg->symbols == 0)
+        cfg->symbols = k->default_symbols ? k->default_symbols : 4;
+    if (cfg->symbols < 2) {
+        snprintf(err, errlen, "symbols=%d: expected a whole number from 2 to 64", cfg->symbols);
+        return -1;
+    }
+    if (cfg->seq_len < k->min_seq_len || cfg->seq_len > k->max_seq_len) {
+        if (k->min_seq_len == k->max_seq_len)
+            snprintf(err, errlen, "seq_len=%d: task %s is %s and takes seq_len=%d only",
+                     cfg->seq_len, k->name, SHAPE_WORDS[k->shape], k->min_seq_len);
+        else
+            snprintf(err, errlen, "seq_len=%d: task %s takes seq_len from %d to %d", cfg->seq_len,
+                     k->name, k->min_seq_len, k->max_seq_len);
         return -1;
     }
     if (cfg->task == TASK_ECHO && cfg->lag >= cfg->seq_len) {
         snprintf(err, errlen, "lag=%d: must be smaller than seq_len=%d", cfg->lag, cfg->seq_len);
         return -1;
     }
-    if (cfg->shape_given >= 0 && cfg->shape_given != (int)info.shape) {
+    if (k->shape == SHAPE_SEQ2SEQ && cfg->truncate != 0) {
+        snprintf(err, errlen, "truncate=%d: task %s is seq2seq, which trains with full BPTT only "
+                 "(truncate=0)", cfg->truncate, k->name);
+        return -1;
+    }
+    if (cfg->text[0] && cfg->task != TASK_CHARLM) {
+        snprintf(err, errlen, "text=%s: only task=charlm reads a text file", cfg->text);
+        return -1;
+    }
+    if (cfg->shape_given >= 0 && cfg->shape_given != (int)k->shape) {
         snprintf(err, errlen, "shape=%s: task %s is %s (the task decides the shape)",
-                 SHAPE_WORDS[cfg->shape_given], config_task_name(cfg->task),
-                 SHAPE_WORDS[info.shape]);
+                 SHAPE_WORDS[cfg->shape_given], k->name, SHAPE_WORDS[k->shape]);
         return -1;
     }
-    if (cfg->loss_given >= 0 && cfg->loss_given != (int)info.loss) {
+    if (cfg->loss_given >= 0 && cfg->loss_given != (int)k->loss) {
         snprintf(err, errlen, "loss=%s: task %s uses %s (the task decides the loss)",
-                 LOSS_WORDS[cfg->loss_given], config_task_name(cfg->task), LOSS_WORDS[info.loss]);
+                 LOSS_WORDS[cfg->loss_given], k->name, LOSS_WORDS[k->loss]);
         return -1;
     }
-    cfg->shape_given = (int)info.shape;
-    cfg->loss_given = (int)info.loss;
+    cfg->shape_given = (int)k->shape;
+    cfg->loss_given = (int)k->loss;
     return 0;
 }
 
@@ -312,7 +344,7 @@ int config_format(const Config *cfg, char *buf, size_t len)
     for (size_t i = 0; i < N_KEYS; i++) {
         const KeySpec *k = &KEYS[i];
         const char *field = (const char *)cfg + k->offset;
-        char value[64];
+        char value[CONFIG_TEXT_LEN + 8];
         switch (k->type) {
         case KEY_WORD: {
             int v;
@@ -334,6 +366,9 @@ int config_format(const Config *cfg, char *buf, size_t len)
             snprintf(value, sizeof value, "%llu", (unsigned long long)v);
             break;
         }
+        case KEY_TEXT:
+            snprintf(value, sizeof value, "%.1023s", field);
+            break;
         case KEY_REAL: {
             double v;
             memcpy(&v, field, sizeof v);
@@ -370,6 +405,8 @@ void config_print_keys(void *file)
         char accepted[256];
         if (k->type == KEY_WORD)
             list_words(k->words, accepted, sizeof accepted);
+        else if (k->type == KEY_TEXT)
+            snprintf(accepted, sizeof accepted, "PATH");
         else if (k->type == KEY_U64)
             snprintf(accepted, sizeof accepted, "0..2^64-1");
         else if (k->type == KEY_INT)

@@ -9,15 +9,36 @@
 
 typedef enum { MODEL_RNN, MODEL_LSTM, MODEL_GRU } ModelKind;
 typedef enum { ACT_TANH, ACT_RELU, ACT_SIGMOID, ACT_LINEAR } Activation;
-typedef enum { TASK_ADDING, TASK_ECHO } TaskKind;
+typedef enum {
+    TASK_XOR,
+    TASK_WAVE,
+    TASK_ADDING,
+    TASK_PARITY,
+    TASK_ORDER,
+    TASK_SENTIMENT,
+    TASK_ECHO,
+    TASK_SINE,
+    TASK_CHARLM,
+    TASK_COPY,
+    TASK_REVERSE
+} TaskKind;
+#define TASK_COUNT (TASK_REVERSE + 1)
 typedef enum { INIT_DEFAULT, INIT_XAVIER, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_NORMAL } InitKind;
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM, OPT_ADAGRAD, OPT_RMSPROP } OptimizerKind;
 typedef enum { CLIP_NORM, CLIP_VALUE } ClipMode;
-typedef enum { SHAPE_MANY_TO_ONE, SHAPE_MANY_TO_MANY } Shape;
+typedef enum {
+    SHAPE_ONE_TO_ONE,
+    SHAPE_ONE_TO_MANY,
+    SHAPE_MANY_TO_ONE,
+    SHAPE_MANY_TO_MANY,
+    SHAPE_SEQ2SEQ
+} Shape;
 typedef enum { LOSS_MSE, LOSS_XENT } LossKind;
 
-/* Every field is a key of the same name (`head` fields excepted). Integers that may be
- * left to the task (seq_len, lag) use 0 for "the task's default" until resolved. */
+#define CONFIG_TEXT_LEN 1024
+
+/* Every field is a key of the same name. Integers that may be left to the task (hidden,
+ * seq_len, lag, symbols) use 0 for "the task's default" until resolved. */
 typedef struct {
     ModelKind model;
     Activation activation;
@@ -26,6 +47,7 @@ typedef struct {
     int seq_len;
     int lag;
     int symbols;
+    char text[CONFIG_TEXT_LEN]; /* charlm: a text file; empty = the generated corpus */
     int batch;
     uint64_t seed;
     InitKind init;

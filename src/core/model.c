@@ -1,11 +1,13 @@
-/* model.c: forward and backward of the recurrent layer and head, side by side.
+/* model.c: forward and backward of the recurrent layers and head, side by side.
  * Equations are PyTorch's (docs of torch.nn.RNN, LSTM, GRU):
  *   rnn:  h' = act(W_ih x + b_ih + W_hh h + b_hh)
  *   lstm: i,f,g,o = sigma, sigma, tanh, sigma of (W_i* x + b_i* + W_h* h + b_h*)
  *         c' = f c + i g,  h' = o tanh(c')
  *   gru:  r,z = sigma(W_i* x + b_i* + W_h* h + b_h*)
  *         n = tanh(W_in x + b_in + r (W_hn h + b_hn)),  h' = (1 - z) n + z h
- * Dimension letters: B batch, T steps, I input, H hidden, G gates, O output. */
+ * seq2seq: the encoder's final h (and c) start the decoder, whose input at step s is the
+ * previous target (teacher forcing) or, in model_decode_free, its own previous output.
+ * Dimension letters: B batch, T steps (Td decoder steps), I input, H hidden, G gates, O output. */
 #include "model.h"
 
 #include "linalg.h"
@@ -15,35 +17,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-ModelDims model_dims(const Config *cfg)
+ModelDims model_dims(const Config *cfg, const TaskInfo *task)
 {
-    TaskInfo info = task_info(cfg);
     ModelDims d;
     d.kind = cfg->model;
     d.act = cfg->activation;
-    d.I = info.I;
+    d.I = task->I;
     d.H = cfg->hidden;
-    d.O = info.O;
+    d.O = task->O;
     d.G = cfg->model == MODEL_LSTM ? 4 : cfg->model == MODEL_GRU ? 3 : 1;
-    d.shape = info.shape;
-    d.loss = info.loss;
+    d.Id = task->Id;
+    d.shape = task->shape;
+    d.loss = task->loss;
+    d.n_tensors = task->shape == SHAPE_SEQ2SEQ ? 10 : 6;
     return d;
 }
 
-void model_param_specs(ParamSpec specs[MODEL_N_TENSORS], const ModelDims *d)
+int model_head_every(const ModelDims *d)
 {
-    size_t GH = (size_t)d->G * d->H;
-    const ParamSpec base[MODEL_N_TENSORS] = {
-        {"weight_ih_l0", 2, {GH, (size_t)d->I}, 0, 0},
-        {"weight_hh_l0", 2, {GH, (size_t)d->H}, 0, 0},
-        {"bias_ih_l0", 1, {GH, 0}, 0, 0},
-        {"bias_hh_l0", 1, {GH, 0}, 0, 0},
-        {"head.weight", 2, {(size_t)d->O, (size_t)d->H}, 0, 0},
-        {"head.bias", 1, {(size_t)d->O, 0}, 0, 0},
-    };
+    return d->shape == SHAPE_ONE_TO_MANY || d->shape == SHAPE_MANY_TO_MANY ||
+           d->shape == SHAPE_SEQ2SEQ;
+}
+
+void model_param_specs(ParamSpec specs[MODEL_MAX_TENSORS], const ModelDims *d)
+{
+    size_t GH = (size_t)d->G * d->H, H = (size_t)d->H;
+    int n = 0;
+    static const char *const plain[4] = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
+    static const char *const enc[4] = {"encoder.weight_ih_l0", "encoder.weight_hh_l0",
+                                       "encoder.bias_ih_l0", "encoder.bias_hh_l0"};
+    static const char *const dec[4] = {"decoder.weight_ih_l0", "decoder.weight_hh_l0",
+                                       "decoder.bias_ih_l0", "decoder.bias_hh_l0"};
+    int layers = d->shape == SHAPE_SEQ2SEQ ? 2 : 1;
+    for (int l = 0; l < layers; l++) {
+        const char *const *names = layers == 1 ? plain : l == 0 ? enc : dec;
+        size_t I = (size_t)(l == 0 ? d->I : d->Id);
+        specs[n++] = (ParamSpec){names[0], 2, {GH, I}, 0, 0};
+        specs[n++] = (ParamSpec){names[1], 2, {GH, H}, 0, 0};
+        specs[n++] = (ParamSpec){names[2], 1, {GH, 0}, 0, 0};
+        specs[n++] = (ParamSpec){names[3], 1, {GH, 0}, 0, 0};
+    }
+    specs[n++] = (ParamSpec){"head.weight", 2, {(size_t)d->O, H}, 0, 0};
+    specs[n++] = (ParamSpec){"head.bias", 1, {(size_t)d->O, 0}, 0, 0};
+    assert(n == d->n_tensors);
     size_t offset = 0;
-    for (int i = 0; i < MODEL_N_TENSORS; i++) {
-        specs[i] = base[i];
+    for (int i = 0; i < n; i++) {
         specs[i].size = specs[i].shape[0] * (specs[i].ndim == 2 ? specs[i].shape[1] : 1);
         specs[i].offset = offset;
         offset += specs[i].size;
@@ -52,29 +70,40 @@ void model_param_specs(ParamSpec specs[MODEL_N_TENSORS], const ModelDims *d)
 
 size_t model_param_count(const ModelDims *d)
 {
-    ParamSpec s[MODEL_N_TENSORS];
+    ParamSpec s[MODEL_MAX_TENSORS];
     model_param_specs(s, d);
-    return s[MODEL_N_TENSORS - 1].offset + s[MODEL_N_TENSORS - 1].size;
+    return s[d->n_tensors - 1].offset + s[d->n_tensors - 1].size;
 }
 
 void model_params_point(Params *p, double *block, const ModelDims *d)
 {
-    ParamSpec s[MODEL_N_TENSORS];
+    ParamSpec s[MODEL_MAX_TENSORS];
     model_param_specs(s, d);
-    p->weight_ih = block + s[0].offset;
-    p->weight_hh = block + s[1].offset;
-    p->bias_ih = block + s[2].offset;
-    p->bias_hh = block + s[3].offset;
-    p->head_weight = block + s[4].offset;
-    p->head_bias = block + s[5].offset;
+    memset(p, 0, sizeof *p);
+    LayerParams *layers[2] = {&p->rnn, &p->dec};
+    int n = 0;
+    for (int l = 0; l < (d->shape == SHAPE_SEQ2SEQ ? 2 : 1); l++) {
+        layers[l]->weight_ih = block + s[n++].offset;
+        layers[l]->weight_hh = block + s[n++].offset;
+        layers[l]->bias_ih = block + s[n++].offset;
+        layers[l]->bias_hh = block + s[n++].offset;
+    }
+    p->head_weight = block + s[n++].offset;
+    p->head_bias = block + s[n++].offset;
 }
 
-double *model_tensor(const Params *p, int i)
+double *model_tensor(const Params *p, const ModelDims *d, int i)
 {
-    double *t[MODEL_N_TENSORS] = {p->weight_ih, p->weight_hh, p->bias_ih,
-                                  p->bias_hh,   p->head_weight, p->head_bias};
-    assert(i >= 0 && i < MODEL_N_TENSORS);
-    return t[i];
+    const LayerParams *l = i < 4 ? &p->rnn : &p->dec;
+    assert(i >= 0 && i < d->n_tensors);
+    if (i >= d->n_tensors - 2)
+        return i == d->n_tensors - 2 ? p->head_weight : p->head_bias;
+    switch (i % 4) {
+    case 0: return l->weight_ih;
+    case 1: return l->weight_hh;
+    case 2: return l->bias_ih;
+    default: return l->bias_hh;
+    }
 }
 
 /* ---- initialisation ---- */
@@ -85,21 +114,20 @@ static void fill_uniform(double *w, size_t n, double bound, Rng *rng)
         w[i] = rng_uniform_range(rng, -bound, bound);
 }
 
-int model_init(Params *p, const ModelDims *d, const Config *cfg, Rng *rng)
+static int layer_init(LayerParams *p, const ModelDims *d, size_t I, const Config *cfg, Rng *rng)
 {
-    size_t H = (size_t)d->H, I = (size_t)d->I, G = (size_t)d->G, GH = G * H;
+    size_t H = (size_t)d->H, G = (size_t)d->G, GH = G * H;
     double k = 1.0 / sqrt((double)d->H);
-    /* PyTorch's reset_parameters draws every tensor in registration order; so do we, so
-     * init=default is the same distribution (not the same bits: the generators differ). */
+    /* PyTorch's reset_parameters draws every tensor U(-k, k) in registration order; so do
+     * we, so init=default is the same distribution (not the same bits: the generators
+     * differ). */
     fill_uniform(p->weight_ih, GH * I, k, rng);
     fill_uniform(p->weight_hh, GH * H, k, rng);
     fill_uniform(p->bias_ih, GH, k, rng);
     fill_uniform(p->bias_hh, GH, k, rng);
-    fill_uniform(p->head_weight, (size_t)d->O * H, k, rng);
-    fill_uniform(p->head_bias, (size_t)d->O, k, rng);
 
     if (cfg->init != INIT_DEFAULT) {
-        /* Glorot & Bengio 2010 per gate block: fan_in I (or H), fan_out H. */
+        /* Glorot & Bengio 2010 per gate block: fan_in I, fan_out H. */
         fill_uniform(p->weight_ih, GH * I, sqrt(6.0 / (double)(I + H)), rng);
         memset(p->bias_ih, 0, GH * sizeof(double));
         memset(p->bias_hh, 0, GH * sizeof(double));
@@ -149,37 +177,96 @@ int model_init(Params *p, const ModelDims *d, const Config *cfg, Rng *rng)
     return 0;
 }
 
-/* ---- cache ---- */
+int model_init(Params *p, const ModelDims *d, const Config *cfg, Rng *rng)
+{
+    if (layer_init(&p->rnn, d, (size_t)d->I, cfg, rng) != 0)
+        return -1;
+    if (d->shape == SHAPE_SEQ2SEQ && layer_init(&p->dec, d, (size_t)d->Id, cfg, rng) != 0)
+        return -1;
+    /* the head keeps nn.Linear's default, U(-1/sqrt(H), 1/sqrt(H)) */
+    double k = 1.0 / sqrt((double)d->H);
+    fill_uniform(p->head_weight, (size_t)d->O * d->H, k, rng);
+    fill_uniform(p->head_bias, (size_t)d->O, k, rng);
+    return 0;
+}
 
-int model_cache_create(Cache *c, const ModelDims *d, int T, int B)
+/* ---- caches ---- */
+
+static void layer_cache_destroy(LayerCache *c)
+{
+    free(c->dc_init);
+    free(c->dh_init);
+    free(c->run);
+    free(c->scratch);
+    free(c->whh_t);
+    free(c->wih_t);
+    free(c->dtop);
+    free(c->dah);
+    free(c->dax);
+    free(c->dc);
+    free(c->dh);
+    free(c->tc);
+    free(c->cs);
+    free(c->hs);
+    free(c->gate);
+    free(c->ah);
+    free(c->ax);
+    memset(c, 0, sizeof *c);
+}
+
+static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, int I)
 {
     memset(c, 0, sizeof *c);
     c->T = T;
     c->B = B;
-    size_t TB = (size_t)T * B, H = (size_t)d->H, GH = (size_t)d->G * H, O = (size_t)d->O;
-    size_t outs = d->shape == SHAPE_MANY_TO_ONE ? (size_t)B * O : TB * O;
+    c->I = I;
+    size_t TB = (size_t)T * B, H = (size_t)d->H, GH = (size_t)d->G * H;
     c->ax = calloc(TB * GH, sizeof(double));
     c->ah = calloc(TB * GH, sizeof(double));
     c->gate = calloc(TB * GH, sizeof(double));
     c->hs = calloc((TB + B) * H, sizeof(double));
     c->cs = calloc((TB + B) * H, sizeof(double));
     c->tc = calloc(TB * H, sizeof(double));
-    c->out = calloc(outs, sizeof(double));
-    c->dout = calloc(outs, sizeof(double));
     c->dh = calloc(TB * H, sizeof(double));
     c->dc = calloc(TB * H, sizeof(double));
     c->dax = calloc(TB * GH, sizeof(double));
     c->dah = calloc(TB * GH, sizeof(double));
-    c->dhead = calloc(TB * H, sizeof(double));
-    c->wih_t = calloc((size_t)d->I * GH, sizeof(double));
+    c->dtop = calloc(TB * H, sizeof(double));
+    c->wih_t = calloc((size_t)I * GH, sizeof(double));
     c->whh_t = calloc(H * GH, sizeof(double));
     c->scratch = calloc(2 * (size_t)B * GH, sizeof(double));
     c->run = calloc(4 * (size_t)B * H, sizeof(double));
     c->dh_init = calloc((size_t)B * H, sizeof(double));
     c->dc_init = calloc((size_t)B * H, sizeof(double));
-    if (!c->ax || !c->ah || !c->gate || !c->hs || !c->cs || !c->tc || !c->out || !c->dout ||
-        !c->dh || !c->dc || !c->dax || !c->dah || !c->dhead || !c->wih_t || !c->whh_t ||
-        !c->scratch || !c->run || !c->dh_init || !c->dc_init) {
+    if (!c->ax || !c->ah || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh || !c->dc ||
+        !c->dax || !c->dah || !c->dtop || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
+        !c->dh_init || !c->dc_init) {
+        layer_cache_destroy(c);
+        return -1;
+    }
+    return 0;
+}
+
+int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B)
+{
+    memset(c, 0, sizeof *c);
+    c->T = T;
+    c->Td = Td;
+    c->B = B;
+    size_t O = (size_t)d->O;
+    size_t rows = d->shape == SHAPE_SEQ2SEQ ? (size_t)Td * B
+                  : model_head_every(d)     ? (size_t)T * B
+                                            : (size_t)B;
+    int ok = layer_cache_create(&c->rnn, d, T, B, d->I) == 0;
+    if (d->shape == SHAPE_SEQ2SEQ) {
+        ok = ok && layer_cache_create(&c->dec, d, Td, B, d->Id) == 0;
+        ok = ok && layer_cache_create(&c->free, d, Td, B, d->Id) == 0;
+        ok = ok && (c->free_out = calloc((size_t)Td * B * O, sizeof(double))) != NULL;
+        ok = ok && (c->free_x = calloc((size_t)Td * B * d->Id, sizeof(double))) != NULL;
+    }
+    ok = ok && (c->out = calloc(rows * O, sizeof(double))) != NULL;
+    ok = ok && (c->dout = calloc(rows * O, sizeof(double))) != NULL;
+    if (!ok) {
         model_cache_destroy(c);
         return -1;
     }
@@ -188,25 +275,13 @@ int model_cache_create(Cache *c, const ModelDims *d, int T, int B)
 
 void model_cache_destroy(Cache *c)
 {
-    free(c->dc_init);
-    free(c->dh_init);
-    free(c->run);
-    free(c->scratch);
-    free(c->whh_t);
-    free(c->wih_t);
-    free(c->dhead);
-    free(c->dah);
-    free(c->dax);
-    free(c->dc);
-    free(c->dh);
+    free(c->free_x);
+    free(c->free_out);
     free(c->dout);
     free(c->out);
-    free(c->tc);
-    free(c->cs);
-    free(c->hs);
-    free(c->gate);
-    free(c->ah);
-    free(c->ax);
+    layer_cache_destroy(&c->free);
+    layer_cache_destroy(&c->dec);
+    layer_cache_destroy(&c->rnn);
     memset(c, 0, sizeof *c);
 }
 
@@ -289,39 +364,22 @@ static void cell_forward(double *gate, double *h, double *cst, double *tc, const
     }
 }
 
-static void head_forward(double *out, const double *h, const Params *p, const ModelDims *d,
-                         size_t rows)
-{
-    linalg_matmul_bias_ref(out, h, p->head_weight, p->head_bias, rows, (size_t)d->H,
-                           (size_t)d->O);
-}
 
-void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *d,
-                   const ForwardOptions *opt)
+void layer_forward_steps(LayerCache *c, const double *x, const LayerParams *p,
+                         const ModelDims *d, int t0, int t1, const double *h_probe,
+                         const double *c_probe)
 {
-    const ForwardOptions none = {0};
-    if (!opt)
-        opt = &none;
-    const double *h_probe = opt->h_probe, *c_probe = opt->c_probe;
-    int T = c->T, B = c->B;
-    assert(in->T == T && in->B == B && in->I == d->I);
+    int B = c->B;
     size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
-
-    linalg_transpose(c->wih_t, p->weight_ih, GH, (size_t)d->I);
+    size_t I = (size_t)c->I;
+    if (t1 <= t0)
+        return;
+    linalg_transpose(c->wih_t, p->weight_ih, GH, I);
     linalg_transpose(c->whh_t, p->weight_hh, GH, H);
-    /* The input side of every step at once: (T*B, I) . W_ih^T. */
-    linalg_matmul_bias(c->ax, in->x, c->wih_t, p->bias_ih, (size_t)T * B, (size_t)d->I, GH);
-    if (opt->h0)
-        memcpy(c->hs, opt->h0, BH * sizeof(double));
-    else
-        memset(c->hs, 0, BH * sizeof(double));
-    if (opt->c0)
-        memcpy(c->cs, opt->c0, BH * sizeof(double));
-    else
-        memset(c->cs, 0, BH * sizeof(double));
-    c->zero_h0 = opt->h0 == NULL;
-
-    for (int t = 0; t < T; t++) {
+    /* The input side of every step at once: (steps * B, I) . W_ih^T. */
+    linalg_matmul_bias(c->ax + (size_t)t0 * BGH, x + (size_t)t0 * B * I, c->wih_t, p->bias_ih,
+                       (size_t)(t1 - t0) * B, I, GH);
+    for (int t = t0; t < t1; t++) {
         const double *h_prev = c->hs + (size_t)t * BH;
         double *h = c->hs + (size_t)(t + 1) * BH;
         double *cst = c->cs + (size_t)(t + 1) * BH;
@@ -345,15 +403,66 @@ void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *
                 h[i] += ph[i];
         }
     }
-    if (d->shape == SHAPE_MANY_TO_ONE)
-        head_forward(c->out, c->hs + (size_t)T * BH, p, d, (size_t)B);
+}
+
+static void layer_start(LayerCache *c, const ModelDims *d, const double *h0, const double *c0)
+{
+    size_t BH = (size_t)c->B * d->H;
+    if (h0)
+        memcpy(c->hs, h0, BH * sizeof(double));
     else
-        head_forward(c->out, c->hs + BH, p, d, (size_t)T * B);
+        memset(c->hs, 0, BH * sizeof(double));
+    if (c0)
+        memcpy(c->cs, c0, BH * sizeof(double));
+    else
+        memset(c->cs, 0, BH * sizeof(double));
+    c->zero_h0 = h0 == NULL;
+}
+
+void model_head(double *out, const double *h, const Params *p, const ModelDims *d, size_t rows)
+{
+    linalg_matmul_bias_ref(out, h, p->head_weight, p->head_bias, rows, (size_t)d->H,
+                           (size_t)d->O);
+}
+
+void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *d,
+                   const ForwardOptions *opt)
+{
+    const ForwardOptions none = {0};
+    if (!opt)
+        opt = &none;
+    int T = c->T, B = c->B;
+    assert(in->T == T && in->B == B && in->I == d->I);
+    size_t BH = (size_t)B * d->H, TBH = (size_t)T * BH;
+    LayerCache *l = &c->rnn;
+    layer_start(l, d, opt->h0, opt->c0);
+    layer_forward_steps(l, in->x, &p->rnn, d, 0, T, opt->h_probe, opt->c_probe);
+    if (d->shape == SHAPE_SEQ2SEQ) {
+        assert(in->Td == c->Td && in->Id == d->Id);
+        LayerCache *dl = &c->dec;
+        layer_start(dl, d, l->hs + TBH, l->cs + TBH);
+        dl->zero_h0 = 0;
+        layer_forward_steps(dl, in->xd, &p->dec, d, 0, c->Td,
+                            opt->h_probe ? opt->h_probe + TBH : NULL,
+                            opt->c_probe ? opt->c_probe + TBH : NULL);
+        model_head(c->out, dl->hs + BH, p, d, (size_t)c->Td * B);
+    } else if (model_head_every(d)) {
+        model_head(c->out, l->hs + BH, p, d, (size_t)T * B);
+    } else {
+        model_head(c->out, l->hs + TBH, p, d, (size_t)B);
+    }
+}
+
+static size_t out_rows(const Cache *c, const ModelDims *d)
+{
+    if (d->shape == SHAPE_SEQ2SEQ)
+        return (size_t)c->Td * c->B;
+    return model_head_every(d) ? (size_t)c->T * c->B : (size_t)c->B;
 }
 
 double model_loss(Cache *c, const Batch *in, const ModelDims *d)
 {
-    size_t positions = d->shape == SHAPE_MANY_TO_ONE ? (size_t)c->B : (size_t)c->T * c->B;
+    size_t positions = out_rows(c, d);
     size_t O = (size_t)d->O;
     double loss = 0.0;
     if (d->loss == LOSS_MSE) {
@@ -392,7 +501,7 @@ double model_loss(Cache *c, const Batch *in, const ModelDims *d)
  * reaching h_{t-1} and c_{t-1} into dh_prev and dc_prev. */
 static void cell_backward(double *dh_prev, double *dc_prev, double *dax, double *dah,
                           double *dc_rec, const double *dh_in, const double *dc_in, int t,
-                          const Cache *c, const Params *p, const ModelDims *d)
+                          const LayerCache *c, const LayerParams *p, const ModelDims *d)
 {
     int B = c->B;
     size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
@@ -456,32 +565,22 @@ static void cell_backward(double *dh_prev, double *dc_prev, double *dax, double 
     linalg_matmul_acc(dh_prev, sh, p->weight_hh, (size_t)B, GH, H);
 }
 
-void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, const ModelDims *d,
-                    int truncate)
+
+/* BPTT through one layer. c->dtop holds the gradient arriving at each h_t from above;
+ * `every` says whether loss terms sit at every step or only the last (which matters only
+ * for truncation); dc_last, if given, is dL/dc_{T-1} arriving from outside (the decoder). */
+static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
+                           const LayerParams *p, const ModelDims *d, int truncate, int every,
+                           const double *dc_last)
 {
     int T = c->T, B = c->B;
-    size_t H = (size_t)d->H, GH = (size_t)d->G * H, O = (size_t)d->O;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H;
     size_t BH = (size_t)B * H, BGH = (size_t)B * GH, TBH = (size_t)T * BH;
 
     memset(c->dh, 0, TBH * sizeof(double));
     memset(c->dc, 0, TBH * sizeof(double));
     memset(c->dax, 0, (size_t)T * BGH * sizeof(double));
     memset(c->dah, 0, (size_t)T * BGH * sizeof(double));
-    memset(c->dhead, 0, TBH * sizeof(double));
-
-    /* The head: out = h W^T + b. */
-    if (d->shape == SHAPE_MANY_TO_ONE) {
-        const double *h_last = c->hs + (size_t)T * BH;
-        linalg_matmul_tn_acc(grad->head_weight, c->dout, h_last, (size_t)B, O, H);
-        linalg_matmul_acc(c->dhead + (size_t)(T - 1) * BH, c->dout, p->head_weight, (size_t)B, O, H);
-    } else {
-        linalg_matmul_tn_acc(grad->head_weight, c->dout, c->hs + BH, (size_t)T * B, O, H);
-        linalg_matmul_acc(c->dhead, c->dout, p->head_weight, (size_t)T * B, O, H);
-    }
-    size_t outs = d->shape == SHAPE_MANY_TO_ONE ? (size_t)B : (size_t)T * B;
-    for (size_t r = 0; r < outs; r++)
-        for (size_t k = 0; k < O; k++)
-            grad->head_bias[k] += c->dout[r * O + k];
 
     /* Running gradients reaching h_t (and c_t from c_{t+1}), and their next values. For
      * rnn and gru the c pair stays zero: cell_backward never writes it. */
@@ -493,11 +592,13 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
 
     if (truncate <= 0 || truncate >= T) {
         /* Full BPTT: one sweep, the head's gradient joining at every step. */
+        if (dc_last)
+            memcpy(run_c, dc_last, BH * sizeof(double));
         for (int t = T - 1; t >= 0; t--) {
             double *dh = c->dh + (size_t)t * BH;
-            const double *dhead = c->dhead + (size_t)t * BH;
+            const double *dtop = c->dtop + (size_t)t * BH;
             for (size_t i = 0; i < BH; i++)
-                dh[i] = run_h[i] + dhead[i];
+                dh[i] = run_h[i] + dtop[i];
             cell_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
                           c->dc + (size_t)t * BH, dh, run_c, t, c, p, d);
             double *s = run_c;
@@ -509,9 +610,10 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
     } else {
         /* Truncated: each loss term's gradient walks back through at most `truncate` steps
          * on its own, and the recorded dL/dh_t sums what reaches t from every term. */
-        int first = d->shape == SHAPE_MANY_TO_ONE ? T - 1 : 0;
+        assert(!dc_last);
+        int first = every ? 0 : T - 1;
         for (int tl = T - 1; tl >= first; tl--) {
-            memcpy(run_h, c->dhead + (size_t)tl * BH, BH * sizeof(double));
+            memcpy(run_h, c->dtop + (size_t)tl * BH, BH * sizeof(double));
             memset(run_c, 0, BH * sizeof(double));
             int stop = tl - truncate + 1 > 0 ? tl - truncate + 1 : 0;
             for (int t = tl; t >= stop; t--) {
@@ -537,7 +639,7 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
 
     /* Weight gradients for all steps at once. A zero initial state adds nothing to dW_hh
      * at step 0, so that step is skipped then. */
-    linalg_matmul_tn_acc(grad->weight_ih, c->dax, in->x, (size_t)T * B, GH, (size_t)d->I);
+    linalg_matmul_tn_acc(grad->weight_ih, c->dax, x, (size_t)T * B, GH, (size_t)c->I);
     int t0 = c->zero_h0 ? 1 : 0;
     if (T > t0)
         linalg_matmul_tn_acc(grad->weight_hh, c->dah + (size_t)t0 * BGH, c->hs + (size_t)t0 * BH,
@@ -548,5 +650,64 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
             grad->bias_ih[j] += ax[j];
             grad->bias_hh[j] += ah[j];
         }
+    }
+}
+
+void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, const ModelDims *d,
+                    int truncate)
+{
+    int T = c->T, B = c->B;
+    size_t H = (size_t)d->H, O = (size_t)d->O, BH = (size_t)B * H, TBH = (size_t)T * BH;
+    LayerCache *top = d->shape == SHAPE_SEQ2SEQ ? &c->dec : &c->rnn;
+    int Tt = top->T;
+    size_t rows = out_rows(c, d);
+
+    /* The head: out = h W^T + b. */
+    memset(top->dtop, 0, (size_t)Tt * BH * sizeof(double));
+    const double *h_read = model_head_every(d) ? top->hs + BH : top->hs + (size_t)Tt * BH;
+    double *dtop = model_head_every(d) ? top->dtop : top->dtop + (size_t)(Tt - 1) * BH;
+    linalg_matmul_tn_acc(grad->head_weight, c->dout, h_read, rows, O, H);
+    linalg_matmul_acc(dtop, c->dout, p->head_weight, rows, O, H);
+    for (size_t r = 0; r < rows; r++)
+        for (size_t k = 0; k < O; k++)
+            grad->head_bias[k] += c->dout[r * O + k];
+
+    if (d->shape != SHAPE_SEQ2SEQ) {
+        layer_backward(&grad->rnn, &c->rnn, in->x, &p->rnn, d, truncate, model_head_every(d), NULL);
+        return;
+    }
+    /* Through the decoder, then into the encoder through its final state. */
+    layer_backward(&grad->dec, &c->dec, in->xd, &p->dec, d, 0, 1, NULL);
+    LayerCache *enc = &c->rnn;
+    memset(enc->dtop, 0, TBH * sizeof(double));
+    memcpy(enc->dtop + (size_t)(T - 1) * BH, c->dec.dh_init, BH * sizeof(double));
+    layer_backward(&grad->rnn, enc, in->x, &p->rnn, d, 0, 0,
+                   d->kind == MODEL_LSTM ? c->dec.dc_init : NULL);
+}
+
+void model_decode_free(Cache *c, const Params *p, const ModelDims *d)
+{
+    assert(d->shape == SHAPE_SEQ2SEQ);
+    int B = c->B, Td = c->Td, Id = d->Id, O = d->O;
+    size_t BH = (size_t)B * d->H, TBH = (size_t)c->T * BH;
+    LayerCache *dl = &c->free;
+    layer_start(dl, d, c->rnn.hs + TBH, c->rnn.cs + TBH);
+    memset(c->free_x, 0, (size_t)Td * B * Id * sizeof(double));
+    for (int s = 0; s < Td; s++) {
+        double *xs = c->free_x + (size_t)s * B * Id;
+        for (int b = 0; b < B; b++) {
+            if (s == 0) {
+                xs[(size_t)b * Id + (Id - 1)] = 1.0; /* the start symbol */
+                continue;
+            }
+            const double *prev = c->free_out + ((size_t)(s - 1) * B + b) * O;
+            int best = 0;
+            for (int k = 1; k < O; k++)
+                if (prev[k] > prev[best])
+                    best = k;
+            xs[(size_t)b * Id + best] = 1.0;
+        }
+        layer_forward_steps(dl, c->free_x, &p->dec, d, s, s + 1, NULL, NULL);
+        model_head(c->free_out + (size_t)s * B * O, dl->hs + (size_t)(s + 1) * BH, p, d, (size_t)B);
     }
 }

@@ -1,8 +1,9 @@
-/* model.h: one recurrent layer (vanilla RNN, LSTM or GRU, PyTorch's equations and
- * parameter layout) with a linear head, its loss, and exact BPTT with optional truncation.
- * Leaves out stacking, bidirectionality and dropout.
+/* model.h: a recurrent layer (vanilla RNN, LSTM or GRU, PyTorch's equations and parameter
+ * layout) with a linear head, or an encoder-decoder of two such layers; its loss; and exact
+ * BPTT with optional truncation. Leaves out stacking, bidirectionality and dropout.
  *
- * Dimension letters: B batch, T steps, I input, H hidden, G gates, O output. */
+ * Dimension letters: B batch, T steps (Td decoder steps), I input (Id decoder input),
+ * H hidden, G gates, O output. */
 #ifndef RNNLAB_MODEL_H
 #define RNNLAB_MODEL_H
 
@@ -16,21 +17,30 @@ typedef struct {
     ModelKind kind;
     Activation act;
     int I, H, O, G; /* G = 1 rnn, 4 lstm (i, f, g, o), 3 gru (r, z, n) */
+    int Id;         /* seq2seq: the decoder's input size; 0 otherwise */
     Shape shape;
     LossKind loss;
+    int n_tensors;  /* 6, or 10 for seq2seq */
 } ModelDims;
 
-/* Points into one block of doubles; the same struct holds gradients and optimiser moments. */
+/* One recurrent layer's parameters, pointing into a block. */
 typedef struct {
-    double *weight_ih;   /* (G*H, I) */
-    double *weight_hh;   /* (G*H, H) */
-    double *bias_ih;     /* (G*H) */
-    double *bias_hh;     /* (G*H) */
+    double *weight_ih; /* (G*H, I) */
+    double *weight_hh; /* (G*H, H) */
+    double *bias_ih;   /* (G*H) */
+    double *bias_hh;   /* (G*H) */
+} LayerParams;
+
+/* Points into one block of doubles; the same struct holds gradients and optimiser moments.
+ * `rnn` is the layer (the encoder for seq2seq); `dec` is only used by seq2seq. */
+typedef struct {
+    LayerParams rnn;
+    LayerParams dec;
     double *head_weight; /* (O, H) */
     double *head_bias;   /* (O) */
 } Params;
 
-#define MODEL_N_TENSORS 6
+#define MODEL_MAX_TENSORS 10
 
 typedef struct {
     const char *name; /* PyTorch's state_dict name */
@@ -40,51 +50,65 @@ typedef struct {
     size_t offset; /* into the block */
 } ParamSpec;
 
-/* What forward keeps for backward, time-major, and the gradients backward leaves. */
+/* What one layer's forward keeps for backward, time-major, and what backward leaves. */
 typedef struct {
-    int T, B;
-    double *ax;   /* (T, B, G*H) x_t W_ih^T + b_ih */
-    double *ah;   /* (T, B, G*H) h_{t-1} W_hh^T + b_hh */
-    double *gate; /* (T, B, G*H) activated gates: rnn h_t before any probe; lstm i f g o; gru r z n */
-    double *hs;   /* (T+1, B, H) hs[0] the initial state, hs[t+1] = h_t */
-    double *cs;   /* (T+1, B, H) lstm cell states, same indexing */
-    double *tc;   /* (T, B, H) lstm tanh(c_t) */
-    double *out;  /* (T, B, O) many-to-many, (B, O) many-to-one: head outputs */
-    double *dout; /* same shape: dL/d out */
-    double *dh;   /* (T, B, H) total dL/dh_t, the recurrent path included */
-    double *dc;   /* (T, B, H) lstm total dL/dc_t */
-    double *dax;  /* (T, B, G*H) dL/d(input-side pre-activation) */
-    double *dah;  /* (T, B, G*H) dL/d(recurrent-side pre-activation) */
-    double *dhead;/* (T, B, H) the head's direct contribution to dL/dh_t */
-    double *wih_t;/* (I, G*H) W_ih transposed for the forward product */
-    double *whh_t;/* (H, G*H) W_hh transposed */
+    int T, B, I;
+    double *ax;    /* (T, B, G*H) x_t W_ih^T + b_ih */
+    double *ah;    /* (T, B, G*H) h_{t-1} W_hh^T + b_hh */
+    double *gate;  /* (T, B, G*H) activated gates: rnn h_t before any probe; lstm i f g o; gru r z n */
+    double *hs;    /* (T+1, B, H) hs[0] the initial state, hs[t+1] = h_t */
+    double *cs;    /* (T+1, B, H) lstm cell states, same indexing */
+    double *tc;    /* (T, B, H) lstm tanh(c_t) */
+    double *dh;    /* (T, B, H) total dL/dh_t, the recurrent path included */
+    double *dc;    /* (T, B, H) lstm total dL/dc_t */
+    double *dax;   /* (T, B, G*H) dL/d(input-side pre-activation) */
+    double *dah;   /* (T, B, G*H) dL/d(recurrent-side pre-activation) */
+    double *dtop;  /* (T, B, H) gradient arriving at h_t from above (the head) */
+    double *wih_t; /* (I, G*H) W_ih transposed for the forward product */
+    double *whh_t; /* (H, G*H) W_hh transposed */
     double *scratch; /* (2, B, G*H) per-step temporaries */
     double *run;     /* (4, B, H) running gradients of h and c during backward */
     double *dh_init; /* (B, H) dL/d(initial h), as far as truncation lets it reach */
     double *dc_init; /* (B, H) dL/d(initial c), lstm */
     int zero_h0;     /* the last forward started from the zero state */
+} LayerCache;
+
+typedef struct {
+    int T, Td, B;     /* Td = 0 unless seq2seq */
+    LayerCache rnn;   /* the layer, or the encoder */
+    LayerCache dec;   /* seq2seq decoder */
+    double *out;      /* head outputs: (B, O) on the last step, (T, B, O) or (Td, B, O) on every step */
+    double *dout;     /* same shape: dL/d out */
+    LayerCache free;  /* seq2seq: the decoder run again, fed its own predictions */
+    double *free_out; /* seq2seq: (Td, B, O) the decoder's outputs fed its own predictions */
+    double *free_x;   /* seq2seq: (Td, B, Id) the inputs it was fed */
 } Cache;
 
-ModelDims model_dims(const Config *cfg);
-void model_param_specs(ParamSpec specs[MODEL_N_TENSORS], const ModelDims *d);
+ModelDims model_dims(const Config *cfg, const TaskInfo *task);
+void model_param_specs(ParamSpec specs[MODEL_MAX_TENSORS], const ModelDims *d);
 size_t model_param_count(const ModelDims *d);
 void model_params_point(Params *p, double *block, const ModelDims *d);
-double *model_tensor(const Params *p, int i); /* i-th tensor, in ParamSpec order */
+double *model_tensor(const Params *p, const ModelDims *d, int i); /* in ParamSpec order */
+
+/* Whether the head reads every step (one-to-many, many-to-many, seq2seq's decoder) or
+ * only the last (one-to-one, many-to-one). */
+int model_head_every(const ModelDims *d);
 
 /* Fills p by cfg's init, rho and forget_bias, drawing from rng. Returns 0 or -1 (LAPACK). */
 int model_init(Params *p, const ModelDims *d, const Config *cfg, Rng *rng);
 
-int model_cache_create(Cache *c, const ModelDims *d, int T, int B);
+int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B);
 void model_cache_destroy(Cache *c);
 
 /* Optional inputs of the forward pass; any field may be NULL. */
 typedef struct {
-    const double *h0, *c0;          /* (B, H) initial states; NULL = zero */
-    const double *h_probe, *c_probe;/* (T, B, H) added to h_t and c_t once computed: the
-                                       gradient checks measure dL/dh_t, dL/dc_t with them */
+    const double *h0, *c0;           /* (B, H) initial states; NULL = zero */
+    const double *h_probe, *c_probe; /* (T+Td, B, H) added to h_t and c_t once computed, on
+                                        the encoder's steps then the decoder's: the gradient
+                                        checks measure dL/dh_t, dL/dc_t with them */
 } ForwardOptions;
 
-/* Runs the layer and the head over the batch. opt may be NULL. */
+/* Runs the layer(s) and the head over the batch. opt may be NULL. */
 void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *d,
                    const ForwardOptions *opt);
 
@@ -92,10 +116,24 @@ void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *
  * reductions); also fills c->dout. */
 double model_loss(Cache *c, const Batch *in, const ModelDims *d);
 
-/* BPTT: accumulates (+=) into grad, and overwrites c->dh, c->dc. truncate = K > 0 lets
- * each loss term's gradient pass through at most K cell steps (K = 1: none through
- * time); 0 is full BPTT. */
+/* BPTT: accumulates (+=) into grad, and overwrites the caches' dh, dc. truncate = K > 0
+ * lets each loss term's gradient pass through at most K cell steps (K = 1: none through
+ * time); 0 is full BPTT. seq2seq takes full BPTT only (config_resolve says so). */
 void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, const ModelDims *d,
                     int truncate);
+
+/* seq2seq after model_forward: runs the decoder again from the encoder's final state, fed
+ * its own previous prediction (argmax) instead of the target, in c->free (the training
+ * caches are left as they were); fills c->free_out. */
+void model_decode_free(Cache *c, const Params *p, const ModelDims *d);
+
+/* One layer forward over steps t0 .. t1-1 of x (T, B, I), continuing from lc->hs[t0] and
+ * lc->cs[t0], which the caller sets for t0 = 0. For generation, step by step. */
+void layer_forward_steps(LayerCache *lc, const double *x, const LayerParams *p,
+                         const ModelDims *d, int t0, int t1, const double *h_probe,
+                         const double *c_probe);
+
+/* The head on rows of hidden states: out (R, O) = h (R, H) W^T + b. */
+void model_head(double *out, const double *h, const Params *p, const ModelDims *d, size_t rows);
 
 #endif

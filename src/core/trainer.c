@@ -17,11 +17,13 @@
 
 enum { STREAM_INIT = 1, STREAM_DATA = 2 };
 
-static int observables_create(Observables *o, const ModelDims *d, int T)
+static int observables_create(Observables *o, const ModelDims *d, int T, int T_out)
 {
     memset(o, 0, sizeof *o);
     size_t H = (size_t)d->H, GH = (size_t)d->G * H, TT = (size_t)T;
-    size_t outs = d->shape == SHAPE_MANY_TO_ONE ? (size_t)d->O : TT * d->O;
+    o->n_out = model_head_every(d) ? T_out : 1;
+    o->n_blocks = d->G * (d->shape == SHAPE_SEQ2SEQ ? 2 : 1);
+    size_t outs = (size_t)o->n_out * d->O;
     o->dh_norm = calloc(TT, sizeof(double));
     o->dc_norm = calloc(TT, sizeof(double));
     o->x = calloc(TT * d->I, sizeof(double));
@@ -103,9 +105,20 @@ void trainer_norms_per_step(double *out, const double *a, int T, size_t BH)
         out[t] = optim_norm(a + (size_t)t * BH, BH);
 }
 
+/* Gate block g of weight_hh_l0: the encoder's G blocks, then the decoder's. */
+static const double *weight_hh_block(const Trainer *tr, int g)
+{
+    const ModelDims *d = &tr->dims;
+    size_t HH = (size_t)d->H * d->H;
+    if (g < d->G)
+        return tr->param.rnn.weight_hh + (size_t)g * HH;
+    return tr->param.dec.weight_hh + (size_t)(g - d->G) * HH;
+}
+
 static int spectrum_create(Spectrum *s, const ModelDims *d)
 {
-    size_t GH = (size_t)d->G * d->H;
+    s->n_blocks = d->G * (d->shape == SHAPE_SEQ2SEQ ? 2 : 1);
+    size_t GH = (size_t)s->n_blocks * d->H;
     s->step = -1;
     s->valid = 0;
     s->sv = calloc(GH, sizeof(double));
@@ -130,9 +143,12 @@ const Spectrum *trainer_spectrum(Trainer *tr)
     const ModelDims *d = &tr->dims;
     size_t H = (size_t)d->H;
     s->step = tr->step;
-    s->valid = isfinite(optim_norm(tr->param.weight_hh, (size_t)d->G * H * H));
-    for (int g = 0; g < d->G && s->valid; g++) {
-        const double *blk = tr->param.weight_hh + (size_t)g * H * H;
+    s->valid = 1;
+    for (int g = 0; g < s->n_blocks && s->valid; g++) {
+        const double *blk = weight_hh_block(tr, g);
+        s->valid = isfinite(optim_norm(blk, H * H));
+        if (!s->valid)
+            break;
         s->valid = linalg_singular_values(s->sv + g * H, blk, d->H) == 0 &&
                    linalg_eigenvalues(s->eig_re + g * H, s->eig_im + g * H, blk, d->H) == 0;
     }
@@ -144,11 +160,11 @@ static void record_sigma_max(Trainer *tr)
 {
     const ModelDims *d = &tr->dims;
     size_t H = (size_t)d->H;
-    double *work = tr->sigma_vec + (size_t)d->G * H;
-    for (int g = 0; g < d->G; g++) {
-        const double *blk = tr->param.weight_hh + (size_t)g * H * H;
-        tr->obs.sigma_max[g] = linalg_sigma_max(blk, d->H, tr->sigma_vec + g * H, work, 500, 1e-13);
-    }
+    int n = tr->obs.n_blocks;
+    double *work = tr->sigma_vec + (size_t)n * H;
+    for (int g = 0; g < n; g++)
+        tr->obs.sigma_max[g] =
+            linalg_sigma_max(weight_hh_block(tr, g), d->H, tr->sigma_vec + g * H, work, 500, 1e-13);
 }
 
 int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
@@ -158,17 +174,22 @@ int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
     if (config_resolve(&tr->cfg, err, errlen) != 0)
         return -1;
     const Config *cfg = &tr->cfg;
-    tr->dims = model_dims(cfg);
-    tr->task = task_info(cfg);
+    if (task_create(&tr->task, cfg, err, errlen) != 0)
+        return -1;
+    const TaskInfo *ti = &tr->task.info;
+    tr->dims = model_dims(cfg, ti);
+    tr->T = ti->T + ti->Td;
+    int T_out = ti->Td ? ti->Td : ti->T;
     model_param_specs(tr->specs, &tr->dims);
     tr->n_params = model_param_count(&tr->dims);
+    int blocks = tr->dims.G * (tr->dims.shape == SHAPE_SEQ2SEQ ? 2 : 1);
     tr->block = calloc(4 * tr->n_params, sizeof(double));
-    if (!tr->block || task_batch_create(&tr->batch, cfg) != 0 ||
-        model_cache_create(&tr->cache, &tr->dims, cfg->seq_len, cfg->batch) != 0 ||
-        observables_create(&tr->obs, &tr->dims, cfg->seq_len) != 0 ||
+    if (!tr->block || task_batch_create(&tr->batch, &tr->task) != 0 ||
+        model_cache_create(&tr->cache, &tr->dims, ti->T, ti->Td, cfg->batch) != 0 ||
+        observables_create(&tr->obs, &tr->dims, tr->T, T_out) != 0 ||
         spectrum_create(&tr->spectrum, &tr->dims) != 0 ||
-        !(tr->sigma_vec = calloc((size_t)(tr->dims.G + 1) * tr->dims.H, sizeof(double))) ||
-        history_create(&tr->hist, cfg->history, cfg->seq_len, tr->dims.G) != 0) {
+        !(tr->sigma_vec = calloc((size_t)(blocks + 1) * tr->dims.H, sizeof(double))) ||
+        history_create(&tr->hist, cfg->history, tr->T, blocks) != 0) {
         snprintf(err, errlen, "out of memory for hidden=%d seq_len=%d batch=%d", cfg->hidden,
                  cfg->seq_len, cfg->batch);
         trainer_destroy(tr);
@@ -200,6 +221,7 @@ void trainer_destroy(Trainer *tr)
     observables_destroy(&tr->obs);
     model_cache_destroy(&tr->cache);
     task_batch_destroy(&tr->batch);
+    task_destroy(&tr->task);
     free(tr->block);
     memset(tr, 0, sizeof *tr);
 }
@@ -214,19 +236,57 @@ static int all_finite(const double *a, size_t n)
 
 static const char *nonfinite_word(double v) { return isnan(v) ? "NaN" : "Inf"; }
 
+/* A per-step (T_total, B, H) view: the encoder's (or only) layer, then the decoder's. */
+static const double *layer_step(const Trainer *tr, int t, int which)
+{
+    const Cache *c = &tr->cache;
+    const LayerCache *l = t < c->T ? &c->rnn : &c->dec;
+    int tl = t < c->T ? t : t - c->T;
+    size_t BH = (size_t)c->B * tr->dims.H;
+    switch (which) {
+    case 0: return l->hs + (size_t)(tl + 1) * BH;
+    case 1: return l->cs + (size_t)(tl + 1) * BH;
+    case 2: return l->dh + (size_t)tl * BH;
+    default: return l->dc + (size_t)tl * BH;
+    }
+}
+
+void trainer_copy_states(const Trainer *tr, double *out, int cell)
+{
+    size_t BH = (size_t)tr->cache.B * tr->dims.H;
+    for (int t = 0; t < tr->T; t++)
+        memcpy(out + (size_t)t * BH, layer_step(tr, t, cell ? 1 : 0), BH * sizeof(double));
+}
+
+void trainer_copy_dh(const Trainer *tr, double *out, int cell)
+{
+    size_t BH = (size_t)tr->cache.B * tr->dims.H;
+    for (int t = 0; t < tr->T; t++)
+        memcpy(out + (size_t)t * BH, layer_step(tr, t, cell ? 3 : 2), BH * sizeof(double));
+}
+
+static size_t out_count(const Trainer *tr)
+{
+    const Cache *c = &tr->cache;
+    size_t rows = tr->dims.shape == SHAPE_SEQ2SEQ ? (size_t)c->Td * c->B
+                  : model_head_every(&tr->dims)   ? (size_t)c->T * c->B
+                                                  : (size_t)c->B;
+    return rows * tr->dims.O;
+}
+
 /* Fills tr->event when the forward or backward pass left Inf/NaN; returns 1 then. */
 static int check_finite(Trainer *tr, double loss)
 {
     const ModelDims *d = &tr->dims;
     const Cache *c = &tr->cache;
-    int T = c->T;
+    int T = tr->T;
     size_t BH = (size_t)c->B * d->H;
     TrainEvent *e = &tr->event;
     long step = tr->step + 1;
 
     if (!isfinite(loss)) {
         for (int t = 0; t < T; t++) {
-            if (!all_finite(c->hs + (size_t)(t + 1) * BH, BH)) {
+            if (!all_finite(layer_step(tr, t, 0), BH)) {
                 *e = (TrainEvent){EVENT_NONFINITE, step, "hidden state", t, ""};
                 snprintf(e->message, sizeof e->message,
                          "step %ld: the loss is %s: the hidden state h_t overflowed first at "
@@ -235,9 +295,7 @@ static int check_finite(Trainer *tr, double loss)
                 return 1;
             }
         }
-        size_t outs = d->shape == SHAPE_MANY_TO_ONE ? (size_t)c->B * d->O
-                                                    : (size_t)T * c->B * d->O;
-        int out_ok = all_finite(c->out, outs);
+        int out_ok = all_finite(c->out, out_count(tr));
         *e = (TrainEvent){EVENT_NONFINITE, step, "", -1, ""};
         snprintf(e->what, sizeof e->what, "%s", out_ok ? "loss" : "output");
         snprintf(e->message, sizeof e->message,
@@ -247,15 +305,16 @@ static int check_finite(Trainer *tr, double loss)
                         : "the head's output overflowed");
         return 1;
     }
-    if (all_finite(tr->grad.weight_ih, tr->n_params))
+    if (all_finite(tr->block + tr->n_params, tr->n_params))
         return 0;
     int where = -1;
     for (int t = T - 1; t >= 0 && where < 0; t--)
-        if (!all_finite(c->dh + (size_t)t * BH, BH) || !all_finite(c->dc + (size_t)t * BH, BH))
+        if (!all_finite(layer_step(tr, t, 2), BH) ||
+            (d->kind == MODEL_LSTM && !all_finite(layer_step(tr, t, 3), BH)))
             where = t;
     const char *name = "?";
-    for (int i = 0; i < MODEL_N_TENSORS; i++)
-        if (!all_finite(model_tensor(&tr->grad, i), tr->specs[i].size)) {
+    for (int i = 0; i < d->n_tensors; i++)
+        if (!all_finite(model_tensor(&tr->grad, d, i), tr->specs[i].size)) {
             name = tr->specs[i].name;
             break;
         }
@@ -279,10 +338,11 @@ static int evaluate(Trainer *tr)
     const ModelDims *d = &tr->dims;
     Cache *c = &tr->cache;
     Observables *o = &tr->obs;
-    int T = c->T, B = c->B;
+    int T = tr->T, B = c->B;
     size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, I = (size_t)d->I;
+    double *grad = tr->block + tr->n_params;
 
-    memset(tr->grad.weight_ih, 0, tr->n_params * sizeof(double));
+    memset(grad, 0, tr->n_params * sizeof(double));
     model_forward(c, &tr->batch, &tr->param, d, NULL);
     double loss = model_loss(c, &tr->batch, d);
     model_backward(&tr->grad, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
@@ -290,25 +350,32 @@ static int evaluate(Trainer *tr)
     o->step = tr->step + 1;
     record_sigma_max(tr);
     o->loss = loss;
-    o->metric = task_metric(&tr->batch, &tr->cfg, c->out);
-    o->grad_norm = optim_norm(tr->grad.weight_ih, tr->n_params);
+    o->grad_norm = optim_norm(grad, tr->n_params);
     o->clipped = 0;
-    for (int i = 0; i < MODEL_N_TENSORS; i++)
-        o->param_grad_norm[i] = optim_norm(model_tensor(&tr->grad, i), tr->specs[i].size);
-    trainer_norms_per_step(o->dh_norm, c->dh, T, BH);
-    if (d->kind == MODEL_LSTM)
-        trainer_norms_per_step(o->dc_norm, c->dc, T, BH);
-    size_t O = (size_t)d->O;
+    for (int i = 0; i < d->n_tensors; i++)
+        o->param_grad_norm[i] = optim_norm(model_tensor(&tr->grad, d, i), tr->specs[i].size);
     for (int t = 0; t < T; t++) {
-        memcpy(o->x + t * I, tr->batch.x + (size_t)t * B * I, I * sizeof(double));
-        memcpy(o->h + t * H, c->hs + (size_t)(t + 1) * BH, H * sizeof(double));
-        memcpy(o->c + t * H, c->cs + (size_t)(t + 1) * BH, H * sizeof(double));
-        memcpy(o->gate + t * GH, c->gate + (size_t)t * B * GH, GH * sizeof(double));
-        if (d->shape == SHAPE_MANY_TO_MANY)
-            memcpy(o->out + t * O, c->out + (size_t)t * B * O, O * sizeof(double));
+        o->dh_norm[t] = optim_norm(layer_step(tr, t, 2), BH);
+        o->dc_norm[t] = d->kind == MODEL_LSTM ? optim_norm(layer_step(tr, t, 3), BH) : 0.0;
+        memcpy(o->h + t * H, layer_step(tr, t, 0), H * sizeof(double));
+        memcpy(o->c + t * H, layer_step(tr, t, 1), H * sizeof(double));
+        const LayerCache *l = t < c->T ? &c->rnn : &c->dec;
+        int tl = t < c->T ? t : t - c->T;
+        memcpy(o->gate + t * GH, l->gate + (size_t)tl * B * GH, GH * sizeof(double));
     }
-    if (d->shape == SHAPE_MANY_TO_ONE)
-        memcpy(o->out, c->out, O * sizeof(double));
+    for (int t = 0; t < c->T; t++)
+        memcpy(o->x + t * I, tr->batch.x + (size_t)t * B * I, I * sizeof(double));
+
+    /* seq2seq is scored, and shown, with the decoder fed its own predictions. */
+    const double *out = c->out;
+    if (d->shape == SHAPE_SEQ2SEQ && isfinite(loss)) {
+        model_decode_free(c, &tr->param, d);
+        out = c->free_out;
+    }
+    o->metric = task_metric(&tr->task, &tr->batch, out);
+    size_t O = (size_t)d->O;
+    for (int r = 0; r < o->n_out; r++)
+        memcpy(o->out + r * O, out + (size_t)r * B * O, O * sizeof(double));
 
     tr->event.kind = EVENT_NONE;
     return check_finite(tr, loss);
@@ -316,7 +383,7 @@ static int evaluate(Trainer *tr)
 
 int trainer_evaluate_next(Trainer *tr)
 {
-    task_sample(&tr->batch, &tr->cfg, &tr->rng_data);
+    task_sample(&tr->task, &tr->batch, &tr->rng_data);
     return evaluate(tr);
 }
 
@@ -328,10 +395,11 @@ int trainer_step(Trainer *tr)
         history_push(&tr->hist, o);
         return 1;
     }
-    o->clipped = optim_clip(tr->grad.weight_ih, tr->n_params, o->grad_norm, &tr->cfg);
+    size_t n = tr->n_params;
+    double *param = tr->block, *grad = param + n, *m = grad + n, *v = m + n;
+    o->clipped = optim_clip(grad, n, o->grad_norm, &tr->cfg);
     tr->step++;
-    optim_update(tr->param.weight_ih, tr->grad.weight_ih, tr->m.weight_ih, tr->v.weight_ih,
-                 tr->n_params, tr->step, &tr->cfg);
+    optim_update(param, grad, m, v, n, tr->step, &tr->cfg);
     history_push(&tr->hist, o);
     return 0;
 }
@@ -375,7 +443,7 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
     const Params *sets[3] = {&tr->param, &tr->m, &tr->v};
     const char *prefix[3] = {"", "optimizer.m.", "optimizer.v."};
     for (int s = 0; s < 3; s++)
-        for (int i = 0; i < MODEL_N_TENSORS; i++) {
+        for (int i = 0; i < tr->dims.n_tensors; i++) {
             const ParamSpec *sp = &tr->specs[i];
             if (join(path, sizeof path, dir, prefix[s], sp->name) ||
                 strlen(path) + 4 >= sizeof path) {
@@ -383,7 +451,7 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
                 return -1;
             }
             strcat(path, ".npy");
-            if (npy_write(path, NPY_F8, sp->ndim, sp->shape, model_tensor(sets[s], i), err,
+            if (npy_write(path, NPY_F8, sp->ndim, sp->shape, model_tensor(sets[s], &tr->dims, i), err,
                           errlen) != 0)
                 return -1;
         }
@@ -448,7 +516,7 @@ int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen)
     const char *prefix[3] = {"", "optimizer.m.", "optimizer.v."};
     int have_moments = 1;
     for (int s = 0; s < 3; s++)
-        for (int i = 0; i < MODEL_N_TENSORS; i++) {
+        for (int i = 0; i < tr->dims.n_tensors; i++) {
             const ParamSpec *sp = &tr->specs[i];
             if (join(path, sizeof path, dir, prefix[s], sp->name) ||
                 strlen(path) + 4 >= sizeof path) {

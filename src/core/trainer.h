@@ -11,7 +11,8 @@
 
 #include <stddef.h>
 
-/* Dimension letters: T steps, H hidden, G gates. */
+/* Dimension letters: T steps, H hidden, G gates. For seq2seq every per-step array runs
+ * over the encoder's steps, then the decoder's: T = T_enc + T_dec. */
 
 typedef enum { EVENT_NONE, EVENT_NONFINITE } EventKind;
 
@@ -30,17 +31,20 @@ typedef struct {
     double loss, metric;
     double grad_norm; /* global, before clipping */
     int clipped;
-    double param_grad_norm[MODEL_N_TENSORS];
+    double param_grad_norm[MODEL_MAX_TENSORS];
     double *dh_norm;  /* (T) ||dL/dh_t||, Frobenius over the batch */
     double *dc_norm;  /* (T) ||dL/dc_t|| (lstm; zero otherwise) */
-    double *x;        /* (T, I) */
+    double *x;        /* (T, I) the input; seq2seq: the encoder's */
     double *h;        /* (T, H) */
     double *c;        /* (T, H) lstm */
     double *gate;     /* (T, G*H) */
-    double *out;      /* (O) many-to-one, (T, O) many-to-many */
-    /* Largest singular value of each H x H gate block of weight_hh_l0, of the weights this
-     * step's gradients were computed with (power iteration, warm-started every step). */
-    double sigma_max[4]; /* (G) */
+    double *out;      /* (O) on the last step, or (T_out, O) on every step: the head's output */
+    int n_out;        /* rows of out: 1 or T_out */
+    /* Largest singular value of each H x H gate block of weight_hh_l0 (the encoder's, then
+     * the decoder's for seq2seq), of the weights this step's gradients were computed with
+     * (power iteration, warm-started every step). */
+    int n_blocks;
+    double sigma_max[8]; /* (n_blocks) */
 } Observables;
 
 /* The whole spectrum of each gate block of weight_hh_l0 (LAPACK dgesvd and dgeev): too
@@ -49,14 +53,15 @@ typedef struct {
 typedef struct {
     long step;      /* the weights after this many updates; -1 = never computed */
     int valid;      /* 0 if the weights were not finite or LAPACK failed */
-    double *sv;     /* (G, H) singular values per block, descending */
-    double *eig_re; /* (G, H) eigenvalues per block */
-    double *eig_im; /* (G, H) */
+    int n_blocks;   /* G, or 2G for seq2seq (encoder blocks, then decoder blocks) */
+    double *sv;     /* (n_blocks, H) singular values per block, descending */
+    double *eig_re; /* (n_blocks, H) eigenvalues per block */
+    double *eig_im; /* (n_blocks, H) */
 } Spectrum;
 
 /* A ring of the last `capacity` steps. */
 typedef struct {
-    int capacity, count, next, T, G;
+    int capacity, count, next, T, G; /* G: sigma_max values per entry (n_blocks) */
     long *step;
     double *loss, *metric, *grad_norm;
     unsigned char *clipped;
@@ -67,8 +72,9 @@ typedef struct {
 typedef struct {
     Config cfg; /* resolved */
     ModelDims dims;
-    TaskInfo task;
-    ParamSpec specs[MODEL_N_TENSORS];
+    Task task;
+    int T;      /* steps recorded per sample: T_enc + T_dec */
+    ParamSpec specs[MODEL_MAX_TENSORS];
     size_t n_params;
     double *block; /* 4 * n_params: parameters, gradients, first and second moments */
     Params param, grad, m, v;
@@ -111,5 +117,9 @@ int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen);
 
 /* The quantities of one (T, B, H) tensor per time step: Frobenius norm over the batch. */
 void trainer_norms_per_step(double *out, const double *a, int T, size_t BH);
+
+/* Copies the per-step (T_total, B, H) gradient arrays, encoder then decoder, into out. */
+void trainer_copy_dh(const Trainer *tr, double *out, int cell);
+void trainer_copy_states(const Trainer *tr, double *out, int cell);
 
 #endif
