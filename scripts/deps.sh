@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-libcmocka-dev libcmark-dev liblapacke-dev fontconfig fonts-dejavu-core"
+libcmocka-dev libcmark-dev liblapacke-dev libfontconfig-dev fontconfig fonts-dejavu-core"
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$PKGS python3 python3-numpy python3-torch"
 fi

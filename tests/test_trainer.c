@@ -182,14 +182,13 @@ static void test_overflowing_loss_is_an_event_naming_the_loss(void **s)
     trainer_destroy(&tr);
 }
 
-static void test_saved_run_resumes_bit_for_bit(void **s)
+static void resume_bit_for_bit(const char *const *settings)
 {
-    (void)s;
     char dir[512], err[CONFIG_ERR_LEN];
     check_mkdtemp(dir, sizeof dir);
     Trainer straight, first, resumed;
-    create(&straight, SMALL_LSTM);
-    create(&first, SMALL_LSTM);
+    create(&straight, settings);
+    create(&first, settings);
     for (int i = 0; i < 20; i++)
         trainer_step(&straight);
     for (int i = 0; i < 10; i++)
@@ -211,6 +210,16 @@ static void test_saved_run_resumes_bit_for_bit(void **s)
     trainer_destroy(&first);
     trainer_destroy(&straight);
     check_rmdir(dir);
+}
+
+static void test_saved_run_resumes_bit_for_bit(void **s)
+{
+    (void)s;
+    resume_bit_for_bit(SMALL_LSTM);
+    const char *const seq2seq[] = {"model=gru", "task=reverse", "hidden=6", "seq_len=4", NULL};
+    resume_bit_for_bit(seq2seq);
+    const char *const text[] = {"task=charlm", "hidden=6", "seq_len=8", NULL};
+    resume_bit_for_bit(text);
 }
 
 static void test_loading_a_mismatched_run_fails_and_changes_nothing(void **s)

@@ -7,6 +7,8 @@
 #include "../core/config.h"
 #include "../core/npy.h"
 #include "../core/trainer.h"
+#include "../platform/window.h"
+#include "gui.h"
 
 #include <errno.h>
 #include <math.h>
@@ -16,6 +18,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* SDL_Delay without including SDL in the app layer. */
+static void SDL_Delay_ms(unsigned ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
 
 enum {
     OPT_CONFIG = 1 << 0,
@@ -30,6 +39,10 @@ enum {
     OPT_N = 1 << 9,
     OPT_TEMPERATURE = 1 << 10,
     OPT_PRIME = 1 << 11,
+    OPT_FONT = 1 << 12,
+    OPT_SIZE = 1 << 13,
+    OPT_TRAIN_STEPS = 1 << 14,
+    OPT_RENDER = 1 << 15,
 };
 
 typedef struct {
@@ -43,6 +56,10 @@ typedef struct {
     long n;
     double temperature;
     const char *prime;
+    const char *font;
+    int width, height;
+    long train_steps;
+    int render;
 } Options;
 
 static double now_seconds(void)
@@ -71,6 +88,10 @@ static const char *const OPTION_HELP[] = {
     "  --n N            how many samples (charlm: characters; default 5, charlm 300)\n",
     "  --temperature T  charlm: sampling temperature, 0 = always the likeliest (default 1)\n",
     "  --prime TEXT     charlm: text to start from (default: the corpus's first character)\n",
+    "  --font PATH      a TTF font instead of DejaVu Sans (found through fontconfig)\n",
+    "  --size WxH       picture size in pixels (default 1280x800)\n",
+    "  --train-steps N  train this many steps before drawing (default 300)\n",
+    "  --render         time drawing a full frame offscreen instead of training\n",
 };
 
 static void verb_help(const char *verb, const char *synopsis, const char *what, unsigned allowed)
@@ -95,7 +116,9 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
         {"--csv", OPT_CSV, 1},       {"--save", OPT_SAVE, 1}, {"--load", OPT_LOAD, 1},
         {"--quiet", OPT_QUIET, 0},   {"--out", OPT_OUT, 1},   {"--seconds", OPT_SECONDS, 1},
         {"--n", OPT_N, 1},           {"--temperature", OPT_TEMPERATURE, 1},
-        {"--prime", OPT_PRIME, 1},
+        {"--prime", OPT_PRIME, 1},        {"--font", OPT_FONT, 1},
+        {"--size", OPT_SIZE, 1},          {"--train-steps", OPT_TRAIN_STEPS, 1},
+        {"--render", OPT_RENDER, 0},
     };
     char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
     o->verb = argv[0];
@@ -104,6 +127,9 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
     o->seconds = 1.0;
     o->n = -1;
     o->temperature = 1.0;
+    o->width = 1280;
+    o->height = 800;
+    o->train_steps = 300;
 
     /* --load first: its config.txt is the base the other settings change. */
     for (int i = 1; i < argc; i++) {
@@ -202,6 +228,28 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
             }
             break;
         case OPT_PRIME: o->prime = v; break;
+        case OPT_FONT: o->font = v; break;
+        case OPT_RENDER: o->render = 1; break;
+        case OPT_SIZE: {
+            int w = 0, h = 0;
+            char tail;
+            if (sscanf(v, "%dx%d%c", &w, &h, &tail) != 2 || w < 320 || h < 240 || w > 8192 || h > 8192) {
+                snprintf(msg, sizeof msg, "--size %s: expected WIDTHxHEIGHT from 320x240 to 8192x8192, e.g. 1280x800", v);
+                fail(o->verb, msg);
+                return -1;
+            }
+            o->width = w, o->height = h;
+            break;
+        }
+        case OPT_TRAIN_STEPS:
+            errno = 0;
+            o->train_steps = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || errno || o->train_steps < 0 || o->train_steps > 100000000L) {
+                snprintf(msg, sizeof msg, "--train-steps %s: expected a whole number from 0 to 100000000", v);
+                fail(o->verb, msg);
+                return -1;
+            }
+            break;
         case OPT_CSV: o->csv_path = v; break;
         case OPT_SAVE: o->save_dir = v; break;
         case OPT_LOAD: break; /* applied above */
@@ -466,11 +514,13 @@ static double measure(const Config *cfg, double seconds, double *spectrum_us, ch
     return rate;
 }
 
+static int bench_render(Options *o);
+
 int cli_bench(int argc, char **argv)
 {
     Options o = {0};
-    int r = parse_options(&o, argc, argv, OPT_SET | OPT_CONFIG | OPT_SECONDS,
-                          "[--set k=v]... [--seconds S]",
+    int r = parse_options(&o, argc, argv, OPT_SET | OPT_CONFIG | OPT_SECONDS | OPT_RENDER | OPT_FONT,
+                          "[--set k=v]... [--seconds S] [--render]",
                           "Measures training throughput (forward, backward, recording, clipping and the\n"
                           "update) in sequences per second. With no --set: rnn, lstm and gru at\n"
                           "hidden=32 seq_len=50 on adding, batch 1 and 32; with --set, that one\n"
@@ -479,6 +529,8 @@ int cli_bench(int argc, char **argv)
                           "(all singular values and eigenvalues, computed per frame, not per step).");
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (o.render)
+        return bench_render(&o);
     char err[CONFIG_ERR_LEN];
     int n_runs = 0;
     Config runs[6];
@@ -809,5 +861,181 @@ int cli_sample(int argc, char **argv)
         putchar('\n');
     }
     trainer_destroy(&tr);
+    return EXIT_OK;
+}
+
+/* ---- the window, and pictures of it ---- */
+
+int cli_window(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT,
+                          "[--config F] [--set k=v]... [--load DIR] [--font PATH]",
+                          "Opens the window, training and drawing live. F1 lists the keys.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    char err[CONFIG_ERR_LEN + 256];
+    Platform *p = platform_open("rnnlab", o.width, o.height, 0, o.font, err, sizeof err);
+    if (!p)
+        return fail("window", err);
+    Gui g;
+    if (gui_create(&g, &o.cfg, platform_measure(p), err, sizeof err) != 0) {
+        platform_close(p);
+        return fail("window", err);
+    }
+    if (o.load_dir && trainer_load(&g.tr, o.load_dir, err, sizeof err) != 0) {
+        gui_destroy(&g);
+        platform_close(p);
+        return fail("window", err);
+    }
+    for (;;) {
+        double start = platform_now();
+        GuiInput in;
+        if (platform_poll(p, &in))
+            break;
+        g.dpi = platform_dpi_scale(p);
+        GuiActions a = gui_frame(&g, &in);
+        platform_present(p, &g.dl);
+        if (a.fullscreen)
+            platform_toggle_fullscreen(p);
+        if (a.screenshot) {
+            char path[64];
+            time_t now = time(NULL);
+            struct tm tmv;
+            localtime_r(&now, &tmv);
+            strftime(path, sizeof path, "rnnlab-%Y%m%d-%H%M%S.png", &tmv);
+            if (platform_save_png(p, path, err, sizeof err) == 0) {
+                char cwd[2048];
+                gui_status(&g, in.now, "Saved the window to %s/%s", getcwd(cwd, sizeof cwd) ? cwd : ".", path);
+            } else {
+                gui_status(&g, in.now, "Could not save the screenshot: %s", err);
+            }
+        }
+        /* about 60 frames a second; training already used its share of the frame */
+        double spent = platform_now() - start;
+        if (spent < 1.0 / 60)
+            SDL_Delay_ms((unsigned)((1.0 / 60 - spent) * 1000));
+    }
+    gui_destroy(&g);
+    platform_close(p);
+    return EXIT_OK;
+}
+
+int cli_render(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT,
+                          "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--font PATH] --out FILE.png",
+                          "Trains headless, then writes a picture of the whole window as it would look.\n"
+                          "Needs no display.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (!o.out_dir)
+        return fail(o.verb, "--out FILE.png is required");
+    char err[CONFIG_ERR_LEN + 256];
+    Platform *p = platform_open("rnnlab", o.width, o.height, 1, o.font, err, sizeof err);
+    if (!p)
+        return fail(o.verb, err);
+    Gui g;
+    if (gui_create(&g, &o.cfg, platform_measure(p), err, sizeof err) != 0) {
+        platform_close(p);
+        return fail(o.verb, err);
+    }
+    int status = EXIT_OK;
+    if (o.load_dir && trainer_load(&g.tr, o.load_dir, err, sizeof err) != 0) {
+        status = fail(o.verb, err);
+    } else {
+        gui_train(&g, o.train_steps);
+        g.running = 0;
+        GuiInput in;
+        platform_poll(p, &in);
+        gui_frame(&g, &in);
+        platform_present(p, &g.dl);
+        if (platform_save_png(p, o.out_dir, err, sizeof err) != 0)
+            status = fail(o.verb, err);
+        else if (g.diverged)
+            fprintf(stderr, "rnnlab render: %s (drawn with the banner)\n", g.event.message);
+    }
+    gui_destroy(&g);
+    platform_close(p);
+    return status;
+}
+
+/* Times full frames offscreen at 1280x800, T=100, H=32, every view visible, and how many
+ * training steps a second the window sustains beside headless training. */
+static int bench_render(Options *o)
+{
+    char err[CONFIG_ERR_LEN + 256];
+    int given = 0;
+    (void)given;
+    Config cfg = o->cfg;
+    cfg.seq_len = cfg.seq_len ? cfg.seq_len : 100;
+    cfg.hidden = cfg.hidden ? cfg.hidden : 32;
+    Platform *p = platform_open("rnnlab", 1280, 800, 1, o->font, err, sizeof err);
+    if (!p)
+        return fail(o->verb, err);
+    Gui g;
+    if (gui_create(&g, &cfg, platform_measure(p), err, sizeof err) != 0) {
+        platform_close(p);
+        return fail(o->verb, err);
+    }
+    gui_train(&g, 200);
+    g.running = 0;
+    /* drawing alone */
+    double times[200];
+    int n = 0;
+    double until = platform_now() + o->seconds;
+    while (n < 200 && (platform_now() < until || n < 10)) {
+        GuiInput in;
+        platform_poll(p, &in);
+        double t0 = platform_now();
+        gui_frame(&g, &in);
+        platform_present(p, &g.dl);
+        times[n++] = platform_now() - t0;
+    }
+    for (int i = 1; i < n; i++) /* insertion sort for the median */
+        for (int j = i; j > 0 && times[j] < times[j - 1]; j--) {
+            double x = times[j];
+            times[j] = times[j - 1];
+            times[j - 1] = x;
+        }
+    double median = times[n / 2], worst = times[n - 1];
+    /* the window at 60 Hz: each frame trains within its budget, then draws */
+    g.running = 1;
+    g.speed = GUI_SPEEDS - 1;
+    long start_step = g.tr.step;
+    double t0 = platform_now();
+    int frames = 0;
+    while (platform_now() - t0 < o->seconds) {
+        GuiInput in;
+        platform_poll(p, &in);
+        gui_frame(&g, &in);
+        platform_present(p, &g.dl);
+        frames++;
+    }
+    double elapsed = platform_now() - t0;
+    double window_rate = (g.tr.step - start_step) / elapsed;
+    double fps = frames / elapsed;
+    /* headless, the same configuration */
+    Trainer tr;
+    Config c2 = g.tr.cfg;
+    double headless = 0;
+    if (trainer_create(&tr, &c2, err, sizeof err) == 0) {
+        long steps = 0;
+        double h0 = platform_now();
+        while (platform_now() - h0 < o->seconds) {
+            trainer_step(&tr);
+            steps++;
+        }
+        headless = steps / (platform_now() - h0);
+        trainer_destroy(&tr);
+    }
+    printf("render size=1280x800 model=%s seq_len=%d hidden=%d frame_ms_median=%.2f frame_ms_worst=%.2f "
+           "frames=%d\n", config_model_name(g.tr.cfg.model), g.tr.cfg.seq_len, g.tr.cfg.hidden,
+           median * 1000, worst * 1000, n);
+    printf("window steps_per_s=%.0f at %.0f frames/s (train budget %.0f ms a frame); headless steps_per_s=%.0f\n",
+           window_rate, fps, g.budget_s * 1000, headless);
+    gui_destroy(&g);
+    platform_close(p);
     return EXIT_OK;
 }

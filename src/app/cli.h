@@ -12,6 +12,8 @@ int cli_grads(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_tasks(int argc, char **argv);
 int cli_sample(int argc, char **argv);
+int cli_window(int argc, char **argv);
+int cli_render(int argc, char **argv);
 int cli_demo(void);
 
 #endif

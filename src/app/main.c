@@ -12,10 +12,12 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: rnnlab [COMMAND] [OPTIONS]\n"
             "\n"
-            "Trains small recurrent networks and records why they are hard to train.\n"
+            "Trains small recurrent networks live and shows why they are hard to train.\n"
             "\n"
             "commands:\n"
-            "  (none)   a short demonstration: a tanh RNN whose gradient vanishes\n"
+            "  (none)   the window: rnnlab [--config F] [--set k=v]... [--load DIR] [--font PATH]\n"
+            "  render   a picture of the window without a display (--out FILE.png)\n"
+            "  demo     a short headless demonstration: a tanh RNN whose gradient vanishes\n"
             "  train    train headless, with a progress line, CSV history and saved runs\n"
             "  grads    one forward and backward pass; every array written as .npy\n"
             "  bench    training throughput in sequences per second\n"
@@ -32,8 +34,19 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return cli_demo();
+    /* no command, or only options: the window */
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+            printf("rnnlab %s\n", RNNLAB_VERSION);
+            return EXIT_OK;
+        }
+        argv[0] = "window";
+        return cli_window(argc, argv);
+    }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
@@ -53,7 +66,11 @@ int main(int argc, char **argv)
         return cli_tasks(argc - 1, argv + 1);
     if (strcmp(cmd, "sample") == 0)
         return cli_sample(argc - 1, argv + 1);
-    fprintf(stderr, "rnnlab: unknown command '%s'; commands are train, grads, bench, tasks, sample (see rnnlab --help)\n",
+    if (strcmp(cmd, "render") == 0)
+        return cli_render(argc - 1, argv + 1);
+    if (strcmp(cmd, "demo") == 0)
+        return cli_demo();
+    fprintf(stderr, "rnnlab: unknown command '%s'; commands are train, grads, bench, tasks, sample, render, demo (see rnnlab --help)\n",
             cmd);
     return EXIT_USAGE;
 }

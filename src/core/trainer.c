@@ -387,6 +387,14 @@ int trainer_evaluate_next(Trainer *tr)
     return evaluate(tr);
 }
 
+int trainer_preview(Trainer *tr)
+{
+    Rng keep = tr->rng_data;
+    int bad = trainer_evaluate_next(tr);
+    tr->rng_data = keep;
+    return bad;
+}
+
 int trainer_step(Trainer *tr)
 {
     int bad = trainer_evaluate_next(tr);
@@ -399,9 +407,24 @@ int trainer_step(Trainer *tr)
     double *param = tr->block, *grad = param + n, *m = grad + n, *v = m + n;
     o->clipped = optim_clip(grad, n, o->grad_norm, &tr->cfg);
     tr->step++;
-    optim_update(param, grad, m, v, n, tr->step, &tr->cfg);
+    tr->opt_step++;
+    optim_update(param, grad, m, v, n, tr->opt_step, &tr->cfg);
     history_push(&tr->hist, o);
     return 0;
+}
+
+void trainer_set_training(Trainer *tr, const Config *cfg)
+{
+    if (cfg->optimizer != tr->cfg.optimizer) {
+        memset(tr->block + 2 * tr->n_params, 0, 2 * tr->n_params * sizeof(double));
+        tr->opt_step = 0;
+    }
+    tr->cfg.optimizer = cfg->optimizer;
+    tr->cfg.lr = cfg->lr;
+    tr->cfg.momentum = cfg->momentum;
+    tr->cfg.clip = cfg->clip;
+    tr->cfg.clip_mode = cfg->clip_mode;
+    tr->cfg.truncate = tr->dims.shape == SHAPE_SEQ2SEQ ? 0 : cfg->truncate;
 }
 
 /* ---- saving and loading ---- */
@@ -457,8 +480,8 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
         }
     snprintf(text, sizeof text,
              "# rnnlab run state: updates applied and the data generator's state\n"
-             "step=%ld\nrng_data=%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %016" PRIx64 "\n",
-             tr->step, tr->rng_data.s[0], tr->rng_data.s[1], tr->rng_data.s[2],
+             "step=%ld\nopt_step=%ld\nrng_data=%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %016" PRIx64 "\n",
+             tr->step, tr->opt_step, tr->rng_data.s[0], tr->rng_data.s[1], tr->rng_data.s[2],
              tr->rng_data.s[3]);
     if (join(path, sizeof path, dir, "state.txt", NULL) || write_text_atomic(path, text, err, errlen))
         return -1;
@@ -534,7 +557,7 @@ int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen)
             if (r == 1)
                 have_moments = 0;
         }
-    long step = 0;
+    long step = 0, opt_step = -1;
     Rng rng = tr->rng_data;
     int have_state = 0;
     if (join(path, sizeof path, dir, "state.txt", NULL) == 0) {
@@ -545,6 +568,8 @@ int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen)
             while (fgets(line, sizeof line, f)) {
                 if (sscanf(line, "step=%ld", &step) == 1 && step >= 0)
                     got_step = 1;
+                else if (sscanf(line, "opt_step=%ld", &opt_step) == 1 && opt_step >= 0)
+                    ;
                 else if (sscanf(line, "rng_data=%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
                                 &rng.s[0], &rng.s[1], &rng.s[2], &rng.s[3]) == 4)
                     got_rng = 1;
@@ -564,6 +589,7 @@ int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen)
         memcpy(tr->block + 2 * tr->n_params, staged + tr->n_params,
                2 * tr->n_params * sizeof(double));
         tr->step = step;
+        tr->opt_step = opt_step >= 0 ? opt_step : step;
         tr->rng_data = rng;
     }
     free(staged);

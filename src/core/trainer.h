@@ -81,7 +81,8 @@ typedef struct {
     Rng rng_data;
     Batch batch;
     Cache cache;
-    long step; /* updates applied so far */
+    long step;     /* updates applied so far */
+    long opt_step; /* updates since the optimiser (re)started: Adam's bias correction */
     Observables obs;
     Spectrum spectrum;
     double *sigma_vec; /* (G, H) power-iteration vectors, warm starts */
@@ -103,6 +104,14 @@ int trainer_evaluate_next(Trainer *tr);
 
 /* The spectrum of the current weights, computed now if they changed since last asked. */
 const Spectrum *trainer_spectrum(Trainer *tr);
+
+/* Switches the update rule (and lr, momentum, clip: any of cfg's training-only keys) in the
+ * middle of a run. A new optimizer starts with zero moments. */
+void trainer_set_training(Trainer *tr, const Config *cfg);
+
+/* Forward and backward on the batch that training will use next, without consuming it or
+ * updating anything: what the views show before the first step. */
+int trainer_preview(Trainer *tr);
 
 /* History access in chronological order, i = 0 the oldest kept. */
 int history_index(const History *h, int i);

@@ -1,0 +1,653 @@
+/* gui.c: the window's frame without SDL. Training runs first, under a time budget, so the
+ * frame rate holds whatever the settings; then the side panel and the views are drawn.
+ * Bad input never ends the run: a configuration the trainer rejects is reported in the
+ * status line and the panel returns to the settings in use. */
+#include "gui.h"
+
+#include "../ui/plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const int SPEEDS[GUI_SPEEDS] = {1, 2, 5, 10, 20, 50, 100, 500, 0};
+
+int gui_speed_steps(int speed) { return SPEEDS[speed < 0 ? 0 : speed >= GUI_SPEEDS ? GUI_SPEEDS - 1 : speed]; }
+
+void gui_status(Gui *g, double now, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->status, sizeof g->status, fmt, ap);
+    va_end(ap);
+    g->status_until = now + 6.0;
+}
+
+/* ---- the views' copy of the last finite step ---- */
+
+static void obs_free(Observables *o)
+{
+    free(o->dh_norm), free(o->dc_norm), free(o->x), free(o->h), free(o->c), free(o->gate), free(o->out);
+    memset(o, 0, sizeof *o);
+}
+
+static size_t obs_sizes(const Trainer *tr, size_t n[7])
+{
+    size_t T = (size_t)tr->T, H = (size_t)tr->dims.H, GH = (size_t)tr->dims.G * H;
+    n[0] = T, n[1] = T, n[2] = T * tr->dims.I, n[3] = T * H, n[4] = T * H, n[5] = T * GH;
+    n[6] = (size_t)tr->obs.n_out * tr->dims.O;
+    return 7;
+}
+
+/* Copies src's arrays into dst's (allocated here if `allocate`) and its scalars. */
+static void obs_copy(Observables *dst, const Observables *src, const Trainer *tr, int allocate)
+{
+    size_t n[7];
+    obs_sizes(tr, n);
+    double *keep[7] = {dst->dh_norm, dst->dc_norm, dst->x, dst->h, dst->c, dst->gate, dst->out};
+    double *from[7] = {src->dh_norm, src->dc_norm, src->x, src->h, src->c, src->gate, src->out};
+    *dst = *src;
+    double **to[7] = {&dst->dh_norm, &dst->dc_norm, &dst->x, &dst->h, &dst->c, &dst->gate, &dst->out};
+    for (int i = 0; i < 7; i++) {
+        double *p = allocate ? malloc(n[i] * sizeof(double) + 8) : keep[i];
+        if (p)
+            memcpy(p, from[i], n[i] * sizeof(double));
+        *to[i] = p;
+    }
+}
+
+/* ---- snapshots for the rewind ---- */
+
+static void snapshots_free(Gui *g)
+{
+    for (int i = 0; i < GUI_SNAPSHOTS; i++) {
+        free(g->snaps[i].block);
+        g->snaps[i].block = NULL;
+    }
+    g->n_snaps = g->snap_next = 0;
+}
+
+static void snapshot_take(Gui *g)
+{
+    Trainer *tr = &g->tr;
+    size_t bytes = 4 * tr->n_params * sizeof(double);
+    /* at most 64 MB of snapshots: large models keep fewer */
+    int cap = (int)((64u << 20) / (bytes ? bytes : 1));
+    cap = cap < 1 ? 1 : cap > GUI_SNAPSHOTS ? GUI_SNAPSHOTS : cap;
+    Snapshot *s = &g->snaps[g->snap_next % cap];
+    if (!s->block && !(s->block = malloc(bytes)))
+        return;
+    memcpy(s->block, tr->block, bytes);
+    s->step = tr->step;
+    s->opt_step = tr->opt_step;
+    s->rng = tr->rng_data;
+    g->snap_next = (g->snap_next + 1) % cap;
+    if (g->n_snaps < cap)
+        g->n_snaps++;
+}
+
+int gui_rewind(Gui *g)
+{
+    Snapshot *best = NULL;
+    for (int i = 0; i < g->n_snaps; i++)
+        if (g->snaps[i].block && (!best || g->snaps[i].step > best->step))
+            best = &g->snaps[i];
+    if (!best)
+        return -1;
+    Trainer *tr = &g->tr;
+    memcpy(tr->block, best->block, 4 * tr->n_params * sizeof(double));
+    tr->step = best->step;
+    tr->opt_step = best->opt_step;
+    tr->rng_data = best->rng;
+    tr->spectrum.step = -1;
+    if (g->have_last_good)
+        obs_copy(&tr->obs, &g->last_good, tr, 0);
+    g->diverged = 0;
+    g->running = 0;
+    return 0;
+}
+
+/* ---- the run ---- */
+
+static int start_run(Gui *g, const Config *cfg, char *err, size_t errlen)
+{
+    Trainer fresh;
+    if (trainer_create(&fresh, cfg, err, errlen) != 0)
+        return -1;
+    if (g->have_trainer) {
+        if (g->have_last_good)
+            obs_free(&g->last_good);
+        trainer_destroy(&g->tr);
+    }
+    g->tr = fresh;
+    g->have_trainer = 1;
+    g->cfg = fresh.cfg;
+    g->have_last_good = 0;
+    g->diverged = 0;
+    g->vs.pca_valid = 0;
+    snapshots_free(g);
+    snapshot_take(g);
+    g->clip_choice = g->cfg.clip > 0 ? 1 + (int)g->cfg.clip_mode : 0;
+    if (g->cfg.clip > 0)
+        g->clip_value = g->cfg.clip;
+    g->set_forget = g->cfg.has_forget_bias;
+    /* one pass without an update, so every view has something to show at step 0 */
+    trainer_preview(&g->tr);
+    obs_copy(&g->last_good, &g->tr.obs, &g->tr, 1);
+    g->have_last_good = 1;
+    return 0;
+}
+
+int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t errlen)
+{
+    memset(g, 0, sizeof *g);
+    draw_init(&g->dl);
+    ui_init(&g->ui, &g->dl, measure);
+    g->running = 1;
+    g->speed = 4;
+    g->budget_s = 0.008;
+    g->presenter = 1;
+    g->dpi = 1;
+    g->enlarged = -1;
+    g->clip_value = 1.0;
+    g->snapshot_every = 25;
+    g->vs.hover_t = -1;
+    for (int i = 0; i < VIEW_COUNT; i++)
+        g->visible[i] = 1;
+    if (start_run(g, cfg, err, errlen) != 0) {
+        draw_free(&g->dl);
+        return -1;
+    }
+    return 0;
+}
+
+void gui_destroy(Gui *g)
+{
+    snapshots_free(g);
+    if (g->have_last_good)
+        obs_free(&g->last_good);
+    if (g->have_trainer)
+        trainer_destroy(&g->tr);
+    draw_free(&g->dl);
+}
+
+/* Keys whose change needs a new network (and says so). */
+static int needs_restart(const Config *a, const Config *b)
+{
+    return a->model != b->model || a->activation != b->activation || a->hidden != b->hidden ||
+           a->task != b->task || a->seq_len != b->seq_len || a->lag != b->lag ||
+           a->symbols != b->symbols || a->batch != b->batch || a->seed != b->seed ||
+           a->init != b->init || a->rho != b->rho || a->has_forget_bias != b->has_forget_bias ||
+           (a->has_forget_bias && a->forget_bias != b->forget_bias) || strcmp(a->text, b->text) != 0;
+}
+
+static void apply_settings(Gui *g, double now)
+{
+    Config want = g->cfg;
+    want.clip = g->clip_choice ? g->clip_value : 0;
+    want.clip_mode = g->clip_choice == 2 ? CLIP_VALUE : CLIP_NORM;
+    want.has_forget_bias = g->set_forget && want.model == MODEL_LSTM;
+    /* Settings of the training only: applied at once. */
+    trainer_set_training(&g->tr, &want);
+    g->cfg.clip = want.clip;
+    g->cfg.clip_mode = want.clip_mode;
+    if (!needs_restart(&want, &g->tr.cfg) || g->ui.in.mouse_down)
+        return;
+    Config old = g->tr.cfg;
+    char err[CONFIG_ERR_LEN];
+    want.shape_given = want.loss_given = -1;
+    if (want.task != old.task) /* the new task picks its own lengths and sizes */
+        want.seq_len = want.lag = want.hidden = want.symbols = 0;
+    if (start_run(g, &want, err, sizeof err) != 0) {
+        g->cfg = old;
+        gui_status(g, now, "Not applied: %s", err);
+        return;
+    }
+    const char *what = want.task != old.task ? "the task" : want.model != old.model ? "the model"
+                     : want.seed != old.seed ? "the seed" : "the architecture";
+    gui_status(g, now, "Re-initialised: %s changed (a new network from seed %llu).", what,
+               (unsigned long long)g->tr.cfg.seed);
+}
+
+/* One step with the window's bookkeeping; returns 0, or 1 when it diverged. */
+static int gui_step(Gui *g)
+{
+    Trainer *tr = &g->tr;
+    if (trainer_step(tr) != 0) {
+        g->diverged = 1;
+        g->running = 0;
+        g->event = tr->event;
+        if (g->have_last_good) /* the views keep the last finite state */
+            obs_copy(&tr->obs, &g->last_good, tr, 0);
+        return 1;
+    }
+    if (tr->step % g->snapshot_every == 0)
+        snapshot_take(g);
+    return 0;
+}
+
+long gui_train(Gui *g, long n)
+{
+    long done = 0;
+    while (done < n && !g->diverged && gui_step(g) == 0)
+        done++;
+    if (done && g->have_last_good && !g->diverged)
+        obs_copy(&g->last_good, &g->tr.obs, &g->tr, 0);
+    return done;
+}
+
+static void train_frame(Gui *g, double now, int single)
+{
+    Trainer *tr = &g->tr;
+    if (g->diverged || (!g->running && !single))
+        return;
+    int want = single ? 1 : gui_speed_steps(g->speed);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double start = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    int done = 0;
+    for (;;) {
+        if (want && done >= want)
+            break;
+        if (gui_step(g) != 0)
+            break;
+        done++;
+        if (single)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        double t = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+        if (t - start > g->budget_s)
+            break;
+    }
+    if (done && g->have_last_good)
+        obs_copy(&g->last_good, &tr->obs, tr, 0);
+    g->rate_steps += done;
+    if (now - g->rate_time >= 1.0) {
+        g->steps_per_s = g->rate_steps / (now - g->rate_time);
+        g->rate_steps = 0;
+        g->rate_time = now;
+    }
+}
+
+/* ---- the side panel ---- */
+
+static const char *const MODEL_WORDS[] = {"rnn", "lstm", "gru"};
+static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear"};
+static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal"};
+static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop"};
+static const char *const CLIP_WORDS[] = {"off", "norm", "value"};
+static const char *const SPEED_WORDS[GUI_SPEEDS] = {"1", "2", "5", "10", "20", "50", "100", "500", "max"};
+static const char *const THEME_WORDS[THEME_COUNT] = {"normal", "high contrast"};
+
+static void panel(Gui *g, Rect r, double now)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    draw_rect(ui->dl, r, t->panel);
+    draw_rect(ui->dl, (Rect){r.x + r.w - 1, r.y, 1, r.h}, t->border);
+    int pad = ui_px(ui, 10);
+    if (rect_contains(r, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel && !ui->hot)
+        g->panel_scroll -= ui->in.wheel * ui_px(ui, 40);
+    if (g->panel_scroll < 0)
+        g->panel_scroll = 0;
+    draw_clip(ui->dl, r);
+    ui_column(ui, (Rect){r.x + pad, r.y + pad - (int)g->panel_scroll, r.w - 2 * pad, r.h});
+    int big = ui_px(ui, 20);
+    Rect title = ui_row(ui, big + ui_px(ui, 4));
+    draw_text(ui->dl, title.x, title.y, big, t->text, "rnnlab");
+    char buf[96];
+    snprintf(buf, sizeof buf, "step %ld", g->tr.step);
+    draw_text(ui->dl, title.x + title.w - ui_text_width(ui, buf, ui_text_size(ui)), title.y + ui_px(ui, 4),
+              ui_text_size(ui), t->text_dim, buf);
+
+    /* run controls */
+    Rect row = ui_row(ui, ui_px(ui, 30));
+    int w3 = (row.w - 2 * ui_px(ui, 6)) / 3;
+    if (ui_button_ex(ui, (Rect){row.x, row.y, w3, row.h}, g->running ? "Pause" : "Play",
+                     "Start or pause training (space).", g->running) & UI_CLICKED) {
+        if (!g->diverged)
+            g->running = !g->running;
+    }
+    if (ui_button_ex(ui, (Rect){row.x + w3 + ui_px(ui, 6), row.y, w3, row.h}, "Step",
+                     "One training step, then pause (right arrow).", 0) & UI_CLICKED) {
+        g->running = 0;
+        train_frame(g, now, 1);
+    }
+    if (ui_button_ex(ui, (Rect){row.x + 2 * (w3 + ui_px(ui, 6)), row.y, row.w - 2 * (w3 + ui_px(ui, 6)), row.h}, "Reset",
+                     "Re-initialise with the same seed: exactly the same network again (R).", 0) & UI_CLICKED) {
+        char err[CONFIG_ERR_LEN];
+        Config c = g->tr.cfg;
+        if (start_run(g, &c, err, sizeof err) == 0)
+            gui_status(g, now, "Reset: the same network again, from seed %llu.", (unsigned long long)c.seed);
+    }
+    ui_choice(ui, "steps a frame", &g->speed, SPEED_WORDS, GUI_SPEEDS,
+              "Training steps per frame (+ and -); max: as many as the frame's time budget allows.");
+
+    Config *c = &g->cfg;
+    ui_heading(ui, "MODEL  (changes re-initialise)");
+    ui_choice(ui, "model", (int *)&c->model, MODEL_WORDS, 3, "Vanilla RNN, LSTM or GRU, with PyTorch's equations.");
+    if (c->model == MODEL_RNN)
+        ui_choice(ui, "activation", (int *)&c->activation, ACT_WORDS, 4,
+                  "The RNN's nonlinearity. Its largest slope gamma sets the vanishing threshold: sigma_max(W_hh) < 1/gamma.");
+    ui_slider_int(ui, "hidden units", &c->hidden, 1, 256, 1, "Hidden units H (1..256).");
+    ui_choice(ui, "init", (int *)&c->init, INIT_WORDS, 5,
+              "How W_hh starts: PyTorch's default uniform, Xavier, orthogonal, identity (IRNN) or normal N(0, 1/H).");
+    ui_slider(ui, "rho (0 = off)", &c->rho, 0, 3, "%.2f",
+              "Rescale each gate block of W_hh so its largest singular value is rho: below 1 gradients vanish, above they can explode (Pascanu et al. 2013).");
+    if (c->model == MODEL_LSTM) {
+        ui_toggle(ui, "set forget-gate bias", &g->set_forget,
+                  "Give the LSTM forget gate this bias: 1 or more keeps the cell state (and its gradient) alive.");
+        if (g->set_forget)
+            ui_slider(ui, "forget bias", &c->forget_bias, -5, 5, "%.1f", "The forget gate's bias.");
+    }
+
+    ui_heading(ui, "TASK  (changes re-initialise)");
+    int task = (int)c->task;
+    static const char *task_words[TASK_COUNT];
+    for (int k = 0; k < TASK_COUNT; k++)
+        task_words[k] = task_kind_info((TaskKind)k)->name;
+    if (ui_choice(ui, "task", &task, task_words, TASK_COUNT, task_kind_info(c->task)->sentence) & UI_CHANGED)
+        c->task = (TaskKind)task;
+    const TaskKindInfo *ki = task_kind_info(c->task);
+    if (ki->min_seq_len != ki->max_seq_len)
+        ui_slider_int(ui, "seq_len", &c->seq_len, ki->min_seq_len, ki->max_seq_len, 1,
+                      "Sequence length: how far back the gradient has to reach.");
+    if (c->task == TASK_ECHO)
+        ui_slider_int(ui, "lag", &c->lag, 1, c->seq_len > 1 ? c->seq_len - 1 : 1, 0,
+                      "Echo: how many steps back the answer is.");
+    ui_slider_int(ui, "batch", &c->batch, 1, 1024, 1, "Sequences per training step.");
+    int seed = (int)(c->seed % 1000000);
+    if (ui_slider_int(ui, "seed", &seed, 0, 999, 0, "One seed for initialisation and data: the same seed gives the same run, bit for bit.") & UI_CHANGED)
+        c->seed = (uint64_t)seed;
+
+    ui_heading(ui, "TRAINING  (applies at once)");
+    ui_choice(ui, "optimizer", (int *)&c->optimizer, OPT_WORDS, 5, "The update rule (PyTorch's, default constants).");
+    ui_slider_log(ui, "learning rate", &c->lr, 1e-5, 10, "%.2g", "Step size, on a logarithmic slider.");
+    if (c->optimizer == OPT_MOMENTUM)
+        ui_slider(ui, "momentum", &c->momentum, 0, 0.999, "%.3f", "Momentum coefficient.");
+    ui_choice(ui, "clipping", &g->clip_choice, CLIP_WORDS, 3,
+              "norm: rescale the whole gradient when its norm exceeds the threshold (Pascanu et al.); value: clamp each element.");
+    if (g->clip_choice)
+        ui_slider_log(ui, "clip threshold", &g->clip_value, 1e-3, 1e3, "%.3g", "The clipping threshold.");
+    if (ki->shape != SHAPE_SEQ2SEQ)
+        ui_slider_int(ui, "truncate (0 = full)", &c->truncate, 0, c->seq_len, 0,
+                      "Let each loss term's gradient flow back at most this many steps (truncated BPTT).");
+
+    ui_heading(ui, "VIEWS  (1-6; Z enlarges)");
+    for (int v = 0; v < VIEW_COUNT; v++) {
+        char label[64];
+        snprintf(label, sizeof label, "%d  %s", v + 1, view_name(v));
+        ui_toggle(ui, label, &g->visible[v], "Show or hide this view.");
+    }
+    ui_heading(ui, "DISPLAY");
+    ui_choice(ui, "theme", &g->theme, THEME_WORDS, THEME_COUNT, "High contrast for projectors (H).");
+    double pres = g->presenter;
+    if (ui_slider(ui, "presenter scale", &pres, 1, 2, "x%.2f", "Enlarge all text and lines (Ctrl + / Ctrl -).") & UI_CHANGED)
+        g->presenter = (float)pres;
+    ui_button(ui, "Keys (F1)", "Every keyboard shortcut.");
+    if (g->ui.hot == ui_id("Keys (F1)", "Keys (F1)") && g->ui.in.mouse_released)
+        g->show_help = 1;
+    int content_bottom = ui->cursor_y + (int)g->panel_scroll;
+    int overflow = content_bottom - (r.y + r.h) + pad;
+    if (g->panel_scroll > (overflow > 0 ? overflow : 0))
+        g->panel_scroll = overflow > 0 ? overflow : 0;
+    draw_unclip(ui->dl);
+}
+
+/* ---- the main area ---- */
+
+static void layout_views(Gui *g, Rect main)
+{
+    int gap = ui_px(&g->ui, 8);
+    for (int v = 0; v < VIEW_COUNT; v++)
+        g->view_rects[v] = (Rect){0, 0, 0, 0};
+    if (g->enlarged >= 0 && g->visible[g->enlarged]) {
+        g->view_rects[g->enlarged] = main;
+        return;
+    }
+    /* the gradient first (the point of the tool), then the rest; a vanilla RNN has no
+     * gates to show, so its gates view yields its room */
+    static const int ORDER[VIEW_COUNT - 1] = {VIEW_GRADIENT, VIEW_HIDDEN, VIEW_LOSS, VIEW_GATES, VIEW_SPECTRUM};
+    int others[VIEW_COUNT], n = 0;
+    for (int i = 0; i < VIEW_COUNT - 1; i++) {
+        int v = ORDER[i];
+        if (g->visible[v] && !(v == VIEW_GATES && g->tr.dims.kind == MODEL_RNN))
+            others[n++] = v;
+    }
+    Rect rest = main;
+    if (g->visible[VIEW_UNFOLDED]) {
+        int h = n ? main.h * 30 / 100 : main.h;
+        g->view_rects[VIEW_UNFOLDED] = (Rect){main.x, main.y, main.w, h};
+        rest.y += h + gap;
+        rest.h -= h + gap;
+    }
+    if (!n)
+        return;
+    int rows = n <= 3 ? 1 : 2, first = rows == 1 ? n : n / 2;
+    int row_h[2] = {rest.h, 0};
+    if (rows == 2) {
+        row_h[0] = (rest.h - gap) * 55 / 100;
+        row_h[1] = rest.h - gap - row_h[0];
+    }
+    int y = rest.y, i = 0;
+    for (int rr = 0; rr < rows; rr++) {
+        int count = rr == 0 ? first : n - first;
+        int w = (rest.w - (count - 1) * gap) / count, x = rest.x;
+        for (int k = 0; k < count; k++, i++) {
+            /* the hidden-state and spectrum views are two plots side by side: give them more */
+            g->view_rects[others[i]] = (Rect){x, y, k == count - 1 ? rest.x + rest.w - x : w, row_h[rr]};
+            x += w + gap;
+        }
+        y += row_h[rr] + gap;
+    }
+}
+
+static void banner(Gui *g, Rect r, double now)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    draw_rect(ui->dl, r, t->banner);
+    int size = ui_text_size(ui), pad = ui_px(ui, 8);
+    char text[400];
+    snprintf(text, sizeof text, "Diverged \u2014 %s. Training paused; the views show the last finite step.",
+             g->event.message);
+    draw_clip(ui->dl, r);
+    ui_text_wrapped(ui, (Rect){r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h}, text, size, t->banner_text);
+    long to = -1;
+    for (int i = 0; i < g->n_snaps; i++)
+        if (g->snaps[i].block && g->snaps[i].step > to)
+            to = g->snaps[i].step;
+    char label[64];
+    snprintf(label, sizeof label, "Rewind to step %ld (U)", to);
+    int bw = ui_text_width(ui, label, size) + 2 * pad;
+    Rect b = {r.x + pad, r.y + r.h - ui_px(ui, 30) - pad / 2, bw, ui_px(ui, 28)};
+    if (ui_button_ex(ui, b, label, "Restore the newest snapshot taken before the divergence.", 0) & UI_CLICKED)
+        if (gui_rewind(g) == 0)
+            gui_status(g, now, "Rewound to step %ld. Lower the learning rate or turn on clipping, then press space.", g->tr.step);
+    draw_text(ui->dl, b.x + b.w + pad, b.y + (b.h - size) / 2, size, t->banner_text,
+              "Then lower the learning rate or turn on clipping.");
+    draw_unclip(ui->dl);
+}
+
+static void help_overlay(Gui *g)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    static const char *const KEYS[][2] = {
+        {"space", "play / pause"}, {"\u2192", "one step"}, {"R", "reset: the same network again"},
+        {"+ / -", "more / fewer steps a frame"}, {"U, Backspace", "rewind after a divergence"},
+        {"1 .. 6", "show or hide a view"}, {"Z", "enlarge the view under the mouse (again: back)"},
+        {"L", "loss axis: linear / log"}, {"H", "high-contrast theme"},
+        {"Ctrl + / Ctrl -", "presenter scale x1 .. x2"}, {"F11", "fullscreen"},
+        {"P", "save a PNG screenshot here"}, {"E", "export the history as CSV here"},
+        {"F1, Esc", "this list / close it"}, {"Ctrl Q", "quit"},
+    };
+    int n = (int)(sizeof KEYS / sizeof KEYS[0]);
+    int size = ui_px(ui, 18), lh = size + ui_px(ui, 8), pad = ui_px(ui, 24);
+    int w = ui_px(ui, 560), h = n * lh + 2 * pad + lh;
+    Rect r = {(ui->dl->width - w) / 2, (ui->dl->height - h) / 2, w, h};
+    draw_rect(ui->dl, (Rect){0, 0, ui->dl->width, ui->dl->height}, rgba(0, 0, 0, 110));
+    draw_rect(ui->dl, r, t->overlay);
+    draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, rgba(255, 255, 255, 255), "Keyboard");
+    for (int i = 0; i < n; i++) {
+        draw_text(ui->dl, r.x + pad, r.y + pad + lh * (i + 1) - lh / 2, size, rgba(255, 210, 0, 255), KEYS[i][0]);
+        draw_text(ui->dl, r.x + pad + ui_px(ui, 190), r.y + pad + lh * (i + 1) - lh / 2, size, rgba(255, 255, 255, 255), KEYS[i][1]);
+    }
+}
+
+static void handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
+{
+    const int *k = in->keys;
+    double now = in->now;
+    if (k[GK_ESCAPE])
+        g->show_help = 0;
+    if (k[GK_HELP])
+        g->show_help = !g->show_help;
+    if (k[GK_PLAY] && !g->diverged)
+        g->running = !g->running;
+    if (k[GK_STEP]) {
+        g->running = 0;
+        train_frame(g, now, 1);
+    }
+    if (k[GK_RESET]) {
+        char err[CONFIG_ERR_LEN];
+        Config c = g->tr.cfg;
+        if (start_run(g, &c, err, sizeof err) == 0)
+            gui_status(g, now, "Reset: the same network again, from seed %llu.", (unsigned long long)c.seed);
+    }
+    if (k[GK_FASTER] && g->speed < GUI_SPEEDS - 1)
+        g->speed++;
+    if (k[GK_SLOWER] && g->speed > 0)
+        g->speed--;
+    if (k[GK_ZOOM_IN])
+        g->presenter = fminf(2.0f, g->presenter + 0.25f);
+    if (k[GK_ZOOM_OUT])
+        g->presenter = fmaxf(1.0f, g->presenter - 0.25f);
+    if (k[GK_CONTRAST])
+        g->theme = (g->theme + 1) % THEME_COUNT;
+    if (k[GK_LOG])
+        g->vs.loss_log = !g->vs.loss_log;
+    if (k[GK_REWIND]) {
+        if (!g->diverged)
+            gui_status(g, now, "Nothing to rewind: training has not diverged.");
+        else if (gui_rewind(g) == 0)
+            gui_status(g, now, "Rewound to step %ld. Lower the learning rate or turn on clipping, then press space.", g->tr.step);
+    }
+    for (int v = 0; v < VIEW_COUNT; v++)
+        if (k[GK_VIEW1 + v])
+            g->visible[v] = !g->visible[v];
+    if (k[GK_ENLARGE]) {
+        if (g->enlarged >= 0)
+            g->enlarged = -1;
+        else
+            for (int v = 0; v < VIEW_COUNT; v++)
+                if (rect_contains(g->view_rects[v], in->ui.mouse_x, in->ui.mouse_y))
+                    g->enlarged = v;
+    }
+    if (k[GK_EXPORT]) {
+        char path[64], err[512];
+        time_t now_t = time(NULL);
+        struct tm tmv;
+        localtime_r(&now_t, &tmv);
+        strftime(path, sizeof path, "rnnlab-%Y%m%d-%H%M%S.csv", &tmv);
+        if (gui_export_csv(g, path, err, sizeof err) == 0)
+            gui_status(g, now, "Saved the history (%d steps) to ./%s", g->tr.hist.count, path);
+        else
+            gui_status(g, now, "Could not export: %s", err);
+    }
+    act->screenshot = k[GK_SCREENSHOT];
+    act->fullscreen = k[GK_FULLSCREEN];
+}
+
+GuiActions gui_frame(Gui *g, const GuiInput *in)
+{
+    GuiActions act = {0};
+    float scale = g->presenter * g->dpi;
+    draw_clear(&g->dl, in->width, in->height);
+    ui_begin(&g->ui, &in->ui, theme_get(g->theme), scale);
+    handle_keys(g, in, &act);
+    train_frame(g, in->now, 0);
+
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    draw_rect(&g->dl, (Rect){0, 0, in->width, in->height}, t->bg);
+    int panel_w = ui_px(ui, 290);
+    if (panel_w > in->width / 3)
+        panel_w = in->width / 3;
+    int pad = ui_px(ui, 8);
+    int status_h = ui_text_size(ui) + ui_px(ui, 10);
+    Rect main = {panel_w + pad, pad, in->width - panel_w - 2 * pad, in->height - 2 * pad - status_h};
+    if (g->diverged) {
+        int bh = 3 * ui_text_size(ui) + ui_px(ui, 50);
+        banner(g, (Rect){main.x, main.y, main.w, bh}, in->now);
+        main.y += bh + pad;
+        main.h -= bh + pad;
+    }
+    layout_views(g, main);
+    const Spectrum *sp = g->visible[VIEW_SPECTRUM] ? trainer_spectrum(&g->tr) : NULL;
+    for (int v = 0; v < VIEW_COUNT; v++) {
+        Rect r = g->view_rects[v];
+        if (r.w < ui_px(ui, 60) || r.h < ui_px(ui, 40))
+            continue;
+        switch (v) {
+        case VIEW_UNFOLDED: view_unfolded(ui, r, &g->tr, &g->vs); break;
+        case VIEW_HIDDEN: view_hidden(ui, r, &g->tr, &g->vs); break;
+        case VIEW_GRADIENT: view_gradient(ui, r, &g->tr, &g->vs); break;
+        case VIEW_LOSS: view_loss(ui, r, &g->tr, &g->vs); break;
+        case VIEW_GATES: view_gates(ui, r, &g->tr, &g->vs); break;
+        case VIEW_SPECTRUM: view_spectrum(ui, r, &g->tr, sp, &g->vs); break;
+        }
+    }
+    /* the status line */
+    Rect st = {main.x, in->height - status_h - pad / 2, main.w, status_h};
+    char line[512];
+    const Observables *o = &g->tr.obs;
+    int n = snprintf(line, sizeof line, "%s \u00b7 step %ld \u00b7 %.0f steps/s \u00b7 loss %.4g \u00b7 baseline %.4g \u00b7 grad norm %.3g%s",
+                     g->diverged ? "diverged" : g->running ? "training" : "paused", g->tr.step,
+                     g->steps_per_s, o->loss, task_baseline(&g->tr.task), o->grad_norm,
+                     o->clipped ? " (clipped)" : "");
+    if (g->status[0] && in->now < g->status_until)
+        snprintf(line + n, sizeof line - (size_t)n, "   \u2014   %s", g->status);
+    draw_text(&g->dl, st.x, st.y + ui_px(ui, 4), ui_text_size(ui), g->status[0] && in->now < g->status_until ? t->accent : t->text_dim, line);
+
+    panel(g, (Rect){0, 0, panel_w, in->height}, in->now);
+    if (g->show_help)
+        help_overlay(g);
+    ui_end(ui);
+    apply_settings(g, in->now);
+    return act;
+}
+
+int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    const History *h = &g->tr.hist;
+    fputs("step,loss,metric,grad_norm,clipped", f);
+    for (int s = 0; s < h->T; s++)
+        fprintf(f, ",g_%d", s);
+    fputc('\n', f);
+    for (int i = 0; i < h->count; i++) {
+        int k = history_index(h, i);
+        fprintf(f, "%ld,%.17g,%.17g,%.17g,%d", h->step[k], h->loss[k], h->metric[k], h->grad_norm[k], h->clipped[k]);
+        for (int s = 0; s < h->T; s++)
+            fprintf(f, ",%.17g", h->dh_norm[(size_t)k * h->T + s]);
+        fputc('\n', f);
+    }
+    int ok = fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,92 @@
+/* gui.h: the window's logic without SDL: the app's state (configuration, run, view
+ * layout, theme and scale), one frame = train under a time budget, then draw the panel
+ * and the views into a DrawList. The platform turns SDL events into GuiInput and the
+ * DrawList into pixels; `rnnlab render` and the tests call gui_frame directly. */
+#ifndef RNNLAB_GUI_H
+#define RNNLAB_GUI_H
+
+#include "../core/trainer.h"
+#include "../ui/draw.h"
+#include "../ui/ui.h"
+#include "../ui/input.h"
+#include "../ui/views.h"
+
+/* What the frame asks the platform to do. */
+typedef struct {
+    int screenshot;      /* save the window as PNG */
+    int fullscreen;      /* toggle */
+} GuiActions;
+
+#define GUI_SNAPSHOTS 6
+#define GUI_SPEEDS 9
+
+typedef struct {
+    long step;
+    Rng rng;
+    long opt_step;
+    double *block; /* 4 * n_params */
+} Snapshot;
+
+typedef struct {
+    Config cfg;        /* what the panel edits; applied to the run when it differs */
+    Trainer tr;
+    int have_trainer;
+    int running;
+    int speed;         /* index into the speeds: 1 2 5 10 20 50 100 500 max steps a frame */
+    double budget_s;   /* training time a frame may take */
+    int theme;
+    float presenter;   /* 1 .. 2 (Ctrl + / Ctrl -) */
+    float dpi;         /* the display's scale, from the platform */
+    int visible[VIEW_COUNT];
+    int enlarged;      /* a view filling the main area, or -1 */
+    int show_help;
+    int clip_choice;   /* off, norm, value */
+    double clip_value;
+    int set_forget;    /* forget_bias given */
+    double panel_scroll;
+    ViewState vs;
+    char status[320];
+    double status_until;
+    /* divergence */
+    int diverged;
+    TrainEvent event;
+    Snapshot snaps[GUI_SNAPSHOTS];
+    int n_snaps, snap_next;
+    long snapshot_every;
+    Observables last_good; /* the views' data at the last finite step */
+    int have_last_good;
+    /* throughput */
+    double rate_time;
+    long rate_steps;
+    double steps_per_s;
+    /* drawing */
+    DrawList dl;
+    Ui ui;
+    Rect view_rects[VIEW_COUNT];
+} Gui;
+
+/* Starts from cfg (resolved inside; errors leave a message in err). */
+int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t errlen);
+void gui_destroy(Gui *g);
+
+/* One frame: handle input, train within the budget, draw into g->dl. */
+GuiActions gui_frame(Gui *g, const GuiInput *in);
+
+/* Shows a message in the status line for a few seconds (saved files, errors). */
+void gui_status(Gui *g, double now, const char *fmt, ...);
+
+/* Writes the run's history as CSV (step,loss,metric,grad_norm,clipped,g_0..) to path via
+ * a temporary file. Returns 0 or -1 with a message. */
+int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen);
+
+/* Rewinds to the newest snapshot before the divergence. Returns 0, or -1 if none. */
+int gui_rewind(Gui *g);
+
+/* Trains n steps now (no time budget), snapshots and divergence handled as in the window.
+ * Returns the steps done. */
+long gui_train(Gui *g, long n);
+
+/* The steps a frame runs at each speed setting (0 = as many as the budget allows). */
+int gui_speed_steps(int speed);
+
+#endif

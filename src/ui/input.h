@@ -1,0 +1,39 @@
+/* input.h: one frame of input as the window's logic sees it: the mouse for the widgets
+ * and the keyboard shortcuts as actions. The platform fills it from SDL events; tests and
+ * `rnnlab render` fill it by hand. */
+#ifndef RNNLAB_INPUT_H
+#define RNNLAB_INPUT_H
+
+#include "ui.h"
+
+/* Keyboard actions the platform reports (each at most once a frame). */
+enum {
+    GK_PLAY,        /* space */
+    GK_STEP,        /* right arrow */
+    GK_RESET,       /* R */
+    GK_FASTER,      /* + */
+    GK_SLOWER,      /* - */
+    GK_HELP,        /* F1 */
+    GK_FULLSCREEN,  /* F11 */
+    GK_ZOOM_IN,     /* Ctrl + */
+    GK_ZOOM_OUT,    /* Ctrl - */
+    GK_CONTRAST,    /* H */
+    GK_SCREENSHOT,  /* P */
+    GK_EXPORT,      /* E */
+    GK_LOG,         /* L */
+    GK_ENLARGE,     /* Z: enlarge the view under the mouse, or back */
+    GK_REWIND,      /* U or Backspace */
+    GK_ESCAPE,
+    GK_VIEW1,       /* 1..6 show or hide a view */
+    GK_VIEW6 = GK_VIEW1 + 5,
+    GK_COUNT
+};
+
+typedef struct {
+    UiInput ui;
+    int keys[GK_COUNT];
+    int width, height;   /* of the drawable, pixels */
+    double now;          /* seconds, monotonic */
+} GuiInput;
+
+#endif

@@ -1,0 +1,353 @@
+/* ui.c: the widgets. Each follows one recipe: rectangle, id, interaction, drawing, flags. */
+#include "ui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void ui_init(Ui *ui, DrawList *dl, TextMeasure measure)
+{
+    memset(ui, 0, sizeof *ui);
+    ui->dl = dl;
+    ui->measure = measure;
+    ui->scale = 1;
+    ui->theme = theme_get(THEME_NORMAL);
+}
+
+void ui_begin(Ui *ui, const UiInput *in, const Theme *theme, float scale)
+{
+    ui->in = *in;
+    ui->theme = theme;
+    ui->scale = scale;
+    ui->hot = ui->hot_next;
+    ui->hot_next = 0;
+    ui->tooltip[0] = '\0';
+    if (!ui->in.mouse_down && !ui->in.mouse_released)
+        ui->active = 0;
+}
+
+int ui_px(const Ui *ui, float base) { return (int)lroundf(base * ui->scale); }
+int ui_text_size(const Ui *ui) { return ui_px(ui, 15); }
+int ui_text_size_small(const Ui *ui) { return ui_px(ui, 12); }
+
+int ui_text_width(const Ui *ui, const char *text, int size)
+{
+    if (ui->measure.width)
+        return ui->measure.width(ui->measure.ctx, text, size);
+    return (int)(strlen(text) * (size_t)size * 6 / 10);
+}
+
+void ui_label(Ui *ui, Rect r, const char *text, Color c)
+{
+    int size = ui_text_size(ui);
+    draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, c, text);
+}
+
+void ui_end(Ui *ui)
+{
+    if (ui->in.mouse_released)
+        ui->active = 0;
+    if (!ui->tooltip[0])
+        return;
+    int size = ui_text_size_small(ui), pad = ui_px(ui, 6);
+    /* wrap at ~44 characters */
+    char lines[6][128];
+    int n = 0, len = 0;
+    const char *p = ui->tooltip;
+    lines[0][0] = '\0';
+    while (*p && n < 6) {
+        const char *sp = strchr(p, ' ');
+        int wl = sp ? (int)(sp - p) : (int)strlen(p);
+        if (len && len + 1 + wl > 44) {
+            n++;
+            len = 0;
+            if (n == 6)
+                break;
+            lines[n][0] = '\0';
+        }
+        if (wl > 100)
+            wl = 100;
+        len += snprintf(lines[n] + len, sizeof lines[n] - (size_t)len, "%s%.*s", len ? " " : "", wl, p);
+        p += wl;
+        while (*p == ' ')
+            p++;
+    }
+    if (n < 6 && len)
+        n++;
+    int w = 0;
+    for (int i = 0; i < n; i++) {
+        int lw = ui_text_width(ui, lines[i], size);
+        w = lw > w ? lw : w;
+    }
+    int lh = size + ui_px(ui, 3);
+    Rect r = {ui->tooltip_x + ui_px(ui, 14), ui->tooltip_y + ui_px(ui, 18), w + 2 * pad, n * lh + 2 * pad};
+    if (r.x + r.w > ui->dl->width)
+        r.x = ui->dl->width - r.w - 2;
+    if (r.y + r.h > ui->dl->height)
+        r.y = ui->tooltip_y - r.h - ui_px(ui, 6);
+    draw_unclip(ui->dl);
+    draw_rect(ui->dl, r, ui->theme->tooltip_bg);
+    for (int i = 0; i < n; i++)
+        draw_text(ui->dl, r.x + pad, r.y + pad + i * lh, size, ui->theme->tooltip_text, lines[i]);
+}
+
+int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c)
+{
+    char line[512];
+    int y = r.y, lh = size + ui_px(ui, 3);
+    const char *p = text;
+    while (*p) {
+        /* take words while they fit */
+        size_t len = 0, best = 0;
+        for (;;) {
+            const char *sp = strchr(p + len, ' ');
+            size_t next = sp ? (size_t)(sp - p) : strlen(p);
+            if (next >= sizeof line)
+                next = sizeof line - 1;
+            memcpy(line, p, next);
+            line[next] = '\0';
+            if (best && ui_text_width(ui, line, size) > r.w)
+                break;
+            best = next;
+            if (!sp || next == sizeof line - 1)
+                break;
+            len = next + 1;
+        }
+        memcpy(line, p, best);
+        line[best] = '\0';
+        draw_text(ui->dl, r.x, y, size, c, line);
+        y += lh;
+        p += best;
+        while (*p == ' ')
+            p++;
+    }
+    return y - r.y;
+}
+
+void ui_column(Ui *ui, Rect r)
+{
+    ui->column = r;
+    ui->cursor_y = r.y;
+}
+
+Rect ui_row(Ui *ui, int height)
+{
+    Rect r = {ui->column.x, ui->cursor_y, ui->column.w, height};
+    ui->cursor_y += height + ui_px(ui, 4);
+    return r;
+}
+
+void ui_heading(Ui *ui, const char *text)
+{
+    ui->cursor_y += ui_px(ui, 6);
+    Rect r = ui_row(ui, ui_px(ui, 20));
+    draw_text(ui->dl, r.x, r.y + ui_px(ui, 2), ui_text_size_small(ui), ui->theme->text_dim, text);
+    draw_rect(ui->dl, (Rect){r.x, r.y + r.h - 1, r.w, 1}, ui->theme->border);
+}
+
+uint32_t ui_id(const void *ptr, const char *label)
+{
+    /* FNV-1a over the label and the pointer: stable across frames, distinct per value */
+    uint32_t h = 2166136261u;
+    uintptr_t p = (uintptr_t)ptr;
+    for (size_t i = 0; i < sizeof p; i++) {
+        h ^= (uint8_t)(p >> (8 * i));
+        h *= 16777619u;
+    }
+    for (; label && *label; label++) {
+        h ^= (uint8_t)*label;
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+void ui_set_tooltip(Ui *ui, const char *text)
+{
+    snprintf(ui->tooltip, sizeof ui->tooltip, "%s", text);
+    ui->tooltip_x = ui->in.mouse_x;
+    ui->tooltip_y = ui->in.mouse_y;
+}
+
+int ui_interact(Ui *ui, uint32_t id, Rect r)
+{
+    int flags = 0;
+    int over = rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
+    if (over && (ui->active == 0 || ui->active == id)) {
+        ui->hot_next = id;
+        flags |= UI_HOVERED;
+    }
+    if (over && ui->in.mouse_pressed && ui->active == 0)
+        ui->active = id;
+    if (ui->active == id && ui->in.mouse_released && over)
+        flags |= UI_CLICKED;
+    return flags;
+}
+
+int ui_button_ex(Ui *ui, Rect r, const char *label, const char *tooltip, int highlighted)
+{
+    uint32_t id = ui_id(label, label);
+    int f = ui_interact(ui, id, r);
+    const Theme *t = ui->theme;
+    Color bg = ui->active == id ? t->button_active : (f & UI_HOVERED) ? t->button_hot : t->button;
+    if (highlighted)
+        bg = t->button_active;
+    draw_rect(ui->dl, r, bg);
+    draw_frame(ui->dl, r, t->border, 1);
+    int size = ui_text_size(ui), w = ui_text_width(ui, label, size);
+    draw_text(ui->dl, r.x + (r.w - w) / 2, r.y + (r.h - size) / 2, size, t->text, label);
+    if ((f & UI_HOVERED) && tooltip)
+        ui_set_tooltip(ui, tooltip);
+    return f;
+}
+
+int ui_button(Ui *ui, const char *label, const char *tooltip)
+{
+    return ui_button_ex(ui, ui_row(ui, ui_px(ui, 28)), label, tooltip, 0);
+}
+
+static double to_unit(double v, double lo, double hi, int log_scale)
+{
+    double u = log_scale ? (log(v) - log(lo)) / (log(hi) - log(lo)) : (v - lo) / (hi - lo);
+    return u < 0 ? 0 : u > 1 ? 1 : u;
+}
+
+static double from_unit(double u, double lo, double hi, int log_scale)
+{
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    return log_scale ? exp(log(lo) + u * (log(hi) - log(lo))) : lo + u * (hi - lo);
+}
+
+int ui_slider_ex(Ui *ui, Rect r, const char *label, double *value, double lo, double hi,
+                 int log_scale, const char *fmt, const char *tooltip)
+{
+    uint32_t id = ui_id(value, label);
+    int f = ui_interact(ui, id, r) & ~UI_CLICKED;
+    const Theme *t = ui->theme;
+    int size = ui_text_size(ui), small = ui_text_size_small(ui);
+    Rect track = {r.x, r.y + r.h - ui_px(ui, 10), r.w, ui_px(ui, 6)};
+    double old = *value, u = to_unit(*value, lo, hi, log_scale);
+    if (ui->active == id && ui->in.mouse_down) {
+        u = (double)(ui->in.mouse_x - track.x) / (track.w > 1 ? track.w - 1 : 1);
+        *value = from_unit(u, lo, hi, log_scale);
+    } else if (f & UI_HOVERED) {
+        int step = ui->in.wheel + ui->in.keys[UI_KEY_RIGHT] - ui->in.keys[UI_KEY_LEFT];
+        if (step) {
+            *value = from_unit(to_unit(*value, lo, hi, log_scale) + step * 0.02, lo, hi, log_scale);
+        }
+    }
+    if (*value != old)
+        f |= UI_CHANGED;
+    u = to_unit(*value, lo, hi, log_scale);
+    char text[96], num[48];
+    snprintf(num, sizeof num, fmt, *value);
+    snprintf(text, sizeof text, "%s", label);
+    draw_text(ui->dl, r.x, r.y, size, t->text, text);
+    int nw = ui_text_width(ui, num, size);
+    draw_text(ui->dl, r.x + r.w - nw, r.y, size, (f & UI_HOVERED) ? t->accent : t->text, num);
+    draw_rect(ui->dl, track, t->track);
+    draw_rect(ui->dl, (Rect){track.x, track.y, (int)(u * track.w), track.h}, t->fill);
+    int kx = track.x + (int)(u * (track.w - 1));
+    int kr = ui_px(ui, (ui->active == id || (f & UI_HOVERED)) ? 7 : 6);
+    draw_circle(ui->dl, (float)kx, track.y + track.h / 2.0f, (float)kr, t->fill);
+    (void)small;
+    if ((f & UI_HOVERED) && tooltip)
+        ui_set_tooltip(ui, tooltip);
+    return f;
+}
+
+int ui_slider(Ui *ui, const char *label, double *value, double lo, double hi, const char *fmt,
+              const char *tooltip)
+{
+    return ui_slider_ex(ui, ui_row(ui, ui_px(ui, 34)), label, value, lo, hi, 0, fmt, tooltip);
+}
+
+int ui_slider_log(Ui *ui, const char *label, double *value, double lo, double hi,
+                  const char *fmt, const char *tooltip)
+{
+    return ui_slider_ex(ui, ui_row(ui, ui_px(ui, 34)), label, value, lo, hi, 1, fmt, tooltip);
+}
+
+int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log_scale,
+                  const char *tooltip)
+{
+    double v = *value;
+    Rect r = ui_row(ui, ui_px(ui, 34));
+    uint32_t id = ui_id(value, label);
+    int hovered = rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
+    /* Whole numbers step by one with the keys or the wheel, even on a log track. */
+    int step = hovered && ui->active != id ? ui->in.wheel + ui->in.keys[UI_KEY_RIGHT] - ui->in.keys[UI_KEY_LEFT] : 0;
+    UiInput keep = ui->in;
+    if (step) {
+        ui->in.wheel = 0;
+        ui->in.keys[UI_KEY_RIGHT] = ui->in.keys[UI_KEY_LEFT] = 0;
+    }
+    int f = ui_slider_ex(ui, r, label, &v, lo, hi, log_scale && lo > 0, "%.0f", tooltip);
+    ui->in = keep;
+    int nv = (int)lround(v) + step;
+    nv = nv < lo ? lo : nv > hi ? hi : nv;
+    if (nv != *value) {
+        *value = nv;
+        f |= UI_CHANGED;
+    } else {
+        f &= ~UI_CHANGED;
+    }
+    return f;
+}
+
+int ui_choice_ex(Ui *ui, Rect r, const char *label, int *value, const char *const *words, int n,
+                 const char *tooltip)
+{
+    uint32_t id = ui_id(value, label);
+    int f = ui_interact(ui, id, r);
+    const Theme *t = ui->theme;
+    int old = *value, step = 0;
+    if (f & UI_CLICKED)
+        step = ui->in.mouse_x < r.x + r.w / 2 ? -1 : 1;
+    if (f & UI_HOVERED)
+        step += ui->in.wheel + ui->in.keys[UI_KEY_RIGHT] - ui->in.keys[UI_KEY_LEFT];
+    if (step)
+        *value = ((*value + step) % n + n) % n;
+    f &= ~UI_CLICKED;
+    if (*value != old)
+        f |= UI_CHANGED;
+    int size = ui_text_size(ui);
+    Color bg = (f & UI_HOVERED) ? t->button_hot : t->button;
+    draw_rect(ui->dl, r, bg);
+    draw_frame(ui->dl, r, t->border, 1);
+    int pad = ui_px(ui, 8);
+    draw_text(ui->dl, r.x + pad, r.y + (r.h - size) / 2, size, t->text_dim, label);
+    char text[96];
+    snprintf(text, sizeof text, "\u25c2 %s \u25b8", words[*value]);
+    int w = ui_text_width(ui, text, size);
+    draw_text(ui->dl, r.x + r.w - w - pad, r.y + (r.h - size) / 2, size, t->text, text);
+    if ((f & UI_HOVERED) && tooltip)
+        ui_set_tooltip(ui, tooltip);
+    return f;
+}
+
+int ui_choice(Ui *ui, const char *label, int *value, const char *const *words, int n,
+              const char *tooltip)
+{
+    return ui_choice_ex(ui, ui_row(ui, ui_px(ui, 28)), label, value, words, n, tooltip);
+}
+
+int ui_toggle(Ui *ui, const char *label, int *value, const char *tooltip)
+{
+    Rect r = ui_row(ui, ui_px(ui, 24));
+    uint32_t id = ui_id(value, label);
+    int f = ui_interact(ui, id, r);
+    if (f & UI_CLICKED) {
+        *value = !*value;
+        f |= UI_CHANGED;
+    }
+    f &= ~UI_CLICKED;
+    const Theme *t = ui->theme;
+    int box = ui_px(ui, 16), size = ui_text_size(ui);
+    Rect b = {r.x, r.y + (r.h - box) / 2, box, box};
+    draw_rect(ui->dl, b, *value ? t->fill : t->plot_bg);
+    draw_frame(ui->dl, b, (f & UI_HOVERED) ? t->accent : t->border, 1);
+    draw_text(ui->dl, r.x + box + ui_px(ui, 8), r.y + (r.h - size) / 2, size, t->text, label);
+    if ((f & UI_HOVERED) && tooltip)
+        ui_set_tooltip(ui, tooltip);
+    return f;
+}

@@ -1,0 +1,99 @@
+/* ui.h: an immediate-mode UI in the shape of microui: widgets take a pointer to a value
+ * the app owns and return result flags; everything drawn goes into a DrawList. No widget
+ * keeps state in statics: what persists between frames (hot, active, focus) is in Ui.
+ * Leaves out text entry and windows-within-windows. */
+#ifndef RNNLAB_UI_H
+#define RNNLAB_UI_H
+
+#include "draw.h"
+#include "theme.h"
+
+#include <stdint.h>
+
+enum { UI_CHANGED = 1 << 0, UI_CLICKED = 1 << 1, UI_HOVERED = 1 << 2 };
+
+enum {
+    UI_KEY_LEFT,
+    UI_KEY_RIGHT,
+    UI_KEY_UP,
+    UI_KEY_DOWN,
+    UI_KEY_COUNT
+};
+
+/* One frame's input, filled by the platform (or by a test). */
+typedef struct {
+    int mouse_x, mouse_y;
+    int mouse_down;     /* the left button is held */
+    int mouse_pressed;  /* it went down this frame */
+    int mouse_released; /* it went up this frame */
+    int right_pressed;
+    int wheel;          /* notches, up positive */
+    int keys[UI_KEY_COUNT]; /* pressed this frame */
+} UiInput;
+
+typedef struct {
+    DrawList *dl;
+    TextMeasure measure;
+    const Theme *theme;
+    float scale;  /* the presenter scale times the display's: 1 .. 4 */
+    UiInput in;
+    uint32_t hot, active;
+    uint32_t hot_next;
+    /* The tooltip of the widget under the mouse, drawn by ui_end on top. */
+    char tooltip[256];
+    int tooltip_x, tooltip_y;
+    /* A vertical layout cursor for panels. */
+    Rect column;
+    int cursor_y;
+} Ui;
+
+void ui_init(Ui *ui, DrawList *dl, TextMeasure measure);
+void ui_begin(Ui *ui, const UiInput *in, const Theme *theme, float scale);
+void ui_end(Ui *ui);
+
+/* Sizes in pixels at the current scale. */
+int ui_px(const Ui *ui, float base);
+int ui_text_size(const Ui *ui);       /* body text */
+int ui_text_size_small(const Ui *ui); /* axis labels */
+int ui_text_width(const Ui *ui, const char *text, int size);
+
+/* Layout: a column of rows inside r. */
+void ui_column(Ui *ui, Rect r);
+Rect ui_row(Ui *ui, int height);
+void ui_heading(Ui *ui, const char *text);
+void ui_label(Ui *ui, Rect r, const char *text, Color c);
+
+/* Draws text word-wrapped into r's width from its top; returns the height used. */
+int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c);
+
+uint32_t ui_id(const void *ptr, const char *label);
+/* The recipe every widget follows: take its rectangle, get its id, update hover and
+ * activity from input; returns UI_HOVERED / UI_CLICKED flags. */
+int ui_interact(Ui *ui, uint32_t id, Rect r);
+void ui_set_tooltip(Ui *ui, const char *text);
+
+int ui_button_ex(Ui *ui, Rect r, const char *label, const char *tooltip, int highlighted);
+int ui_button(Ui *ui, const char *label, const char *tooltip);
+
+/* A horizontal slider over [lo, hi], logarithmic if log_scale; fmt formats the value.
+ * Dragging, clicking the track, the wheel and left/right while hovered all change it. */
+int ui_slider_ex(Ui *ui, Rect r, const char *label, double *value, double lo, double hi,
+                 int log_scale, const char *fmt, const char *tooltip);
+int ui_slider(Ui *ui, const char *label, double *value, double lo, double hi, const char *fmt,
+              const char *tooltip);
+int ui_slider_log(Ui *ui, const char *label, double *value, double lo, double hi,
+                  const char *fmt, const char *tooltip);
+/* Whole numbers; log_scale for sizes that span decades (hidden, seq_len, batch). */
+int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log_scale,
+                  const char *tooltip);
+
+/* One of n words: a click on the right half (or the wheel, or right/left) steps forward,
+ * on the left half steps back. */
+int ui_choice_ex(Ui *ui, Rect r, const char *label, int *value, const char *const *words, int n,
+                 const char *tooltip);
+int ui_choice(Ui *ui, const char *label, int *value, const char *const *words, int n,
+              const char *tooltip);
+
+int ui_toggle(Ui *ui, const char *label, int *value, const char *tooltip);
+
+#endif

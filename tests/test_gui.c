@@ -1,0 +1,492 @@
+/* test_gui.c: the window's logic driven by synthetic input (clicks, drags, keys), and its
+ * pictures rendered offscreen: pixels checked where a plot or heatmap must be, never text. */
+#include "check.h"
+
+#include "../src/app/gui.h"
+#include "../src/platform/window.h"
+#include "../src/ui/theme.h"
+#include "../src/ui/ui.h"
+#include "../src/ui/views.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A fixed-width measure, so widget geometry does not depend on a font. */
+static int fake_width(void *ctx, const char *text, int size)
+{
+    (void)ctx;
+    return (int)strlen(text) * size / 2;
+}
+static const TextMeasure FAKE = {NULL, fake_width};
+
+/* ---- widgets ---- */
+
+typedef struct {
+    DrawList dl;
+    Ui ui;
+} Bench;
+
+static void frame(Bench *b, UiInput in)
+{
+    draw_clear(&b->dl, 800, 600);
+    ui_begin(&b->ui, &in, theme_get(THEME_NORMAL), 1);
+}
+
+static void test_button_clicks_on_release_inside_only(void **s)
+{
+    (void)s;
+    Bench b;
+    draw_init(&b.dl);
+    ui_init(&b.ui, &b.dl, FAKE);
+    Rect r = {10, 10, 100, 30};
+    UiInput in = {.mouse_x = 50, .mouse_y = 20, .mouse_down = 1, .mouse_pressed = 1};
+    frame(&b, in);
+    assert_false(ui_button_ex(&b.ui, r, "Go", NULL, 0) & UI_CLICKED);
+    ui_end(&b.ui);
+    in = (UiInput){.mouse_x = 52, .mouse_y = 22, .mouse_released = 1};
+    frame(&b, in);
+    assert_true(ui_button_ex(&b.ui, r, "Go", NULL, 0) & UI_CLICKED);
+    ui_end(&b.ui);
+    /* pressed inside, released outside: no click */
+    in = (UiInput){.mouse_x = 50, .mouse_y = 20, .mouse_down = 1, .mouse_pressed = 1};
+    frame(&b, in);
+    ui_button_ex(&b.ui, r, "Go", NULL, 0);
+    ui_end(&b.ui);
+    in = (UiInput){.mouse_x = 300, .mouse_y = 300, .mouse_released = 1};
+    frame(&b, in);
+    assert_false(ui_button_ex(&b.ui, r, "Go", NULL, 0) & UI_CLICKED);
+    ui_end(&b.ui);
+    draw_free(&b.dl);
+}
+
+static void test_sliders_follow_a_drag_linear_and_logarithmic(void **s)
+{
+    (void)s;
+    Bench b;
+    draw_init(&b.dl);
+    ui_init(&b.ui, &b.dl, FAKE);
+    Rect r = {100, 100, 201, 34};
+    double lin = 0, lg = 1e-3;
+    /* press on the track at a quarter, then drag to three quarters */
+    UiInput in = {.mouse_x = 150, .mouse_y = 120, .mouse_down = 1, .mouse_pressed = 1};
+    frame(&b, in);
+    assert_true(ui_slider_ex(&b.ui, r, "lin", &lin, 0, 8, 0, "%.2f", NULL) & UI_CHANGED);
+    ui_end(&b.ui);
+    assert_true(fabs(lin - 2.0) < 1e-9);
+    in = (UiInput){.mouse_x = 250, .mouse_y = 160, .mouse_down = 1}; /* dragging may leave the row */
+    frame(&b, in);
+    ui_slider_ex(&b.ui, r, "lin", &lin, 0, 8, 0, "%.2f", NULL);
+    ui_end(&b.ui);
+    assert_true(fabs(lin - 6.0) < 1e-9);
+    in = (UiInput){.mouse_x = 250, .mouse_y = 160, .mouse_released = 1};
+    frame(&b, in);
+    ui_end(&b.ui);
+    /* logarithmic: the middle of 1e-4 .. 1 is 1e-2 */
+    Rect r2 = {100, 200, 201, 34};
+    in = (UiInput){.mouse_x = 200, .mouse_y = 220, .mouse_down = 1, .mouse_pressed = 1};
+    frame(&b, in);
+    ui_slider_ex(&b.ui, r2, "log", &lg, 1e-4, 1, 1, "%.2g", NULL);
+    ui_end(&b.ui);
+    assert_true(fabs(log10(lg) + 2) < 1e-9);
+    draw_free(&b.dl);
+}
+
+static void test_choice_steps_both_ways_and_wraps(void **s)
+{
+    (void)s;
+    Bench b;
+    draw_init(&b.dl);
+    ui_init(&b.ui, &b.dl, FAKE);
+    static const char *const w[3] = {"a", "b", "c"};
+    int v = 0;
+    Rect r = {0, 0, 200, 28};
+    UiInput press_right = {.mouse_x = 190, .mouse_y = 10, .mouse_down = 1, .mouse_pressed = 1};
+    UiInput release_right = {.mouse_x = 190, .mouse_y = 10, .mouse_released = 1};
+    UiInput press_left = {.mouse_x = 10, .mouse_y = 10, .mouse_down = 1, .mouse_pressed = 1};
+    UiInput release_left = {.mouse_x = 10, .mouse_y = 10, .mouse_released = 1};
+    UiInput seq[4] = {press_right, release_right, press_left, release_left};
+    int want[4] = {0, 1, 1, 0};
+    for (int i = 0; i < 4; i++) {
+        frame(&b, seq[i]);
+        ui_choice_ex(&b.ui, r, "x", &v, w, 3, NULL);
+        ui_end(&b.ui);
+        assert_int_equal(v, want[i]);
+    }
+    frame(&b, press_left);
+    ui_choice_ex(&b.ui, r, "x", &v, w, 3, NULL);
+    ui_end(&b.ui);
+    frame(&b, release_left);
+    ui_choice_ex(&b.ui, r, "x", &v, w, 3, NULL);
+    ui_end(&b.ui);
+    assert_int_equal(v, 2); /* wrapped from a to c */
+    UiInput wheel = {.mouse_x = 100, .mouse_y = 10, .wheel = 1};
+    frame(&b, wheel);
+    assert_true(ui_choice_ex(&b.ui, r, "x", &v, w, 3, NULL) & UI_CHANGED);
+    ui_end(&b.ui);
+    assert_int_equal(v, 0);
+    draw_free(&b.dl);
+}
+
+/* ---- the window's logic ---- */
+
+static void make_gui(Gui *g, const char *const *settings)
+{
+    Config cfg;
+    char err[CONFIG_ERR_LEN];
+    config_default(&cfg);
+    for (int i = 0; settings && settings[i]; i++)
+        if (config_set(&cfg, settings[i], err, sizeof err) != 0)
+            fail_msg("%s", err);
+    if (gui_create(g, &cfg, FAKE, err, sizeof err) != 0)
+        fail_msg("%s", err);
+}
+
+static GuiInput idle(int w, int h, double now)
+{
+    GuiInput in;
+    memset(&in, 0, sizeof in);
+    in.width = w, in.height = h, in.now = now;
+    in.ui.mouse_x = in.ui.mouse_y = -1;
+    return in;
+}
+
+static void test_keys_play_step_and_reset(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"hidden=8", "seq_len=10", NULL};
+    Gui g;
+    make_gui(&g, settings);
+    GuiInput in = idle(1280, 800, 1);
+    g.speed = 2; /* 5 steps a frame */
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.step, 5);
+    in.keys[GK_PLAY] = 1; /* pause */
+    gui_frame(&g, &in);
+    assert_false(g.running);
+    long at = g.tr.step;
+    in = idle(1280, 800, 2);
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.step, at);
+    in.keys[GK_STEP] = 1;
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.step, at + 1);
+    /* reset: exactly the network a fresh run starts with */
+    Trainer fresh;
+    char err[CONFIG_ERR_LEN];
+    assert_int_equal(trainer_create(&fresh, &g.tr.cfg, err, sizeof err), 0);
+    in = idle(1280, 800, 3);
+    in.keys[GK_RESET] = 1;
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.step, 0);
+    assert_memory_equal(g.tr.block, fresh.block, fresh.n_params * sizeof(double));
+    trainer_destroy(&fresh);
+    gui_destroy(&g);
+}
+
+static void test_training_settings_apply_at_once_and_architecture_reinitialises(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"hidden=8", "seq_len=10", NULL};
+    Gui g;
+    make_gui(&g, settings);
+    GuiInput in = idle(1280, 800, 1);
+    g.speed = 1;
+    gui_frame(&g, &in);
+    gui_frame(&g, &in);
+    long at = g.tr.step;
+    g.cfg.lr = 0.123;
+    gui_frame(&g, &in);
+    assert_true(g.tr.cfg.lr == 0.123);
+    assert_true(g.tr.step > at); /* the same run goes on */
+    g.cfg.hidden = 12;
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.cfg.hidden, 12);
+    assert_true(g.tr.step <= 2);
+    assert_non_null(strstr(g.status, "Re-initialised"));
+    /* a setting the trainer rejects is reported and the run goes on as it was */
+    g.cfg.task = TASK_ECHO;
+    g.cfg.seq_len = 5;
+    gui_frame(&g, &in); /* a new task picks its own lengths: accepted */
+    assert_int_equal(g.tr.cfg.task, TASK_ECHO);
+    /* the panel clamps what it can (lag below seq_len) */
+    g.cfg.lag = 50;
+    gui_frame(&g, &in);
+    assert_true(g.tr.cfg.lag < g.tr.cfg.seq_len);
+    /* and a setting the trainer still rejects is reported; the run goes on as it was */
+    long before = g.tr.step;
+    g.cfg.task = TASK_CHARLM;
+    strcpy(g.cfg.text, "/nonexistent/book.txt");
+    gui_frame(&g, &in);
+    if (!strstr(g.status, "Not applied") || !strstr(g.status, "/nonexistent/book.txt"))
+        fail_msg("status: '%s'", g.status);
+    assert_int_equal(g.tr.cfg.task, TASK_ECHO);
+    assert_int_equal(g.cfg.task, TASK_ECHO);
+    gui_frame(&g, &in);
+    assert_true(g.tr.step > before);
+    gui_destroy(&g);
+}
+
+static void test_divergence_pauses_with_a_banner_and_rewinds(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"activation=relu", "rho=4", "lr=50", "optimizer=sgd", "seq_len=100", NULL};
+    Gui g;
+    make_gui(&g, settings);
+    gui_train(&g, 500);
+    assert_true(g.diverged);
+    assert_false(g.running);
+    assert_int_equal(g.event.kind, EVENT_NONFINITE);
+    long failed = g.event.step;
+    /* the views keep the last finite state */
+    for (int t = 0; t < g.tr.T; t++)
+        assert_true(isfinite(g.tr.obs.dh_norm[t]));
+    /* frames go on without training and without crashing */
+    GuiInput in = idle(1280, 800, 1);
+    gui_frame(&g, &in);
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.step, failed - 1);
+    in.keys[GK_REWIND] = 1;
+    gui_frame(&g, &in);
+    assert_false(g.diverged);
+    assert_true(g.tr.step < failed && g.tr.step % 25 == 0);
+    for (size_t i = 0; i < g.tr.n_params; i++)
+        assert_true(isfinite(g.tr.block[i]));
+    gui_destroy(&g);
+}
+
+/* ---- pictures ---- */
+
+typedef struct {
+    Platform *p;
+    Gui g;
+} Shot;
+
+static SDL_Surface *surface_of(const char *path)
+{
+    SDL_Surface *s = IMG_Load(path);
+    assert_non_null(s);
+    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(s);
+    return c;
+}
+
+static Uint32 pixel(SDL_Surface *s, int x, int y)
+{
+    return ((Uint32 *)s->pixels)[y * (s->pitch / 4) + x] & 0xffffff;
+}
+
+static int same_rgb(Uint32 p, Color c, int tol)
+{
+    int r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;
+    return abs(r - c.r) <= tol && abs(g - c.g) <= tol && abs(b - c.b) <= tol;
+}
+
+/* Renders the window offscreen at w x h after `steps` steps and returns the picture. */
+static SDL_Surface *render_window(const char *const *settings, int w, int h, long steps, Gui *keep, char *dir)
+{
+    char err[512], path[600];
+    Platform *p = platform_open("test", w, h, 1, NULL, err, sizeof err);
+    if (!p)
+        fail_msg("%s", err);
+    Config cfg;
+    config_default(&cfg);
+    for (int i = 0; settings && settings[i]; i++)
+        assert_int_equal(config_set(&cfg, settings[i], err, sizeof err), 0);
+    assert_int_equal(gui_create(keep, &cfg, platform_measure(p), err, sizeof err), 0);
+    gui_train(keep, steps);
+    keep->running = 0;
+    GuiInput in;
+    platform_poll(p, &in);
+    gui_frame(keep, &in);
+    platform_present(p, &keep->dl);
+    snprintf(path, sizeof path, "%s/w.png", dir);
+    assert_int_equal(platform_save_png(p, path, err, sizeof err), 0);
+    platform_close(p);
+    SDL_Surface *s = surface_of(path);
+    assert_int_equal(s->w, w);
+    assert_int_equal(s->h, h);
+    return s;
+}
+
+/* Counts pixels in r whose colour is `c` (within tol). */
+static int count_colour(SDL_Surface *s, Rect r, Color c, int tol)
+{
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h && y < s->h; y++)
+        for (int x = r.x; x < r.x + r.w && x < s->w; x++)
+            n += same_rgb(pixel(s, x, y), c, tol);
+    return n;
+}
+
+/* Counts pixels in r that lie on the viridis map (any of 64 samples, within tol). */
+static int count_viridis(SDL_Surface *s, Rect r)
+{
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y += 2)
+        for (int x = r.x; x < r.x + r.w; x += 2) {
+            Uint32 p = pixel(s, x, y);
+            for (int k = 0; k < 64; k++)
+                if (same_rgb(p, colormap_magnitude(k / 63.0), 6)) {
+                    n++;
+                    break;
+                }
+        }
+    return n;
+}
+
+static void check_layout(const Gui *g, int w, int h)
+{
+    int panel_w = (int)lroundf(290 * g->presenter);
+    panel_w = panel_w > w / 3 ? w / 3 : panel_w;
+    for (int a = 0; a < VIEW_COUNT; a++) {
+        Rect A = g->view_rects[a];
+        if (!A.w)
+            continue;
+        assert_true(A.x >= panel_w && A.x + A.w <= w && A.y >= 0 && A.y + A.h <= h);
+        for (int b = a + 1; b < VIEW_COUNT; b++) {
+            Rect B = g->view_rects[b];
+            if (!B.w)
+                continue;
+            int apart = A.x + A.w <= B.x || B.x + B.w <= A.x || A.y + A.h <= B.y || B.y + B.h <= A.y;
+            if (!apart)
+                fail_msg("views %d and %d overlap at %dx%d", a, b, w, h);
+        }
+    }
+}
+
+static void test_window_pictures_have_their_plots_where_they_belong(void **s)
+{
+    (void)s;
+    char dir[512];
+    check_mkdtemp(dir, sizeof dir);
+    const char *const lstm[] = {"model=lstm", "task=echo", NULL};
+    const int sizes[2][2] = {{1280, 800}, {1024, 640}};
+    for (int k = 0; k < 2; k++) {
+        Gui g;
+        SDL_Surface *pic = render_window(lstm, sizes[k][0], sizes[k][1], 150, &g, dir);
+        check_layout(&g, sizes[k][0], sizes[k][1]);
+        const Theme *t = theme_get(THEME_NORMAL);
+        /* the gradient curve in the gradient view, in its colour */
+        assert_true(count_colour(pic, g.view_rects[VIEW_GRADIENT], t->grad, 10) > 30);
+        /* the waterfall and the gates: heatmaps on the viridis map */
+        assert_true(count_viridis(pic, g.view_rects[VIEW_GRADIENT]) > 200);
+        assert_true(count_viridis(pic, g.view_rects[VIEW_GATES]) > 300);
+        /* the unfolded network: hidden cells on the diverging map (its blue end) */
+        Rect u = g.view_rects[VIEW_UNFOLDED];
+        int coloured = 0;
+        for (int y = u.y; y < u.y + u.h; y += 2)
+            for (int x = u.x; x < u.x + u.w; x += 2) {
+                Uint32 p = pixel(pic, x, y);
+                int r = (p >> 16) & 255, b = p & 255;
+                coloured += b > r + 40 || r > b + 40;
+            }
+        assert_true(coloured > 300);
+        /* the loss curve */
+        assert_true(count_colour(pic, g.view_rects[VIEW_LOSS], t->loss, 12) > 30);
+        /* the panel is the panel's colour at its right edge, not covered by a view */
+        int pw = g.view_rects[VIEW_UNFOLDED].x - 10;
+        assert_true(same_rgb(pixel(pic, pw, sizes[k][1] - 5), t->panel, 2));
+        SDL_FreeSurface(pic);
+        gui_destroy(&g);
+    }
+    check_rmdir(dir);
+}
+
+static void test_every_view_alone_fills_its_area(void **s)
+{
+    (void)s;
+    char dir[512], err[512], path[600];
+    check_mkdtemp(dir, sizeof dir);
+    Platform *p = platform_open("test", 900, 600, 1, NULL, err, sizeof err);
+    assert_non_null(p);
+    Config cfg;
+    config_default(&cfg);
+    assert_int_equal(config_set(&cfg, "model=gru", err, sizeof err), 0);
+    Gui g;
+    assert_int_equal(gui_create(&g, &cfg, platform_measure(p), err, sizeof err), 0);
+    gui_train(&g, 50);
+    g.running = 0;
+    const Theme *t = theme_get(THEME_NORMAL);
+    for (int v = 0; v < VIEW_COUNT; v++) {
+        g.enlarged = v;
+        GuiInput in;
+        platform_poll(p, &in);
+        gui_frame(&g, &in);
+        platform_present(p, &g.dl);
+        snprintf(path, sizeof path, "%s/v%d.png", dir, v);
+        assert_int_equal(platform_save_png(p, path, err, sizeof err), 0);
+        SDL_Surface *pic = surface_of(path);
+        Rect r = g.view_rects[v];
+        assert_true(r.w > 500 && r.h > 400);
+        /* not blank: many pixels differ from the plot background */
+        int other = 0;
+        for (int y = r.y + r.h / 8; y < r.y + r.h; y += 3)
+            for (int x = r.x + r.w / 8; x < r.x + r.w; x += 3)
+                other += !same_rgb(pixel(pic, x, y), t->plot_bg, 4) && !same_rgb(pixel(pic, x, y), t->grid, 4);
+        if (other < 150)
+            fail_msg("view %s looks empty (%d pixels drawn)", view_name(v), other);
+        SDL_FreeSurface(pic);
+    }
+    gui_destroy(&g);
+    platform_close(p);
+    check_rmdir(dir);
+}
+
+static void test_minimum_size_and_presenter_scale_keep_panels_apart(void **s)
+{
+    (void)s;
+    Gui g;
+    make_gui(&g, NULL);
+    g.presenter = 2;
+    GuiInput in = idle(1024, 640, 1);
+    g.running = 0;
+    gui_frame(&g, &in);
+    check_layout(&g, 1024, 640);
+    g.diverged = 1; /* with the banner too */
+    gui_frame(&g, &in);
+    check_layout(&g, 1024, 640);
+    gui_destroy(&g);
+}
+
+static void test_render_command_writes_a_png_of_the_requested_size(void **s)
+{
+    (void)s;
+    char dir[512], cmd[1200], path[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/out.png", dir);
+    snprintf(cmd, sizeof cmd, "'%s' render --train-steps 20 --size 900x560 --set hidden=8 --out '%s' 2>/dev/null",
+             RNNLAB_BIN, path);
+    assert_int_equal(system(cmd), 0);
+    SDL_Surface *pic = surface_of(path);
+    assert_int_equal(pic->w, 900);
+    assert_int_equal(pic->h, 560);
+    SDL_FreeSurface(pic);
+    snprintf(cmd, sizeof cmd, "'%s' render --size 9x9 --out '%s' 2>/dev/null", RNNLAB_BIN, path);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+    check_rmdir(dir);
+}
+
+int main(void)
+{
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    IMG_Init(IMG_INIT_PNG);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_button_clicks_on_release_inside_only),
+        cmocka_unit_test(test_sliders_follow_a_drag_linear_and_logarithmic),
+        cmocka_unit_test(test_choice_steps_both_ways_and_wraps),
+        cmocka_unit_test(test_keys_play_step_and_reset),
+        cmocka_unit_test(test_training_settings_apply_at_once_and_architecture_reinitialises),
+        cmocka_unit_test(test_divergence_pauses_with_a_banner_and_rewinds),
+        cmocka_unit_test(test_window_pictures_have_their_plots_where_they_belong),
+        cmocka_unit_test(test_every_view_alone_fills_its_area),
+        cmocka_unit_test(test_minimum_size_and_presenter_scale_keep_panels_apart),
+        cmocka_unit_test(test_render_command_writes_a_png_of_the_requested_size),
+    };
+    int r = cmocka_run_group_tests(tests, NULL, NULL);
+    IMG_Quit();
+    return r;
+}
