@@ -107,9 +107,12 @@ Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double 
     draw_clip(ui->dl, r);
     /* y ticks */
     char buf[32];
+    /* as many y labels as fit one above the other */
+    int room_y = p.area.h / (small * 2);
+    room_y = room_y < 2 ? 2 : room_y > 6 ? 6 : room_y;
     if (log_y) {
         int d0 = (int)ceil(log10(y0)), d1 = (int)floor(log10(y1));
-        int step = (d1 - d0) / 6 + 1;
+        int step = (d1 - d0) / room_y + 1;
         for (int d = d0; d <= d1; d += step) {
             double v = pow(10, d);
             float y = plot_py(&p, v);
@@ -119,8 +122,8 @@ Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double 
             draw_text(ui->dl, p.area.x - w - ui_px(ui, 3), (int)y - small / 2, small, t->text_dim, buf);
         }
     } else {
-        double span = y1 - y0, raw = span / 4, mag = pow(10, floor(log10(raw)));
-        double step = raw / mag < 2 ? mag : raw / mag < 5 ? 2 * mag : 5 * mag;
+        double span = y1 - y0, raw = span / room_y, mag = pow(10, floor(log10(raw)));
+        double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
         for (double v = ceil(y0 / step) * step; v <= y1; v += step) {
             float y = plot_py(&p, v);
             draw_rect(ui->dl, (Rect){p.area.x, (int)y, p.area.w, 1}, t->grid);
@@ -136,7 +139,7 @@ Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double 
         int room = p.area.w / (ui_text_width(ui, buf, small) + ui_px(ui, 14));
         room = room < 2 ? 2 : room > 6 ? 6 : room;
         double raw = span / room, mag = pow(10, floor(log10(raw)));
-        double step = raw / mag < 2 ? mag : raw / mag < 5 ? 2 * mag : 5 * mag;
+        double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
         if (step < 1 && span >= 5)
             step = 1;
         for (double v = ceil(x0 / step) * step; v <= x1 + 1e-9 * fabs(x1); v += step) {

@@ -367,7 +367,11 @@ void view_gradient(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
     Color veil = t->plot_bg;
     veil.a = 210;
     int lines = 1 + (tr->dims.kind == MODEL_RNN) + (tr->dims.kind == MODEL_LSTM);
-    draw_rect(ui->dl, (Rect){lx - ui_px(ui, 3), ly - ui_px(ui, 2), ui_px(ui, 270), lines * (small + ui_px(ui, 4)) + ui_px(ui, 2)}, veil);
+    int veil_w = ui_px(ui, 22) + ui_text_width(ui, "sigma_max^(T-1-t), sigma_max(W_hh) = 0.000", small);
+    if (veil_w > p.area.w - ui_px(ui, 8))
+        veil_w = p.area.w - ui_px(ui, 8);
+    draw_rect(ui->dl, (Rect){lx - ui_px(ui, 3), ly - ui_px(ui, 2), veil_w, lines * (small + ui_px(ui, 4)) + ui_px(ui, 2)}, veil);
+    draw_clip(ui->dl, p.area);
     draw_rect(ui->dl, (Rect){lx, ly + small / 2, ui_px(ui, 14), ui_px(ui, 3)}, t->grad);
     draw_text(ui->dl, lx + ui_px(ui, 18), ly, small, t->text, "||dL/dh_t||");
     char leg[96];
@@ -385,6 +389,7 @@ void view_gradient(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
         draw_rect(ui->dl, (Rect){lx, ly3 + small / 2, ui_px(ui, 14), ui_px(ui, 3)}, t->grad_cell);
         draw_text(ui->dl, lx + ui_px(ui, 18), ly3, small, t->text, "||dL/dc_t||: the cell-state highway");
     }
+    draw_unclip(ui->dl);
 
     /* The waterfall: one row per recent step (newest at the bottom), one column per t. */
     draw_rect(ui->dl, bot_r, t->plot_bg);
@@ -428,11 +433,13 @@ void view_gradient(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
         }
     }
     draw_frame(ui->dl, img, t->axis, 1);
-    char buf[64];
-    snprintf(buf, sizeof buf, "step %ld", h->step[history_index(h, h->count - rows)]);
-    draw_text(ui->dl, img.x, img.y + img.h + ui_px(ui, 1), small, t->text_dim, buf);
+    char buf[64], older[64];
+    snprintf(older, sizeof older, "step %ld", h->step[history_index(h, h->count - rows)]);
     snprintf(buf, sizeof buf, "step %ld (now)", h->step[history_index(h, h->count - 1)]);
-    draw_text(ui->dl, img.x + img.w - ui_text_width(ui, buf, small), img.y + img.h + ui_px(ui, 1), small, t->text_dim, buf);
+    int nw = ui_text_width(ui, buf, small);
+    draw_text(ui->dl, img.x + img.w - nw, img.y + img.h + ui_px(ui, 1), small, t->text_dim, buf);
+    if (ui_text_width(ui, older, small) + nw + ui_px(ui, 10) < img.w)
+        draw_text(ui->dl, img.x, img.y + img.h + ui_px(ui, 1), small, t->text_dim, older);
     /* the colour bar */
     Rect bar = {img.x + img.w + pad, img.y, ui_px(ui, 14), img.h};
     uint8_t *bp = draw_image(ui->dl, bar, 1, 64, NULL);

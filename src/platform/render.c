@@ -1,0 +1,435 @@
+/* render.c: a software rasteriser for the draw commands of ui/draw.h, writing straight into
+ * the pixels of a 32-bit surface. Leaves out everything GPU (SDL_Renderer) so the window, a
+ * PNG export and a test under the dummy video driver all get the same pixels.
+ *
+ * Blending is "over" with 8-bit channels at byte positions, done on all four bytes alike
+ * (two at a time in one 32-bit multiply): the source's alpha byte is 255, so the target's
+ * alpha becomes a + (1 - a) * dst_a, and a format without alpha keeps its padding byte 0.
+ * That is why any 32-bit format with 8-bit channels works without per-format code. */
+#include "render.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    uint8_t *pixels;
+    int pitch;
+    const SDL_PixelFormat *fmt;
+    int x0, y0, x1, y1; /* clip, end exclusive; always inside the surface */
+    int w, h;
+} Canvas;
+
+static inline uint32_t *row_at(const Canvas *cv, int y)
+{
+    return (uint32_t *)(cv->pixels + (size_t)y * (size_t)cv->pitch);
+}
+
+/* Source colour with alpha byte 255 (0 in a format without alpha). */
+static inline uint32_t map_color(const Canvas *cv, Color c)
+{
+    return SDL_MapRGBA(cv->fmt, c.r, c.g, c.b, 255);
+}
+
+/* 0..255 -> 0..256, so that 255 is exactly opaque and 128 is very nearly half. */
+static inline uint32_t alpha256(uint32_t a) { return a + (a >> 7); }
+
+/* (src * a + dst * (256 - a)) / 256, rounded, on each of the four bytes, a in 0..256.
+ * Each 16-bit lane holds at most 255 * 256 + 128, so lanes never carry into each other. */
+static inline uint32_t blend(uint32_t d, uint32_t s, uint32_t a)
+{
+    uint32_t na = 256 - a;
+    uint32_t rb = ((s & 0x00ff00ffu) * a + (d & 0x00ff00ffu) * na + 0x00800080u) >> 8;
+    uint32_t ag = (((s >> 8) & 0x00ff00ffu) * a + ((d >> 8) & 0x00ff00ffu) * na + 0x00800080u) >> 8;
+    return (rb & 0x00ff00ffu) | ((ag & 0x00ff00ffu) << 8);
+}
+
+/* Pixels x0 .. x1-1 of row y, already clipped. */
+static void span(const Canvas *cv, int y, int x0, int x1, uint32_t src, uint32_t a)
+{
+    if (x0 >= x1 || a == 0)
+        return;
+    uint32_t *p = row_at(cv, y);
+    if (a >= 256) {
+        /* Eight pixels per copy (wide stores): GCC -O2 does not vectorise the plain loop. */
+        uint32_t eight[8] = {src, src, src, src, src, src, src, src};
+        int x = x0;
+        for (; x + 8 <= x1; x += 8)
+            memcpy(p + x, eight, sizeof eight);
+        for (; x < x1; x++)
+            p[x] = src;
+    } else {
+        for (int x = x0; x < x1; x++)
+            p[x] = blend(p[x], src, a);
+    }
+}
+
+/* One pixel (clipped by the caller) covered by the fraction cov of the colour's alpha. */
+static inline void plot(const Canvas *cv, int x, int y, uint32_t src, uint32_t a, double cov)
+{
+    if (cov <= 0.0)
+        return;
+    uint32_t aa = cov >= 1.0 ? a : (uint32_t)(cov * a + 0.5);
+    if (aa == 0)
+        return;
+    uint32_t *p = row_at(cv, y) + x;
+    *p = aa >= 256 ? src : blend(*p, src, aa);
+}
+
+static void fill_rect(const Canvas *cv, int64_t x, int64_t y, int64_t w, int64_t h, Color c)
+{
+    int64_t x0 = x > cv->x0 ? x : cv->x0, y0 = y > cv->y0 ? y : cv->y0;
+    int64_t x1 = x + w < cv->x1 ? x + w : cv->x1, y1 = y + h < cv->y1 ? y + h : cv->y1;
+    if (x0 >= x1 || y0 >= y1 || c.a == 0)
+        return;
+    uint32_t src = map_color(cv, c), a = alpha256(c.a);
+    for (int64_t yy = y0; yy < y1; yy++)
+        span(cv, (int)yy, (int)x0, (int)x1, src, a);
+}
+
+static void draw_frame_cmd(const Canvas *cv, Rect r, Color c, float thickness)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    int t = isfinite(thickness) && thickness > 1.0f ? (int)lroundf(fminf(thickness, 1e6f)) : 1;
+    if (2 * (int64_t)t >= r.w || 2 * (int64_t)t >= r.h) {
+        fill_rect(cv, r.x, r.y, r.w, r.h, c);
+        return;
+    }
+    /* Four pieces that do not overlap, so a translucent frame is even. */
+    fill_rect(cv, r.x, r.y, r.w, t, c);
+    fill_rect(cv, r.x, (int64_t)r.y + r.h - t, r.w, t, c);
+    fill_rect(cv, r.x, (int64_t)r.y + t, t, (int64_t)r.h - 2 * t, c);
+    fill_rect(cv, (int64_t)r.x + r.w - t, (int64_t)r.y + t, t, (int64_t)r.h - 2 * t, c);
+}
+
+/* Rows of pixel centres within [lo, hi] that are inside the clip; false if none. */
+static int row_range(const Canvas *cv, double lo, double hi, int *ya, int *yb)
+{
+    lo = fmax(ceil(lo), cv->y0);
+    hi = fmin(floor(hi), cv->y1 - 1);
+    if (!(lo <= hi))
+        return 0;
+    *ya = (int)lo, *yb = (int)hi;
+    return 1;
+}
+
+static int col_range(const Canvas *cv, double lo, double hi, int *xa, int *xb)
+{
+    lo = fmax(ceil(lo), cv->x0);
+    hi = fmin(floor(hi), cv->x1 - 1);
+    if (!(lo <= hi))
+        return 0;
+    *xa = (int)lo, *xb = (int)hi;
+    return 1;
+}
+
+static void aa_run(const Canvas *cv, int y, int xa, int xb, double cx, double dy2, double ro,
+                   double rh, uint32_t src, uint32_t a)
+{
+    for (int x = xa; x <= xb; x++) {
+        double dx = x - cx, d = sqrt(dx * dx + dy2);
+        double cov = fmin(fmax(ro - d, 0.0), 1.0);
+        if (rh > -1.0)
+            cov *= fmin(fmax(d - rh, 0.0), 1.0);
+        plot(cv, x, y, src, a, cov);
+    }
+}
+
+/* A disc (inner <= 0) or the annulus between radii inner and outer, anti-aliased over one
+ * pixel: coverage = clamp(outer + 1/2 - d) * clamp(d - (inner - 1/2)). Each row is cut into
+ * the runs that need a distance per pixel and, for a disc, one run of full pixels. */
+static void draw_annulus(const Canvas *cv, double cx, double cy, double outer, double inner,
+                         Color c)
+{
+    if (!(outer > 0.0) || c.a == 0)
+        return;
+    uint32_t src = map_color(cv, c), a = alpha256(c.a);
+    double ro = outer + 0.5;                      /* beyond: nothing */
+    double rf = outer - 0.5;                      /* within (for a disc): full */
+    double rh = inner > 0.0 ? inner - 0.5 : -2.0; /* within: the hole; -2: none */
+    int ya, yb;
+    if (!row_range(cv, cy - ro, cy + ro, &ya, &yb))
+        return;
+    for (int y = ya; y <= yb; y++) {
+        double dy = y - cy, dy2 = dy * dy;
+        if (dy2 >= ro * ro)
+            continue;
+        double xo = sqrt(ro * ro - dy2);
+        int xa, xb;
+        if (!col_range(cv, cx - xo, cx + xo, &xa, &xb))
+            continue;
+        if (rh > 0.0 && dy2 < rh * rh) { /* two runs either side of the hole */
+            double xh = sqrt(rh * rh - dy2);
+            aa_run(cv, y, xa, (int)fmin(floor(cx - xh), xb), cx, dy2, ro, rh, src, a);
+            aa_run(cv, y, (int)fmax(ceil(cx + xh), xa), xb, cx, dy2, ro, rh, src, a);
+        } else if (rh <= -1.0 && rf > 0.0 && dy2 < rf * rf) { /* disc: edge, full, edge */
+            double xf = sqrt(rf * rf - dy2);
+            int fa = (int)fmax(ceil(cx - xf), xa), fb = (int)fmin(floor(cx + xf), xb);
+            if (fa > fb) {
+                aa_run(cv, y, xa, xb, cx, dy2, ro, rh, src, a);
+                continue;
+            }
+            aa_run(cv, y, xa, fa - 1, cx, dy2, ro, rh, src, a);
+            span(cv, y, fa, fb + 1, src, a);
+            aa_run(cv, y, fb + 1, xb, cx, dy2, ro, rh, src, a);
+        } else {
+            aa_run(cv, y, xa, xb, cx, dy2, ro, rh, src, a);
+        }
+    }
+}
+
+/* Cuts the segment to the box along its major axis, so far-off coordinates become small
+ * ones (a diverging plot may hand us 1e30). Along the major axis, not by the usual
+ * parameter t: y = ay + (x - ax) * dy/dx keeps a horizontal line from -1e30 to 1e30 exactly
+ * on its row, where A + t (B - A) would lose all precision. False if nothing is left. */
+static int clip_segment(double *ax, double *ay, double *bx, double *by, double x0, double y0,
+                        double x1, double y1)
+{
+    int xmajor = fabs(*bx - *ax) >= fabs(*by - *ay);
+    /* Work on (u, v) = (major, minor) coordinates. */
+    double au = xmajor ? *ax : *ay, av = xmajor ? *ay : *ax;
+    double bu = xmajor ? *bx : *by, bv = xmajor ? *by : *bx;
+    double ulo = xmajor ? x0 : y0, uhi = xmajor ? x1 : y1;
+    double vlo = xmajor ? y0 : x0, vhi = xmajor ? y1 : x1;
+    if (bu < au) {
+        double t = au;
+        au = bu, bu = t;
+        t = av, av = bv, bv = t;
+    }
+    if (bu < ulo || au > uhi)
+        return 0;
+    if (bu > au) {
+        double slope = (bv - av) / (bu - au), su = au, sv = av;
+        if (au < ulo)
+            au = ulo, av = sv + (ulo - su) * slope;
+        if (bu > uhi)
+            bu = uhi, bv = sv + (uhi - su) * slope;
+    }
+    if ((av < vlo && bv < vlo) || (av > vhi && bv > vhi))
+        return 0;
+    *ax = xmajor ? au : av, *ay = xmajor ? av : au;
+    *bx = xmajor ? bu : bv, *by = xmajor ? bv : bu;
+    return 1;
+}
+
+/* A capsule of half-width hw around the segment: coverage = clamp(hw + 1/2 - distance). */
+static void draw_line_cmd(const Canvas *cv, double ax, double ay, double bx, double by,
+                          double thickness, Color c)
+{
+    if (c.a == 0)
+        return;
+    double hw = 0.5 * fmax(thickness, 1.0);
+    double R = hw + 0.5;
+    double pad = R + 2.0;
+    if (!clip_segment(&ax, &ay, &bx, &by, cv->x0 - pad, cv->y0 - pad, cv->x1 + pad, cv->y1 + pad))
+        return;
+    double dx = bx - ax, dy = by - ay, L2 = dx * dx + dy * dy;
+    if (L2 < 1e-12) {
+        draw_annulus(cv, ax, ay, hw, -1.0, c);
+        return;
+    }
+    uint32_t src = map_color(cv, c), a = alpha256(c.a);
+    double L = sqrt(L2), RL = R * L;
+    double full2 = hw > 0.5 ? (hw - 0.5) * (hw - 0.5) : -1.0, none2 = R * R;
+    double bx0 = fmin(ax, bx) - R, bx1 = fmax(ax, bx) + R;
+    int ya, yb;
+    if (!row_range(cv, fmin(ay, by) - R, fmax(ay, by) + R, &ya, &yb))
+        return;
+    for (int y = ya; y <= yb; y++) {
+        double ry = y - ay;
+        /* The row's part of the slab |cross(D, P - A)| <= R |D|, within the bounding box. */
+        double lo = bx0, hi = bx1;
+        if (fabs(dy) > 1e-9) {
+            double u = (dx * ry - RL) / dy, v = (dx * ry + RL) / dy;
+            lo = fmax(lo, ax + fmin(u, v));
+            hi = fmin(hi, ax + fmax(u, v));
+        } else if (fabs(dx * ry) > RL) {
+            continue;
+        }
+        int xa, xb;
+        if (!col_range(cv, lo, hi, &xa, &xb))
+            continue;
+        uint32_t *p = row_at(cv, y);
+        for (int x = xa; x <= xb; x++) {
+            double rx = x - ax;
+            double t = (rx * dx + ry * dy) / L2;
+            t = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+            double ex = rx - t * dx, ey = ry - t * dy, d2 = ex * ex + ey * ey;
+            if (d2 >= none2)
+                continue;
+            if (d2 <= full2) {
+                p[x] = a >= 256 ? src : blend(p[x], src, a);
+                continue;
+            }
+            plot(cv, x, y, src, a, R - sqrt(d2));
+        }
+    }
+}
+
+static void draw_text_cmd(const Canvas *cv, Fonts *fonts, const DrawCmd *cmd, const char *text)
+{
+    TextMask m;
+    if (!fonts || cmd->size <= 0 || cmd->color.a == 0 || !isfinite(cmd->x0) ||
+        !isfinite(cmd->y0))
+        return;
+    if (fabsf(cmd->x0) > 1e8f || fabsf(cmd->y0) > 1e8f)
+        return;
+    int ox = (int)lroundf(cmd->x0), oy = (int)lroundf(cmd->y0);
+    /* Off the clip below or right, or above it by more than a line (about `size` high):
+     * not even rasterised, so long scrolled lists cost nothing. */
+    if (ox >= cv->x1 || oy >= cv->y1 || (int64_t)oy + 2 * (int64_t)cmd->size < cv->y0)
+        return;
+    if (fonts_text_mask(fonts, text, cmd->size, &m) != 0)
+        return;
+    int x0 = ox > cv->x0 ? ox : cv->x0, y0 = oy > cv->y0 ? oy : cv->y0;
+    int x1 = ox + m.w < cv->x1 ? ox + m.w : cv->x1, y1 = oy + m.h < cv->y1 ? oy + m.h : cv->y1;
+    uint32_t src = map_color(cv, cmd->color), ca = alpha256(cmd->color.a);
+    for (int y = y0; y < y1; y++) {
+        const uint8_t *mrow = m.alpha + (size_t)(y - oy) * m.pitch;
+        uint32_t *p = row_at(cv, y);
+        for (int x = x0; x < x1; x++) {
+            uint32_t k = mrow[x - ox];
+            if (!k)
+                continue;
+            uint32_t aa = (alpha256(k) * ca) >> 8;
+            p[x] = aa >= 256 ? src : blend(p[x], src, aa);
+        }
+    }
+}
+
+/* Nearest pixel: target column x of the rect samples source column
+ * floor((x - r.x + 1/2) * iw / r.w), stepped without a division per pixel. */
+static void draw_image_cmd(const Canvas *cv, const DrawList *dl, const DrawCmd *cmd)
+{
+    Rect r = cmd->rect;
+    int iw = cmd->iw, ih = cmd->ih;
+    if (r.w <= 0 || r.h <= 0 || iw <= 0 || ih <= 0)
+        return;
+    assert(cmd->pixels + (size_t)iw * ih * 4 <= dl->pixels_len);
+    const uint8_t *img = dl->pixels + cmd->pixels;
+    int64_t x0 = r.x > cv->x0 ? r.x : cv->x0, y0 = r.y > cv->y0 ? r.y : cv->y0;
+    int64_t x1 = (int64_t)r.x + r.w < cv->x1 ? (int64_t)r.x + r.w : cv->x1;
+    int64_t y1 = (int64_t)r.y + r.h < cv->y1 ? (int64_t)r.y + r.h : cv->y1;
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    const SDL_PixelFormat *f = cv->fmt;
+    int64_t D = 2 * (int64_t)r.w, num0 = (2 * (x0 - r.x) + 1) * iw;
+    int64_t q0 = num0 / D, rem0 = num0 % D;
+    int64_t stepq = (2 * (int64_t)iw) / D, stepr = (2 * (int64_t)iw) % D;
+    for (int64_t y = y0; y < y1; y++) {
+        int64_t sy = ((2 * (y - r.y) + 1) * ih) / (2 * (int64_t)r.h);
+        const uint8_t *srow = img + (size_t)sy * (size_t)iw * 4;
+        uint32_t *p = row_at(cv, (int)y);
+        int64_t q = q0, rem = rem0;
+        for (int64_t x = x0; x < x1; x++) {
+            const uint8_t *s = srow + q * 4;
+            uint32_t sa = s[3];
+            if (sa) {
+                uint32_t src = ((uint32_t)s[0] << f->Rshift) | ((uint32_t)s[1] << f->Gshift) |
+                               ((uint32_t)s[2] << f->Bshift) | f->Amask;
+                p[x] = sa == 255 ? src : blend(p[x], src, alpha256(sa));
+            }
+            q += stepq;
+            rem += stepr;
+            if (rem >= D)
+                rem -= D, q++;
+        }
+    }
+}
+
+static void set_clip(Canvas *cv, Rect r)
+{
+    cv->x0 = 0, cv->y0 = 0, cv->x1 = cv->w, cv->y1 = cv->h;
+    if (r.w == 0)
+        return;
+    int64_t x1 = (int64_t)r.x + r.w, y1 = (int64_t)r.y + r.h;
+    if (r.x > cv->x0)
+        cv->x0 = r.x < cv->w ? r.x : cv->w;
+    if (r.y > cv->y0)
+        cv->y0 = r.y < cv->h ? r.y : cv->h;
+    if (x1 < cv->x1)
+        cv->x1 = x1 > cv->x0 ? (int)x1 : cv->x0;
+    if (y1 < cv->y1)
+        cv->y1 = y1 > cv->y0 ? (int)y1 : cv->y0;
+}
+
+static int finite4(const DrawCmd *c)
+{
+    return isfinite(c->x0) && isfinite(c->y0) && isfinite(c->x1) && isfinite(c->y1);
+}
+
+/* Circles and rings: non-finite or absurd centres or radii draw nothing. */
+static int centre_ok(const DrawCmd *c)
+{
+    return isfinite(c->x0) && isfinite(c->y0) && isfinite(c->r) && fabsf(c->x0) < 1e8f &&
+           fabsf(c->y0) < 1e8f;
+}
+
+int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts)
+{
+    const SDL_PixelFormat *f = target->format;
+    /* Channels must be whole bytes: the byte-wise blend relies on it. */
+    if (f->BytesPerPixel != 4 || f->Rloss || f->Gloss || f->Bloss || (f->Amask && f->Aloss) ||
+        f->Rshift % 8 || f->Gshift % 8 || f->Bshift % 8 || f->Ashift % 8) {
+        SDL_SetError("render_draw_list: the target must be 32-bit with 8-bit channels, not %s",
+                     SDL_GetPixelFormatName(f->format));
+        return -1;
+    }
+    int locked = SDL_MUSTLOCK(target);
+    if (locked && SDL_LockSurface(target) != 0)
+        return -1;
+    Canvas cv = {target->pixels, target->pitch, f, 0, 0, target->w, target->h,
+                 target->w, target->h};
+    for (size_t i = 0; i < dl->n; i++) {
+        const DrawCmd *cmd = &dl->cmds[i];
+        switch (cmd->kind) {
+        case CMD_RECT:
+            fill_rect(&cv, cmd->rect.x, cmd->rect.y, cmd->rect.w, cmd->rect.h, cmd->color);
+            break;
+        case CMD_FRAME:
+            draw_frame_cmd(&cv, cmd->rect, cmd->color, cmd->thickness);
+            break;
+        case CMD_LINE:
+            if (finite4(cmd) && !isnan(cmd->thickness))
+                draw_line_cmd(&cv, cmd->x0, cmd->y0, cmd->x1, cmd->y1,
+                              fmin(cmd->thickness, 1e6), cmd->color);
+            break;
+        case CMD_CIRCLE:
+            if (centre_ok(cmd))
+                draw_annulus(&cv, cmd->x0, cmd->y0, fmin(cmd->r, 1e8), -1.0, cmd->color);
+            break;
+        case CMD_RING:
+            if (centre_ok(cmd) && !isnan(cmd->thickness)) {
+                double outer = fmin(cmd->r, 1e8);
+                draw_annulus(&cv, cmd->x0, cmd->y0, outer, outer - fmax(cmd->thickness, 1.0),
+                             cmd->color);
+            }
+            break;
+        case CMD_TEXT:
+            assert(cmd->text < dl->text_len);
+            draw_text_cmd(&cv, fonts, cmd, dl->text + cmd->text);
+            break;
+        case CMD_IMAGE:
+            draw_image_cmd(&cv, dl, cmd);
+            break;
+        case CMD_CLIP:
+            set_clip(&cv, cmd->rect);
+            break;
+        }
+    }
+    if (locked)
+        SDL_UnlockSurface(target);
+    return 0;
+}
+
+SDL_Surface *render_surface_create(int w, int h)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (s)
+        SDL_FillRect(s, NULL, 0);
+    return s;
+}
+
+void render_surface_destroy(SDL_Surface *s) { SDL_FreeSurface(s); }

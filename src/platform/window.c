@@ -1,0 +1,224 @@
+/* window.c: SDL2 window, events and presenting, in software: the same rasteriser draws
+ * into the window's surface and into an offscreen one, so a screenshot, `rnnlab render`
+ * and the tests see the pixels the user sees. */
+#include "window.h"
+
+#include "font.h"
+#include "png.h"
+#include "render.h"
+
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct Platform {
+    SDL_Window *window;
+    SDL_Surface *offscreen; /* offscreen mode: the target */
+    Fonts *fonts;
+    int fullscreen;
+    int mouse_down;
+    int sdl_video;
+};
+
+double platform_now(void)
+{
+    return (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+}
+
+Platform *platform_open(const char *title, int w, int h, int offscreen, const char *font,
+                        char *err, size_t errlen)
+{
+    Platform *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (offscreen) {
+        if (SDL_Init(0) != 0) {
+            snprintf(err, errlen, "SDL_Init: %s", SDL_GetError());
+            free(p);
+            return NULL;
+        }
+        p->offscreen = render_surface_create(w, h);
+        if (!p->offscreen) {
+            snprintf(err, errlen, "cannot create a %dx%d picture: %s", w, h, SDL_GetError());
+            platform_close(p);
+            return NULL;
+        }
+    } else {
+        if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+            snprintf(err, errlen, "cannot open a window (%s); `rnnlab render --out FILE.png` draws "
+                     "the window without a display", SDL_GetError());
+            free(p);
+            return NULL;
+        }
+        p->sdl_video = 1;
+        p->window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                                     SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+        if (!p->window) {
+            snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
+            platform_close(p);
+            return NULL;
+        }
+        SDL_SetWindowMinimumSize(p->window, 1024, 640);
+        SDL_StartTextInput();
+    }
+    p->fonts = fonts_open(font, err, errlen);
+    if (!p->fonts) {
+        platform_close(p);
+        return NULL;
+    }
+    return p;
+}
+
+void platform_close(Platform *p)
+{
+    if (!p)
+        return;
+    if (p->fonts)
+        fonts_close(p->fonts);
+    render_surface_destroy(p->offscreen);
+    if (p->window)
+        SDL_DestroyWindow(p->window);
+    SDL_Quit();
+    free(p);
+}
+
+TextMeasure platform_measure(Platform *p) { return fonts_measure(p->fonts); }
+
+float platform_dpi_scale(Platform *p)
+{
+    if (!p->window)
+        return 1.0f;
+    int ww, wh;
+    SDL_GetWindowSize(p->window, &ww, &wh);
+    SDL_Surface *s = SDL_GetWindowSurface(p->window);
+    float px = s && ww > 0 ? (float)s->w / (float)ww : 1.0f;
+    float ddpi = 96, hdpi, vdpi;
+    int display = SDL_GetWindowDisplayIndex(p->window);
+    if (display >= 0 && SDL_GetDisplayDPI(display, &ddpi, &hdpi, &vdpi) == 0 && ddpi > 0)
+        px *= ddpi / 96.0f;
+    return px < 1 ? 1 : px > 3 ? 3 : px;
+}
+
+static int key_action(const SDL_Keysym *k)
+{
+    int ctrl = (k->mod & KMOD_CTRL) != 0;
+    switch (k->sym) {
+    case SDLK_SPACE: return GK_PLAY;
+    case SDLK_RIGHT: return GK_STEP;
+    case SDLK_r: return ctrl ? -1 : GK_RESET;
+    case SDLK_PLUS:
+    case SDLK_EQUALS:
+    case SDLK_KP_PLUS: return ctrl ? GK_ZOOM_IN : GK_FASTER;
+    case SDLK_MINUS:
+    case SDLK_KP_MINUS: return ctrl ? GK_ZOOM_OUT : GK_SLOWER;
+    case SDLK_F1: return GK_HELP;
+    case SDLK_F11: return GK_FULLSCREEN;
+    case SDLK_h: return GK_CONTRAST;
+    case SDLK_p: return GK_SCREENSHOT;
+    case SDLK_e: return GK_EXPORT;
+    case SDLK_l: return GK_LOG;
+    case SDLK_z: return GK_ENLARGE;
+    case SDLK_u:
+    case SDLK_BACKSPACE: return GK_REWIND;
+    case SDLK_ESCAPE: return GK_ESCAPE;
+    default:
+        if (k->sym >= SDLK_1 && k->sym <= SDLK_6)
+            return GK_VIEW1 + (int)(k->sym - SDLK_1);
+        return -1;
+    }
+}
+
+int platform_poll(Platform *p, GuiInput *in)
+{
+    memset(in, 0, sizeof *in);
+    in->now = platform_now();
+    if (p->offscreen) {
+        in->width = p->offscreen->w;
+        in->height = p->offscreen->h;
+        in->ui.mouse_x = in->ui.mouse_y = -1;
+        return 0;
+    }
+    int quit = 0;
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        switch (e.type) {
+        case SDL_QUIT: quit = 1; break;
+        case SDL_MOUSEBUTTONDOWN:
+            if (e.button.button == SDL_BUTTON_LEFT) {
+                in->ui.mouse_pressed = 1;
+                p->mouse_down = 1;
+            } else if (e.button.button == SDL_BUTTON_RIGHT) {
+                in->ui.right_pressed = 1;
+            }
+            break;
+        case SDL_MOUSEBUTTONUP:
+            if (e.button.button == SDL_BUTTON_LEFT) {
+                in->ui.mouse_released = 1;
+                p->mouse_down = 0;
+            }
+            break;
+        case SDL_MOUSEWHEEL: in->ui.wheel += e.wheel.y; break;
+        case SDL_KEYDOWN: {
+            if ((e.key.keysym.mod & KMOD_CTRL) && e.key.keysym.sym == SDLK_q) {
+                quit = 1;
+                break;
+            }
+            int a = key_action(&e.key.keysym);
+            if (a >= 0)
+                in->keys[a] = 1;
+            if (e.key.keysym.sym == SDLK_LEFT)
+                in->ui.keys[UI_KEY_LEFT] = 1;
+            if (e.key.keysym.sym == SDLK_RIGHT)
+                in->ui.keys[UI_KEY_RIGHT] = 1;
+            break;
+        }
+        default: break;
+        }
+    }
+    int mx, my;
+    SDL_GetMouseState(&mx, &my);
+    SDL_Surface *s = SDL_GetWindowSurface(p->window);
+    int ww, wh;
+    SDL_GetWindowSize(p->window, &ww, &wh);
+    float sx = s && ww ? (float)s->w / ww : 1, sy = s && wh ? (float)s->h / wh : 1;
+    in->ui.mouse_x = (int)(mx * sx);
+    in->ui.mouse_y = (int)(my * sy);
+    in->ui.mouse_down = p->mouse_down;
+    in->width = s ? s->w : ww;
+    in->height = s ? s->h : wh;
+    return quit;
+}
+
+void platform_present(Platform *p, const DrawList *dl)
+{
+    if (p->offscreen) {
+        render_draw_list(p->offscreen, dl, p->fonts);
+        return;
+    }
+    SDL_Surface *s = SDL_GetWindowSurface(p->window);
+    if (!s)
+        return;
+    render_draw_list(s, dl, p->fonts);
+    SDL_UpdateWindowSurface(p->window);
+}
+
+void platform_toggle_fullscreen(Platform *p)
+{
+    if (!p->window)
+        return;
+    p->fullscreen = !p->fullscreen;
+    SDL_SetWindowFullscreen(p->window, p->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+}
+
+int platform_save_png(Platform *p, const char *path, char *err, size_t errlen)
+{
+    SDL_Surface *s = p->offscreen ? p->offscreen : SDL_GetWindowSurface(p->window);
+    if (!s) {
+        snprintf(err, errlen, "no picture to save: %s", SDL_GetError());
+        return -1;
+    }
+    return png_write(s, path, err, errlen);
+}

@@ -1,0 +1,39 @@
+/* window.h: the window (or an offscreen picture of it): SDL events in, GuiInput out;
+ * a DrawList in, pixels out. The only place besides render/font/png that knows SDL.
+ * Leaves out everything the window shows: that is ui/ and app/. */
+#ifndef RNNLAB_WINDOW_H
+#define RNNLAB_WINDOW_H
+
+#include "../ui/draw.h"
+#include "../ui/input.h"
+
+#include <stddef.h>
+
+typedef struct Platform Platform;
+
+/* A resizable window (min 1024 x 640), or with offscreen set a surface of w x h and no
+ * display at all. font: a TTF path, or NULL for DejaVu Sans through fontconfig. */
+Platform *platform_open(const char *title, int w, int h, int offscreen, const char *font,
+                        char *err, size_t errlen);
+void platform_close(Platform *p);
+
+TextMeasure platform_measure(Platform *p);
+/* The display's scale: drawable pixels per window point times DPI/96, at least 1. */
+float platform_dpi_scale(Platform *p);
+
+/* Reads this frame's events into in (and its size and clock). Returns 1 if the user asked
+ * to quit (window closed, Ctrl+Q). */
+int platform_poll(Platform *p, GuiInput *in);
+
+/* Draws the list into the window (or the offscreen surface) and shows it. */
+void platform_present(Platform *p, const DrawList *dl);
+
+void platform_toggle_fullscreen(Platform *p);
+
+/* Saves what was last presented as a PNG (temporary name, then renamed). */
+int platform_save_png(Platform *p, const char *path, char *err, size_t errlen);
+
+/* Seconds on a monotonic clock. */
+double platform_now(void);
+
+#endif
