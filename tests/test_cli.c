@@ -1,11 +1,13 @@
 /* test_cli.c: the command-line contract, by running the built binary (RNNLAB_BIN): help
  * and version, one-line exit-2 misuse messages, the CSV history, the .npy arrays of
- * `grads`, bench output, divergence (exit 3), reproducibility and save/resume. Leaves the
- * numbers themselves to the core tests: here only shapes, types and byte equality. */
+ * `grads` for every shape, the `tasks` table, `sample`, charlm's text files, bench output,
+ * divergence (exit 3), reproducibility and save/resume. Leaves the numbers themselves to
+ * the core tests: here only shapes, types, byte equality and how the arrays line up. */
 #include "check.h"
 
 #include "config.h"
 #include "npy.h"
+#include "task.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -282,8 +284,12 @@ static void test_help_and_version_exit_0_with_text_on_stdout(void **s)
     HELP("train", "--help");
     HELP("grads", "--help");
     HELP("bench", "--help");
+    HELP("tasks", "--help");
+    HELP("sample", "--help");
     HELP("hidden", "--help"); /* the configuration keys */
+    HELP("text", "--help");
     HELP("rnn|lstm|gru", "--help");
+    HELP("xor|wave|adding|parity|order|sentiment|echo|sine|charlm|copy|reverse", "--help");
     HELP("usage: rnnlab train", "train", "--help");
     HELP("--steps", "train", "--help");
     HELP("--csv", "train", "--help");
@@ -291,6 +297,12 @@ static void test_help_and_version_exit_0_with_text_on_stdout(void **s)
     HELP("--out", "grads", "--help");
     HELP("usage: rnnlab bench", "bench", "--help");
     HELP("--seconds", "bench", "--help");
+    HELP("usage: rnnlab tasks", "tasks", "--help");
+    HELP("usage: rnnlab sample", "sample", "--help");
+    HELP("--load", "sample", "--help");
+    HELP("--n", "sample", "--help");
+    HELP("--temperature", "sample", "--help");
+    HELP("--prime", "sample", "--help");
     /* --help wins over everything else on the line, even misuse. */
     HELP("usage: rnnlab train", "train", "--steps", "abc", "--help");
     HELP("rnnlab 0.", "--version");
@@ -316,6 +328,12 @@ static void test_unknown_option_exits_2_naming_it(void **s)
     MISUSE("--csv", "grads", "--out", "x", "--csv", "y.csv");
     MISUSE("--out", "train", "--steps", "1", "--out", "x");
     MISUSE("--load", "bench", "--load", "x");
+    MISUSE("--steps", "tasks", "--steps", "1");
+    MISUSE("extra", "tasks", "extra");
+    MISUSE("--set", "sample", "--set", "hidden=4");
+    MISUSE("--steps", "sample", "--steps", "1");
+    MISUSE("--prime", "train", "--steps", "1", "--prime", "the");
+    MISUSE("--n", "grads", "--out", "x", "--n", "3");
 }
 
 static void test_option_missing_its_value_exits_2(void **s)
@@ -329,6 +347,10 @@ static void test_option_missing_its_value_exits_2(void **s)
     MISUSE("--load", "train", "--steps", "1", "--load");
     MISUSE("--out", "grads", "--out");
     MISUSE("--seconds", "bench", "--seconds");
+    MISUSE("--n", "sample", "--n");
+    MISUSE("--temperature", "sample", "--temperature");
+    MISUSE("--prime", "sample", "--prime");
+    MISUSE("--load", "sample", "--load");
 }
 
 static void test_train_without_steps_or_with_bad_steps_exits_2(void **s)
@@ -350,7 +372,7 @@ static void test_bad_set_exits_2_naming_the_key(void **s)
     (void)s;
     MISUSE("bogus", "train", "--steps", "1", "--set", "bogus=1");
     MISUSE("hidden", "train", "--steps", "1", "--set", "hidden=abc");
-    MISUSE("hidden", "train", "--steps", "1", "--set", "hidden=0");
+    MISUSE("hidden", "train", "--steps", "1", "--set", "hidden=-1");
     MISUSE("hidden", "train", "--steps", "1", "--set", "hidden");
     MISUSE("lr", "train", "--steps", "1", "--set", "lr=nan");
     MISUSE("rnn|lstm|gru", "train", "--steps", "1", "--set", "model=transformer");
@@ -360,6 +382,34 @@ static void test_bad_set_exits_2_naming_the_key(void **s)
     MISUSE("lag", "train", "--steps", "1", "--set", "task=echo", "--set", "seq_len=4",
            "--set", "lag=5");
     MISUSE("shape", "train", "--steps", "1", "--set", "shape=many-to-many");
+    MISUSE("task", "train", "--steps", "1", "--set", "task=translate");
+    MISUSE("seq_len", "train", "--steps", "1", "--set", "task=xor", "--set", "seq_len=2");
+    MISUSE("seq_len", "grads", "--out", "x", "--set", "task=order", "--set", "seq_len=5");
+    MISUSE("truncate", "train", "--steps", "1", "--set", "task=reverse", "--set", "truncate=3");
+    MISUSE("text", "train", "--steps", "1", "--set", "text=corpus.txt");
+    MISUSE("text", "grads", "--out", "x", "--set", "task=echo", "--set", "text=corpus.txt");
+}
+
+static void test_zero_hidden_is_the_tasks_default(void **state)
+{
+    const char *dir = *state;
+    char save[4200], cfg_path[4300], err[CONFIG_ERR_LEN] = "";
+    path_join(save, sizeof save, dir, "run");
+    Run r;
+    RUN(&r, "train", "--quiet", "--steps", "1", "--set", "task=xor", "--set", "hidden=0",
+        "--set", "batch=2", "--save", save);
+    expect_status(&r, 0);
+    run_free(&r);
+    /* The saved configuration is the resolved one: the task's hidden size. */
+    path_join(cfg_path, sizeof cfg_path, save, "config.txt");
+    Config cfg;
+    config_default(&cfg);
+    if (config_load_file(&cfg, cfg_path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.task, TASK_XOR);
+    assert_int_equal(cfg.hidden, task_kind_info(TASK_XOR)->default_hidden);
+    assert_int_equal(cfg.seq_len, 1);
+    assert_true(cfg.hidden > 0);
 }
 
 static void test_config_file_errors_exit_2_naming_the_file(void **state)
@@ -399,8 +449,10 @@ static void test_load_of_a_missing_or_empty_dir_exits_2(void **state)
     path_join(missing, sizeof missing, dir, "no-such-run");
     MISUSE(missing, "train", "--steps", "1", "--load", missing);
     MISUSE(missing, "grads", "--out", dir, "--load", missing);
+    MISUSE(missing, "sample", "--load", missing);
     /* A directory that is not a saved run: its config.txt is missing. */
     MISUSE("config.txt", "train", "--steps", "1", "--load", dir);
+    MISUSE("config.txt", "sample", "--load", dir);
 }
 
 /* Trains 3 steps with the small settings plus one extra pair and saves to dir/name. */
@@ -892,6 +944,700 @@ static void test_grads_is_deterministic_and_follows_the_seed(void **state)
     }
 }
 
+/* ---- grads for the other shapes ---- */
+
+/* Runs `grads` with key=value settings (NULL-terminated) into dir/name; expects exit 0 and
+ * a silent stderr. */
+static void grads_run_impl(const char *dir, const char *name, char *out, size_t len,
+                           const char *const *pairs)
+{
+    path_join(out, len, dir, name);
+    const char *args[64];
+    int n = 0;
+    args[n++] = "grads";
+    for (int i = 0; pairs[i]; i++) {
+        assert_true(n < 60);
+        args[n++] = "--set";
+        args[n++] = pairs[i];
+    }
+    args[n++] = "--out";
+    args[n++] = out;
+    args[n] = NULL;
+    Run r;
+    run_impl(&r, args);
+    expect_status(&r, 0);
+    if (r.err[0])
+        fail_msg("`%s`: unexpected stderr: %s", r.cmd, r.err);
+    run_free(&r);
+}
+#define GRADS_RUN(dir, name, out, ...) \
+    grads_run_impl(dir, name, out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
+
+/* The index of the largest of n values. */
+static size_t argmax_of(const double *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < n; k++)
+        if (v[k] > v[best])
+            best = k;
+    return best;
+}
+
+/* Every row of n values is one-hot: all zero but a single 1. */
+static void expect_one_hot_rows(const char *what, const double *v, size_t rows, size_t n)
+{
+    for (size_t r = 0; r < rows; r++) {
+        int ones = 0, others = 0;
+        for (size_t k = 0; k < n; k++) {
+            ones += v[r * n + k] == 1.0;
+            others += v[r * n + k] != 1.0 && v[r * n + k] != 0.0;
+        }
+        if (ones != 1 || others)
+            fail_msg("%s: row %zu is not one-hot", what, r);
+    }
+}
+
+static double sum_abs(const double *v, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += fabs(v[i]);
+    return s;
+}
+
+/* seq2seq: the encoder's and decoder's parameters under their own names, the decoder's
+ * inputs beside the targets, and per-step arrays over the encoder's steps then the
+ * decoder's. */
+static void expect_reverse_grads(const char *dir, const char *model, int G)
+{
+    const size_t T = 4, Td = 4, B = 2, H = 5;
+    const size_t S = (size_t)task_kind_info(TASK_REVERSE)->default_symbols; /* symbols=0 */
+    const size_t I = S, Id = S + 1, O = S, GH = (size_t)G * H;
+    char out[4200], pair_model[32];
+    snprintf(pair_model, sizeof pair_model, "model=%s", model);
+    GRADS_RUN(dir, model, out, "task=reverse", pair_model, "seq_len=4", "hidden=5", "batch=2");
+
+    char path[4300], err[CONFIG_ERR_LEN] = "";
+    path_join(path, sizeof path, out, "config.txt");
+    Config cfg;
+    config_default(&cfg);
+    if (config_load_file(&cfg, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.task, TASK_REVERSE);
+    assert_int_equal(cfg.shape_given, SHAPE_SEQ2SEQ);
+    assert_int_equal(cfg.symbols, (int)S);
+
+    struct {
+        const char *name;
+        int ndim;
+        size_t shape[2];
+    } params[] = {
+        {"encoder.weight_ih_l0", 2, {GH, I}}, {"encoder.weight_hh_l0", 2, {GH, H}},
+        {"encoder.bias_ih_l0", 1, {GH, 0}},   {"encoder.bias_hh_l0", 1, {GH, 0}},
+        {"decoder.weight_ih_l0", 2, {GH, Id}}, {"decoder.weight_hh_l0", 2, {GH, H}},
+        {"decoder.bias_ih_l0", 1, {GH, 0}},   {"decoder.bias_hh_l0", 1, {GH, 0}},
+        {"head.weight", 2, {O, H}},           {"head.bias", 1, {O, 0}},
+    };
+    NpyArray a;
+    for (int i = 0; i < 10; i++) {
+        char name[64];
+        for (int g = 0; g < 2; g++) {
+            snprintf(name, sizeof name, "%s%s", g ? "grad." : "", params[i].name);
+            expect_npy_impl(&a, out, name, NPY_F8, params[i].ndim, params[i].shape, __FILE__,
+                            __LINE__);
+            /* Every gradient reaches the loss, the encoder's through the decoder. */
+            if (g && !(sum_abs(a.data, a.count) > 0))
+                fail_msg("%s %s is zero", model, name);
+            npy_free(&a);
+        }
+    }
+    /* The single-network names belong to the other shapes. */
+    path_join(path, sizeof path, out, "weight_hh_l0.npy");
+    if (file_exists(path))
+        fail_msg("%s: weight_hh_l0.npy written for seq2seq", model);
+
+    /* Inputs and targets line up: the targets are the input reversed, and the decoder reads
+     * the start symbol, then the previous target. */
+    NpyArray x, xd, y;
+    expect_npy(&x, out, "x", NPY_F8, T, B, I);
+    expect_npy(&xd, out, "x_decoder", NPY_F8, Td, B, Id);
+    expect_npy(&y, out, "y", NPY_I8, Td, B);
+    const double *xv = x.data, *xdv = xd.data;
+    const int64_t *yv = y.data;
+    expect_one_hot_rows("x.npy", xv, T * B, I);
+    expect_one_hot_rows("x_decoder.npy", xdv, Td * B, Id);
+    for (size_t s = 0; s < Td; s++)
+        for (size_t b = 0; b < B; b++) {
+            int64_t label = yv[s * B + b];
+            if (label < 0 || label >= (int64_t)O)
+                fail_msg("y[%zu,%zu] = %lld is not a class in 0..%zu", s, b, (long long)label,
+                         O - 1);
+            size_t want = argmax_of(xv + ((T - 1 - s) * B + b) * I, I);
+            if ((size_t)label != want)
+                fail_msg("y[%zu,%zu] = %lld, but x[%zu,%zu] is %zu", s, b, (long long)label,
+                         T - 1 - s, b, want);
+            size_t fed = argmax_of(xdv + (s * B + b) * Id, Id);
+            size_t fed_want = s == 0 ? Id - 1 : (size_t)yv[(s - 1) * B + b];
+            if (fed != fed_want)
+                fail_msg("x_decoder[%zu,%zu] is %zu, expected %zu", s, b, fed, fed_want);
+        }
+    npy_free(&x);
+    npy_free(&xd);
+    npy_free(&y);
+
+    path_join(path, sizeof path, out, "loss.npy");
+    if (npy_read(path, &a, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(a.ndim, 0);
+    assert_true(isfinite(*(double *)a.data) && *(double *)a.data > 0);
+    npy_free(&a);
+
+    /* (T + Td, B, H): the encoder's steps, then the decoder's; the gradient reaches both. */
+    const size_t TT = T + Td;
+    expect_npy(&a, out, "h", NPY_F8, TT, B, H);
+    npy_free(&a);
+    const char *per_step[] = {"dh", "dc"};
+    for (int k = 0; k < (G == 4 ? 2 : 1); k++) {
+        expect_npy_impl(&a, out, per_step[k], NPY_F8, 3, (const size_t[]){TT, B, H}, __FILE__,
+                        __LINE__);
+        double enc = sum_abs(a.data, T * B * H);
+        double dec = sum_abs((double *)a.data + T * B * H, Td * B * H);
+        if (!(enc > 0) || !(dec > 0))
+            fail_msg("%s %s.npy: encoder part sums to %g, decoder part to %g", model,
+                     per_step[k], enc, dec);
+        npy_free(&a);
+    }
+    if (G == 4) {
+        expect_npy(&a, out, "c", NPY_F8, TT, B, H);
+        npy_free(&a);
+    } else {
+        path_join(path, sizeof path, out, "c.npy");
+        if (file_exists(path))
+            fail_msg("%s: c.npy written for a model without a cell state", model);
+    }
+}
+
+static void test_grads_for_seq2seq_writes_encoder_and_decoder_arrays(void **state)
+{
+    expect_reverse_grads(*state, "lstm", 4);
+    expect_reverse_grads(*state, "gru", 3);
+}
+
+static void test_grads_for_one_to_one_has_one_label_per_sequence(void **state)
+{
+    const char *dir = *state;
+    const size_t B = 3, H = 4;
+    char out[4200];
+    GRADS_RUN(dir, "xor", out, "task=xor", "hidden=4", "batch=3");
+    NpyArray x, y, a;
+    expect_npy(&x, out, "x", NPY_F8, 1, B, 2);
+    expect_npy(&y, out, "y", NPY_I8, B);
+    /* The label is the exclusive or of the two bits. */
+    for (size_t b = 0; b < B; b++) {
+        const double *bits = (const double *)x.data + b * 2;
+        assert_true((bits[0] == 0 || bits[0] == 1) && (bits[1] == 0 || bits[1] == 1));
+        int64_t want = (bits[0] != bits[1]);
+        if (((int64_t *)y.data)[b] != want)
+            fail_msg("xor: y[%zu] = %lld for bits %g %g", b, (long long)((int64_t *)y.data)[b],
+                     bits[0], bits[1]);
+    }
+    npy_free(&x);
+    npy_free(&y);
+    expect_npy(&a, out, "h", NPY_F8, 1, B, H);
+    npy_free(&a);
+    expect_npy(&a, out, "dh", NPY_F8, 1, B, H);
+    assert_true(sum_abs(a.data, a.count) > 0);
+    npy_free(&a);
+    expect_npy(&a, out, "head.weight", NPY_F8, 2, H);
+    npy_free(&a);
+}
+
+static void test_grads_for_one_to_many_has_a_real_target_per_step(void **state)
+{
+    const char *dir = *state;
+    const size_t T = 6, B = 3, H = 4;
+    char out[4200];
+    GRADS_RUN(dir, "wave", out, "task=wave", "hidden=4", "seq_len=6", "batch=3");
+    Config cfg;
+    config_default(&cfg);
+    cfg.task = TASK_WAVE;
+    char err[CONFIG_ERR_LEN];
+    assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
+    const size_t I = (size_t)task_info(&cfg).I;
+    NpyArray x, a;
+    expect_npy(&x, out, "x", NPY_F8, T, B, I);
+    /* One input: a code at the first step, nothing after. */
+    expect_one_hot_rows("x.npy at t=0", x.data, B, I);
+    if (sum_abs((double *)x.data + B * I, (T - 1) * B * I) != 0)
+        fail_msg("wave: x.npy is not zero after the first step");
+    npy_free(&x);
+    expect_npy(&a, out, "y", NPY_F8, T, B, 1);
+    assert_true(sum_abs(a.data, a.count) > 0);
+    npy_free(&a);
+    expect_npy(&a, out, "h", NPY_F8, T, B, H);
+    npy_free(&a);
+    expect_npy(&a, out, "dh", NPY_F8, T, B, H);
+    if (!(sum_abs((double *)a.data + (T - 1) * B * H, B * H) > 0))
+        fail_msg("wave: dh.npy is zero at the last step");
+    npy_free(&a);
+    expect_npy(&a, out, "grad.head.weight", NPY_F8, 1, H);
+    npy_free(&a);
+}
+
+static void test_grads_for_copy_runs_seq_len_plus_20_steps(void **state)
+{
+    const char *dir = *state;
+    const size_t T = 3 + 20, B = 2, H = 4;
+    char out[4200];
+    GRADS_RUN(dir, "copy", out, "task=copy", "hidden=4", "seq_len=3", "batch=2");
+    Config cfg;
+    config_default(&cfg);
+    cfg.task = TASK_COPY;
+    cfg.seq_len = 3;
+    char err[CONFIG_ERR_LEN];
+    assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
+    TaskInfo info = task_info(&cfg);
+    NpyArray a;
+    expect_npy(&a, out, "x", NPY_F8, T, B, (size_t)info.I);
+    expect_one_hot_rows("x.npy", a.data, T * B, (size_t)info.I);
+    npy_free(&a);
+    expect_npy(&a, out, "y", NPY_I8, T, B);
+    for (size_t k = 0; k < a.count; k++) {
+        int64_t label = ((int64_t *)a.data)[k];
+        if (label < 0 || label >= info.O)
+            fail_msg("copy: y[%zu] = %lld is not a class in 0..%d", k, (long long)label,
+                     info.O - 1);
+    }
+    npy_free(&a);
+    expect_npy(&a, out, "h", NPY_F8, T, B, H);
+    npy_free(&a);
+    expect_npy(&a, out, "dh", NPY_F8, T, B, H);
+    npy_free(&a);
+}
+
+/* ---- tasks ---- */
+
+/* A copy of s with every run of whitespace made one space: the table wraps its sentences. */
+static char *squeeze(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *o = out;
+    assert_non_null(out);
+    int space = 0;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\n' || *s == '\t') {
+            space = 1;
+            continue;
+        }
+        if (space && o > out)
+            *o++ = ' ';
+        space = 0;
+        *o++ = *s;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Splits line (modified) at spaces into at most max tokens; returns the count. */
+static int tokens(char *line, char **tok, int max)
+{
+    int n = 0;
+    for (char *t = strtok(line, " \t"); t && n < max; t = strtok(NULL, " \t"))
+        tok[n++] = t;
+    return n;
+}
+
+static int column(char **head, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(head[i], name) == 0)
+            return i;
+    fail_msg("the tasks table has no column '%s'", name);
+    return -1;
+}
+
+static void test_tasks_lists_every_task_with_its_shape_sizes_and_sentences(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *name, *shape;
+    } expected[] = {
+        {"xor", "one-to-one"},       {"wave", "one-to-many"},   {"adding", "many-to-one"},
+        {"parity", "many-to-one"},   {"order", "many-to-one"},  {"sentiment", "many-to-one"},
+        {"echo", "many-to-many"},    {"sine", "many-to-many"},  {"charlm", "many-to-many"},
+        {"copy", "many-to-many"},    {"reverse", "seq2seq"},
+    };
+    assert_int_equal(sizeof expected / sizeof expected[0], TASK_COUNT);
+    Run r;
+    RUN(&r, "tasks");
+    expect_status(&r, 0);
+    if (r.err[0])
+        fail_msg("`rnnlab tasks`: unexpected stderr: %s", r.err);
+    char *flat = squeeze(r.out), *text = strdup(r.out);
+    assert_non_null(text);
+    char **lines;
+    int n = split_lines(text, &lines);
+    assert_true(n > TASK_COUNT);
+    char *head[16];
+    int nh = tokens(lines[0], head, 16);
+    int c_shape = column(head, nh, "shape"), c_in = column(head, nh, "in"),
+        c_out = column(head, nh, "out"), c_loss = column(head, nh, "loss"),
+        c_base = column(head, nh, "baseline"), c_seq = column(head, nh, "seq_len"),
+        c_hidden = column(head, nh, "hidden");
+    assert_int_equal(column(head, nh, "task"), 0);
+    for (int k = 0; k < TASK_COUNT; k++) {
+        /* The row that starts with the task's name: exactly one. */
+        char *row = NULL;
+        for (int i = 1; i < n; i++) {
+            size_t len = strlen(expected[k].name);
+            if (strncmp(lines[i], expected[k].name, len) == 0 && lines[i][len] == ' ') {
+                if (row)
+                    fail_msg("tasks: two rows for %s", expected[k].name);
+                row = lines[i];
+            }
+        }
+        if (!row)
+            fail_msg("`rnnlab tasks` does not list %s:\n%s", expected[k].name, r.out);
+        char *copy = strdup(row), *tok[32];
+        assert_non_null(copy);
+        int nt = tokens(copy, tok, 32);
+        assert_true(nt > c_hidden && nt > c_base);
+        if (strcmp(tok[c_shape], expected[k].shape) != 0)
+            fail_msg("tasks: %s has shape '%s', expected %s", expected[k].name, tok[c_shape],
+                     expected[k].shape);
+
+        /* The rest agrees with the task library at the default configuration. */
+        const TaskKindInfo *ki = task_kind_info((TaskKind)k);
+        Config cfg;
+        char err[CONFIG_ERR_LEN], want[64];
+        config_default(&cfg);
+        cfg.task = (TaskKind)k;
+        assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
+        Task task;
+        if (task_create(&task, &cfg, err, sizeof err) != 0)
+            fail_msg("%s: %s", expected[k].name, err);
+        snprintf(want, sizeof want, "%d", task.info.I);
+        char want_s2s[64];
+        snprintf(want_s2s, sizeof want_s2s, "%d+%d", task.info.I, task.info.Id);
+        if (strcmp(tok[c_in], want) != 0 && !(task.info.Id && strcmp(tok[c_in], want_s2s) == 0))
+            fail_msg("tasks: %s has in '%s', expected %s", expected[k].name, tok[c_in], want);
+        snprintf(want, sizeof want, "%d", task.info.O);
+        if (strcmp(tok[c_out], want) != 0)
+            fail_msg("tasks: %s has out '%s', expected %s", expected[k].name, tok[c_out], want);
+        assert_string_equal(tok[c_loss], config_loss_name(ki->loss));
+        double base = strtod(tok[c_base], NULL);
+        if (!(fabs(base - task_baseline(&task)) <= 1e-4 * fmax(1, fabs(base))))
+            fail_msg("tasks: %s has baseline %s, the task's is %.6g", expected[k].name,
+                     tok[c_base], task_baseline(&task));
+        snprintf(want, sizeof want, "%d", cfg.seq_len);
+        assert_string_equal(tok[c_seq], want);
+        snprintf(want, sizeof want, "%d", cfg.hidden);
+        assert_string_equal(tok[c_hidden], want);
+        if (!strstr(row, ki->metric_name))
+            fail_msg("tasks: %s's row lacks its metric '%s': %s", expected[k].name,
+                     ki->metric_name, row);
+        task_destroy(&task);
+        free(copy);
+
+        /* Its two sentences, however the table wraps them. */
+        const char *sentences[2] = {ki->sentence, ki->shape_sentence};
+        for (int j = 0; j < 2; j++) {
+            char *want_text = squeeze(sentences[j]);
+            if (!strstr(flat, want_text))
+                fail_msg("`rnnlab tasks` lacks the sentence \"%s\"", want_text);
+            free(want_text);
+        }
+    }
+    free(lines);
+    free(text);
+    free(flat);
+    run_free(&r);
+}
+
+/* ---- sample ---- */
+
+/* Trains `steps` steps with key=value settings (NULL-terminated), saving to dir/name. */
+static void save_run_impl(const char *dir, const char *name, const char *steps, char *out,
+                          size_t len, const char *const *pairs)
+{
+    path_join(out, len, dir, name);
+    const char *args[64];
+    int n = 0;
+    args[n++] = "train";
+    args[n++] = "--quiet";
+    args[n++] = "--steps";
+    args[n++] = steps;
+    for (int i = 0; pairs[i]; i++) {
+        assert_true(n < 58);
+        args[n++] = "--set";
+        args[n++] = pairs[i];
+    }
+    args[n++] = "--save";
+    args[n++] = out;
+    args[n] = NULL;
+    Run r;
+    run_impl(&r, args);
+    expect_status(&r, 0);
+    if (r.err[0])
+        fail_msg("`%s`: unexpected stderr: %s", r.cmd, r.err);
+    run_free(&r);
+}
+#define SAVE_RUN(dir, name, steps, out, ...) \
+    save_run_impl(dir, name, steps, out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
+
+/* The text after "#k LABEL:" on its line, spaces removed, in buf; NULL if absent. */
+static const char *block_field(const char *out, int k, const char *label, char *buf, size_t len)
+{
+    char key[64];
+    snprintf(key, sizeof key, "#%d %s:", k, label);
+    const char *p = strstr(out, key);
+    if (!p)
+        return NULL;
+    p += strlen(key);
+    size_t n = 0;
+    for (; *p && *p != '\n'; p++)
+        if (*p != ' ' && n + 1 < len)
+            buf[n++] = *p;
+    buf[n] = '\0';
+    return buf;
+}
+
+static void test_sample_prints_one_block_per_sample_for_echo(void **state)
+{
+    const char *dir = *state;
+    char run[4200];
+    SAVE_RUN(dir, "echo", "3", run, "task=echo", "hidden=4", "seq_len=6", "batch=3");
+    Run r, again;
+    RUN(&r, "sample", "--load", run, "--n", "3");
+    expect_status(&r, 0);
+    if (r.err[0])
+        fail_msg("unexpected stderr: %s", r.err);
+    for (int k = 1; k <= 3; k++) {
+        char in[64], target[64], output[64];
+        if (!block_field(r.out, k, "input", in, sizeof in) ||
+            !block_field(r.out, k, "target", target, sizeof target) ||
+            !block_field(r.out, k, "output", output, sizeof output))
+            fail_msg("sample #%d lacks its input, target or output line:\n%s", k, r.out);
+        /* One symbol per step; the target is the input 3 steps (the default lag) later. */
+        if (strlen(in) != 6 || strlen(target) != 6 || strlen(output) != 6)
+            fail_msg("sample #%d: not 6 symbols each: '%s' '%s' '%s'", k, in, target, output);
+        if (strncmp(target + 3, in, 3) != 0 || target[0] != target[1] || target[1] != target[2])
+            fail_msg("sample #%d: target '%s' is not input '%s' echoed 3 steps later", k, target,
+                     in);
+        /* In order: input, then target, then output. */
+        char key[3][32];
+        snprintf(key[0], sizeof key[0], "#%d input:", k);
+        snprintf(key[1], sizeof key[1], "#%d target:", k);
+        snprintf(key[2], sizeof key[2], "#%d output:", k);
+        assert_true(strstr(r.out, key[0]) < strstr(r.out, key[1]));
+        assert_true(strstr(r.out, key[1]) < strstr(r.out, key[2]));
+    }
+    if (!strstr(r.out, "#3 output:") || strstr(r.out, "#4"))
+        fail_msg("--n 3 did not print exactly three samples:\n%s", r.out);
+    /* The same samples every time. */
+    RUN(&again, "sample", "--load", run, "--n", "3");
+    expect_status(&again, 0);
+    assert_string_equal(again.out, r.out);
+    run_free(&again);
+    run_free(&r);
+    /* Without --n, five. */
+    RUN(&r, "sample", "--load", run);
+    expect_status(&r, 0);
+    if (!strstr(r.out, "#5 output:") || strstr(r.out, "#6"))
+        fail_msg("sample without --n did not print five samples:\n%s", r.out);
+    run_free(&r);
+}
+
+static void test_sample_with_prime_or_temperature_on_a_task_other_than_charlm_exits_2(
+    void **state)
+{
+    const char *dir = *state;
+    char run[4200];
+    SAVE_RUN(dir, "echo", "1", run, "task=echo", "hidden=4", "seq_len=6", "batch=3");
+    MISUSE("--prime", "sample", "--load", run, "--prime", "AB");
+    MISUSE("--prime", "sample", "--load", run, "--prime", "");
+    MISUSE("--temperature", "sample", "--load", run, "--temperature", "0.5");
+    MISUSE("--temperature", "sample", "--load", run, "--temperature", "0");
+    /* Given at all, even at its default value. */
+    MISUSE("--temperature", "sample", "--load", run, "--temperature", "1");
+}
+
+/* Samples from the other shapes: one block per sample, and exit 0. */
+static void test_sample_works_for_every_shape(void **state)
+{
+    const char *dir = *state;
+    static const char *const settings[][2] = {
+        {"task=xor", "seq_len=1"},     {"task=wave", "seq_len=6"},
+        {"task=adding", "seq_len=6"},  {"task=sentiment", "seq_len=8"},
+        {"task=copy", "seq_len=2"},    {"task=reverse", "seq_len=4"},
+    };
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        char run[4200], name[32];
+        snprintf(name, sizeof name, "run%zu", i);
+        SAVE_RUN(dir, name, "2", run, settings[i][0], settings[i][1], "hidden=4", "batch=2");
+        Run r;
+        RUN(&r, "sample", "--load", run, "--n", "2");
+        expect_status(&r, 0);
+        if (r.err[0])
+            fail_msg("`%s`: unexpected stderr: %s", r.cmd, r.err);
+        if (!strstr(r.out, "#1 output:") || !strstr(r.out, "#2 output:") || strstr(r.out, "#3"))
+            fail_msg("`%s` (%s) did not print two samples:\n%s", r.cmd, settings[i][0], r.out);
+        run_free(&r);
+    }
+}
+
+/* Code points in a UTF-8 string. */
+static size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* Text of about n characters (after the prime), on one line. */
+static void expect_text_sample(const Run *r, long n, const char *prime)
+{
+    expect_status(r, 0);
+    if (r->err[0])
+        fail_msg("`%s`: unexpected stderr: %s", r->cmd, r->err);
+    size_t len = strlen(r->out);
+    if (len == 0 || r->out[len - 1] != '\n' || strchr(r->out, '\n') != r->out + len - 1)
+        fail_msg("`%s`: not one line of text: \"%s\"", r->cmd, r->out);
+    size_t chars = utf8_length(r->out) - 1, plen = prime ? utf8_length(prime) : 1;
+    if (chars < (size_t)n || chars > (size_t)n + plen)
+        fail_msg("`%s` printed %zu characters, expected %ld to %ld:\n%s", r->cmd, chars, n,
+                 n + (long)plen, r->out);
+    if (prime && strncmp(r->out, prime, strlen(prime)) != 0)
+        fail_msg("`%s`: output does not start with the prime: %s", r->cmd, r->out);
+}
+
+static void test_sample_prints_text_for_charlm(void **state)
+{
+    const char *dir = *state;
+    char run[4200];
+    SAVE_RUN(dir, "lm", "5", run, "task=charlm", "hidden=16", "seq_len=16");
+    Run a, b;
+    RUN(&a, "sample", "--load", run, "--n", "50", "--temperature", "0");
+    expect_text_sample(&a, 50, NULL);
+    for (const char *p = a.out; *p != '\n'; p++)
+        if (*p < 0x20 || *p > 0x7e)
+            fail_msg("the generated corpus is ASCII, but the sample has byte 0x%02x",
+                     (unsigned char)*p);
+    RUN(&b, "sample", "--load", run, "--n", "50", "--temperature", "0");
+    expect_status(&b, 0);
+    assert_string_equal(a.out, b.out);
+    run_free(&b);
+    /* 0 is "always the likeliest": the limit of a vanishing temperature, at which every
+     * other character has probability exp(-gap / 1e-6). */
+    RUN(&b, "sample", "--load", run, "--n", "50", "--temperature", "1e-6");
+    expect_status(&b, 0);
+    if (strcmp(a.out, b.out) != 0)
+        fail_msg("--temperature 0 gives\n%sbut --temperature 1e-6 gives\n%s", a.out, b.out);
+    run_free(&a);
+    run_free(&b);
+
+    RUN(&a, "sample", "--load", run, "--n", "50", "--prime", "the ");
+    expect_text_sample(&a, 50, "the ");
+    run_free(&a);
+    RUN(&a, "sample", "--load", run, "--n", "7", "--temperature", "2.5", "--prime", "the cat");
+    expect_text_sample(&a, 7, "the cat");
+    run_free(&a);
+
+    /* A character the training text never had. */
+    Run r;
+    RUN(&r, "sample", "--load", run, "--prime", "Q~");
+    expect_one_line(&r, 2, "--prime", "Q");
+    run_free(&r);
+    MISUSE("--n", "sample", "--load", run, "--n", "0");
+    MISUSE("--n", "sample", "--load", run, "--n", "abc");
+    MISUSE("--temperature", "sample", "--load", run, "--temperature", "-1");
+    MISUSE("--temperature", "sample", "--load", run, "--temperature", "warm");
+}
+
+static void test_sample_without_load_exits_2(void **s)
+{
+    (void)s;
+    MISUSE("--load", "sample");
+    MISUSE("--load", "sample", "--n", "3");
+    MISUSE("--load", "sample", "--prime", "the ");
+}
+
+/* ---- charlm's text= file ---- */
+
+static void write_bytes(const char *path, const char *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Writes bytes to path, then expects `train` (and `grads`) on it to exit 2 with one line
+ * naming the file. */
+static void expect_bad_text(const char *dir, const char *path, const char *bytes, size_t n)
+{
+    if (bytes)
+        write_bytes(path, bytes, n);
+    char pair[4300], out[4200];
+    snprintf(pair, sizeof pair, "text=%s", path);
+    path_join(out, sizeof out, dir, "g");
+    Run r;
+    RUN(&r, "train", "--steps", "1", "--set", "task=charlm", "--set", pair);
+    expect_one_line(&r, 2, path);
+    run_free(&r);
+    RUN(&r, "grads", "--out", out, "--set", "task=charlm", "--set", pair);
+    expect_one_line(&r, 2, path);
+    run_free(&r);
+}
+
+static void test_charlm_text_that_cannot_be_read_exits_2_naming_the_file(void **state)
+{
+    const char *dir = *state;
+    char path[4200];
+    path_join(path, sizeof path, dir, "my corpus.txt");
+    MISUSE("/nonexistent", "train", "--steps", "1", "--set", "task=charlm", "--set",
+           "text=/nonexistent");
+    expect_bad_text(dir, path, NULL, 0); /* missing */
+    expect_bad_text(dir, path, "", 0);   /* empty */
+    expect_bad_text(dir, path, "a", 1);  /* one character */
+    char same[200];
+    memset(same, 'a', sizeof same);
+    expect_bad_text(dir, path, same, sizeof same); /* one distinct character */
+    static const char binary[] = "a text with a NUL \0 in the middle of it, long enough......";
+    expect_bad_text(dir, path, binary, sizeof binary - 1);
+    static const char latin1[] = "caf\xe9 au lait, cr\xe8me br\xfbl\xe9\x65: Latin-1, not UTF-8.";
+    expect_bad_text(dir, path, latin1, sizeof latin1 - 1);
+    static const char cut[] = "a text whose last character is cut in half: caf\xc3";
+    expect_bad_text(dir, path, cut, sizeof cut - 1);
+    static const char shorter[] = "abcdefgh"; /* fewer than seq_len + 1 characters */
+    expect_bad_text(dir, path, shorter, sizeof shorter - 1);
+
+    /* A good file trains, and so does the generated corpus. */
+    static const char good[] = "le caf\xc3\xa9 est tr\xc3\xa8s bon, et le th\xc3\xa9 aussi.\n"
+                               "the cat that the dogs chased sits on the mat.\n";
+    write_bytes(path, good, sizeof good - 1);
+    char pair[4300], run[4200];
+    snprintf(pair, sizeof pair, "text=%s", path);
+    SAVE_RUN(dir, "fr", "2", run, "task=charlm", pair, "seq_len=8", "hidden=8", "batch=4");
+    Run r;
+    RUN(&r, "train", "--quiet", "--steps", "1", "--set", "task=charlm", "--set", "text=",
+        "--set", "seq_len=8", "--set", "hidden=8");
+    expect_status(&r, 0);
+    run_free(&r);
+    /* Sampling reads the saved run's text: its characters prime, others do not. */
+    RUN(&r, "sample", "--load", run, "--n", "10", "--prime", "th\xc3\xa9 ");
+    expect_text_sample(&r, 10, "th\xc3\xa9 ");
+    run_free(&r);
+    RUN(&r, "sample", "--load", run, "--n", "10", "--prime", "Z");
+    expect_one_line(&r, 2, "--prime", "Z");
+    run_free(&r);
+    /* Once the text is gone, the saved run cannot be sampled: exit 2 naming it. */
+    assert_int_equal(unlink(path), 0);
+    RUN(&r, "sample", "--load", run, "--n", "10");
+    expect_one_line(&r, 2, path);
+    run_free(&r);
+}
+
 /* ---- bench ---- */
 
 static double sequences_per_s(const char *line)
@@ -948,6 +1694,7 @@ int main(void)
         TEST(test_option_missing_its_value_exits_2),
         TEST(test_train_without_steps_or_with_bad_steps_exits_2),
         TEST(test_bad_set_exits_2_naming_the_key),
+        TEST(test_zero_hidden_is_the_tasks_default),
         TEST(test_config_file_errors_exit_2_naming_the_file),
         TEST(test_load_of_a_missing_or_empty_dir_exits_2),
         TEST(test_load_of_a_truncated_or_malformed_weight_file_exits_2),
@@ -964,6 +1711,17 @@ int main(void)
         TEST(test_grads_writes_every_array_for_lstm_on_echo),
         TEST(test_grads_writes_every_array_for_gru_on_adding_and_lstm_on_adding),
         TEST(test_grads_is_deterministic_and_follows_the_seed),
+        TEST(test_grads_for_seq2seq_writes_encoder_and_decoder_arrays),
+        TEST(test_grads_for_one_to_one_has_one_label_per_sequence),
+        TEST(test_grads_for_one_to_many_has_a_real_target_per_step),
+        TEST(test_grads_for_copy_runs_seq_len_plus_20_steps),
+        TEST(test_tasks_lists_every_task_with_its_shape_sizes_and_sentences),
+        TEST(test_sample_prints_one_block_per_sample_for_echo),
+        TEST(test_sample_with_prime_or_temperature_on_a_task_other_than_charlm_exits_2),
+        TEST(test_sample_works_for_every_shape),
+        TEST(test_sample_prints_text_for_charlm),
+        TEST(test_sample_without_load_exits_2),
+        TEST(test_charlm_text_that_cannot_be_read_exits_2_naming_the_file),
         TEST(test_bench_prints_sequences_per_second),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,14 @@
 /* test_config.c: the key=value vocabulary: defaults, exact round trips through
- * config_format and a config file, every kind of bad input (status -1 and a message naming
- * the key), and config_resolve's task defaults and cross-key checks. Leaves out what the
- * keys mean to the model, task and optimiser (their own tests). */
+ * config_format and a config file (text= paths with spaces too), every kind of bad input
+ * (status -1 and a message naming the key), and config_resolve's task defaults and
+ * cross-key checks (seq_len ranges, text= for charlm only, no truncation for seq2seq).
+ * Leaves out what the keys mean to the model, task and optimiser (their own tests). */
 #include "check.h"
 
 #include "config.h"
+#include "task.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +16,25 @@
 
 static const char *const ALL_KEYS[] = {
     "model", "activation", "hidden", "seed",     "task",     "seq_len",   "lag",
-    "symbols", "batch",    "init",   "rho",      "forget_bias", "optimizer", "lr",
-    "momentum", "clip",    "clip_mode", "truncate", "history", "shape",   "loss",
+    "symbols", "text",     "batch",  "init",     "rho",      "forget_bias", "optimizer",
+    "lr",    "momentum",   "clip",   "clip_mode", "truncate", "history",  "shape",
+    "loss",
 };
 #define N_ALL_KEYS (sizeof ALL_KEYS / sizeof ALL_KEYS[0])
+_Static_assert(N_ALL_KEYS == 22, "the vocabulary has 22 keys");
+
+/* The task words in enum order, and the shape each task has. */
+static const struct {
+    const char *name;
+    Shape shape;
+} TASKS[] = {
+    {"xor", SHAPE_ONE_TO_ONE},      {"wave", SHAPE_ONE_TO_MANY},   {"adding", SHAPE_MANY_TO_ONE},
+    {"parity", SHAPE_MANY_TO_ONE},  {"order", SHAPE_MANY_TO_ONE},  {"sentiment", SHAPE_MANY_TO_ONE},
+    {"echo", SHAPE_MANY_TO_MANY},   {"sine", SHAPE_MANY_TO_MANY},  {"charlm", SHAPE_MANY_TO_MANY},
+    {"copy", SHAPE_MANY_TO_MANY},   {"reverse", SHAPE_SEQ2SEQ},
+};
+#define N_TASKS (sizeof TASKS / sizeof TASKS[0])
+_Static_assert(N_TASKS == TASK_COUNT, "one entry per task");
 
 /* ---- helpers ---- */
 
@@ -36,6 +54,10 @@ static void assert_same_config_impl(const Config *a, const Config *b, const char
     SAME_FIELD(a, b, seq_len);
     SAME_FIELD(a, b, lag);
     SAME_FIELD(a, b, symbols);
+    /* A string: the bytes after its end are not part of the value. */
+    if (strcmp(a->text, b->text) != 0)
+        fail_msg("%s:%d: field 'text' differs: \"%.80s\" vs \"%.80s\"", file, line, a->text,
+                 b->text);
     SAME_FIELD(a, b, batch);
     SAME_FIELD(a, b, seed);
     SAME_FIELD(a, b, init);
@@ -85,6 +107,22 @@ static void set_ok(Config *cfg, const char *pair)
         fail_msg("config_set(\"%s\") failed: %s", pair, err);
 }
 
+/* Whether text holds the whole number n, not as part of a longer run of digits. */
+static int has_number(const char *text, long n)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%ld", n);
+    size_t len = strlen(digits);
+    for (const char *p = strstr(text, digits); p; p = strstr(p + 1, digits)) {
+        int before = p > text && (isdigit((unsigned char)p[-1]) || p[-1] == '-' || p[-1] == '.');
+        int after = isdigit((unsigned char)p[len]) ||
+                    (p[len] == '.' && isdigit((unsigned char)p[len + 1]));
+        if (!before && !after)
+            return 1;
+    }
+    return 0;
+}
+
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");
@@ -95,7 +133,7 @@ static void write_text(const char *path, const char *text)
 
 /* ---- defaults ---- */
 
-static void test_defaults_are_a_small_tanh_rnn_on_adding_with_adam(void **s)
+static void test_defaults_are_a_tanh_rnn_on_adding_with_sizes_left_to_the_task(void **s)
 {
     (void)s;
     Config c;
@@ -103,11 +141,12 @@ static void test_defaults_are_a_small_tanh_rnn_on_adding_with_adam(void **s)
     config_default(&c);
     assert_int_equal(c.model, MODEL_RNN);
     assert_int_equal(c.activation, ACT_TANH);
-    assert_int_equal(c.hidden, 32);
+    assert_int_equal(c.hidden, 0); /* 0 = the task's default, until config_resolve */
     assert_int_equal(c.task, TASK_ADDING);
     assert_int_equal(c.seq_len, 0);
     assert_int_equal(c.lag, 0);
-    assert_int_equal(c.symbols, 4);
+    assert_int_equal(c.symbols, 0);
+    assert_string_equal(c.text, ""); /* charlm's generated corpus */
     assert_int_equal(c.batch, 16);
     assert_true(c.seed == 1);
     assert_int_equal(c.init, INIT_DEFAULT);
@@ -145,24 +184,28 @@ static void test_default_config_text_has_every_key_but_unresolved_shape_and_loss
             fail_msg("key '%s' %s in the default text:\n%s", ALL_KEYS[i],
                      is_derived ? "should not appear" : "missing", text);
     }
-    assert_non_null(strstr(text, "hidden=32\n"));
+    assert_non_null(strstr(text, "hidden=0\n"));
+    assert_non_null(strstr(text, "symbols=0\n"));
+    assert_non_null(strstr(text, "\ntext=\n")); /* written even when empty */
     assert_non_null(strstr(text, "forget_bias=default\n"));
     assert_non_null(strstr(text, "model=rnn\n"));
 }
 
 /* ---- round trips ---- */
 
-/* Every key at a non-default value, each set through config_set. */
+/* Every key at a non-default value, each set through config_set. charlm: the one task
+ * that reads text=. */
 static void set_every_key(Config *c)
 {
     config_default(c);
     set_ok(c, "model=lstm");
     set_ok(c, "activation=relu");
     set_ok(c, "hidden=17");
-    set_ok(c, "task=echo");
+    set_ok(c, "task=charlm");
     set_ok(c, "seq_len=33");
     set_ok(c, "lag=7");
     set_ok(c, "symbols=9");
+    set_ok(c, "text=/data/my texts/war and peace.txt");
     set_ok(c, "batch=5");
     set_ok(c, "seed=18446744073709551615");
     set_ok(c, "init=orthogonal");
@@ -188,10 +231,11 @@ static void test_every_key_round_trips_through_format_and_a_config_file(void **s
     assert_int_equal(c.model, MODEL_LSTM);
     assert_int_equal(c.activation, ACT_RELU);
     assert_int_equal(c.hidden, 17);
-    assert_int_equal(c.task, TASK_ECHO);
+    assert_int_equal(c.task, TASK_CHARLM);
     assert_int_equal(c.seq_len, 33);
     assert_int_equal(c.lag, 7);
     assert_int_equal(c.symbols, 9);
+    assert_string_equal(c.text, "/data/my texts/war and peace.txt");
     assert_int_equal(c.batch, 5);
     assert_true(c.seed == UINT64_MAX);
     assert_int_equal(c.init, INIT_ORTHOGONAL);
@@ -254,6 +298,79 @@ static void test_default_config_round_trips_after_resolve(void **s)
     check_rmdir(dir);
 }
 
+static void test_text_path_round_trips_through_format_and_a_config_file(void **s)
+{
+    (void)s;
+    static char longest[CONFIG_TEXT_LEN]; /* the longest value text= holds */
+    memset(longest, 'p', sizeof longest - 1);
+    longest[0] = '/';
+    longest[sizeof longest - 1] = '\0';
+    const char *paths[] = {
+        "corpus.txt",
+        "/home/ada/my texts/war and peace.txt",
+        "two  spaces inside/and a=sign.txt",
+        "donn\xc3\xa9\x65s/\xc3\xa9t\xc3\xa9.txt", /* UTF-8 */
+        "",                                           /* the generated corpus */
+        longest,
+    };
+    char dir[4096], path[4200];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/config.txt", dir);
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        Config c, back;
+        char pair[CONFIG_TEXT_LEN + 16], text[4096], line[CONFIG_TEXT_LEN + 16];
+        char err[CONFIG_ERR_LEN] = "";
+        config_default(&c);
+        set_ok(&c, "task=charlm");
+        snprintf(pair, sizeof pair, "text=%s", paths[i]);
+        set_ok(&c, pair);
+        assert_string_equal(c.text, paths[i]);
+        int n = config_format(&c, text, sizeof text);
+        assert_true(n > 0 && (size_t)n < sizeof text);
+        snprintf(line, sizeof line, "\ntext=%s\n", paths[i]);
+        if (!strstr(text, line))
+            fail_msg("formatted text lacks the line text=%.60s:\n%.300s", paths[i], text);
+        write_text(path, text);
+        config_default(&back);
+        if (config_load_file(&back, path, err, sizeof err) != 0)
+            fail_msg("text=%.60s: reading back failed: %s", paths[i], err);
+        if (strcmp(back.text, paths[i]) != 0)
+            fail_msg("text=%.60s read back as \"%.60s\"", paths[i], back.text);
+        assert_same_config(&back, &c);
+        assert_int_equal(config_resolve(&back, err, sizeof err), 0);
+        assert_string_equal(back.text, paths[i]);
+    }
+    check_rmdir(dir);
+}
+
+static void test_empty_text_is_accepted_and_clears_a_path(void **s)
+{
+    (void)s;
+    Config c, def;
+    config_default(&c);
+    config_default(&def);
+    set_ok(&c, "text=books/alice.txt");
+    assert_string_equal(c.text, "books/alice.txt");
+    set_ok(&c, "text=");
+    assert_string_equal(c.text, "");
+    assert_same_config(&c, &def);
+    set_ok(&c, "text=b.txt");
+    set_ok(&c, " text =   "); /* only spaces: empty too */
+    assert_string_equal(c.text, "");
+    /* Empty text is fine with any task: it is no file at all. */
+    char err[CONFIG_ERR_LEN] = "";
+    for (int t = 0; t < TASK_COUNT; t++) {
+        config_default(&c);
+        c.task = (TaskKind)t;
+        set_ok(&c, "text=");
+        if (config_resolve(&c, err, sizeof err) != 0)
+            fail_msg("task=%s with an empty text=: %s", TASKS[t].name, err);
+    }
+    /* Other keys still need a value. */
+    expect_rejected("hidden=", "hidden");
+    expect_rejected("task=", "task");
+}
+
 static void test_real_values_round_trip_to_the_last_bit(void **s)
 {
     (void)s;
@@ -309,8 +426,9 @@ static void test_name_functions_are_the_inverse_of_parsing(void **s)
         set_ok(&c, pair);
         assert_int_equal(c.activation, a);
     }
-    for (int t = TASK_ADDING; t <= TASK_ECHO; t++) {
-        snprintf(pair, sizeof pair, "task=%s", config_task_name((TaskKind)t));
+    for (int t = 0; t < TASK_COUNT; t++) {
+        assert_string_equal(config_task_name((TaskKind)t), TASKS[t].name);
+        snprintf(pair, sizeof pair, "task=%s", TASKS[t].name);
         set_ok(&c, pair);
         assert_int_equal(c.task, t);
     }
@@ -319,7 +437,7 @@ static void test_name_functions_are_the_inverse_of_parsing(void **s)
         set_ok(&c, pair);
         assert_int_equal(c.optimizer, o);
     }
-    for (int sh = SHAPE_MANY_TO_ONE; sh <= SHAPE_MANY_TO_MANY; sh++) {
+    for (int sh = SHAPE_ONE_TO_ONE; sh <= SHAPE_SEQ2SEQ; sh++) {
         snprintf(pair, sizeof pair, "shape=%s", config_shape_name((Shape)sh));
         set_ok(&c, pair);
         assert_int_equal(c.shape_given, sh);
@@ -330,7 +448,11 @@ static void test_name_functions_are_the_inverse_of_parsing(void **s)
         assert_int_equal(c.loss_given, l);
     }
     assert_string_equal(config_model_name(MODEL_LSTM), "lstm");
+    assert_string_equal(config_shape_name(SHAPE_ONE_TO_ONE), "one-to-one");
+    assert_string_equal(config_shape_name(SHAPE_ONE_TO_MANY), "one-to-many");
     assert_string_equal(config_shape_name(SHAPE_MANY_TO_ONE), "many-to-one");
+    assert_string_equal(config_shape_name(SHAPE_MANY_TO_MANY), "many-to-many");
+    assert_string_equal(config_shape_name(SHAPE_SEQ2SEQ), "seq2seq");
 }
 
 static void test_spaces_around_key_and_value_are_ignored(void **s)
@@ -342,6 +464,9 @@ static void test_spaces_around_key_and_value_are_ignored(void **s)
     assert_int_equal(c.hidden, 8);
     set_ok(&c, "model =gru");
     assert_int_equal(c.model, MODEL_GRU);
+    /* Around a path, not inside it. */
+    set_ok(&c, " text =  my corpus/a b.txt \t");
+    assert_string_equal(c.text, "my corpus/a b.txt");
 }
 
 static void test_range_bounds_are_inclusive(void **s)
@@ -349,10 +474,20 @@ static void test_range_bounds_are_inclusive(void **s)
     (void)s;
     Config c;
     config_default(&c);
+    set_ok(&c, "hidden=0"); /* the task's default */
+    assert_int_equal(c.hidden, 0);
     set_ok(&c, "hidden=1");
     assert_int_equal(c.hidden, 1);
     set_ok(&c, "hidden=256");
     assert_int_equal(c.hidden, 256);
+    set_ok(&c, "symbols=0");
+    assert_int_equal(c.symbols, 0);
+    set_ok(&c, "symbols=64");
+    assert_int_equal(c.symbols, 64);
+    set_ok(&c, "seq_len=0");
+    assert_int_equal(c.seq_len, 0);
+    set_ok(&c, "seq_len=1000");
+    assert_int_equal(c.seq_len, 1000);
     set_ok(&c, "rho=0");
     assert_true(c.rho == 0.0);
     set_ok(&c, "rho=100");
@@ -408,8 +543,8 @@ static void test_malformed_numbers_are_rejected_naming_the_key(void **s)
 static void test_out_of_range_values_are_rejected_with_the_range(void **s)
 {
     (void)s;
-    expect_rejected("hidden=0", "hidden", "1", "256");
-    expect_rejected("hidden=257", "hidden", "256");
+    expect_rejected("hidden=-1", "hidden", "0", "256");
+    expect_rejected("hidden=257", "hidden", "0", "256");
     expect_rejected("hidden=-3", "hidden");
     expect_rejected("lr=0", "lr");
     expect_rejected("lr=-0.1", "lr");
@@ -419,7 +554,8 @@ static void test_out_of_range_values_are_rejected_with_the_range(void **s)
     expect_rejected("seed=-1", "seed");
     expect_rejected("momentum=1", "momentum");
     expect_rejected("batch=0", "batch");
-    expect_rejected("symbols=1", "symbols");
+    expect_rejected("symbols=-1", "symbols", "64");
+    expect_rejected("symbols=65", "symbols", "64");
     expect_rejected("seq_len=-1", "seq_len");
     expect_rejected("seq_len=1001", "seq_len");
     expect_rejected("history=9", "history");
@@ -434,11 +570,16 @@ static void test_word_not_accepted_lists_the_accepted_words(void **s)
     expect_rejected("model=transformer", "model", "transformer", "rnn|lstm|gru");
     expect_rejected("model=LSTM", "model", "rnn|lstm|gru");
     expect_rejected("activation=gelu", "activation", "tanh|relu|sigmoid|linear");
-    expect_rejected("task=copy", "task", "adding|echo");
+    expect_rejected("task=translate", "task", "translate",
+                    "xor|wave|adding|parity|order|sentiment|echo|sine|charlm|copy|reverse");
+    expect_rejected("task=Copy", "task", "charlm|copy|reverse");
+    expect_rejected("task=copying", "task");
     expect_rejected("optimizer=lion", "optimizer", "sgd|momentum|adam|adagrad|rmsprop");
     expect_rejected("init=he", "init", "orthogonal");
     expect_rejected("clip_mode=both", "clip_mode", "norm|value");
-    expect_rejected("shape=one-to-many", "shape", "many-to-one|many-to-many");
+    expect_rejected("shape=many-to-few", "shape",
+                    "one-to-one|one-to-many|many-to-one|many-to-many|seq2seq");
+    expect_rejected("shape=seq-to-seq", "shape", "seq2seq");
     expect_rejected("loss=l1", "loss", "mse|xent");
 }
 
@@ -454,19 +595,77 @@ static void test_missing_equals_or_empty_key_or_value_is_rejected(void **s)
     expect_rejected("", "key=value");
 }
 
-static void test_overlong_setting_is_rejected(void **s)
+/* "text=" then `value` characters of a pattern whose 40-character prefixes differ, then
+ * `spaces` spaces. */
+static char *long_text_pair(size_t value, size_t spaces)
+{
+    static const char pattern[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char *pair = malloc(5 + value + spaces + 1);
+    assert_non_null(pair);
+    memcpy(pair, "text=", 5);
+    for (size_t i = 0; i < value; i++)
+        pair[5 + i] = pattern[i % (sizeof pattern - 1)];
+    memset(pair + 5 + value, ' ', spaces);
+    pair[5 + value + spaces] = '\0';
+    return pair;
+}
+
+/* A setting is at most CONFIG_TEXT_LEN + 63 characters; a longer one is rejected with a
+ * message that quotes its first 40 characters and says the limit. */
+static void test_overlong_setting_is_rejected_quoting_its_start(void **s)
 {
     (void)s;
-    char pair[2048];
-    memset(pair, '9', sizeof pair);
-    memcpy(pair, "hidden=", 7);
-    pair[sizeof pair - 1] = '\0';
+    const size_t limit = CONFIG_TEXT_LEN + 63;
+    char first40[41], first41[42], number[32];
+    snprintf(number, sizeof number, "%zu", limit);
+
+    /* One character over, and far over. */
+    for (int k = 0; k < 2; k++) {
+        char *pair;
+        if (k == 0) {
+            pair = long_text_pair(CONFIG_TEXT_LEN - 1, limit + 1 - 5 - (CONFIG_TEXT_LEN - 1));
+        } else {
+            pair = malloc(4096);
+            assert_non_null(pair);
+            memset(pair, '9', 4095);
+            memcpy(pair, "hidden=", 7);
+            pair[4095] = '\0';
+        }
+        assert_true(strlen(pair) > limit);
+        memcpy(first40, pair, 40);
+        first40[40] = '\0';
+        memcpy(first41, pair, 41);
+        first41[41] = '\0';
+        expect_rejected(pair, first40);
+        Config c;
+        config_default(&c);
+        char err[CONFIG_ERR_LEN] = "";
+        assert_int_equal(config_set(&c, pair, err, sizeof err), -1);
+        if (strstr(err, first41))
+            fail_msg("message quotes more than 40 characters: %s", err);
+        if (!has_number(err, (long)limit))
+            fail_msg("message does not say the limit %s: %s", number, err);
+        free(pair);
+    }
+
+    /* Exactly at the limit: accepted (the trailing spaces are trimmed), and the value is the
+     * longest text= holds. */
+    char *pair = long_text_pair(CONFIG_TEXT_LEN - 1, limit - 5 - (CONFIG_TEXT_LEN - 1));
+    assert_int_equal(strlen(pair), limit);
     Config c;
     config_default(&c);
-    char err[CONFIG_ERR_LEN] = "";
-    assert_int_equal(config_set(&c, pair, err, sizeof err), -1);
-    assert_true(err[0] != '\0');
-    assert_int_equal(c.hidden, 32);
+    set_ok(&c, pair);
+    assert_int_equal(strlen(c.text), CONFIG_TEXT_LEN - 1);
+    assert_memory_equal(c.text, pair + 5, CONFIG_TEXT_LEN - 1);
+    free(pair);
+
+    /* A path one character longer than text= holds: short enough a setting, too long a
+     * value; the message names text and its limit. */
+    pair = long_text_pair(CONFIG_TEXT_LEN, 0);
+    assert_true(strlen(pair) < limit);
+    snprintf(number, sizeof number, "%d", CONFIG_TEXT_LEN - 1);
+    expect_rejected(pair, "text", number);
+    free(pair);
 }
 
 static void test_error_message_is_truncated_to_the_buffer(void **s)
@@ -496,6 +695,7 @@ static void test_config_file_accepts_comments_blank_lines_and_crlf(void **s)
                      "  hidden = 12\n"
                      "#hidden=99\n"
                      "seed=7\r\n"
+                     "text = my corpus.txt   # spaces inside a path stay\n"
                      "lr=0.5");  /* no final newline */
     Config c;
     config_default(&c);
@@ -505,6 +705,7 @@ static void test_config_file_accepts_comments_blank_lines_and_crlf(void **s)
     assert_int_equal(c.hidden, 12);
     assert_true(c.seed == 7);
     assert_true(c.lr == 0.5);
+    assert_string_equal(c.text, "my corpus.txt");
     /* Keys the file does not mention keep their values. */
     assert_int_equal(c.batch, 16);
 
@@ -577,21 +778,52 @@ static void test_missing_config_file_names_the_path(void **s)
 
 /* ---- config_resolve ---- */
 
-static void test_resolve_fills_seq_len_and_lag_from_the_task(void **s)
+/* Every task resolves from the defaults: 0 for hidden, seq_len and symbols becomes that
+ * task's own default (read from the task table, which `rnnlab tasks` prints), and the
+ * shape is the task's. */
+static void test_resolve_fills_hidden_seq_len_symbols_and_shape_from_each_task(void **s)
 {
     (void)s;
     char err[CONFIG_ERR_LEN] = "";
     Config c;
+    for (int t = 0; t < TASK_COUNT; t++) {
+        const TaskKindInfo *k = task_kind_info((TaskKind)t);
+        assert_string_equal(k->name, TASKS[t].name);
+        config_default(&c);
+        c.task = (TaskKind)t;
+        if (config_resolve(&c, err, sizeof err) != 0)
+            fail_msg("task=%s with every default: %s", k->name, err);
+        if (c.hidden != k->default_hidden || c.hidden < 1 || c.hidden > 256)
+            fail_msg("task=%s: hidden=0 resolved to %d, its default is %d", k->name, c.hidden,
+                     k->default_hidden);
+        if (c.seq_len != k->default_seq_len || c.seq_len < k->min_seq_len ||
+            c.seq_len > k->max_seq_len)
+            fail_msg("task=%s: seq_len=0 resolved to %d, its default is %d (range %d..%d)",
+                     k->name, c.seq_len, k->default_seq_len, k->min_seq_len, k->max_seq_len);
+        if (c.symbols < 2 || (k->default_symbols && c.symbols != k->default_symbols))
+            fail_msg("task=%s: symbols=0 resolved to %d, its default is %d", k->name, c.symbols,
+                     k->default_symbols);
+        assert_int_equal(c.shape_given, TASKS[t].shape);
+        assert_int_equal(c.shape_given, k->shape);
+        assert_int_equal(c.loss_given, k->loss);
+        /* Resolving twice changes nothing. */
+        Config once = c;
+        assert_int_equal(config_resolve(&c, err, sizeof err), 0);
+        assert_same_config(&c, &once);
+    }
+    /* The tasks with an alphabet have their own default size. */
+    assert_true(task_kind_info(TASK_ECHO)->default_symbols >= 2);
+    assert_true(task_kind_info(TASK_REVERSE)->default_symbols >= 2);
+
     config_default(&c);
     assert_int_equal(config_resolve(&c, err, sizeof err), 0);
-    assert_int_equal(c.seq_len, 50);
+    assert_int_equal(c.task, TASK_ADDING);
     assert_int_equal(c.shape_given, SHAPE_MANY_TO_ONE);
     assert_int_equal(c.loss_given, LOSS_MSE);
 
     config_default(&c);
     set_ok(&c, "task=echo");
     assert_int_equal(config_resolve(&c, err, sizeof err), 0);
-    assert_int_equal(c.seq_len, 20);
     assert_int_equal(c.lag, 3);
     assert_int_equal(c.shape_given, SHAPE_MANY_TO_MANY);
     assert_int_equal(c.loss_given, LOSS_XENT);
@@ -601,9 +833,20 @@ static void test_resolve_fills_seq_len_and_lag_from_the_task(void **s)
     set_ok(&c, "task=echo");
     set_ok(&c, "seq_len=9");
     set_ok(&c, "lag=8");
+    set_ok(&c, "hidden=7");
+    set_ok(&c, "symbols=9");
     assert_int_equal(config_resolve(&c, err, sizeof err), 0);
     assert_int_equal(c.seq_len, 9);
     assert_int_equal(c.lag, 8);
+    assert_int_equal(c.hidden, 7);
+    assert_int_equal(c.symbols, 9);
+    config_default(&c);
+    set_ok(&c, "task=reverse");
+    set_ok(&c, "symbols=3");
+    set_ok(&c, "hidden=256");
+    assert_int_equal(config_resolve(&c, err, sizeof err), 0);
+    assert_int_equal(c.symbols, 3);
+    assert_int_equal(c.hidden, 256);
 
     /* Resolving twice changes nothing. */
     Config once = c;
@@ -611,21 +854,61 @@ static void test_resolve_fills_seq_len_and_lag_from_the_task(void **s)
     assert_same_config(&c, &once);
 }
 
-static void expect_resolve_rejected(const char *const *pairs, const char *needle)
+/* Applies pairs to a default Config and resolves it: must return -1 with a one-line
+ * message containing needle, which is left in err. */
+static void expect_resolve_rejected_impl(char *err, size_t errlen, const char *const *pairs,
+                                         const char *needle, const char *file, int line)
+{
+    Config c;
+    config_default(&c);
+    for (int i = 0; pairs[i]; i++)
+        set_ok(&c, pairs[i]);
+    err[0] = '\0';
+    int r = config_resolve(&c, err, errlen);
+    if (r != -1)
+        fail_msg("%s:%d: config_resolve after %s... returned %d, expected -1", file, line,
+                 pairs[0], r);
+    if (!err[0] || strchr(err, '\n'))
+        fail_msg("%s:%d: message is not one line: \"%s\"", file, line, err);
+    if (!strstr(err, needle))
+        fail_msg("%s:%d: message \"%s\" lacks \"%s\"", file, line, err, needle);
+}
+#define RESOLVE_REJECTS(needle, ...)                                                         \
+    do {                                                                                     \
+        char msg_[CONFIG_ERR_LEN];                                                           \
+        expect_resolve_rejected_impl(msg_, sizeof msg_, (const char *const[]){__VA_ARGS__, NULL}, \
+                                     needle, __FILE__, __LINE__);                            \
+    } while (0)
+/* The same, keeping the message in err for further checks. */
+#define RESOLVE_REJECTS_MSG(err, needle, ...)                                                 \
+    expect_resolve_rejected_impl(err, sizeof err, (const char *const[]){__VA_ARGS__, NULL},  \
+                                 needle, __FILE__, __LINE__)
+
+/* Applies pairs to a default Config; config_resolve must accept them. */
+static void expect_resolves_impl(const char *const *pairs, const char *file, int line)
 {
     Config c;
     config_default(&c);
     for (int i = 0; pairs[i]; i++)
         set_ok(&c, pairs[i]);
     char err[CONFIG_ERR_LEN] = "";
-    int r = config_resolve(&c, err, sizeof err);
-    if (r != -1)
-        fail_msg("config_resolve after %s... returned %d, expected -1", pairs[0], r);
-    if (!strstr(err, needle))
-        fail_msg("message \"%s\" lacks \"%s\"", err, needle);
+    if (config_resolve(&c, err, sizeof err) != 0)
+        fail_msg("%s:%d: config_resolve after %s... failed: %s", file, line, pairs[0], err);
 }
-#define RESOLVE_REJECTS(needle, ...) \
-    expect_resolve_rejected((const char *const[]){__VA_ARGS__, NULL}, needle)
+#define RESOLVES(...) \
+    expect_resolves_impl((const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
+
+static void expect_numbers_impl(const char *err, const long *numbers, int n, const char *file,
+                                int line)
+{
+    for (int i = 0; i < n; i++)
+        if (!has_number(err, numbers[i]))
+            fail_msg("%s:%d: message \"%s\" does not say %ld", file, line, err, numbers[i]);
+}
+/* The message names each of these whole numbers (the accepted range). */
+#define EXPECT_NUMBERS(err, ...)                                                         \
+    expect_numbers_impl(err, (const long[]){__VA_ARGS__},                                \
+                        (int)(sizeof((long[]){__VA_ARGS__}) / sizeof(long)), __FILE__, __LINE__)
 
 static void test_resolve_rejects_lag_not_below_seq_len_for_echo(void **s)
 {
@@ -635,14 +918,101 @@ static void test_resolve_rejects_lag_not_below_seq_len_for_echo(void **s)
     RESOLVE_REJECTS("lag", "task=echo", "seq_len=3"); /* the default lag is 3 */
     RESOLVE_REJECTS("seq_len", "task=echo", "seq_len=1", "lag=1");
     RESOLVE_REJECTS("seq_len", "seq_len=1");
+    RESOLVES("task=echo", "seq_len=5", "lag=4");
+    /* lag is echo's alone. */
+    RESOLVES("task=sine", "seq_len=5", "lag=9");
+}
 
-    char err[CONFIG_ERR_LEN] = "";
-    Config c;
-    config_default(&c);
-    set_ok(&c, "task=echo");
-    set_ok(&c, "seq_len=5");
-    set_ok(&c, "lag=4");
-    assert_int_equal(config_resolve(&c, err, sizeof err), 0);
+static void test_resolve_rejects_symbols_below_2(void **s)
+{
+    (void)s;
+    /* config_set takes 0..64 (0 = the task's default); an alphabet needs two symbols. */
+    RESOLVE_REJECTS("symbols", "task=echo", "symbols=1");
+    RESOLVE_REJECTS("symbols", "task=reverse", "symbols=1");
+    RESOLVES("task=echo", "symbols=2");
+    RESOLVES("task=reverse", "symbols=64");
+}
+
+static void test_resolve_rejects_seq_len_outside_the_tasks_range(void **s)
+{
+    (void)s;
+    char err[CONFIG_ERR_LEN];
+    /* xor is one step: the one-to-one shape has no sequence. */
+    RESOLVE_REJECTS_MSG(err, "seq_len", "task=xor", "seq_len=2");
+    EXPECT_NUMBERS(err, 1);
+    RESOLVE_REJECTS("seq_len", "task=xor", "seq_len=1000");
+    RESOLVES("task=xor", "seq_len=1");
+    /* order needs room for its distractors. */
+    RESOLVE_REJECTS_MSG(err, "seq_len", "task=order", "seq_len=5");
+    EXPECT_NUMBERS(err, 10, 1000);
+    RESOLVE_REJECTS("seq_len", "task=order", "seq_len=9");
+    RESOLVES("task=order", "seq_len=10");
+    /* copy's sequence is seq_len + 20 steps; reverse's is twice seq_len. */
+    RESOLVE_REJECTS_MSG(err, "seq_len", "task=copy", "seq_len=981");
+    EXPECT_NUMBERS(err, 980);
+    RESOLVES("task=copy", "seq_len=980");
+    RESOLVE_REJECTS_MSG(err, "seq_len", "task=reverse", "seq_len=501");
+    EXPECT_NUMBERS(err, 500);
+    RESOLVES("task=reverse", "seq_len=500");
+
+    /* Every task: its bounds are accepted, one past them is rejected with the range. */
+    for (int t = 0; t < TASK_COUNT; t++) {
+        const TaskKindInfo *k = task_kind_info((TaskKind)t);
+        assert_true(k->min_seq_len >= 1 && k->min_seq_len <= k->max_seq_len);
+        assert_true(k->max_seq_len <= 1000);
+        char task[64], lo[32], hi[32], below[32], above[32];
+        snprintf(task, sizeof task, "task=%s", k->name);
+        snprintf(lo, sizeof lo, "seq_len=%d", k->min_seq_len);
+        snprintf(hi, sizeof hi, "seq_len=%d", k->max_seq_len);
+        snprintf(below, sizeof below, "seq_len=%d", k->min_seq_len - 1);
+        snprintf(above, sizeof above, "seq_len=%d", k->max_seq_len + 1);
+        RESOLVES(task, lo, "lag=1");
+        RESOLVES(task, hi, "lag=1");
+        if (k->min_seq_len > 1) { /* seq_len=0 is the default, not a length */
+            RESOLVE_REJECTS_MSG(err, "seq_len", task, below, "lag=1");
+            EXPECT_NUMBERS(err, k->min_seq_len, k->max_seq_len);
+        }
+        if (k->max_seq_len < 1000) {
+            RESOLVE_REJECTS_MSG(err, "seq_len", task, above, "lag=1");
+            EXPECT_NUMBERS(err, k->min_seq_len, k->max_seq_len);
+        }
+    }
+}
+
+static void test_resolve_rejects_text_for_every_task_but_charlm(void **s)
+{
+    (void)s;
+    char err[CONFIG_ERR_LEN];
+    RESOLVE_REJECTS_MSG(err, "text", "task=adding", "text=corpus.txt");
+    if (!strstr(err, "charlm"))
+        fail_msg("message \"%s\" does not say which task reads text=", err);
+    RESOLVE_REJECTS("text", "text=corpus.txt"); /* adding is the default task */
+    for (int t = 0; t < TASK_COUNT; t++) {
+        char task[64];
+        snprintf(task, sizeof task, "task=%s", TASKS[t].name);
+        if (t == TASK_CHARLM)
+            RESOLVES(task, "text=books/my corpus.txt");
+        else
+            RESOLVE_REJECTS("text", task, "text=books/my corpus.txt");
+    }
+    /* Checked against the final task, whatever the order of the settings. */
+    RESOLVES("text=a.txt", "task=charlm");
+    RESOLVE_REJECTS("text", "task=charlm", "text=a.txt", "task=echo");
+    RESOLVES("task=echo", "text=a.txt", "text=");
+}
+
+static void test_resolve_rejects_truncate_with_the_seq2seq_task(void **s)
+{
+    (void)s;
+    char err[CONFIG_ERR_LEN];
+    RESOLVE_REJECTS_MSG(err, "truncate", "task=reverse", "truncate=3");
+    RESOLVE_REJECTS("truncate", "truncate=1", "task=reverse");
+    RESOLVES("task=reverse", "truncate=0");
+    /* Truncated BPTT stays allowed for the other shapes. */
+    RESOLVES("task=echo", "truncate=3");
+    RESOLVES("task=charlm", "truncate=3");
+    RESOLVES("task=adding", "truncate=3");
+    RESOLVES("task=wave", "truncate=3");
 }
 
 static void test_resolve_rejects_shape_or_loss_that_disagree_with_the_task(void **s)
@@ -701,6 +1071,22 @@ static void test_forget_bias_default_clears_it(void **s)
 
 /* ---- the help table ---- */
 
+/* The help table's line for key, as a malloc'd string without its newline. */
+static char *key_line(const char *text, const char *key)
+{
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "  %s ", key);
+    const char *line = strstr(text, pattern);
+    if (!line)
+        fail_msg("help table lacks key '%s'", key);
+    size_t n = strcspn(line, "\n");
+    char *out = malloc(n + 1);
+    assert_non_null(out);
+    memcpy(out, line, n);
+    out[n] = '\0';
+    return out;
+}
+
 static void test_help_table_lists_every_key_with_its_default(void **s)
 {
     (void)s;
@@ -720,24 +1106,47 @@ static void test_help_table_lists_every_key_with_its_default(void **s)
         if (!strstr(text, pattern))
             fail_msg("help table lacks key '%s':\n%s", ALL_KEYS[i], text);
     }
-    /* The hidden line shows its range and its default. */
-    char *line = strstr(text, "  hidden ");
-    assert_non_null(line);
-    char *end = strchr(line, '\n');
-    assert_non_null(end);
-    *end = '\0';
-    assert_non_null(strstr(line, "1..256"));
-    assert_non_null(strstr(line, "default 32"));
+    /* One line per key, no more. */
+    int lines = 0;
+    for (char *p = text; *p; p++)
+        lines += *p == '\n';
+    if (lines != (int)N_ALL_KEYS)
+        fail_msg("help table has %d lines for %zu keys:\n%s", lines, N_ALL_KEYS, text);
+    /* The hidden line shows its range, which takes 0 for the task's default. */
+    char *line = key_line(text, "hidden");
+    assert_non_null(strstr(line, "0..256"));
+    assert_non_null(strstr(line, "task"));
+    assert_null(strstr(line, "1..256"));
+    free(line);
+    line = key_line(text, "seq_len");
+    assert_non_null(strstr(line, "0..1000"));
+    free(line);
+    line = key_line(text, "symbols");
+    assert_non_null(strstr(line, "0..64"));
+    free(line);
+    line = key_line(text, "text");
+    assert_non_null(strstr(line, "charlm"));
+    free(line);
+    line = key_line(text, "task");
+    assert_non_null(
+        strstr(line, "xor|wave|adding|parity|order|sentiment|echo|sine|charlm|copy|reverse"));
+    assert_non_null(strstr(line, "default adding"));
+    free(line);
+    line = key_line(text, "shape");
+    assert_non_null(strstr(line, "one-to-one|one-to-many|many-to-one|many-to-many|seq2seq"));
+    free(line);
     free(text);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults_are_a_small_tanh_rnn_on_adding_with_adam),
+        cmocka_unit_test(test_defaults_are_a_tanh_rnn_on_adding_with_sizes_left_to_the_task),
         cmocka_unit_test(test_default_config_text_has_every_key_but_unresolved_shape_and_loss),
         cmocka_unit_test(test_every_key_round_trips_through_format_and_a_config_file),
         cmocka_unit_test(test_default_config_round_trips_after_resolve),
+        cmocka_unit_test(test_text_path_round_trips_through_format_and_a_config_file),
+        cmocka_unit_test(test_empty_text_is_accepted_and_clears_a_path),
         cmocka_unit_test(test_real_values_round_trip_to_the_last_bit),
         cmocka_unit_test(test_format_reports_the_full_length_when_the_buffer_is_short),
         cmocka_unit_test(test_name_functions_are_the_inverse_of_parsing),
@@ -748,13 +1157,17 @@ int main(void)
         cmocka_unit_test(test_out_of_range_values_are_rejected_with_the_range),
         cmocka_unit_test(test_word_not_accepted_lists_the_accepted_words),
         cmocka_unit_test(test_missing_equals_or_empty_key_or_value_is_rejected),
-        cmocka_unit_test(test_overlong_setting_is_rejected),
+        cmocka_unit_test(test_overlong_setting_is_rejected_quoting_its_start),
         cmocka_unit_test(test_error_message_is_truncated_to_the_buffer),
         cmocka_unit_test(test_config_file_accepts_comments_blank_lines_and_crlf),
         cmocka_unit_test(test_config_file_errors_name_file_and_line),
         cmocka_unit_test(test_missing_config_file_names_the_path),
-        cmocka_unit_test(test_resolve_fills_seq_len_and_lag_from_the_task),
+        cmocka_unit_test(test_resolve_fills_hidden_seq_len_symbols_and_shape_from_each_task),
         cmocka_unit_test(test_resolve_rejects_lag_not_below_seq_len_for_echo),
+        cmocka_unit_test(test_resolve_rejects_symbols_below_2),
+        cmocka_unit_test(test_resolve_rejects_seq_len_outside_the_tasks_range),
+        cmocka_unit_test(test_resolve_rejects_text_for_every_task_but_charlm),
+        cmocka_unit_test(test_resolve_rejects_truncate_with_the_seq2seq_task),
         cmocka_unit_test(test_resolve_rejects_shape_or_loss_that_disagree_with_the_task),
         cmocka_unit_test(test_forget_bias_default_clears_it),
         cmocka_unit_test(test_help_table_lists_every_key_with_its_default),

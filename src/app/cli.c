@@ -55,6 +55,7 @@ typedef struct {
     int quiet;
     long n;
     double temperature;
+    int temperature_given;
     const char *prime;
     const char *font;
     int width, height;
@@ -219,6 +220,7 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
             }
             break;
         case OPT_TEMPERATURE:
+            o->temperature_given = 1;
             errno = 0;
             o->temperature = strtod(v, &end);
             if (*v == '\0' || *end != '\0' || errno || !(o->temperature >= 0 && o->temperature <= 100)) {
@@ -810,7 +812,7 @@ int cli_sample(int argc, char **argv)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     if (!o.load_dir)
         return fail(o.verb, "--load DIR is required (a run saved with rnnlab train --save DIR)");
-    if (o.cfg.task != TASK_CHARLM && (o.prime || o.temperature != 1.0))
+    if (o.cfg.task != TASK_CHARLM && (o.prime || o.temperature_given))
         return fail(o.verb, "--prime and --temperature are for task=charlm only");
     /* A batch of the samples asked for, drawn from their own stream of the seed. */
     if (o.cfg.task != TASK_CHARLM)

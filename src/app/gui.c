@@ -227,6 +227,8 @@ static int gui_step(Gui *g)
     }
     if (tr->step % g->snapshot_every == 0)
         snapshot_take(g);
+    if (g->have_last_good) /* what the views fall back on if the next step diverges */
+        obs_copy(&g->last_good, &tr->obs, tr, 0);
     return 0;
 }
 
@@ -235,14 +237,11 @@ long gui_train(Gui *g, long n)
     long done = 0;
     while (done < n && !g->diverged && gui_step(g) == 0)
         done++;
-    if (done && g->have_last_good && !g->diverged)
-        obs_copy(&g->last_good, &g->tr.obs, &g->tr, 0);
     return done;
 }
 
 static void train_frame(Gui *g, double now, int single)
 {
-    Trainer *tr = &g->tr;
     if (g->diverged || (!g->running && !single))
         return;
     int want = single ? 1 : gui_speed_steps(g->speed);
@@ -263,8 +262,6 @@ static void train_frame(Gui *g, double now, int single)
         if (t - start > g->budget_s)
             break;
     }
-    if (done && g->have_last_good)
-        obs_copy(&g->last_good, &tr->obs, tr, 0);
     g->rate_steps += done;
     if (now - g->rate_time >= 1.0) {
         g->steps_per_s = g->rate_steps / (now - g->rate_time);
@@ -488,14 +485,23 @@ static void help_overlay(Gui *g)
     };
     int n = (int)(sizeof KEYS / sizeof KEYS[0]);
     int size = ui_px(ui, 18), lh = size + ui_px(ui, 8), pad = ui_px(ui, 24);
-    int w = ui_px(ui, 560), h = n * lh + 2 * pad + lh;
+    int key_w = 0, text_w = 0;
+    for (int i = 0; i < n; i++) {
+        int a = ui_text_width(ui, KEYS[i][0], size), b = ui_text_width(ui, KEYS[i][1], size);
+        key_w = a > key_w ? a : key_w;
+        text_w = b > text_w ? b : text_w;
+    }
+    key_w += ui_px(ui, 24);
+    int w = key_w + text_w + 2 * pad, h = n * lh + 2 * pad + lh;
+    if (w > ui->dl->width - 20)
+        w = ui->dl->width - 20;
     Rect r = {(ui->dl->width - w) / 2, (ui->dl->height - h) / 2, w, h};
     draw_rect(ui->dl, (Rect){0, 0, ui->dl->width, ui->dl->height}, rgba(0, 0, 0, 110));
     draw_rect(ui->dl, r, t->overlay);
     draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, rgba(255, 255, 255, 255), "Keyboard");
     for (int i = 0; i < n; i++) {
         draw_text(ui->dl, r.x + pad, r.y + pad + lh * (i + 1) - lh / 2, size, rgba(255, 210, 0, 255), KEYS[i][0]);
-        draw_text(ui->dl, r.x + pad + ui_px(ui, 190), r.y + pad + lh * (i + 1) - lh / 2, size, rgba(255, 255, 255, 255), KEYS[i][1]);
+        draw_text(ui->dl, r.x + pad + key_w, r.y + pad + lh * (i + 1) - lh / 2, size, rgba(255, 255, 255, 255), KEYS[i][1]);
     }
 }
 

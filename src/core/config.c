@@ -188,8 +188,9 @@ int config_set_kv(Config *cfg, const char *key, const char *value, char *err, si
             snprintf(err, errlen, "%s: value longer than %d characters", key, CONFIG_TEXT_LEN - 1);
             return -1;
         }
-        if (strchr(value, '\n')) {
-            snprintf(err, errlen, "%s: value must be one line", key);
+        if (strchr(value, '\n') || strchr(value, '#')) {
+            snprintf(err, errlen, "%s=%s: a path without '#' or line breaks is accepted ('#' starts a "
+                     "comment in config files)", key, value);
             return -1;
         }
         strcpy(field, value);

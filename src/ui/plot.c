@@ -34,7 +34,7 @@ int plot_range(const double *ys, int n, int log_y, double *lo, double *hi)
         return 0;
     if (log_y) {
         if (b / a < 10) {
-            double m = sqrt(a * b);
+            double m = sqrt(a) * sqrt(b); /* a * b may overflow */
             a = m / 4, b = m * 4;
         }
         *lo = a / 1.5, *hi = b * 1.5;
@@ -158,6 +158,8 @@ Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double 
     return p;
 }
 
+static int drawable(const Plot *p, double y) { return isfinite(y) && !(p->log_y && y <= 0); }
+
 void plot_series(Ui *ui, const Plot *p, const double *xs, const double *ys, int n, Color c,
                  float thickness)
 {
@@ -166,14 +168,14 @@ void plot_series(Ui *ui, const Plot *p, const double *xs, const double *ys, int 
     float px = 0, py = 0;
     for (int i = 0; i < n; i++) {
         double x = xs ? xs[i] : i, y = ys[i];
-        if (!isfinite(y) || (p->log_y && y <= 0)) {
+        if (!drawable(p, y)) {
             have = 0;
             continue;
         }
         float X = plot_px(p, x), Y = plot_py(p, y);
         if (have)
             draw_line(ui->dl, px, py, X, Y, c, thickness);
-        else if (n == 1 || (i + 1 < n && !isfinite(ys[i + 1])))
+        else if (i + 1 >= n || !drawable(p, ys[i + 1])) /* an isolated point: a dot */
             draw_circle(ui->dl, X, Y, thickness + 1, c);
         px = X, py = Y, have = 1;
     }

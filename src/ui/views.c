@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *view_name(int view)
@@ -172,9 +173,40 @@ void view_unfolded(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
         n += snprintf(info + n, sizeof info - (size_t)n, "%s]", H > 4 ? " ..." : "");
         if (s < Tenc && I <= 4) {
             n += snprintf(info + n, sizeof info - (size_t)n, "  x=[");
-            for (int i = 0; i < I && n < 240; i++)
+            for (int i = 0; i < I && n < 200; i++)
                 n += snprintf(info + n, sizeof info - (size_t)n, "%s%.2f", i ? " " : "", o->x[(size_t)s * I + i]);
-            snprintf(info + n, sizeof info - (size_t)n, "]");
+            n += snprintf(info + n, sizeof info - (size_t)n, "]");
+        } else if (s < Tenc) {
+            int hot = 0;
+            for (int i = 1; i < I; i++)
+                if (o->x[(size_t)s * I + i] > o->x[(size_t)s * I + hot])
+                    hot = i;
+            char name[32];
+            task_symbol_name(&tr->task, hot, 0, name, sizeof name);
+            n += snprintf(info + n, sizeof info - (size_t)n, "  x=%s", name);
+        }
+        /* the target of the first sample, where there is one at this step */
+        const Batch *bt = &tr->batch;
+        int every = o->n_out > 1, row = d->shape == SHAPE_SEQ2SEQ ? s - Tenc : s;
+        if (n < 220 && ((every && row >= 0) || (!every && s == T - 1))) {
+            size_t at = every ? (size_t)row * bt->B : 0;
+            if (bt->label) {
+                char name[32];
+                task_symbol_name(&tr->task, (int)bt->label[at], 1, name, sizeof name);
+                n += snprintf(info + n, sizeof info - (size_t)n, "  target=%s", name);
+            } else {
+                n += snprintf(info + n, sizeof info - (size_t)n, "  target=%.3f", bt->y[at * d->O]);
+            }
+        }
+        if (d->kind != MODEL_RNN && n < 200) {
+            static const char *const LG[4] = {"i", "f", "g", "o"}, *const GG[3] = {"r", "z", "n"};
+            n += snprintf(info + n, sizeof info - (size_t)n, "  mean gates:");
+            for (int g = 0; g < d->G && n < 240; g++) {
+                double m = 0;
+                for (int j = 0; j < H; j++)
+                    m += o->gate[(size_t)s * d->G * H + (size_t)g * H + j] / H;
+                n += snprintf(info + n, sizeof info - (size_t)n, " %s=%.2f", d->kind == MODEL_LSTM ? LG[g] : GG[g], m);
+            }
         }
         ui_set_tooltip(ui, info);
     }
