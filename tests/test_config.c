@@ -496,8 +496,8 @@ static void test_range_bounds_are_inclusive(void **s)
     assert_true(c.seed == 0);
     set_ok(&c, "lr=1e-9");
     assert_true(c.lr == 1e-9);
-    set_ok(&c, "lr=100");
-    assert_true(c.lr == 100.0);
+    set_ok(&c, "lr=10000");
+    assert_true(c.lr == 10000.0);
 }
 
 /* ---- errors ---- */
@@ -548,7 +548,7 @@ static void test_out_of_range_values_are_rejected_with_the_range(void **s)
     expect_rejected("hidden=-3", "hidden");
     expect_rejected("lr=0", "lr");
     expect_rejected("lr=-0.1", "lr");
-    expect_rejected("lr=101", "lr");
+    expect_rejected("lr=10001", "lr");
     expect_rejected("rho=-1", "rho");
     expect_rejected("rho=100.5", "rho");
     expect_rejected("seed=-1", "seed");

@@ -49,7 +49,7 @@ static const KeySpec KEYS[] = {
     {"rho", KEY_REAL, OFF(rho), NULL, 0, 100, "largest singular value of each W_hh gate block (0 = off)"},
     {"forget_bias", KEY_REAL, OFF(forget_bias), NULL, -50, 50, "LSTM forget-gate bias (or 'default')"},
     {"optimizer", KEY_WORD, OFF(optimizer), OPT_WORDS, 0, 0, "update rule"},
-    {"lr", KEY_REAL, OFF(lr), NULL, 1e-9, 100, "learning rate"},
+    {"lr", KEY_REAL, OFF(lr), NULL, 1e-9, 1e4, "learning rate"},
     {"momentum", KEY_REAL, OFF(momentum), NULL, 0, 0.9999, "optimizer=momentum: coefficient"},
     {"clip", KEY_REAL, OFF(clip), NULL, 0, 1e12, "gradient clipping threshold (0 = off)"},
     {"clip_mode", KEY_WORD, OFF(clip_mode), CLIP_WORDS, 0, 0, "norm: rescale the global norm; value: clamp each element"},
