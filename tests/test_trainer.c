@@ -212,6 +212,38 @@ static void resume_bit_for_bit(const char *const *settings)
     check_rmdir(dir);
 }
 
+/* A finite loss whose gradient overflows: xor with one hidden unit and a head whose two
+ * rows are +-1e308. Small h keeps the logits finite; when the answer is class 1 the head's
+ * gradient dL/dh = (p0 - 0) 1e308 - (p1 - 1) 1e308 ~ 2e308 overflows. */
+static void test_overflowing_gradient_is_an_event_naming_where_it_started(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=xor", "hidden=1", "batch=1", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    tr.param.head_weight[0] = 1e308;
+    tr.param.head_weight[1] = -1e308;
+    tr.param.head_bias[0] = tr.param.head_bias[1] = 0;
+    tr.param.rnn.weight_ih[0] = tr.param.rnn.weight_ih[1] = 0.001;
+    tr.param.rnn.bias_ih[0] = tr.param.rnn.bias_hh[0] = 0.001;
+    double *before = malloc(tr.n_params * sizeof(double));
+    memcpy(before, tr.block, tr.n_params * sizeof(double));
+    int seen = 0;
+    for (int i = 0; i < 20 && !seen; i++) {
+        int bad = trainer_step(&tr);
+        if (bad) {
+            assert_true(isfinite(tr.obs.loss));
+            assert_non_null(strstr(tr.event.what, "gradient of"));
+            assert_int_equal(tr.event.t, 0);
+            assert_non_null(strstr(tr.event.message, "t=0"));
+            seen = 1;
+        }
+    }
+    assert_true(seen);
+    free(before);
+    trainer_destroy(&tr);
+}
+
 static void test_saved_run_resumes_bit_for_bit(void **s)
 {
     (void)s;
@@ -396,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_truncation_stops_the_gradient_after_k_steps),
         cmocka_unit_test(test_overflowing_hidden_state_is_an_event_and_changes_nothing),
         cmocka_unit_test(test_overflowing_loss_is_an_event_naming_the_loss),
+        cmocka_unit_test(test_overflowing_gradient_is_an_event_naming_where_it_started),
         cmocka_unit_test(test_saved_run_resumes_bit_for_bit),
         cmocka_unit_test(test_loading_a_mismatched_run_fails_and_changes_nothing),
         cmocka_unit_test(test_every_model_learns_echo_below_its_baseline),

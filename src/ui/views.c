@@ -550,7 +550,9 @@ void view_loss(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
     if (!ki->metric_is_error) {
         lx += ui_px(ui, 60);
         draw_rect(ui->dl, (Rect){lx, ly + small / 2, ui_px(ui, 14), ui_px(ui, 3)}, t->metric);
-        snprintf(label, sizeof label, "%s (0..1)", ki->metric_name);
+        char full[96];
+        snprintf(full, sizeof full, "%s (0..1)", ki->metric_name);
+        plot_fit_text(ui, label, sizeof label, full, small, p.area.x + p.area.w - lx - ui_px(ui, 24));
         draw_text(ui->dl, lx + ui_px(ui, 18), ly, small, t->text, label);
     }
     /* a click on the title toggles the log scale */
