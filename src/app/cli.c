@@ -43,6 +43,9 @@ enum {
     OPT_SIZE = 1 << 13,
     OPT_TRAIN_STEPS = 1 << 14,
     OPT_RENDER = 1 << 15,
+    OPT_LESSON = 1 << 16,
+    OPT_STEP = 1 << 17,
+    OPT_RUN = 1 << 18,
 };
 
 typedef struct {
@@ -61,6 +64,10 @@ typedef struct {
     int width, height;
     long train_steps;
     int render;
+    const char *lesson;
+    int step;
+    int run_checks;
+    int first_file; /* lesson-check: the index of the first FILE argument */
 } Options;
 
 static double now_seconds(void)
@@ -93,6 +100,9 @@ static const char *const OPTION_HELP[] = {
     "  --size WxH       picture size in pixels (default 1280x800)\n",
     "  --train-steps N  train this many steps before drawing (default 300)\n",
     "  --render         time drawing a full frame offscreen instead of training\n",
+    "  --lesson FILE    open a lesson (lessons/*.md) at its first step\n",
+    "  --step K         with --lesson: draw step K (1-based), after steps 1..K have run\n",
+    "  --run            also run every step headless and check its claims\n",
 };
 
 static void verb_help(const char *verb, const char *synopsis, const char *what, unsigned allowed)
@@ -119,7 +129,8 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
         {"--n", OPT_N, 1},           {"--temperature", OPT_TEMPERATURE, 1},
         {"--prime", OPT_PRIME, 1},        {"--font", OPT_FONT, 1},
         {"--size", OPT_SIZE, 1},          {"--train-steps", OPT_TRAIN_STEPS, 1},
-        {"--render", OPT_RENDER, 0},
+        {"--render", OPT_RENDER, 0},      {"--lesson", OPT_LESSON, 1},
+        {"--step", OPT_STEP, 1},          {"--run", OPT_RUN, 0},
     };
     char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
     o->verb = argv[0];
@@ -163,6 +174,11 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
                 flag = table[k].flag;
                 takes_value = table[k].takes_value;
             }
+        if (!flag && a[0] != '-' && o->first_file >= 0 && strcmp(o->verb, "lesson-check") == 0) {
+            if (!o->first_file)
+                o->first_file = i;
+            continue;
+        }
         if (!flag || !(allowed & flag)) {
             snprintf(msg, sizeof msg, "unknown option '%s' (see rnnlab %s --help)", a, o->verb);
             fail(o->verb, msg);
@@ -232,6 +248,17 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
         case OPT_PRIME: o->prime = v; break;
         case OPT_FONT: o->font = v; break;
         case OPT_RENDER: o->render = 1; break;
+        case OPT_LESSON: o->lesson = v; break;
+        case OPT_RUN: o->run_checks = 1; break;
+        case OPT_STEP:
+            errno = 0;
+            o->step = (int)strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || errno || o->step < 1 || o->step > 1000) {
+                snprintf(msg, sizeof msg, "--step %s: expected a step number from 1", v);
+                fail(o->verb, msg);
+                return -1;
+            }
+            break;
         case OPT_SIZE: {
             int w = 0, h = 0;
             char tail;
@@ -871,9 +898,10 @@ int cli_sample(int argc, char **argv)
 int cli_window(int argc, char **argv)
 {
     Options o = {0};
-    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT,
-                          "[--config F] [--set k=v]... [--load DIR] [--font PATH]",
-                          "Opens the window, training and drawing live. F1 lists the keys.");
+    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON,
+                          "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE]",
+                          "Opens the window, training and drawing live. F1 lists the keys. With no\n"
+                          "options it opens on a start screen listing the lessons.");
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     char err[CONFIG_ERR_LEN + 256];
@@ -889,6 +917,12 @@ int cli_window(int argc, char **argv)
         gui_destroy(&g);
         platform_close(p);
         return fail("window", err);
+    }
+    if (o.lesson) {
+        gui_lesson_open(&g, o.lesson, platform_now()); /* a bad lesson shows its error in the panel */
+    } else if (argc <= 1) {
+        gui_lessons_scan(&g, gui_lesson_dir());
+        g.start_screen = 1;
     }
     for (;;) {
         double start = platform_now();
@@ -926,8 +960,8 @@ int cli_window(int argc, char **argv)
 int cli_render(int argc, char **argv)
 {
     Options o = {0};
-    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT,
-                          "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--font PATH] --out FILE.png",
+    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT | OPT_LESSON | OPT_STEP,
+                          "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--font PATH] [--lesson FILE [--step K]] --out FILE.png",
                           "Trains headless, then writes a picture of the whole window as it would look.\n"
                           "Needs no display.");
     if (r)
@@ -946,8 +980,25 @@ int cli_render(int argc, char **argv)
     int status = EXIT_OK;
     if (o.load_dir && trainer_load(&g.tr, o.load_dir, err, sizeof err) != 0) {
         status = fail(o.verb, err);
+    } else if (o.lesson && gui_lesson_open(&g, o.lesson, platform_now()) != 0) {
+        status = fail(o.verb, g.lesson_error);
     } else {
-        gui_train(&g, o.train_steps);
+        if (o.lesson) {
+            int k = o.step ? o.step - 1 : 0;
+            if (k >= g.lesson.n_steps) {
+                char msg[128];
+                snprintf(msg, sizeof msg, "--step %d: the lesson has %d steps", o.step, g.lesson.n_steps);
+                gui_destroy(&g);
+                platform_close(p);
+                return fail(o.verb, msg);
+            }
+            for (int s = 0; s <= k; s++) {
+                gui_lesson_goto(&g, s, platform_now());
+                gui_lesson_run(&g);
+            }
+        } else {
+            gui_train(&g, o.train_steps);
+        }
         g.running = 0;
         GuiInput in;
         platform_poll(p, &in);
@@ -1040,4 +1091,78 @@ static int bench_render(Options *o)
     gui_destroy(&g);
     platform_close(p);
     return EXIT_OK;
+}
+
+/* ---- lesson-check ---- */
+
+int cli_lesson_check(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(&o, argc, argv, OPT_RUN,
+                          "FILE... [--run]",
+                          "Parses each lesson and checks every step's settings; with --run, also runs\n"
+                          "every step headless, as the window would, and checks its claims. Prints\n"
+                          "file:line: message for each problem; exit status 1 if there was any.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (o.first_file <= 0)
+        return fail(o.verb, "name at least one lesson file (for example lessons/*.md)");
+    int problems = 0;
+    for (int i = o.first_file; i < argc; i++) {
+        if (argv[i][0] == '-')
+            continue;
+        Lesson l;
+        char err[LESSON_ERR_LEN];
+        if (lesson_load(&l, argv[i], err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            problems++;
+            lesson_free(&l);
+            continue;
+        }
+        Config base, cfg;
+        config_default(&base);
+        int bad = 0;
+        for (int k = 0; k < l.n_steps && !bad; k++)
+            if (lesson_config_at(&l, k, &base, &cfg, err, sizeof err) != 0) {
+                fprintf(stderr, "%s\n", err);
+                bad = 1;
+            }
+        problems += bad;
+        int claims = 0, false_claims = 0, n_steps = l.n_steps;
+        if (!bad && o.run_checks) {
+            Gui g;
+            TextMeasure none = {NULL, NULL};
+            if (gui_create(&g, &base, none, err, sizeof err) != 0) {
+                fprintf(stderr, "%s: %s\n", argv[i], err);
+                problems++;
+            } else {
+                g.lesson = l;
+                g.have_lesson = 1;
+                memset(&l, 0, sizeof l); /* the Gui owns it now */
+                for (int k = 0; k < g.lesson.n_steps; k++) {
+                    gui_lesson_goto(&g, k, 0);
+                    if (g.lesson_error[0]) {
+                        fprintf(stderr, "%s\n", g.lesson_error);
+                        false_claims++;
+                        break;
+                    }
+                    gui_lesson_run(&g);
+                    char report[4096];
+                    claims += g.lesson.steps[k].n_checks;
+                    int f = gui_lesson_check(&g, k, report, sizeof report);
+                    if (f)
+                        fputs(report, stderr);
+                    false_claims += f;
+                }
+                gui_destroy(&g);
+                problems += false_claims > 0;
+            }
+        }
+        if (o.run_checks)
+            printf("%s: %d steps, %d claims checked, %d false\n", argv[i], n_steps, claims, false_claims);
+        else if (!bad)
+            printf("%s: %d steps, parsed\n", argv[i], l.n_steps);
+        lesson_free(&l);
+    }
+    return problems ? 1 : EXIT_OK;
 }

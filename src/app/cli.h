@@ -14,6 +14,7 @@ int cli_tasks(int argc, char **argv);
 int cli_sample(int argc, char **argv);
 int cli_window(int argc, char **argv);
 int cli_render(int argc, char **argv);
+int cli_lesson_check(int argc, char **argv);
 int cli_demo(void);
 
 #endif

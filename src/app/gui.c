@@ -5,7 +5,9 @@
 #include "gui.h"
 
 #include "../ui/plot.h"
+#include "../ui/rich.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -156,6 +158,7 @@ int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t
     g->clip_value = 1.0;
     g->snapshot_every = 25;
     g->vs.hover_t = -1;
+    g->focus = -1;
     for (int i = 0; i < VIEW_COUNT; i++)
         g->visible[i] = 1;
     if (start_run(g, cfg, err, errlen) != 0) {
@@ -167,6 +170,8 @@ int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t
 
 void gui_destroy(Gui *g)
 {
+    if (g->have_lesson)
+        lesson_free(&g->lesson);
     snapshots_free(g);
     if (g->have_last_good)
         obs_free(&g->last_good);
@@ -245,6 +250,8 @@ static void train_frame(Gui *g, double now, int single)
     if (g->diverged || (!g->running && !single))
         return;
     int want = single ? 1 : gui_speed_steps(g->speed);
+    if (g->run_left > 0 && !single && (want == 0 || want > g->run_left))
+        want = (int)g->run_left;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     double start = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -261,6 +268,14 @@ static void train_frame(Gui *g, double now, int single)
         double t = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
         if (t - start > g->budget_s)
             break;
+    }
+    if (g->run_left > 0 && !single) {
+        g->run_left -= done;
+        if (g->run_left <= 0 || g->diverged) {
+            g->run_left = 0;
+            g->running = 0;
+            g->answer_shown = 1;
+        }
     }
     g->rate_steps += done;
     if (now - g->rate_time >= 1.0) {
@@ -505,16 +520,37 @@ static void help_overlay(Gui *g)
     }
 }
 
+static void lesson_panel(Gui *g, Rect r, double now);
+static void start_screen(Gui *g, Rect r, double now);
+
 static void handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
 {
     const int *k = in->keys;
     double now = in->now;
-    if (k[GK_ESCAPE])
+    if (k[GK_ESCAPE]) {
         g->show_help = 0;
+        g->start_screen = 0;
+    }
     if (k[GK_HELP])
         g->show_help = !g->show_help;
-    if (k[GK_PLAY] && !g->diverged)
+    if (k[GK_PLAY] && g->waiting) {
+        g->waiting = 0;
+        g->running = 1;
+    } else if (k[GK_PLAY] && !g->diverged) {
         g->running = !g->running;
+    }
+    if (g->have_lesson && k[GK_NEXT] && g->step + 1 < g->lesson.n_steps)
+        gui_lesson_goto(g, g->step + 1, now);
+    if (g->have_lesson && k[GK_PREV] && g->step > 0)
+        gui_lesson_goto(g, g->step - 1, now);
+    if (k[GK_ANSWER] && g->have_lesson) {
+        if (g->waiting) {
+            g->waiting = 0;
+            g->running = 1;
+        } else {
+            g->answer_shown = !g->answer_shown;
+        }
+    }
     if (k[GK_STEP]) {
         g->running = 0;
         train_frame(g, now, 1);
@@ -587,6 +623,14 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
     int pad = ui_px(ui, 8);
     int status_h = ui_text_size(ui) + ui_px(ui, 10);
     Rect main = {panel_w + pad, pad, in->width - panel_w - 2 * pad, in->height - 2 * pad - status_h};
+    Rect lesson_r = {0, 0, 0, 0};
+    if (g->have_lesson || g->lesson_error[0]) {
+        int lw = ui_px(ui, 360);
+        if (lw > main.w * 2 / 5)
+            lw = main.w * 2 / 5;
+        lesson_r = (Rect){main.x + main.w - lw, main.y, lw, main.h};
+        main.w -= lw + pad;
+    }
     if (g->diverged) {
         int bh = 3 * ui_text_size(ui) + ui_px(ui, 50);
         banner(g, (Rect){main.x, main.y, main.w, bh}, in->now);
@@ -607,7 +651,12 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
         case VIEW_GATES: view_gates(ui, r, &g->tr, &g->vs); break;
         case VIEW_SPECTRUM: view_spectrum(ui, r, &g->tr, sp, &g->vs); break;
         }
+        if (v == g->focus) /* the view the lesson's step points at */
+            draw_frame(ui->dl, (Rect){r.x - ui_px(ui, 3), r.y - ui_px(ui, 3), r.w + ui_px(ui, 6), r.h + ui_px(ui, 6)},
+                       t->accent, (float)ui_px(ui, 3));
     }
+    if (lesson_r.w)
+        lesson_panel(g, lesson_r, in->now);
     /* the status line */
     Rect st = {main.x, in->height - status_h - pad / 2, main.w, status_h};
     char line[512];
@@ -621,6 +670,8 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
     draw_text(&g->dl, st.x, st.y + ui_px(ui, 4), ui_text_size(ui), g->status[0] && in->now < g->status_until ? t->accent : t->text_dim, line);
 
     panel(g, (Rect){0, 0, panel_w, in->height}, in->now);
+    if (g->start_screen)
+        start_screen(g, (Rect){panel_w, 0, in->width - panel_w, in->height}, in->now);
     if (g->show_help)
         help_overlay(g);
     ui_end(ui);
@@ -656,4 +707,359 @@ int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+/* ---- lessons ---- */
+
+const char *gui_lesson_dir(void)
+{
+    const char *env = getenv("RNNLAB_LESSONS");
+    if (env && *env)
+        return env;
+    DIR *d = opendir("lessons");
+    if (d) {
+        closedir(d);
+        return "lessons";
+    }
+#ifdef RNNLAB_LESSON_DIR
+    return RNNLAB_LESSON_DIR;
+#else
+    return "lessons";
+#endif
+}
+
+static int cmp_entries(const void *a, const void *b)
+{
+    return strcmp(((const LessonEntry *)a)->path, ((const LessonEntry *)b)->path);
+}
+
+void gui_lessons_scan(Gui *g, const char *dir)
+{
+    g->n_entries = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && g->n_entries < GUI_MAX_LESSONS) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 3, ".md") != 0 || strcmp(e->d_name, "README.md") == 0)
+            continue;
+        LessonEntry *le = &g->entries[g->n_entries];
+        snprintf(le->path, sizeof le->path, "%s/%s", dir, e->d_name);
+        Lesson l;
+        char err[LESSON_ERR_LEN];
+        if (lesson_load(&l, le->path, err, sizeof err) == 0) {
+            snprintf(le->title, sizeof le->title, "%s", l.title);
+            snprintf(le->summary, sizeof le->summary, "%s", l.summary ? l.summary : "");
+        } else {
+            snprintf(le->title, sizeof le->title, "%s", e->d_name);
+            snprintf(le->summary, sizeof le->summary, "%.390s", err);
+        }
+        lesson_free(&l);
+        g->n_entries++;
+    }
+    closedir(d);
+    qsort(g->entries, (size_t)g->n_entries, sizeof g->entries[0], cmp_entries);
+}
+
+int gui_lesson_open(Gui *g, const char *path, double now)
+{
+    if (g->have_lesson)
+        lesson_free(&g->lesson);
+    g->have_lesson = 0;
+    g->lesson_error[0] = '\0';
+    g->start_screen = 0;
+    Lesson l;
+    if (lesson_load(&l, path, g->lesson_error, sizeof g->lesson_error) != 0) {
+        lesson_free(&l);
+        return -1;
+    }
+    g->lesson = l;
+    g->have_lesson = 1;
+    gui_lesson_goto(g, 0, now);
+    return g->lesson_error[0] ? -1 : 0;
+}
+
+void gui_lesson_goto(Gui *g, int k, double now)
+{
+    if (!g->have_lesson || k < 0 || k >= g->lesson.n_steps)
+        return;
+    const LessonStep *st = &g->lesson.steps[k];
+    g->step = k;
+    g->lesson_scroll = 0;
+    Config base, cfg;
+    config_default(&base);
+    char err[LESSON_ERR_LEN];
+    if (lesson_config_at(&g->lesson, k, &base, &cfg, err, sizeof err) != 0) {
+        snprintf(g->lesson_error, sizeof g->lesson_error, "%s", err);
+        return;
+    }
+    Config resolved = cfg;
+    config_resolve(&resolved, err, sizeof err);
+    if (st->reset || needs_restart(&resolved, &g->tr.cfg) || g->diverged) {
+        if (start_run(g, &cfg, err, sizeof err) != 0) {
+            snprintf(g->lesson_error, sizeof g->lesson_error, "%.200s:%d: %.380s", g->lesson.path, st->line, err);
+            return;
+        }
+    } else {
+        trainer_set_training(&g->tr, &resolved);
+        g->cfg = g->tr.cfg;
+        g->clip_choice = g->cfg.clip > 0 ? 1 + (int)g->cfg.clip_mode : 0;
+        if (g->cfg.clip > 0)
+            g->clip_value = g->cfg.clip;
+    }
+    /* which views: all, then every step's show/hide up to this one */
+    for (int v = 0; v < VIEW_COUNT; v++)
+        g->visible[v] = 1;
+    for (int s = 0; s <= k; s++)
+        for (int v = 0; v < VIEW_COUNT; v++) {
+            if (g->lesson.steps[s].show[v])
+                g->visible[v] = 1;
+            if (g->lesson.steps[s].hide[v])
+                g->visible[v] = 0;
+        }
+    g->focus = st->focus;
+    g->enlarged = -1;
+    g->answer_shown = 0;
+    g->run_left = g->run_total = st->run;
+    g->waiting = st->question && st->run;
+    if (st->run)
+        g->running = !g->waiting;
+    if (st->pause || !st->run)
+        g->running = 0;
+    gui_status(g, now, "Step %d of %d: %s", k + 1, g->lesson.n_steps, st->heading);
+}
+
+void gui_lesson_run(Gui *g)
+{
+    g->waiting = 0;
+    if (g->run_left > 0)
+        gui_train(g, g->run_left);
+    g->run_left = 0;
+    g->running = 0;
+    g->answer_shown = 1;
+}
+
+static double quantity(Gui *g, const char *q, long ran)
+{
+    const Trainer *tr = &g->tr;
+    const Observables *o = &tr->obs;
+    const History *h = &tr->hist;
+    int T = tr->T;
+    int last = ran < 20 ? (int)ran : 20;
+    if (last > h->count)
+        last = h->count;
+    if (!strcmp(q, "loss") || !strcmp(q, "metric")) {
+        double sum = 0;
+        for (int i = h->count - last; i < h->count; i++) {
+            int k = history_index(h, i);
+            sum += !strcmp(q, "loss") ? h->loss[k] : h->metric[k];
+        }
+        return last ? sum / last : (!strcmp(q, "loss") ? o->loss : o->metric);
+    }
+    if (!strcmp(q, "final_loss"))
+        return o->loss;
+    if (!strcmp(q, "grad_first"))
+        return o->dh_norm[0];
+    if (!strcmp(q, "grad_last"))
+        return o->dh_norm[T - 1];
+    if (!strcmp(q, "grad_ratio"))
+        return o->dh_norm[0] / o->dh_norm[T - 1];
+    if (!strcmp(q, "cell_ratio"))
+        return o->dc_norm[0] / o->dc_norm[T - 1];
+    if (!strcmp(q, "sigma_max")) {
+        double m = 0;
+        for (int b = 0; b < o->n_blocks; b++)
+            m = o->sigma_max[b] > m ? o->sigma_max[b] : m;
+        return m;
+    }
+    if (!strcmp(q, "diverged"))
+        return g->diverged;
+    if (!strcmp(q, "clipped_fraction")) {
+        int n = ran < h->count ? (int)ran : h->count, c = 0;
+        for (int i = h->count - n; i < h->count; i++)
+            c += h->clipped[history_index(h, i)];
+        return n ? (double)c / n : 0;
+    }
+    if (!strcmp(q, "step"))
+        return (double)tr->step;
+    if (!strcmp(q, "baseline"))
+        return task_baseline(&tr->task);
+    return NAN;
+}
+
+int gui_lesson_check(Gui *g, int k, char *report, size_t len)
+{
+    const LessonStep *st = &g->lesson.steps[k];
+    int bad = 0;
+    size_t used = 0;
+    if (report && len)
+        report[0] = '\0';
+    static const char *const OPS[] = {"<", "<=", ">", ">=", "="};
+    for (int i = 0; i < st->n_checks; i++) {
+        const Check *c = &st->checks[i];
+        double v = quantity(g, c->quantity, st->run);
+        double want = c->times_baseline ? c->value * task_baseline(&g->tr.task) : c->value;
+        int ok = c->op == CHECK_LT ? v < want : c->op == CHECK_LE ? v <= want : c->op == CHECK_GT ? v > want
+                 : c->op == CHECK_GE ? v >= want : v == want;
+        if (!ok) {
+            bad++;
+            if (report && used < len)
+                used += (size_t)snprintf(report + used, len - used, "%s:%d: claim '%s %s %g%s' is false: %s = %.6g\n",
+                                         g->lesson.path, c->line, c->quantity, OPS[c->op], c->value,
+                                         c->times_baseline ? "*baseline" : "", c->quantity, v);
+        }
+    }
+    return bad;
+}
+
+/* The lesson panel: title, step k of n and its heading, its text, the question, and the
+ * buttons; or the error of a lesson that did not load. */
+static void lesson_panel(Gui *g, Rect r, double now)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    int pad = ui_px(ui, 12), size = ui_text_size(ui), big = ui_px(ui, 19);
+    draw_rect(ui->dl, r, t->panel);
+    draw_frame(ui->dl, r, t->border, 1);
+    if (!g->have_lesson || g->lesson_error[0]) {
+        draw_text(ui->dl, r.x + pad, r.y + pad, big, t->text, "Lesson");
+        ui_text_wrapped(ui, (Rect){r.x + pad, r.y + pad + big + pad, r.w - 2 * pad, r.h}, g->lesson_error,
+                        size, t->grad);
+        return;
+    }
+    const Lesson *l = &g->lesson;
+    const LessonStep *st = &l->steps[g->step];
+    /* the header and the buttons stay; the text between scrolls */
+    int y = r.y + pad;
+    char title[256];
+    plot_fit_text(ui, title, sizeof title, l->title, big, r.w - 2 * pad);
+    draw_text(ui->dl, r.x + pad, y, big, t->text, title);
+    y += big + ui_px(ui, 6);
+    char head[300];
+    snprintf(head, sizeof head, "Step %d of %d \u00b7 %s", g->step + 1, l->n_steps, st->heading);
+    y += ui_text_wrapped(ui, (Rect){r.x + pad, y, r.w - 2 * pad, 0}, head, size, t->accent) + ui_px(ui, 4);
+    draw_rect(ui->dl, (Rect){r.x + pad, y, r.w - 2 * pad, 1}, t->border);
+    y += ui_px(ui, 8);
+
+    int bh = ui_px(ui, 30), foot = bh + 2 * pad + size + ui_px(ui, 6);
+    Rect body = {r.x + pad, y, r.w - 2 * pad, r.y + r.h - foot - y};
+    if (rect_contains(body, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel)
+        g->lesson_scroll -= ui->in.wheel * ui_px(ui, 40);
+    if (g->lesson_scroll < 0)
+        g->lesson_scroll = 0;
+    draw_clip(ui->dl, body);
+    int cy = body.y - (int)g->lesson_scroll;
+    for (int b = 0; b < st->n_blocks; b++) {
+        const Block *bl = &st->blocks[b];
+        int indent = bl->kind == BLOCK_ITEM ? ui_px(ui, 18) * (bl->depth + 1) : 0;
+        if (bl->kind == BLOCK_ITEM && bl->marker[0])
+            draw_text(ui->dl, body.x + indent - ui_px(ui, 16), cy, size, t->text_dim, bl->marker);
+        Rect tr = {body.x + indent, cy, body.w - indent, 0};
+        if (bl->kind == BLOCK_CODE) {
+            int h = ui_rich_text(ui, (Rect){tr.x + ui_px(ui, 6), cy + ui_px(ui, 4), tr.w - ui_px(ui, 12), 0},
+                                 bl->spans, bl->n_spans, ui_text_size_small(ui), 1);
+            draw_rect(ui->dl, (Rect){tr.x, cy, tr.w, h + ui_px(ui, 8)}, t->grid);
+            ui_rich_text(ui, (Rect){tr.x + ui_px(ui, 6), cy + ui_px(ui, 4), tr.w - ui_px(ui, 12), 0}, bl->spans,
+                         bl->n_spans, ui_text_size_small(ui), 0);
+            cy += h + ui_px(ui, 14);
+            continue;
+        }
+        cy += ui_rich_text(ui, tr, bl->spans, bl->n_spans, size, 0) +
+              (bl->kind == BLOCK_ITEM ? ui_px(ui, 3) : ui_px(ui, 9));
+    }
+    if (st->question) {
+        Span q = {SPAN_TEXT, st->question}, a = {SPAN_TEXT, st->answer};
+        int qh = ui_rich_text(ui, (Rect){body.x + pad, 0, body.w - 2 * pad, 0}, &q, 1, size, 1);
+        int ah = g->answer_shown ? ui_rich_text(ui, (Rect){body.x + pad, 0, body.w - 2 * pad, 0}, &a, 1, size, 1) + size + ui_px(ui, 10) : 0;
+        Rect box = {body.x, cy, body.w, qh + ah + size + ui_px(ui, 22)};
+        Color tint = t->accent;
+        tint.a = 28;
+        draw_rect(ui->dl, box, tint);
+        draw_frame(ui->dl, box, t->accent, 1);
+        int qy = cy + ui_px(ui, 6);
+        draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "PREDICT, THEN RUN");
+        qy += size + ui_px(ui, 2);
+        qy += ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, &q, 1, size, 0);
+        if (g->answer_shown) {
+            qy += ui_px(ui, 6);
+            draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "ANSWER");
+            qy += size + ui_px(ui, 2);
+            ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, &a, 1, size, 0);
+        }
+        cy += box.h + ui_px(ui, 8);
+    }
+    int content = cy + (int)g->lesson_scroll - body.y;
+    if (g->lesson_scroll > content - body.h)
+        g->lesson_scroll = content > body.h ? content - body.h : 0;
+    draw_unclip(ui->dl);
+
+    /* the run's state and the buttons */
+    int fy = r.y + r.h - foot + ui_px(ui, 4);
+    char run[160];
+    if (g->waiting)
+        snprintf(run, sizeof run, "Predict first, then press space (or A) to run %ld steps.", g->run_total);
+    else if (g->run_left > 0)
+        snprintf(run, sizeof run, "Running: %ld of %ld steps\u2026", g->run_total - g->run_left, g->run_total);
+    else if (g->run_total > 0)
+        snprintf(run, sizeof run, "Ran %ld steps. %s", g->run_total,
+                 st->question && !g->answer_shown ? "A shows the answer." : "");
+    else
+        snprintf(run, sizeof run, "Change anything; 'Restore step' puts this step back.");
+    char fitted[200];
+    plot_fit_text(ui, fitted, sizeof fitted, run, ui_text_size_small(ui), r.w - 2 * pad);
+    draw_text(ui->dl, r.x + pad, fy, ui_text_size_small(ui), t->text_dim, fitted);
+    int by = r.y + r.h - pad - bh, gap = ui_px(ui, 6);
+    int bw = (r.w - 2 * pad - 2 * gap) / 3;
+    if ((ui_button_ex(ui, (Rect){r.x + pad, by, bw, bh}, "\u25c2 Back", "The previous step (Page Up).", 0) & UI_CLICKED) && g->step > 0)
+        gui_lesson_goto(g, g->step - 1, now);
+    if (ui_button_ex(ui, (Rect){r.x + pad + bw + gap, by, bw, bh}, "Restore step",
+                     "Put this step's settings back, as the lesson set them.", 0) & UI_CLICKED)
+        gui_lesson_goto(g, g->step, now);
+    if ((ui_button_ex(ui, (Rect){r.x + pad + 2 * (bw + gap), by, r.w - 2 * pad - 2 * (bw + gap), bh}, "Next \u25b8",
+                      "The next step (Page Down).", g->step + 1 < l->n_steps && g->run_left == 0 && !g->waiting) & UI_CLICKED) &&
+        g->step + 1 < l->n_steps)
+        gui_lesson_goto(g, g->step + 1, now);
+}
+
+/* Without a lesson: the lessons found, and free play. */
+static void start_screen(Gui *g, Rect r, double now)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    int pad = ui_px(ui, 18), size = ui_text_size(ui), big = ui_px(ui, 26);
+    draw_rect(ui->dl, r, t->bg);
+    draw_text(ui->dl, r.x + pad, r.y + pad, big, t->text, "rnnlab: why recurrent networks are hard to train");
+    int y = r.y + pad + big + ui_px(ui, 8);
+    y += ui_text_wrapped(ui, (Rect){r.x + pad, y, r.w - 2 * pad, 0},
+                         "Pick a lesson: each step sets the window up, says what to watch, and asks you to "
+                         "predict before it runs. Or play freely with every setting (Esc).",
+                         size, t->text_dim) + pad;
+    int cols = r.w > ui_px(ui, 900) ? 2 : 1, gap = ui_px(ui, 12);
+    int cw = (r.w - 2 * pad - (cols - 1) * gap) / cols, ch = ui_px(ui, 74);
+    for (int i = 0; i <= g->n_entries; i++) {
+        int col = i % cols, row = i / cols;
+        Rect b = {r.x + pad + col * (cw + gap), y + row * (ch + gap), cw, ch};
+        if (b.y + b.h > r.y + r.h)
+            break;
+        const char *title = i < g->n_entries ? g->entries[i].title : "Free play";
+        const char *sum = i < g->n_entries ? g->entries[i].summary
+                                           : "Every control, no script: train anything and watch.";
+        uint32_t id = ui_id(g->entries + (i < GUI_MAX_LESSONS ? i : 0), title);
+        int f = ui_interact(ui, id, b);
+        draw_rect(ui->dl, b, (f & UI_HOVERED) ? t->button_hot : t->plot_bg);
+        draw_frame(ui->dl, b, (f & UI_HOVERED) ? t->accent : t->border, 1);
+        char line[200];
+        plot_fit_text(ui, line, sizeof line, title, size + ui_px(ui, 2), b.w - 2 * ui_px(ui, 10));
+        draw_text(ui->dl, b.x + ui_px(ui, 10), b.y + ui_px(ui, 8), size + ui_px(ui, 2), t->text, line);
+        draw_clip(ui->dl, b);
+        ui_text_wrapped(ui, (Rect){b.x + ui_px(ui, 10), b.y + ui_px(ui, 14) + size, b.w - 2 * ui_px(ui, 10), 0},
+                        sum, ui_text_size_small(ui), t->text_dim);
+        draw_unclip(ui->dl);
+        if (f & UI_CLICKED) {
+            if (i < g->n_entries)
+                gui_lesson_open(g, g->entries[i].path, now);
+            g->start_screen = 0;
+        }
+    }
 }

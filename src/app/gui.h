@@ -9,6 +9,7 @@
 #include "../ui/draw.h"
 #include "../ui/ui.h"
 #include "../ui/input.h"
+#include "lesson.h"
 #include "../ui/views.h"
 
 /* What the frame asks the platform to do. */
@@ -18,6 +19,13 @@ typedef struct {
 } GuiActions;
 
 #define GUI_SNAPSHOTS 6
+#define GUI_MAX_LESSONS 32
+
+typedef struct {
+    char path[512];
+    char title[160];
+    char summary[400];
+} LessonEntry;
 #define GUI_SPEEDS 9
 
 typedef struct {
@@ -59,6 +67,20 @@ typedef struct {
     double rate_time;
     long rate_steps;
     double steps_per_s;
+    /* a lesson */
+    Lesson lesson;
+    int have_lesson;
+    char lesson_error[LESSON_ERR_LEN]; /* a lesson that failed to load: shown in its panel */
+    int step;            /* the lesson's current step */
+    long run_left;       /* steps of the step's run still to train */
+    long run_total;
+    int waiting;         /* the step's question is up; its run waits for the learner */
+    int answer_shown;
+    int focus;           /* the view the step points at, or -1 */
+    double lesson_scroll;
+    int start_screen;
+    LessonEntry entries[GUI_MAX_LESSONS];
+    int n_entries;
     /* drawing */
     DrawList dl;
     Ui ui;
@@ -85,6 +107,23 @@ int gui_rewind(Gui *g);
 /* Trains n steps now (no time budget), snapshots and divergence handled as in the window.
  * Returns the steps done. */
 long gui_train(Gui *g, long n);
+
+/* Loads a lesson and opens its first step; a lesson that does not parse is kept as an
+ * error shown in the lesson panel. Returns 0 or -1. */
+int gui_lesson_open(Gui *g, const char *path, double now);
+/* Opens step k: its settings (the lesson's, from the defaults up to k), actions and
+ * question. The run, if any, starts now or, with a question, when the learner asks. */
+void gui_lesson_goto(Gui *g, int k, double now);
+/* Runs what is left of the step's run now (headless use). */
+void gui_lesson_run(Gui *g);
+/* Evaluates step k's checks on the run just made; writes one line per false claim into
+ * report. Returns the number of false claims. */
+int gui_lesson_check(Gui *g, int k, char *report, size_t len);
+
+/* Where the lessons are: $RNNLAB_LESSONS, ./lessons, or the source tree's. */
+const char *gui_lesson_dir(void);
+/* Reads every lesson's title and summary in dir for the start screen. */
+void gui_lessons_scan(Gui *g, const char *dir);
 
 /* The steps a frame runs at each speed setting (0 = as many as the budget allows). */
 int gui_speed_steps(int speed);

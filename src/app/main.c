@@ -18,6 +18,7 @@ static void usage(FILE *f)
             "  (none)   the window: rnnlab [--config F] [--set k=v]... [--load DIR] [--font PATH]\n"
             "  render   a picture of the window without a display (--out FILE.png)\n"
             "  demo     a short headless demonstration: a tanh RNN whose gradient vanishes\n"
+            "  lesson-check FILE... [--run]   check lessons (and, with --run, their claims)\n"
             "  train    train headless, with a progress line, CSV history and saved runs\n"
             "  grads    one forward and backward pass; every array written as .npy\n"
             "  bench    training throughput in sequences per second\n"
@@ -70,7 +71,9 @@ int main(int argc, char **argv)
         return cli_render(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cli_demo();
-    fprintf(stderr, "rnnlab: unknown command '%s'; commands are train, grads, bench, tasks, sample, render, demo (see rnnlab --help)\n",
+    if (strcmp(cmd, "lesson-check") == 0)
+        return cli_lesson_check(argc - 1, argv + 1);
+    fprintf(stderr, "rnnlab: unknown command '%s'; commands are train, grads, bench, tasks, sample, render, demo, lesson-check (see rnnlab --help)\n",
             cmd);
     return EXIT_USAGE;
 }

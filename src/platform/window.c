@@ -124,6 +124,9 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_u:
     case SDLK_BACKSPACE: return GK_REWIND;
     case SDLK_ESCAPE: return GK_ESCAPE;
+    case SDLK_PAGEDOWN: return GK_NEXT;
+    case SDLK_PAGEUP: return GK_PREV;
+    case SDLK_a: return GK_ANSWER;
     default:
         if (k->sym >= SDLK_1 && k->sym <= SDLK_6)
             return GK_VIEW1 + (int)(k->sym - SDLK_1);

@@ -24,6 +24,9 @@ enum {
     GK_ENLARGE,     /* Z: enlarge the view under the mouse, or back */
     GK_REWIND,      /* U or Backspace */
     GK_ESCAPE,
+    GK_NEXT,        /* Page Down: the lesson's next step */
+    GK_PREV,        /* Page Up */
+    GK_ANSWER,      /* A: show the question's answer, or start the step's run */
     GK_VIEW1,       /* 1..6 show or hide a view */
     GK_VIEW6 = GK_VIEW1 + 5,
     GK_COUNT

@@ -1,0 +1,578 @@
+/* lesson.c: the lesson format on top of libcmark's tree. cmark does the Markdown; this file
+ * only walks the top-level blocks, keeps the inline styles the panel can show, and checks
+ * the fenced blocks line by line so every mistake is reported as file:line: message. */
+#include "lesson.h"
+
+#include <cmark.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const VIEW_NAMES[] = {"unfolded", "hidden", "gradient", "loss", "gates", "spectrum"};
+#define N_VIEWS 6
+
+int lesson_view_index(const char *name)
+{
+    for (int i = 0; i < N_VIEWS; i++)
+        if (strcmp(name, VIEW_NAMES[i]) == 0)
+            return i;
+    return -1;
+}
+
+static const char *const QUANTITIES[] = {"loss", "metric", "final_loss", "grad_first", "grad_last",
+                                         "grad_ratio", "cell_ratio", "sigma_max", "diverged",
+                                         "clipped_fraction", "step", "baseline"};
+#define N_QUANTITIES (sizeof QUANTITIES / sizeof QUANTITIES[0])
+
+const char *lesson_quantity_names(void)
+{
+    return "loss, metric (means over the last 20 steps of the run), final_loss, grad_first "
+           "(||dL/dh_0||), grad_last (||dL/dh_{T-1}||), grad_ratio (first/last), cell_ratio "
+           "(the same for dL/dc), sigma_max, diverged (0 or 1), clipped_fraction, step, baseline";
+}
+
+static char *dup(const char *s)
+{
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+static int fail_at(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
+{
+    char msg[LESSON_ERR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(err, errlen, "%s:%d: %s", path, line, msg);
+    return -1;
+}
+
+/* ---- inline text ---- */
+
+typedef struct {
+    Span *spans;
+    int n, cap;
+} SpanList;
+
+static void span_add(SpanList *sl, SpanStyle style, const char *text)
+{
+    if (!*text)
+        return;
+    if (sl->n == sl->cap) {
+        int cap = sl->cap ? sl->cap * 2 : 8;
+        Span *g = realloc(sl->spans, (size_t)cap * sizeof(Span));
+        if (!g)
+            return;
+        sl->spans = g;
+        sl->cap = cap;
+    }
+    sl->spans[sl->n].style = style;
+    sl->spans[sl->n].text = dup(text);
+    if (sl->spans[sl->n].text)
+        sl->n++;
+}
+
+/* Flattens the inlines under node into styled spans; nested lists are left to the caller. */
+static void collect_inlines(cmark_node *node, SpanList *sl, SpanStyle style)
+{
+    for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
+        switch (cmark_node_get_type(c)) {
+        case CMARK_NODE_TEXT: span_add(sl, style, cmark_node_get_literal(c)); break;
+        case CMARK_NODE_CODE: span_add(sl, SPAN_CODE, cmark_node_get_literal(c)); break;
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK: span_add(sl, style, " "); break;
+        case CMARK_NODE_EMPH: collect_inlines(c, sl, style == SPAN_TEXT ? SPAN_EMPH : style); break;
+        case CMARK_NODE_STRONG: collect_inlines(c, sl, SPAN_STRONG); break;
+        case CMARK_NODE_LINK: /* links are shown as their text */
+        default: collect_inlines(c, sl, style); break;
+        }
+    }
+}
+
+static int block_add(LessonStep *st, BlockKind kind, const char *marker, int depth, SpanList *sl)
+{
+    Block *g = realloc(st->blocks, (size_t)(st->n_blocks + 1) * sizeof(Block));
+    if (!g)
+        return -1;
+    st->blocks = g;
+    Block *b = &st->blocks[st->n_blocks++];
+    memset(b, 0, sizeof *b);
+    b->kind = kind;
+    snprintf(b->marker, sizeof b->marker, "%s", marker ? marker : "");
+    b->depth = depth;
+    b->spans = sl->spans;
+    b->n_spans = sl->n;
+    memset(sl, 0, sizeof *sl);
+    return 0;
+}
+
+static void add_list(LessonStep *st, cmark_node *list, int depth)
+{
+    int ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
+    int number = cmark_node_get_list_start(list);
+    for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item), number++) {
+        char marker[16];
+        if (ordered)
+            snprintf(marker, sizeof marker, "%d.", number);
+        else
+            snprintf(marker, sizeof marker, "\u2022");
+        int first = 1;
+        for (cmark_node *c = cmark_node_first_child(item); c; c = cmark_node_next(c)) {
+            if (cmark_node_get_type(c) == CMARK_NODE_LIST) {
+                add_list(st, c, depth + 1);
+                continue;
+            }
+            SpanList sl = {0};
+            collect_inlines(c, &sl, SPAN_TEXT);
+            block_add(st, BLOCK_ITEM, first ? marker : "", depth, &sl);
+            first = 0;
+        }
+    }
+}
+
+/* ---- fenced blocks ---- */
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+        *--e = '\0';
+    return s;
+}
+
+static int parse_views(const char *list, int *flags, const char *path, int line, char *err, size_t errlen)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        char *name = trim(tok);
+        int v = lesson_view_index(name);
+        if (v < 0)
+            return fail_at(err, errlen, path, line,
+                           "unknown view '%s'; views are unfolded, hidden, gradient, loss, gates, spectrum", name);
+        flags[v] = 1;
+    }
+    return 0;
+}
+
+static int parse_rnnlab_block(LessonStep *st, const char *literal, int first_line, const char *path,
+                              Config *probe, char *err, size_t errlen)
+{
+    char *text = dup(literal);
+    if (!text)
+        return fail_at(err, errlen, path, first_line, "out of memory");
+    int line = first_line, status = 0;
+    for (char *save = NULL, *ln = strtok_r(text, "\n", &save); ln && status == 0;
+         ln = strtok_r(NULL, "\n", &save), line++) {
+        char *hash = strchr(ln, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(ln);
+        if (!*s)
+            continue;
+        if (strcmp(s, "reset") == 0) {
+            st->reset = 1;
+            continue;
+        }
+        if (strcmp(s, "pause") == 0) {
+            st->pause = 1;
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            status = fail_at(err, errlen, path, line,
+                             "'%s' is neither key=value nor an action (run=N, pause, reset, focus=VIEW, show=VIEW,..., hide=VIEW,...)", s);
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *value = trim(eq + 1);
+        if (strcmp(key, "run") == 0) {
+            char *end;
+            errno = 0;
+            long n = strtol(value, &end, 10);
+            if (!*value || *end || errno || n < 1 || n > 1000000)
+                status = fail_at(err, errlen, path, line, "run=%s: expected a whole number of steps from 1 to 1000000", value);
+            st->run = n;
+        } else if (strcmp(key, "focus") == 0) {
+            st->focus = lesson_view_index(value);
+            if (st->focus < 0)
+                status = fail_at(err, errlen, path, line,
+                                 "focus=%s: unknown view; views are unfolded, hidden, gradient, loss, gates, spectrum", value);
+        } else if (strcmp(key, "show") == 0) {
+            status = parse_views(value, st->show, path, line, err, errlen);
+        } else if (strcmp(key, "hide") == 0) {
+            status = parse_views(value, st->hide, path, line, err, errlen);
+        } else if (strcmp(key, "compare") == 0) {
+            status = fail_at(err, errlen, path, line, "compare=%s: compare mode is not available yet", value);
+        } else {
+            /* a configuration key: checked now against the configuration so far */
+            char pair[1200], msg[CONFIG_ERR_LEN];
+            snprintf(pair, sizeof pair, "%s=%s", key, value);
+            if (config_set(probe, pair, msg, sizeof msg) != 0) {
+                status = fail_at(err, errlen, path, line, "%s", msg);
+                break;
+            }
+            Setting *g = realloc(st->settings, (size_t)(st->n_settings + 1) * sizeof(Setting));
+            if (!g) {
+                status = fail_at(err, errlen, path, line, "out of memory");
+                break;
+            }
+            st->settings = g;
+            st->settings[st->n_settings].key = dup(key);
+            st->settings[st->n_settings].value = dup(value);
+            st->settings[st->n_settings].line = line;
+            st->n_settings++;
+        }
+    }
+    free(text);
+    return status;
+}
+
+static int parse_check_block(LessonStep *st, const char *literal, int first_line, const char *path,
+                             char *err, size_t errlen)
+{
+    char *text = dup(literal);
+    int line = first_line, status = 0;
+    for (char *save = NULL, *ln = strtok_r(text, "\n", &save); ln && status == 0;
+         ln = strtok_r(NULL, "\n", &save), line++) {
+        char *hash = strchr(ln, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(ln);
+        if (!*s)
+            continue;
+        Check c = {0};
+        c.line = line;
+        char q[64], op[4], rhs[64];
+        if (sscanf(s, "%63s %3s %63s", q, op, rhs) != 3) {
+            status = fail_at(err, errlen, path, line, "'%s': a check is QUANTITY OP VALUE, e.g. loss < 0.05", s);
+            break;
+        }
+        int known = 0;
+        for (size_t i = 0; i < N_QUANTITIES; i++)
+            known |= strcmp(q, QUANTITIES[i]) == 0;
+        if (!known) {
+            status = fail_at(err, errlen, path, line, "unknown quantity '%s'; accepted: %s", q, lesson_quantity_names());
+            break;
+        }
+        snprintf(c.quantity, sizeof c.quantity, "%.31s", q);
+        if (!strcmp(op, "<"))
+            c.op = CHECK_LT;
+        else if (!strcmp(op, "<="))
+            c.op = CHECK_LE;
+        else if (!strcmp(op, ">"))
+            c.op = CHECK_GT;
+        else if (!strcmp(op, ">="))
+            c.op = CHECK_GE;
+        else if (!strcmp(op, "="))
+            c.op = CHECK_EQ;
+        else {
+            status = fail_at(err, errlen, path, line, "'%s': the comparison must be <, <=, >, >= or =", op);
+            break;
+        }
+        char *star = strstr(rhs, "*baseline");
+        if (strcmp(rhs, "baseline") == 0) {
+            c.value = 1;
+            c.times_baseline = 1;
+        } else {
+            if (star)
+                *star = '\0';
+            char *end;
+            errno = 0;
+            c.value = strtod(rhs, &end);
+            if (end == rhs || *end || errno) {
+                status = fail_at(err, errlen, path, line, "'%s': expected a number, or a number*baseline", rhs);
+                break;
+            }
+            c.times_baseline = star != NULL;
+        }
+        Check *g = realloc(st->checks, (size_t)(st->n_checks + 1) * sizeof(Check));
+        if (!g)
+            break;
+        st->checks = g;
+        st->checks[st->n_checks++] = c;
+    }
+    free(text);
+    return status;
+}
+
+/* cmark runs an unclosed fence to the end of the document; find out from the source. */
+static int fence_closed(const char *text, size_t len, int end_line, int start_line)
+{
+    if (end_line <= start_line)
+        return 0;
+    int line = 1;
+    size_t i = 0;
+    while (i < len && line < end_line) {
+        if (text[i] == '\n')
+            line++;
+        i++;
+    }
+    while (i < len && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    return i + 2 < len + 1 && (strncmp(text + i, "```", 3) == 0 || strncmp(text + i, "~~~", 3) == 0);
+}
+
+/* ---- the document ---- */
+
+int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+    memset(l, 0, sizeof *l);
+    l->path = dup(path);
+    if (memchr(text, '\0', len))
+        return fail_at(err, errlen, path, 1, "not a text file (it contains a NUL byte)");
+    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
+    if (!doc)
+        return fail_at(err, errlen, path, 1, "could not be parsed as Markdown");
+    int status = 0;
+    LessonStep *st = NULL;
+    Config probe;
+    config_default(&probe);
+    for (cmark_node *n = cmark_node_first_child(doc); n && status == 0; n = cmark_node_next(n)) {
+        int line = cmark_node_get_start_line(n);
+        cmark_node_type type = cmark_node_get_type(n);
+        if (type == CMARK_NODE_HEADING) {
+            int level = cmark_node_get_heading_level(n);
+            SpanList sl = {0};
+            collect_inlines(n, &sl, SPAN_TEXT);
+            char heading[512] = "";
+            for (int i = 0; i < sl.n; i++) {
+                strncat(heading, sl.spans[i].text, sizeof heading - strlen(heading) - 1);
+                free(sl.spans[i].text);
+            }
+            free(sl.spans);
+            if (level == 1) {
+                if (l->title)
+                    status = fail_at(err, errlen, path, line, "a second '#' title; a lesson has one, and '##' starts a step");
+                else
+                    l->title = dup(heading);
+            } else if (level == 2) {
+                if (!l->title) {
+                    status = fail_at(err, errlen, path, line, "a step before the lesson's '#' title");
+                    break;
+                }
+                if (st && st->n_blocks == 0 && st->n_settings == 0 && !st->run && !st->question &&
+                    !st->reset && !st->pause && st->focus < 0) {
+                    status = fail_at(err, errlen, path, st->line, "step '%s' has nothing in it", st->heading);
+                    break;
+                }
+                LessonStep *g = realloc(l->steps, (size_t)(l->n_steps + 1) * sizeof(LessonStep));
+                if (!g) {
+                    status = fail_at(err, errlen, path, line, "out of memory");
+                    break;
+                }
+                l->steps = g;
+                st = &l->steps[l->n_steps++];
+                memset(st, 0, sizeof *st);
+                st->heading = dup(heading);
+                st->line = line;
+                st->focus = -1;
+            } else if (st) { /* ### and deeper: shown as a paragraph of its own */
+                SpanList h = {0};
+                span_add(&h, SPAN_STRONG, heading);
+                block_add(st, BLOCK_PARAGRAPH, NULL, 0, &h);
+            }
+            continue;
+        }
+        if (!l->title) {
+            status = fail_at(err, errlen, path, line, "the lesson must start with a '#' title");
+            break;
+        }
+        if (!st) { /* between the title and the first step: the summary */
+            if (type == CMARK_NODE_PARAGRAPH && !l->summary) {
+                SpanList sl = {0};
+                collect_inlines(n, &sl, SPAN_TEXT);
+                char summary[2048] = "";
+                for (int i = 0; i < sl.n; i++) {
+                    strncat(summary, sl.spans[i].text, sizeof summary - strlen(summary) - 1);
+                    free(sl.spans[i].text);
+                }
+                free(sl.spans);
+                l->summary = dup(summary);
+            }
+            continue;
+        }
+        switch (type) {
+        case CMARK_NODE_PARAGRAPH: {
+            SpanList sl = {0};
+            collect_inlines(n, &sl, SPAN_TEXT);
+            block_add(st, BLOCK_PARAGRAPH, NULL, 0, &sl);
+            break;
+        }
+        case CMARK_NODE_LIST: add_list(st, n, 0); break;
+        case CMARK_NODE_BLOCK_QUOTE: {
+            for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+                SpanList sl = {0};
+                collect_inlines(c, &sl, SPAN_EMPH);
+                block_add(st, BLOCK_PARAGRAPH, NULL, 0, &sl);
+            }
+            break;
+        }
+        case CMARK_NODE_CODE_BLOCK: {
+            const char *info = cmark_node_get_fence_info(n);
+            const char *literal = cmark_node_get_literal(n);
+            int fenced = info != NULL && cmark_node_get_end_line(n) >= line;
+            char word[32] = "";
+            if (info)
+                sscanf(info, "%31s", word);
+            int ours = !strcmp(word, "rnnlab") || !strcmp(word, "question") || !strcmp(word, "check");
+            if (ours && fenced && !fence_closed(text, len, cmark_node_get_end_line(n), line)) {
+                status = fail_at(err, errlen, path, line, "the ```%s block is not closed (it needs a closing ``` line)", word);
+                break;
+            }
+            if (!strcmp(word, "rnnlab")) {
+                status = parse_rnnlab_block(st, literal ? literal : "", line + 1, path, &probe, err, errlen);
+            } else if (!strcmp(word, "question")) {
+                char *q = dup(literal ? literal : "");
+                char *sep = strstr(q, "\n---");
+                if (!sep && strncmp(q, "---", 3) != 0) {
+                    free(q);
+                    status = fail_at(err, errlen, path, line, "a question needs its answer after a line '---'");
+                    break;
+                }
+                char *answer = sep ? sep + 4 : q + 3;
+                if (sep)
+                    *sep = '\0';
+                else
+                    q[0] = '\0';
+                while (*answer && *answer != '\n')
+                    answer++;
+                st->question = dup(trim(q));
+                st->answer = dup(trim(answer));
+                free(q);
+                if (!st->question[0] || !st->answer[0])
+                    status = fail_at(err, errlen, path, line, "a question needs both a question and an answer");
+            } else if (!strcmp(word, "check")) {
+                status = parse_check_block(st, literal ? literal : "", line + 1, path, err, errlen);
+            } else {
+                SpanList sl = {0};
+                span_add(&sl, SPAN_CODE, literal ? literal : "");
+                block_add(st, BLOCK_CODE, NULL, 0, &sl);
+            }
+            break;
+        }
+        default: break; /* thematic breaks, HTML: not shown */
+        }
+    }
+    if (status == 0 && !l->title)
+        status = fail_at(err, errlen, path, 1, "the lesson must start with a '#' title");
+    if (status == 0 && l->n_steps == 0)
+        status = fail_at(err, errlen, path, 1, "no steps: each '##' heading starts one");
+    if (status == 0 && st && st->n_blocks == 0 && st->n_settings == 0 && !st->run && !st->question &&
+        !st->reset && !st->pause && st->focus < 0)
+        status = fail_at(err, errlen, path, st->line, "step '%s' has nothing in it", st->heading);
+    cmark_node_free(doc);
+    return status;
+}
+
+int lesson_load(Lesson *l, const char *path, char *err, size_t errlen)
+{
+    memset(l, 0, sizeof *l);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 14, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap || n > (8u << 20))
+            break;
+        char *g = realloc(buf, cap * 2);
+        if (!g) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = g;
+        cap *= 2;
+    }
+    fclose(f);
+    if (!buf) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    if (n > (8u << 20)) {
+        free(buf);
+        snprintf(err, errlen, "%s: larger than 8 MB; a lesson is a short Markdown file", path);
+        return -1;
+    }
+    int r = lesson_parse(l, path, buf, n, err, errlen);
+    free(buf);
+    return r;
+}
+
+void lesson_free(Lesson *l)
+{
+    for (int s = 0; s < l->n_steps; s++) {
+        LessonStep *st = &l->steps[s];
+        for (int b = 0; b < st->n_blocks; b++) {
+            for (int i = 0; i < st->blocks[b].n_spans; i++)
+                free(st->blocks[b].spans[i].text);
+            free(st->blocks[b].spans);
+        }
+        free(st->blocks);
+        for (int i = 0; i < st->n_settings; i++) {
+            free(st->settings[i].key);
+            free(st->settings[i].value);
+        }
+        free(st->settings);
+        free(st->checks);
+        free(st->question);
+        free(st->answer);
+        free(st->heading);
+    }
+    free(l->steps);
+    free(l->summary);
+    free(l->title);
+    free(l->path);
+    memset(l, 0, sizeof *l);
+}
+
+int lesson_config_at(const Lesson *l, int k, const Config *base, Config *out, char *err, size_t errlen)
+{
+    *out = *base;
+    for (int s = 0; s <= k && s < l->n_steps; s++) {
+        const LessonStep *st = &l->steps[s];
+        for (int i = 0; i < st->n_settings; i++) {
+            char pair[1200], msg[CONFIG_ERR_LEN];
+            snprintf(pair, sizeof pair, "%s=%s", st->settings[i].key, st->settings[i].value);
+            if (config_set(out, pair, msg, sizeof msg) != 0)
+                return fail_at(err, errlen, l->path, st->settings[i].line, "%s", msg);
+            /* a new task picks its own lengths unless the lesson sets them too */
+            if (!strcmp(st->settings[i].key, "task")) {
+                int later_len = 0, later_hidden = 0, later_lag = 0, later_sym = 0;
+                for (int j = i + 1; j < st->n_settings; j++) {
+                    later_len |= !strcmp(st->settings[j].key, "seq_len");
+                    later_hidden |= !strcmp(st->settings[j].key, "hidden");
+                    later_lag |= !strcmp(st->settings[j].key, "lag");
+                    later_sym |= !strcmp(st->settings[j].key, "symbols");
+                }
+                if (!later_len)
+                    out->seq_len = 0;
+                if (!later_hidden)
+                    out->hidden = 0;
+                if (!later_lag)
+                    out->lag = 0;
+                if (!later_sym)
+                    out->symbols = 0;
+            }
+        }
+        Config probe = *out;
+        char msg[CONFIG_ERR_LEN];
+        probe.shape_given = probe.loss_given = -1;
+        if (config_resolve(&probe, msg, sizeof msg) != 0)
+            return fail_at(err, errlen, l->path, st->line, "step '%s': %s", st->heading, msg);
+    }
+    out->shape_given = out->loss_given = -1;
+    return 0;
+}

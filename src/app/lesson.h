@@ -1,0 +1,79 @@
+/* lesson.h: a lesson is a Markdown file (parsed with libcmark): '#' title and summary,
+ * '##' steps, each with text and fenced blocks: `rnnlab` (settings and actions),
+ * `question` (predict, then run; the answer after a '---' line) and `check` (claims the
+ * tests verify by running the step). See lessons/README.md. No SDL, no drawing. */
+#ifndef RNNLAB_LESSON_H
+#define RNNLAB_LESSON_H
+
+#include "../core/config.h"
+#include "../ui/rich.h"
+
+#include <stddef.h>
+
+#define LESSON_ERR_LEN 600
+
+typedef enum { BLOCK_PARAGRAPH, BLOCK_ITEM, BLOCK_CODE } BlockKind;
+
+typedef struct {
+    BlockKind kind;
+    char marker[16]; /* "•" or "3." for list items */
+    int depth;       /* list nesting, 0 for paragraphs */
+    Span *spans;
+    int n_spans;
+} Block;
+
+typedef enum { CHECK_LT, CHECK_LE, CHECK_GT, CHECK_GE, CHECK_EQ } CheckOp;
+
+typedef struct {
+    char quantity[32]; /* loss, metric, grad_ratio, ... (see lesson_quantity_names) */
+    CheckOp op;
+    double value;
+    int times_baseline; /* the value is a multiple of the task's baseline */
+    int line;
+} Check;
+
+typedef struct {
+    char *key, *value; /* settings, in order */
+    int line;
+} Setting;
+
+typedef struct {
+    char *heading;
+    int line;
+    Block *blocks;
+    int n_blocks;
+    Setting *settings;
+    int n_settings;
+    int reset, pause;
+    long run;             /* 0: no run */
+    int focus;            /* a view, or -1 */
+    int show[8], hide[8]; /* per view: 1 if named */
+    char *question, *answer;
+    Check *checks;
+    int n_checks;
+} LessonStep;
+
+typedef struct {
+    char *path;
+    char *title;
+    char *summary;
+    LessonStep *steps;
+    int n_steps;
+} Lesson;
+
+/* Parses text (len bytes) read from `path`. Returns 0, or -1 with "path:line: message"
+ * in err; a lesson that fails still holds what was parsed up to the problem. */
+int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char *err, size_t errlen);
+int lesson_load(Lesson *l, const char *path, char *err, size_t errlen);
+void lesson_free(Lesson *l);
+
+/* The configuration in force at step k (0-based): base, then every step's settings up to
+ * and including k. Returns 0, or -1 with path:line: message. */
+int lesson_config_at(const Lesson *l, int k, const Config *base, Config *out, char *err, size_t errlen);
+
+/* View names used by focus=, show=, hide=: unfolded hidden gradient loss gates spectrum. */
+int lesson_view_index(const char *name);
+
+const char *lesson_quantity_names(void);
+
+#endif
