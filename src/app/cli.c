@@ -67,7 +67,9 @@ typedef struct {
     const char *lesson;
     int step;
     int run_checks;
-    int first_file; /* lesson-check: the index of the first FILE argument */
+    int first_file; /* lesson-check: 1 once a FILE argument was seen */
+    int files[256]; /* ... and the indices of all of them */
+    int n_files;
 } Options;
 
 static double now_seconds(void)
@@ -174,9 +176,10 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
                 flag = table[k].flag;
                 takes_value = table[k].takes_value;
             }
-        if (!flag && a[0] != '-' && o->first_file >= 0 && strcmp(o->verb, "lesson-check") == 0) {
-            if (!o->first_file)
-                o->first_file = i;
+        if (!flag && a[0] != '-' && strcmp(o->verb, "lesson-check") == 0) {
+            o->first_file = 1;
+            if (o->n_files < 256)
+                o->files[o->n_files++] = i;
             continue;
         }
         if (!flag || !(allowed & flag)) {
@@ -1098,19 +1101,21 @@ static int bench_render(Options *o)
 int cli_lesson_check(int argc, char **argv)
 {
     Options o = {0};
-    int r = parse_options(&o, argc, argv, OPT_RUN,
-                          "FILE... [--run]",
+    int r = parse_options(&o, argc, argv, OPT_RUN | OPT_OUT,
+                          "FILE... [--run [--out DIR]]",
                           "Parses each lesson and checks every step's settings; with --run, also runs\n"
-                          "every step headless, as the window would, and checks its claims. Prints\n"
-                          "file:line: message for each problem; exit status 1 if there was any.");
+                          "every step headless, as the window would, and checks its claims (a step\n"
+                          "that diverges must claim diverged = 1). With --out DIR, also draws the\n"
+                          "window at every step after its run (lesson panel included) as\n"
+                          "DIR/NAME-step-K.png. Prints file:line: message for each problem; exit\n"
+                          "status 1 if there was any.");
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     if (o.first_file <= 0)
         return fail(o.verb, "name at least one lesson file (for example lessons/*.md)");
     int problems = 0;
-    for (int i = o.first_file; i < argc; i++) {
-        if (argv[i][0] == '-')
-            continue;
+    for (int fi = 0; fi < o.n_files; fi++) {
+        int i = o.files[fi];
         Lesson l;
         char err[LESSON_ERR_LEN];
         if (lesson_load(&l, argv[i], err, sizeof err) != 0) {
@@ -1132,6 +1137,16 @@ int cli_lesson_check(int argc, char **argv)
         if (!bad && o.run_checks) {
             Gui g;
             TextMeasure none = {NULL, NULL};
+            Platform *p = NULL;
+            if (o.out_dir) {
+                p = platform_open("rnnlab", 1280, 800, 1, NULL, err, sizeof err);
+                if (!p) {
+                    fail(o.verb, err);
+                    lesson_free(&l);
+                    return EXIT_USAGE;
+                }
+                none = platform_measure(p);
+            }
             if (gui_create(&g, &base, none, err, sizeof err) != 0) {
                 fprintf(stderr, "%s: %s\n", argv[i], err);
                 problems++;
@@ -1148,13 +1163,38 @@ int cli_lesson_check(int argc, char **argv)
                     }
                     gui_lesson_run(&g);
                     char report[4096];
-                    claims += g.lesson.steps[k].n_checks;
+                    const LessonStep *st = &g.lesson.steps[k];
+                    claims += st->n_checks;
                     int f = gui_lesson_check(&g, k, report, sizeof report);
                     if (f)
                         fputs(report, stderr);
                     false_claims += f;
+                    int claims_divergence = 0;
+                    for (int c = 0; c < st->n_checks; c++)
+                        claims_divergence |= strcmp(st->checks[c].quantity, "diverged") == 0;
+                    if (g.diverged && !claims_divergence) {
+                        fprintf(stderr, "%s:%d: step '%s' diverged (%s) but does not say so (add: diverged = 1)\n",
+                                g.lesson.path, st->line, st->heading, g.event.message);
+                        false_claims++;
+                    }
+                    if (p) {
+                        GuiInput in;
+                        platform_poll(p, &in);
+                        gui_frame(&g, &in);
+                        platform_present(p, &g.dl);
+                        const char *base_name = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
+                        char png[4200];
+                        snprintf(png, sizeof png, "%s/%.*s-step-%d.png", o.out_dir,
+                                 (int)(strlen(base_name) > 3 ? strlen(base_name) - 3 : strlen(base_name)), base_name, k + 1);
+                        if (platform_save_png(p, png, err, sizeof err) != 0) {
+                            fprintf(stderr, "%s\n", err);
+                            false_claims++;
+                        }
+                    }
                 }
                 gui_destroy(&g);
+                if (p)
+                    platform_close(p);
                 problems += false_claims > 0;
             }
         }

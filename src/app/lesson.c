@@ -140,7 +140,7 @@ static void add_list(LessonStep *st, cmark_node *list, int depth)
 
 static char *trim(char *s)
 {
-    while (*s == ' ' || *s == '\t' || *s == '\r')
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
         s++;
     char *e = s + strlen(s);
     while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))

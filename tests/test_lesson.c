@@ -1,0 +1,204 @@
+/* test_lesson.c: the lesson format: what the parser keeps, every documented error as
+ * file:line: message, and truncated or mutated files that must never crash it. */
+#include "check.h"
+
+#include "../src/app/lesson.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char GOOD[] =
+    "# A title\n"
+    "\n"
+    "The summary, with *emphasis*.\n"
+    "\n"
+    "## First step\n"
+    "\n"
+    "Some *emph*, **strong**, `code` and a [link](http://x).\n"
+    "\n"
+    "- one\n"
+    "- two\n"
+    "  1. nested\n"
+    "\n"
+    "```rnnlab\n"
+    "model=lstm   # a comment\n"
+    "task=echo\n"
+    "lag=2\n"
+    "reset\n"
+    "run=50\n"
+    "focus=gradient\n"
+    "hide=spectrum,gates\n"
+    "```\n"
+    "\n"
+    "```question\n"
+    "Will it learn?\n"
+    "---\n"
+    "Yes.\n"
+    "```\n"
+    "\n"
+    "```check\n"
+    "metric > 0.9\n"
+    "loss < 0.5*baseline\n"
+    "```\n"
+    "\n"
+    "## Second step\n"
+    "\n"
+    "```rnnlab\n"
+    "lr=0.05\n"
+    "pause\n"
+    "```\n";
+
+static void test_a_lesson_parses_into_title_summary_steps_and_blocks(void **s)
+{
+    (void)s;
+    Lesson l;
+    char err[LESSON_ERR_LEN];
+    if (lesson_parse(&l, "good.md", GOOD, strlen(GOOD), err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(l.title, "A title");
+    assert_string_equal(l.summary, "The summary, with emphasis.");
+    assert_int_equal(l.n_steps, 2);
+    const LessonStep *a = &l.steps[0];
+    assert_string_equal(a->heading, "First step");
+    assert_int_equal(a->line, 5);
+    /* a paragraph with four styles, then three list items */
+    assert_int_equal(a->n_blocks, 4);
+    assert_int_equal(a->blocks[0].kind, BLOCK_PARAGRAPH);
+    int styles[4] = {0};
+    for (int i = 0; i < a->blocks[0].n_spans; i++)
+        styles[a->blocks[0].spans[i].style] = 1;
+    assert_true(styles[SPAN_TEXT] && styles[SPAN_EMPH] && styles[SPAN_STRONG] && styles[SPAN_CODE]);
+    assert_int_equal(a->blocks[1].kind, BLOCK_ITEM);
+    assert_string_equal(a->blocks[1].marker, "\u2022");
+    assert_int_equal(a->blocks[3].depth, 1);
+    assert_string_equal(a->blocks[3].marker, "1.");
+    /* the rnnlab block */
+    assert_int_equal(a->n_settings, 3);
+    assert_string_equal(a->settings[0].key, "model");
+    assert_string_equal(a->settings[0].value, "lstm");
+    assert_int_equal(a->settings[0].line, 14);
+    assert_true(a->reset);
+    assert_int_equal(a->run, 50);
+    assert_int_equal(a->focus, lesson_view_index("gradient"));
+    assert_true(a->hide[lesson_view_index("spectrum")] && a->hide[lesson_view_index("gates")]);
+    assert_string_equal(a->question, "Will it learn?");
+    assert_string_equal(a->answer, "Yes.");
+    assert_int_equal(a->n_checks, 2);
+    assert_string_equal(a->checks[1].quantity, "loss");
+    assert_int_equal(a->checks[1].op, CHECK_LT);
+    assert_true(a->checks[1].value == 0.5 && a->checks[1].times_baseline);
+    assert_true(l.steps[1].pause);
+    /* the configuration accumulates, and a new task resets its own lengths */
+    Config base, cfg;
+    config_default(&base);
+    assert_int_equal(lesson_config_at(&l, 1, &base, &cfg, err, sizeof err), 0);
+    assert_int_equal(cfg.model, MODEL_LSTM);
+    assert_int_equal(cfg.task, TASK_ECHO);
+    assert_int_equal(cfg.lag, 2);
+    assert_true(cfg.lr == 0.05);
+    lesson_free(&l);
+}
+
+static void expect_error(const char *text, const char *where, const char *needle)
+{
+    Lesson l;
+    char err[LESSON_ERR_LEN] = "";
+    int r = lesson_parse(&l, "bad.md", text, strlen(text), err, sizeof err);
+    if (r == 0) {
+        /* settings are checked in full by lesson_config_at */
+        Config base, cfg;
+        config_default(&base);
+        for (int k = 0; k < l.n_steps && r == 0; k++)
+            r = lesson_config_at(&l, k, &base, &cfg, err, sizeof err);
+    }
+    lesson_free(&l);
+    if (r == 0)
+        fail_msg("accepted: %s", text);
+    if (!strstr(err, where) || !strstr(err, needle))
+        fail_msg("message '%s' should contain '%s' and '%s'", err, where, needle);
+}
+
+static void test_malformed_lessons_name_file_line_and_problem(void **s)
+{
+    (void)s;
+    expect_error("no title\n\n## step\n\ntext\n", "bad.md:1:", "title");
+    expect_error("# T\n\n## step\n\n```rnnlab\nhiden=3\n```\n", "bad.md:6:", "unknown key 'hiden'");
+    expect_error("# T\n\n## step\n\n```rnnlab\nhidden=abc\n```\n", "bad.md:6:", "hidden=abc");
+    expect_error("# T\n\n## step\n\n```rnnlab\nrun=-5\n```\n", "bad.md:6:", "run=-5");
+    expect_error("# T\n\n## step\n\n```rnnlab\nfocus=nowhere\n```\n", "bad.md:6:", "unknown view");
+    expect_error("# T\n\n## step\n\n```rnnlab\nshow=loss,nope\n```\n", "bad.md:6:", "nope");
+    expect_error("# T\n\n## step\n\n```rnnlab\njust words\n```\n", "bad.md:6:", "neither key=value");
+    expect_error("# T\n\n## step\n\n```rnnlab\nhidden=4\n", "bad.md:5:", "not closed");
+    expect_error("# T\n\n## empty\n\n## next\n\ntext\n", "bad.md:3:", "nothing in it");
+    expect_error("# T\n\n## step\n\ntext\n\n## last\n", "bad.md:7:", "nothing in it");
+    expect_error("# T\n\nsummary only\n", "bad.md:1:", "no steps");
+    expect_error("# T\n\n## s\n\n```question\nno answer here\n```\n", "bad.md:5:", "---");
+    expect_error("# T\n\n## s\n\n```check\nloss << 3\n```\n", "bad.md:6:", "<, <=");
+    expect_error("# T\n\n## s\n\n```check\nwisdom > 3\n```\n", "bad.md:6:", "unknown quantity");
+    expect_error("# T\n\n## s\n\n```check\nloss < lots\n```\n", "bad.md:6:", "expected a number");
+    expect_error("# T\n\n# Another\n\n## s\n\ntext\n", "bad.md:3:", "second");
+    /* a setting valid alone but not with what came before: lag >= seq_len */
+    expect_error("# T\n\n## s\n\n```rnnlab\ntask=echo\nseq_len=5\nlag=9\n```\n", "bad.md:3:", "lag=9");
+}
+
+static void test_a_missing_file_is_a_message(void **s)
+{
+    (void)s;
+    Lesson l;
+    char err[LESSON_ERR_LEN];
+    assert_int_equal(lesson_load(&l, "/nonexistent/lesson.md", err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/lesson.md"));
+    lesson_free(&l);
+}
+
+/* Every prefix of a good lesson, and seeded random mutations of it: the parser returns
+ * (0 or -1) and frees everything; under the sanitizers any memory error fails the test. */
+static void test_truncated_and_mutated_lessons_never_crash(void **s)
+{
+    (void)s;
+    size_t n = strlen(GOOD);
+    char *buf = malloc(n + 1);
+    char err[LESSON_ERR_LEN];
+    int accepted = 0, rejected = 0;
+    for (size_t len = 0; len <= n; len++) {
+        memcpy(buf, GOOD, len);
+        Lesson l;
+        int r = lesson_parse(&l, "cut.md", buf, len, err, sizeof err);
+        r == 0 ? accepted++ : rejected++;
+        lesson_free(&l);
+    }
+    assert_true(accepted > 0 && rejected > 0);
+    const char alphabet[] = "#`-=\n *_[]()\x01\xff\xc3" "abc0123";
+    unsigned seed = 12345;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(buf, GOOD, n);
+        int edits = 1 + round % 8;
+        for (int e = 0; e < edits; e++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % n;
+            seed = seed * 1103515245u + 12345u;
+            buf[at] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
+        }
+        Lesson l;
+        lesson_parse(&l, "mutant.md", buf, n, err, sizeof err);
+        Config base, cfg;
+        config_default(&base);
+        for (int k = 0; k < l.n_steps; k++)
+            if (lesson_config_at(&l, k, &base, &cfg, err, sizeof err) != 0)
+                break;
+        lesson_free(&l);
+    }
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_lesson_parses_into_title_summary_steps_and_blocks),
+        cmocka_unit_test(test_malformed_lessons_name_file_line_and_problem),
+        cmocka_unit_test(test_a_missing_file_is_a_message),
+        cmocka_unit_test(test_truncated_and_mutated_lessons_never_crash),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
