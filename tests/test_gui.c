@@ -470,6 +470,120 @@ static void test_render_command_writes_a_png_of_the_requested_size(void **s)
     check_rmdir(dir);
 }
 
+/* ---- lessons in the window ---- */
+
+static const char LESSON[] =
+    "# Two steps\n\nA short lesson.\n\n"
+    "## One\n\nText.\n\n```rnnlab\ntask=echo\nlag=2\nhidden=8\nlr=0.02\nrun=30\nfocus=loss\n```\n\n"
+    "```question\nWill it learn?\n---\nYes.\n```\n\n"
+    "## Two\n\n```rnnlab\nmodel=lstm\nhide=spectrum\nrun=10\n```\n";
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_a_lesson_drives_the_window_step_by_step(void **s)
+{
+    (void)s;
+    char dir[512], path[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/01-two.md", dir);
+    write_file(path, LESSON);
+    Gui g;
+    make_gui(&g, NULL);
+    assert_int_equal(gui_lesson_open(&g, path, 1), 0);
+    assert_int_equal(g.step, 0);
+    assert_int_equal(g.tr.cfg.task, TASK_ECHO);
+    assert_int_equal(g.focus, VIEW_LOSS);
+    /* the question holds the run until the learner starts it */
+    assert_true(g.waiting);
+    assert_false(g.running);
+    GuiInput in = idle(1280, 800, 2);
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.step, 0);
+    in.keys[GK_PLAY] = 1;
+    gui_frame(&g, &in);
+    in = idle(1280, 800, 3);
+    for (int i = 0; i < 40 && g.run_left > 0; i++)
+        gui_frame(&g, &in);
+    assert_int_equal(g.tr.step, 30); /* exactly the run, then a pause */
+    assert_false(g.running);
+    assert_true(g.answer_shown);
+    /* the learner changes a setting; Restore step puts the lesson's back */
+    g.cfg.lr = 0.5;
+    gui_frame(&g, &in);
+    assert_true(g.tr.cfg.lr == 0.5);
+    gui_lesson_goto(&g, g.step, 4);
+    assert_true(g.tr.cfg.lr == 0.02);
+    /* Page Down: the next step, a new network (the model changed), the view hidden */
+    in.keys[GK_NEXT] = 1;
+    gui_frame(&g, &in);
+    assert_int_equal(g.step, 1);
+    assert_int_equal(g.tr.cfg.model, MODEL_LSTM);
+    assert_int_equal(g.tr.cfg.lag, 2); /* settings accumulate */
+    assert_false(g.visible[VIEW_SPECTRUM]);
+    in = idle(1280, 800, 5);
+    in.keys[GK_PREV] = 1;
+    gui_frame(&g, &in);
+    assert_int_equal(g.step, 0);
+    assert_true(g.visible[VIEW_SPECTRUM]);
+    gui_destroy(&g);
+    check_rmdir(dir);
+}
+
+static void test_start_screen_lists_lessons_and_a_broken_one_shows_its_error(void **s)
+{
+    (void)s;
+    char dir[512], path[600], bad[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/01-two.md", dir);
+    write_file(path, LESSON);
+    snprintf(bad, sizeof bad, "%s/02-bad.md", dir);
+    write_file(bad, "# Broken\n\nSummary.\n\n## Step\n\n```rnnlab\nhidden=lots\n```\n");
+    Gui g;
+    make_gui(&g, NULL);
+    gui_lessons_scan(&g, dir);
+    assert_int_equal(g.n_entries, 2);
+    assert_string_equal(g.entries[0].title, "Two steps");
+    assert_string_equal(g.entries[0].summary, "A short lesson.");
+    assert_non_null(strstr(g.entries[1].summary, "02-bad.md:8:"));
+    /* click the first entry on the start screen */
+    g.start_screen = 1;
+    GuiInput in = idle(1280, 800, 1);
+    gui_frame(&g, &in); /* lays the entries out */
+    int panel_w = 290, pad = 18;
+    int x = panel_w + pad + 40, y = 0;
+    for (int yy = 100; yy < 300 && !y; yy += 4) { /* find the first entry by probing */
+        in = idle(1280, 800, 2);
+        in.ui.mouse_x = x, in.ui.mouse_y = yy;
+        gui_frame(&g, &in);
+        if (g.ui.hot)
+            y = yy;
+    }
+    assert_true(y > 0);
+    in = idle(1280, 800, 3);
+    in.ui.mouse_x = x, in.ui.mouse_y = y, in.ui.mouse_pressed = 1, in.ui.mouse_down = 1;
+    gui_frame(&g, &in);
+    in = idle(1280, 800, 4);
+    in.ui.mouse_x = x, in.ui.mouse_y = y, in.ui.mouse_released = 1;
+    gui_frame(&g, &in);
+    assert_true(g.have_lesson);
+    assert_false(g.start_screen);
+    assert_string_equal(g.lesson.title, "Two steps");
+    /* a broken lesson: the panel shows file:line: message, and the window goes on */
+    assert_int_equal(gui_lesson_open(&g, bad, 5), -1);
+    assert_non_null(strstr(g.lesson_error, "02-bad.md:8:"));
+    assert_non_null(strstr(g.lesson_error, "hidden=lots"));
+    in = idle(1280, 800, 6);
+    gui_frame(&g, &in);
+    gui_destroy(&g);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -485,6 +599,8 @@ int main(void)
         cmocka_unit_test(test_every_view_alone_fills_its_area),
         cmocka_unit_test(test_minimum_size_and_presenter_scale_keep_panels_apart),
         cmocka_unit_test(test_render_command_writes_a_png_of_the_requested_size),
+        cmocka_unit_test(test_a_lesson_drives_the_window_step_by_step),
+        cmocka_unit_test(test_start_screen_lists_lessons_and_a_broken_one_shows_its_error),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     IMG_Quit();
