@@ -584,6 +584,68 @@ static void test_start_screen_lists_lessons_and_a_broken_one_shows_its_error(voi
     check_rmdir(dir);
 }
 
+/* ---- experiments as text ---- */
+
+static void test_the_configuration_line_round_trips_to_the_same_bits(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"model=gru", "task=echo", "lag=4", "hidden=9", "seed=77", "lr=0.0123456789",
+                                    "clip=0.5", "clip_mode=value", "init=orthogonal", "rho=0.95", NULL};
+    Gui a, b;
+    make_gui(&a, settings);
+    make_gui(&b, NULL);
+    GuiInput in = idle(1280, 800, 1);
+    in.keys[GK_COPY] = 1;
+    GuiActions act = gui_frame(&a, &in);
+    assert_non_null(act.copy);
+    char line[8192];
+    snprintf(line, sizeof line, "%s", act.copy);
+    assert_non_null(strstr(line, "model=gru; "));
+    in = idle(1280, 800, 2);
+    in.keys[GK_PASTE] = 1;
+    in.paste = line;
+    gui_frame(&b, &in);
+    assert_memory_equal(&a.tr.cfg, &b.tr.cfg, sizeof(Config));
+    /* the same run, bit for bit */
+    gui_destroy(&a);
+    make_gui(&a, settings);
+    gui_train(&a, 25);
+    gui_apply_line(&b, line, 3);
+    gui_train(&b, 25);
+    assert_memory_equal(a.tr.block, b.tr.block, 4 * a.tr.n_params * sizeof(double));
+    /* a bad paste changes nothing and says why */
+    long at = b.tr.step;
+    assert_int_equal(gui_apply_line(&b, "model=transformer; hidden=4", 4), -1);
+    assert_non_null(strstr(b.status, "model=transformer"));
+    assert_int_equal(b.tr.step, at);
+    assert_int_equal(b.tr.cfg.model, MODEL_GRU);
+    gui_destroy(&b);
+    gui_destroy(&a);
+}
+
+static void test_an_experiment_file_dropped_on_the_window_opens(void **s)
+{
+    (void)s;
+    char dir[512], path[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/exp.cfg", dir);
+    write_file(path, "# saved\nmodel=lstm\nhidden=7\nseed=5\n");
+    Gui g;
+    make_gui(&g, NULL);
+    GuiInput in = idle(1280, 800, 1);
+    in.dropped = path;
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.cfg.model, MODEL_LSTM);
+    assert_int_equal(g.tr.cfg.hidden, 7);
+    snprintf(path, sizeof path, "%s/nope.cfg", dir);
+    in.dropped = path;
+    gui_frame(&g, &in);
+    assert_non_null(strstr(g.status, "nope.cfg"));
+    assert_int_equal(g.tr.cfg.hidden, 7);
+    gui_destroy(&g);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -601,6 +663,8 @@ int main(void)
         cmocka_unit_test(test_render_command_writes_a_png_of_the_requested_size),
         cmocka_unit_test(test_a_lesson_drives_the_window_step_by_step),
         cmocka_unit_test(test_start_screen_lists_lessons_and_a_broken_one_shows_its_error),
+        cmocka_unit_test(test_the_configuration_line_round_trips_to_the_same_bits),
+        cmocka_unit_test(test_an_experiment_file_dropped_on_the_window_opens),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     IMG_Quit();

@@ -937,6 +937,24 @@ int cli_window(int argc, char **argv)
         platform_present(p, &g.dl);
         if (a.fullscreen)
             platform_toggle_fullscreen(p);
+        if (a.copy)
+            platform_set_clipboard(p, a.copy);
+        if (a.save_view) {
+            char path[96];
+            time_t now = time(NULL);
+            struct tm tmv;
+            localtime_r(&now, &tmv);
+            char stamp[32];
+            strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+            snprintf(path, sizeof path, "rnnlab-%s-%s.png", stamp, a.view_name);
+            for (char *c = path; *c; c++)
+                if (*c == ' ')
+                    *c = '-';
+            if (platform_save_png_rect(p, a.view_rect.x, a.view_rect.y, a.view_rect.w, a.view_rect.h, path, err, sizeof err) == 0)
+                gui_status(&g, in.now, "Saved the %s view to ./%s", a.view_name, path);
+            else
+                gui_status(&g, in.now, "Could not save the view: %s", err);
+        }
         if (a.screenshot) {
             char path[64];
             time_t now = time(NULL);

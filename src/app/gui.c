@@ -495,7 +495,10 @@ static void help_overlay(Gui *g)
         {"1 .. 6", "show or hide a view"}, {"Z", "enlarge the view under the mouse (again: back)"},
         {"L", "loss axis: linear / log"}, {"H", "high-contrast theme"},
         {"Ctrl + / Ctrl -", "presenter scale x1 .. x2"}, {"F11", "fullscreen"},
-        {"P", "save a PNG screenshot here"}, {"E", "export the history as CSV here"},
+        {"P", "save a PNG screenshot here"}, {"Shift P", "save the view under the mouse as PNG"},
+        {"E", "export the history as CSV here"}, {"S", "save the model (.npy, PyTorch names) here"},
+        {"Ctrl C / Ctrl V", "copy / paste the experiment as one line"},
+        {"Ctrl S", "save the experiment file here (drop one on the window to open it)"},
         {"F1, Esc", "this list / close it"}, {"Ctrl Q", "quit"},
     };
     int n = (int)(sizeof KEYS / sizeof KEYS[0]);
@@ -603,6 +606,56 @@ static void handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
     }
     act->screenshot = k[GK_SCREENSHOT];
     act->fullscreen = k[GK_FULLSCREEN];
+    if (k[GK_COPY]) {
+        config_format_line(&g->tr.cfg, g->line, sizeof g->line);
+        act->copy = g->line;
+        gui_status(g, now, "Copied this experiment as one line; paste it into any rnnlab window (Ctrl V) or a config file.");
+    }
+    if (k[GK_PASTE]) {
+        if (in->paste && *in->paste)
+            gui_apply_line(g, in->paste, now);
+        else
+            gui_status(g, now, "The clipboard holds no text to apply.");
+    }
+    if (in->dropped)
+        gui_apply_file(g, in->dropped, now);
+    char stamp[32];
+    time_t now_t = time(NULL);
+    struct tm tmv;
+    localtime_r(&now_t, &tmv);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+    if (k[GK_SAVE_EXPERIMENT]) {
+        char path[64], text[8192], err[512];
+        snprintf(path, sizeof path, "rnnlab-%s.cfg", stamp);
+        config_format(&g->tr.cfg, text, sizeof text);
+        FILE *f = fopen(path, "w");
+        int ok = f && fputs("# an rnnlab experiment: rnnlab --config FILE, or drop it on the window\n", f) >= 0 &&
+                 fputs(text, f) >= 0;
+        ok = f && fclose(f) == 0 && ok;
+        if (ok)
+            gui_status(g, now, "Saved the experiment to ./%s (rnnlab --config %s reproduces it).", path, path);
+        else
+            gui_status(g, now, "Could not save the experiment: %s", strerror(errno));
+        (void)err;
+    }
+    if (k[GK_SAVE_RUN]) {
+        char dir[64], err[CONFIG_ERR_LEN];
+        snprintf(dir, sizeof dir, "rnnlab-run-%s", stamp);
+        if (trainer_save(&g->tr, dir, err, sizeof err) == 0)
+            gui_status(g, now, "Saved the model to ./%s (NAME.npy with PyTorch's names; rnnlab --load %s resumes it).", dir, dir);
+        else
+            gui_status(g, now, "Could not save the model: %s", err);
+    }
+    if (k[GK_SAVE_VIEW]) {
+        for (int v = 0; v < VIEW_COUNT; v++)
+            if (rect_contains(g->view_rects[v], in->ui.mouse_x, in->ui.mouse_y)) {
+                act->save_view = 1;
+                act->view_rect = g->view_rects[v];
+                act->view_name = view_name(v);
+            }
+        if (!act->save_view)
+            gui_status(g, now, "Point at a view, then press Shift P to save it as a PNG.");
+    }
 }
 
 GuiActions gui_frame(Gui *g, const GuiInput *in)
@@ -677,6 +730,35 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
     ui_end(ui);
     apply_settings(g, in->now);
     return act;
+}
+
+int gui_apply_line(Gui *g, const char *line, double now)
+{
+    Config cfg;
+    char err[CONFIG_ERR_LEN + 64];
+    config_default(&cfg);
+    if (config_parse_line(&cfg, line, err, sizeof err) != 0 || start_run(g, &cfg, err, sizeof err) != 0) {
+        gui_status(g, now, "Not applied: %s", err);
+        return -1;
+    }
+    gui_status(g, now, "Applied the pasted experiment: a new run from seed %llu.", (unsigned long long)g->tr.cfg.seed);
+    return 0;
+}
+
+int gui_apply_file(Gui *g, const char *path, double now)
+{
+    Config cfg;
+    char err[CONFIG_ERR_LEN + 64];
+    config_default(&cfg);
+    size_t n = strlen(path);
+    if (n > 3 && strcmp(path + n - 3, ".md") == 0)
+        return gui_lesson_open(g, path, now);
+    if (config_load_file(&cfg, path, err, sizeof err) != 0 || start_run(g, &cfg, err, sizeof err) != 0) {
+        gui_status(g, now, "Not opened: %s", err);
+        return -1;
+    }
+    gui_status(g, now, "Opened the experiment %s.", path);
+    return 0;
 }
 
 int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen)

@@ -16,6 +16,10 @@
 typedef struct {
     int screenshot;      /* save the window as PNG */
     int fullscreen;      /* toggle */
+    const char *copy;    /* put this text on the clipboard */
+    int save_view;       /* save the view in view_rect as PNG */
+    Rect view_rect;
+    const char *view_name;
 } GuiActions;
 
 #define GUI_SNAPSHOTS 6
@@ -81,6 +85,7 @@ typedef struct {
     int start_screen;
     LessonEntry entries[GUI_MAX_LESSONS];
     int n_entries;
+    char line[8192];     /* the configuration as one line, for the clipboard */
     /* drawing */
     DrawList dl;
     Ui ui;
@@ -100,6 +105,11 @@ void gui_status(Gui *g, double now, const char *fmt, ...);
 /* Writes the run's history as CSV (step,loss,metric,grad_norm,clipped,g_0..) to path via
  * a temporary file. Returns 0 or -1 with a message. */
 int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen);
+
+/* Replaces the configuration with a pasted line or a dropped experiment file (on top of
+ * the defaults) and starts that run; a bad one is reported in the status line. */
+int gui_apply_line(Gui *g, const char *line, double now);
+int gui_apply_file(Gui *g, const char *path, double now);
 
 /* Rewinds to the newest snapshot before the divergence. Returns 0, or -1 if none. */
 int gui_rewind(Gui *g);

@@ -188,9 +188,9 @@ int config_set_kv(Config *cfg, const char *key, const char *value, char *err, si
             snprintf(err, errlen, "%s: value longer than %d characters", key, CONFIG_TEXT_LEN - 1);
             return -1;
         }
-        if (strchr(value, '\n') || strchr(value, '#')) {
-            snprintf(err, errlen, "%s=%s: a path without '#' or line breaks is accepted ('#' starts a "
-                     "comment in config files)", key, value);
+        if (strchr(value, '\n') || strchr(value, '#') || strchr(value, ';')) {
+            snprintf(err, errlen, "%s=%s: a path without '#', ';' or line breaks is accepted ('#' starts a "
+                     "comment in config files, ';' separates settings on one line)", key, value);
             return -1;
         }
         strcpy(field, value);
@@ -385,6 +385,73 @@ int config_format(const Config *cfg, char *buf, size_t len)
         used = used + (size_t)n < len ? used + (size_t)n : len;
     }
     return need;
+}
+
+int config_format_line(const Config *cfg, char *buf, size_t len)
+{
+    char text[8192];
+    int n = config_format(cfg, text, sizeof text);
+    if (n >= (int)sizeof text)
+        n = (int)sizeof text - 1;
+    /* one key=value a line -> "; " between them */
+    size_t used = 0;
+    int need = 0;
+    for (char *line = text; *line;) {
+        char *nl = strchr(line, '\n');
+        size_t l = nl ? (size_t)(nl - line) : strlen(line);
+        int k = snprintf(buf + used, used < len ? len - used : 0, "%s%.*s", need ? "; " : "", (int)l, line);
+        need += k;
+        used = used + (size_t)k < len ? used + (size_t)k : len;
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    return need;
+}
+
+int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen)
+{
+    size_t n = strlen(line);
+    char *copy = malloc(n + 1);
+    if (!copy) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    memcpy(copy, line, n + 1);
+    Config trial = *cfg;
+    int status = 0, any = 0;
+    char *p = copy;
+    while (*p && status == 0) {
+        size_t span = strcspn(p, ";\n");
+        char save = p[span];
+        p[span] = '\0';
+        char *hash = strchr(p, '#');
+        if (hash) { /* a comment runs to the end of its line */
+            *hash = '\0';
+            if (save == ';') {
+                char *nl = strchr(p + span + 1, '\n');
+                span = nl ? (size_t)(nl - p) : strlen(p + span + 1) + span + 1;
+                save = nl ? '\n' : '\0';
+            }
+        }
+        char *s = trim(p);
+        if (*s) {
+            if (config_set(&trial, s, err, errlen) != 0)
+                status = -1;
+            any = 1;
+        }
+        if (!save)
+            break;
+        p += span + 1;
+    }
+    free(copy);
+    if (status == 0 && !any) {
+        snprintf(err, errlen, "no settings found; expected key=value pairs separated by ';' (for example model=lstm; hidden=64)");
+        status = -1;
+    }
+    if (status == 0)
+        *cfg = trial;
+    return status;
 }
 
 const char *config_model_name(ModelKind m) { return MODEL_WORDS[m]; }

@@ -86,6 +86,15 @@ int config_resolve(Config *cfg, char *err, size_t errlen);
  * number of characters that the full text needs (like snprintf). */
 int config_format(const Config *cfg, char *buf, size_t len);
 
+/* The whole configuration as one line, "key=value; key=value; ..." (the text a user copies
+ * and pastes to share an experiment); returns the length needed, like snprintf. */
+int config_format_line(const Config *cfg, char *buf, size_t len);
+
+/* Applies a line of pairs separated by ';' or newlines ('#' starts a comment to the end
+ * of its line): the form config_format_line and config_format write. Returns 0, or -1
+ * with a message naming the pair. */
+int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen);
+
 /* Names for printing; the inverse of parsing. */
 const char *config_model_name(ModelKind m);
 const char *config_activation_name(Activation a);

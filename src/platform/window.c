@@ -13,6 +13,8 @@
 #include <string.h>
 
 struct Platform {
+    char *clipboard; /* the last text read from the clipboard (SDL's, freed next poll) */
+    char *dropped;
     SDL_Window *window;
     SDL_Surface *offscreen; /* offscreen mode: the target */
     Fonts *fonts;
@@ -76,6 +78,10 @@ void platform_close(Platform *p)
 {
     if (!p)
         return;
+    if (p->clipboard)
+        SDL_free(p->clipboard);
+    if (p->dropped)
+        SDL_free(p->dropped);
     if (p->fonts)
         fonts_close(p->fonts);
     render_surface_destroy(p->offscreen);
@@ -109,6 +115,9 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_SPACE: return GK_PLAY;
     case SDLK_RIGHT: return GK_STEP;
     case SDLK_r: return ctrl ? -1 : GK_RESET;
+    case SDLK_c: return ctrl ? GK_COPY : -1;
+    case SDLK_v: return ctrl ? GK_PASTE : -1;
+    case SDLK_s: return ctrl ? GK_SAVE_EXPERIMENT : GK_SAVE_RUN;
     case SDLK_PLUS:
     case SDLK_EQUALS:
     case SDLK_KP_PLUS: return ctrl ? GK_ZOOM_IN : GK_FASTER;
@@ -117,7 +126,7 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_F1: return GK_HELP;
     case SDLK_F11: return GK_FULLSCREEN;
     case SDLK_h: return GK_CONTRAST;
-    case SDLK_p: return GK_SCREENSHOT;
+    case SDLK_p: return (k->mod & KMOD_SHIFT) ? GK_SAVE_VIEW : GK_SCREENSHOT;
     case SDLK_e: return GK_EXPORT;
     case SDLK_l: return GK_LOG;
     case SDLK_z: return GK_ENLARGE;
@@ -137,6 +146,14 @@ static int key_action(const SDL_Keysym *k)
 int platform_poll(Platform *p, GuiInput *in)
 {
     memset(in, 0, sizeof *in);
+    if (p->clipboard) {
+        SDL_free(p->clipboard);
+        p->clipboard = NULL;
+    }
+    if (p->dropped) {
+        SDL_free(p->dropped);
+        p->dropped = NULL;
+    }
     in->now = platform_now();
     if (p->offscreen) {
         in->width = p->offscreen->w;
@@ -164,6 +181,12 @@ int platform_poll(Platform *p, GuiInput *in)
             }
             break;
         case SDL_MOUSEWHEEL: in->ui.wheel += e.wheel.y; break;
+        case SDL_DROPFILE:
+            if (p->dropped)
+                SDL_free(p->dropped);
+            p->dropped = e.drop.file;
+            in->dropped = p->dropped;
+            break;
         case SDL_KEYDOWN: {
             if ((e.key.keysym.mod & KMOD_CTRL) && e.key.keysym.sym == SDLK_q) {
                 quit = 1;
@@ -172,6 +195,10 @@ int platform_poll(Platform *p, GuiInput *in)
             int a = key_action(&e.key.keysym);
             if (a >= 0)
                 in->keys[a] = 1;
+            if (a == GK_PASTE && SDL_HasClipboardText()) {
+                p->clipboard = SDL_GetClipboardText();
+                in->paste = p->clipboard;
+            }
             if (e.key.keysym.sym == SDLK_LEFT)
                 in->ui.keys[UI_KEY_LEFT] = 1;
             if (e.key.keysym.sym == SDLK_RIGHT)
@@ -214,6 +241,32 @@ void platform_toggle_fullscreen(Platform *p)
         return;
     p->fullscreen = !p->fullscreen;
     SDL_SetWindowFullscreen(p->window, p->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+}
+
+int platform_set_clipboard(Platform *p, const char *text)
+{
+    (void)p;
+    return SDL_SetClipboardText(text);
+}
+
+int platform_save_png_rect(Platform *p, int x, int y, int w, int h, const char *path, char *err, size_t errlen)
+{
+    SDL_Surface *s = p->offscreen ? p->offscreen : SDL_GetWindowSurface(p->window);
+    if (!s) {
+        snprintf(err, errlen, "no picture to save: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_Surface *crop = render_surface_create(w, h);
+    if (!crop) {
+        snprintf(err, errlen, "cannot crop: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_Rect src = {x, y, w, h};
+    SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE);
+    SDL_BlitSurface(s, &src, crop, NULL);
+    int r = png_write(crop, path, err, errlen);
+    render_surface_destroy(crop);
+    return r;
 }
 
 int platform_save_png(Platform *p, const char *path, char *err, size_t errlen)

@@ -33,6 +33,12 @@ void platform_toggle_fullscreen(Platform *p);
 /* Saves what was last presented as a PNG (temporary name, then renamed). */
 int platform_save_png(Platform *p, const char *path, char *err, size_t errlen);
 
+/* A rectangle of what was last presented, as a PNG. */
+int platform_save_png_rect(Platform *p, int x, int y, int w, int h, const char *path, char *err, size_t errlen);
+
+/* Puts text on the system clipboard; 0 or SDL's error code. */
+int platform_set_clipboard(Platform *p, const char *text);
+
 /* Seconds on a monotonic clock. */
 double platform_now(void);
 

@@ -27,6 +27,11 @@ enum {
     GK_NEXT,        /* Page Down: the lesson's next step */
     GK_PREV,        /* Page Up */
     GK_ANSWER,      /* A: show the question's answer, or start the step's run */
+    GK_COPY,        /* Ctrl C: the configuration as one line, to the clipboard */
+    GK_PASTE,       /* Ctrl V: apply the line on the clipboard (in GuiInput.paste) */
+    GK_SAVE_EXPERIMENT, /* Ctrl S: the configuration as an experiment file here */
+    GK_SAVE_RUN,    /* S: the model as --save files (.npy) here */
+    GK_SAVE_VIEW,   /* Shift P: a PNG of the view under the mouse */
     GK_VIEW1,       /* 1..6 show or hide a view */
     GK_VIEW6 = GK_VIEW1 + 5,
     GK_COUNT
@@ -37,6 +42,8 @@ typedef struct {
     int keys[GK_COUNT];
     int width, height;   /* of the drawable, pixels */
     double now;          /* seconds, monotonic */
+    const char *paste;   /* with GK_PASTE: the clipboard's text */
+    const char *dropped; /* a file dropped on the window this frame, or NULL */
 } GuiInput;
 
 #endif
