@@ -834,7 +834,7 @@ void gui_lessons_scan(Gui *g, const char *dir)
             snprintf(le->title, sizeof le->title, "%s", l.title);
             snprintf(le->summary, sizeof le->summary, "%s", l.summary ? l.summary : "");
         } else {
-            snprintf(le->title, sizeof le->title, "%s", e->d_name);
+            snprintf(le->title, sizeof le->title, "%.150s", e->d_name);
             snprintf(le->summary, sizeof le->summary, "%.390s", err);
         }
         lesson_free(&l);
