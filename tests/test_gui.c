@@ -646,6 +646,96 @@ static void test_an_experiment_file_dropped_on_the_window_opens(void **s)
     check_rmdir(dir);
 }
 
+/* ---- compare mode ---- */
+
+static void test_compare_runs_see_the_same_data_and_differ_where_set(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"task=echo", "lag=3", "hidden=8", NULL};
+    Gui g;
+    make_gui(&g, settings);
+    assert_int_equal(gui_compare(&g, "model=rnn,lstm", 1), 0);
+    assert_int_equal(g.tr.cfg.model, MODEL_RNN);
+    assert_int_equal(g.cmp.tr.cfg.model, MODEL_LSTM);
+    assert_int_equal(g.cmp.tr.cfg.lag, 3); /* everything else shared */
+    for (int i = 0; i < 5; i++) {
+        gui_train(&g, 7);
+        const Batch *a = &g.tr.batch, *b = &g.cmp.tr.batch;
+        assert_memory_equal(a->x, b->x, (size_t)a->T * a->B * a->I * sizeof(double));
+        assert_memory_equal(a->label, b->label, (size_t)a->T * a->B * sizeof(int64_t));
+    }
+    assert_int_equal(g.tr.step, 35);
+    assert_int_equal(g.cmp.tr.step, 35);
+    assert_true(g.tr.obs.loss != g.cmp.tr.obs.loss);
+    /* a training key compared: each run keeps its own value through panel changes */
+    assert_int_equal(gui_compare(&g, "lr=0.001,0.1", 2), 0);
+    GuiInput in = idle(1280, 800, 3);
+    g.cfg.momentum = 0.5;
+    gui_frame(&g, &in);
+    assert_true(g.tr.cfg.lr == 0.001 && g.cmp.tr.cfg.lr == 0.1);
+    assert_true(g.cmp.tr.cfg.momentum == 0.5);
+    /* a bad specification is refused and the mode left as it was */
+    assert_int_equal(gui_compare(&g, "hidden=4", 4), -1);
+    assert_non_null(strstr(g.status, "KEY=A,B"));
+    assert_int_equal(gui_compare(&g, "hidden=4,999", 5), -1);
+    assert_non_null(strstr(g.status, "hidden=999"));
+    assert_false(g.cmp.on);
+    /* drawn in two columns without crashing */
+    assert_int_equal(gui_compare(&g, "model=rnn,gru", 6), 0);
+    gui_frame(&g, &in);
+    gui_destroy(&g);
+}
+
+static void test_headless_compare_writes_both_histories(void **s)
+{
+    (void)s;
+    char dir[512], cmd[1400], path[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/both.csv", dir);
+    snprintf(cmd, sizeof cmd, "'%s' train --compare seq_len=6,9 --set hidden=4 --steps 5 --quiet --csv '%s'", RNNLAB_BIN, path);
+    assert_int_equal(system(cmd), 0);
+    size_t len;
+    char *text = check_read_file(path, &len);
+    assert_non_null(text);
+    assert_true(strncmp(text, "run,step,loss,metric,grad_norm,clipped,g_0,", 43) == 0);
+    int a = 0, b = 0, lines = 0;
+    for (char *line = strchr(text, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        a += strncmp(line, "seq_len=6,", 10) == 0;
+        b += strncmp(line, "seq_len=9,", 10) == 0;
+        int commas = 0;
+        for (char *c = line; *c && *c != '\n'; c++)
+            commas += *c == ',';
+        assert_int_equal(commas, 6 + 9 - 1); /* run + 5 fields + g_0..g_8 */
+        lines++;
+    }
+    assert_int_equal(a, 5);
+    assert_int_equal(b, 5);
+    free(text);
+    snprintf(cmd, sizeof cmd, "'%s' train --compare seq_len=6 --steps 5 --quiet 2>/dev/null", RNNLAB_BIN);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+    check_rmdir(dir);
+}
+
+static void test_a_lesson_step_can_start_a_race(void **s)
+{
+    (void)s;
+    char dir[512], path[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/race.md", dir);
+    write_file(path, "# Race\n\nS.\n\n## Go\n\n```rnnlab\nhidden=6\ncompare=model=rnn,lstm\nrun=12\n```\n\n"
+                     "## Stop\n\n```rnnlab\ncompare=off\n```\n");
+    Gui g;
+    make_gui(&g, NULL);
+    assert_int_equal(gui_lesson_open(&g, path, 1), 0);
+    assert_true(g.cmp.on);
+    gui_lesson_run(&g);
+    assert_int_equal(g.cmp.tr.step, 12);
+    gui_lesson_goto(&g, 1, 2);
+    assert_false(g.cmp.on);
+    gui_destroy(&g);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -665,6 +755,9 @@ int main(void)
         cmocka_unit_test(test_start_screen_lists_lessons_and_a_broken_one_shows_its_error),
         cmocka_unit_test(test_the_configuration_line_round_trips_to_the_same_bits),
         cmocka_unit_test(test_an_experiment_file_dropped_on_the_window_opens),
+        cmocka_unit_test(test_compare_runs_see_the_same_data_and_differ_where_set),
+        cmocka_unit_test(test_headless_compare_writes_both_histories),
+        cmocka_unit_test(test_a_lesson_step_can_start_a_race),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     IMG_Quit();

@@ -46,6 +46,7 @@ enum {
     OPT_LESSON = 1 << 16,
     OPT_STEP = 1 << 17,
     OPT_RUN = 1 << 18,
+    OPT_COMPARE = 1 << 19,
 };
 
 typedef struct {
@@ -69,6 +70,7 @@ typedef struct {
     int run_checks;
     int first_file; /* lesson-check: 1 once a FILE argument was seen */
     int files[256]; /* ... and the indices of all of them */
+    const char *compare;
     int n_files;
 } Options;
 
@@ -105,6 +107,7 @@ static const char *const OPTION_HELP[] = {
     "  --lesson FILE    open a lesson (lessons/*.md) at its first step\n",
     "  --step K         with --lesson: draw step K (1-based), after steps 1..K have run\n",
     "  --run            also run every step headless and check its claims\n",
+    "  --compare K=A,B  two runs on the same data and seed, differing in key K (e.g. model=rnn,lstm)\n",
 };
 
 static void verb_help(const char *verb, const char *synopsis, const char *what, unsigned allowed)
@@ -133,6 +136,7 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
         {"--size", OPT_SIZE, 1},          {"--train-steps", OPT_TRAIN_STEPS, 1},
         {"--render", OPT_RENDER, 0},      {"--lesson", OPT_LESSON, 1},
         {"--step", OPT_STEP, 1},          {"--run", OPT_RUN, 0},
+        {"--compare", OPT_COMPARE, 1},
     };
     char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
     o->verb = argv[0];
@@ -252,6 +256,15 @@ static int parse_options(Options *o, int argc, char **argv, unsigned allowed, co
         case OPT_FONT: o->font = v; break;
         case OPT_RENDER: o->render = 1; break;
         case OPT_LESSON: o->lesson = v; break;
+        case OPT_COMPARE: {
+            char key[32], values[2][256];
+            if (compare_parse(v, key, sizeof key, values, msg, sizeof msg) != 0) {
+                fail(o->verb, msg);
+                return -1;
+            }
+            o->compare = v;
+            break;
+        }
         case OPT_RUN: o->run_checks = 1; break;
         case OPT_STEP:
             errno = 0;
@@ -320,12 +333,93 @@ static void csv_row(FILE *f, const Observables *ob, int T)
     fputc('\n', f);
 }
 
+/* Two runs, A and B, on the same data stream (the same seed and task), stepping in turn;
+ * one CSV with a first column naming the run. */
+static int train_compare(Options *o)
+{
+    char key[32], values[2][256], err[CONFIG_ERR_LEN + 128];
+    compare_parse(o->compare, key, sizeof key, values, err, sizeof err);
+    Trainer tr[2];
+    char label[2][300];
+    for (int r = 0; r < 2; r++) {
+        Config c;
+        snprintf(label[r], sizeof label[r], "%.31s=%.255s", key, values[r]);
+        if (compare_config(&o->cfg, key, values[r], &c, err, sizeof err) != 0 ||
+            trainer_create(&tr[r], &c, err, sizeof err) != 0) {
+            if (r)
+                trainer_destroy(&tr[0]);
+            return fail(o->verb, err);
+        }
+    }
+    int Tmax = tr[0].T > tr[1].T ? tr[0].T : tr[1].T;
+    char tmp_csv[4200];
+    FILE *csv = NULL;
+    if (o->csv_path) {
+        snprintf(tmp_csv, sizeof tmp_csv, "%s.tmp", o->csv_path);
+        csv = fopen(tmp_csv, "w");
+        if (!csv) {
+            snprintf(err, sizeof err, "--csv %.300s: cannot write: %s", o->csv_path, strerror(errno));
+            trainer_destroy(&tr[1]);
+            trainer_destroy(&tr[0]);
+            return fail(o->verb, err);
+        }
+        fputs("run,step,loss,metric,grad_norm,clipped", csv);
+        for (int t = 0; t < Tmax; t++)
+            fprintf(csv, ",g_%d", t);
+        fputc('\n', csv);
+    }
+    int live = !o->quiet && isatty(STDERR_FILENO), status = EXIT_OK, stopped[2] = {0, 0};
+    double start = now_seconds(), last = 0;
+    for (long s = 0; s < o->steps && !(stopped[0] && stopped[1]); s++) {
+        for (int r = 0; r < 2; r++) {
+            if (stopped[r])
+                continue;
+            int bad = trainer_step(&tr[r]);
+            if (csv) {
+                fprintf(csv, "%s,", label[r]);
+                csv_row(csv, &tr[r].obs, tr[r].T);
+                if (tr[r].T < Tmax) { /* the shorter run: empty cells, then the line end */
+                    fseek(csv, -1, SEEK_CUR);
+                    for (int t = tr[r].T; t < Tmax; t++)
+                        fputc(',', csv);
+                    fputc('\n', csv);
+                }
+            }
+            if (bad) {
+                fprintf(stderr, "%srun %s: %s\n", live ? "\n" : "", label[r], tr[r].event.message);
+                stopped[r] = 1;
+                status = EXIT_DIVERGED;
+            }
+        }
+        double t = now_seconds() - start;
+        if (live && (t - last > 0.1 || s + 1 == o->steps)) {
+            last = t;
+            fprintf(stderr, "\rstep %ld/%ld  %s loss %.4g  %s loss %.4g   ", s + 1, o->steps, label[0],
+                    tr[0].obs.loss, label[1], tr[1].obs.loss);
+        }
+    }
+    if (live)
+        fputc('\n', stderr);
+    if (csv && (fclose(csv) != 0 || rename(tmp_csv, o->csv_path) != 0)) {
+        fprintf(stderr, "rnnlab train: --csv %s: cannot write: %s\n", o->csv_path, strerror(errno));
+        status = EXIT_USAGE;
+    }
+    if (!o->quiet)
+        for (int r = 0; r < 2; r++)
+            printf("run %s: %ld steps, loss %.5g (memoryless baseline %.5g), %s %.3f\n", label[r], tr[r].step,
+                   tr[r].obs.loss, task_baseline(&tr[r].task), task_kind_info(tr[r].cfg.task)->metric_name,
+                   tr[r].obs.metric);
+    trainer_destroy(&tr[1]);
+    trainer_destroy(&tr[0]);
+    return status;
+}
+
 int cli_train(int argc, char **argv)
 {
     Options o = {0};
     int r = parse_options(&o, argc, argv,
-                          OPT_CONFIG | OPT_SET | OPT_STEPS | OPT_CSV | OPT_SAVE | OPT_LOAD | OPT_QUIET,
-                          "[--config F] [--set k=v]... --steps N [--csv FILE] [--save DIR] [--load DIR] [--quiet]",
+                          OPT_CONFIG | OPT_SET | OPT_STEPS | OPT_CSV | OPT_SAVE | OPT_LOAD | OPT_QUIET | OPT_COMPARE,
+                          "[--config F] [--set k=v]... --steps N [--csv FILE] [--save DIR] [--load DIR] [--quiet] [--compare K=A,B]",
                           "Trains headless. On a terminal, a progress line shows step, loss, gradient\n"
                           "norm and speed. Exit status 3 if training met Inf or NaN (the message says\n"
                           "where; --csv and --save still hold everything up to the last finite step).");
@@ -333,6 +427,11 @@ int cli_train(int argc, char **argv)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     if (o.steps < 0)
         return fail(o.verb, "--steps N is required (for example --steps 1000)");
+    if (o.compare) {
+        if (o.save_dir || o.load_dir)
+            return fail(o.verb, "--compare trains two fresh runs: it does not take --save or --load");
+        return train_compare(&o);
+    }
     Trainer tr;
     if (make_trainer(&tr, &o) != 0)
         return EXIT_USAGE;
@@ -901,8 +1000,8 @@ int cli_sample(int argc, char **argv)
 int cli_window(int argc, char **argv)
 {
     Options o = {0};
-    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON,
-                          "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE]",
+    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON | OPT_COMPARE,
+                          "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B]",
                           "Opens the window, training and drawing live. F1 lists the keys. With no\n"
                           "options it opens on a start screen listing the lessons.");
     if (r)
@@ -920,6 +1019,13 @@ int cli_window(int argc, char **argv)
         gui_destroy(&g);
         platform_close(p);
         return fail("window", err);
+    }
+    if (o.compare && gui_compare(&g, o.compare, platform_now()) != 0) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "--compare %.80s: %.300s", o.compare, g.status);
+        gui_destroy(&g);
+        platform_close(p);
+        return fail("window", msg);
     }
     if (o.lesson) {
         gui_lesson_open(&g, o.lesson, platform_now()); /* a bad lesson shows its error in the panel */
@@ -981,8 +1087,8 @@ int cli_window(int argc, char **argv)
 int cli_render(int argc, char **argv)
 {
     Options o = {0};
-    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT | OPT_LESSON | OPT_STEP,
-                          "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--font PATH] [--lesson FILE [--step K]] --out FILE.png",
+    int r = parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT | OPT_LESSON | OPT_STEP | OPT_COMPARE,
+                          "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--font PATH] [--lesson FILE [--step K]] [--compare K=A,B] --out FILE.png",
                           "Trains headless, then writes a picture of the whole window as it would look.\n"
                           "Needs no display.");
     if (r)
@@ -1003,6 +1109,8 @@ int cli_render(int argc, char **argv)
         status = fail(o.verb, err);
     } else if (o.lesson && gui_lesson_open(&g, o.lesson, platform_now()) != 0) {
         status = fail(o.verb, g.lesson_error);
+    } else if (o.compare && gui_compare(&g, o.compare, platform_now()) != 0) {
+        status = fail(o.verb, g.status);
     } else {
         if (o.lesson) {
             int k = o.step ? o.step - 1 : 0;

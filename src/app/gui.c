@@ -62,6 +62,9 @@ static void obs_copy(Observables *dst, const Observables *src, const Trainer *tr
     }
 }
 
+static void compare_end(Gui *g);
+static int compare_restart(Gui *g, const Config *base, char *err, size_t errlen);
+
 /* ---- snapshots for the rewind ---- */
 
 static void snapshots_free(Gui *g)
@@ -170,6 +173,7 @@ int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t
 
 void gui_destroy(Gui *g)
 {
+    compare_end(g);
     if (g->have_lesson)
         lesson_free(&g->lesson);
     snapshots_free(g);
@@ -196,8 +200,18 @@ static void apply_settings(Gui *g, double now)
     want.clip = g->clip_choice ? g->clip_value : 0;
     want.clip_mode = g->clip_choice == 2 ? CLIP_VALUE : CLIP_NORM;
     want.has_forget_bias = g->set_forget && want.model == MODEL_LSTM;
-    /* Settings of the training only: applied at once. */
+    /* Settings of the training only: applied at once (run B keeps its own value of the
+     * compared key). */
     trainer_set_training(&g->tr, &want);
+    if (g->cmp.on) {
+        Config wb;
+        char e2[CONFIG_ERR_LEN];
+        if (compare_config(&want, g->cmp.key, g->cmp.values[1], &wb, e2, sizeof e2) == 0) {
+            Config rb = wb;
+            config_resolve(&rb, e2, sizeof e2);
+            trainer_set_training(&g->cmp.tr, &rb);
+        }
+    }
     g->cfg.clip = want.clip;
     g->cfg.clip_mode = want.clip_mode;
     if (!needs_restart(&want, &g->tr.cfg) || g->ui.in.mouse_down)
@@ -207,7 +221,7 @@ static void apply_settings(Gui *g, double now)
     want.shape_given = want.loss_given = -1;
     if (want.task != old.task) /* the new task picks its own lengths and sizes */
         want.seq_len = want.lag = want.hidden = want.symbols = 0;
-    if (start_run(g, &want, err, sizeof err) != 0) {
+    if (g->cmp.on ? compare_restart(g, &want, err, sizeof err) != 0 : start_run(g, &want, err, sizeof err) != 0) {
         g->cfg = old;
         gui_status(g, now, "Not applied: %s", err);
         return;
@@ -240,14 +254,20 @@ static int gui_step(Gui *g)
 long gui_train(Gui *g, long n)
 {
     long done = 0;
-    while (done < n && !g->diverged && gui_step(g) == 0)
+    while (done < n && !g->diverged && !g->cmp.diverged && gui_step(g) == 0) {
+        if (g->cmp.on && trainer_step(&g->cmp.tr) != 0) {
+            g->cmp.diverged = 1;
+            g->cmp.event = g->cmp.tr.event;
+            g->running = 0;
+        }
         done++;
+    }
     return done;
 }
 
 static void train_frame(Gui *g, double now, int single)
 {
-    if (g->diverged || (!g->running && !single))
+    if (g->diverged || g->cmp.diverged || (!g->running && !single))
         return;
     int want = single ? 1 : gui_speed_steps(g->speed);
     if (g->run_left > 0 && !single && (want == 0 || want > g->run_left))
@@ -261,6 +281,13 @@ static void train_frame(Gui *g, double now, int single)
             break;
         if (gui_step(g) != 0)
             break;
+        if (g->cmp.on && !g->cmp.diverged && trainer_step(&g->cmp.tr) != 0) {
+            g->cmp.diverged = 1;
+            g->cmp.event = g->cmp.tr.event;
+            g->running = 0;
+            done++;
+            break;
+        }
         done++;
         if (single)
             break;
@@ -331,9 +358,9 @@ static void panel(Gui *g, Rect r, double now)
     }
     if (ui_button_ex(ui, (Rect){row.x + 2 * (w3 + ui_px(ui, 6)), row.y, row.w - 2 * (w3 + ui_px(ui, 6)), row.h}, "Reset",
                      "Re-initialise with the same seed: exactly the same network again (R).", 0) & UI_CLICKED) {
-        char err[CONFIG_ERR_LEN];
+        char err[CONFIG_ERR_LEN + 128];
         Config c = g->tr.cfg;
-        if (start_run(g, &c, err, sizeof err) == 0)
+        if ((g->cmp.on ? compare_restart(g, &c, err, sizeof err) : start_run(g, &c, err, sizeof err)) == 0)
             gui_status(g, now, "Reset: the same network again, from seed %llu.", (unsigned long long)c.seed);
     }
     ui_choice(ui, "steps a frame", &g->speed, SPEED_WORDS, GUI_SPEEDS,
@@ -388,6 +415,27 @@ static void panel(Gui *g, Rect r, double now)
     if (ki->shape != SHAPE_SEQ2SEQ)
         ui_slider_int(ui, "truncate (0 = full)", &c->truncate, 0, c->seq_len, 0,
                       "Let each loss term's gradient flow back at most this many steps (truncated BPTT).");
+
+    ui_heading(ui, "COMPARE  (two runs, the same data)");
+    static const char *const CMP_WORDS[] = {"off", "model rnn | lstm", "model rnn | gru", "rho 0.9 | 1.1",
+                                           "init default | orthogonal", "clip off | norm 1"};
+    static const char *const CMP_SPECS[] = {"", "model=rnn,lstm", "model=rnn,gru", "rho=0.9,1.1",
+                                           "init=default,orthogonal", "clip=0,1"};
+    int choice = 0;
+    if (g->cmp.on) {
+        char spec[600];
+        snprintf(spec, sizeof spec, "%s=%s,%s", g->cmp.key, g->cmp.values[0], g->cmp.values[1]);
+        for (int i = 1; i < 6; i++)
+            if (!strcmp(spec, CMP_SPECS[i]))
+                choice = i;
+        if (!choice)
+            choice = 0;
+    }
+    int before = choice;
+    if ((ui_choice(ui, "race", &choice, CMP_WORDS, 6,
+                   "Train two runs side by side on the same data and seed, differing in one setting (rnnlab --compare KEY=A,B for any key).") & UI_CHANGED) &&
+        choice != before)
+        gui_compare(g, CMP_SPECS[choice], now);
 
     ui_heading(ui, "VIEWS  (1-6; Z enlarges)");
     for (int v = 0; v < VIEW_COUNT; v++) {
@@ -559,9 +607,9 @@ static void handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
         train_frame(g, now, 1);
     }
     if (k[GK_RESET]) {
-        char err[CONFIG_ERR_LEN];
+        char err[CONFIG_ERR_LEN + 128];
         Config c = g->tr.cfg;
-        if (start_run(g, &c, err, sizeof err) == 0)
+        if ((g->cmp.on ? compare_restart(g, &c, err, sizeof err) : start_run(g, &c, err, sizeof err)) == 0)
             gui_status(g, now, "Reset: the same network again, from seed %llu.", (unsigned long long)c.seed);
     }
     if (k[GK_FASTER] && g->speed < GUI_SPEEDS - 1)
@@ -690,8 +738,45 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
         main.y += bh + pad;
         main.h -= bh + pad;
     }
-    layout_views(g, main);
-    const Spectrum *sp = g->visible[VIEW_SPECTRUM] ? trainer_spectrum(&g->tr) : NULL;
+    if (g->cmp.on) {
+        /* two columns, A and B, each its unfolded network, gradient and loss, on shared axes */
+        for (int v = 0; v < VIEW_COUNT; v++)
+            g->view_rects[v] = (Rect){0, 0, 0, 0};
+        int gap = ui_px(ui, 8), cw = (main.w - gap) / 2;
+        const Trainer *runs[2] = {&g->tr, &g->cmp.tr};
+        g->cmp.vs[0].loss_log = g->vs.loss_log;
+        views_shared_ranges(&g->cmp.vs[0], runs[0], runs[1]);
+        for (int r = 0; r < 2; r++) {
+            ViewState *vs = &g->cmp.vs[r];
+            if (r == 1) {
+                double pca[2][256];
+                memcpy(pca, vs->pca, sizeof pca);
+                int pv = vs->pca_valid;
+                *vs = g->cmp.vs[0];
+                memcpy(vs->pca, pca, sizeof pca);
+                vs->pca_valid = pv;
+            }
+            vs->label = g->cmp.labels[r];
+            int x = main.x + r * (cw + gap), w = r ? main.x + main.w - x : cw;
+            int h1 = main.h * 28 / 100, h2 = main.h * 42 / 100, h3 = main.h - h1 - h2 - 2 * gap;
+            view_unfolded(ui, (Rect){x, main.y, w, h1}, runs[r], vs);
+            view_gradient(ui, (Rect){x, main.y + h1 + gap, w, h2}, runs[r], vs);
+            view_loss(ui, (Rect){x, main.y + h1 + h2 + 2 * gap, w, h3}, runs[r], vs);
+            if (g->cmp.diverged && r == 1) {
+                Rect b = {x, main.y, w, ui_text_size(ui) * 3};
+                draw_rect(ui->dl, b, t->banner);
+                char msg[800];
+                snprintf(msg, sizeof msg, "Run %.300s diverged \u2014 %.400s", g->cmp.labels[1], g->cmp.event.message);
+                draw_clip(ui->dl, b);
+                ui_text_wrapped(ui, (Rect){b.x + ui_px(ui, 6), b.y + ui_px(ui, 3), b.w - ui_px(ui, 12), b.h}, msg,
+                                ui_text_size_small(ui), t->banner_text);
+                draw_unclip(ui->dl);
+            }
+        }
+    } else {
+        layout_views(g, main);
+    }
+    const Spectrum *sp = g->visible[VIEW_SPECTRUM] && !g->cmp.on ? trainer_spectrum(&g->tr) : NULL;
     for (int v = 0; v < VIEW_COUNT; v++) {
         Rect r = g->view_rects[v];
         if (r.w < ui_px(ui, 60) || r.h < ui_px(ui, 40))
@@ -718,6 +803,8 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
                      g->diverged ? "diverged" : g->running ? "training" : "paused", g->tr.step,
                      g->steps_per_s, o->loss, task_baseline(&g->tr.task), o->grad_norm,
                      o->clipped ? " (clipped)" : "");
+    if (g->cmp.on)
+        n += snprintf(line + n, sizeof line - (size_t)n, " \u00b7 B loss %.4g", g->cmp.tr.obs.loss);
     if (g->status[0] && in->now < g->status_until)
         snprintf(line + n, sizeof line - (size_t)n, "   \u2014   %s", g->status);
     draw_text(&g->dl, st.x, st.y + ui_px(ui, 4), ui_text_size(ui), g->status[0] && in->now < g->status_until ? t->accent : t->text_dim, line);
@@ -878,13 +965,42 @@ void gui_lesson_goto(Gui *g, int k, double now)
     }
     Config resolved = cfg;
     config_resolve(&resolved, err, sizeof err);
-    if (st->reset || needs_restart(&resolved, &g->tr.cfg) || g->diverged) {
+    /* compare mode: the latest compare= up to this step, unless it said off */
+    const char *cmp = NULL;
+    for (int s2 = 0; s2 <= k; s2++)
+        if (g->lesson.steps[s2].compare)
+            cmp = strcmp(g->lesson.steps[s2].compare, "off") ? g->lesson.steps[s2].compare : NULL;
+    char want_spec[600] = "", have_spec[600] = "";
+    if (cmp)
+        snprintf(want_spec, sizeof want_spec, "%s", cmp);
+    if (g->cmp.on)
+        snprintf(have_spec, sizeof have_spec, "%s=%s,%s", g->cmp.key, g->cmp.values[0], g->cmp.values[1]);
+    if (strcmp(want_spec, have_spec) != 0 || (cmp && (st->reset || needs_restart(&resolved, &g->tr.cfg)))) {
         if (start_run(g, &cfg, err, sizeof err) != 0) {
             snprintf(g->lesson_error, sizeof g->lesson_error, "%.200s:%d: %.380s", g->lesson.path, st->line, err);
             return;
         }
+        gui_compare(g, cmp, now);
+        if (cmp && !g->cmp.on) {
+            snprintf(g->lesson_error, sizeof g->lesson_error, "%.200s:%d: %.380s", g->lesson.path, st->line, g->status);
+            return;
+        }
+    } else if (st->reset || needs_restart(&resolved, &g->tr.cfg) || g->diverged || g->cmp.diverged) {
+        char e2[CONFIG_ERR_LEN + 128];
+        if (g->cmp.on ? compare_restart(g, &cfg, e2, sizeof e2) != 0 : start_run(g, &cfg, e2, sizeof e2) != 0) {
+            snprintf(g->lesson_error, sizeof g->lesson_error, "%.200s:%d: %.380s", g->lesson.path, st->line, e2);
+            return;
+        }
     } else {
         trainer_set_training(&g->tr, &resolved);
+        if (g->cmp.on) {
+            Config b;
+            char e2[CONFIG_ERR_LEN + 128];
+            if (compare_config(&resolved, g->cmp.key, g->cmp.values[1], &b, e2, sizeof e2) == 0) {
+                config_resolve(&b, e2, sizeof e2);
+                trainer_set_training(&g->cmp.tr, &b);
+            }
+        }
         g->cfg = g->tr.cfg;
         g->clip_choice = g->cfg.clip > 0 ? 1 + (int)g->cfg.clip_mode : 0;
         if (g->cfg.clip > 0)
@@ -1144,4 +1260,102 @@ static void start_screen(Gui *g, Rect r, double now)
             g->start_screen = 0;
         }
     }
+}
+
+/* ---- compare mode ---- */
+
+int compare_parse(const char *spec, char *key, size_t key_len, char values[2][256], char *err, size_t errlen)
+{
+    const char *eq = spec ? strchr(spec, '=') : NULL;
+    const char *comma = eq ? strchr(eq + 1, ',') : NULL;
+    if (!eq || !comma || eq == spec || comma == eq + 1 || !comma[1] || strchr(comma + 1, ',')) {
+        snprintf(err, errlen, "compare %s: expected KEY=A,B with two values (for example model=rnn,lstm or rho=0.9,1.1)",
+                 spec ? spec : "");
+        return -1;
+    }
+    snprintf(key, key_len, "%.*s", (int)(eq - spec), spec);
+    snprintf(values[0], 256, "%.*s", (int)(comma - eq - 1), eq + 1);
+    snprintf(values[1], 256, "%s", comma + 1);
+    if (!strcmp(values[0], values[1])) {
+        snprintf(err, errlen, "compare %s: the two values are the same", spec);
+        return -1;
+    }
+    return 0;
+}
+
+int compare_config(const Config *base, const char *key, const char *value, Config *out, char *err, size_t errlen)
+{
+    char pair[600], msg[CONFIG_ERR_LEN];
+    *out = *base;
+    out->shape_given = out->loss_given = -1;
+    snprintf(pair, sizeof pair, "%s=%s", key, value);
+    if (config_set(out, pair, msg, sizeof msg) != 0) {
+        snprintf(err, errlen, "compare: %s", msg);
+        return -1;
+    }
+    if (!strcmp(key, "task")) /* a task picks its own lengths */
+        out->seq_len = out->lag = out->hidden = out->symbols = 0;
+    Config probe = *out;
+    if (config_resolve(&probe, msg, sizeof msg) != 0) {
+        snprintf(err, errlen, "compare %s=%s: %s", key, value, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void compare_end(Gui *g)
+{
+    if (g->cmp.have)
+        trainer_destroy(&g->cmp.tr);
+    memset(&g->cmp, 0, sizeof g->cmp);
+}
+
+/* (Re)starts both runs from the panel's configuration. */
+static int compare_restart(Gui *g, const Config *base, char *err, size_t errlen)
+{
+    Config a, b;
+    if (compare_config(base, g->cmp.key, g->cmp.values[0], &a, err, errlen) != 0 ||
+        compare_config(base, g->cmp.key, g->cmp.values[1], &b, err, errlen) != 0)
+        return -1;
+    Trainer fresh;
+    if (trainer_create(&fresh, &b, err, errlen) != 0)
+        return -1;
+    if (start_run(g, &a, err, errlen) != 0) {
+        trainer_destroy(&fresh);
+        return -1;
+    }
+    if (g->cmp.have)
+        trainer_destroy(&g->cmp.tr);
+    g->cmp.tr = fresh;
+    g->cmp.have = 1;
+    g->cmp.diverged = 0;
+    trainer_preview(&g->cmp.tr);
+    return 0;
+}
+
+int gui_compare(Gui *g, const char *spec, double now)
+{
+    if (!spec || !*spec) {
+        compare_end(g);
+        return 0;
+    }
+    Compare c = {0};
+    char err[CONFIG_ERR_LEN + 128];
+    if (compare_parse(spec, c.key, sizeof c.key, c.values, err, sizeof err) != 0) {
+        gui_status(g, now, "%s", err);
+        return -1;
+    }
+    Config base = g->tr.cfg;
+    compare_end(g);
+    g->cmp = c;
+    g->cmp.on = 1;
+    for (int r = 0; r < 2; r++)
+        snprintf(g->cmp.labels[r], sizeof g->cmp.labels[r], "%c: %.31s=%.255s", (char)('A' + r), c.key, c.values[r]);
+    if (compare_restart(g, &base, err, sizeof err) != 0) {
+        compare_end(g);
+        gui_status(g, now, "Not compared: %s", err);
+        return -1;
+    }
+    gui_status(g, now, "Comparing %s=%s with %s=%s: the same data, the same seed.", c.key, c.values[0], c.key, c.values[1]);
+    return 0;
 }

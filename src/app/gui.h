@@ -39,6 +39,20 @@ typedef struct {
     double *block; /* 4 * n_params */
 } Snapshot;
 
+/* Compare mode: a second run, B, trained beside the first on the same data, differing in
+ * one key. */
+typedef struct {
+    int on;
+    char key[32];
+    char values[2][256];
+    char labels[2][300]; /* "model=rnn" */
+    Trainer tr;          /* run B; run A is Gui.tr */
+    int have;
+    int diverged;
+    TrainEvent event;
+    ViewState vs[2];
+} Compare;
+
 typedef struct {
     Config cfg;        /* what the panel edits; applied to the run when it differs */
     Trainer tr;
@@ -86,6 +100,7 @@ typedef struct {
     LessonEntry entries[GUI_MAX_LESSONS];
     int n_entries;
     char line[8192];     /* the configuration as one line, for the clipboard */
+    Compare cmp;
     /* drawing */
     DrawList dl;
     Ui ui;
@@ -110,6 +125,13 @@ int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen);
  * the defaults) and starts that run; a bad one is reported in the status line. */
 int gui_apply_line(Gui *g, const char *line, double now);
 int gui_apply_file(Gui *g, const char *path, double now);
+
+/* "KEY=A,B": splits a compare specification. Returns 0, or -1 with a message. */
+int compare_parse(const char *spec, char *key, size_t key_len, char values[2][256], char *err, size_t errlen);
+/* cfg with KEY set to the run's value (0 = A, 1 = B). */
+int compare_config(const Config *base, const char *key, const char *value, Config *out, char *err, size_t errlen);
+/* Starts compare mode from the panel's configuration ("KEY=A,B"); NULL or "" ends it. */
+int gui_compare(Gui *g, const char *spec, double now);
 
 /* Rewinds to the newest snapshot before the divergence. Returns 0, or -1 if none. */
 int gui_rewind(Gui *g);

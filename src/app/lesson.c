@@ -211,7 +211,14 @@ static int parse_rnnlab_block(LessonStep *st, const char *literal, int first_lin
         } else if (strcmp(key, "hide") == 0) {
             status = parse_views(value, st->hide, path, line, err, errlen);
         } else if (strcmp(key, "compare") == 0) {
-            status = fail_at(err, errlen, path, line, "compare=%s: compare mode is not available yet", value);
+            const char *eq = strchr(value, '='), *comma = eq ? strchr(eq + 1, ',') : NULL;
+            if (strcmp(value, "off") != 0 && (!eq || !comma || eq == value || !comma[1])) {
+                status = fail_at(err, errlen, path, line,
+                                 "compare=%s: expected compare=KEY=A,B (for example compare=model=rnn,lstm) or compare=off", value);
+            } else {
+                free(st->compare);
+                st->compare = dup(value);
+            }
         } else {
             /* a configuration key: checked now against the configuration so far */
             char pair[1200], msg[CONFIG_ERR_LEN];
@@ -323,6 +330,15 @@ static int fence_closed(const char *text, size_t len, int end_line, int start_li
 
 /* ---- the document ---- */
 
+static int step_empty(const LessonStep *st)
+{
+    int views = 0;
+    for (int v = 0; v < 8; v++)
+        views |= st->show[v] | st->hide[v];
+    return st->n_blocks == 0 && st->n_settings == 0 && !st->run && !st->question && !st->reset &&
+           !st->pause && st->focus < 0 && !st->compare && !views && st->n_checks == 0;
+}
+
 int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
     memset(l, 0, sizeof *l);
@@ -359,8 +375,7 @@ int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char
                     status = fail_at(err, errlen, path, line, "a step before the lesson's '#' title");
                     break;
                 }
-                if (st && st->n_blocks == 0 && st->n_settings == 0 && !st->run && !st->question &&
-                    !st->reset && !st->pause && st->focus < 0) {
+                if (st && step_empty(st)) {
                     status = fail_at(err, errlen, path, st->line, "step '%s' has nothing in it", st->heading);
                     break;
                 }
@@ -466,8 +481,7 @@ int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char
         status = fail_at(err, errlen, path, 1, "the lesson must start with a '#' title");
     if (status == 0 && l->n_steps == 0)
         status = fail_at(err, errlen, path, 1, "no steps: each '##' heading starts one");
-    if (status == 0 && st && st->n_blocks == 0 && st->n_settings == 0 && !st->run && !st->question &&
-        !st->reset && !st->pause && st->focus < 0)
+    if (status == 0 && st && step_empty(st))
         status = fail_at(err, errlen, path, st->line, "step '%s' has nothing in it", st->heading);
     cmark_node_free(doc);
     return status;
@@ -527,6 +541,7 @@ void lesson_free(Lesson *l)
         }
         free(st->settings);
         free(st->checks);
+        free(st->compare);
         free(st->question);
         free(st->answer);
         free(st->heading);

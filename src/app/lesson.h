@@ -48,6 +48,7 @@ typedef struct {
     long run;             /* 0: no run */
     int focus;            /* a view, or -1 */
     int show[8], hide[8]; /* per view: 1 if named */
+    char *compare;        /* "KEY=A,B", "off", or NULL: compare mode from this step on */
     char *question, *answer;
     Check *checks;
     int n_checks;

@@ -62,8 +62,12 @@ void view_unfolded(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
     draw_frame(ui->dl, r, t->border, 1);
     draw_clip(ui->dl, r);
     char title[160];
-    snprintf(title, sizeof title, "Unfolded network: x_t \u2192 h_t \u2192 y_t, the same W_hh at every step (%s%s)",
-             config_model_name(d->kind), d->shape == SHAPE_SEQ2SEQ ? ", encoder then decoder" : "");
+    if (vs->label)
+        snprintf(title, sizeof title, "%s: unfolded network (%s%s)", vs->label, config_model_name(d->kind),
+                 d->shape == SHAPE_SEQ2SEQ ? ", encoder then decoder" : "");
+    else
+        snprintf(title, sizeof title, "Unfolded network: x_t \u2192 h_t \u2192 y_t, the same W_hh at every step (%s%s)",
+                 config_model_name(d->kind), d->shape == SHAPE_SEQ2SEQ ? ", encoder then decoder" : "");
     draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, title);
 
     /* Columns: if T steps do not fit at a readable width, show every k-th step. */
@@ -379,7 +383,12 @@ void view_gradient(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
             lo = a < lo ? a : lo, hi = b > hi ? b : hi;
     }
     char title[160];
-    snprintf(title, sizeof title, "Gradient reaching each step, ||dL/dh_t|| (log)");
+    if (vs->shared)
+        lo = vs->grad_lo, hi = vs->grad_hi;
+    if (vs->label)
+        snprintf(title, sizeof title, "%s: ||dL/dh_t|| per step (log)", vs->label);
+    else
+        snprintf(title, sizeof title, "Gradient reaching each step, ||dL/dh_t|| (log)");
     Plot p = plot_begin(ui, top_r, title, 0, T > 1 ? T - 1 : 1, lo, hi, 1, "t");
     /* the reference, dashed: for a vanilla RNN, whose backward step multiplies by W_hh^T
      * and the activation's slope, the norm can fall no faster than... and no slower than
@@ -513,8 +522,16 @@ void view_loss(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
             lo = 0;
     }
     char title[160];
-    snprintf(title, sizeof title, "Loss%s and %s over steps", vs->loss_log ? " (log)" : "", ki->metric_name);
+    if (vs->label)
+        snprintf(title, sizeof title, "%s: loss%s and %s", vs->label, vs->loss_log ? " (log)" : "", ki->metric_name);
+    else
+        snprintf(title, sizeof title, "Loss%s and %s over steps", vs->loss_log ? " (log)" : "", ki->metric_name);
     double x0 = m ? xs[0] : 0, x1 = m ? xs[m - 1] : 1;
+    if (vs->shared) {
+        x0 = vs->loss_x0, x1 = vs->loss_x1, lo = vs->loss_lo, hi = vs->loss_hi;
+        if (vs->loss_log && lo <= 0)
+            lo = hi * 1e-6;
+    }
     Plot p = plot_begin(ui, r, title, x0, x1 > x0 ? x1 : x0 + 1, lo, hi, vs->loss_log, "step");
     char label[64];
     snprintf(label, sizeof label, "memoryless baseline %.4g", base);
@@ -665,4 +682,36 @@ void view_spectrum(Ui *ui, Rect r, const Trainer *tr, const Spectrum *sp, ViewSt
             ly += small + ui_px(ui, 2);
         }
     }
+}
+
+void views_shared_ranges(ViewState *vs, const Trainer *a, const Trainer *b)
+{
+    const Trainer *runs[2] = {a, b};
+    double glo = INFINITY, ghi = -INFINITY, llo = INFINITY, lhi = -INFINITY, x0 = INFINITY, x1 = -INFINITY;
+    for (int r = 0; r < 2; r++) {
+        double lo, hi;
+        if (plot_range(runs[r]->obs.dh_norm, runs[r]->T, 1, &lo, &hi))
+            glo = fmin(glo, lo), ghi = fmax(ghi, hi);
+        const History *h = &runs[r]->hist;
+        for (int i = 0; i < h->count; i++) {
+            int k = history_index(h, i);
+            if (isfinite(h->loss[k]) && (!vs->loss_log || h->loss[k] > 0))
+                llo = fmin(llo, h->loss[k]), lhi = fmax(lhi, h->loss[k]);
+            x0 = fmin(x0, (double)h->step[k]);
+            x1 = fmax(x1, (double)h->step[k]);
+        }
+        double base = task_baseline(&runs[r]->task);
+        if (isfinite(base))
+            lhi = fmax(lhi, base * 1.08);
+    }
+    vs->shared = 1;
+    vs->grad_lo = isfinite(glo) ? glo : 1e-10;
+    vs->grad_hi = isfinite(ghi) ? ghi : 1;
+    if (!(x1 > x0))
+        x0 = 0, x1 = 1;
+    vs->loss_x0 = x0, vs->loss_x1 = x1;
+    if (!(llo <= lhi))
+        llo = 0, lhi = 1;
+    vs->loss_lo = vs->loss_log ? llo / 1.5 : fmin(0, llo);
+    vs->loss_hi = vs->loss_log ? lhi * 1.5 : lhi * 1.05;
 }

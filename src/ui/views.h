@@ -22,7 +22,15 @@ typedef struct {
     double pca[2][256];  /* the last principal axes, to keep their signs steady */
     int pca_valid;
     int hover_t;         /* the time step under the mouse in the unfolded view, or -1 */
+    /* Shared axes (compare mode): when set, the plots use these ranges instead of their own. */
+    int shared;
+    double grad_lo, grad_hi;             /* the gradient plot's y range */
+    double loss_x0, loss_x1, loss_lo, loss_hi;
+    const char *label;   /* a run's name, drawn in the views' titles (compare mode) */
 } ViewState;
+
+/* The ranges two runs' plots share: the union of what each would show. */
+void views_shared_ranges(ViewState *vs, const Trainer *a, const Trainer *b);
 
 const char *view_name(int view);
 
