@@ -57,10 +57,11 @@ static int history_create(History *h, int capacity, int T, int G)
     h->loss = calloc(n, sizeof(double));
     h->metric = calloc(n, sizeof(double));
     h->grad_norm = calloc(n, sizeof(double));
+    h->grad_norm_clipped = calloc(n, sizeof(double));
     h->clipped = calloc(n, 1);
     h->sigma_max = calloc(n * G, sizeof(double));
     h->dh_norm = calloc(n * T, sizeof(double));
-    return h->step && h->loss && h->metric && h->grad_norm && h->clipped && h->sigma_max &&
+    return h->step && h->loss && h->metric && h->grad_norm && h->grad_norm_clipped && h->clipped && h->sigma_max &&
                    h->dh_norm
                ? 0
                : -1;
@@ -71,6 +72,7 @@ static void history_destroy(History *h)
     free(h->dh_norm);
     free(h->sigma_max);
     free(h->clipped);
+    free(h->grad_norm_clipped);
     free(h->grad_norm);
     free(h->metric);
     free(h->loss);
@@ -91,12 +93,35 @@ static void history_push(History *h, const Observables *o)
     h->loss[k] = o->loss;
     h->metric[k] = o->metric;
     h->grad_norm[k] = o->grad_norm;
+    h->grad_norm_clipped[k] = o->grad_norm_clipped;
     h->clipped[k] = (unsigned char)o->clipped;
     memcpy(h->sigma_max + (size_t)k * h->G, o->sigma_max, (size_t)h->G * sizeof(double));
     memcpy(h->dh_norm + (size_t)k * h->T, o->dh_norm, (size_t)h->T * sizeof(double));
     h->next = (k + 1) % h->capacity;
     if (h->count < h->capacity)
         h->count++;
+}
+
+void history_copy_until(History *dst, const History *src, long step)
+{
+    dst->count = dst->next = 0;
+    for (int i = 0; i < src->count; i++) {
+        int k = history_index(src, i);
+        if (src->step[k] > step)
+            break;
+        int d = dst->next;
+        dst->step[d] = src->step[k];
+        dst->loss[d] = src->loss[k];
+        dst->metric[d] = src->metric[k];
+        dst->grad_norm[d] = src->grad_norm[k];
+        dst->grad_norm_clipped[d] = src->grad_norm_clipped[k];
+        dst->clipped[d] = src->clipped[k];
+        memcpy(dst->sigma_max + (size_t)d * dst->G, src->sigma_max + (size_t)k * src->G, (size_t)src->G * sizeof(double));
+        memcpy(dst->dh_norm + (size_t)d * dst->T, src->dh_norm + (size_t)k * src->T, (size_t)src->T * sizeof(double));
+        dst->next = (d + 1) % dst->capacity;
+        if (dst->count < dst->capacity)
+            dst->count++;
+    }
 }
 
 void trainer_norms_per_step(double *out, const double *a, int T, size_t BH)
@@ -351,6 +376,7 @@ static int evaluate(Trainer *tr)
     record_sigma_max(tr);
     o->loss = loss;
     o->grad_norm = optim_norm(grad, tr->n_params);
+    o->grad_norm_clipped = o->grad_norm;
     o->clipped = 0;
     for (int i = 0; i < d->n_tensors; i++)
         o->param_grad_norm[i] = optim_norm(model_tensor(&tr->grad, d, i), tr->specs[i].size);
@@ -406,6 +432,8 @@ int trainer_step(Trainer *tr)
     size_t n = tr->n_params;
     double *param = tr->block, *grad = param + n, *m = grad + n, *v = m + n;
     o->clipped = optim_clip(grad, n, o->grad_norm, &tr->cfg);
+    if (o->clipped)
+        o->grad_norm_clipped = optim_norm(grad, n);
     tr->step++;
     tr->opt_step++;
     optim_update(param, grad, m, v, n, tr->opt_step, &tr->cfg);

@@ -30,6 +30,7 @@ typedef struct {
     long step;
     double loss, metric;
     double grad_norm; /* global, before clipping */
+    double grad_norm_clipped; /* global, after clipping (the same when nothing was clipped) */
     int clipped;
     double param_grad_norm[MODEL_MAX_TENSORS];
     double *dh_norm;  /* (T) ||dL/dh_t||, Frobenius over the batch */
@@ -64,6 +65,7 @@ typedef struct {
     int capacity, count, next, T, G; /* G: sigma_max values per entry (n_blocks) */
     long *step;
     double *loss, *metric, *grad_norm;
+    double *grad_norm_clipped;
     unsigned char *clipped;
     double *sigma_max; /* (capacity, G) */
     double *dh_norm;   /* (capacity, T) */
@@ -115,6 +117,10 @@ int trainer_preview(Trainer *tr);
 
 /* History access in chronological order, i = 0 the oldest kept. */
 int history_index(const History *h, int i);
+
+/* Copies src's entries up to and including `step` into dst (same capacity and T), for
+ * looking at an earlier state. */
+void history_copy_until(History *dst, const History *src, long step);
 
 /* A saved run: config.txt, NAME.npy per parameter, the optimiser's moments and
  * state.txt (step and the data generator). Writes each file under a temporary name. */

@@ -154,6 +154,26 @@ void view_unfolded(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
         if (step == Tenc - 1 && d->shape == SHAPE_SEQ2SEQ) /* the encoder-decoder boundary */
             draw_rect(ui->dl, (Rect){(int)(x0 + cw - gap / 2), area.y, ui_px(ui, 2), area.h}, t->accent);
     }
+    /* The truncation window: how far back each loss term's gradient may flow. */
+    int K = tr->cfg.truncate;
+    if (K > 0 && K < T && d->shape != SHAPE_SEQ2SEQ) {
+        int end = o->n_out > 1 && vs->hover_t >= 0 ? vs->hover_t : T - 1; /* the loss term shown */
+        int first = end - K + 1 < 0 ? 0 : end - K + 1;
+        float xa = area.x + (first / k) * cw - gap / 2, xb = area.x + (end / k + 1) * cw - gap / 2;
+        Color veil = t->plot_bg;
+        veil.a = 170;
+        if (first > 0) /* the steps this loss term's gradient never reaches */
+            draw_rect(ui->dl, (Rect){area.x - (int)(gap / 2), hrow.y - 2, (int)(xa - area.x + gap / 2), h_h + 4}, veil);
+        if (end < T - 1)
+            draw_rect(ui->dl, (Rect){(int)xb, hrow.y - 2, (int)(area.x + area.w - xb), h_h + 4}, veil);
+        draw_frame(ui->dl, (Rect){(int)xa, hrow.y - 3, (int)(xb - xa), h_h + 6}, t->accent, (float)ui_px(ui, 2));
+        char lab[96];
+        snprintf(lab, sizeof lab, "truncate=%d: the loss at t=%d reaches back to t=%d", K, end, first);
+        int lw = ui_text_width(ui, lab, small);
+        int lx = (int)xb - lw > area.x ? (int)xb - lw : area.x;
+        draw_rect(ui->dl, (Rect){lx - 2, hrow.y + h_h + 1, lw + 4, small + 2}, t->plot_bg);
+        draw_text(ui->dl, lx, hrow.y + h_h + 1, small, t->accent, lab);
+    }
     /* labels under the columns: t of the first, the last, and the gradient scale */
     char buf[200];
     if (k > 1)
@@ -498,9 +518,15 @@ void view_gradient(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
 
 /* ---- 4. loss and metric ---- */
 
-void view_loss(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
+static void grad_norm_strip(Ui *ui, Rect r, const Trainer *tr, const ViewState *vs, double x0, double x1);
+
+void view_loss(Ui *ui, Rect r_all, const Trainer *tr, ViewState *vs)
 {
     const Theme *t = ui->theme;
+    /* the loss above, the global gradient norm with its clipping events below */
+    int gap = ui_px(ui, 4), strip_h = r_all.h * 36 / 100;
+    Rect r = {r_all.x, r_all.y, r_all.w, r_all.h - strip_h - gap};
+    Rect strip = {r_all.x, r.y + r.h + gap, r_all.w, strip_h};
     const History *h = &tr->hist;
     const TaskKindInfo *ki = task_kind_info(tr->cfg.task);
     int n = h->count;
@@ -572,6 +598,7 @@ void view_loss(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
         plot_fit_text(ui, label, sizeof label, full, small, p.area.x + p.area.w - lx - ui_px(ui, 24));
         draw_text(ui->dl, lx + ui_px(ui, 18), ly, small, t->text, label);
     }
+    grad_norm_strip(ui, strip, tr, vs, p.x0, p.x1);
     /* a click on the title toggles the log scale */
     Rect title_r = {r.x, r.y, r.w, ui_text_size(ui) + ui_px(ui, 6)};
     if (ui_interact(ui, ui_id(vs, "loss-log"), title_r) & UI_CLICKED)
@@ -714,4 +741,60 @@ void views_shared_ranges(ViewState *vs, const Trainer *a, const Trainer *b)
         llo = 0, lhi = 1;
     vs->loss_lo = vs->loss_log ? llo / 1.5 : fmin(0, llo);
     vs->loss_hi = vs->loss_log ? lhi * 1.5 : lhi * 1.05;
+}
+
+/* The global gradient norm before clipping over the steps (log), the threshold dashed, and
+ * every clipping event marked; hovering one tells the norm before and after. */
+static void grad_norm_strip(Ui *ui, Rect r, const Trainer *tr, const ViewState *vs, double x0, double x1)
+{
+    (void)vs;
+    const Theme *t = ui->theme;
+    const History *h = &tr->hist;
+    int n = h->count;
+    static double xs[1 << 16], ys[1 << 16];
+    int step = n > (1 << 16) ? n / (1 << 16) + 1 : 1, m = 0;
+    for (int i = 0; i < n; i += step, m++) {
+        int k = history_index(h, i);
+        xs[m] = (double)h->step[k];
+        ys[m] = h->grad_norm[k];
+    }
+    double lo, hi;
+    if (!plot_range(ys, m, 1, &lo, &hi))
+        lo = 1e-6, hi = 1;
+    double C = tr->cfg.clip;
+    if (C > 0 && tr->cfg.clip_mode == CLIP_NORM)
+        lo = fmin(lo, C / 2), hi = fmax(hi, C * 2);
+    char title[96];
+    if (C > 0)
+        snprintf(title, sizeof title, "Gradient norm before clipping (log); clip=%g (%s)", C,
+                 tr->cfg.clip_mode == CLIP_NORM ? "norm" : "value");
+    else
+        snprintf(title, sizeof title, "Gradient norm (log); clipping off");
+    Plot p = plot_begin(ui, r, title, x0, x1, lo, hi, 1, NULL);
+    Color faint = t->grad;
+    faint.a = 150;
+    plot_series(ui, &p, xs, ys, m, faint, (float)ui_px(ui, 1));
+    if (C > 0 && tr->cfg.clip_mode == CLIP_NORM)
+        plot_hline(ui, &p, C, t->baseline, "threshold");
+    /* the clipping events, and the nearest one under the mouse */
+    draw_clip(ui->dl, p.area);
+    int hot = -1;
+    double best = ui_px(ui, 8);
+    for (int i = 0; i < n; i++) {
+        int k = history_index(h, i);
+        if (!h->clipped[k] || !(h->grad_norm[k] > 0) || !isfinite(h->grad_norm[k]))
+            continue;
+        float X = plot_px(&p, (double)h->step[k]), Y = plot_py(&p, h->grad_norm[k]);
+        draw_circle(ui->dl, X, Y, (float)ui_px(ui, 2.5f), t->clip);
+        double d = hypot(X - ui->in.mouse_x, Y - ui->in.mouse_y);
+        if (d < best)
+            best = d, hot = k;
+    }
+    draw_unclip(ui->dl);
+    if (hot >= 0) {
+        char tip[160];
+        snprintf(tip, sizeof tip, "step %ld: clipped, gradient norm %.4g before, %.4g after", h->step[hot],
+                 h->grad_norm[hot], h->grad_norm_clipped[hot]);
+        ui_set_tooltip(ui, tip);
+    }
 }
