@@ -736,6 +736,118 @@ static void test_a_lesson_step_can_start_a_race(void **s)
     check_rmdir(dir);
 }
 
+/* ---- time travel and exports ---- */
+
+static void test_snapshots_stay_within_their_memory_bound(void **s)
+{
+    (void)s;
+    const char *const big[] = {"model=lstm", "hidden=160", "seq_len=6", "batch=2", NULL};
+    Gui g;
+    make_gui(&g, big);
+    g.snapshot_every = 5;
+    gui_train(&g, 400);
+    size_t per = 4 * g.tr.n_params * sizeof(double);
+    assert_true(gui_snapshot_bytes(&g) <= GUI_SNAPSHOT_BYTES);
+    assert_true(gui_snapshot_bytes(&g) + per > GUI_SNAPSHOT_BYTES || g.n_snaps == GUI_SNAPSHOTS);
+    assert_true(g.n_snaps >= 2);
+    gui_destroy(&g);
+    /* a small model keeps the most */
+    const char *const small[] = {"hidden=8", "seq_len=10", NULL};
+    make_gui(&g, small);
+    gui_train(&g, 3000);
+    assert_int_equal(g.n_snaps, GUI_SNAPSHOTS);
+    gui_destroy(&g);
+}
+
+static void test_the_scrubber_shows_the_stored_state(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"hidden=8", "seq_len=12", NULL};
+    Gui g;
+    make_gui(&g, settings);
+    gui_train(&g, 200);
+    /* snapshot 4, oldest first, was taken at step 100 (steps 0, 25, 50, 75, 100, ...) */
+    long at = gui_scrub(&g, 4);
+    assert_int_equal(at, 100);
+    Trainer *shown = gui_shown(&g);
+    assert_ptr_not_equal(shown, &g.tr);
+    assert_int_equal(shown->step, 100);
+    /* the same weights and optimiser moments a run stopped at step 100 has, bit for bit */
+    Trainer ref;
+    char err[CONFIG_ERR_LEN];
+    assert_int_equal(trainer_create(&ref, &g.tr.cfg, err, sizeof err), 0);
+    for (int i = 0; i < 100; i++)
+        trainer_step(&ref);
+    assert_memory_equal(shown->block, ref.block, ref.n_params * sizeof(double));
+    assert_memory_equal(shown->block + 2 * ref.n_params, ref.block + 2 * ref.n_params, 2 * ref.n_params * sizeof(double));
+    /* its views: the history up to then, and the gradient of the batch that came next */
+    assert_int_equal(shown->hist.step[history_index(&shown->hist, shown->hist.count - 1)], 100);
+    trainer_step(&ref);
+    assert_memory_equal(shown->obs.dh_norm, ref.obs.dh_norm, (size_t)ref.T * sizeof(double));
+    trainer_destroy(&ref);
+    /* drawn without complaint, then back to now when training resumes */
+    GuiInput in = idle(1280, 800, 1);
+    gui_frame(&g, &in);
+    assert_int_equal(g.tr.step, 200);
+    in.keys[GK_PLAY] = 1;
+    gui_frame(&g, &in);
+    assert_true(gui_shown(&g) == &g.tr);
+    gui_destroy(&g);
+}
+
+static void test_exports_write_valid_files(void **s)
+{
+    (void)s;
+    char dir[512], path[600], err[600];
+    check_mkdtemp(dir, sizeof dir);
+    const char *const settings[] = {"hidden=5", "seq_len=7", NULL};
+    Gui g;
+    make_gui(&g, settings);
+    gui_train(&g, 12);
+    /* the history as CSV */
+    snprintf(path, sizeof path, "%s/h.csv", dir);
+    assert_int_equal(gui_export_csv(&g, path, err, sizeof err), 0);
+    size_t len;
+    char *text = check_read_file(path, &len);
+    assert_non_null(text);
+    assert_true(strncmp(text, "step,loss,metric,grad_norm,clipped,g_0,", 39) == 0);
+    int rows = 0;
+    for (char *c = text; *c; c++)
+        rows += *c == '\n';
+    assert_int_equal(rows, 13);
+    free(text);
+    /* the model as --save files that load back */
+    snprintf(path, sizeof path, "%s/run", dir);
+    assert_int_equal(trainer_save(&g.tr, path, err, sizeof err), 0);
+    Trainer back;
+    assert_int_equal(trainer_create(&back, &g.tr.cfg, err, sizeof err), 0);
+    assert_int_equal(trainer_load(&back, path, err, sizeof err), 0);
+    assert_memory_equal(back.block, g.tr.block, g.tr.n_params * sizeof(double));
+    trainer_destroy(&back);
+    gui_destroy(&g);
+    /* one view as PNG: the picture has the view's size */
+    Platform *p = platform_open("t", 1024, 640, 1, NULL, err, sizeof err);
+    assert_non_null(p);
+    Config cfg;
+    config_default(&cfg);
+    assert_int_equal(gui_create(&g, &cfg, platform_measure(p), err, sizeof err), 0);
+    GuiInput in;
+    platform_poll(p, &in);
+    gui_frame(&g, &in);
+    platform_present(p, &g.dl);
+    Rect r = g.view_rects[VIEW_GRADIENT];
+    snprintf(path, sizeof path, "%s/view.png", dir);
+    assert_int_equal(platform_save_png_rect(p, r.x, r.y, r.w, r.h, path, err, sizeof err), 0);
+    SDL_Surface *pic = surface_of(path);
+    assert_int_equal(pic->w, r.w);
+    assert_int_equal(pic->h, r.h);
+    assert_true(count_colour(pic, (Rect){0, 0, r.w, r.h}, theme_get(THEME_NORMAL)->grad, 10) > 20);
+    SDL_FreeSurface(pic);
+    gui_destroy(&g);
+    platform_close(p);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -758,6 +870,9 @@ int main(void)
         cmocka_unit_test(test_compare_runs_see_the_same_data_and_differ_where_set),
         cmocka_unit_test(test_headless_compare_writes_both_histories),
         cmocka_unit_test(test_a_lesson_step_can_start_a_race),
+        cmocka_unit_test(test_snapshots_stay_within_their_memory_bound),
+        cmocka_unit_test(test_the_scrubber_shows_the_stored_state),
+        cmocka_unit_test(test_exports_write_valid_files),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     IMG_Quit();

@@ -74,6 +74,7 @@ static void snapshots_free(Gui *g)
         g->snaps[i].block = NULL;
     }
     g->n_snaps = g->snap_next = 0;
+    g->scrub = -1;
 }
 
 static void snapshot_take(Gui *g)
@@ -81,7 +82,7 @@ static void snapshot_take(Gui *g)
     Trainer *tr = &g->tr;
     size_t bytes = 4 * tr->n_params * sizeof(double);
     /* at most 64 MB of snapshots: large models keep fewer */
-    int cap = (int)((64u << 20) / (bytes ? bytes : 1));
+    int cap = (int)(GUI_SNAPSHOT_BYTES / (bytes ? bytes : 1));
     cap = cap < 1 ? 1 : cap > GUI_SNAPSHOTS ? GUI_SNAPSHOTS : cap;
     Snapshot *s = &g->snaps[g->snap_next % cap];
     if (!s->block && !(s->block = malloc(bytes)))
@@ -160,6 +161,7 @@ int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t
     g->enlarged = -1;
     g->clip_value = 1.0;
     g->snapshot_every = 25;
+    g->scrub = -1;
     g->vs.hover_t = -1;
     g->focus = -1;
     for (int i = 0; i < VIEW_COUNT; i++)
@@ -174,6 +176,8 @@ int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t
 void gui_destroy(Gui *g)
 {
     compare_end(g);
+    if (g->have_scrub)
+        trainer_destroy(&g->scrub_tr);
     if (g->have_lesson)
         lesson_free(&g->lesson);
     snapshots_free(g);
@@ -267,6 +271,8 @@ long gui_train(Gui *g, long n)
 
 static void train_frame(Gui *g, double now, int single)
 {
+    if (g->scrub >= 0 && (g->running || single))
+        g->scrub = -1; /* training again: back to now */
     if (g->diverged || g->cmp.diverged || (!g->running && !single))
         return;
     int want = single ? 1 : gui_speed_steps(g->speed);
@@ -572,6 +578,7 @@ static void help_overlay(Gui *g)
 }
 
 static void lesson_panel(Gui *g, Rect r, double now);
+static void timeline(Gui *g, Rect r);
 static void start_screen(Gui *g, Rect r, double now);
 
 static void handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
@@ -590,6 +597,8 @@ static void handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
     } else if (k[GK_PLAY] && !g->diverged) {
         g->running = !g->running;
     }
+    if (g->running && g->scrub >= 0)
+        g->scrub = -1; /* back to now */
     if (g->have_lesson && k[GK_NEXT] && g->step + 1 < g->lesson.n_steps)
         gui_lesson_goto(g, g->step + 1, now);
     if (g->have_lesson && k[GK_PREV] && g->step > 0)
@@ -732,6 +741,9 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
         lesson_r = (Rect){main.x + main.w - lw, main.y, lw, main.h};
         main.w -= lw + pad;
     }
+    Rect timeline_r = {main.x, main.y + main.h - ui_px(ui, 22), main.w, ui_px(ui, 22)};
+    if (g->n_snaps > 1 && !g->cmp.on)
+        main.h -= timeline_r.h + pad / 2;
     if (g->diverged) {
         int bh = 3 * ui_text_size(ui) + ui_px(ui, 50);
         banner(g, (Rect){main.x, main.y, main.w, bh}, in->now);
@@ -776,18 +788,19 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
     } else {
         layout_views(g, main);
     }
-    const Spectrum *sp = g->visible[VIEW_SPECTRUM] && !g->cmp.on ? trainer_spectrum(&g->tr) : NULL;
+    Trainer *shown = gui_shown(g);
+    const Spectrum *sp = g->visible[VIEW_SPECTRUM] && !g->cmp.on ? trainer_spectrum(shown) : NULL;
     for (int v = 0; v < VIEW_COUNT; v++) {
         Rect r = g->view_rects[v];
         if (r.w < ui_px(ui, 60) || r.h < ui_px(ui, 40))
             continue;
         switch (v) {
-        case VIEW_UNFOLDED: view_unfolded(ui, r, &g->tr, &g->vs); break;
-        case VIEW_HIDDEN: view_hidden(ui, r, &g->tr, &g->vs); break;
-        case VIEW_GRADIENT: view_gradient(ui, r, &g->tr, &g->vs); break;
-        case VIEW_LOSS: view_loss(ui, r, &g->tr, &g->vs); break;
-        case VIEW_GATES: view_gates(ui, r, &g->tr, &g->vs); break;
-        case VIEW_SPECTRUM: view_spectrum(ui, r, &g->tr, sp, &g->vs); break;
+        case VIEW_UNFOLDED: view_unfolded(ui, r, shown, &g->vs); break;
+        case VIEW_HIDDEN: view_hidden(ui, r, shown, &g->vs); break;
+        case VIEW_GRADIENT: view_gradient(ui, r, shown, &g->vs); break;
+        case VIEW_LOSS: view_loss(ui, r, shown, &g->vs); break;
+        case VIEW_GATES: view_gates(ui, r, shown, &g->vs); break;
+        case VIEW_SPECTRUM: view_spectrum(ui, r, shown, sp, &g->vs); break;
         }
         if (v == g->focus) /* the view the lesson's step points at */
             draw_frame(ui->dl, (Rect){r.x - ui_px(ui, 3), r.y - ui_px(ui, 3), r.w + ui_px(ui, 6), r.h + ui_px(ui, 6)},
@@ -795,6 +808,8 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
     }
     if (lesson_r.w)
         lesson_panel(g, lesson_r, in->now);
+    if (g->n_snaps > 1 && !g->cmp.on)
+        timeline(g, timeline_r);
     /* the status line */
     Rect st = {main.x, in->height - status_h - pad / 2, main.w, status_h};
     char line[512];
@@ -1358,4 +1373,90 @@ int gui_compare(Gui *g, const char *spec, double now)
     }
     gui_status(g, now, "Comparing %s=%s with %s=%s: the same data, the same seed.", c.key, c.values[0], c.key, c.values[1]);
     return 0;
+}
+
+/* ---- time travel ---- */
+
+size_t gui_snapshot_bytes(const Gui *g)
+{
+    size_t n = 0;
+    for (int i = 0; i < GUI_SNAPSHOTS; i++)
+        if (g->snaps[i].block)
+            n += 4 * g->tr.n_params * sizeof(double);
+    return n;
+}
+
+/* The snapshots' indices, oldest first. */
+static int snapshots_sorted(const Gui *g, int order[GUI_SNAPSHOTS])
+{
+    int n = 0;
+    for (int i = 0; i < GUI_SNAPSHOTS; i++)
+        if (g->snaps[i].block)
+            order[n++] = i;
+    for (int a = 1; a < n; a++)
+        for (int b = a; b > 0 && g->snaps[order[b]].step < g->snaps[order[b - 1]].step; b--) {
+            int x = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = x;
+        }
+    return n;
+}
+
+Trainer *gui_shown(Gui *g) { return g->scrub >= 0 && g->have_scrub ? &g->scrub_tr : &g->tr; }
+
+long gui_scrub(Gui *g, int i)
+{
+    int order[GUI_SNAPSHOTS], n = snapshots_sorted(g, order);
+    if (i < 0 || i >= n) {
+        g->scrub = -1;
+        return g->tr.step;
+    }
+    const Snapshot *s = &g->snaps[order[i]];
+    char err[CONFIG_ERR_LEN];
+    if (g->have_scrub && memcmp(&g->scrub_tr.cfg, &g->tr.cfg, sizeof(Config)) != 0) {
+        trainer_destroy(&g->scrub_tr);
+        g->have_scrub = 0;
+    }
+    if (!g->have_scrub) {
+        if (trainer_create(&g->scrub_tr, &g->tr.cfg, err, sizeof err) != 0)
+            return g->tr.step;
+        g->have_scrub = 1;
+    }
+    Trainer *st = &g->scrub_tr;
+    memcpy(st->block, s->block, 4 * st->n_params * sizeof(double));
+    st->step = s->step;
+    st->opt_step = s->opt_step;
+    st->rng_data = s->rng;
+    st->spectrum.step = -1;
+    history_copy_until(&st->hist, &g->tr.hist, s->step);
+    trainer_preview(st);
+    g->scrub = i;
+    g->running = 0;
+    return s->step;
+}
+
+/* The timeline under the views: drag back through the snapshots; right end = live. */
+static void timeline(Gui *g, Rect r)
+{
+    Ui *ui = &g->ui;
+    int order[GUI_SNAPSHOTS], n = snapshots_sorted(g, order);
+    if (n < 2)
+        return;
+    const Theme *t = ui->theme;
+    int pos = g->scrub >= 0 ? g->scrub : n, before = pos, size = ui_text_size_small(ui);
+    char label[160];
+    if (g->scrub >= 0)
+        snprintf(label, sizeof label, "time travel: step %ld (snapshot %d of %d) \u2014 play returns to now",
+                 g->snaps[order[g->scrub]].step, g->scrub + 1, n);
+    else
+        snprintf(label, sizeof label, "time travel: %d snapshots, every %ld steps \u2014 drag left to look back",
+                 n, g->snapshot_every);
+    int lw = ui_text_width(ui, label, size) + ui_px(ui, 12);
+    draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, g->scrub >= 0 ? t->accent : t->text_dim, label);
+    Rect track = {r.x + lw, r.y, r.w - lw, r.h};
+    double v = pos;
+    ui_slider_ex(ui, track, "", &v, 0, n, 0, "", "Look at the views as they were at an earlier snapshot.");
+    pos = (int)lround(v);
+    if (pos != before)
+        gui_scrub(g, pos >= n ? -1 : pos);
 }

@@ -22,7 +22,8 @@ typedef struct {
     const char *view_name;
 } GuiActions;
 
-#define GUI_SNAPSHOTS 6
+#define GUI_SNAPSHOTS 64
+#define GUI_SNAPSHOT_BYTES ((size_t)64 << 20) /* at most this much memory for them */
 #define GUI_MAX_LESSONS 32
 
 typedef struct {
@@ -101,6 +102,10 @@ typedef struct {
     int n_entries;
     char line[8192];     /* the configuration as one line, for the clipboard */
     Compare cmp;
+    /* time travel: -1 live, else the index (oldest first) of the snapshot shown */
+    int scrub;
+    Trainer scrub_tr;
+    int have_scrub;
     /* drawing */
     DrawList dl;
     Ui ui;
@@ -132,6 +137,14 @@ int compare_parse(const char *spec, char *key, size_t key_len, char values[2][25
 int compare_config(const Config *base, const char *key, const char *value, Config *out, char *err, size_t errlen);
 /* Starts compare mode from the panel's configuration ("KEY=A,B"); NULL or "" ends it. */
 int gui_compare(Gui *g, const char *spec, double now);
+
+/* Bytes held by snapshots now, and the most they may hold. */
+size_t gui_snapshot_bytes(const Gui *g);
+/* Shows the views as they were at snapshot i (0 = the oldest kept), or live for i < 0.
+ * Returns the step shown. */
+long gui_scrub(Gui *g, int i);
+/* The display's trainer: the run, or the earlier state being looked at. */
+Trainer *gui_shown(Gui *g);
 
 /* Rewinds to the newest snapshot before the divergence. Returns 0, or -1 if none. */
 int gui_rewind(Gui *g);
