@@ -531,6 +531,21 @@ static void test_a_lesson_drives_the_window_step_by_step(void **s)
     gui_frame(&g, &in);
     assert_int_equal(g.step, 0);
     assert_true(g.visible[VIEW_SPECTRUM]);
+    /* going back replays the lesson: step 2 again opens on the network step 1 trained */
+    Trainer expect;
+    char err[CONFIG_ERR_LEN];
+    gui_lesson_run(&g);
+    assert_int_equal(trainer_create(&expect, &g.tr.cfg, err, sizeof err), 0);
+    gui_lesson_jump(&g, 1, 6);
+    gui_lesson_run(&g);
+    long steps_two = g.tr.step;
+    double loss_two = g.tr.obs.loss;
+    gui_lesson_jump(&g, 0, 7);
+    gui_lesson_jump(&g, 1, 8);
+    gui_lesson_run(&g);
+    assert_int_equal(g.tr.step, steps_two);
+    assert_true(g.tr.obs.loss == loss_two);
+    trainer_destroy(&expect);
     gui_destroy(&g);
     check_rmdir(dir);
 }

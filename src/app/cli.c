@@ -95,7 +95,8 @@ static const char *const OPTION_HELP[] = {
     "  --save DIR       save the run (config.txt, NAME.npy, optimiser state) at the end\n",
     "  --load DIR       start from a saved run (its config, weights and state)\n",
     "  --quiet          no progress line or summary\n",
-    "  --out DIR        where to write the arrays\n",
+    "  --out PATH       where to write: grads, a directory of arrays; render, the PNG;\n"
+    "                   lesson-check, a directory for a picture of every step\n",
     "  --seconds S      time per measurement (default 1)\n",
     "  --n N            how many samples (charlm: characters; default 5, charlm 300)\n",
     "  --temperature T  charlm: sampling temperature, 0 = always the likeliest (default 1)\n",

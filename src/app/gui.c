@@ -600,9 +600,9 @@ static void handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
     if (g->running && g->scrub >= 0)
         g->scrub = -1; /* back to now */
     if (g->have_lesson && k[GK_NEXT] && g->step + 1 < g->lesson.n_steps)
-        gui_lesson_goto(g, g->step + 1, now);
+        gui_lesson_jump(g, g->step + 1, now);
     if (g->have_lesson && k[GK_PREV] && g->step > 0)
-        gui_lesson_goto(g, g->step - 1, now);
+        gui_lesson_jump(g, g->step - 1, now);
     if (k[GK_ANSWER] && g->have_lesson) {
         if (g->waiting) {
             g->waiting = 0;
@@ -1043,6 +1043,21 @@ void gui_lesson_goto(Gui *g, int k, double now)
     gui_status(g, now, "Step %d of %d: %s", k + 1, g->lesson.n_steps, st->heading);
 }
 
+void gui_lesson_jump(Gui *g, int k, double now)
+{
+    if (!g->have_lesson || k < 0 || k >= g->lesson.n_steps)
+        return;
+    if (k != g->step + 1) {
+        for (int s = 0; s < k; s++) {
+            gui_lesson_goto(g, s, now);
+            gui_lesson_run(g);
+        }
+    } else if (g->run_left > 0 || g->waiting) {
+        gui_lesson_run(g);
+    }
+    gui_lesson_goto(g, k, now);
+}
+
 void gui_lesson_run(Gui *g)
 {
     g->waiting = 0;
@@ -1182,9 +1197,10 @@ static void lesson_panel(Gui *g, Rect r, double now)
               (bl->kind == BLOCK_ITEM ? ui_px(ui, 3) : ui_px(ui, 9));
     }
     if (st->question) {
-        Span q = {SPAN_TEXT, st->question}, a = {SPAN_TEXT, st->answer};
-        int qh = ui_rich_text(ui, (Rect){body.x + pad, 0, body.w - 2 * pad, 0}, &q, 1, size, 1);
-        int ah = g->answer_shown ? ui_rich_text(ui, (Rect){body.x + pad, 0, body.w - 2 * pad, 0}, &a, 1, size, 1) + size + ui_px(ui, 10) : 0;
+        const Span *q = st->q_spans, *a = st->a_spans;
+        int nq = st->n_q, na = st->n_a;
+        int qh = ui_rich_text(ui, (Rect){body.x + pad, 0, body.w - 2 * pad, 0}, q, nq, size, 1);
+        int ah = g->answer_shown ? ui_rich_text(ui, (Rect){body.x + pad, 0, body.w - 2 * pad, 0}, a, na, size, 1) + size + ui_px(ui, 10) : 0;
         Rect box = {body.x, cy, body.w, qh + ah + size + ui_px(ui, 22)};
         Color tint = t->accent;
         tint.a = 28;
@@ -1193,12 +1209,12 @@ static void lesson_panel(Gui *g, Rect r, double now)
         int qy = cy + ui_px(ui, 6);
         draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "PREDICT, THEN RUN");
         qy += size + ui_px(ui, 2);
-        qy += ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, &q, 1, size, 0);
+        qy += ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, q, nq, size, 0);
         if (g->answer_shown) {
             qy += ui_px(ui, 6);
             draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "ANSWER");
             qy += size + ui_px(ui, 2);
-            ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, &a, 1, size, 0);
+            ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, a, na, size, 0);
         }
         cy += box.h + ui_px(ui, 8);
     }
@@ -1214,6 +1230,8 @@ static void lesson_panel(Gui *g, Rect r, double now)
         snprintf(run, sizeof run, "Predict first, then press space (or A) to run %ld steps.", g->run_total);
     else if (g->run_left > 0)
         snprintf(run, sizeof run, "Running: %ld of %ld steps\u2026", g->run_total - g->run_left, g->run_total);
+    else if (g->run_total > 0 && (g->diverged || g->cmp.diverged))
+        snprintf(run, sizeof run, "Stopped at step %ld: training diverged (see the banner).", g->tr.step);
     else if (g->run_total > 0)
         snprintf(run, sizeof run, "Ran %ld steps. %s", g->run_total,
                  st->question && !g->answer_shown ? "A shows the answer." : "");
@@ -1225,14 +1243,14 @@ static void lesson_panel(Gui *g, Rect r, double now)
     int by = r.y + r.h - pad - bh, gap = ui_px(ui, 6);
     int bw = (r.w - 2 * pad - 2 * gap) / 3;
     if ((ui_button_ex(ui, (Rect){r.x + pad, by, bw, bh}, "\u25c2 Back", "The previous step (Page Up).", 0) & UI_CLICKED) && g->step > 0)
-        gui_lesson_goto(g, g->step - 1, now);
+        gui_lesson_jump(g, g->step - 1, now);
     if (ui_button_ex(ui, (Rect){r.x + pad + bw + gap, by, bw, bh}, "Restore step",
                      "Put this step's settings back, as the lesson set them.", 0) & UI_CLICKED)
         gui_lesson_goto(g, g->step, now);
     if ((ui_button_ex(ui, (Rect){r.x + pad + 2 * (bw + gap), by, r.w - 2 * pad - 2 * (bw + gap), bh}, "Next \u25b8",
                       "The next step (Page Down).", g->step + 1 < l->n_steps && g->run_left == 0 && !g->waiting) & UI_CLICKED) &&
         g->step + 1 < l->n_steps)
-        gui_lesson_goto(g, g->step + 1, now);
+        gui_lesson_jump(g, g->step + 1, now);
 }
 
 /* Without a lesson: the lessons found, and free play. */

@@ -159,6 +159,10 @@ int gui_lesson_open(Gui *g, const char *path, double now);
 /* Opens step k: its settings (the lesson's, from the defaults up to k), actions and
  * question. The run, if any, starts now or, with a question, when the learner asks. */
 void gui_lesson_goto(Gui *g, int k, double now);
+/* Moves to step k so that it opens exactly as the lesson defines it: forward by one, the
+ * current step's run is finished first; any other jump replays the steps before k
+ * (their runs included) from the start. */
+void gui_lesson_jump(Gui *g, int k, double now);
 /* Runs what is left of the step's run now (headless use). */
 void gui_lesson_run(Gui *g);
 /* Evaluates step k's checks on the run just made; writes one line per false claim into

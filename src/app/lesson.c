@@ -95,6 +95,23 @@ static void collect_inlines(cmark_node *node, SpanList *sl, SpanStyle style)
     }
 }
 
+/* Markdown text (a question or an answer) as one run of styled spans. */
+static void markdown_spans(const char *md, Span **spans, int *n)
+{
+    SpanList sl = {0};
+    cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+    if (doc) {
+        for (cmark_node *c = cmark_node_first_child(doc); c; c = cmark_node_next(c)) {
+            if (sl.n)
+                span_add(&sl, SPAN_TEXT, " ");
+            collect_inlines(c, &sl, SPAN_TEXT);
+        }
+        cmark_node_free(doc);
+    }
+    *spans = sl.spans;
+    *n = sl.n;
+}
+
 static int block_add(LessonStep *st, BlockKind kind, const char *marker, int depth, SpanList *sl)
 {
     Block *g = realloc(st->blocks, (size_t)(st->n_blocks + 1) * sizeof(Block));
@@ -463,6 +480,8 @@ int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char
                 st->question = dup(trim(q));
                 st->answer = dup(trim(answer));
                 free(q);
+                markdown_spans(st->question, &st->q_spans, &st->n_q);
+                markdown_spans(st->answer, &st->a_spans, &st->n_a);
                 if (!st->question[0] || !st->answer[0])
                     status = fail_at(err, errlen, path, line, "a question needs both a question and an answer");
             } else if (!strcmp(word, "check")) {
@@ -542,6 +561,12 @@ void lesson_free(Lesson *l)
         free(st->settings);
         free(st->checks);
         free(st->compare);
+        for (int i = 0; i < st->n_q; i++)
+            free(st->q_spans[i].text);
+        for (int i = 0; i < st->n_a; i++)
+            free(st->a_spans[i].text);
+        free(st->q_spans);
+        free(st->a_spans);
         free(st->question);
         free(st->answer);
         free(st->heading);

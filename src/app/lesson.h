@@ -49,7 +49,9 @@ typedef struct {
     int focus;            /* a view, or -1 */
     int show[8], hide[8]; /* per view: 1 if named */
     char *compare;        /* "KEY=A,B", "off", or NULL: compare mode from this step on */
-    char *question, *answer;
+    char *question, *answer;   /* as written */
+    Span *q_spans, *a_spans;   /* ... and as styled text (emphasis, code) */
+    int n_q, n_a;
     Check *checks;
     int n_checks;
 } LessonStep;
