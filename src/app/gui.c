@@ -1184,13 +1184,24 @@ static void lesson_panel(Gui *g, Rect r, double now)
         if (bl->kind == BLOCK_ITEM && bl->marker[0])
             draw_text(ui->dl, body.x + indent - ui_px(ui, 16), cy, size, t->text_dim, bl->marker);
         Rect tr = {body.x + indent, cy, body.w - indent, 0};
-        if (bl->kind == BLOCK_CODE) {
-            int h = ui_rich_text(ui, (Rect){tr.x + ui_px(ui, 6), cy + ui_px(ui, 4), tr.w - ui_px(ui, 12), 0},
-                                 bl->spans, bl->n_spans, ui_text_size_small(ui), 1);
-            draw_rect(ui->dl, (Rect){tr.x, cy, tr.w, h + ui_px(ui, 8)}, t->grid);
-            ui_rich_text(ui, (Rect){tr.x + ui_px(ui, 6), cy + ui_px(ui, 4), tr.w - ui_px(ui, 12), 0}, bl->spans,
-                         bl->n_spans, ui_text_size_small(ui), 0);
-            cy += h + ui_px(ui, 14);
+        if (bl->kind == BLOCK_CODE) { /* line by line, as written */
+            int small = ui_text_size_small(ui), lh = small + ui_px(ui, 3), lines = 0;
+            const char *code = bl->n_spans ? bl->spans[0].text : "";
+            for (const char *c = code; *c; c++)
+                lines += *c == '\n';
+            lines += code[0] && code[strlen(code) - 1] != '\n';
+            draw_rect(ui->dl, (Rect){tr.x, cy, tr.w, lines * lh + ui_px(ui, 8)}, t->grid);
+            int ly = cy + ui_px(ui, 4);
+            for (const char *c = code; *c;) {
+                const char *e = strchr(c, '\n');
+                size_t len = e ? (size_t)(e - c) : strlen(c);
+                char text[256];
+                snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), c);
+                draw_text(ui->dl, tr.x + ui_px(ui, 6), ly, small, t->text, text);
+                ly += lh;
+                c += len + (e ? 1 : 0);
+            }
+            cy += lines * lh + ui_px(ui, 14);
             continue;
         }
         cy += ui_rich_text(ui, tr, bl->spans, bl->n_spans, size, 0) +
@@ -1235,6 +1246,8 @@ static void lesson_panel(Gui *g, Rect r, double now)
     else if (g->run_total > 0)
         snprintf(run, sizeof run, "Ran %ld steps. %s", g->run_total,
                  st->question && !g->answer_shown ? "A shows the answer." : "");
+    else if (st->question && !g->answer_shown)
+        snprintf(run, sizeof run, "Think it over, then A shows the answer.");
     else
         snprintf(run, sizeof run, "Change anything; 'Restore step' puts this step back.");
     char fitted[200];

@@ -677,11 +677,15 @@ void view_spectrum(Ui *ui, Rect r, const Trainer *tr, const Spectrum *sp, ViewSt
     extent *= 1.1;
     char title[96];
     snprintf(title, sizeof title, "Eigenvalues%s", gamma != 1 ? " (circles: 1 and 1/gamma = 4)" : " and the unit circle");
-    /* a square data area */
+    /* equal scales on both axes, so circles are circles: widen the longer side's range */
     Plot q = plot_begin(ui, right, title, -extent, extent, -extent, extent, 0, NULL);
-    int side = q.area.w < q.area.h ? q.area.w : q.area.h;
-    q.area.x += (q.area.w - side) / 2, q.area.w = side;
-    q.area.y += (q.area.h - side) / 2, q.area.h = side;
+    if (q.area.w > 0 && q.area.h > 0) {
+        double ax = extent * q.area.w / q.area.h, ay = extent * q.area.h / q.area.w;
+        if (q.area.w >= q.area.h)
+            q = plot_begin(ui, right, title, -ax, ax, -extent, extent, 0, NULL);
+        else
+            q = plot_begin(ui, right, title, -extent, extent, -ay, ay, 0, NULL);
+    }
     float cx = plot_px(&q, 0), cy = plot_py(&q, 0);
     draw_clip(ui->dl, right);
     draw_line(ui->dl, (float)q.area.x, cy, (float)(q.area.x + q.area.w), cy, t->grid, 1);
