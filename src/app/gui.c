@@ -273,8 +273,8 @@ static void train_frame(Gui *g, double now, int single)
 {
     if (g->scrub >= 0 && (g->running || single))
         g->scrub = -1; /* training again: back to now */
-    if (g->diverged || g->cmp.diverged || (!g->running && !single))
-        return;
+    if (g->diverged || g->cmp.diverged || (!g->running && !single) || g->start_screen)
+        return; /* (free play starts training when the start screen closes) */
     int want = single ? 1 : gui_speed_steps(g->speed);
     if (g->run_left > 0 && !single && (want == 0 || want > g->run_left))
         want = (int)g->run_left;
