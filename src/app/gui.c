@@ -4,6 +4,7 @@
  * status line and the panel returns to the settings in use. */
 #include "gui.h"
 
+#include "../core/fileio.h"
 #include "../ui/plot.h"
 #include "../ui/rich.h"
 
@@ -684,16 +685,12 @@ static void handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
     if (k[GK_SAVE_EXPERIMENT]) {
         char path[64], text[8192], err[512];
         snprintf(path, sizeof path, "rnnlab-%s.cfg", stamp);
-        config_format(&g->tr.cfg, text, sizeof text);
-        FILE *f = fopen(path, "w");
-        int ok = f && fputs("# an rnnlab experiment: rnnlab --config FILE, or drop it on the window\n", f) >= 0 &&
-                 fputs(text, f) >= 0;
-        ok = f && fclose(f) == 0 && ok;
-        if (ok)
+        int n = snprintf(text, sizeof text, "# an rnnlab experiment: rnnlab --config FILE, or drop it on the window\n");
+        config_format(&g->tr.cfg, text + n, sizeof text - (size_t)n);
+        if (file_write_text(path, text, err, sizeof err) == 0)
             gui_status(g, now, "Saved the experiment to ./%s (rnnlab --config %s reproduces it).", path, path);
         else
-            gui_status(g, now, "Could not save the experiment: %s", strerror(errno));
-        (void)err;
+            gui_status(g, now, "Could not save the experiment: %s", err);
     }
     if (k[GK_SAVE_RUN]) {
         char dir[64], err[CONFIG_ERR_LEN];

@@ -3,6 +3,8 @@
  * the fenced blocks line by line so every mistake is reported as file:line: message. */
 #include "lesson.h"
 
+#include "../core/fileio.h"
+
 #include <cmark.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -509,37 +511,19 @@ int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char
 int lesson_load(Lesson *l, const char *path, char *err, size_t errlen)
 {
     memset(l, 0, sizeof *l);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    unsigned char *buf;
+    size_t n;
+    FileStatus st = file_read_all(path, (size_t)8 << 20, &buf, &n);
+    if (st != FILE_OK) {
+        if (st == FILE_CANNOT_OPEN)
+            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        else if (st == FILE_TOO_LARGE)
+            snprintf(err, errlen, "%s: larger than 8 MB; a lesson is a short Markdown file", path);
+        else
+            snprintf(err, errlen, "%s: cannot read", path);
         return -1;
     }
-    size_t cap = 1 << 14, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || n > (8u << 20))
-            break;
-        char *g = realloc(buf, cap * 2);
-        if (!g) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = g;
-        cap *= 2;
-    }
-    fclose(f);
-    if (!buf) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return -1;
-    }
-    if (n > (8u << 20)) {
-        free(buf);
-        snprintf(err, errlen, "%s: larger than 8 MB; a lesson is a short Markdown file", path);
-        return -1;
-    }
-    int r = lesson_parse(l, path, buf, n, err, errlen);
+    int r = lesson_parse(l, path, (const char *)buf, n, err, errlen);
     free(buf);
     return r;
 }

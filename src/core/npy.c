@@ -3,6 +3,8 @@
  * and a final newline so the data starts on a 64-byte boundary. */
 #include "npy.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,31 +197,14 @@ int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, 
 int npy_read(const char *path, NpyArray *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *bytes = malloc(cap);
-    while (bytes) {
-        len += fread(bytes + len, 1, cap - len, f);
-        if (len < cap)
-            break;
-        unsigned char *grown = realloc(bytes, cap * 2);
-        if (!grown) {
-            free(bytes);
-            bytes = NULL;
-            break;
-        }
-        bytes = grown;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!bytes || bad) {
-        free(bytes);
-        snprintf(err, errlen, "%s: cannot read", path);
+    unsigned char *bytes;
+    size_t len;
+    FileStatus st = file_read_all(path, (size_t)1 << 40, &bytes, &len);
+    if (st != FILE_OK) {
+        if (st == FILE_CANNOT_OPEN)
+            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        else
+            snprintf(err, errlen, "%s: cannot read", path);
         return -1;
     }
     char msg[256];

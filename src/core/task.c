@@ -3,6 +3,8 @@
  * corpus, read from text= or generated from a small grammar. */
 #include "task.h"
 
+#include "fileio.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <math.h>
@@ -185,35 +187,16 @@ static int load_corpus(Task *task, char *err, size_t errlen)
     size_t n = 0;
     const char *path = cfg->text;
     if (path[0]) {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
+        FileStatus st = file_read_all(path, TEXT_MAX_BYTES, &bytes, &n);
+        if (st == FILE_CANNOT_OPEN) {
             snprintf(err, errlen, "text=%s: cannot open: %s", path, strerror(errno));
             return -1;
         }
-        size_t cap = 1 << 16;
-        bytes = malloc(cap);
-        while (bytes) {
-            n += fread(bytes + n, 1, cap - n, f);
-            if (n < cap || n > TEXT_MAX_BYTES)
-                break;
-            unsigned char *grown = realloc(bytes, cap * 2);
-            if (!grown) {
-                free(bytes);
-                bytes = NULL;
-                break;
-            }
-            bytes = grown;
-            cap *= 2;
-        }
-        int bad = ferror(f);
-        fclose(f);
-        if (!bytes || bad) {
-            free(bytes);
+        if (st == FILE_CANNOT_READ) {
             snprintf(err, errlen, "text=%s: cannot read the file", path);
             return -1;
         }
-        if (n > TEXT_MAX_BYTES) {
-            free(bytes);
+        if (st == FILE_TOO_LARGE) {
             snprintf(err, errlen, "text=%s: larger than %zu MB; give a shorter text", path,
                      TEXT_MAX_BYTES >> 20);
             return -1;

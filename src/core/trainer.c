@@ -3,6 +3,7 @@
  * model's buffers. */
 #include "trainer.h"
 
+#include "fileio.h"
 #include "linalg.h"
 #include "npy.h"
 #include "optim.h"
@@ -462,25 +463,6 @@ static int join(char *out, size_t len, const char *dir, const char *a, const cha
     return snprintf(out, len, "%s/%s%s", dir, a, b ? b : "") < (int)len ? 0 : -1;
 }
 
-static int write_text_atomic(const char *path, const char *text, char *err, size_t errlen)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-        return -1;
-    }
-    int ok = fputs(text, f) >= 0;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -489,7 +471,7 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
     }
     char path[4096], text[4096];
     config_format(&tr->cfg, text, sizeof text);
-    if (join(path, sizeof path, dir, "config.txt", NULL) || write_text_atomic(path, text, err, errlen))
+    if (join(path, sizeof path, dir, "config.txt", NULL) || file_write_text(path, text, err, errlen))
         return -1;
     const Params *sets[3] = {&tr->param, &tr->m, &tr->v};
     const char *prefix[3] = {"", "optimizer.m.", "optimizer.v."};
@@ -511,7 +493,7 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
              "step=%ld\nopt_step=%ld\nrng_data=%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %016" PRIx64 "\n",
              tr->step, tr->opt_step, tr->rng_data.s[0], tr->rng_data.s[1], tr->rng_data.s[2],
              tr->rng_data.s[3]);
-    if (join(path, sizeof path, dir, "state.txt", NULL) || write_text_atomic(path, text, err, errlen))
+    if (join(path, sizeof path, dir, "state.txt", NULL) || file_write_text(path, text, err, errlen))
         return -1;
     return 0;
 }

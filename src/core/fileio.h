@@ -1,0 +1,18 @@
+/* fileio.h: reading a whole file with a size limit, and writing a text file safely (to a
+ * temporary name, then renamed over the target), the two ways rnnlab touches files
+ * besides .npy arrays. Leaves out directories and anything asynchronous. */
+#ifndef RNNLAB_FILEIO_H
+#define RNNLAB_FILEIO_H
+
+#include <stddef.h>
+
+typedef enum { FILE_OK, FILE_CANNOT_OPEN, FILE_CANNOT_READ, FILE_TOO_LARGE } FileStatus;
+
+/* Reads all of path (at most max_bytes) into a malloc'd buffer with a NUL after the end.
+ * On failure *out is NULL and, for FILE_CANNOT_OPEN, errno says why. */
+FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out, size_t *len);
+
+/* Writes text to PATH.tmp and renames it over path. Returns 0, or -1 with a message. */
+int file_write_text(const char *path, const char *text, char *err, size_t errlen);
+
+#endif
