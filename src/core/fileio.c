@@ -44,19 +44,22 @@ FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out
     return FILE_OK;
 }
 
-int file_write_text(const char *path, const char *text, char *err, size_t errlen)
+int file_write_parts(const char *path, int n, const void *const *parts, const size_t *lens,
+                     char *err, size_t errlen)
 {
     char tmp[4200];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
         snprintf(err, errlen, "%.200s...: path too long", path);
         return -1;
     }
-    FILE *f = fopen(tmp, "w");
+    FILE *f = fopen(tmp, "wb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         return -1;
     }
-    int ok = fputs(text, f) >= 0;
+    int ok = 1;
+    for (int i = 0; i < n && ok; i++)
+        ok = fwrite(parts[i], 1, lens[i], f) == lens[i];
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
@@ -64,4 +67,11 @@ int file_write_text(const char *path, const char *text, char *err, size_t errlen
         return -1;
     }
     return 0;
+}
+
+int file_write_text(const char *path, const char *text, char *err, size_t errlen)
+{
+    const void *parts[1] = {text};
+    const size_t lens[1] = {strlen(text)};
+    return file_write_parts(path, 1, parts, lens, err, errlen);
 }

@@ -12,7 +12,11 @@ typedef enum { FILE_OK, FILE_CANNOT_OPEN, FILE_CANNOT_READ, FILE_TOO_LARGE } Fil
  * On failure *out is NULL and, for FILE_CANNOT_OPEN, errno says why. */
 FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out, size_t *len);
 
-/* Writes text to PATH.tmp and renames it over path. Returns 0, or -1 with a message. */
+/* Writes the n parts, one after another, to PATH.tmp and renames it over path. Returns 0,
+ * or -1 with a message naming the file. */
+int file_write_parts(const char *path, int n, const void *const *parts, const size_t *lens,
+                     char *err, size_t errlen);
+/* The same for one string. */
 int file_write_text(const char *path, const char *text, char *err, size_t errlen);
 
 #endif

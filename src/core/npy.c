@@ -60,24 +60,9 @@ int npy_write(const char *path, NpyType type, int ndim, const size_t *shape, con
         snprintf(err, errlen, "%s: big-endian machines are not supported", path);
         return -1;
     }
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-        return -1;
-    }
-    int ok = fwrite(header, 1, hlen, f) == hlen && fwrite(data, 8, count, f) == count;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    const void *parts[2] = {header, data};
+    const size_t lens[2] = {hlen, count * 8};
+    return file_write_parts(path, 2, parts, lens, err, errlen);
 }
 
 /* Finds `'key': ` in the dict and returns a pointer just past it. */
