@@ -467,6 +467,16 @@ static void test_render_command_writes_a_png_of_the_requested_size(void **s)
     SDL_FreeSurface(pic);
     snprintf(cmd, sizeof cmd, "'%s' render --size 9x9 --out '%s' 2>/dev/null", RNNLAB_BIN, path);
     assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+    /* compare mode, drawn headless */
+    snprintf(cmd, sizeof cmd, "'%s' render --compare model=rnn,gru --train-steps 10 --size 1024x640 --set hidden=6 --out '%s' 2>/dev/null",
+             RNNLAB_BIN, path);
+    assert_int_equal(system(cmd), 0);
+    pic = surface_of(path);
+    assert_int_equal(pic->w, 1024);
+    /* both loss curves: the run's colour in the left and in the right half */
+    assert_true(count_colour(pic, (Rect){300, 400, 350, 240}, theme_get(THEME_NORMAL)->loss, 12) > 20);
+    assert_true(count_colour(pic, (Rect){670, 400, 350, 240}, theme_get(THEME_NORMAL)->loss, 12) > 20);
+    SDL_FreeSurface(pic);
     check_rmdir(dir);
 }
 
