@@ -479,7 +479,7 @@ static void layout_views(Gui *g, Rect main)
     /* the gradient first (the point of the tool), then the rest; a vanilla RNN has no
      * gates to show, so its gates view yields its room */
     static const int ORDER[VIEW_COUNT - 1] = {VIEW_GRADIENT, VIEW_HIDDEN, VIEW_LOSS, VIEW_GATES, VIEW_SPECTRUM};
-    int others[VIEW_COUNT], n = 0;
+    int others[VIEW_COUNT] = {0}, n = 0;
     for (int i = 0; i < VIEW_COUNT - 1; i++) {
         int v = ORDER[i];
         if (g->visible[v] && !(v == VIEW_GATES && g->tr.dims.kind == MODEL_RNN))
@@ -494,22 +494,29 @@ static void layout_views(Gui *g, Rect main)
     }
     if (!n)
         return;
-    int rows = n <= 3 ? 1 : 2, first = rows == 1 ? n : n / 2;
-    int row_h[2] = {rest.h, 0};
-    if (rows == 2) {
-        row_h[0] = (rest.h - gap) * 55 / 100;
-        row_h[1] = rest.h - gap - row_h[0];
+    /* wide: one or two rows (two views above three); narrow: rows of two at most */
+    int narrow = rest.w < ui_px(&g->ui, 640);
+    int counts[VIEW_COUNT] = {0}, rows = 0;
+    if (narrow) {
+        for (int left = n; left > 0; left -= 2)
+            counts[rows++] = left >= 2 ? 2 : 1;
+    } else if (n <= 3) {
+        counts[rows++] = n;
+    } else {
+        counts[rows++] = n / 2;
+        counts[rows++] = n - n / 2;
     }
-    int y = rest.y, i = 0;
+    int y = rest.y, i = 0, avail = rest.h - (rows - 1) * gap;
     for (int rr = 0; rr < rows; rr++) {
-        int count = rr == 0 ? first : n - first;
+        int h = rows == 2 && !narrow ? (rr == 0 ? avail * 55 / 100 : avail - avail * 55 / 100)
+                                     : (rr == rows - 1 ? rest.y + rest.h - y : avail / rows);
+        int count = counts[rr];
         int w = (rest.w - (count - 1) * gap) / count, x = rest.x;
         for (int k = 0; k < count; k++, i++) {
-            /* the hidden-state and spectrum views are two plots side by side: give them more */
-            g->view_rects[others[i]] = (Rect){x, y, k == count - 1 ? rest.x + rest.w - x : w, row_h[rr]};
+            g->view_rects[others[i]] = (Rect){x, y, k == count - 1 ? rest.x + rest.w - x : w, h};
             x += w + gap;
         }
-        y += row_h[rr] + gap;
+        y += h + gap;
     }
 }
 
@@ -725,6 +732,8 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
     const Theme *t = ui->theme;
     draw_rect(&g->dl, (Rect){0, 0, in->width, in->height}, t->bg);
     int panel_w = ui_px(ui, 290);
+    if ((g->have_lesson || g->lesson_error[0]) && in->width < ui_px(ui, 1200))
+        panel_w = ui_px(ui, 240); /* the lesson panel needs the room */
     if (panel_w > in->width / 3)
         panel_w = in->width / 3;
     int pad = ui_px(ui, 8);
@@ -735,6 +744,8 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
         int lw = ui_px(ui, 360);
         if (lw > main.w * 2 / 5)
             lw = main.w * 2 / 5;
+        if (lw < ui_px(ui, 280) && main.w > ui_px(ui, 700))
+            lw = ui_px(ui, 280);
         lesson_r = (Rect){main.x + main.w - lw, main.y, lw, main.h};
         main.w -= lw + pad;
     }
