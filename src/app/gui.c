@@ -487,29 +487,39 @@ static void layout_views(Gui *g, Rect main)
     }
     Rect rest = main;
     if (g->visible[VIEW_UNFOLDED]) {
-        int h = n ? main.h * 30 / 100 : main.h;
+        int h = n ? main.h * (g->presenter > 1.3f ? 26 : 30) / 100 : main.h;
         g->view_rects[VIEW_UNFOLDED] = (Rect){main.x, main.y, main.w, h};
         rest.y += h + gap;
         rest.h -= h + gap;
     }
     if (!n)
         return;
-    /* wide: one or two rows (two views above three); narrow: rows of two at most */
-    int narrow = rest.w < ui_px(&g->ui, 640);
+    /* As many views as fit at a readable size (the presenter scale makes them bigger): the
+     * first in ORDER win, the rest wait for a larger window, 1-6 or Z. */
+    Ui *ui = &g->ui;
+    int min_w = ui_px(ui, 250), min_h = ui_px(ui, 140);
+    int per_row_fit = rest.w / min_w, rows_fit = (rest.h + gap) / (min_h + gap);
+    per_row_fit = per_row_fit < 1 ? 1 : per_row_fit > 3 ? 3 : per_row_fit;
+    rows_fit = rows_fit < 1 ? 1 : rows_fit;
+    g->views_dropped = 0;
+    if (n > per_row_fit * rows_fit) {
+        g->views_dropped = n - per_row_fit * rows_fit;
+        n = per_row_fit * rows_fit;
+    }
     int counts[VIEW_COUNT] = {0}, rows = 0;
-    if (narrow) {
-        for (int left = n; left > 0; left -= 2)
-            counts[rows++] = left >= 2 ? 2 : 1;
-    } else if (n <= 3) {
+    if (n <= per_row_fit) {
         counts[rows++] = n;
-    } else {
-        counts[rows++] = n / 2;
+    } else if (per_row_fit == 3 && n <= 6) {
+        counts[rows++] = n / 2; /* two above three */
         counts[rows++] = n - n / 2;
+    } else {
+        for (int left = n; left > 0; left -= per_row_fit)
+            counts[rows++] = left >= per_row_fit ? per_row_fit : left;
     }
     int y = rest.y, i = 0, avail = rest.h - (rows - 1) * gap;
     for (int rr = 0; rr < rows; rr++) {
-        int h = rows == 2 && !narrow ? (rr == 0 ? avail * 55 / 100 : avail - avail * 55 / 100)
-                                     : (rr == rows - 1 ? rest.y + rest.h - y : avail / rows);
+        int h = rows == 2 ? (rr == 0 ? avail * 55 / 100 : avail - avail * 55 / 100)
+                          : (rr == rows - 1 ? rest.y + rest.h - y : avail / rows);
         int count = counts[rr];
         int w = (rest.w - (count - 1) * gap) / count, x = rest.x;
         for (int k = 0; k < count; k++, i++) {
@@ -828,6 +838,9 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
                      o->clipped ? " (clipped)" : "");
     if (g->cmp.on)
         n += snprintf(line + n, sizeof line - (size_t)n, " \u00b7 B loss %.4g", g->cmp.tr.obs.loss);
+    if (g->views_dropped && !g->cmp.on && g->enlarged < 0)
+        n += snprintf(line + n, sizeof line - (size_t)n, " \u00b7 %d view%s hidden for room (1-6, Z)",
+                      g->views_dropped, g->views_dropped == 1 ? "" : "s");
     if (g->status[0] && in->now < g->status_until)
         snprintf(line + n, sizeof line - (size_t)n, "   \u2014   %s", g->status);
     draw_text(&g->dl, st.x, st.y + ui_px(ui, 4), ui_text_size(ui), g->status[0] && in->now < g->status_until ? t->accent : t->text_dim, line);

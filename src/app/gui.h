@@ -110,6 +110,7 @@ typedef struct {
     DrawList dl;
     Ui ui;
     Rect view_rects[VIEW_COUNT];
+    int views_dropped; /* views that did not fit this frame */
 } Gui;
 
 /* Starts from cfg (resolved inside; errors leave a message in err). */
