@@ -125,6 +125,8 @@ static void test_malformed_lessons_name_file_line_and_problem(void **s)
     expect_error("no title\n\n## step\n\ntext\n", "bad.md:1:", "title");
     expect_error("# T\n\n## step\n\n```rnnlab\nhiden=3\n```\n", "bad.md:6:", "unknown key 'hiden'");
     expect_error("# T\n\n## step\n\n```rnnlab\nhidden=abc\n```\n", "bad.md:6:", "hidden=abc");
+    /* blank lines inside a block still count */
+    expect_error("# T\n\n## step\n\n```rnnlab\nhidden=4\n\n\nhiden=3\n```\n", "bad.md:9:", "unknown key 'hiden'");
     expect_error("# T\n\n## step\n\n```rnnlab\nrun=-5\n```\n", "bad.md:6:", "run=-5");
     expect_error("# T\n\n## step\n\n```rnnlab\nfocus=nowhere\n```\n", "bad.md:6:", "unknown view");
     expect_error("# T\n\n## step\n\n```rnnlab\nshow=loss,nope\n```\n", "bad.md:6:", "nope");

@@ -167,6 +167,29 @@ static char *trim(char *s)
     return s;
 }
 
+/* The next non-blank line of a fenced block, its '#' comment cut and the rest trimmed;
+ * *line is the file's line number of what it returns. NULL at the end. */
+static char *block_next(char **cursor, int *line)
+{
+    while (*cursor) {
+        char *ln = *cursor, *nl = strchr(ln, '\n');
+        if (nl) {
+            *nl = '\0';
+            *cursor = nl + 1;
+        } else {
+            *cursor = NULL;
+        }
+        (*line)++;
+        char *hash = strchr(ln, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(ln);
+        if (*s)
+            return s;
+    }
+    return NULL;
+}
+
 static int parse_views(const char *list, int *flags, const char *path, int line, char *err, size_t errlen)
 {
     char buf[256];
@@ -188,15 +211,9 @@ static int parse_rnnlab_block(LessonStep *st, const char *literal, int first_lin
     char *text = dup(literal);
     if (!text)
         return fail_at(err, errlen, path, first_line, "out of memory");
-    int line = first_line, status = 0;
-    for (char *save = NULL, *ln = strtok_r(text, "\n", &save); ln && status == 0;
-         ln = strtok_r(NULL, "\n", &save), line++) {
-        char *hash = strchr(ln, '#');
-        if (hash)
-            *hash = '\0';
-        char *s = trim(ln);
-        if (!*s)
-            continue;
+    int line = first_line - 1, status = 0;
+    char *cursor = text, *s;
+    while (status == 0 && (s = block_next(&cursor, &line))) {
         if (strcmp(s, "reset") == 0) {
             st->reset = 1;
             continue;
@@ -266,15 +283,11 @@ static int parse_check_block(LessonStep *st, const char *literal, int first_line
                              char *err, size_t errlen)
 {
     char *text = dup(literal);
-    int line = first_line, status = 0;
-    for (char *save = NULL, *ln = strtok_r(text, "\n", &save); ln && status == 0;
-         ln = strtok_r(NULL, "\n", &save), line++) {
-        char *hash = strchr(ln, '#');
-        if (hash)
-            *hash = '\0';
-        char *s = trim(ln);
-        if (!*s)
-            continue;
+    if (!text)
+        return fail_at(err, errlen, path, first_line, "out of memory");
+    int line = first_line - 1, status = 0;
+    char *cursor = text, *s;
+    while (status == 0 && (s = block_next(&cursor, &line))) {
         Check c = {0};
         c.line = line;
         char q[64], op[4], rhs[64];
