@@ -20,6 +20,33 @@ BIN = sys.argv[1] if len(sys.argv) > 1 else "build/rnnlab"
 NAMES = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
 
 
+def grads_dump(settings, d):
+    """Runs `rnnlab grads` into d; returns its configuration and a loader of its arrays."""
+    args = [BIN, "grads", "--out", d]
+    for s in settings:
+        args += ["--set", s]
+    subprocess.run(args, check=True)
+    cfg = dict(line.strip().split("=", 1) for line in open(os.path.join(d, "config.txt")))
+    return cfg, lambda n: torch.from_numpy(np.load(os.path.join(d, n + ".npy")))
+
+
+def loss_of(cfg, pred, y, O):
+    if cfg["loss"] == "mse":
+        return torch.nn.functional.mse_loss(pred, y)
+    return torch.nn.functional.cross_entropy(pred.reshape(-1, O), y.reshape(-1))
+
+
+def report(settings, pairs):
+    """Fails on the first (name, torch value, rnnlab value) that differs; prints the worst."""
+    worst = 0.0
+    for name, a, b in pairs:
+        e = (a - b).norm().item() / max(a.norm().item(), b.norm().item(), 1e-300)
+        worst = max(worst, e)
+        if e > 1e-12:
+            raise SystemExit(f"{settings}: {name} differs from PyTorch: relative error {e:.3g}")
+    print(f"{' '.join(settings):45s} matches PyTorch {torch.__version__}: worst relative error {worst:.2e}")
+
+
 def make(cfg, I, H):
     if cfg["model"] == "rnn":
         return torch.nn.RNN(I, H, nonlinearity=cfg["activation"])
@@ -30,12 +57,7 @@ def check_seq2seq(settings):
     """encoder.* and decoder.* load into two PyTorch layers; the encoder's final state
     starts the decoder, fed x_decoder.npy (teacher forcing)."""
     with tempfile.TemporaryDirectory() as d:
-        args = [BIN, "grads", "--out", d]
-        for s in settings:
-            args += ["--set", s]
-        subprocess.run(args, check=True)
-        cfg = dict(line.strip().split("=", 1) for line in open(os.path.join(d, "config.txt")))
-        ld = lambda n: torch.from_numpy(np.load(os.path.join(d, n + ".npy")))
+        cfg, ld = grads_dump(settings, d)
         x, xd, y = ld("x"), ld("x_decoder"), ld("y")
         H, O = int(cfg["hidden"]), ld("head.weight").shape[0]
         enc, dec, head = make(cfg, x.shape[2], H), make(cfg, xd.shape[2], H), torch.nn.Linear(H, O)
@@ -51,37 +73,23 @@ def check_seq2seq(settings):
                 hs.append(h)
         T = x.shape[0]
         pred = head(torch.cat(hs[T:]))
-        loss = torch.nn.functional.cross_entropy(pred.reshape(-1, O), y.reshape(-1))
+        loss = loss_of(cfg, pred, y, O)
         loss.backward()
-        worst = 0.0
         pairs = [("h", torch.cat(hs).detach(), ld("h")), ("loss", loss.detach(), ld("loss")),
                  ("dL/dh_t (encoder, then decoder)", torch.cat([h.grad for h in hs]), ld("dh")),
                  ("grad.head.weight", head.weight.grad, ld("grad.head.weight"))]
         for prefix, layer in (("encoder.", enc), ("decoder.", dec)):
             pairs += [("grad." + prefix + k, getattr(layer, k).grad, ld("grad." + prefix + k)) for k in NAMES]
-        for name, a, b in pairs:
-            e = (a - b).norm().item() / max(a.norm().item(), b.norm().item(), 1e-300)
-            worst = max(worst, e)
-            if e > 1e-12:
-                raise SystemExit(f"{settings}: {name} differs from PyTorch: relative error {e:.3g}")
-        print(f"{' '.join(settings):45s} matches PyTorch {torch.__version__}: worst relative error {worst:.2e}")
+        report(settings, pairs)
 
 
 def check(settings):
     with tempfile.TemporaryDirectory() as d:
-        args = [BIN, "grads", "--out", d]
-        for s in settings:
-            args += ["--set", s]
-        subprocess.run(args, check=True)
-        cfg = dict(line.strip().split("=", 1) for line in open(os.path.join(d, "config.txt")))
-        ld = lambda n: torch.from_numpy(np.load(os.path.join(d, n + ".npy")))
+        cfg, ld = grads_dump(settings, d)
         x, y = ld("x"), ld("y")
         I, H = x.shape[2], int(cfg["hidden"])
         O = ld("head.weight").shape[0]
-        if cfg["model"] == "rnn":
-            rnn = torch.nn.RNN(I, H, nonlinearity=cfg["activation"])
-        else:
-            rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cfg["model"]](I, H)
+        rnn = make(cfg, I, H)
         head = torch.nn.Linear(H, O)
         rnn.load_state_dict({k: ld(k) for k in NAMES})
         head.load_state_dict({"weight": ld("head.weight"), "bias": ld("head.bias")})
@@ -98,20 +106,10 @@ def check(settings):
             pred = head(hs[-1][0])
         else:
             pred = head(out)
-        if cfg["loss"] == "mse":
-            loss = torch.nn.functional.mse_loss(pred, y)
-        else:
-            loss = torch.nn.functional.cross_entropy(pred.reshape(-1, O), y.reshape(-1))
+        loss = loss_of(cfg, pred, y, O)
         loss.backward()
         whole, _ = rnn(x)  # the one-call forward agrees with the unrolled one
-        worst = 0.0
-
-        def cmp(name, a, b):
-            nonlocal worst
-            e = (a - b).norm().item() / max(a.norm().item(), b.norm().item(), 1e-300)
-            worst = max(worst, e)
-            if e > 1e-12:
-                raise SystemExit(f"{settings}: {name} differs from PyTorch: relative error {e:.3g}")
+        pairs = []
 
         if cfg["model"] == "lstm":
             # nn.LSTM returns c_t as a separate output, whose .grad misses the path through
@@ -128,26 +126,20 @@ def check(settings):
                 hh = torch.sigmoid(o) * torch.tanh(cc)
                 mh.append(hh)
             mpred = head(mh[-1]) if cfg["shape"] in ("many-to-one", "one-to-one") else head(torch.stack(mh))
-            if cfg["loss"] == "mse":
-                mloss = torch.nn.functional.mse_loss(mpred, y)
-            else:
-                mloss = torch.nn.functional.cross_entropy(mpred.reshape(-1, O), y.reshape(-1))
+            mloss = loss_of(cfg, mpred, y, O)
             hw, hb = head.weight.grad.clone(), head.bias.grad.clone()
             mloss.backward()
             head.weight.grad, head.bias.grad = hw, hb
-            cmp("h (by hand)", torch.stack(mh).detach(), ld("h"))
-        cmp("h", out.detach(), ld("h"))
-        cmp("h (one call)", whole.detach(), ld("h"))
-        cmp("loss", loss.detach(), ld("loss"))
-        cmp("dL/dh_t", torch.cat([h.grad for h in hs]), ld("dh"))
+            pairs.append(("h (by hand)", torch.stack(mh).detach(), ld("h")))
+        pairs += [("h", out.detach(), ld("h")), ("h (one call)", whole.detach(), ld("h")),
+                  ("loss", loss.detach(), ld("loss")), ("dL/dh_t", torch.cat([h.grad for h in hs]), ld("dh"))]
         if cs:
-            cmp("c", torch.stack(cs).detach(), ld("c"))
-            cmp("dL/dc_t", torch.stack([c.grad for c in cs]), ld("dc"))
-        for k in NAMES:
-            cmp("grad." + k, getattr(rnn, k).grad, ld("grad." + k))
-        cmp("grad.head.weight", head.weight.grad, ld("grad.head.weight"))
-        cmp("grad.head.bias", head.bias.grad, ld("grad.head.bias"))
-        print(f"{' '.join(settings):45s} matches PyTorch {torch.__version__}: worst relative error {worst:.2e}")
+            pairs += [("c", torch.stack(cs).detach(), ld("c")),
+                      ("dL/dc_t", torch.stack([c.grad for c in cs]), ld("dc"))]
+        pairs += [("grad." + k, getattr(rnn, k).grad, ld("grad." + k)) for k in NAMES]
+        pairs += [("grad.head.weight", head.weight.grad, ld("grad.head.weight")),
+                  ("grad.head.bias", head.bias.grad, ld("grad.head.bias"))]
+        report(settings, pairs)
 
 
 for model in ["model=rnn activation=tanh", "model=rnn activation=relu", "model=lstm", "model=gru"]:

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* SDL_Delay without including SDL in the app layer. */
-static void SDL_Delay_ms(unsigned ms)
+/* A pause of ms milliseconds (the app layer has no SDL). */
+static void sleep_ms(unsigned ms)
 {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
@@ -1078,7 +1078,7 @@ int cli_window(int argc, char **argv)
         /* about 60 frames a second; training already used its share of the frame */
         double spent = platform_now() - start;
         if (spent < 1.0 / 60)
-            SDL_Delay_ms((unsigned)((1.0 / 60 - spent) * 1000));
+            sleep_ms((unsigned)((1.0 / 60 - spent) * 1000));
     }
     gui_destroy(&g);
     platform_close(p);
