@@ -1149,8 +1149,6 @@ int cli_render(int argc, char **argv)
 static int bench_render(Options *o)
 {
     char err[CONFIG_ERR_LEN + 256];
-    int given = 0;
-    (void)given;
     Config cfg = o->cfg;
     cfg.seq_len = cfg.seq_len ? cfg.seq_len : 100;
     cfg.hidden = cfg.hidden ? cfg.hidden : 32;

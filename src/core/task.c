@@ -575,7 +575,7 @@ static void sample_sine(Batch *bt, Rng *rng)
 {
     int T = bt->T, B = bt->B;
     for (int b = 0; b < B; b++) {
-        double phase[SINE_N], prev = 0;
+        double phase[SINE_N];
         for (int k = 0; k < SINE_N; k++)
             phase[k] = rng_uniform_range(rng, 0, 2 * M_PI);
         for (int t = 0; t <= T; t++) {
@@ -586,9 +586,7 @@ static void sample_sine(Batch *bt, Rng *rng)
                 xat(bt, t, b)[0] = v;
             if (t > 0)
                 bt->y[(size_t)(t - 1) * B + b] = v;
-            prev = v;
         }
-        (void)prev;
     }
 }
 
