@@ -1,0 +1,52 @@
+/* runview.h: a consistent, self-contained copy of what one run shows: its configuration,
+ * sizes, the last step's observables, the history, the spectrum, the baseline and the
+ * names of the task's symbols. The training thread fills one from its Trainer; the window
+ * draws from another, so drawing never touches the trainer. Leaves out the parameters and
+ * everything only training needs. */
+#ifndef RNNLAB_RUNVIEW_H
+#define RNNLAB_RUNVIEW_H
+
+#include "trainer.h"
+
+#include <stdint.h>
+
+#define RUNVIEW_NAME_LEN 24
+
+typedef struct {
+    int valid;          /* 0 until the first sync */
+    uint64_t run_id;    /* changes when the run is re-created (new network, new shapes) */
+    Config cfg;         /* resolved */
+    ModelDims dims;
+    int T;              /* steps recorded per sample: T_enc + T_dec */
+    int T_enc;          /* the input's (the encoder's) steps */
+    long step;          /* updates applied */
+    double baseline;    /* the task's memoryless loss */
+    Observables obs;    /* the last step (or the last finite one after a divergence) */
+    History hist;
+    Spectrum spectrum;  /* step -1: not computed for these weights */
+    /* The first sample's targets where the head reads: (n_out) class labels, or (n_out, O)
+     * values; one of them is NULL. */
+    int64_t *label;
+    double *target;
+    /* Readable names of the input and output symbols (task_symbol_name), I then O rows. */
+    char (*names)[RUNVIEW_NAME_LEN];
+    /* set when the run met Inf or NaN */
+    int diverged;
+    TrainEvent event;
+} RunView;
+
+/* Brings dst up to date with tr: every field, the history incrementally (only the steps
+ * dst has not seen), re-allocating when the shapes changed. `last_good`, if not NULL,
+ * replaces tr->obs (a diverged run shows its last finite step). Returns 0, or -1 when
+ * memory ran out (dst is then invalid). */
+int runview_sync(RunView *dst, const Trainer *tr, const Observables *last_good);
+
+/* Makes dst an exact copy of src (the same incremental rule for the history). */
+int runview_copy(RunView *dst, const RunView *src);
+
+void runview_free(RunView *rv);
+
+/* The name of input symbol k (output = 0) or output symbol k (output = 1). */
+const char *runview_symbol(const RunView *rv, int k, int output);
+
+#endif
