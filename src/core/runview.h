@@ -36,10 +36,12 @@ typedef struct {
 } RunView;
 
 /* Brings dst up to date with tr: every field, the history incrementally (only the steps
- * dst has not seen), re-allocating when the shapes changed. `last_good`, if not NULL,
- * replaces tr->obs (a diverged run shows its last finite step). Returns 0, or -1 when
+ * dst has not seen), re-allocating when the shapes changed. `last_good` is given only for
+ * a diverged run: it replaces tr->obs (the views show the last finite step) and sets
+ * dst->diverged. run_id names the run (the caller changes it whenever it creates a new
+ * trainer): a new id copies the history afresh. Returns 0, or -1 when
  * memory ran out (dst is then invalid). */
-int runview_sync(RunView *dst, const Trainer *tr, const Observables *last_good);
+int runview_sync(RunView *dst, const Trainer *tr, const Observables *last_good, uint64_t run_id);
 
 /* Makes dst an exact copy of src (the same incremental rule for the history). */
 int runview_copy(RunView *dst, const RunView *src);

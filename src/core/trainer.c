@@ -101,11 +101,13 @@ static void history_push(History *h, const Observables *o)
     h->next = (k + 1) % h->capacity;
     if (h->count < h->capacity)
         h->count++;
+    h->total++;
 }
 
 void history_copy_until(History *dst, const History *src, long step)
 {
     dst->count = dst->next = 0;
+    dst->total = 0;
     for (int i = 0; i < src->count; i++) {
         int k = history_index(src, i);
         if (src->step[k] > step)
@@ -123,6 +125,7 @@ void history_copy_until(History *dst, const History *src, long step)
         if (dst->count < dst->capacity)
             dst->count++;
     }
+    dst->total = dst->count;
 }
 
 void trainer_norms_per_step(double *out, const double *a, int T, size_t BH)

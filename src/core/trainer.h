@@ -63,6 +63,7 @@ typedef struct {
 /* A ring of the last `capacity` steps. */
 typedef struct {
     int capacity, count, next, T, G; /* G: sigma_max values per entry (n_blocks) */
+    long total; /* entries ever pushed: tells a copy which entries it has not seen */
     long *step;
     double *loss, *metric, *grad_norm;
     double *grad_norm_clipped;

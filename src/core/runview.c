@@ -1,0 +1,253 @@
+/* runview.c: copying a run's observables, history and spectrum into a RunView that
+ * another thread can draw from. Plain copies only: nothing here computes. */
+#include "runview.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The arrays of an Observables, with their lengths for a run of these sizes. */
+enum { OBS_ARRAYS = 7 };
+
+static void obs_arrays(Observables *o, double **a[OBS_ARRAYS])
+{
+    a[0] = &o->dh_norm, a[1] = &o->dc_norm, a[2] = &o->x, a[3] = &o->h;
+    a[4] = &o->c, a[5] = &o->gate, a[6] = &o->out;
+}
+
+static void obs_lengths(const ModelDims *d, int T, int n_out, size_t n[OBS_ARRAYS])
+{
+    size_t TT = (size_t)T, H = (size_t)d->H;
+    n[0] = TT, n[1] = TT, n[2] = TT * (size_t)d->I, n[3] = TT * H, n[4] = TT * H;
+    n[5] = TT * (size_t)d->G * H, n[6] = (size_t)n_out * (size_t)d->O;
+}
+
+static void obs_free(Observables *o)
+{
+    double **a[OBS_ARRAYS];
+    obs_arrays(o, a);
+    for (int i = 0; i < OBS_ARRAYS; i++)
+        free(*a[i]);
+    memset(o, 0, sizeof *o);
+}
+
+static void history_free(History *h)
+{
+    free(h->step), free(h->loss), free(h->metric), free(h->grad_norm);
+    free(h->grad_norm_clipped), free(h->clipped), free(h->sigma_max), free(h->dh_norm);
+    memset(h, 0, sizeof *h);
+}
+
+static int history_alloc(History *h, int capacity, int T, int G)
+{
+    memset(h, 0, sizeof *h);
+    size_t n = (size_t)capacity;
+    h->capacity = capacity, h->T = T, h->G = G;
+    h->step = calloc(n, sizeof(long));
+    h->loss = calloc(n, sizeof(double));
+    h->metric = calloc(n, sizeof(double));
+    h->grad_norm = calloc(n, sizeof(double));
+    h->grad_norm_clipped = calloc(n, sizeof(double));
+    h->clipped = calloc(n, 1);
+    h->sigma_max = calloc(n * (size_t)(G > 0 ? G : 1), sizeof(double));
+    h->dh_norm = calloc(n * (size_t)(T > 0 ? T : 1), sizeof(double));
+    return h->step && h->loss && h->metric && h->grad_norm && h->grad_norm_clipped && h->clipped &&
+                   h->sigma_max && h->dh_norm
+               ? 0
+               : -1;
+}
+
+static void history_put(History *dst, const History *src, int k)
+{
+    int d = dst->next;
+    dst->step[d] = src->step[k];
+    dst->loss[d] = src->loss[k];
+    dst->metric[d] = src->metric[k];
+    dst->grad_norm[d] = src->grad_norm[k];
+    dst->grad_norm_clipped[d] = src->grad_norm_clipped[k];
+    dst->clipped[d] = src->clipped[k];
+    memcpy(dst->sigma_max + (size_t)d * dst->G, src->sigma_max + (size_t)k * src->G, (size_t)src->G * sizeof(double));
+    memcpy(dst->dh_norm + (size_t)d * dst->T, src->dh_norm + (size_t)k * src->T, (size_t)src->T * sizeof(double));
+    dst->next = (d + 1) % dst->capacity;
+    if (dst->count < dst->capacity)
+        dst->count++;
+}
+
+/* dst (same capacity, T and G) takes the entries of src it has not seen: src->total counts
+ * every entry ever pushed, so a rewind or a new run (total went down) copies afresh. */
+static void history_sync(History *dst, const History *src)
+{
+    long fresh = src->total - dst->total;
+    if (fresh < 0 || fresh > src->count || dst->total == 0) {
+        dst->count = dst->next = 0;
+        fresh = src->count;
+    }
+    for (int i = src->count - (int)fresh; i < src->count; i++)
+        history_put(dst, src, history_index(src, i));
+    dst->total = src->total;
+}
+
+static void spectrum_free(Spectrum *s)
+{
+    free(s->sv), free(s->eig_re), free(s->eig_im);
+    memset(s, 0, sizeof *s);
+}
+
+static void spectrum_copy(Spectrum *dst, const Spectrum *src, int H)
+{
+    size_t n = (size_t)src->n_blocks * (size_t)H;
+    dst->step = src->step, dst->valid = src->valid, dst->n_blocks = src->n_blocks;
+    if (n && src->sv && dst->sv) {
+        memcpy(dst->sv, src->sv, n * sizeof(double));
+        memcpy(dst->eig_re, src->eig_re, n * sizeof(double));
+        memcpy(dst->eig_im, src->eig_im, n * sizeof(double));
+    }
+}
+
+void runview_free(RunView *rv)
+{
+    obs_free(&rv->obs);
+    history_free(&rv->hist);
+    spectrum_free(&rv->spectrum);
+    free(rv->label), free(rv->target), free(rv->names);
+    memset(rv, 0, sizeof *rv);
+}
+
+/* Allocates every array for these sizes; the contents are filled by the caller. */
+static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int n_blocks, int capacity,
+                         int has_labels)
+{
+    runview_free(rv);
+    size_t n[OBS_ARRAYS];
+    double **a[OBS_ARRAYS];
+    obs_lengths(d, T, n_out, n);
+    obs_arrays(&rv->obs, a);
+    int ok = 1;
+    for (int i = 0; i < OBS_ARRAYS; i++)
+        ok &= (*a[i] = calloc(n[i] + 1, sizeof(double))) != NULL;
+    ok &= history_alloc(&rv->hist, capacity, T, n_blocks) == 0;
+    size_t sn = (size_t)n_blocks * (size_t)d->H + 1;
+    ok &= (rv->spectrum.sv = calloc(sn, sizeof(double))) != NULL;
+    ok &= (rv->spectrum.eig_re = calloc(sn, sizeof(double))) != NULL;
+    ok &= (rv->spectrum.eig_im = calloc(sn, sizeof(double))) != NULL;
+    if (has_labels)
+        ok &= (rv->label = calloc((size_t)n_out + 1, sizeof(int64_t))) != NULL;
+    else
+        ok &= (rv->target = calloc((size_t)n_out * (size_t)d->O + 1, sizeof(double))) != NULL;
+    ok &= (rv->names = calloc((size_t)(d->I + d->O) + 1, RUNVIEW_NAME_LEN)) != NULL;
+    if (!ok) {
+        runview_free(rv);
+        return -1;
+    }
+    rv->spectrum.step = -1;
+    return 0;
+}
+
+/* Whether dst's arrays already have src's sizes. */
+static int same_shapes(const RunView *dst, const ModelDims *d, int T, int n_out, int capacity, int G,
+                       int has_labels)
+{
+    return dst->valid && memcmp(&dst->dims, d, sizeof *d) == 0 && dst->T == T && dst->obs.n_out == n_out &&
+           dst->hist.capacity == capacity && dst->hist.G == G && (dst->label != NULL) == has_labels;
+}
+
+static void copy_observables(RunView *dst, const Observables *src)
+{
+    size_t n[OBS_ARRAYS];
+    double **to[OBS_ARRAYS], **from[OBS_ARRAYS];
+    Observables tmp = *src;
+    obs_lengths(&dst->dims, dst->T, src->n_out, n);
+    obs_arrays(&dst->obs, to);
+    obs_arrays(&tmp, from);
+    double *keep[OBS_ARRAYS];
+    for (int i = 0; i < OBS_ARRAYS; i++)
+        keep[i] = *to[i];
+    dst->obs = *src;
+    for (int i = 0; i < OBS_ARRAYS; i++) {
+        memcpy(keep[i], *from[i], n[i] * sizeof(double));
+        *to[i] = keep[i];
+    }
+}
+
+int runview_sync(RunView *dst, const Trainer *tr, const Observables *last_good, uint64_t run_id)
+{
+    const Observables *o = last_good ? last_good : &tr->obs;
+    int has_labels = tr->batch.label != NULL, n_out = o->n_out;
+    if (!same_shapes(dst, &tr->dims, tr->T, n_out, tr->hist.capacity, tr->hist.G, has_labels)) {
+        if (runview_alloc(dst, &tr->dims, tr->T, n_out, tr->hist.G, tr->hist.capacity, has_labels) != 0)
+            return -1;
+        dst->dims = tr->dims;
+        dst->T = tr->T;
+    }
+    if (!dst->valid || memcmp(&dst->cfg, &tr->cfg, sizeof tr->cfg) != 0) {
+        for (int k = 0; k < tr->dims.I + tr->dims.O; k++) {
+            int output = k >= tr->dims.I;
+            task_symbol_name(&tr->task, output ? k - tr->dims.I : k, output, dst->names[k], RUNVIEW_NAME_LEN);
+        }
+    }
+    if (dst->run_id != run_id)
+        dst->hist.total = 0; /* another run: its history from the start */
+    dst->run_id = run_id;
+    dst->cfg = tr->cfg;
+    dst->T_enc = tr->task.info.T;
+    dst->step = tr->step;
+    dst->baseline = task_baseline(&tr->task);
+    copy_observables(dst, o);
+    history_sync(&dst->hist, &tr->hist);
+    spectrum_copy(&dst->spectrum, &tr->spectrum, tr->dims.H);
+    /* the first sample's targets, where the head reads */
+    const Batch *b = &tr->batch;
+    for (int row = 0; row < n_out; row++) {
+        size_t at = n_out > 1 ? (size_t)row * (size_t)b->B : 0;
+        if (has_labels)
+            dst->label[row] = b->label[at];
+        else if (b->y)
+            memcpy(dst->target + (size_t)row * tr->dims.O, b->y + at * tr->dims.O, (size_t)tr->dims.O * sizeof(double));
+    }
+    dst->diverged = last_good != NULL;
+    dst->event = tr->event;
+    dst->valid = 1;
+    return 0;
+}
+
+int runview_copy(RunView *dst, const RunView *src)
+{
+    if (!src->valid) {
+        runview_free(dst);
+        return 0;
+    }
+    int has_labels = src->label != NULL;
+    if (!same_shapes(dst, &src->dims, src->T, src->obs.n_out, src->hist.capacity, src->hist.G, has_labels)) {
+        if (runview_alloc(dst, &src->dims, src->T, src->obs.n_out, src->hist.G, src->hist.capacity, has_labels) != 0)
+            return -1;
+        dst->dims = src->dims;
+        dst->T = src->T;
+    }
+    if (dst->run_id != src->run_id)
+        dst->hist.total = 0;
+    dst->run_id = src->run_id;
+    dst->cfg = src->cfg;
+    dst->T_enc = src->T_enc;
+    dst->step = src->step;
+    dst->baseline = src->baseline;
+    copy_observables(dst, &src->obs);
+    history_sync(&dst->hist, &src->hist);
+    spectrum_copy(&dst->spectrum, &src->spectrum, src->dims.H);
+    size_t n_out = (size_t)src->obs.n_out;
+    if (has_labels)
+        memcpy(dst->label, src->label, n_out * sizeof(int64_t));
+    else
+        memcpy(dst->target, src->target, n_out * (size_t)src->dims.O * sizeof(double));
+    memcpy(dst->names, src->names, (size_t)(src->dims.I + src->dims.O) * RUNVIEW_NAME_LEN);
+    dst->diverged = src->diverged;
+    dst->event = src->event;
+    dst->valid = 1;
+    return 0;
+}
+
+const char *runview_symbol(const RunView *rv, int k, int output)
+{
+    int n = output ? rv->dims.O : rv->dims.I;
+    if (!rv->names || k < 0 || k >= n)
+        return "?";
+    return rv->names[(output ? rv->dims.I : 0) + k];
+}
