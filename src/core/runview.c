@@ -150,22 +150,27 @@ static int same_shapes(const RunView *dst, const ModelDims *d, int T, int n_out,
            dst->hist.capacity == capacity && dst->hist.G == G && (dst->label != NULL) == has_labels;
 }
 
-static void copy_observables(RunView *dst, const Observables *src)
+void observables_copy(Observables *dst, const Observables *src, const ModelDims *d, int T)
 {
     size_t n[OBS_ARRAYS];
     double **to[OBS_ARRAYS], **from[OBS_ARRAYS];
     Observables tmp = *src;
-    obs_lengths(&dst->dims, dst->T, src->n_out, n);
-    obs_arrays(&dst->obs, to);
+    obs_lengths(d, T, src->n_out, n);
+    obs_arrays(dst, to);
     obs_arrays(&tmp, from);
     double *keep[OBS_ARRAYS];
     for (int i = 0; i < OBS_ARRAYS; i++)
         keep[i] = *to[i];
-    dst->obs = *src;
+    *dst = *src;
     for (int i = 0; i < OBS_ARRAYS; i++) {
         memcpy(keep[i], *from[i], n[i] * sizeof(double));
         *to[i] = keep[i];
     }
+}
+
+static void copy_observables(RunView *dst, const Observables *src)
+{
+    observables_copy(&dst->obs, src, &dst->dims, dst->T);
 }
 
 int runview_sync(RunView *dst, const Trainer *tr, const Observables *last_good, uint64_t run_id)

@@ -48,6 +48,10 @@ int runview_copy(RunView *dst, const RunView *src);
 
 void runview_free(RunView *rv);
 
+/* Copies src's scalars and arrays into dst's arrays, already allocated for a run of sizes d
+ * with T steps (a trainer's own, or a RunView's). */
+void observables_copy(Observables *dst, const Observables *src, const ModelDims *d, int T);
+
 /* The name of input symbol k (output = 0) or output symbol k (output = 1). */
 const char *runview_symbol(const RunView *rv, int k, int output);
 
