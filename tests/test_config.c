@@ -5,6 +5,7 @@
  * Leaves out what the keys mean to the model, task and optimiser (their own tests). */
 #include "check.h"
 
+#include "cells/cells.h"
 #include "config.h"
 #include "task.h"
 
@@ -139,7 +140,7 @@ static void test_defaults_are_a_tanh_rnn_on_adding_with_sizes_left_to_the_task(v
     Config c;
     memset(&c, 0x5a, sizeof c); /* config_default must set every field */
     config_default(&c);
-    assert_int_equal(c.model, MODEL_RNN);
+    assert_int_equal(c.model, cell_find("rnn"));
     assert_int_equal(c.activation, ACT_TANH);
     assert_int_equal(c.hidden, 0); /* 0 = the task's default, until config_resolve */
     assert_int_equal(c.task, TASK_ADDING);
@@ -228,7 +229,7 @@ static void test_every_key_round_trips_through_format_and_a_config_file(void **s
     Config c;
     set_every_key(&c);
     /* Each set took effect. */
-    assert_int_equal(c.model, MODEL_LSTM);
+    assert_int_equal(c.model, cell_find("lstm"));
     assert_int_equal(c.activation, ACT_RELU);
     assert_int_equal(c.hidden, 17);
     assert_int_equal(c.task, TASK_CHARLM);
@@ -416,8 +417,8 @@ static void test_name_functions_are_the_inverse_of_parsing(void **s)
     char pair[64];
     Config c;
     config_default(&c);
-    for (int m = MODEL_RNN; m <= MODEL_GRU; m++) {
-        snprintf(pair, sizeof pair, "model=%s", config_model_name((ModelKind)m));
+    for (int m = 0; m < cell_count(); m++) {
+        snprintf(pair, sizeof pair, "model=%s", config_model_name(m));
         set_ok(&c, pair);
         assert_int_equal(c.model, m);
     }
@@ -447,7 +448,7 @@ static void test_name_functions_are_the_inverse_of_parsing(void **s)
         set_ok(&c, pair);
         assert_int_equal(c.loss_given, l);
     }
-    assert_string_equal(config_model_name(MODEL_LSTM), "lstm");
+    assert_string_equal(config_model_name(cell_find("lstm")), "lstm");
     assert_string_equal(config_shape_name(SHAPE_ONE_TO_ONE), "one-to-one");
     assert_string_equal(config_shape_name(SHAPE_ONE_TO_MANY), "one-to-many");
     assert_string_equal(config_shape_name(SHAPE_MANY_TO_ONE), "many-to-one");
@@ -463,7 +464,7 @@ static void test_spaces_around_key_and_value_are_ignored(void **s)
     set_ok(&c, "  hidden = 8\t");
     assert_int_equal(c.hidden, 8);
     set_ok(&c, "model =gru");
-    assert_int_equal(c.model, MODEL_GRU);
+    assert_int_equal(c.model, cell_find("gru"));
     /* Around a path, not inside it. */
     set_ok(&c, " text =  my corpus/a b.txt \t");
     assert_string_equal(c.text, "my corpus/a b.txt");
@@ -701,7 +702,7 @@ static void test_config_file_accepts_comments_blank_lines_and_crlf(void **s)
     config_default(&c);
     if (config_load_file(&c, path, err, sizeof err) != 0)
         fail_msg("%s", err);
-    assert_int_equal(c.model, MODEL_GRU);
+    assert_int_equal(c.model, cell_find("gru"));
     assert_int_equal(c.hidden, 12);
     assert_true(c.seed == 7);
     assert_true(c.lr == 0.5);

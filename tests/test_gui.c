@@ -3,6 +3,7 @@
 #include "check.h"
 
 #include "../src/app/gui.h"
+#include "cells/cells.h"
 #include "../src/platform/window.h"
 #include "../src/ui/theme.h"
 #include "../src/ui/ui.h"
@@ -533,7 +534,7 @@ static void test_a_lesson_drives_the_window_step_by_step(void **s)
     in.keys[GK_NEXT] = 1;
     gui_frame(&g, &in);
     assert_int_equal(g.step, 1);
-    assert_int_equal(g.tr.cfg.model, MODEL_LSTM);
+    assert_int_equal(g.tr.cfg.model, cell_find("lstm"));
     assert_int_equal(g.tr.cfg.lag, 2); /* settings accumulate */
     assert_false(g.visible[VIEW_SPECTRUM]);
     in = idle(1280, 800, 5);
@@ -643,7 +644,7 @@ static void test_the_configuration_line_round_trips_to_the_same_bits(void **s)
     assert_int_equal(gui_apply_line(&b, "model=transformer; hidden=4", 4), -1);
     assert_non_null(strstr(b.status, "model=transformer"));
     assert_int_equal(b.tr.step, at);
-    assert_int_equal(b.tr.cfg.model, MODEL_GRU);
+    assert_int_equal(b.tr.cfg.model, cell_find("gru"));
     gui_destroy(&b);
     gui_destroy(&a);
 }
@@ -660,7 +661,7 @@ static void test_an_experiment_file_dropped_on_the_window_opens(void **s)
     GuiInput in = idle(1280, 800, 1);
     in.dropped = path;
     gui_frame(&g, &in);
-    assert_int_equal(g.tr.cfg.model, MODEL_LSTM);
+    assert_int_equal(g.tr.cfg.model, cell_find("lstm"));
     assert_int_equal(g.tr.cfg.hidden, 7);
     snprintf(path, sizeof path, "%s/nope.cfg", dir);
     in.dropped = path;
@@ -680,8 +681,8 @@ static void test_compare_runs_see_the_same_data_and_differ_where_set(void **s)
     Gui g;
     make_gui(&g, settings);
     assert_int_equal(gui_compare(&g, "model=rnn,lstm", 1), 0);
-    assert_int_equal(g.tr.cfg.model, MODEL_RNN);
-    assert_int_equal(g.cmp.tr.cfg.model, MODEL_LSTM);
+    assert_int_equal(g.tr.cfg.model, cell_find("rnn"));
+    assert_int_equal(g.cmp.tr.cfg.model, cell_find("lstm"));
     assert_int_equal(g.cmp.tr.cfg.lag, 3); /* everything else shared */
     for (int i = 0; i < 5; i++) {
         gui_train(&g, 7);

@@ -26,7 +26,7 @@ typedef struct {
     Cache cache;
 } Problem;
 
-static void problem_create(Problem *pb, ModelKind model, Activation act, TaskKind task, int truncate)
+static void problem_create(Problem *pb, int model, Activation act, TaskKind task, int truncate)
 {
     char err[CONFIG_ERR_LEN];
     config_default(&pb->cfg);
@@ -139,7 +139,7 @@ static double surrogate_loss(const Problem *pb, const double *fixed_hs, const do
     return total;
 }
 
-static void gradient_check(ModelKind model, Activation act, TaskKind task, int truncate)
+static void gradient_check(int model, Activation act, TaskKind task, int truncate)
 {
     Problem pb;
     problem_create(&pb, model, act, task, truncate);
@@ -185,7 +185,7 @@ static void gradient_check(ModelKind model, Activation act, TaskKind task, int t
     }
     /* dL/dh_t (and dL/dc_t) through the probes, one time step at a time. */
     double *an = malloc((size_t)TT * BH * sizeof(double));
-    for (int pc = 0; pc <= (model == MODEL_LSTM); pc++) {
+    for (int pc = 0; pc <= d->cell->has_cell_state; pc++) {
         double *fd = calloc((size_t)TT * BH, sizeof(double));
         for (int t = 0; t < TT; t++)
             for (size_t i = 0; i < BH; i++) {
@@ -203,7 +203,7 @@ static void gradient_check(ModelKind model, Activation act, TaskKind task, int t
     }
     free(an);
     /* dL/d(initial state): what of each term's gradient reaches before t = 0. */
-    for (int pc = 0; pc <= (model == MODEL_LSTM); pc++) {
+    for (int pc = 0; pc <= d->cell->has_cell_state; pc++) {
         double *fd = calloc(BH, sizeof(double)), *v = pc ? fixed_cs : fixed_hs;
         for (size_t i = 0; i < BH; i++) {
             v[i] = eps;
@@ -226,21 +226,22 @@ static void gradient_check(ModelKind model, Activation act, TaskKind task, int t
 /* Every shape and both losses: xor one-to-one, wave one-to-many (mse), adding many-to-one
  * (mse), parity many-to-one (xent), echo many-to-many (xent), sine many-to-many (mse), copy
  * (many-to-many, 21 steps), reverse seq2seq (full BPTT only), each truncated where it can be. */
-static void check_all_tasks(ModelKind m, Activation a)
+static void check_all_tasks(const char *model, Activation a)
 {
     const TaskKind tasks[] = {TASK_XOR, TASK_WAVE, TASK_ADDING, TASK_PARITY, TASK_ECHO, TASK_SINE, TASK_COPY, TASK_REVERSE};
     const int truncations[3] = {0, 2, 1};
+    assert_true(cell_find(model) >= 0);
     for (size_t t = 0; t < sizeof tasks / sizeof tasks[0]; t++)
         for (int k = 0; k < (tasks[t] == TASK_REVERSE ? 1 : 3); k++)
-            gradient_check(m, a, tasks[t], truncations[k]);
+            gradient_check(cell_find(model), a, tasks[t], truncations[k]);
 }
 
-static void test_rnn_tanh_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks(MODEL_RNN, ACT_TANH); }
-static void test_rnn_relu_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks(MODEL_RNN, ACT_RELU); }
-static void test_rnn_sigmoid_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks(MODEL_RNN, ACT_SIGMOID); }
-static void test_rnn_linear_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks(MODEL_RNN, ACT_LINEAR); }
-static void test_lstm_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks(MODEL_LSTM, ACT_TANH); }
-static void test_gru_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks(MODEL_GRU, ACT_TANH); }
+static void test_rnn_tanh_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("rnn", ACT_TANH); }
+static void test_rnn_relu_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("rnn", ACT_RELU); }
+static void test_rnn_sigmoid_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("rnn", ACT_SIGMOID); }
+static void test_rnn_linear_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("rnn", ACT_LINEAR); }
+static void test_lstm_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("lstm", ACT_TANH); }
+static void test_gru_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("gru", ACT_TANH); }
 
 /* Linear RNN, W_hh = rho Q with Q orthogonal, many-to-one: dL/dh_{t-1} = dL/dh_t W_hh, so
  * ||dL/dh_t|| = rho^(T-1-t) ||dL/dh_{T-1}|| exactly. */
@@ -313,7 +314,7 @@ static void test_parameter_names_and_shapes_are_pytorchs(void **s)
     Config cfg;
     char err[CONFIG_ERR_LEN];
     config_default(&cfg);
-    cfg.model = MODEL_LSTM;
+    cfg.model = cell_find("lstm");
     cfg.task = TASK_ECHO;
     cfg.hidden = 7;
     assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
@@ -362,7 +363,7 @@ static void test_forget_bias_sets_the_forget_block(void **s)
     Config cfg;
     char err[CONFIG_ERR_LEN];
     config_default(&cfg);
-    cfg.model = MODEL_LSTM;
+    cfg.model = cell_find("lstm");
     cfg.hidden = 5;
     assert_int_equal(config_set(&cfg, "forget_bias=2.5", err, sizeof err), 0);
     assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
@@ -392,7 +393,7 @@ static void test_default_init_bounds_and_rho_per_gate_block(void **s)
     Config cfg;
     char err[CONFIG_ERR_LEN];
     config_default(&cfg);
-    cfg.model = MODEL_GRU;
+    cfg.model = cell_find("gru");
     cfg.hidden = 16;
     assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
     ModelDims d = dims_of(&cfg);

@@ -588,7 +588,7 @@ int cli_grads(int argc, char **argv)
         write_array(o.out_dir, "h", NPY_F8, 3, h_shape, states) ||
         write_array(o.out_dir, "dh", NPY_F8, 3, h_shape, grads))
         status = EXIT_USAGE;
-    if (status == EXIT_OK && d->kind == MODEL_LSTM) {
+    if (status == EXIT_OK && d->cell->has_cell_state) {
         trainer_copy_states(&tr, states, 1);
         trainer_copy_dh(&tr, grads, 1);
         if (write_array(o.out_dir, "c", NPY_F8, 3, h_shape, states) ||
@@ -665,19 +665,18 @@ int cli_bench(int argc, char **argv)
         return bench_render(&o);
     char err[CONFIG_ERR_LEN];
     int n_runs = 0;
-    Config runs[6];
+    Config runs[2 * CELL_MAX];
     int given = 0;
     for (int i = 1; i < argc; i++)
         given |= strcmp(argv[i], "--set") == 0 || strcmp(argv[i], "--config") == 0;
     if (given) {
         runs[n_runs++] = o.cfg;
     } else {
-        const ModelKind models[3] = {MODEL_RNN, MODEL_LSTM, MODEL_GRU};
         const int batches[2] = {1, 32};
-        for (int m = 0; m < 3; m++)
+        for (int m = 0; m < cell_count(); m++)
             for (int b = 0; b < 2; b++) {
                 Config c = o.cfg;
-                c.model = models[m];
+                c.model = m;
                 c.hidden = 32;
                 c.seq_len = 50;
                 c.task = TASK_ADDING;
@@ -961,7 +960,7 @@ int cli_sample(int argc, char **argv)
     const Batch *bt = &tr.batch;
     const ModelDims *d = &tr.dims;
     int B = bt->B, T = bt->T, I = bt->I, O = bt->O;
-    const double *out = d->shape == SHAPE_SEQ2SEQ ? tr.cache.free_out : tr.cache.out;
+    const double *out = d->shape == SHAPE_SEQ2SEQ ? tr.cache.free_run_out : tr.cache.out;
     int every = model_head_every(d), To = d->shape == SHAPE_SEQ2SEQ ? bt->Td : T;
     int one_hot_in = task->kind != TASK_XOR && task->kind != TASK_ADDING && task->kind != TASK_SINE;
     printf("task=%s: %d sample%s drawn with seed %llu (stream 6); loss on them %.5g, %s %.4g\n",

@@ -204,7 +204,7 @@ static void apply_settings(Gui *g, double now)
     Config want = g->cfg;
     want.clip = g->clip_choice ? g->clip_value : 0;
     want.clip_mode = g->clip_choice == 2 ? CLIP_VALUE : CLIP_NORM;
-    want.has_forget_bias = g->set_forget && want.model == MODEL_LSTM;
+    want.has_forget_bias = g->set_forget && cell_kind(want.model)->forget_gate >= 0;
     /* Settings of the training only: applied at once (run B keeps its own value of the
      * compared key). */
     trainer_set_training(&g->tr, &want);
@@ -321,7 +321,6 @@ static void train_frame(Gui *g, double now, int single)
 
 /* ---- the side panel ---- */
 
-static const char *const MODEL_WORDS[] = {"rnn", "lstm", "gru"};
 static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear"};
 static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal"};
 static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop"};
@@ -375,8 +374,11 @@ static void panel(Gui *g, Rect r, double now)
 
     Config *c = &g->cfg;
     ui_heading(ui, "MODEL  (changes re-initialise)");
-    ui_choice(ui, "model", (int *)&c->model, MODEL_WORDS, 3, "Vanilla RNN, LSTM or GRU, with PyTorch's equations.");
-    if (c->model == MODEL_RNN)
+    const char *model_words[CELL_MAX];
+    for (int m = 0; m < cell_count(); m++)
+        model_words[m] = cell_kind(m)->name;
+    ui_choice(ui, "model", &c->model, model_words, cell_count(), "Vanilla RNN, LSTM or GRU, with PyTorch's equations.");
+    if (cell_kind(c->model)->has_activation)
         ui_choice(ui, "activation", (int *)&c->activation, ACT_WORDS, 4,
                   "The RNN's nonlinearity. Its largest slope gamma sets the vanishing threshold: sigma_max(W_hh) < 1/gamma.");
     ui_slider_int(ui, "hidden units", &c->hidden, 1, 256, 1, "Hidden units H (1..256).");
@@ -384,7 +386,7 @@ static void panel(Gui *g, Rect r, double now)
               "How W_hh starts: PyTorch's default uniform, Xavier, orthogonal, identity (IRNN) or normal N(0, 1/H).");
     ui_slider(ui, "rho (0 = off)", &c->rho, 0, 3, "%.2f",
               "Rescale each gate block of W_hh so its largest singular value is rho: below 1 gradients vanish, above they can explode (Pascanu et al. 2013).");
-    if (c->model == MODEL_LSTM) {
+    if (cell_kind(c->model)->forget_gate >= 0) {
         ui_toggle(ui, "set forget-gate bias", &g->set_forget,
                   "Give the LSTM forget gate this bias: 1 or more keeps the cell state (and its gradient) alive.");
         if (g->set_forget)
@@ -482,7 +484,7 @@ static void layout_views(Gui *g, Rect main)
     int others[VIEW_COUNT] = {0}, n = 0;
     for (int i = 0; i < VIEW_COUNT - 1; i++) {
         int v = ORDER[i];
-        if (g->visible[v] && !(v == VIEW_GATES && g->tr.dims.kind == MODEL_RNN))
+        if (g->visible[v] && !(v == VIEW_GATES && g->tr.dims.cell->gates == 1))
             others[n++] = v;
     }
     Rect rest = main;

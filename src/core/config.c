@@ -1,7 +1,9 @@
 /* config.c: table-driven parsing of key=value pairs. Each key says its type, its accepted
- * range or words and its help line, so errors and `--help` read from the same table. */
+ * range or words and its help line, so errors and `--help` read from the same table; the
+ * model= words are the cell table's names. */
 #include "config.h"
 
+#include "cells/cells.h"
 #include "task.h"
 
 #include <errno.h>
@@ -11,18 +13,18 @@
 #include <string.h>
 #include <strings.h>
 
-typedef enum { KEY_INT, KEY_U64, KEY_REAL, KEY_WORD, KEY_TEXT } KeyType;
+/* KEY_CELL: a word whose list is the cell table's names (cells/cells.h), the row index. */
+typedef enum { KEY_INT, KEY_U64, KEY_REAL, KEY_WORD, KEY_TEXT, KEY_CELL } KeyType;
 
 typedef struct {
     const char *name;
     KeyType type;
     size_t offset;
-    const char *const *words; /* KEY_WORD: NULL-terminated, index = enum value */
+    const char *const *words; /* KEY_WORD: NULL-terminated, index = enum value (key_word) */
     double lo, hi;            /* KEY_INT / KEY_REAL inclusive range */
     const char *help;
 } KeySpec;
 
-static const char *const MODEL_WORDS[] = {"rnn", "lstm", "gru", NULL};
 static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear", NULL};
 static const char *const TASK_WORDS[] = {"xor", "wave", "adding", "parity", "order", "sentiment", "echo", "sine", "charlm", "copy", "reverse", NULL};
 static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal", NULL};
@@ -35,7 +37,7 @@ static const char *const LOSS_WORDS[] = {"mse", "xent", NULL};
 #define SEQ_MAX 1000
 
 static const KeySpec KEYS[] = {
-    {"model", KEY_WORD, OFF(model), MODEL_WORDS, 0, 0, "recurrent cell"},
+    {"model", KEY_CELL, OFF(model), NULL, 0, 0, "recurrent cell"},
     {"activation", KEY_WORD, OFF(activation), ACT_WORDS, 0, 0, "nonlinearity of model=rnn"},
     {"hidden", KEY_INT, OFF(hidden), NULL, 0, 256, "hidden units H (0 = the task's default)"},
     {"task", KEY_WORD, OFF(task), TASK_WORDS, 0, 0, "what the network learns"},
@@ -63,7 +65,7 @@ static const KeySpec KEYS[] = {
 void config_default(Config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->model = MODEL_RNN;
+    cfg->model = CELL_DEFAULT;
     cfg->activation = ACT_TANH;
     cfg->hidden = 0;
     cfg->task = TASK_ADDING;
@@ -95,12 +97,20 @@ static const KeySpec *find_key(const char *name)
     return NULL;
 }
 
-static void list_words(const char *const *words, char *buf, size_t len)
+/* Word i of a KEY_WORD or KEY_CELL key, or NULL past the last. */
+static const char *key_word(const KeySpec *k, int i)
+{
+    if (k->type == KEY_CELL)
+        return i < cell_count() ? cell_kind(i)->name : NULL;
+    return k->words[i];
+}
+
+static void list_words(const KeySpec *k, char *buf, size_t len)
 {
     buf[0] = '\0';
-    for (int i = 0; words[i]; i++) {
+    for (int i = 0; key_word(k, i); i++) {
         size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "%s%s", i ? "|" : "", words[i]);
+        snprintf(buf + used, len - used, "%s%s", i ? "|" : "", key_word(k, i));
     }
 }
 
@@ -147,15 +157,16 @@ int config_set_kv(Config *cfg, const char *key, const char *value, char *err, si
     }
     char *field = (char *)cfg + k->offset;
     switch (k->type) {
-    case KEY_WORD: {
-        for (int i = 0; k->words[i]; i++) {
-            if (strcmp(k->words[i], value) == 0) {
-                memcpy(field, &i, sizeof i); /* every word field is an int-sized enum */
+    case KEY_WORD:
+    case KEY_CELL: {
+        for (int i = 0; key_word(k, i); i++) {
+            if (strcmp(key_word(k, i), value) == 0) {
+                memcpy(field, &i, sizeof i); /* every word field is an int or int-sized enum */
                 return 0;
             }
         }
         char words[256];
-        list_words(k->words, words, sizeof words);
+        list_words(k, words, sizeof words);
         snprintf(err, errlen, "%s=%s: accepted values are %s", key, value, words);
         return -1;
     }
@@ -347,12 +358,13 @@ int config_format(const Config *cfg, char *buf, size_t len)
         const char *field = (const char *)cfg + k->offset;
         char value[CONFIG_TEXT_LEN + 8];
         switch (k->type) {
-        case KEY_WORD: {
+        case KEY_WORD:
+        case KEY_CELL: {
             int v;
             memcpy(&v, field, sizeof v);
             if (v < 0)
                 continue; /* shape/loss not yet resolved */
-            snprintf(value, sizeof value, "%s", k->words[v]);
+            snprintf(value, sizeof value, "%s", key_word(k, v));
             break;
         }
         case KEY_INT: {
@@ -454,7 +466,7 @@ int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen)
     return status;
 }
 
-const char *config_model_name(ModelKind m) { return MODEL_WORDS[m]; }
+const char *config_model_name(int m) { return cell_kind(m)->name; }
 const char *config_activation_name(Activation a) { return ACT_WORDS[a]; }
 const char *config_task_name(TaskKind t) { return TASK_WORDS[t]; }
 const char *config_optimizer_name(OptimizerKind o) { return OPT_WORDS[o]; }
@@ -471,8 +483,8 @@ void config_print_keys(void *file)
     for (size_t i = 0; i < N_KEYS; i++) {
         const KeySpec *k = &KEYS[i];
         char accepted[256];
-        if (k->type == KEY_WORD)
-            list_words(k->words, accepted, sizeof accepted);
+        if (k->type == KEY_WORD || k->type == KEY_CELL)
+            list_words(k, accepted, sizeof accepted);
         else if (k->type == KEY_TEXT)
             snprintf(accepted, sizeof accepted, "PATH");
         else if (k->type == KEY_U64)

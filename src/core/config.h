@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { MODEL_RNN, MODEL_LSTM, MODEL_GRU } ModelKind;
 typedef enum { ACT_TANH, ACT_RELU, ACT_SIGMOID, ACT_LINEAR } Activation;
 typedef enum {
     TASK_XOR,
@@ -40,7 +39,7 @@ typedef enum { LOSS_MSE, LOSS_XENT } LossKind;
 /* Every field is a key of the same name. Integers that may be left to the task (hidden,
  * seq_len, lag, symbols) use 0 for "the task's default" until resolved. */
 typedef struct {
-    ModelKind model;
+    int model;           /* a row of the cell table, cells/cells.h (CELL_DEFAULT: rnn) */
     Activation activation;
     int hidden;
     TaskKind task;
@@ -96,7 +95,7 @@ int config_format_line(const Config *cfg, char *buf, size_t len);
 int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen);
 
 /* Names for printing; the inverse of parsing. */
-const char *config_model_name(ModelKind m);
+const char *config_model_name(int m); /* the cell table's name of row m */
 const char *config_activation_name(Activation a);
 const char *config_task_name(TaskKind t);
 const char *config_optimizer_name(OptimizerKind o);

@@ -1,12 +1,8 @@
-/* model.c: forward and backward of the recurrent layers and head, side by side.
- * Equations are PyTorch's (docs of torch.nn.RNN, LSTM, GRU):
- *   rnn:  h' = act(W_ih x + b_ih + W_hh h + b_hh)
- *   lstm: i,f,g,o = sigma, sigma, tanh, sigma of (W_i* x + b_i* + W_h* h + b_h*)
- *         c' = f c + i g,  h' = o tanh(c')
- *   gru:  r,z = sigma(W_i* x + b_i* + W_h* h + b_h*)
- *         n = tanh(W_in x + b_in + r (W_hn h + b_hn)),  h' = (1 - z) n + z h
+/* model.c: forward and backward of the recurrent layers and head, side by side: the affine
+ * maps x W_ih^T + b_ih and h W_hh^T + b_hh, time (BPTT, truncation) and the head. What a
+ * cell does with the pre-activations is its table row's (cells/, PyTorch's equations).
  * seq2seq: the encoder's final h (and c) start the decoder, whose input at step s is the
- * previous target (teacher forcing) or, in model_decode_free, its own previous output.
+ * previous target (teacher forcing) or, in model_free_run, its own previous output.
  * Dimension letters: B batch, T steps (Td decoder steps), I input, H hidden, G gates, O output. */
 #include "model.h"
 
@@ -20,12 +16,12 @@
 ModelDims model_dims(const Config *cfg, const TaskInfo *task)
 {
     ModelDims d;
-    d.kind = cfg->model;
+    d.cell = cell_kind(cfg->model);
     d.act = cfg->activation;
     d.I = task->I;
     d.H = cfg->hidden;
     d.O = task->O;
-    d.G = cfg->model == MODEL_LSTM ? 4 : cfg->model == MODEL_GRU ? 3 : 1;
+    d.G = d.cell->gates;
     d.Id = task->Id;
     d.shape = task->shape;
     d.loss = task->loss;
@@ -168,10 +164,11 @@ static int layer_init(LayerParams *p, const ModelDims *d, size_t I, const Config
         }
         free(s);
     }
-    if (d->kind == MODEL_LSTM && cfg->has_forget_bias) {
+    if (d->cell->forget_gate >= 0 && cfg->has_forget_bias) {
+        size_t f = (size_t)d->cell->forget_gate * H; /* the forget gate's block of rows */
         for (size_t j = 0; j < H; j++) {
-            p->bias_ih[H + j] = cfg->forget_bias; /* gate order i, f, g, o */
-            p->bias_hh[H + j] = 0.0;
+            p->bias_ih[f + j] = cfg->forget_bias;
+            p->bias_hh[f + j] = 0.0;
         }
     }
     return 0;
@@ -191,6 +188,10 @@ int model_init(Params *p, const ModelDims *d, const Config *cfg, Rng *rng)
 }
 
 /* ---- caches ---- */
+
+/* The rows of LayerCache.run as backward starts: the gradients reaching h_t and c_t, and
+ * those the step being undone passes to h_{t-1} and c_{t-1}; the pairs swap each step. */
+enum { RUN_H, RUN_C, RUN_NEXT_H, RUN_NEXT_C, RUN_COUNT };
 
 static void layer_cache_destroy(LayerCache *c)
 {
@@ -235,7 +236,7 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->wih_t = calloc((size_t)I * GH, sizeof(double));
     c->whh_t = calloc(H * GH, sizeof(double));
     c->scratch = calloc(2 * (size_t)B * GH, sizeof(double));
-    c->run = calloc(4 * (size_t)B * H, sizeof(double));
+    c->run = calloc(RUN_COUNT * (size_t)B * H, sizeof(double));
     c->dh_init = calloc((size_t)B * H, sizeof(double));
     c->dc_init = calloc((size_t)B * H, sizeof(double));
     if (!c->ax || !c->ah || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh || !c->dc ||
@@ -260,9 +261,9 @@ int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B)
     int ok = layer_cache_create(&c->rnn, d, T, B, d->I) == 0;
     if (d->shape == SHAPE_SEQ2SEQ) {
         ok = ok && layer_cache_create(&c->dec, d, Td, B, d->Id) == 0;
-        ok = ok && layer_cache_create(&c->free, d, Td, B, d->Id) == 0;
-        ok = ok && (c->free_out = calloc((size_t)Td * B * O, sizeof(double))) != NULL;
-        ok = ok && (c->free_x = calloc((size_t)Td * B * d->Id, sizeof(double))) != NULL;
+        ok = ok && layer_cache_create(&c->free_run, d, Td, B, d->Id) == 0;
+        ok = ok && (c->free_run_out = calloc((size_t)Td * B * O, sizeof(double))) != NULL;
+        ok = ok && (c->free_run_x = calloc((size_t)Td * B * d->Id, sizeof(double))) != NULL;
     }
     ok = ok && (c->out = calloc(rows * O, sizeof(double))) != NULL;
     ok = ok && (c->dout = calloc(rows * O, sizeof(double))) != NULL;
@@ -275,95 +276,17 @@ int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B)
 
 void model_cache_destroy(Cache *c)
 {
-    free(c->free_x);
-    free(c->free_out);
+    free(c->free_run_x);
+    free(c->free_run_out);
     free(c->dout);
     free(c->out);
-    layer_cache_destroy(&c->free);
+    layer_cache_destroy(&c->free_run);
     layer_cache_destroy(&c->dec);
     layer_cache_destroy(&c->rnn);
     memset(c, 0, sizeof *c);
 }
 
-/* ---- activations ---- */
-
-static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
-
-static double activate(Activation a, double x)
-{
-    switch (a) {
-    case ACT_TANH: return tanh(x);
-    case ACT_RELU: return x > 0 ? x : 0.0;
-    case ACT_SIGMOID: return sigmoid(x);
-    case ACT_LINEAR: return x;
-    }
-    return x;
-}
-
-/* The derivative written in terms of the output y = act(x). */
-static double activate_grad(Activation a, double y)
-{
-    switch (a) {
-    case ACT_TANH: return 1.0 - y * y;
-    case ACT_RELU: return y > 0 ? 1.0 : 0.0;
-    case ACT_SIGMOID: return y * (1.0 - y);
-    case ACT_LINEAR: return 1.0;
-    }
-    return 1.0;
-}
-
 /* ---- forward ---- */
-
-/* One cell step for the whole batch: reads ax_t, ah_t and the previous states, writes the
- * gates and the new states. */
-static void cell_forward(double *gate, double *h, double *cst, double *tc, const double *ax,
-                         const double *ah, const double *h_prev, const double *c_prev,
-                         const ModelDims *d, int B)
-{
-    size_t H = (size_t)d->H, GH = (size_t)d->G * H;
-    for (int b = 0; b < B; b++) {
-        const double *axb = ax + b * GH, *ahb = ah + b * GH;
-        double *gb = gate + b * GH, *hb = h + b * H;
-        switch (d->kind) {
-        case MODEL_RNN:
-            for (size_t j = 0; j < H; j++)
-                hb[j] = gb[j] = activate(d->act, axb[j] + ahb[j]);
-            break;
-        case MODEL_LSTM: {
-            const double *cp = c_prev + b * H;
-            double *cb = cst + b * H, *tb = tc + b * H;
-            for (size_t j = 0; j < H; j++) {
-                double i = sigmoid(axb[j] + ahb[j]);
-                double f = sigmoid(axb[H + j] + ahb[H + j]);
-                double g = tanh(axb[2 * H + j] + ahb[2 * H + j]);
-                double o = sigmoid(axb[3 * H + j] + ahb[3 * H + j]);
-                gb[j] = i;
-                gb[H + j] = f;
-                gb[2 * H + j] = g;
-                gb[3 * H + j] = o;
-                cb[j] = f * cp[j] + i * g;
-                tb[j] = tanh(cb[j]);
-                hb[j] = o * tb[j];
-            }
-            break;
-        }
-        case MODEL_GRU: {
-            const double *hp = h_prev + b * H;
-            for (size_t j = 0; j < H; j++) {
-                double r = sigmoid(axb[j] + ahb[j]);
-                double z = sigmoid(axb[H + j] + ahb[H + j]);
-                double n = tanh(axb[2 * H + j] + r * ahb[2 * H + j]);
-                gb[j] = r;
-                gb[H + j] = z;
-                gb[2 * H + j] = n;
-                hb[j] = (1.0 - z) * n + z * hp[j];
-            }
-            break;
-        }
-        }
-    }
-}
-
 
 void layer_forward_steps(LayerCache *c, const double *x, const LayerParams *p,
                          const ModelDims *d, int t0, int t1, const double *h_probe,
@@ -385,18 +308,9 @@ void layer_forward_steps(LayerCache *c, const double *x, const LayerParams *p,
         double *cst = c->cs + (size_t)(t + 1) * BH;
         double *ah = c->ah + (size_t)t * BGH;
         linalg_matmul_bias(ah, h_prev, c->whh_t, p->bias_hh, (size_t)B, H, GH);
-        cell_forward(c->gate + (size_t)t * BGH, h, cst, c->tc + (size_t)t * BH,
-                     c->ax + (size_t)t * BGH, ah, h_prev, c->cs + (size_t)t * BH, d, B);
-        if (c_probe && d->kind == MODEL_LSTM) {
-            const double *pc = c_probe + (size_t)t * BH;
-            double *tc = c->tc + (size_t)t * BH, *gate = c->gate + (size_t)t * BGH;
-            for (size_t i = 0; i < BH; i++) {
-                size_t b = i / H, j = i % H;
-                cst[i] += pc[i];
-                tc[i] = tanh(cst[i]);
-                h[i] = gate[b * GH + 3 * H + j] * tc[i];
-            }
-        }
+        d->cell->forward(c->gate + (size_t)t * BGH, h, cst, c->tc + (size_t)t * BH,
+                         c->ax + (size_t)t * BGH, ah, h_prev, c->cs + (size_t)t * BH,
+                         c_probe ? c_probe + (size_t)t * BH : NULL, B, d->H, d->act);
         if (h_probe) {
             const double *ph = h_probe + (size_t)t * BH;
             for (size_t i = 0; i < BH; i++)
@@ -495,76 +409,33 @@ double model_loss(Cache *c, const Batch *in, const ModelDims *d)
 
 /* ---- backward ---- */
 
-/* One cell step backward for the whole batch. dh_in (B, H) is dL/dh_t reaching this step,
- * dc_in (B, H) the part of dL/dc_t coming from c_{t+1} (lstm). Adds this step's
- * pre-activation gradients into dax_t, dah_t and its dL/dc_t into dc_t; writes the gradient
- * reaching h_{t-1} and c_{t-1} into dh_prev and dc_prev. */
-static void cell_backward(double *dh_prev, double *dc_prev, double *dax, double *dah,
+/* One step backward for the whole batch: the cell's own step, then the path through
+ * W_hh. dh_in (B, H) is dL/dh_t reaching this step, dc_in (B, H) the part of dL/dc_t
+ * coming from c_{t+1}. Adds this step's pre-activation gradients into dax_t, dah_t and its
+ * dL/dc_t into dc_t; writes the gradient reaching h_{t-1} and c_{t-1} into dh_prev and
+ * dc_prev. The cell accumulates into zeroed buffers: this step's dL/d ah_t alone is what
+ * W_hh carries back, however often truncation revisits the step. */
+static void step_backward(double *dh_prev, double *dc_prev, double *dax, double *dah,
                           double *dc_rec, const double *dh_in, const double *dc_in, int t,
                           const LayerCache *c, const LayerParams *p, const ModelDims *d)
 {
     int B = c->B;
     size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
-    const double *gate = c->gate + (size_t)t * BGH;
-    const double *h_prev = c->hs + (size_t)t * BH;
     double *sx = c->scratch, *sh = c->scratch + BGH;
 
-    for (int b = 0; b < B; b++) {
-        const double *g = gate + b * GH, *dh = dh_in + b * H;
-        double *gx = sx + b * GH, *gh = sh + b * GH;
-        switch (d->kind) {
-        case MODEL_RNN:
-            for (size_t j = 0; j < H; j++)
-                gx[j] = gh[j] = dh[j] * activate_grad(d->act, g[j]);
-            break;
-        case MODEL_LSTM: {
-            const double *cp = c->cs + (size_t)t * BH + b * H;
-            const double *tc = c->tc + (size_t)t * BH + b * H;
-            const double *dcn = dc_in + b * H;
-            double *dcr = dc_rec + b * H, *dcp = dc_prev + b * H;
-            for (size_t j = 0; j < H; j++) {
-                double i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j];
-                double dct = dcn[j] + dh[j] * o * (1.0 - tc[j] * tc[j]);
-                dcr[j] += dct;
-                dcp[j] = dct * f;
-                gx[j] = dct * gg * i * (1.0 - i);
-                gx[H + j] = dct * cp[j] * f * (1.0 - f);
-                gx[2 * H + j] = dct * i * (1.0 - gg * gg);
-                gx[3 * H + j] = dh[j] * tc[j] * o * (1.0 - o);
-            }
-            memcpy(gh, gx, GH * sizeof(double));
-            break;
-        }
-        case MODEL_GRU: {
-            const double *hp = h_prev + b * H;
-            const double *ah = c->ah + (size_t)t * BGH + b * GH;
-            for (size_t j = 0; j < H; j++) {
-                double r = g[j], z = g[H + j], n = g[2 * H + j];
-                double dn = dh[j] * (1.0 - z) * (1.0 - n * n);
-                double dz = dh[j] * (hp[j] - n) * z * (1.0 - z);
-                double dr = dn * ah[2 * H + j] * r * (1.0 - r);
-                gx[j] = gh[j] = dr;
-                gx[H + j] = gh[H + j] = dz;
-                gx[2 * H + j] = dn;
-                gh[2 * H + j] = dn * r;
-            }
-            break;
-        }
-        }
-    }
+    memset(c->scratch, 0, 2 * BGH * sizeof(double));
+    memset(dh_prev, 0, BH * sizeof(double));
+    memset(dc_prev, 0, BH * sizeof(double));
+    d->cell->backward(sx, sh, dh_prev, dc_prev, dc_rec, dh_in, dc_in, c->gate + (size_t)t * BGH,
+                      c->tc + (size_t)t * BH, c->ah + (size_t)t * BGH, c->hs + (size_t)t * BH,
+                      c->cs + (size_t)t * BH, B, d->H, d->act);
     for (size_t i = 0; i < BGH; i++) {
         dax[i] += sx[i];
         dah[i] += sh[i];
     }
-    /* dL/dh_{t-1} = dah . W_hh, plus gru's direct path z * dh. */
-    memset(dh_prev, 0, BH * sizeof(double));
-    if (d->kind == MODEL_GRU)
-        for (int b = 0; b < B; b++)
-            for (size_t j = 0; j < H; j++)
-                dh_prev[b * H + j] = dh_in[b * H + j] * gate[b * GH + H + j];
+    /* dL/dh_{t-1} += dah . W_hh, after the cell's direct path (gru's z dh). */
     linalg_matmul_acc(dh_prev, sh, p->weight_hh, (size_t)B, GH, H);
 }
-
 
 /* BPTT through one layer. c->dtop holds the gradient arriving at each h_t from above;
  * `every` says whether loss terms sit at every step or only the last (which matters only
@@ -582,11 +453,11 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
     memset(c->dax, 0, (size_t)T * BGH * sizeof(double));
     memset(c->dah, 0, (size_t)T * BGH * sizeof(double));
 
-    /* Running gradients reaching h_t (and c_t from c_{t+1}), and their next values. For
-     * rnn and gru the c pair stays zero: cell_backward never writes it. */
-    double *run_h = c->run, *run_c = c->run + BH, *next_h = c->run + 2 * BH,
-           *next_c = c->run + 3 * BH;
-    memset(c->run, 0, 4 * BH * sizeof(double));
+    /* Running gradients reaching h_t (and c_t from c_{t+1}), and their next values. For a
+     * cell without a cell state the c pair stays zero. */
+    double *run_h = c->run + RUN_H * BH, *run_c = c->run + RUN_C * BH,
+           *next_h = c->run + RUN_NEXT_H * BH, *next_c = c->run + RUN_NEXT_C * BH;
+    memset(c->run, 0, RUN_COUNT * BH * sizeof(double));
     memset(c->dh_init, 0, BH * sizeof(double));
     memset(c->dc_init, 0, BH * sizeof(double));
 
@@ -599,7 +470,7 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
             const double *dtop = c->dtop + (size_t)t * BH;
             for (size_t i = 0; i < BH; i++)
                 dh[i] = run_h[i] + dtop[i];
-            cell_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
+            step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
                           c->dc + (size_t)t * BH, dh, run_c, t, c, p, d);
             double *s = run_c;
             run_c = next_c;
@@ -620,7 +491,7 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
                 double *dh = c->dh + (size_t)t * BH;
                 for (size_t i = 0; i < BH; i++)
                     dh[i] += run_h[i];
-                cell_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
+                step_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
                               c->dc + (size_t)t * BH, run_h, run_c, t, c, p, d);
                 double *s = run_h;
                 run_h = next_h;
@@ -682,32 +553,32 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
     memset(enc->dtop, 0, TBH * sizeof(double));
     memcpy(enc->dtop + (size_t)(T - 1) * BH, c->dec.dh_init, BH * sizeof(double));
     layer_backward(&grad->rnn, enc, in->x, &p->rnn, d, 0, 0,
-                   d->kind == MODEL_LSTM ? c->dec.dc_init : NULL);
+                   d->cell->has_cell_state ? c->dec.dc_init : NULL);
 }
 
-void model_decode_free(Cache *c, const Params *p, const ModelDims *d)
+void model_free_run(Cache *c, const Params *p, const ModelDims *d)
 {
     assert(d->shape == SHAPE_SEQ2SEQ);
     int B = c->B, Td = c->Td, Id = d->Id, O = d->O;
     size_t BH = (size_t)B * d->H, TBH = (size_t)c->T * BH;
-    LayerCache *dl = &c->free;
+    LayerCache *dl = &c->free_run;
     layer_start(dl, d, c->rnn.hs + TBH, c->rnn.cs + TBH);
-    memset(c->free_x, 0, (size_t)Td * B * Id * sizeof(double));
+    memset(c->free_run_x, 0, (size_t)Td * B * Id * sizeof(double));
     for (int s = 0; s < Td; s++) {
-        double *xs = c->free_x + (size_t)s * B * Id;
+        double *xs = c->free_run_x + (size_t)s * B * Id;
         for (int b = 0; b < B; b++) {
             if (s == 0) {
                 xs[(size_t)b * Id + (Id - 1)] = 1.0; /* the start symbol */
                 continue;
             }
-            const double *prev = c->free_out + ((size_t)(s - 1) * B + b) * O;
+            const double *prev = c->free_run_out + ((size_t)(s - 1) * B + b) * O;
             int best = 0;
             for (int k = 1; k < O; k++)
                 if (prev[k] > prev[best])
                     best = k;
             xs[(size_t)b * Id + best] = 1.0;
         }
-        layer_forward_steps(dl, c->free_x, &p->dec, d, s, s + 1, NULL, NULL);
-        model_head(c->free_out + (size_t)s * B * O, dl->hs + (size_t)(s + 1) * BH, p, d, (size_t)B);
+        layer_forward_steps(dl, c->free_run_x, &p->dec, d, s, s + 1, NULL, NULL);
+        model_head(c->free_run_out + (size_t)s * B * O, dl->hs + (size_t)(s + 1) * BH, p, d, (size_t)B);
     }
 }

@@ -7,6 +7,7 @@
 #ifndef RNNLAB_MODEL_H
 #define RNNLAB_MODEL_H
 
+#include "cells/cells.h"
 #include "config.h"
 #include "rng.h"
 #include "task.h"
@@ -14,9 +15,9 @@
 #include <stddef.h>
 
 typedef struct {
-    ModelKind kind;
+    const CellKind *cell; /* the row of cfg->model in the cell table */
     Activation act;
-    int I, H, O, G; /* G = 1 rnn, 4 lstm (i, f, g, o), 3 gru (r, z, n) */
+    int I, H, O, G; /* G = cell->gates: 1 rnn, 4 lstm (i, f, g, o), 3 gru (r, z, n) */
     int Id;         /* seq2seq: the decoder's input size; 0 otherwise */
     Shape shape;
     LossKind loss;
@@ -57,19 +58,19 @@ typedef struct {
     double *ah;    /* (T, B, G*H) h_{t-1} W_hh^T + b_hh */
     double *gate;  /* (T, B, G*H) activated gates: rnn h_t before any probe; lstm i f g o; gru r z n */
     double *hs;    /* (T+1, B, H) hs[0] the initial state, hs[t+1] = h_t */
-    double *cs;    /* (T+1, B, H) lstm cell states, same indexing */
-    double *tc;    /* (T, B, H) lstm tanh(c_t) */
+    double *cs;    /* (T+1, B, H) cell states (cell->has_cell_state), same indexing */
+    double *tc;    /* (T, B, H) tanh(c_t) */
     double *dh;    /* (T, B, H) total dL/dh_t, the recurrent path included */
-    double *dc;    /* (T, B, H) lstm total dL/dc_t */
+    double *dc;    /* (T, B, H) total dL/dc_t (cell->has_cell_state) */
     double *dax;   /* (T, B, G*H) dL/d(input-side pre-activation) */
     double *dah;   /* (T, B, G*H) dL/d(recurrent-side pre-activation) */
     double *dtop;  /* (T, B, H) gradient arriving at h_t from above (the head) */
     double *wih_t; /* (I, G*H) W_ih transposed for the forward product */
     double *whh_t; /* (H, G*H) W_hh transposed */
-    double *scratch; /* (2, B, G*H) per-step temporaries */
-    double *run;     /* (4, B, H) running gradients of h and c during backward */
+    double *scratch; /* (2, B, G*H) one step's dL/d ax_t, dL/d ah_t during backward */
+    double *run;     /* (4, B, H) running gradients of h and c during backward (RUN_* rows) */
     double *dh_init; /* (B, H) dL/d(initial h), as far as truncation lets it reach */
-    double *dc_init; /* (B, H) dL/d(initial c), lstm */
+    double *dc_init; /* (B, H) dL/d(initial c), cell->has_cell_state */
     int zero_h0;     /* the last forward started from the zero state */
 } LayerCache;
 
@@ -79,9 +80,9 @@ typedef struct {
     LayerCache dec;   /* seq2seq decoder */
     double *out;      /* head outputs: (B, O) on the last step, (T, B, O) or (Td, B, O) on every step */
     double *dout;     /* same shape: dL/d out */
-    LayerCache free;  /* seq2seq: the decoder run again, fed its own predictions */
-    double *free_out; /* seq2seq: (Td, B, O) the decoder's outputs fed its own predictions */
-    double *free_x;   /* seq2seq: (Td, B, Id) the inputs it was fed */
+    LayerCache free_run;  /* seq2seq: the decoder run again, fed its own predictions */
+    double *free_run_out; /* seq2seq: (Td, B, O) the free-running decoder's outputs */
+    double *free_run_x;   /* seq2seq: (Td, B, Id) the inputs it fed itself */
 } Cache;
 
 ModelDims model_dims(const Config *cfg, const TaskInfo *task);
@@ -123,9 +124,9 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
                     int truncate);
 
 /* seq2seq after model_forward: runs the decoder again from the encoder's final state, fed
- * its own previous prediction (argmax) instead of the target, in c->free (the training
- * caches are left as they were); fills c->free_out. */
-void model_decode_free(Cache *c, const Params *p, const ModelDims *d);
+ * its own previous prediction (argmax) instead of the target, in c->free_run (the training
+ * caches are left as they were); fills c->free_run_out. */
+void model_free_run(Cache *c, const Params *p, const ModelDims *d);
 
 /* One layer forward over steps t0 .. t1-1 of x (T, B, I), continuing from lc->hs[t0] and
  * lc->cs[t0], which the caller sets for t0 = 0. For generation, step by step. */

@@ -8,6 +8,7 @@
 #include "npy.h"
 #include "optim.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -126,12 +127,6 @@ void history_copy_until(History *dst, const History *src, long step)
             dst->count++;
     }
     dst->total = dst->count;
-}
-
-void trainer_norms_per_step(double *out, const double *a, int T, size_t BH)
-{
-    for (int t = 0; t < T; t++)
-        out[t] = optim_norm(a + (size_t)t * BH, BH);
 }
 
 /* Gate block g of weight_hh_l0: the encoder's G blocks, then the decoder's. */
@@ -265,33 +260,38 @@ static int all_finite(const double *a, size_t n)
 
 static const char *nonfinite_word(double v) { return isnan(v) ? "NaN" : "Inf"; }
 
+/* The per-step (B, H) arrays of the layer caches that layer_step reads. */
+typedef enum { STEP_H, STEP_C, STEP_DH, STEP_DC } StepArray;
+
 /* A per-step (T_total, B, H) view: the encoder's (or only) layer, then the decoder's. */
-static const double *layer_step(const Trainer *tr, int t, int which)
+static const double *layer_step(const Trainer *tr, int t, StepArray which)
 {
     const Cache *c = &tr->cache;
     const LayerCache *l = t < c->T ? &c->rnn : &c->dec;
     int tl = t < c->T ? t : t - c->T;
     size_t BH = (size_t)c->B * tr->dims.H;
     switch (which) {
-    case 0: return l->hs + (size_t)(tl + 1) * BH;
-    case 1: return l->cs + (size_t)(tl + 1) * BH;
-    case 2: return l->dh + (size_t)tl * BH;
-    default: return l->dc + (size_t)tl * BH;
+    case STEP_H: return l->hs + (size_t)(tl + 1) * BH;
+    case STEP_C: return l->cs + (size_t)(tl + 1) * BH;
+    case STEP_DH: return l->dh + (size_t)tl * BH;
+    case STEP_DC: return l->dc + (size_t)tl * BH;
     }
+    assert(0);
+    return NULL;
 }
 
 void trainer_copy_states(const Trainer *tr, double *out, int cell)
 {
     size_t BH = (size_t)tr->cache.B * tr->dims.H;
     for (int t = 0; t < tr->T; t++)
-        memcpy(out + (size_t)t * BH, layer_step(tr, t, cell ? 1 : 0), BH * sizeof(double));
+        memcpy(out + (size_t)t * BH, layer_step(tr, t, cell ? STEP_C : STEP_H), BH * sizeof(double));
 }
 
 void trainer_copy_dh(const Trainer *tr, double *out, int cell)
 {
     size_t BH = (size_t)tr->cache.B * tr->dims.H;
     for (int t = 0; t < tr->T; t++)
-        memcpy(out + (size_t)t * BH, layer_step(tr, t, cell ? 3 : 2), BH * sizeof(double));
+        memcpy(out + (size_t)t * BH, layer_step(tr, t, cell ? STEP_DC : STEP_DH), BH * sizeof(double));
 }
 
 static size_t out_count(const Trainer *tr)
@@ -315,7 +315,7 @@ static int check_finite(Trainer *tr, double loss)
 
     if (!isfinite(loss)) {
         for (int t = 0; t < T; t++) {
-            if (!all_finite(layer_step(tr, t, 0), BH)) {
+            if (!all_finite(layer_step(tr, t, STEP_H), BH)) {
                 *e = (TrainEvent){EVENT_NONFINITE, step, "hidden state", t, ""};
                 snprintf(e->message, sizeof e->message,
                          "step %ld: the loss is %s: the hidden state h_t overflowed first at "
@@ -338,8 +338,8 @@ static int check_finite(Trainer *tr, double loss)
         return 0;
     int where = -1;
     for (int t = T - 1; t >= 0 && where < 0; t--)
-        if (!all_finite(layer_step(tr, t, 2), BH) ||
-            (d->kind == MODEL_LSTM && !all_finite(layer_step(tr, t, 3), BH)))
+        if (!all_finite(layer_step(tr, t, STEP_DH), BH) ||
+            (d->cell->has_cell_state && !all_finite(layer_step(tr, t, STEP_DC), BH)))
             where = t;
     const char *name = "?";
     for (int i = 0; i < d->n_tensors; i++)
@@ -385,10 +385,10 @@ static int evaluate(Trainer *tr)
     for (int i = 0; i < d->n_tensors; i++)
         o->param_grad_norm[i] = optim_norm(model_tensor(&tr->grad, d, i), tr->specs[i].size);
     for (int t = 0; t < T; t++) {
-        o->dh_norm[t] = optim_norm(layer_step(tr, t, 2), BH);
-        o->dc_norm[t] = d->kind == MODEL_LSTM ? optim_norm(layer_step(tr, t, 3), BH) : 0.0;
-        memcpy(o->h + t * H, layer_step(tr, t, 0), H * sizeof(double));
-        memcpy(o->c + t * H, layer_step(tr, t, 1), H * sizeof(double));
+        o->dh_norm[t] = optim_norm(layer_step(tr, t, STEP_DH), BH);
+        o->dc_norm[t] = d->cell->has_cell_state ? optim_norm(layer_step(tr, t, STEP_DC), BH) : 0.0;
+        memcpy(o->h + t * H, layer_step(tr, t, STEP_H), H * sizeof(double));
+        memcpy(o->c + t * H, layer_step(tr, t, STEP_C), H * sizeof(double));
         const LayerCache *l = t < c->T ? &c->rnn : &c->dec;
         int tl = t < c->T ? t : t - c->T;
         memcpy(o->gate + t * GH, l->gate + (size_t)tl * B * GH, GH * sizeof(double));
@@ -399,8 +399,8 @@ static int evaluate(Trainer *tr)
     /* seq2seq is scored, and shown, with the decoder fed its own predictions. */
     const double *out = c->out;
     if (d->shape == SHAPE_SEQ2SEQ && isfinite(loss)) {
-        model_decode_free(c, &tr->param, d);
-        out = c->free_out;
+        model_free_run(c, &tr->param, d);
+        out = c->free_run_out;
     }
     o->metric = task_metric(&tr->task, &tr->batch, out);
     size_t O = (size_t)d->O;

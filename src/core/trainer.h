@@ -131,9 +131,6 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen);
  * trainer created from that dir's configuration. Shapes must match. */
 int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen);
 
-/* The quantities of one (T, B, H) tensor per time step: Frobenius norm over the batch. */
-void trainer_norms_per_step(double *out, const double *a, int T, size_t BH);
-
 /* Copies the per-step (T_total, B, H) gradient arrays, encoder then decoder, into out. */
 void trainer_copy_dh(const Trainer *tr, double *out, int cell);
 void trainer_copy_states(const Trainer *tr, double *out, int cell);

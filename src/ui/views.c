@@ -63,11 +63,11 @@ void view_unfolded(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
     draw_clip(ui->dl, r);
     char title[160];
     if (vs->label)
-        snprintf(title, sizeof title, "%s: unfolded network (%s%s)", vs->label, config_model_name(d->kind),
+        snprintf(title, sizeof title, "%s: unfolded network (%s%s)", vs->label, d->cell->name,
                  d->shape == SHAPE_SEQ2SEQ ? ", encoder then decoder" : "");
     else
         snprintf(title, sizeof title, "Unfolded network: x_t \u2192 h_t \u2192 y_t, the same W_hh at every step (%s%s)",
-                 config_model_name(d->kind), d->shape == SHAPE_SEQ2SEQ ? ", encoder then decoder" : "");
+                 d->cell->name, d->shape == SHAPE_SEQ2SEQ ? ", encoder then decoder" : "");
     draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, title);
 
     /* Columns: if T steps do not fit at a readable width, show every k-th step. */
@@ -79,7 +79,7 @@ void view_unfolded(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
     int cols = (T + k - 1) / k;
     float cw = (float)area.w / cols;
     /* rows: x, h (and c), y */
-    int gated = d->kind == MODEL_LSTM;
+    int gated = d->cell->has_cell_state;
     int x_h = area.h * 2 / 10, y_h = area.h * 15 / 100;
     int h_h = area.h - x_h - y_h - 2 * pad;
     Rect xrow = {area.x, area.y, area.w, x_h};
@@ -222,14 +222,13 @@ void view_unfolded(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
                 n += snprintf(info + n, sizeof info - (size_t)n, "  target=%.3f", bt->y[at * d->O]);
             }
         }
-        if (d->kind != MODEL_RNN && n < 200) {
-            static const char *const LG[4] = {"i", "f", "g", "o"}, *const GG[3] = {"r", "z", "n"};
+        if (d->cell->gates > 1 && n < 200) {
             n += snprintf(info + n, sizeof info - (size_t)n, "  mean gates:");
             for (int g = 0; g < d->G && n < 240; g++) {
                 double m = 0;
                 for (int j = 0; j < H; j++)
                     m += o->gate[(size_t)s * d->G * H + (size_t)g * H + j] / H;
-                n += snprintf(info + n, sizeof info - (size_t)n, " %s=%.2f", d->kind == MODEL_LSTM ? LG[g] : GG[g], m);
+                n += snprintf(info + n, sizeof info - (size_t)n, " %s=%.2f", d->cell->gate_names[g], m);
             }
         }
         ui_set_tooltip(ui, info);
@@ -397,7 +396,7 @@ void view_gradient(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
         lo = fmax(fmin(lo, rlo), lo / 1e3);
         hi = fmin(fmax(hi, rhi), hi * 1e3);
     }
-    if (tr->dims.kind == MODEL_LSTM) {
+    if (tr->dims.cell->has_cell_state) {
         double a, b;
         if (plot_range(o->dc_norm, T, 1, &a, &b))
             lo = a < lo ? a : lo, hi = b > hi ? b : hi;
@@ -413,21 +412,21 @@ void view_gradient(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
     /* the reference, dashed: for a vanilla RNN, whose backward step multiplies by W_hh^T
      * and the activation's slope, the norm can fall no faster than... and no slower than
      * sigma_max^(T-1-t) allows when the slope is at most 1 */
-    int show_ref = tr->dims.kind == MODEL_RNN;
+    int show_ref = tr->dims.cell->gates == 1;
     draw_clip(ui->dl, p.area);
     for (int s = 1; s < Tr && show_ref; s += 2)
         if (ref[s - 1] > 0 && ref[s] > 0 && isfinite(ref[s]) && isfinite(ref[s - 1]))
             draw_line(ui->dl, plot_px(&p, s - 1), plot_py(&p, ref[s - 1]), plot_px(&p, s), plot_py(&p, ref[s]),
                       t->reference, (float)ui_px(ui, 1.2f));
     draw_unclip(ui->dl);
-    if (tr->dims.kind == MODEL_LSTM)
+    if (tr->dims.cell->has_cell_state)
         plot_series(ui, &p, NULL, o->dc_norm, T, t->grad_cell, (float)ui_px(ui, 2));
     plot_series(ui, &p, NULL, o->dh_norm, T, t->grad, (float)ui_px(ui, 2.5f));
     int small = ui_text_size_small(ui);
     int lx = p.area.x + ui_px(ui, 6), ly = p.area.y + ui_px(ui, 4);
     Color veil = t->plot_bg;
     veil.a = 210;
-    int lines = 1 + (tr->dims.kind == MODEL_RNN) + (tr->dims.kind == MODEL_LSTM);
+    int lines = 1 + (tr->dims.cell->gates == 1) + tr->dims.cell->has_cell_state;
     int veil_w = ui_px(ui, 22) + ui_text_width(ui, "sigma_max^(T-1-t), sigma_max(W_hh) = 0.000", small);
     if (veil_w > p.area.w - ui_px(ui, 8))
         veil_w = p.area.w - ui_px(ui, 8);
@@ -445,7 +444,7 @@ void view_gradient(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
     } else {
         ly2 -= small + ui_px(ui, 4);
     }
-    if (tr->dims.kind == MODEL_LSTM) {
+    if (tr->dims.cell->has_cell_state) {
         int ly3 = ly2 + small + ui_px(ui, 4);
         draw_rect(ui->dl, (Rect){lx, ly3 + small / 2, ui_px(ui, 14), ui_px(ui, 3)}, t->grad_cell);
         draw_text(ui->dl, lx + ui_px(ui, 18), ly3, small, t->text, "||dL/dc_t||: the cell-state highway");
@@ -614,13 +613,11 @@ void view_gates(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
     (void)vs;
     const Theme *t = ui->theme;
     const ModelDims *d = &tr->dims;
-    if (d->kind == MODEL_RNN) {
+    if (d->cell->gates == 1) {
         message(ui, r, "Gates", "A vanilla RNN has no gates: choose model lstm or gru.");
         return;
     }
-    static const char *const LSTM_GATES[4] = {"input i", "forget f", "cell g", "output o"};
-    static const char *const GRU_GATES[3] = {"reset r", "update z", "new n"};
-    const char *const *names = d->kind == MODEL_LSTM ? LSTM_GATES : GRU_GATES;
+    const char *const *names = d->cell->gate_titles;
     int G = d->G, H = d->H, T = tr->T, size = ui_text_size(ui), small = ui_text_size_small(ui);
     int pad = ui_px(ui, 6);
     draw_rect(ui->dl, r, t->plot_bg);
@@ -634,7 +631,7 @@ void view_gates(Ui *ui, Rect r, const Trainer *tr, ViewState *vs)
         if (img.w < 2 || img.h < 2)
             continue;
         uint8_t *px = draw_image(ui->dl, img, T, H, NULL);
-        int is_tanh = (d->kind == MODEL_LSTM && g == 2) || (d->kind == MODEL_GRU && g == 2);
+        int is_tanh = (d->cell->tanh_gates >> g) & 1u;
         for (int j = 0; j < H; j++)
             for (int s = 0; s < T; s++) {
                 double v = tr->obs.gate[(size_t)s * G * H + (size_t)g * H + j];
@@ -668,7 +665,7 @@ void view_spectrum(Ui *ui, Rect r, const Trainer *tr, const Spectrum *sp, ViewSt
     plot_hline(ui, &p, 1.0, t->baseline, "1");
 
     /* eigenvalues in the complex plane, the unit circle and 1/gamma */
-    double gamma = d->kind == MODEL_RNN && d->act == ACT_SIGMOID ? 0.25 : 1.0;
+    double gamma = d->cell->has_activation && d->act == ACT_SIGMOID ? 0.25 : 1.0;
     double extent = 1.0 / gamma;
     for (int i = 0; i < n * H; i++) {
         double m = hypot(sp->eig_re[i], sp->eig_im[i]);
@@ -701,11 +698,10 @@ void view_spectrum(Ui *ui, Rect r, const Trainer *tr, const Spectrum *sp, ViewSt
     draw_unclip(ui->dl);
     if (n > 1) {
         int small = ui_text_size_small(ui);
-        static const char *const LSTM_B[4] = {"i", "f", "g", "o"}, *const GRU_B[3] = {"r", "z", "n"};
         /* which colour is which gate block, down the left edge of the plot */
         int ly = q.area.y + ui_px(ui, 2);
         for (int b = 0; b < n && b < 8; b++) {
-            const char *nm = d->kind == MODEL_LSTM ? LSTM_B[b % 4] : d->kind == MODEL_GRU ? GRU_B[b % 3] : "W";
+            const char *nm = d->cell->gates > 1 ? d->cell->gate_names[b % d->G] : "W";
             char buf[16];
             snprintf(buf, sizeof buf, "%s%s", b >= d->G ? "dec " : "", nm);
             draw_circle(ui->dl, (float)(right.x + ui_px(ui, 10)), (float)(ly + small / 2), (float)ui_px(ui, 3), t->series[b % 8]);

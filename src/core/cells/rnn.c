@@ -1,0 +1,57 @@
+/* rnn.c: the vanilla (Elman) cell of torch.nn.RNN, h' = act(W_ih x + b_ih + W_hh h + b_hh),
+ * one step for a batch, forward and backward side by side. No gates and no cell state; the
+ * affine maps and time are the layer's (model.c). */
+#include "cells.h"
+
+#include <math.h>
+#include <stddef.h>
+
+static double activate(Activation a, double x)
+{
+    switch (a) {
+    case ACT_TANH: return tanh(x);
+    case ACT_RELU: return x > 0 ? x : 0.0;
+    case ACT_SIGMOID: return cell_sigmoid(x);
+    case ACT_LINEAR: return x;
+    }
+    return x;
+}
+
+/* The derivative written in terms of the output y = act(x). */
+static double activate_grad(Activation a, double y)
+{
+    switch (a) {
+    case ACT_TANH: return 1.0 - y * y;
+    case ACT_RELU: return y > 0 ? 1.0 : 0.0;
+    case ACT_SIGMOID: return y * (1.0 - y);
+    case ACT_LINEAR: return 1.0;
+    }
+    return 1.0;
+}
+
+/* G = 1: gate, ax, ah are (B, H) like h. The gate is h_t. */
+void rnn_forward(double *gate, double *h, double *c, double *tc, const double *ax,
+                 const double *ah, const double *h_prev, const double *c_prev,
+                 const double *c_probe, int B, int H, Activation act)
+{
+    (void)c, (void)tc, (void)h_prev, (void)c_prev, (void)c_probe;
+    size_t BH = (size_t)B * H;
+    for (size_t i = 0; i < BH; i++)
+        h[i] = gate[i] = activate(act, ax[i] + ah[i]);
+}
+
+/* dL/d ax = dL/d ah = dh act'(.); h_{t-1} is reached only through ah. */
+void rnn_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
+                  const double *dh, const double *dc_next, const double *gate, const double *tc,
+                  const double *ah, const double *h_prev, const double *c_prev, int B, int H,
+                  Activation act)
+{
+    (void)dh_prev, (void)dc_prev, (void)dc, (void)dc_next, (void)tc, (void)ah, (void)h_prev,
+        (void)c_prev;
+    size_t BH = (size_t)B * H;
+    for (size_t i = 0; i < BH; i++) {
+        double g = dh[i] * activate_grad(act, gate[i]);
+        dax[i] += g;
+        dah[i] += g;
+    }
+}
