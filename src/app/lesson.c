@@ -3,6 +3,8 @@
  * the fenced blocks line by line so every mistake is reported as file:line: message. */
 #include "lesson.h"
 
+#include "../views/views.h"
+
 #include "../core/fileio.h"
 
 #include <cmark.h>
@@ -12,16 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const VIEW_NAMES[] = {"unfolded", "hidden", "gradient", "loss", "gates", "spectrum"};
-#define N_VIEWS 6
-
-int lesson_view_index(const char *name)
-{
-    for (int i = 0; i < N_VIEWS; i++)
-        if (strcmp(name, VIEW_NAMES[i]) == 0)
-            return i;
-    return -1;
-}
 
 static const char *const QUANTITIES[] = {"loss", "metric", "final_loss", "grad_first", "grad_last",
                                          "grad_ratio", "cell_ratio", "sigma_max", "diverged",
@@ -196,10 +188,11 @@ static int parse_views(const char *list, int *flags, const char *path, int line,
     snprintf(buf, sizeof buf, "%s", list);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
         char *name = trim(tok);
-        int v = lesson_view_index(name);
+        int v = view_find(name);
+        char names[128];
         if (v < 0)
-            return fail_at(err, errlen, path, line,
-                           "unknown view '%s'; views are unfolded, hidden, gradient, loss, gates, spectrum", name);
+            return fail_at(err, errlen, path, line, "unknown view '%s'; views are %s", name,
+                           view_names_list(names, sizeof names));
         flags[v] = 1;
     }
     return 0;
@@ -238,10 +231,11 @@ static int parse_rnnlab_block(LessonStep *st, const char *literal, int first_lin
                 status = fail_at(err, errlen, path, line, "run=%s: expected a whole number of steps from 1 to 1000000", value);
             st->run = n;
         } else if (strcmp(key, "focus") == 0) {
-            st->focus = lesson_view_index(value);
+            st->focus = view_find(value);
+            char names[128];
             if (st->focus < 0)
-                status = fail_at(err, errlen, path, line,
-                                 "focus=%s: unknown view; views are unfolded, hidden, gradient, loss, gates, spectrum", value);
+                status = fail_at(err, errlen, path, line, "focus=%s: unknown view; views are %s", value,
+                                 view_names_list(names, sizeof names));
         } else if (strcmp(key, "show") == 0) {
             status = parse_views(value, st->show, path, line, err, errlen);
         } else if (strcmp(key, "hide") == 0) {

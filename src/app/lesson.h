@@ -47,7 +47,7 @@ typedef struct {
     int reset, pause;
     long run;             /* 0: no run */
     int focus;            /* a view, or -1 */
-    int show[8], hide[8]; /* per view: 1 if named */
+    int show[8], hide[8]; /* per view (views.h's table): 1 if named */
     char *compare;        /* "KEY=A,B", "off", or NULL: compare mode from this step on */
     char *question, *answer;   /* as written */
     Span *q_spans, *a_spans;   /* ... and as styled text (emphasis, code) */
@@ -74,8 +74,6 @@ void lesson_free(Lesson *l);
  * and including k. Returns 0, or -1 with path:line: message. */
 int lesson_config_at(const Lesson *l, int k, const Config *base, Config *out, char *err, size_t errlen);
 
-/* View names used by focus=, show=, hide=: unfolded hidden gradient loss gates spectrum. */
-int lesson_view_index(const char *name);
 
 const char *lesson_quantity_names(void);
 

@@ -57,6 +57,7 @@ const SessionState *session_state(Session *s)
     s->front->work_total = s->work_total;
     s->front->work_started = s->work_started;
     s->front->seconds_per_step = s->seconds_per_step;
+    s->front->stepping = s->stepping;
     pthread_mutex_unlock(&s->mu);
     return s->front;
 }
@@ -100,8 +101,20 @@ static void play_step(Session *s)
     if (s->pace_steps == 0 && s->speed > 0)
         s->pace_start = session_now();
     int bad = session_train_step(s);
-    if (bad == 2)
+    if (bad == TRAIN_CANCELLED) {
+        /* the step is undone; a command interrupted it (it decides what follows), or Esc
+         * did, which pauses */
+        pthread_mutex_lock(&s->mu);
+        int by_command = s->head != NULL;
+        pthread_mutex_unlock(&s->mu);
+        atomic_store(&s->cancel, 0);
+        if (!by_command) {
+            s->running = 0;
+            session_say(s, "Cancelled the step in progress; paused at step %ld.", s->run[0].tr.step);
+            session_publish(s);
+        }
         return;
+    }
     s->pace_steps++;
     if (s->run_left > 0 && (--s->run_left == 0 || bad))
         session_run_finished(s);
@@ -226,7 +239,15 @@ void session_send(Session *s, const SessionCommand *c)
         memcpy(q->steps, c->steps, (size_t)c->n_steps * sizeof *q->steps);
     }
     q->cmd.steps = q->steps;
+    /* Commands a person gives (pause, reset, another lesson step ...) do not wait for a
+     * slow step or run: it is undone, exactly, and the command follows. Settings, the pace
+     * and queued runs do wait. */
+    int interrupts = c->kind != SESSION_CONFIG && c->kind != SESSION_SPEED && c->kind != SESSION_SPECTRUM &&
+                     c->kind != SESSION_RUN && c->kind != SESSION_PLAY && c->kind != SESSION_ANSWERED &&
+                     c->kind != SESSION_SAVE;
     pthread_mutex_lock(&s->mu);
+    if (interrupts && (s->executing || s->stepping))
+        atomic_store(&s->cancel, 1);
     if (s->tail)
         s->tail->next = q;
     else

@@ -93,6 +93,7 @@ typedef struct {
     unsigned cfg_seq; /* moves when the run's configuration changed (the panel follows) */
     /* work that takes longer than a frame */
     int busy;                 /* executing a command or a bounded run */
+    int stepping;             /* a training step is in progress */
     long work_done, work_total;
     double work_started;      /* when the current step began (session_now) */
     double seconds_per_step;  /* of the last step */

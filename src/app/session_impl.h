@@ -52,6 +52,8 @@ struct Session {
     int busy;
     long work_done, work_total;
     double work_started, seconds_per_step;
+    int stepping;        /* a training step is in progress */
+    unsigned long long publish_count;
 
     /* ---- worker-owned ---- */
     Run run[2];          /* A, and B in compare mode */
@@ -86,8 +88,9 @@ void session_runs_destroy(Session *s);
 void session_execute(Session *s, const Queued *q);
 /* One training step of every run; returns 0, 1 when a run diverged, 2 when cancelled. */
 int session_train_step(Session *s);
-/* Trains n steps as one piece of work (progress shown, cancellable). */
-long session_train_n(Session *s, long n);
+/* Trains n steps as part of a piece of work of `total` steps, `done` of them done before
+ * (progress shown, cancellable). Returns the steps done. */
+long session_train_n(Session *s, long n, long done, long total);
 /* The step's run is over: pause and let the answer show. */
 void session_run_finished(Session *s);
 void session_say(Session *s, const char *fmt, ...);

@@ -286,6 +286,35 @@ void model_cache_destroy(Cache *c)
     memset(c, 0, sizeof *c);
 }
 
+/* ---- cancelling long passes ---- */
+
+static int cancelled(const LayerCache *c)
+{
+    return c->cancel && atomic_load_explicit(c->cancel, memory_order_relaxed);
+}
+
+/* Rows per piece of the big products, between two looks at the cancel flag: a multiple
+ * of 4, the row blocking of linalg_matmul_tn_acc, so pieces give the same bits as one. */
+#define CANCEL_ROWS 512
+
+static void input_side(LayerCache *c, double *out, const double *x, const double *bias, size_t rows,
+                       size_t I, size_t GH)
+{
+    for (size_t r = 0; r < rows && !cancelled(c); r += CANCEL_ROWS) {
+        size_t n = rows - r < CANCEL_ROWS ? rows - r : CANCEL_ROWS;
+        linalg_matmul_bias(out + r * GH, x + r * I, c->wih_t, bias, n, I, GH);
+    }
+}
+
+static void weight_grad(const LayerCache *c, double *dw, const double *a, const double *x, size_t rows,
+                        size_t N, size_t K)
+{
+    for (size_t r = 0; r < rows && !cancelled(c); r += CANCEL_ROWS) {
+        size_t n = rows - r < CANCEL_ROWS ? rows - r : CANCEL_ROWS;
+        linalg_matmul_tn_acc(dw, a + r * N, x + r * K, n, N, K);
+    }
+}
+
 /* ---- forward ---- */
 
 void layer_forward_steps(LayerCache *c, const double *x, const LayerParams *p,
@@ -300,9 +329,8 @@ void layer_forward_steps(LayerCache *c, const double *x, const LayerParams *p,
     linalg_transpose(c->wih_t, p->weight_ih, GH, I);
     linalg_transpose(c->whh_t, p->weight_hh, GH, H);
     /* The input side of every step at once: (steps * B, I) . W_ih^T. */
-    linalg_matmul_bias(c->ax + (size_t)t0 * BGH, x + (size_t)t0 * B * I, c->wih_t, p->bias_ih,
-                       (size_t)(t1 - t0) * B, I, GH);
-    for (int t = t0; t < t1; t++) {
+    input_side(c, c->ax + (size_t)t0 * BGH, x + (size_t)t0 * B * I, p->bias_ih, (size_t)(t1 - t0) * B, I, GH);
+    for (int t = t0; t < t1 && !cancelled(c); t++) {
         const double *h_prev = c->hs + (size_t)t * BH;
         double *h = c->hs + (size_t)(t + 1) * BH;
         double *cst = c->cs + (size_t)(t + 1) * BH;
@@ -465,7 +493,7 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
         /* Full BPTT: one sweep, the head's gradient joining at every step. */
         if (dc_last)
             memcpy(run_c, dc_last, BH * sizeof(double));
-        for (int t = T - 1; t >= 0; t--) {
+        for (int t = T - 1; t >= 0 && !cancelled(c); t--) {
             double *dh = c->dh + (size_t)t * BH;
             const double *dtop = c->dtop + (size_t)t * BH;
             for (size_t i = 0; i < BH; i++)
@@ -483,7 +511,7 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
          * on its own, and the recorded dL/dh_t sums what reaches t from every term. */
         assert(!dc_last);
         int first = every ? 0 : T - 1;
-        for (int tl = T - 1; tl >= first; tl--) {
+        for (int tl = T - 1; tl >= first && !cancelled(c); tl--) {
             memcpy(run_h, c->dtop + (size_t)tl * BH, BH * sizeof(double));
             memset(run_c, 0, BH * sizeof(double));
             int stop = tl - truncate + 1 > 0 ? tl - truncate + 1 : 0;
@@ -510,11 +538,11 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
 
     /* Weight gradients for all steps at once. A zero initial state adds nothing to dW_hh
      * at step 0, so that step is skipped then. */
-    linalg_matmul_tn_acc(grad->weight_ih, c->dax, x, (size_t)T * B, GH, (size_t)c->I);
+    weight_grad(c, grad->weight_ih, c->dax, x, (size_t)T * B, GH, (size_t)c->I);
     int t0 = c->zero_h0 ? 1 : 0;
     if (T > t0)
-        linalg_matmul_tn_acc(grad->weight_hh, c->dah + (size_t)t0 * BGH, c->hs + (size_t)t0 * BH,
-                             (size_t)(T - t0) * B, GH, H);
+        weight_grad(c, grad->weight_hh, c->dah + (size_t)t0 * BGH, c->hs + (size_t)t0 * BH,
+                    (size_t)(T - t0) * B, GH, H);
     for (size_t r = 0; r < (size_t)T * B; r++) {
         const double *ax = c->dax + r * GH, *ah = c->dah + r * GH;
         for (size_t j = 0; j < GH; j++) {

@@ -12,6 +12,7 @@
 #include "rng.h"
 #include "task.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 typedef struct {
@@ -72,6 +73,9 @@ typedef struct {
     double *dh_init; /* (B, H) dL/d(initial h), as far as truncation lets it reach */
     double *dc_init; /* (B, H) dL/d(initial c), cell->has_cell_state */
     int zero_h0;     /* the last forward started from the zero state */
+    /* If set and nonzero, the passes stop early (between time steps and between chunks of
+     * the big products) and leave meaningless results: the caller discards them. */
+    const atomic_int *cancel;
 } LayerCache;
 
 typedef struct {

@@ -375,6 +375,8 @@ static int evaluate(Trainer *tr)
     model_forward(c, &tr->batch, &tr->param, d, NULL);
     double loss = model_loss(c, &tr->batch, d);
     model_backward(&tr->grad, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+    if (trainer_cancelled(tr))
+        return TRAIN_CANCELLED;
 
     o->step = tr->step + 1;
     record_sigma_max(tr);
@@ -400,6 +402,8 @@ static int evaluate(Trainer *tr)
     const double *out = c->out;
     if (d->shape == SHAPE_SEQ2SEQ && isfinite(loss)) {
         model_free_run(c, &tr->param, d);
+        if (trainer_cancelled(tr))
+            return TRAIN_CANCELLED;
         out = c->free_run_out;
     }
     o->metric = task_metric(&tr->task, &tr->batch, out);
@@ -411,10 +415,25 @@ static int evaluate(Trainer *tr)
     return check_finite(tr, loss);
 }
 
+int trainer_cancelled(const Trainer *tr)
+{
+    return tr->cancel && atomic_load_explicit(tr->cancel, memory_order_relaxed);
+}
+
+void trainer_set_cancel(Trainer *tr, const atomic_int *flag)
+{
+    tr->cancel = flag;
+    tr->cache.rnn.cancel = tr->cache.dec.cancel = tr->cache.free_run.cancel = flag;
+}
+
 int trainer_evaluate_next(Trainer *tr)
 {
+    Rng keep = tr->rng_data;
     task_sample(&tr->task, &tr->batch, &tr->rng_data);
-    return evaluate(tr);
+    int r = evaluate(tr);
+    if (r == TRAIN_CANCELLED) /* as if the step had never begun */
+        tr->rng_data = keep;
+    return r;
 }
 
 int trainer_preview(Trainer *tr)
@@ -429,6 +448,8 @@ int trainer_step(Trainer *tr)
 {
     int bad = trainer_evaluate_next(tr);
     Observables *o = &tr->obs;
+    if (bad == TRAIN_CANCELLED)
+        return bad;
     if (bad) {
         history_push(&tr->hist, o);
         return 1;

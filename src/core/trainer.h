@@ -9,6 +9,7 @@
 #include "rng.h"
 #include "task.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 /* Dimension letters: T steps, H hidden, G gates. For seq2seq every per-step array runs
@@ -91,15 +92,25 @@ typedef struct {
     double *sigma_vec; /* (G, H) power-iteration vectors, warm starts */
     History hist;
     TrainEvent event;
+    const atomic_int *cancel; /* see trainer_set_cancel */
 } Trainer;
 
 /* Resolves cfg, allocates and initialises. Returns 0, or -1 with a message. */
 int trainer_create(Trainer *tr, const Config *cfg, char *err, size_t errlen);
 void trainer_destroy(Trainer *tr);
 
-/* One training step on a fresh batch. Returns 0, or 1 when the step met Inf/NaN: then
- * tr->event says where, and the parameters are left as they were before the step. */
+enum { TRAIN_OK = 0, TRAIN_DIVERGED = 1, TRAIN_CANCELLED = 2 };
+
+/* One training step on a fresh batch. Returns TRAIN_OK; TRAIN_DIVERGED when the step met
+ * Inf/NaN: then tr->event says where, and the parameters are left as they were before the
+ * step; or TRAIN_CANCELLED: the cancel flag was raised during the step, which is then
+ * undone entirely (parameters, data generator, history and observables as before it). */
 int trainer_step(Trainer *tr);
+
+/* A flag another thread may raise to stop the step in progress: the passes look at it
+ * between time steps and between pieces of the big products. NULL = never. */
+void trainer_set_cancel(Trainer *tr, const atomic_int *flag);
+int trainer_cancelled(const Trainer *tr);
 
 /* Draws the next batch and runs forward and backward on it without updating anything
  * (the `grads` command). Returns like trainer_step. */

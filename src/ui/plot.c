@@ -104,7 +104,7 @@ Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double 
     p.area = (Rect){left, top, r.x + r.w - pad - left, bottom - top - ui_px(ui, 2)};
     if (p.area.w < 10 || p.area.h < 10)
         return p;
-    draw_clip(ui->dl, r);
+    ui_push_clip(ui, r);
     /* y ticks */
     char buf[32];
     /* as many y labels as fit one above the other */
@@ -154,7 +154,7 @@ Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double 
         draw_text(ui->dl, r.x + r.w - w - pad, r.y + pad / 2 + (size - small), small, t->text_dim, x_label);
     }
     draw_frame(ui->dl, p.area, t->axis, 1);
-    draw_unclip(ui->dl);
+    ui_pop_clip(ui);
     return p;
 }
 
@@ -163,7 +163,7 @@ static int drawable(const Plot *p, double y) { return isfinite(y) && !(p->log_y 
 void plot_series(Ui *ui, const Plot *p, const double *xs, const double *ys, int n, Color c,
                  float thickness)
 {
-    draw_clip(ui->dl, p->area);
+    ui_push_clip(ui, p->area);
     int have = 0;
     float px = 0, py = 0;
     for (int i = 0; i < n; i++) {
@@ -179,7 +179,7 @@ void plot_series(Ui *ui, const Plot *p, const double *xs, const double *ys, int 
             draw_circle(ui->dl, X, Y, thickness + 1, c);
         px = X, py = Y, have = 1;
     }
-    draw_unclip(ui->dl);
+    ui_pop_clip(ui);
 }
 
 void plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
@@ -187,7 +187,7 @@ void plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
     if (!isfinite(y) || (p->log_y && y <= 0) || y < p->y0 || y > p->y1)
         return;
     float Y = plot_py(p, y);
-    draw_clip(ui->dl, p->area);
+    ui_push_clip(ui, p->area);
     for (int x = p->area.x; x < p->area.x + p->area.w; x += ui_px(ui, 10))
         draw_line(ui->dl, (float)x, Y, (float)(x + ui_px(ui, 6)), Y, c, (float)ui_px(ui, 1.5f));
     if (label) {
@@ -198,5 +198,5 @@ void plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
             y = (int)Y + ui_px(ui, 3);
         draw_text(ui->dl, p->area.x + p->area.w - w - ui_px(ui, 4), y, small, c, label);
     }
-    draw_unclip(ui->dl);
+    ui_pop_clip(ui);
 }

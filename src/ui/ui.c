@@ -1,6 +1,7 @@
 /* ui.c: the widgets. Each follows one recipe: rectangle, id, interaction, drawing, flags. */
 #include "ui.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,14 +38,10 @@ int ui_text_width(const Ui *ui, const char *text, int size)
     return (int)(strlen(text) * (size_t)size * 6 / 10);
 }
 
-void ui_label(Ui *ui, Rect r, const char *text, Color c)
-{
-    int size = ui_text_size(ui);
-    draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, c, text);
-}
-
 void ui_end(Ui *ui)
 {
+    assert(ui->n_clips == 0 && "ui_push_clip without ui_pop_clip");
+    assert(ui->n_ids == 0 && "ui_push_id without ui_pop_id");
     if (ui->in.mouse_released)
         ui->active = 0;
     if (!ui->tooltip[0])
@@ -145,20 +142,57 @@ void ui_heading(Ui *ui, const char *text)
     draw_rect(ui->dl, (Rect){r.x, r.y + r.h - 1, r.w, 1}, ui->theme->border);
 }
 
-uint32_t ui_id(const void *ptr, const char *label)
+static uint32_t fnv(uint32_t h, const char *str)
 {
-    /* FNV-1a over the label and the pointer: stable across frames, distinct per value */
-    uint32_t h = 2166136261u;
-    uintptr_t p = (uintptr_t)ptr;
-    for (size_t i = 0; i < sizeof p; i++) {
-        h ^= (uint8_t)(p >> (8 * i));
+    for (; str && *str; str++) {
+        h ^= (uint8_t)*str;
         h *= 16777619u;
     }
-    for (; label && *label; label++) {
-        h ^= (uint8_t)*label;
-        h *= 16777619u;
-    }
+    return h;
+}
+
+uint32_t ui_id(const Ui *ui, const char *str)
+{
+    /* FNV-1a over the string, seeded by the enclosing id: stable across frames */
+    uint32_t h = fnv(ui->n_ids ? ui->id_stack[ui->n_ids - 1] : 2166136261u, str);
     return h ? h : 1;
+}
+
+void ui_push_id(Ui *ui, const char *str)
+{
+    assert(ui->n_ids < UI_STACK_DEPTH);
+    ui->id_stack[ui->n_ids] = ui_id(ui, str);
+    ui->n_ids++;
+}
+
+void ui_pop_id(Ui *ui)
+{
+    assert(ui->n_ids > 0);
+    ui->n_ids--;
+}
+
+void ui_push_clip(Ui *ui, Rect r)
+{
+    assert(ui->n_clips < UI_STACK_DEPTH);
+    if (ui->n_clips) { /* inside the enclosing clip */
+        Rect o = ui->clip_stack[ui->n_clips - 1];
+        int x0 = r.x > o.x ? r.x : o.x, y0 = r.y > o.y ? r.y : o.y;
+        int x1 = r.x + r.w < o.x + o.w ? r.x + r.w : o.x + o.w;
+        int y1 = r.y + r.h < o.y + o.h ? r.y + r.h : o.y + o.h;
+        r = (Rect){x0, y0, x1 > x0 ? x1 - x0 : 0, y1 > y0 ? y1 - y0 : 0};
+    }
+    ui->clip_stack[ui->n_clips++] = r;
+    draw_clip(ui->dl, r);
+}
+
+void ui_pop_clip(Ui *ui)
+{
+    assert(ui->n_clips > 0);
+    ui->n_clips--;
+    if (ui->n_clips)
+        draw_clip(ui->dl, ui->clip_stack[ui->n_clips - 1]);
+    else
+        draw_unclip(ui->dl);
 }
 
 void ui_set_tooltip(Ui *ui, const char *text)
@@ -183,9 +217,8 @@ int ui_interact(Ui *ui, uint32_t id, Rect r)
     return flags;
 }
 
-int ui_button_ex(Ui *ui, Rect r, const char *label, const char *tooltip, int highlighted)
+int ui_button_ex(Ui *ui, uint32_t id, Rect r, const char *label, const char *tooltip, int highlighted)
 {
-    uint32_t id = ui_id(label, label);
     int f = ui_interact(ui, id, r);
     const Theme *t = ui->theme;
     Color bg = ui->active == id ? t->button_active : (f & UI_HOVERED) ? t->button_hot : t->button;
@@ -202,7 +235,7 @@ int ui_button_ex(Ui *ui, Rect r, const char *label, const char *tooltip, int hig
 
 int ui_button(Ui *ui, const char *label, const char *tooltip)
 {
-    return ui_button_ex(ui, ui_row(ui, ui_px(ui, 28)), label, tooltip, 0);
+    return ui_button_ex(ui, ui_id(ui, label), ui_row(ui, ui_px(ui, 28)), label, tooltip, 0);
 }
 
 static double to_unit(double v, double lo, double hi, int log_scale)
@@ -217,10 +250,9 @@ static double from_unit(double u, double lo, double hi, int log_scale)
     return log_scale ? exp(log(lo) + u * (log(hi) - log(lo))) : lo + u * (hi - lo);
 }
 
-int ui_slider_ex(Ui *ui, Rect r, const char *label, double *value, double lo, double hi,
+int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, double lo, double hi,
                  int log_scale, const char *fmt, const char *tooltip)
 {
-    uint32_t id = ui_id(value, label);
     int f = ui_interact(ui, id, r) & ~UI_CLICKED;
     const Theme *t = ui->theme;
     int size = ui_text_size(ui), small = ui_text_size_small(ui);
@@ -258,13 +290,13 @@ int ui_slider_ex(Ui *ui, Rect r, const char *label, double *value, double lo, do
 int ui_slider(Ui *ui, const char *label, double *value, double lo, double hi, const char *fmt,
               const char *tooltip)
 {
-    return ui_slider_ex(ui, ui_row(ui, ui_px(ui, 34)), label, value, lo, hi, 0, fmt, tooltip);
+    return ui_slider_ex(ui, ui_id(ui, label), ui_row(ui, ui_px(ui, 34)), label, value, lo, hi, 0, fmt, tooltip);
 }
 
 int ui_slider_log(Ui *ui, const char *label, double *value, double lo, double hi,
                   const char *fmt, const char *tooltip)
 {
-    return ui_slider_ex(ui, ui_row(ui, ui_px(ui, 34)), label, value, lo, hi, 1, fmt, tooltip);
+    return ui_slider_ex(ui, ui_id(ui, label), ui_row(ui, ui_px(ui, 34)), label, value, lo, hi, 1, fmt, tooltip);
 }
 
 int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log_scale,
@@ -272,7 +304,7 @@ int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log
 {
     double v = *value;
     Rect r = ui_row(ui, ui_px(ui, 34));
-    uint32_t id = ui_id(value, label);
+    uint32_t id = ui_id(ui, label);
     int hovered = rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
     /* Whole numbers step by one with the keys or the wheel, even on a log track. */
     int step = hovered && ui->active != id ? ui->in.wheel + ui->in.keys[UI_KEY_RIGHT] - ui->in.keys[UI_KEY_LEFT] : 0;
@@ -281,7 +313,7 @@ int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log
         ui->in.wheel = 0;
         ui->in.keys[UI_KEY_RIGHT] = ui->in.keys[UI_KEY_LEFT] = 0;
     }
-    int f = ui_slider_ex(ui, r, label, &v, lo, hi, log_scale && lo > 0, "%.0f", tooltip);
+    int f = ui_slider_ex(ui, id, r, label, &v, lo, hi, log_scale && lo > 0, "%.0f", tooltip);
     ui->in = keep;
     int nv = (int)lround(v) + step;
     nv = nv < lo ? lo : nv > hi ? hi : nv;
@@ -294,10 +326,9 @@ int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log
     return f;
 }
 
-int ui_choice_ex(Ui *ui, Rect r, const char *label, int *value, const char *const *words, int n,
+int ui_choice_ex(Ui *ui, uint32_t id, Rect r, const char *label, int *value, const char *const *words, int n,
                  const char *tooltip)
 {
-    uint32_t id = ui_id(value, label);
     int f = ui_interact(ui, id, r);
     const Theme *t = ui->theme;
     int old = *value, step = 0;
@@ -328,13 +359,13 @@ int ui_choice_ex(Ui *ui, Rect r, const char *label, int *value, const char *cons
 int ui_choice(Ui *ui, const char *label, int *value, const char *const *words, int n,
               const char *tooltip)
 {
-    return ui_choice_ex(ui, ui_row(ui, ui_px(ui, 28)), label, value, words, n, tooltip);
+    return ui_choice_ex(ui, ui_id(ui, label), ui_row(ui, ui_px(ui, 28)), label, value, words, n, tooltip);
 }
 
 int ui_toggle(Ui *ui, const char *label, int *value, const char *tooltip)
 {
     Rect r = ui_row(ui, ui_px(ui, 24));
-    uint32_t id = ui_id(value, label);
+    uint32_t id = ui_id(ui, label);
     int f = ui_interact(ui, id, r);
     if (f & UI_CLICKED) {
         *value = !*value;

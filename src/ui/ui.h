@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#define UI_STACK_DEPTH 16
+
 enum { UI_CHANGED = 1 << 0, UI_CLICKED = 1 << 1, UI_HOVERED = 1 << 2 };
 
 enum {
@@ -45,6 +47,11 @@ typedef struct {
     /* A vertical layout cursor for panels. */
     Rect column;
     int cursor_y;
+    /* The enclosing ids (ui_push_id) and clips (ui_push_clip). */
+    uint32_t id_stack[UI_STACK_DEPTH];
+    int n_ids;
+    Rect clip_stack[UI_STACK_DEPTH];
+    int n_clips;
 } Ui;
 
 void ui_init(Ui *ui, DrawList *dl, TextMeasure measure);
@@ -61,23 +68,31 @@ int ui_text_width(const Ui *ui, const char *text, int size);
 void ui_column(Ui *ui, Rect r);
 Rect ui_row(Ui *ui, int height);
 void ui_heading(Ui *ui, const char *text);
-void ui_label(Ui *ui, Rect r, const char *text, Color c);
+
+/* Clipping that nests: everything drawn until the matching pop stays inside r and inside
+ * every enclosing clip. ui_end asserts that pushes and pops balance. */
+void ui_push_clip(Ui *ui, Rect r);
+void ui_pop_clip(Ui *ui);
 
 /* Draws text word-wrapped into r's width from its top; returns the height used. */
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c);
 
-uint32_t ui_id(const void *ptr, const char *label);
+/* A widget's id: a hash of str's contents within the enclosing ids (ui_push_id), the same
+ * every frame. The short widget forms take their label's; the _ex forms an explicit one. */
+uint32_t ui_id(const Ui *ui, const char *str);
+void ui_push_id(Ui *ui, const char *str);
+void ui_pop_id(Ui *ui);
 /* The recipe every widget follows: take its rectangle, get its id, update hover and
  * activity from input; returns UI_HOVERED / UI_CLICKED flags. */
 int ui_interact(Ui *ui, uint32_t id, Rect r);
 void ui_set_tooltip(Ui *ui, const char *text);
 
-int ui_button_ex(Ui *ui, Rect r, const char *label, const char *tooltip, int highlighted);
+int ui_button_ex(Ui *ui, uint32_t id, Rect r, const char *label, const char *tooltip, int highlighted);
 int ui_button(Ui *ui, const char *label, const char *tooltip);
 
 /* A horizontal slider over [lo, hi], logarithmic if log_scale; fmt formats the value.
  * Dragging, clicking the track, the wheel and left/right while hovered all change it. */
-int ui_slider_ex(Ui *ui, Rect r, const char *label, double *value, double lo, double hi,
+int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, double lo, double hi,
                  int log_scale, const char *fmt, const char *tooltip);
 int ui_slider(Ui *ui, const char *label, double *value, double lo, double hi, const char *fmt,
               const char *tooltip);
@@ -89,7 +104,7 @@ int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log
 
 /* One of n words: a click on the right half (or the wheel, or right/left) steps forward,
  * on the left half steps back. */
-int ui_choice_ex(Ui *ui, Rect r, const char *label, int *value, const char *const *words, int n,
+int ui_choice_ex(Ui *ui, uint32_t id, Rect r, const char *label, int *value, const char *const *words, int n,
                  const char *tooltip);
 int ui_choice(Ui *ui, const char *label, int *value, const char *const *words, int n,
               const char *tooltip);

@@ -1,0 +1,240 @@
+/* gui_keys.c: the keyboard shortcuts (one table drives what they do's help overlay), what
+ * each does, and the time-travel timeline. Keys become session commands or UI changes;
+ * none waits for training. */
+#include "gui.h"
+
+#include "../core/fileio.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    int action;        /* GK_* (input.h), or -1 for a line of help only */
+    const char *keys;  /* as the help overlay shows them */
+    const char *help;
+} Shortcut;
+
+static const Shortcut SHORTCUTS[] = {
+    {GK_PLAY, "space", "play / pause"},
+    {GK_STEP, "\u2192", "one step"},
+    {GK_RESET, "R", "reset: the same network again"},
+    {GK_FASTER, "+ / -", "more / fewer steps a frame"},
+    {GK_REWIND, "U, Backspace", "rewind after a divergence"},
+    {GK_VIEW1, "1 .. 6", "show or hide a view"},
+    {GK_ENLARGE, "Z", "enlarge the view under the mouse (again: back)"},
+    {GK_LOG, "L", "loss axis: linear / log"},
+    {GK_CONTRAST, "H", "high-contrast theme"},
+    {GK_ZOOM_IN, "Ctrl + / Ctrl -", "presenter scale x1 .. x2"},
+    {GK_FULLSCREEN, "F11", "fullscreen"},
+    {GK_NEXT, "Page Down / Up", "the lesson's next / previous step"},
+    {GK_ANSWER, "A", "the question's answer (or start its run)"},
+    {GK_SCREENSHOT, "P", "save a PNG screenshot here"},
+    {GK_SAVE_VIEW, "Shift P", "save the view under the mouse as PNG"},
+    {GK_EXPORT, "E", "export the history as CSV here"},
+    {GK_SAVE_RUN, "S", "save the model (.npy, PyTorch names) here"},
+    {GK_COPY, "Ctrl C / Ctrl V", "copy / paste the experiment as one line"},
+    {GK_SAVE_EXPERIMENT, "Ctrl S", "save the experiment file here (drop one on the window to open it)"},
+    {GK_ESCAPE, "Esc", "cancel a long step or run; close this list"},
+    {GK_HELP, "F1", "this list"},
+    {-1, "Ctrl Q", "quit"},
+};
+#define N_SHORTCUTS ((int)(sizeof SHORTCUTS / sizeof SHORTCUTS[0]))
+
+/* Whether the session is doing work that Esc should stop. */
+static int long_work(const Gui *g, double now)
+{
+    const SessionState *st = g->st;
+    return (st->busy && st->work_total > 1) || (st->stepping && now - st->work_started > 0.05) ||
+           st->lesson_step != g->lesson_at;
+}
+
+static void lesson_keys(Gui *g, const int *k, double now)
+{
+    if (!g->have_lesson)
+        return;
+    if (k[GK_NEXT] && g->lesson_at + 1 < g->lesson.n_steps)
+        gui_lesson_jump(g, g->lesson_at + 1, now);
+    if (k[GK_PREV] && g->lesson_at > 0)
+        gui_lesson_jump(g, g->lesson_at - 1, now);
+    if (k[GK_ANSWER]) {
+        if (g->st->waiting && g->st->lesson_step == g->lesson_at)
+            session_command(g->session, SESSION_ANSWERED, 0);
+        else
+            g->answer_shown = !g->answer_shown;
+    }
+}
+
+static void run_keys(Gui *g, const int *k, double now)
+{
+    if (k[GK_PLAY]) {
+        if (g->st->waiting)
+            session_command(g->session, SESSION_ANSWERED, 0);
+        else
+            session_command(g->session, SESSION_TOGGLE, 0);
+    }
+    if (k[GK_STEP])
+        session_command(g->session, SESSION_STEP, 0);
+    if (k[GK_RESET])
+        session_command(g->session, SESSION_RESET, 0);
+    if ((k[GK_FASTER] && g->speed < GUI_SPEEDS - 1) || (k[GK_SLOWER] && g->speed > 0)) {
+        g->speed += k[GK_FASTER] ? 1 : -1;
+        session_command(g->session, SESSION_SPEED, gui_speed_steps(g->speed));
+    }
+    if (k[GK_REWIND])
+        session_command(g->session, SESSION_REWIND, 0);
+    (void)now;
+}
+
+static void display_keys(Gui *g, const GuiInput *in)
+{
+    const int *k = in->keys;
+    if (k[GK_ZOOM_IN])
+        g->presenter = fminf(2.0f, g->presenter + 0.25f);
+    if (k[GK_ZOOM_OUT])
+        g->presenter = fmaxf(1.0f, g->presenter - 0.25f);
+    if (k[GK_CONTRAST])
+        g->theme = (g->theme + 1) % THEME_COUNT;
+    if (k[GK_LOG])
+        g->vs.loss_log = !g->vs.loss_log;
+    for (int v = 0; v < VIEW_COUNT; v++)
+        if (k[GK_VIEW1 + v])
+            g->visible[v] = !g->visible[v];
+    if (k[GK_ENLARGE]) {
+        if (g->enlarged >= 0)
+            g->enlarged = -1;
+        else
+            for (int v = 0; v < VIEW_COUNT; v++)
+                if (rect_contains(g->view_rects[v], in->ui.mouse_x, in->ui.mouse_y))
+                    g->enlarged = v;
+    }
+}
+
+static void file_keys(Gui *g, const GuiInput *in, GuiActions *act)
+{
+    const int *k = in->keys;
+    double now = in->now;
+    char path[128], err[600];
+    if (k[GK_EXPORT]) {
+        file_stamped_name(path, sizeof path, "rnnlab-", ".csv");
+        if (gui_export_csv(g, path, err, sizeof err) == 0)
+            gui_status(g, now, "Saved the history (%d steps) to ./%s", g->st->run[0].hist.count, path);
+        else
+            gui_status(g, now, "Could not export: %s", err);
+    }
+    if (k[GK_COPY]) {
+        config_format_line(&g->st->run[0].cfg, g->line, sizeof g->line);
+        act->copy = g->line;
+        gui_status(g, now, "Copied this experiment as one line; paste it into any rnnlab window (Ctrl V) or a config file.");
+    }
+    if (k[GK_PASTE]) {
+        if (in->paste && *in->paste)
+            gui_apply_line(g, in->paste, now);
+        else
+            gui_status(g, now, "The clipboard holds no text to apply.");
+    }
+    if (in->dropped)
+        gui_apply_file(g, in->dropped, now);
+    if (k[GK_SAVE_EXPERIMENT]) {
+        char text[8192];
+        file_stamped_name(path, sizeof path, "rnnlab-", ".cfg");
+        int n = snprintf(text, sizeof text, "# an rnnlab experiment: rnnlab --config FILE, or drop it on the window\n");
+        config_format(&g->st->run[0].cfg, text + n, sizeof text - (size_t)n);
+        if (file_write_text(path, text, err, sizeof err) == 0)
+            gui_status(g, now, "Saved the experiment to ./%s (rnnlab --config %s reproduces it).", path, path);
+        else
+            gui_status(g, now, "Could not save the experiment: %s", err);
+    }
+    if (k[GK_SAVE_RUN]) {
+        SessionCommand c = {.kind = SESSION_SAVE};
+        file_stamped_name(c.text, sizeof c.text, "rnnlab-run-", "");
+        session_send(g->session, &c);
+    }
+    if (k[GK_SAVE_VIEW]) {
+        for (int v = 0; v < VIEW_COUNT; v++)
+            if (rect_contains(g->view_rects[v], in->ui.mouse_x, in->ui.mouse_y)) {
+                act->save_view = 1;
+                act->view_rect = g->view_rects[v];
+                act->view_name = VIEWS[v].name;
+            }
+        if (!act->save_view)
+            gui_status(g, now, "Point at a view, then press Shift P to save it as a PNG.");
+    }
+    act->screenshot = k[GK_SCREENSHOT];
+    act->fullscreen = k[GK_FULLSCREEN];
+}
+
+void gui_handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
+{
+    const int *k = in->keys;
+    if (k[GK_ESCAPE]) {
+        if (long_work(g, in->now)) {
+            session_cancel(g->session);
+            gui_status(g, in->now, "Cancelled.");
+        }
+        g->show_help = 0;
+        if (g->start_screen)
+            session_command(g->session, SESSION_PLAY, 0); /* free play starts training */
+        g->start_screen = 0;
+    }
+    if (k[GK_HELP])
+        g->show_help = !g->show_help;
+    lesson_keys(g, k, in->now);
+    run_keys(g, k, in->now);
+    display_keys(g, in);
+    file_keys(g, in, act);
+}
+
+void gui_help_overlay(Gui *g)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    int size = ui_px(ui, 18), lh = size + ui_px(ui, 8), pad = ui_px(ui, 24);
+    int key_w = 0, text_w = 0;
+    for (int i = 0; i < N_SHORTCUTS; i++) {
+        int a = ui_text_width(ui, SHORTCUTS[i].keys, size), b = ui_text_width(ui, SHORTCUTS[i].help, size);
+        key_w = a > key_w ? a : key_w;
+        text_w = b > text_w ? b : text_w;
+    }
+    key_w += ui_px(ui, 24);
+    int w = key_w + text_w + 2 * pad, h = N_SHORTCUTS * lh + 2 * pad + lh;
+    if (w > ui->dl->width - 20)
+        w = ui->dl->width - 20;
+    Rect r = {(ui->dl->width - w) / 2, (ui->dl->height - h) / 2, w, h};
+    draw_rect(ui->dl, (Rect){0, 0, ui->dl->width, ui->dl->height}, rgba(0, 0, 0, 110));
+    draw_rect(ui->dl, r, t->overlay);
+    draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, rgba(255, 255, 255, 255), "Keyboard");
+    for (int i = 0; i < N_SHORTCUTS; i++) {
+        int y = r.y + pad + lh * (i + 1) - lh / 2;
+        draw_text(ui->dl, r.x + pad, y, size, rgba(255, 210, 0, 255), SHORTCUTS[i].keys);
+        draw_text(ui->dl, r.x + pad + key_w, y, size, rgba(255, 255, 255, 255), SHORTCUTS[i].help);
+    }
+}
+
+/* The timeline under the views: drag back through the snapshots; right end = live. */
+void gui_timeline(Gui *g, Rect r)
+{
+    Ui *ui = &g->ui;
+    const SessionState *st = g->st;
+    int n = st->n_snaps;
+    if (n < 2)
+        return;
+    const Theme *t = ui->theme;
+    int pos = st->scrub_index >= 0 ? st->scrub_index : n, before = pos, size = ui_text_size_small(ui);
+    char label[160];
+    if (st->scrub_index >= 0)
+        snprintf(label, sizeof label, "time travel: step %ld (snapshot %d of %d) \u2014 play returns to now",
+                 st->snap_step[st->scrub_index], st->scrub_index + 1, n);
+    else
+        snprintf(label, sizeof label, "time travel: %d snapshots, every %d steps \u2014 drag left to look back", n,
+                 SESSION_SNAPSHOT_EVERY);
+    int lw = ui_text_width(ui, label, size) + ui_px(ui, 12);
+    draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, st->scrub_index >= 0 ? t->accent : t->text_dim, label);
+    Rect track = {r.x + lw, r.y, r.w - lw, r.h};
+    double v = pos;
+    ui_slider_ex(ui, ui_id(ui, "timeline"), track, "", &v, 0, n, 0, "",
+                 "Look at the views as they were at an earlier snapshot.");
+    pos = (int)lround(v);
+    if (pos != before)
+        session_command(g->session, SESSION_SCRUB, pos >= n ? -1 : pos);
+}

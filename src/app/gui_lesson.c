@@ -1,0 +1,469 @@
+/* gui_lesson.c: lessons in the window: opening one, moving between its steps (the text at
+ * once, the runs in the session's background), checking a step's claims on the published
+ * state, the lesson panel and the start screen. Parsing is lesson.c's. */
+#include "gui.h"
+
+#include "../ui/plot.h"
+#include "../ui/rich.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- moving between steps ---- */
+
+/* Step k as the session runs it. Returns 0, or -1 with the message in lesson_error. */
+static int plan_step(Gui *g, int k, SessionLessonStep *out)
+{
+    const LessonStep *st = &g->lesson.steps[k];
+    Config base;
+    config_default(&base);
+    char err[LESSON_ERR_LEN];
+    memset(out, 0, sizeof *out);
+    if (lesson_config_at(&g->lesson, k, &base, &out->cfg, err, sizeof err) != 0) {
+        snprintf(g->lesson_error, sizeof g->lesson_error, "%s", err);
+        return -1;
+    }
+    /* compare mode: the latest compare= up to this step, unless it said off */
+    for (int s = 0; s <= k; s++)
+        if (g->lesson.steps[s].compare)
+            snprintf(out->compare, sizeof out->compare, "%s",
+                     strcmp(g->lesson.steps[s].compare, "off") ? g->lesson.steps[s].compare : "");
+    out->reset = st->reset;
+    out->pause = st->pause;
+    out->run = st->run;
+    out->question = st->question != NULL;
+    out->line = st->line;
+    return 0;
+}
+
+void gui_lesson_show(Gui *g, int k, double now)
+{
+    const LessonStep *st = &g->lesson.steps[k];
+    g->lesson_at = k;
+    g->lesson_scroll = 0;
+    /* which views: all, then every step's show/hide up to this one */
+    for (int v = 0; v < VIEW_COUNT; v++)
+        g->visible[v] = 1;
+    for (int s = 0; s <= k; s++)
+        for (int v = 0; v < VIEW_COUNT; v++) {
+            if (g->lesson.steps[s].show[v])
+                g->visible[v] = 1;
+            if (g->lesson.steps[s].hide[v])
+                g->visible[v] = 0;
+        }
+    g->focus = st->focus;
+    g->enlarged = -1;
+    g->answer_shown = 0;
+    gui_status(g, now, "Step %d of %d: %s", k + 1, g->lesson.n_steps, st->heading);
+}
+
+/* Sends the session steps[first .. k] (the last one opened, the others replayed). */
+static void send_steps(Gui *g, int first, int k, int finish)
+{
+    SessionLessonStep *steps = calloc((size_t)(k - first + 1), sizeof *steps);
+    if (!steps) {
+        snprintf(g->lesson_error, sizeof g->lesson_error, "out of memory");
+        return;
+    }
+    for (int s = first; s <= k; s++)
+        if (plan_step(g, s, &steps[s - first]) != 0) {
+            free(steps);
+            return;
+        }
+    g->lesson_error[0] = '\0';
+    SessionCommand c = {.kind = SESSION_LESSON, .lesson_step = k, .finish = finish, .steps = steps,
+                        .n_steps = k - first + 1};
+    session_send(g->session, &c);
+    free(steps);
+}
+
+void gui_lesson_jump(Gui *g, int k, double now)
+{
+    if (!g->have_lesson || k < 0 || k >= g->lesson.n_steps)
+        return;
+    if (k == g->lesson_at + 1)
+        send_steps(g, k, k, 1);      /* forward by one: finish this step's run first */
+    else if (k == g->lesson_at)
+        send_steps(g, k, k, 0);      /* restore: this step's settings again */
+    else
+        send_steps(g, 0, k, 0);      /* a jump: replay the steps before it */
+    gui_lesson_show(g, k, now);
+}
+
+void gui_lesson_run_step(Gui *g, int k, double now)
+{
+    if (!g->have_lesson || k < 0 || k >= g->lesson.n_steps)
+        return;
+    session_command(g->session, SESSION_SPEED, 0);
+    if (k != g->lesson_at) /* (the step just opened is already set up: its run counts from there) */
+        gui_lesson_jump(g, k, now);
+    session_command(g->session, SESSION_ANSWERED, 0); /* headless: nobody to predict */
+    gui_wait(g, -1);
+    session_command(g->session, SESSION_SPEED, gui_speed_steps(g->speed));
+    gui_wait(g, -1);
+    g->runs_seen = g->st->runs_finished;
+    g->answer_shown = 1;
+}
+
+int gui_lesson_open(Gui *g, const char *path, double now)
+{
+    if (g->have_lesson)
+        lesson_free(&g->lesson);
+    g->have_lesson = 0;
+    g->lesson_error[0] = '\0';
+    g->start_screen = 0;
+    Lesson l;
+    if (lesson_load(&l, path, g->lesson_error, sizeof g->lesson_error) != 0) {
+        lesson_free(&l);
+        return -1;
+    }
+    g->lesson = l;
+    g->have_lesson = 1;
+    g->lesson_at = -1;
+    send_steps(g, 0, 0, 0);
+    if (g->lesson_error[0])
+        return -1;
+    gui_lesson_show(g, 0, now);
+    return 0;
+}
+
+/* ---- checking claims ---- */
+
+static double quantity(const Gui *g, const char *q, long ran)
+{
+    const RunView *rv = &g->st->run[0];
+    const Observables *o = &rv->obs;
+    const History *h = &rv->hist;
+    int T = rv->T;
+    int last = ran < 20 ? (int)ran : 20;
+    if (last > h->count)
+        last = h->count;
+    if (!strcmp(q, "loss") || !strcmp(q, "metric")) {
+        double sum = 0;
+        for (int i = h->count - last; i < h->count; i++) {
+            int k = history_index(h, i);
+            sum += !strcmp(q, "loss") ? h->loss[k] : h->metric[k];
+        }
+        return last ? sum / last : (!strcmp(q, "loss") ? o->loss : o->metric);
+    }
+    if (!strcmp(q, "final_loss"))
+        return o->loss;
+    if (!strcmp(q, "grad_first"))
+        return o->dh_norm[0];
+    if (!strcmp(q, "grad_last"))
+        return o->dh_norm[T - 1];
+    if (!strcmp(q, "grad_ratio"))
+        return o->dh_norm[0] / o->dh_norm[T - 1];
+    if (!strcmp(q, "cell_ratio"))
+        return o->dc_norm[0] / o->dc_norm[T - 1];
+    if (!strcmp(q, "sigma_max")) {
+        double m = 0;
+        for (int b = 0; b < o->n_blocks; b++)
+            m = o->sigma_max[b] > m ? o->sigma_max[b] : m;
+        return m;
+    }
+    if (!strcmp(q, "diverged"))
+        return g->st->diverged[0];
+    if (!strcmp(q, "clipped_fraction")) {
+        int n = ran < h->count ? (int)ran : h->count, c = 0;
+        for (int i = h->count - n; i < h->count; i++)
+            c += h->clipped[history_index(h, i)];
+        return n ? (double)c / n : 0;
+    }
+    if (!strcmp(q, "step"))
+        return (double)rv->step;
+    if (!strcmp(q, "baseline"))
+        return rv->baseline;
+    return NAN;
+}
+
+int gui_lesson_check(Gui *g, int k, char *report, size_t len)
+{
+    const LessonStep *st = &g->lesson.steps[k];
+    int bad = 0;
+    size_t used = 0;
+    if (report && len)
+        report[0] = '\0';
+    static const char *const OPS[] = {"<", "<=", ">", ">=", "="};
+    for (int i = 0; i < st->n_checks; i++) {
+        const Check *c = &st->checks[i];
+        double v = quantity(g, c->quantity, st->run);
+        double want = c->times_baseline ? c->value * g->st->run[0].baseline : c->value;
+        int ok = c->op == CHECK_LT ? v < want : c->op == CHECK_LE ? v <= want : c->op == CHECK_GT ? v > want
+                 : c->op == CHECK_GE ? v >= want : v == want;
+        if (!ok) {
+            bad++;
+            if (report && used < len)
+                used += (size_t)snprintf(report + used, len - used, "%s:%d: claim '%s %s %g%s' is false: %s = %.6g\n",
+                                         g->lesson.path, c->line, c->quantity, OPS[c->op], c->value,
+                                         c->times_baseline ? "*baseline" : "", c->quantity, v);
+        }
+    }
+    return bad;
+}
+
+/* ---- the lesson panel ---- */
+
+/* A code block line by line, as written; returns the height used. */
+static int code_block(Ui *ui, Rect tr, const char *code)
+{
+    const Theme *t = ui->theme;
+    int small = ui_text_size_small(ui), lh = small + ui_px(ui, 3), lines = 0;
+    for (const char *c = code; *c; c++)
+        lines += *c == '\n';
+    lines += code[0] && code[strlen(code) - 1] != '\n';
+    draw_rect(ui->dl, (Rect){tr.x, tr.y, tr.w, lines * lh + ui_px(ui, 8)}, t->grid);
+    int ly = tr.y + ui_px(ui, 4);
+    for (const char *c = code; *c;) {
+        const char *e = strchr(c, '\n');
+        size_t len = e ? (size_t)(e - c) : strlen(c);
+        char text[256];
+        snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), c);
+        draw_text(ui->dl, tr.x + ui_px(ui, 6), ly, small, t->text, text);
+        ly += lh;
+        c += len + (e ? 1 : 0);
+    }
+    return lines * lh + ui_px(ui, 14);
+}
+
+/* The question box (and the answer once shown); returns the height used. */
+static int question_box(Gui *g, const LessonStep *st, Rect body, int cy)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    int pad = ui_px(ui, 12), size = ui_text_size(ui);
+    int qh = ui_rich_text(ui, (Rect){body.x + pad, 0, body.w - 2 * pad, 0}, st->q_spans, st->n_q, size, 1);
+    int ah = g->answer_shown
+                 ? ui_rich_text(ui, (Rect){body.x + pad, 0, body.w - 2 * pad, 0}, st->a_spans, st->n_a, size, 1) + size +
+                       ui_px(ui, 10)
+                 : 0;
+    Rect box = {body.x, cy, body.w, qh + ah + size + ui_px(ui, 22)};
+    Color tint = t->accent;
+    tint.a = 28;
+    draw_rect(ui->dl, box, tint);
+    draw_frame(ui->dl, box, t->accent, 1);
+    int qy = cy + ui_px(ui, 6);
+    draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "PREDICT, THEN RUN");
+    qy += size + ui_px(ui, 2);
+    qy += ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, st->q_spans, st->n_q, size, 0);
+    if (g->answer_shown) {
+        qy += ui_px(ui, 6);
+        draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "ANSWER");
+        qy += size + ui_px(ui, 2);
+        ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, st->a_spans, st->n_a, size, 0);
+    }
+    return box.h + ui_px(ui, 8);
+}
+
+/* The step's text and question, scrolling between the header and the buttons. */
+static void lesson_body(Gui *g, const LessonStep *st, Rect body)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    int size = ui_text_size(ui);
+    if (rect_contains(body, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel)
+        g->lesson_scroll -= ui->in.wheel * ui_px(ui, 40);
+    if (g->lesson_scroll < 0)
+        g->lesson_scroll = 0;
+    ui_push_clip(ui, body);
+    int cy = body.y - (int)g->lesson_scroll;
+    for (int b = 0; b < st->n_blocks; b++) {
+        const Block *bl = &st->blocks[b];
+        int indent = bl->kind == BLOCK_ITEM ? ui_px(ui, 18) * (bl->depth + 1) : 0;
+        if (bl->kind == BLOCK_ITEM && bl->marker[0])
+            draw_text(ui->dl, body.x + indent - ui_px(ui, 16), cy, size, t->text_dim, bl->marker);
+        Rect tr = {body.x + indent, cy, body.w - indent, 0};
+        if (bl->kind == BLOCK_CODE)
+            cy += code_block(ui, tr, bl->n_spans ? bl->spans[0].text : "");
+        else
+            cy += ui_rich_text(ui, tr, bl->spans, bl->n_spans, size, 0) +
+                  (bl->kind == BLOCK_ITEM ? ui_px(ui, 3) : ui_px(ui, 9));
+    }
+    if (st->question)
+        cy += question_box(g, st, body, cy);
+    int content = cy + (int)g->lesson_scroll - body.y;
+    if (g->lesson_scroll > content - body.h)
+        g->lesson_scroll = content > body.h ? content - body.h : 0;
+    ui_pop_clip(ui);
+}
+
+/* What the step's run is doing, in one line. */
+static void run_line(const Gui *g, const LessonStep *st, char *run, size_t len)
+{
+    const SessionState *s = g->st;
+    int here = s->lesson_step == g->lesson_at;
+    if (!here)
+        snprintf(run, len, "Setting the step up: running the steps before it\u2026 (Esc cancels)");
+    else if (s->waiting)
+        snprintf(run, len, "Predict first, then press space (or A) to run %ld steps.", s->run_total);
+    else if (s->run_left > 0)
+        snprintf(run, len, "Running: %ld of %ld steps\u2026", s->run_total - s->run_left, s->run_total);
+    else if (s->run_total > 0 && (s->diverged[0] || s->diverged[1]))
+        snprintf(run, len, "Stopped at step %ld: training diverged (see the banner).", s->run[0].step);
+    else if (s->run_total > 0)
+        snprintf(run, len, "Ran %ld steps. %s", s->run_total, st->question && !g->answer_shown ? "A shows the answer." : "");
+    else if (st->question && !g->answer_shown)
+        snprintf(run, len, "Think it over, then A shows the answer.");
+    else
+        snprintf(run, len, "Change anything; 'Restore step' puts this step back.");
+}
+
+void gui_lesson_panel(Gui *g, Rect r, double now)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    int pad = ui_px(ui, 12), size = ui_text_size(ui), big = ui_px(ui, 19);
+    draw_rect(ui->dl, r, t->panel);
+    draw_frame(ui->dl, r, t->border, 1);
+    char error[LESSON_ERR_LEN + 600];
+    if (g->lesson_error[0] || !g->have_lesson)
+        snprintf(error, sizeof error, "%s", g->lesson_error);
+    else if (g->st->lesson_error[0])
+        snprintf(error, sizeof error, "%s:%s", g->lesson.path, g->st->lesson_error);
+    else
+        error[0] = '\0';
+    if (!g->have_lesson || error[0]) {
+        draw_text(ui->dl, r.x + pad, r.y + pad, big, t->text, "Lesson");
+        ui_text_wrapped(ui, (Rect){r.x + pad, r.y + pad + big + pad, r.w - 2 * pad, r.h}, error, size, t->grad);
+        if (!g->have_lesson)
+            return;
+    }
+    /* the answer appears when this step's run ends */
+    if (g->st->runs_finished != g->runs_seen) {
+        g->runs_seen = g->st->runs_finished;
+        if (g->st->lesson_step == g->lesson_at && g->st->run_total > 0)
+            g->answer_shown = 1;
+    }
+    const Lesson *l = &g->lesson;
+    const LessonStep *st = &l->steps[g->lesson_at];
+    int y = r.y + pad;
+    if (!error[0]) {
+        char title[256];
+        plot_fit_text(ui, title, sizeof title, l->title, big, r.w - 2 * pad);
+        draw_text(ui->dl, r.x + pad, y, big, t->text, title);
+        y += big + ui_px(ui, 6);
+        char head[300];
+        snprintf(head, sizeof head, "Step %d of %d \u00b7 %s", g->lesson_at + 1, l->n_steps, st->heading);
+        y += ui_text_wrapped(ui, (Rect){r.x + pad, y, r.w - 2 * pad, 0}, head, size, t->accent) + ui_px(ui, 4);
+        draw_rect(ui->dl, (Rect){r.x + pad, y, r.w - 2 * pad, 1}, t->border);
+        y += ui_px(ui, 8);
+        int bh = ui_px(ui, 30), foot = bh + 2 * pad + size + ui_px(ui, 6);
+        lesson_body(g, st, (Rect){r.x + pad, y, r.w - 2 * pad, r.y + r.h - foot - y});
+        char run[200], fitted[200];
+        run_line(g, st, run, sizeof run);
+        plot_fit_text(ui, fitted, sizeof fitted, run, ui_text_size_small(ui), r.w - 2 * pad);
+        draw_text(ui->dl, r.x + pad, r.y + r.h - foot + ui_px(ui, 4), ui_text_size_small(ui), t->text_dim, fitted);
+    }
+    int bh = ui_px(ui, 30), by = r.y + r.h - pad - bh, gap = ui_px(ui, 6);
+    int bw = (r.w - 2 * pad - 2 * gap) / 3;
+    int ready = g->st->lesson_step == g->lesson_at && g->st->run_left == 0 && !g->st->waiting;
+    if ((ui_button_ex(ui, ui_id(ui, "lesson-back"), (Rect){r.x + pad, by, bw, bh}, "\u25c2 Back",
+                      "The previous step (Page Up).", 0) & UI_CLICKED) && g->lesson_at > 0)
+        gui_lesson_jump(g, g->lesson_at - 1, now);
+    if (ui_button_ex(ui, ui_id(ui, "lesson-restore"), (Rect){r.x + pad + bw + gap, by, bw, bh}, "Restore step",
+                     "Put this step's settings back, as the lesson set them.", 0) & UI_CLICKED)
+        gui_lesson_jump(g, g->lesson_at, now);
+    if ((ui_button_ex(ui, ui_id(ui, "lesson-next"), (Rect){r.x + pad + 2 * (bw + gap), by, r.w - 2 * pad - 2 * (bw + gap), bh},
+                      "Next \u25b8", "The next step (Page Down).", g->lesson_at + 1 < l->n_steps && ready) & UI_CLICKED) &&
+        g->lesson_at + 1 < l->n_steps)
+        gui_lesson_jump(g, g->lesson_at + 1, now);
+}
+
+/* ---- the start screen ---- */
+
+void gui_start_screen(Gui *g, Rect r, double now)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    int pad = ui_px(ui, 18), size = ui_text_size(ui), big = ui_px(ui, 26);
+    draw_rect(ui->dl, r, t->bg);
+    draw_text(ui->dl, r.x + pad, r.y + pad, big, t->text, "rnnlab: why recurrent networks are hard to train");
+    int y = r.y + pad + big + ui_px(ui, 8);
+    y += ui_text_wrapped(ui, (Rect){r.x + pad, y, r.w - 2 * pad, 0},
+                         "Pick a lesson: each step sets the window up, says what to watch, and asks you to "
+                         "predict before it runs. Or play freely with every setting (Esc).",
+                         size, t->text_dim) + pad;
+    int cols = r.w > ui_px(ui, 900) ? 2 : 1, gap = ui_px(ui, 12);
+    int cw = (r.w - 2 * pad - (cols - 1) * gap) / cols, ch = ui_px(ui, 74);
+    for (int i = 0; i <= g->n_entries; i++) {
+        int col = i % cols, row = i / cols;
+        Rect b = {r.x + pad + col * (cw + gap), y + row * (ch + gap), cw, ch};
+        if (b.y + b.h > r.y + r.h)
+            break;
+        const char *title = i < g->n_entries ? g->entries[i].title : "Free play";
+        const char *sum = i < g->n_entries ? g->entries[i].summary : "Every control, no script: train anything and watch.";
+        ui_push_id(ui, i < g->n_entries ? g->entries[i].path : "free play");
+        int f = ui_interact(ui, ui_id(ui, "entry"), b);
+        ui_pop_id(ui);
+        draw_rect(ui->dl, b, (f & UI_HOVERED) ? t->button_hot : t->plot_bg);
+        draw_frame(ui->dl, b, (f & UI_HOVERED) ? t->accent : t->border, 1);
+        char line[200];
+        plot_fit_text(ui, line, sizeof line, title, size + ui_px(ui, 2), b.w - 2 * ui_px(ui, 10));
+        draw_text(ui->dl, b.x + ui_px(ui, 10), b.y + ui_px(ui, 8), size + ui_px(ui, 2), t->text, line);
+        ui_push_clip(ui, b);
+        ui_text_wrapped(ui, (Rect){b.x + ui_px(ui, 10), b.y + ui_px(ui, 14) + size, b.w - 2 * ui_px(ui, 10), 0}, sum,
+                        ui_text_size_small(ui), t->text_dim);
+        ui_pop_clip(ui);
+        if (f & UI_CLICKED) {
+            if (i < g->n_entries)
+                gui_lesson_open(g, g->entries[i].path, now);
+            else
+                session_command(g->session, SESSION_PLAY, 0); /* free play starts training */
+            g->start_screen = 0;
+        }
+    }
+}
+
+const char *gui_lesson_dir(void)
+{
+    const char *env = getenv("RNNLAB_LESSONS");
+    if (env && *env)
+        return env;
+    DIR *d = opendir("lessons");
+    if (d) {
+        closedir(d);
+        return "lessons";
+    }
+#ifdef RNNLAB_LESSON_DIR
+    return RNNLAB_LESSON_DIR;
+#else
+    return "lessons";
+#endif
+}
+
+static int cmp_entries(const void *a, const void *b)
+{
+    return strcmp(((const LessonEntry *)a)->path, ((const LessonEntry *)b)->path);
+}
+
+void gui_lessons_scan(Gui *g, const char *dir)
+{
+    g->n_entries = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && g->n_entries < GUI_MAX_LESSONS) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 3, ".md") != 0 || strcmp(e->d_name, "README.md") == 0)
+            continue;
+        LessonEntry *le = &g->entries[g->n_entries];
+        snprintf(le->path, sizeof le->path, "%s/%s", dir, e->d_name);
+        Lesson l;
+        char err[LESSON_ERR_LEN];
+        if (lesson_load(&l, le->path, err, sizeof err) == 0) {
+            snprintf(le->title, sizeof le->title, "%s", l.title);
+            snprintf(le->summary, sizeof le->summary, "%s", l.summary ? l.summary : "");
+        } else {
+            snprintf(le->title, sizeof le->title, "%.150s", e->d_name);
+            snprintf(le->summary, sizeof le->summary, "%.390s", err);
+        }
+        lesson_free(&l);
+        g->n_entries++;
+    }
+    closedir(d);
+    qsort(g->entries, (size_t)g->n_entries, sizeof g->entries[0], cmp_entries);
+}

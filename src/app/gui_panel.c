@@ -1,0 +1,171 @@
+/* gui_panel.c: the side panel: run controls and every setting with its tooltip. It edits
+ * Gui.cfg only; gui_sync_settings sends the changes to the session. Word lists come from
+ * the tables (cells, tasks) and the enums' names in config. */
+#include "gui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal"};
+static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop"};
+static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear"};
+static const char *const CLIP_WORDS[] = {"off", "norm", "value"};
+static const char *const SPEED_WORDS[GUI_SPEEDS] = {"1", "2", "5", "10", "20", "50", "100", "500", "max"};
+static const char *const THEME_WORDS[THEME_COUNT] = {"normal", "high contrast"};
+/* The race control's choices and the compare specifications they start. */
+static const char *const RACE_WORDS[] = {"off", "model rnn | lstm", "model rnn | gru", "rho 0.9 | 1.1",
+                                         "init default | orthogonal", "clip off | norm 1"};
+static const char *const RACE_SPECS[] = {"", "model=rnn,lstm", "model=rnn,gru", "rho=0.9,1.1",
+                                         "init=default,orthogonal", "clip=0,1"};
+#define RACE_COUNT ((int)(sizeof RACE_SPECS / sizeof RACE_SPECS[0]))
+
+static void run_controls(Gui *g)
+{
+    Ui *ui = &g->ui;
+    const SessionState *st = g->st;
+    Rect row = ui_row(ui, ui_px(ui, 30));
+    int gap = ui_px(ui, 6), w3 = (row.w - 2 * gap) / 3;
+    if (ui_button_ex(ui, ui_id(ui, "play"), (Rect){row.x, row.y, w3, row.h}, st->running ? "Pause" : "Play",
+                     "Start or pause training (space).", st->running) &
+        UI_CLICKED)
+        session_command(g->session, SESSION_TOGGLE, 0);
+    if (ui_button_ex(ui, ui_id(ui, "step"), (Rect){row.x + w3 + gap, row.y, w3, row.h}, "Step",
+                     "One training step, then pause (right arrow).", 0) &
+        UI_CLICKED)
+        session_command(g->session, SESSION_STEP, 0);
+    if (ui_button_ex(ui, ui_id(ui, "reset"), (Rect){row.x + 2 * (w3 + gap), row.y, row.w - 2 * (w3 + gap), row.h},
+                     "Reset", "Re-initialise with the same seed: exactly the same network again (R).", 0) &
+        UI_CLICKED)
+        session_command(g->session, SESSION_RESET, 0);
+    if (ui_choice(ui, "steps a frame", &g->speed, SPEED_WORDS, GUI_SPEEDS,
+                  "Training steps per frame (+ and -); max: as fast as the machine trains. Only the pace: the "
+                  "run is the same whatever it says.") &
+        UI_CHANGED)
+        session_command(g->session, SESSION_SPEED, gui_speed_steps(g->speed));
+}
+
+static void model_settings(Gui *g)
+{
+    Ui *ui = &g->ui;
+    Config *c = &g->cfg;
+    ui_heading(ui, "MODEL  (changes re-initialise)");
+    const char *cell_words[CELL_MAX];
+    for (int k = 0; k < cell_count(); k++)
+        cell_words[k] = cell_kind(k)->name;
+    ui_choice(ui, "model", &c->model, cell_words, cell_count(), cell_kind(c->model)->summary);
+    const CellKind *cell = cell_kind(c->model);
+    if (cell->has_activation)
+        ui_choice(ui, "activation", (int *)&c->activation, ACT_WORDS, 4,
+                  "The RNN's nonlinearity. Its largest slope gamma sets the vanishing threshold: sigma_max(W_hh) < 1/gamma.");
+    ui_slider_int(ui, "hidden units", &c->hidden, 1, 256, 1, "Hidden units H (1..256).");
+    ui_choice(ui, "init", (int *)&c->init, INIT_WORDS, 5,
+              "How W_hh starts: PyTorch's default uniform, Xavier, orthogonal, identity (IRNN) or normal N(0, 1/H).");
+    ui_slider(ui, "rho (0 = off)", &c->rho, 0, 3, "%.2f",
+              "Rescale each gate block of W_hh so its largest singular value is rho: below 1 gradients vanish, above they can explode (Pascanu et al. 2013).");
+    if (cell->forget_gate >= 0) {
+        ui_toggle(ui, "set forget-gate bias", &g->set_forget,
+                  "Give the forget gate this bias: 1 or more keeps the cell state (and its gradient) alive.");
+        if (g->set_forget)
+            ui_slider(ui, "forget bias", &c->forget_bias, -5, 5, "%.1f", "The forget gate's bias.");
+    }
+}
+
+static void task_settings(Gui *g)
+{
+    Ui *ui = &g->ui;
+    Config *c = &g->cfg;
+    ui_heading(ui, "TASK  (changes re-initialise)");
+    const char *task_words[TASK_MAX_KINDS];
+    int n = task_kind_count();
+    for (int k = 0; k < n; k++)
+        task_words[k] = task_kind_info(k)->name;
+    ui_choice(ui, "task", &c->task, task_words, n, task_kind_info(c->task)->sentence);
+    const TaskKindInfo *ki = task_kind_info(c->task);
+    if (ki->min_seq_len != ki->max_seq_len)
+        ui_slider_int(ui, "seq_len", &c->seq_len, ki->min_seq_len, ki->max_seq_len, 1,
+                      "Sequence length: how far back the gradient has to reach.");
+    if (ki->uses_lag)
+        ui_slider_int(ui, "lag", &c->lag, 1, c->seq_len > 1 ? c->seq_len - 1 : 1, 0,
+                      "How many steps back the answer is.");
+    ui_slider_int(ui, "batch", &c->batch, 1, 1024, 1, "Sequences per training step.");
+    int seed = (int)(c->seed % 1000000);
+    if (ui_slider_int(ui, "seed", &seed, 0, 999, 0,
+                      "One seed for initialisation and data: the same seed gives the same run, bit for bit.") &
+        UI_CHANGED)
+        c->seed = (uint64_t)seed;
+}
+
+static void training_settings(Gui *g, double now)
+{
+    Ui *ui = &g->ui;
+    Config *c = &g->cfg;
+    ui_heading(ui, "TRAINING  (applies at once)");
+    ui_choice(ui, "optimizer", (int *)&c->optimizer, OPT_WORDS, 5, "The update rule (PyTorch's, default constants).");
+    ui_slider_log(ui, "learning rate", &c->lr, 1e-5, 10, "%.2g", "Step size, on a logarithmic slider.");
+    if (c->optimizer == OPT_MOMENTUM)
+        ui_slider(ui, "momentum", &c->momentum, 0, 0.999, "%.3f", "Momentum coefficient.");
+    ui_choice(ui, "clipping", &g->clip_choice, CLIP_WORDS, 3,
+              "norm: rescale the whole gradient when its norm exceeds the threshold (Pascanu et al.); value: clamp each element.");
+    if (g->clip_choice)
+        ui_slider_log(ui, "clip threshold", &g->clip_value, 1e-3, 1e3, "%.3g", "The clipping threshold.");
+    if (task_kind_info(c->task)->shape != SHAPE_SEQ2SEQ)
+        ui_slider_int(ui, "truncate (0 = full)", &c->truncate, 0, c->seq_len, 0,
+                      "Let each loss term's gradient flow back at most this many steps (truncated BPTT).");
+
+    ui_heading(ui, "COMPARE  (two runs, the same data)");
+    int choice = 0;
+    for (int i = 1; i < RACE_COUNT && g->st->compare; i++)
+        if (!strcmp(g->st->compare_spec, RACE_SPECS[i]))
+            choice = i;
+    int before = choice;
+    if ((ui_choice(ui, "race", &choice, RACE_WORDS, RACE_COUNT,
+                   "Train two runs side by side on the same data and seed, differing in one setting (rnnlab --compare KEY=A,B for any key).") &
+         UI_CHANGED) &&
+        choice != before)
+        gui_compare(g, RACE_SPECS[choice], now);
+}
+
+void gui_panel(Gui *g, Rect r, double now)
+{
+    Ui *ui = &g->ui;
+    const Theme *t = ui->theme;
+    draw_rect(ui->dl, r, t->panel);
+    draw_rect(ui->dl, (Rect){r.x + r.w - 1, r.y, 1, r.h}, t->border);
+    int pad = ui_px(ui, 10);
+    if (rect_contains(r, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel && !ui->hot)
+        g->panel_scroll -= ui->in.wheel * ui_px(ui, 40);
+    if (g->panel_scroll < 0)
+        g->panel_scroll = 0;
+    ui_push_clip(ui, r);
+    ui_column(ui, (Rect){r.x + pad, r.y + pad - (int)g->panel_scroll, r.w - 2 * pad, r.h});
+    int big = ui_px(ui, 20);
+    Rect title = ui_row(ui, big + ui_px(ui, 4));
+    draw_text(ui->dl, title.x, title.y, big, t->text, "rnnlab");
+    char buf[96];
+    snprintf(buf, sizeof buf, "step %ld", g->st->run[0].step);
+    draw_text(ui->dl, title.x + title.w - ui_text_width(ui, buf, ui_text_size(ui)), title.y + ui_px(ui, 4),
+              ui_text_size(ui), t->text_dim, buf);
+    run_controls(g);
+    model_settings(g);
+    task_settings(g);
+    training_settings(g, now);
+
+    ui_heading(ui, "VIEWS  (1-6; Z enlarges)");
+    for (int v = 0; v < VIEW_COUNT; v++) {
+        char label[64];
+        snprintf(label, sizeof label, "%c  %s", VIEWS[v].key, VIEWS[v].title);
+        ui_toggle(ui, label, &g->visible[v], "Show or hide this view.");
+    }
+    ui_heading(ui, "DISPLAY");
+    ui_choice(ui, "theme", &g->theme, THEME_WORDS, THEME_COUNT, "High contrast for projectors (H).");
+    double pres = g->presenter;
+    if (ui_slider(ui, "presenter scale", &pres, 1, 2, "x%.2f", "Enlarge all text and lines (Ctrl + / Ctrl -).") & UI_CHANGED)
+        g->presenter = (float)pres;
+    if (ui_button(ui, "Keys (F1)", "Every keyboard shortcut.") & UI_CLICKED)
+        g->show_help = 1;
+    int content_bottom = ui->cursor_y + (int)g->panel_scroll;
+    int overflow = content_bottom - (r.y + r.h) + pad;
+    if (g->panel_scroll > (overflow > 0 ? overflow : 0))
+        g->panel_scroll = overflow > 0 ? overflow : 0;
+    ui_pop_clip(ui);
+}

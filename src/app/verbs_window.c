@@ -1,0 +1,382 @@
+/* verbs_window.c: the verbs that draw the window: the window itself, render (a picture of
+ * it with no display), bench --render (the frame's cost) and lesson-check (every step run
+ * as the window runs it, its claims checked, its picture drawn). The headless verbs are in
+ * verbs.c. */
+#include "cli.h"
+
+#include "../core/fileio.h"
+#include "../core/trainer.h"
+#include "../platform/window.h"
+#include "gui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Saves what a frame asked for: a screenshot or one view as PNG. */
+static void save_pictures(Platform *p, Gui *g, const GuiActions *a, double now)
+{
+    char path[160], err[600];
+    if (a->save_view) {
+        char prefix[96];
+        snprintf(prefix, sizeof prefix, "rnnlab-%s-", a->view_name);
+        file_stamped_name(path, sizeof path, prefix, ".png");
+        if (platform_save_png_rect(p, a->view_rect.x, a->view_rect.y, a->view_rect.w, a->view_rect.h, path, err,
+                                   sizeof err) == 0)
+            gui_status(g, now, "Saved the %s view to ./%s", a->view_name, path);
+        else
+            gui_status(g, now, "Could not save the view: %s", err);
+    }
+    if (a->screenshot) {
+        file_stamped_name(path, sizeof path, "rnnlab-", ".png");
+        if (platform_save_png(p, path, err, sizeof err) == 0) {
+            char cwd[2048];
+            gui_status(g, now, "Saved the window to %s/%s", getcwd(cwd, sizeof cwd) ? cwd : ".", path);
+        } else {
+            gui_status(g, now, "Could not save the screenshot: %s", err);
+        }
+    }
+}
+
+/* --load, --compare and --lesson on a new Gui; returns 0, or -1 with a message. */
+static int gui_setup(Gui *g, const Options *o, char *err, size_t errlen)
+{
+    if (o->load_dir) {
+        SessionCommand c = {.kind = SESSION_LOAD};
+        snprintf(c.text, sizeof c.text, "%s", o->load_dir);
+        session_send(g->session, &c);
+        gui_wait(g, -1);
+        if (strncmp(g->st->message, "--load", 6) == 0) {
+            snprintf(err, errlen, "%s", g->st->message);
+            return -1;
+        }
+    }
+    if (o->compare) {
+        gui_compare(g, o->compare, 0);
+        gui_wait(g, -1);
+        if (!g->st->compare) {
+            snprintf(err, errlen, "--compare %.80s: %.300s", o->compare, g->st->message);
+            return -1;
+        }
+    }
+    if (o->lesson && gui_lesson_open(g, o->lesson, 0) != 0 && strcmp(o->verb, "window") != 0) {
+        snprintf(err, errlen, "%s", g->lesson_error);
+        return -1; /* (the window shows a bad lesson's error in its panel instead) */
+    }
+    return 0;
+}
+
+int cli_window(int argc, char **argv)
+{
+    Options o = {0};
+    int r = cli_parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON | OPT_COMPARE,
+                              "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B]",
+                              "Opens the window, training and drawing live. F1 lists the keys. With no\n"
+                              "options it opens on a start screen listing the lessons.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    char err[CONFIG_ERR_LEN + 600];
+    Platform *p = platform_open("rnnlab", o.width, o.height, 0, o.font, err, sizeof err);
+    if (!p)
+        return cli_fail("window", err);
+    Gui g;
+    if (gui_create(&g, &o.cfg, platform_measure(p), err, sizeof err) != 0) {
+        platform_close(p);
+        return cli_fail("window", err);
+    }
+    if (gui_setup(&g, &o, err, sizeof err) != 0) {
+        gui_destroy(&g);
+        platform_close(p);
+        return cli_fail("window", err);
+    }
+    if (!o.lesson && argc <= 1) {
+        gui_lessons_scan(&g, gui_lesson_dir());
+        g.start_screen = 1; /* training starts when free play does */
+    } else if (!o.lesson) {
+        session_command(g.session, SESSION_PLAY, 0);
+    }
+    for (;;) {
+        double start = platform_now();
+        GuiInput in;
+        if (platform_poll(p, &in))
+            break;
+        g.dpi = platform_dpi_scale(p);
+        GuiActions a = gui_frame(&g, &in);
+        platform_present(p, &g.dl);
+        if (a.fullscreen)
+            platform_toggle_fullscreen(p);
+        if (a.copy)
+            platform_set_clipboard(p, a.copy);
+        save_pictures(p, &g, &a, in.now);
+        /* about 60 frames a second; training runs on its own thread */
+        double spent = platform_now() - start;
+        if (spent < 1.0 / 60)
+            cli_sleep_ms((unsigned)((1.0 / 60 - spent) * 1000));
+    }
+    gui_destroy(&g);
+    platform_close(p);
+    return EXIT_OK;
+}
+
+/* One frame of g drawn offscreen and saved as a PNG. */
+static int draw_to_png(Platform *p, Gui *g, const char *path, char *err, size_t errlen)
+{
+    GuiInput in;
+    platform_poll(p, &in);
+    gui_frame(g, &in);
+    platform_present(p, &g->dl);
+    return platform_save_png(p, path, err, errlen);
+}
+
+int cli_render(int argc, char **argv)
+{
+    Options o = {0};
+    int r = cli_parse_options(&o, argc, argv,
+                              OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT | OPT_LESSON |
+                                  OPT_STEP | OPT_COMPARE,
+                              "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--font PATH] [--lesson FILE [--step K]] [--compare K=A,B] --out FILE.png",
+                              "Trains headless, then writes a picture of the whole window as it would look.\n"
+                              "Needs no display.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (!o.out_dir)
+        return cli_fail(o.verb, "--out FILE.png is required");
+    char err[CONFIG_ERR_LEN + 600];
+    Platform *p = platform_open("rnnlab", o.width, o.height, 1, o.font, err, sizeof err);
+    if (!p)
+        return cli_fail(o.verb, err);
+    Gui g;
+    if (gui_create(&g, &o.cfg, platform_measure(p), err, sizeof err) != 0) {
+        platform_close(p);
+        return cli_fail(o.verb, err);
+    }
+    int status = EXIT_OK;
+    if (gui_setup(&g, &o, err, sizeof err) != 0) {
+        status = cli_fail(o.verb, err);
+    } else {
+        if (o.lesson) {
+            int k = o.step ? o.step - 1 : 0;
+            if (k >= g.lesson.n_steps) {
+                snprintf(err, sizeof err, "--step %d: the lesson has %d steps", o.step, g.lesson.n_steps);
+                gui_destroy(&g);
+                platform_close(p);
+                return cli_fail(o.verb, err);
+            }
+            for (int s = 0; s <= k; s++)
+                gui_lesson_run_step(&g, s, 0);
+        } else {
+            gui_train(&g, o.train_steps);
+        }
+        if (draw_to_png(p, &g, o.out_dir, err, sizeof err) != 0)
+            status = cli_fail(o.verb, err);
+        else if (g.st->diverged[0])
+            fprintf(stderr, "rnnlab render: %s (drawn with the banner)\n", g.st->run[0].event.message);
+    }
+    gui_destroy(&g);
+    platform_close(p);
+    return status;
+}
+
+/* Times full frames offscreen at 1280x800, T=100, H=32, every view visible, and how many
+ * training steps a second the window sustains beside headless training. */
+int cli_bench_render(Options *o)
+{
+    char err[CONFIG_ERR_LEN + 256];
+    Config cfg = o->cfg;
+    cfg.seq_len = cfg.seq_len ? cfg.seq_len : 100;
+    cfg.hidden = cfg.hidden ? cfg.hidden : 32;
+    Platform *p = platform_open("rnnlab", 1280, 800, 1, o->font, err, sizeof err);
+    if (!p)
+        return cli_fail(o->verb, err);
+    Gui g;
+    if (gui_create(&g, &cfg, platform_measure(p), err, sizeof err) != 0) {
+        platform_close(p);
+        return cli_fail(o->verb, err);
+    }
+    gui_train(&g, 200);
+    /* drawing alone */
+    double times[200];
+    int n = 0;
+    double until = platform_now() + o->seconds;
+    while (n < 200 && (platform_now() < until || n < 10)) {
+        GuiInput in;
+        platform_poll(p, &in);
+        double t0 = platform_now();
+        gui_frame(&g, &in);
+        platform_present(p, &g.dl);
+        times[n++] = platform_now() - t0;
+    }
+    for (int i = 1; i < n; i++) /* insertion sort for the median */
+        for (int j = i; j > 0 && times[j] < times[j - 1]; j--) {
+            double x = times[j];
+            times[j] = times[j - 1];
+            times[j - 1] = x;
+        }
+    double median = times[n / 2], worst = times[n - 1];
+    /* the window at 60 Hz while the worker trains as fast as it can */
+    session_command(g.session, SESSION_SPEED, 0);
+    session_command(g.session, SESSION_PLAY, 0);
+    gui_wait(&g, 1);
+    long start_step = g.st->run[0].step;
+    double t0 = platform_now();
+    int frames = 0;
+    while (platform_now() - t0 < o->seconds) {
+        double f0 = platform_now();
+        GuiInput in;
+        platform_poll(p, &in);
+        gui_frame(&g, &in);
+        platform_present(p, &g.dl);
+        frames++;
+        double spent = platform_now() - f0;
+        if (spent < 1.0 / 60)
+            cli_sleep_ms((unsigned)((1.0 / 60 - spent) * 1000));
+    }
+    double elapsed = platform_now() - t0;
+    double window_rate = (double)(g.st->run[0].step - start_step) / elapsed;
+    double fps = frames / elapsed;
+    session_command(g.session, SESSION_PAUSE, 0);
+    gui_wait(&g, -1);
+    /* headless, the same configuration */
+    Trainer tr;
+    Config c2 = g.st->run[0].cfg;
+    double headless = 0;
+    if (trainer_create(&tr, &c2, err, sizeof err) == 0) {
+        long steps = 0;
+        double h0 = platform_now();
+        while (platform_now() - h0 < o->seconds) {
+            trainer_step(&tr);
+            steps++;
+        }
+        headless = (double)steps / (platform_now() - h0);
+        trainer_destroy(&tr);
+    }
+    printf("render size=1280x800 model=%s seq_len=%d hidden=%d frame_ms_median=%.2f frame_ms_worst=%.2f "
+           "frames=%d\n", config_model_name(c2.model), c2.seq_len, c2.hidden, median * 1000, worst * 1000, n);
+    printf("window steps_per_s=%.0f at %.0f frames/s (training on its own thread); headless steps_per_s=%.0f\n",
+           window_rate, fps, headless);
+    gui_destroy(&g);
+    platform_close(p);
+    return EXIT_OK;
+}
+
+/* ---- lesson-check ---- */
+
+/* Runs every step of the lesson in g, checks its claims and draws it; returns false claims. */
+static int check_steps(Gui *g, Platform *p, const Options *o, const char *file, int *claims)
+{
+    int false_claims = 0;
+    char err[600];
+    for (int k = 0; k < g->lesson.n_steps; k++) {
+        gui_lesson_run_step(g, k, 0);
+        if (g->lesson_error[0] || g->st->lesson_error[0]) {
+            if (g->lesson_error[0])
+                fprintf(stderr, "%s\n", g->lesson_error);
+            else
+                fprintf(stderr, "%s:%s\n", g->lesson.path, g->st->lesson_error);
+            false_claims++;
+            break;
+        }
+        char report[4096];
+        const LessonStep *st = &g->lesson.steps[k];
+        *claims += st->n_checks;
+        int f = gui_lesson_check(g, k, report, sizeof report);
+        if (f)
+            fputs(report, stderr);
+        false_claims += f;
+        int claims_divergence = 0;
+        for (int c = 0; c < st->n_checks; c++)
+            claims_divergence |= strcmp(st->checks[c].quantity, "diverged") == 0;
+        if (g->st->diverged[0] && !claims_divergence) {
+            fprintf(stderr, "%s:%d: step '%s' diverged (%s) but does not say so (add: diverged = 1)\n", g->lesson.path,
+                    st->line, st->heading, g->st->run[0].event.message);
+            false_claims++;
+        }
+        if (p) {
+            const char *base_name = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+            char png[4200];
+            size_t bl = strlen(base_name);
+            snprintf(png, sizeof png, "%s/%.*s-step-%d.png", o->out_dir, (int)(bl > 3 ? bl - 3 : bl), base_name, k + 1);
+            if (draw_to_png(p, g, png, err, sizeof err) != 0) {
+                fprintf(stderr, "%s\n", err);
+                false_claims++;
+            }
+        }
+    }
+    return false_claims;
+}
+
+/* Parses a lesson and checks every step's settings; with --run also runs it. Returns the
+ * problems found (0 or 1). */
+static int check_lesson(const Options *o, const char *file)
+{
+    Lesson l;
+    char err[LESSON_ERR_LEN];
+    if (lesson_load(&l, file, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        lesson_free(&l);
+        return 1;
+    }
+    Config base, cfg;
+    config_default(&base);
+    for (int k = 0; k < l.n_steps; k++)
+        if (lesson_config_at(&l, k, &base, &cfg, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            lesson_free(&l);
+            return 1;
+        }
+    int n_steps = l.n_steps;
+    lesson_free(&l);
+    if (!o->run_checks) {
+        printf("%s: %d steps, parsed\n", file, n_steps);
+        return 0;
+    }
+    int claims = 0, false_claims = 0;
+    Platform *p = NULL;
+    TextMeasure none = {NULL, NULL};
+    if (o->out_dir) {
+        p = platform_open("rnnlab", 1280, 800, 1, NULL, err, sizeof err);
+        if (!p) {
+            fprintf(stderr, "rnnlab lesson-check: %s\n", err);
+            return 1;
+        }
+        none = platform_measure(p);
+    }
+    Gui g;
+    if (gui_create(&g, &base, none, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", file, err);
+        false_claims++;
+    } else {
+        if (gui_lesson_open(&g, file, 0) != 0) {
+            fprintf(stderr, "%s\n", g.lesson_error);
+            false_claims++;
+        } else {
+            false_claims += check_steps(&g, p, o, file, &claims);
+        }
+        gui_destroy(&g);
+    }
+    if (p)
+        platform_close(p);
+    printf("%s: %d steps, %d claims checked, %d false\n", file, n_steps, claims, false_claims);
+    return false_claims > 0;
+}
+
+int cli_lesson_check(int argc, char **argv)
+{
+    Options o = {0};
+    int r = cli_parse_options(&o, argc, argv, OPT_RUN | OPT_OUT, "FILE... [--run [--out DIR]]",
+                              "Parses each lesson and checks every step's settings; with --run, also runs\n"
+                              "every step headless, as the window would, and checks its claims (a step\n"
+                              "that diverges must claim diverged = 1). With --out DIR, also draws the\n"
+                              "window at every step after its run (lesson panel included) as\n"
+                              "DIR/NAME-step-K.png. Prints file:line: message for each problem; exit\n"
+                              "status 1 if there was any.");
+    if (r)
+        return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (o.first_file <= 0)
+        return cli_fail(o.verb, "name at least one lesson file (for example lessons/*.md)");
+    int problems = 0;
+    for (int fi = 0; fi < o.n_files; fi++)
+        problems += check_lesson(&o, argv[o.files[fi]]);
+    return problems ? 1 : EXIT_OK;
+}

@@ -1,0 +1,143 @@
+/* hidden.c: the hidden states: each unit over t, and the path h_0 .. h_T on its two
+ * principal axes (whose signs the ViewState keeps steady). */
+#include "views.h"
+
+#include "../ui/plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- 2. hidden-state trajectories ---- */
+
+/* The first two principal axes of the rows of h (T, H) by power iteration, signs kept
+ * pointing the way they did last frame so the picture does not flip. */
+static void principal_axes(ViewState *vs, const double *h, int T, int H, double mean[256], double axes[2][256])
+{
+    for (int j = 0; j < H; j++) {
+        mean[j] = 0;
+        for (int t = 0; t < T; t++)
+            mean[j] += h[(size_t)t * H + j] / T;
+    }
+    for (int a = 0; a < 2; a++) {
+        double *v = axes[a];
+        for (int j = 0; j < H; j++)
+            v[j] = vs->pca_valid ? vs->pca[a][j] : 1.0 / (j + 1 + a);
+        for (int it = 0; it < 30; it++) {
+            double w[256] = {0};
+            for (int t = 0; t < T; t++) {
+                const double *row = h + (size_t)t * H;
+                double dot = 0;
+                for (int j = 0; j < H; j++)
+                    dot += (row[j] - mean[j]) * v[j];
+                for (int j = 0; j < H; j++)
+                    w[j] += dot * (row[j] - mean[j]);
+            }
+            if (a == 1) { /* deflate: stay orthogonal to the first axis */
+                double p = 0;
+                for (int j = 0; j < H; j++)
+                    p += w[j] * axes[0][j];
+                for (int j = 0; j < H; j++)
+                    w[j] -= p * axes[0][j];
+            }
+            double nrm = 0;
+            for (int j = 0; j < H; j++)
+                nrm += w[j] * w[j];
+            nrm = sqrt(nrm);
+            if (!(nrm > 1e-300))
+                break;
+            for (int j = 0; j < H; j++)
+                v[j] = w[j] / nrm;
+        }
+        if (vs->pca_valid) {
+            double dot = 0;
+            for (int j = 0; j < H; j++)
+                dot += v[j] * vs->pca[a][j];
+            if (dot < 0)
+                for (int j = 0; j < H; j++)
+                    v[j] = -v[j];
+        }
+        memcpy(vs->pca[a], v, (size_t)H * sizeof(double));
+    }
+    vs->pca_valid = 1;
+}
+
+void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch)
+{
+    (void)scratch;
+    const Theme *t = ui->theme;
+    const Observables *o = &rv->obs;
+    int T = rv->T, H = rv->dims.H;
+    int gap = ui_px(ui, 6);
+    Rect left = {r.x, r.y, r.w * 58 / 100 - gap / 2, r.h};
+    Rect right = {left.x + left.w + gap, r.y, r.w - left.w - gap, r.h};
+    Plot p = plot_begin(ui, left, "Hidden units h_t (first sample)", 0, T > 1 ? T - 1 : 1, -1.05, 1.05, 0, "t");
+    double lo, hi;
+    if (plot_range(o->h, T * H, 0, &lo, &hi) && (lo < -1.05 || hi > 1.05))
+        p = plot_begin(ui, left, "Hidden units h_t (first sample)", 0, T > 1 ? T - 1 : 1, lo, hi, 0, "t");
+    /* the unit nearest the mouse is highlighted */
+    int hot_unit = -1;
+    if (rect_contains(p.area, ui->in.mouse_x, ui->in.mouse_y) && T > 1) {
+        int s = (int)lround((ui->in.mouse_x - p.area.x) / (double)(p.area.w - 1) * (T - 1));
+        double best = 1e9;
+        for (int j = 0; j < H; j++) {
+            double dy = fabs(plot_py(&p, o->h[(size_t)s * H + j]) - ui->in.mouse_y);
+            if (dy < best)
+                best = dy, hot_unit = j;
+        }
+        if (best > ui_px(ui, 12))
+            hot_unit = -1;
+    }
+    double line[1000];
+    for (int j = 0; j < H; j++) {
+        for (int s = 0; s < T && s < 1000; s++)
+            line[s] = o->h[(size_t)s * H + j];
+        Color c = t->series[j % 8];
+        if (hot_unit >= 0 && j != hot_unit)
+            c.a = 60;
+        plot_series(ui, &p, NULL, line, T, c, (float)ui_px(ui, j == hot_unit ? 3 : 1.3f));
+    }
+    if (hot_unit >= 0) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "unit %d", hot_unit);
+        ui_set_tooltip(ui, buf);
+    }
+
+    /* the path h_0 .. h_T on its two principal axes */
+    double mean[256], axes[2][256];
+    principal_axes(vs, o->h, T, H, mean, axes);
+    double px[1000], py[1000];
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (int s = 0; s < T && s < 1000; s++) {
+        double a = 0, b = 0;
+        for (int j = 0; j < H; j++) {
+            a += (o->h[(size_t)s * H + j] - mean[j]) * axes[0][j];
+            b += (o->h[(size_t)s * H + j] - mean[j]) * axes[1][j];
+        }
+        px[s] = a, py[s] = b;
+        if (isfinite(a) && isfinite(b)) {
+            x0 = a < x0 ? a : x0, x1 = a > x1 ? a : x1;
+            y0 = b < y0 ? b : y0, y1 = b > y1 ? b : y1;
+        }
+    }
+    if (!(x0 < x1))
+        x0 -= 1, x1 += 1;
+    if (!(y0 < y1))
+        y0 -= 1, y1 += 1;
+    double mx = (x1 - x0) * 0.08, my = (y1 - y0) * 0.08;
+    Plot q = plot_begin(ui, right, "h_t on 2 principal axes", x0 - mx, x1 + mx, y0 - my, y1 + my, 0, NULL);
+    ui_push_clip(ui, q.area);
+    for (int s = 1; s < T && s < 1000; s++)
+        draw_line(ui->dl, plot_px(&q, px[s - 1]), plot_py(&q, py[s - 1]), plot_px(&q, px[s]), plot_py(&q, py[s]),
+                  colormap_magnitude((double)s / (T - 1)), (float)ui_px(ui, 2));
+    if (T > 0) {
+        draw_ring(ui->dl, plot_px(&q, px[0]), plot_py(&q, py[0]), (float)ui_px(ui, 5), t->text, (float)ui_px(ui, 1.5f));
+        draw_circle(ui->dl, plot_px(&q, px[T - 1]), plot_py(&q, py[T - 1]), (float)ui_px(ui, 4), t->text);
+    }
+    ui_pop_clip(ui);
+    int small = ui_text_size_small(ui);
+    draw_text(ui->dl, q.area.x + ui_px(ui, 4), q.area.y + q.area.h - small - ui_px(ui, 3), small, t->text_dim,
+              "ring: h_0, dot: last; colour: time");
+}
+

@@ -1,0 +1,117 @@
+/* views.c: the table of views and what they share: the message a view shows when it has
+ * nothing to draw, the gradient colour scale, and compare mode's shared axes. */
+#include "views.h"
+
+#include "../ui/plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int has_gates(const RunView *rv) { return rv->dims.cell->gates > 1; }
+
+const ViewSpec VIEWS[VIEW_COUNT] = {
+    [VIEW_UNFOLDED] = {.name = "unfolded", .title = "unfolded network", .key = '1', .draw = view_unfolded,
+                       .layout_rank = 0, .top = 1,
+                       .help = "the network unfolded in time, with ||dL/dh_t|| between the columns"},
+    [VIEW_HIDDEN] = {.name = "hidden", .title = "hidden states", .key = '2', .draw = view_hidden, .layout_rank = 2,
+                     .help = "each hidden unit over t, and the path of h_t on its principal axes"},
+    [VIEW_GRADIENT] = {.name = "gradient", .title = "gradient per step", .key = '3', .draw = view_gradient,
+                       .layout_rank = 1, .help = "||dL/dh_t|| against t (log), and its waterfall over steps"},
+    [VIEW_LOSS] = {.name = "loss", .title = "loss", .key = '4', .draw = view_loss, .layout_rank = 3,
+                   .help = "loss and metric over the steps, the memoryless baseline, clipping events"},
+    [VIEW_GATES] = {.name = "gates", .title = "gates", .key = '5', .draw = view_gates, .layout_rank = 4,
+                    .has_content = has_gates, .help = "each gate's activations, units x t (LSTM, GRU)"},
+    [VIEW_SPECTRUM] = {.name = "spectrum", .title = "spectrum of W_hh", .key = '6', .draw = view_spectrum,
+                       .layout_rank = 5, .needs_spectrum = 1,
+                       .help = "singular values and eigenvalues of each gate block of W_hh"},
+};
+
+int view_find(const char *name)
+{
+    for (int v = 0; v < VIEW_COUNT; v++)
+        if (name && !strcmp(name, VIEWS[v].name))
+            return v;
+    return -1;
+}
+
+const char *view_names_list(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int v = 0; v < VIEW_COUNT && n < len; v++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", v ? ", " : "", VIEWS[v].name);
+    return buf;
+}
+
+ViewScratch *view_scratch_create(void) { return malloc(sizeof(ViewScratch)); }
+
+void view_scratch_destroy(ViewScratch *s) { free(s); }
+
+void views_message(Ui *ui, Rect r, const char *title, const char *text)
+{
+    const Theme *t = ui->theme;
+    draw_rect(ui->dl, r, t->plot_bg);
+    draw_frame(ui->dl, r, t->border, 1);
+    int size = ui_text_size(ui), pad = ui_px(ui, 6);
+    draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, title);
+    draw_text(ui->dl, r.x + pad, r.y + r.h / 2 - size / 2, ui_text_size_small(ui), t->text_dim, text);
+}
+
+/* log10 of the largest finite positive value, or NAN. */
+double views_log_top(const double *v, int n)
+{
+    double top = -INFINITY;
+    for (int i = 0; i < n; i++)
+        if (isfinite(v[i]) && v[i] > 0 && log10(v[i]) > top)
+            top = log10(v[i]);
+    return isfinite(top) ? top : NAN;
+}
+
+/* 0..1 position of g on the gradient scale [top - GRAD_DECADES, top]; 0 for zero. */
+double views_grad_level(double g, double top)
+{
+    if (!(g > 0) || isnan(top))
+        return 0;
+    if (!isfinite(g))
+        return 1;
+    double u = (log10(g) - (top - GRAD_DECADES)) / GRAD_DECADES;
+    return u < 0 ? 0 : u > 1 ? 1 : u;
+}
+
+
+void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
+{
+    const RunView *runs[2] = {a, b};
+    double glo = INFINITY, ghi = -INFINITY, llo = INFINITY, lhi = -INFINITY, x0 = INFINITY, x1 = -INFINITY;
+    for (int r = 0; r < 2; r++) {
+        double lo, hi;
+        if (plot_range(runs[r]->obs.dh_norm, runs[r]->T, 1, &lo, &hi))
+            glo = fmin(glo, lo), ghi = fmax(ghi, hi);
+        const History *h = &runs[r]->hist;
+        for (int i = 0; i < h->count; i++) {
+            int k = history_index(h, i);
+            if (isfinite(h->loss[k]) && (!vs->loss_log || h->loss[k] > 0))
+                llo = fmin(llo, h->loss[k]), lhi = fmax(lhi, h->loss[k]);
+            x0 = fmin(x0, (double)h->step[k]);
+            x1 = fmax(x1, (double)h->step[k]);
+        }
+        double base = runs[r]->baseline;
+        if (isfinite(base))
+            lhi = fmax(lhi, base * 1.08);
+    }
+    vs->shared = 1;
+    vs->grad_lo = isfinite(glo) ? glo : 1e-10;
+    vs->grad_hi = isfinite(ghi) ? ghi : 1;
+    if (!(x1 > x0))
+        x0 = 0, x1 = 1;
+    vs->loss_x0 = x0, vs->loss_x1 = x1;
+    if (!(llo <= lhi))
+        llo = 0, lhi = 1;
+    vs->loss_lo = vs->loss_log ? llo / 1.5 : fmin(0, llo);
+    vs->loss_hi = vs->loss_log ? lhi * 1.5 : lhi * 1.05;
+}
+
+/* The global gradient norm before clipping over the steps (log), the threshold dashed, and
+ * every clipping event marked; hovering one tells the norm before and after. */

@@ -1,0 +1,81 @@
+/* views.h: the six views of a training run, drawn from a RunView (a published copy: a view
+ * never touches a trainer), and the table that describes them: its rows drive the window's
+ * layout, the 1-6 keys, lessons' focus=/show=/hide= names, the help and the error messages
+ * that list view names. What a view remembers between frames (the PCA basis, log scale)
+ * lives in ViewState and its working arrays in ViewScratch, both owned by the caller. */
+#ifndef RNNLAB_VIEWS_H
+#define RNNLAB_VIEWS_H
+
+#include "../core/runview.h"
+#include "../ui/ui.h"
+
+enum {
+    VIEW_UNFOLDED,
+    VIEW_HIDDEN,
+    VIEW_GRADIENT,
+    VIEW_LOSS,
+    VIEW_GATES,
+    VIEW_SPECTRUM,
+    VIEW_COUNT
+};
+
+typedef struct {
+    int loss_log;        /* the loss plot's y axis is logarithmic */
+    double pca[2][256];  /* the last principal axes, to keep their signs steady */
+    int pca_valid;
+    int hover_t;         /* the time step under the mouse in the unfolded view, or -1 */
+    /* Shared axes (compare mode): when set, the plots use these ranges instead of their own. */
+    int shared;
+    double grad_lo, grad_hi;             /* the gradient plot's y range */
+    double loss_x0, loss_x1, loss_lo, loss_hi;
+    const char *label;   /* a run's name, drawn in the views' titles (compare mode) */
+} ViewState;
+
+/* The views' working arrays: the plotted history at most this many points long. */
+#define VIEW_SCRATCH_N (1 << 16)
+typedef struct ViewScratch {
+    double x[VIEW_SCRATCH_N], y[VIEW_SCRATCH_N], m[VIEW_SCRATCH_N];
+    double smooth[VIEW_SCRATCH_N], smooth_m[VIEW_SCRATCH_N];
+    double strip_x[VIEW_SCRATCH_N], strip_y[VIEW_SCRATCH_N];
+} ViewScratch;
+ViewScratch *view_scratch_create(void);
+void view_scratch_destroy(ViewScratch *s);
+
+typedef void (*ViewDraw)(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
+
+typedef struct {
+    const char *name;      /* the lesson's focus=/show=/hide= word */
+    const char *title;     /* as the panel and the help name it */
+    char key;              /* the key that shows or hides it */
+    ViewDraw draw;
+    int layout_rank;       /* the order in which views claim room in the grid */
+    int top;               /* drawn as the full-width band above the grid */
+    int needs_spectrum;    /* the spectrum must be computed while it is visible */
+    int (*has_content)(const RunView *rv); /* NULL = always; 0 yields its room */
+    const char *help;      /* one line: what it shows */
+} ViewSpec;
+
+extern const ViewSpec VIEWS[VIEW_COUNT];
+int view_find(const char *name);   /* index, or -1 */
+/* "unfolded, hidden, ...", from the table, into buf: for messages. Returns buf. */
+const char *view_names_list(char *buf, size_t len);
+
+void view_unfolded(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
+void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
+void view_gradient(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
+void view_loss(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
+void view_gates(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
+void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
+
+/* The ranges two runs' plots share: the union of what each would show. */
+void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b);
+
+/* Shared by the views. */
+void views_message(Ui *ui, Rect r, const char *title, const char *text);
+double views_log_top(const double *v, int n); /* log10 of the largest finite positive value, or NAN */
+double views_grad_level(double g, double top); /* 0..1 on the scale [top - GRAD_DECADES, top] */
+
+/* The log10 range a gradient colour scale spans: [top - GRAD_DECADES, top]. */
+#define GRAD_DECADES 12
+
+#endif

@@ -1,0 +1,227 @@
+/* test_session.c: the training session on its worker thread: commands answered and cancels
+ * landing within their bounds while a deliberately slow step runs, and the same bits
+ * whatever the timing of the commands and the cancels. */
+#include "check.h"
+
+#include "../src/app/session.h"
+#include "../src/core/trainer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void sleep_s(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+static Config config_of(const char *line)
+{
+    Config cfg;
+    char err[CONFIG_ERR_LEN];
+    config_default(&cfg);
+    assert_int_equal(config_parse_line(&cfg, line, err, sizeof err), 0);
+    return cfg;
+}
+
+/* Polls the published state until pred holds or `limit` seconds pass; returns the time
+ * it took (limit + 1 when it never held). */
+static double until(Session *s, int (*pred)(const SessionState *), double limit)
+{
+    double t0 = session_now();
+    while (session_now() - t0 < limit) {
+        if (pred(session_state(s)))
+            return session_now() - t0;
+        sleep_s(0.002);
+    }
+    return limit + 1;
+}
+
+static int is_stepping(const SessionState *st) { return st->stepping; }
+static int is_paused_and_still(const SessionState *st) { return !st->running && !st->stepping && !st->busy; }
+
+/* One step of this configuration takes about a second here, and several under the
+ * sanitizers: far longer than a frame. */
+static const char *SLOW = "model=lstm; hidden=256; seq_len=1000; batch=4; task=echo";
+
+static void test_a_slow_step_does_not_delay_pause_or_cancel(void **unused)
+{
+    (void)unused;
+    Config cfg = config_of(SLOW);
+    char err[CONFIG_ERR_LEN];
+    Session *s = session_create(&cfg, err, sizeof err);
+    assert_non_null(s);
+    assert_true(session_wait_idle(s, 30) == 0);
+
+    /* pause while a step runs: answered within 100 ms, and the step is undone */
+    session_command(s, SESSION_PLAY, 0);
+    assert_true(until(s, is_stepping, 30) < 30);
+    sleep_s(0.05);
+    double t0 = session_now();
+    session_command(s, SESSION_PAUSE, 0);
+    double took = until(s, is_paused_and_still, 5);
+    (void)t0;
+    printf("pause during a slow step answered in %.1f ms\n", took * 1e3);
+    assert_true(took < 0.1);
+    assert_int_equal(session_state(s)->run[0].step, 0);
+
+    /* a bounded run, cancelled (Esc) inside its first step */
+    session_command(s, SESSION_RUN, 1000);
+    assert_true(until(s, is_stepping, 30) < 30);
+    sleep_s(0.05);
+    t0 = session_now();
+    session_cancel(s);
+    assert_int_equal(session_wait_idle(s, 5), 0);
+    took = session_now() - t0;
+    printf("cancel during a slow step landed in %.1f ms\n", took * 1e3);
+    assert_true(took < 0.1);
+    const SessionState *st = session_state(s);
+    assert_int_equal(st->run[0].step, 0);
+    assert_false(st->busy);
+
+    /* quitting in the middle of a step: within 200 ms */
+    session_command(s, SESSION_PLAY, 0);
+    assert_true(until(s, is_stepping, 30) < 30);
+    t0 = session_now();
+    session_destroy(s);
+    took = session_now() - t0;
+    printf("quit during a slow step took %.1f ms\n", took * 1e3);
+    assert_true(took < 0.2);
+}
+
+static void test_a_long_step_reports_its_progress(void **unused)
+{
+    (void)unused;
+    Config cfg = config_of(SLOW);
+    char err[CONFIG_ERR_LEN];
+    Session *s = session_create(&cfg, err, sizeof err);
+    assert_non_null(s);
+    session_command(s, SESSION_RUN, 3);
+    assert_true(until(s, is_stepping, 30) < 30);
+    const SessionState *st = session_state(s);
+    assert_true(st->busy);
+    assert_int_equal(st->work_total, 3);
+    assert_true(st->work_done >= 0 && st->work_done < 3);
+    assert_true(st->work_started > 0 && st->work_started <= session_now());
+    session_cancel(s);
+    assert_int_equal(session_wait_idle(s, 5), 0);
+    session_destroy(s);
+}
+
+/* The losses and gradient norms of every step of a trainer run straight through. */
+static void straight_run(const Config *cfg, long n, double *loss, double *g_last)
+{
+    Trainer tr;
+    char err[CONFIG_ERR_LEN];
+    assert_int_equal(trainer_create(&tr, cfg, err, sizeof err), 0);
+    for (long i = 0; i < n; i++) {
+        assert_int_equal(trainer_step(&tr), 0);
+        loss[i] = tr.obs.loss;
+        g_last[i] = tr.obs.dh_norm[0];
+    }
+    trainer_destroy(&tr);
+}
+
+static int equal_bits(const double *a, const double *b, size_t n)
+{
+    return memcmp(a, b, n * sizeof(double)) == 0;
+}
+
+static void test_the_same_bits_whatever_the_timing(void **unused)
+{
+    (void)unused;
+    enum { N = 300 };
+    const char *lines[] = {"model=rnn; task=adding; seq_len=20", "model=lstm; task=echo; seq_len=12",
+                           "model=gru; task=reverse"};
+    for (int c = 0; c < 3; c++) {
+        Config cfg = config_of(lines[c]);
+        cfg.history = N;
+        double want_loss[N], want_g[N];
+        straight_run(&cfg, N, want_loss, want_g);
+        char err[CONFIG_ERR_LEN];
+        Session *s = session_create(&cfg, err, sizeof err);
+        assert_non_null(s);
+        /* play at a few paces, pause, interrupt and cancel at odd moments */
+        srand(7 + c);
+        int speeds[] = {1, 5, 0, 50};
+        for (int round = 0; round < 4; round++) {
+            session_command(s, SESSION_SPEED, speeds[round]);
+            session_command(s, SESSION_PLAY, 0);
+            sleep_s(0.002 * (rand() % 10));
+            if (round % 2)
+                session_cancel(s);
+            session_command(s, SESSION_PAUSE, 0);
+            session_wait_idle(s, 10);
+            if (session_state(s)->run[0].step > N / 2)
+                break;
+        }
+        long done = session_state(s)->run[0].step;
+        assert_true(done <= N);
+        session_command(s, SESSION_SPEED, 0);
+        session_command(s, SESSION_RUN, N - done);
+        assert_int_equal(session_wait_idle(s, 60), 0);
+        const SessionState *st = session_state(s);
+        const RunView *rv = &st->run[0];
+        assert_int_equal(rv->step, N);
+        assert_int_equal(rv->hist.count, N);
+        double loss[N], g[N];
+        for (int i = 0; i < N; i++) {
+            int k = history_index(&rv->hist, i);
+            assert_int_equal(rv->hist.step[k], i + 1);
+            loss[i] = rv->hist.loss[k];
+            g[i] = rv->hist.dh_norm[(size_t)k * rv->hist.T];
+        }
+        assert_true(equal_bits(loss, want_loss, N));
+        assert_true(equal_bits(g, want_g, N));
+        session_destroy(s);
+    }
+}
+
+static void test_commands_apply_in_order_and_report(void **unused)
+{
+    (void)unused;
+    Config cfg = config_of("task=adding; seq_len=10");
+    char err[CONFIG_ERR_LEN];
+    Session *s = session_create(&cfg, err, sizeof err);
+    assert_non_null(s);
+    unsigned seq = session_state(s)->cfg_seq;
+    /* a training key applies at once; an architectural one re-initialises and says so */
+    SessionCommand c = {.kind = SESSION_CONFIG};
+    c.cfg = session_state(s)->run[0].cfg;
+    c.cfg.lr = 0.5;
+    session_send(s, &c);
+    session_command(s, SESSION_RUN, 5);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    assert_true(session_state(s)->run[0].cfg.lr == 0.5);
+    assert_int_equal(session_state(s)->run[0].step, 5);
+    c.cfg = session_state(s)->run[0].cfg;
+    c.cfg.hidden = 7;
+    session_send(s, &c);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    const SessionState *st = session_state(s);
+    assert_int_equal(st->run[0].dims.H, 7);
+    assert_int_equal(st->run[0].step, 0);
+    assert_true(st->cfg_seq != seq);
+    assert_non_null(strstr(st->message, "Re-initialised"));
+    /* a bad compare is refused with a message, and compare mode stays off */
+    SessionCommand k = {.kind = SESSION_COMPARE};
+    snprintf(k.text, sizeof k.text, "rho=1");
+    session_send(s, &k);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    assert_false(session_state(s)->compare);
+    assert_non_null(strstr(session_state(s)->message, "KEY=A,B"));
+    session_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_slow_step_does_not_delay_pause_or_cancel),
+        cmocka_unit_test(test_a_long_step_reports_its_progress),
+        cmocka_unit_test(test_the_same_bits_whatever_the_timing),
+        cmocka_unit_test(test_commands_apply_in_order_and_report),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
