@@ -393,16 +393,16 @@ static void panel(Gui *g, Rect r, double now)
 
     ui_heading(ui, "TASK  (changes re-initialise)");
     int task = (int)c->task;
-    static const char *task_words[TASK_COUNT];
-    for (int k = 0; k < TASK_COUNT; k++)
-        task_words[k] = task_kind_info((TaskKind)k)->name;
-    if (ui_choice(ui, "task", &task, task_words, TASK_COUNT, task_kind_info(c->task)->sentence) & UI_CHANGED)
-        c->task = (TaskKind)task;
+    static const char *task_words[TASK_MAX_KINDS];
+    for (int k = 0; k < task_kind_count(); k++)
+        task_words[k] = task_kind_info(k)->name;
+    if (ui_choice(ui, "task", &task, task_words, task_kind_count(), task_kind_info(c->task)->sentence) & UI_CHANGED)
+        c->task = task;
     const TaskKindInfo *ki = task_kind_info(c->task);
     if (ki->min_seq_len != ki->max_seq_len)
         ui_slider_int(ui, "seq_len", &c->seq_len, ki->min_seq_len, ki->max_seq_len, 1,
                       "Sequence length: how far back the gradient has to reach.");
-    if (c->task == TASK_ECHO)
+    if (ki->uses_lag)
         ui_slider_int(ui, "lag", &c->lag, 1, c->seq_len > 1 ? c->seq_len - 1 : 1, 0,
                       "Echo: how many steps back the answer is.");
     ui_slider_int(ui, "batch", &c->batch, 1, 1024, 1, "Sequences per training step.");

@@ -9,20 +9,6 @@
 
 typedef enum { MODEL_RNN, MODEL_LSTM, MODEL_GRU } ModelKind;
 typedef enum { ACT_TANH, ACT_RELU, ACT_SIGMOID, ACT_LINEAR } Activation;
-typedef enum {
-    TASK_XOR,
-    TASK_WAVE,
-    TASK_ADDING,
-    TASK_PARITY,
-    TASK_ORDER,
-    TASK_SENTIMENT,
-    TASK_ECHO,
-    TASK_SINE,
-    TASK_CHARLM,
-    TASK_COPY,
-    TASK_REVERSE
-} TaskKind;
-#define TASK_COUNT (TASK_REVERSE + 1)
 typedef enum { INIT_DEFAULT, INIT_XAVIER, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_NORMAL } InitKind;
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM, OPT_ADAGRAD, OPT_RMSPROP } OptimizerKind;
 typedef enum { CLIP_NORM, CLIP_VALUE } ClipMode;
@@ -36,6 +22,7 @@ typedef enum {
 typedef enum { LOSS_MSE, LOSS_XENT } LossKind;
 
 #define CONFIG_TEXT_LEN 1024
+#define CONFIG_SEQ_MAX 1000 /* the longest seq_len any task accepts */
 
 /* Every field is a key of the same name. Integers that may be left to the task (hidden,
  * seq_len, lag, symbols) use 0 for "the task's default" until resolved. */
@@ -43,7 +30,7 @@ typedef struct {
     ModelKind model;
     Activation activation;
     int hidden;
-    TaskKind task;
+    int task; /* an index into the task table (task_kind_info, task_find in task.h) */
     int seq_len;
     int lag;
     int symbols;
@@ -98,7 +85,7 @@ int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen);
 /* Names for printing; the inverse of parsing. */
 const char *config_model_name(ModelKind m);
 const char *config_activation_name(Activation a);
-const char *config_task_name(TaskKind t);
+const char *config_task_name(int task);
 const char *config_optimizer_name(OptimizerKind o);
 const char *config_shape_name(Shape s);
 const char *config_loss_name(LossKind l);

@@ -1,6 +1,8 @@
-/* fileio.c: whole-file reads that grow their buffer, and atomic text writes. */
+/* fileio.c: whole-file reads that grow their buffer (and the one wording of their failures),
+ * and atomic text writes. Leaves out directories and .npy arrays (npy.c). */
 #include "fileio.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,23 @@ FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out
     *out = buf;
     *len = n;
     return FILE_OK;
+}
+
+void file_read_error(char *err, size_t errlen, const char *name, FileStatus status, int errnum,
+                     size_t max_bytes, const char *hint)
+{
+    switch (status) {
+    case FILE_CANNOT_OPEN: snprintf(err, errlen, "%s: cannot open: %s", name, strerror(errnum)); return;
+    case FILE_TOO_LARGE: {
+        int mb = max_bytes >= ((size_t)1 << 20);
+        snprintf(err, errlen, "%s: larger than %zu %s%s%s", name, mb ? max_bytes >> 20 : max_bytes,
+                 mb ? "MB" : "bytes", hint ? "; " : "", hint ? hint : "");
+        return;
+    }
+    case FILE_CANNOT_READ: snprintf(err, errlen, "%s: cannot read", name); return;
+    case FILE_OK: break;
+    }
+    assert(!"file_read_error: the read succeeded");
 }
 
 int file_write_parts(const char *path, int n, const void *const *parts, const size_t *lens,
