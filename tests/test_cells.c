@@ -22,7 +22,7 @@ static int count_names(const char *const *names)
     return n;
 }
 
-static ModelDims dims_for(int model, TaskKind task, int hidden)
+static ModelDims dims_for(int model, int task, int hidden)
 {
     Config cfg;
     char err[CONFIG_ERR_LEN];
@@ -66,7 +66,7 @@ static void test_every_row_is_consistent_with_its_parameter_shapes(void **s)
 
         /* weight_ih, weight_hh and the biases hold G blocks of H rows, for one layer and for
          * both of seq2seq's */
-        const TaskKind tasks[2] = {TASK_ADDING, TASK_REVERSE};
+        const int tasks[2] = {task_find("adding"), task_find("reverse")};
         for (int t = 0; t < 2; t++) {
             ModelDims d = dims_for(m, tasks[t], 5);
             assert_ptr_equal(d.cell, k);

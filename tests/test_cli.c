@@ -406,8 +406,8 @@ static void test_zero_hidden_is_the_tasks_default(void **state)
     config_default(&cfg);
     if (config_load_file(&cfg, cfg_path, err, sizeof err) != 0)
         fail_msg("%s", err);
-    assert_int_equal(cfg.task, TASK_XOR);
-    assert_int_equal(cfg.hidden, task_kind_info(TASK_XOR)->default_hidden);
+    assert_int_equal(cfg.task, task_find("xor"));
+    assert_int_equal(cfg.hidden, task_kind_info(task_find("xor"))->default_hidden);
     assert_int_equal(cfg.seq_len, 1);
     assert_true(cfg.hidden > 0);
 }
@@ -1011,7 +1011,7 @@ static double sum_abs(const double *v, size_t n)
 static void expect_reverse_grads(const char *dir, const char *model, int G)
 {
     const size_t T = 4, Td = 4, B = 2, H = 5;
-    const size_t S = (size_t)task_kind_info(TASK_REVERSE)->default_symbols; /* symbols=0 */
+    const size_t S = (size_t)task_kind_info(task_find("reverse"))->default_symbols; /* symbols=0 */
     const size_t I = S, Id = S + 1, O = S, GH = (size_t)G * H;
     char out[4200], pair_model[32];
     snprintf(pair_model, sizeof pair_model, "model=%s", model);
@@ -1023,7 +1023,7 @@ static void expect_reverse_grads(const char *dir, const char *model, int G)
     config_default(&cfg);
     if (config_load_file(&cfg, path, err, sizeof err) != 0)
         fail_msg("%s", err);
-    assert_int_equal(cfg.task, TASK_REVERSE);
+    assert_int_equal(cfg.task, task_find("reverse"));
     assert_int_equal(cfg.shape_given, SHAPE_SEQ2SEQ);
     assert_int_equal(cfg.symbols, (int)S);
 
@@ -1160,7 +1160,7 @@ static void test_grads_for_one_to_many_has_a_real_target_per_step(void **state)
     GRADS_RUN(dir, "wave", out, "task=wave", "hidden=4", "seq_len=6", "batch=3");
     Config cfg;
     config_default(&cfg);
-    cfg.task = TASK_WAVE;
+    cfg.task = task_find("wave");
     char err[CONFIG_ERR_LEN];
     assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
     const size_t I = (size_t)task_info(&cfg).I;
@@ -1192,7 +1192,7 @@ static void test_grads_for_copy_runs_seq_len_plus_20_steps(void **state)
     GRADS_RUN(dir, "copy", out, "task=copy", "hidden=4", "seq_len=3", "batch=2");
     Config cfg;
     config_default(&cfg);
-    cfg.task = TASK_COPY;
+    cfg.task = task_find("copy");
     cfg.seq_len = 3;
     char err[CONFIG_ERR_LEN];
     assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
@@ -1266,7 +1266,7 @@ static void test_tasks_lists_every_task_with_its_shape_sizes_and_sentences(void 
         {"echo", "many-to-many"},    {"sine", "many-to-many"},  {"charlm", "many-to-many"},
         {"copy", "many-to-many"},    {"reverse", "seq2seq"},
     };
-    assert_int_equal(sizeof expected / sizeof expected[0], TASK_COUNT);
+    assert_int_equal(sizeof expected / sizeof expected[0], task_kind_count());
     Run r;
     RUN(&r, "tasks");
     expect_status(&r, 0);
@@ -1276,7 +1276,7 @@ static void test_tasks_lists_every_task_with_its_shape_sizes_and_sentences(void 
     assert_non_null(text);
     char **lines;
     int n = split_lines(text, &lines);
-    assert_true(n > TASK_COUNT);
+    assert_true(n > task_kind_count());
     char *head[16];
     int nh = tokens(lines[0], head, 16);
     int c_shape = column(head, nh, "shape"), c_in = column(head, nh, "in"),
@@ -1284,7 +1284,7 @@ static void test_tasks_lists_every_task_with_its_shape_sizes_and_sentences(void 
         c_base = column(head, nh, "baseline"), c_seq = column(head, nh, "seq_len"),
         c_hidden = column(head, nh, "hidden");
     assert_int_equal(column(head, nh, "task"), 0);
-    for (int k = 0; k < TASK_COUNT; k++) {
+    for (int k = 0; k < task_kind_count(); k++) {
         /* The row that starts with the task's name: exactly one. */
         char *row = NULL;
         for (int i = 1; i < n; i++) {
@@ -1306,11 +1306,11 @@ static void test_tasks_lists_every_task_with_its_shape_sizes_and_sentences(void 
                      expected[k].shape);
 
         /* The rest agrees with the task library at the default configuration. */
-        const TaskKindInfo *ki = task_kind_info((TaskKind)k);
+        const TaskKindInfo *ki = task_kind_info(k);
         Config cfg;
         char err[CONFIG_ERR_LEN], want[64];
         config_default(&cfg);
-        cfg.task = (TaskKind)k;
+        cfg.task = k;
         assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
         Task task;
         if (task_create(&task, &cfg, err, sizeof err) != 0)

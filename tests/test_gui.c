@@ -209,23 +209,23 @@ static void test_training_settings_apply_at_once_and_architecture_reinitialises(
     assert_true(g.tr.step <= 2);
     assert_non_null(strstr(g.status, "Re-initialised"));
     /* a setting the trainer rejects is reported and the run goes on as it was */
-    g.cfg.task = TASK_ECHO;
+    g.cfg.task = task_find("echo");
     g.cfg.seq_len = 5;
     gui_frame(&g, &in); /* a new task picks its own lengths: accepted */
-    assert_int_equal(g.tr.cfg.task, TASK_ECHO);
+    assert_int_equal(g.tr.cfg.task, task_find("echo"));
     /* the panel clamps what it can (lag below seq_len) */
     g.cfg.lag = 50;
     gui_frame(&g, &in);
     assert_true(g.tr.cfg.lag < g.tr.cfg.seq_len);
     /* and a setting the trainer still rejects is reported; the run goes on as it was */
     long before = g.tr.step;
-    g.cfg.task = TASK_CHARLM;
+    g.cfg.task = task_find("charlm");
     strcpy(g.cfg.text, "/nonexistent/book.txt");
     gui_frame(&g, &in);
     if (!strstr(g.status, "Not applied") || !strstr(g.status, "/nonexistent/book.txt"))
         fail_msg("status: '%s'", g.status);
-    assert_int_equal(g.tr.cfg.task, TASK_ECHO);
-    assert_int_equal(g.cfg.task, TASK_ECHO);
+    assert_int_equal(g.tr.cfg.task, task_find("echo"));
+    assert_int_equal(g.cfg.task, task_find("echo"));
     gui_frame(&g, &in);
     assert_true(g.tr.step > before);
     gui_destroy(&g);
@@ -508,7 +508,7 @@ static void test_a_lesson_drives_the_window_step_by_step(void **s)
     make_gui(&g, NULL);
     assert_int_equal(gui_lesson_open(&g, path, 1), 0);
     assert_int_equal(g.step, 0);
-    assert_int_equal(g.tr.cfg.task, TASK_ECHO);
+    assert_int_equal(g.tr.cfg.task, task_find("echo"));
     assert_int_equal(g.focus, VIEW_LOSS);
     /* the question holds the run until the learner starts it */
     assert_true(g.waiting);

@@ -4,6 +4,7 @@
 
 #include "../src/app/lesson.h"
 #include "cells/cells.h"
+#include "task.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +96,7 @@ static void test_a_lesson_parses_into_title_summary_steps_and_blocks(void **s)
     config_default(&base);
     assert_int_equal(lesson_config_at(&l, 1, &base, &cfg, err, sizeof err), 0);
     assert_int_equal(cfg.model, cell_find("lstm"));
-    assert_int_equal(cfg.task, TASK_ECHO);
+    assert_int_equal(cfg.task, task_find("echo"));
     assert_int_equal(cfg.lag, 2);
     assert_true(cfg.lr == 0.05);
     lesson_free(&l);

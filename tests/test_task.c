@@ -1,7 +1,9 @@
-/* test_task.c: every generator: deterministic from its seed, the right shapes, the right
+/* test_task.c: the task table (every row complete, named as config reads it, its flags
+ * true) and every generator: deterministic from its seed, the right shapes, the right
  * statistics, and a memoryless predictor whose measured loss is the stated baseline. */
 #include "check.h"
 
+#include "npy.h"
 #include "task.h"
 
 #include <math.h>
@@ -66,16 +68,16 @@ static double conditional_entropy(const int *key, const int64_t *label, size_t n
 static void test_every_task_is_deterministic_and_sized_as_it_says(void **s)
 {
     (void)s;
-    for (int k = 0; k < TASK_COUNT; k++) {
+    for (int k = 0; k < task_kind_count(); k++) {
         char task[64];
-        snprintf(task, sizeof task, "task=%s", task_kind_info((TaskKind)k)->name);
+        snprintf(task, sizeof task, "task=%s", task_kind_info(k)->name);
         const char *const settings[] = {task, "batch=3", NULL};
         Fixture a, b;
         make(&a, settings);
         make(&b, settings);
         TaskInfo ti = a.task.info;
         assert_true(ti.I > 0 && ti.O > 0 && ti.T > 0);
-        assert_int_equal(a.b.shape, task_kind_info((TaskKind)k)->shape);
+        assert_int_equal(a.b.shape, task_kind_info(k)->shape);
         assert_int_equal(ti.Td > 0, ti.shape == SHAPE_SEQ2SEQ);
         if (ti.shape == SHAPE_ONE_TO_ONE)
             assert_int_equal(ti.T, 1);
@@ -84,7 +86,7 @@ static void test_every_task_is_deterministic_and_sized_as_it_says(void **s)
         size_t nx = (size_t)ti.T * 3 * ti.I;
         assert_memory_equal(a.b.x, b.b.x, nx * sizeof(double));
         task_sample(&b.task, &b.b, &b.rng);
-        if (k != TASK_XOR && memcmp(a.b.x, b.b.x, nx * sizeof(double)) == 0)
+        if (k != task_find("xor") && memcmp(a.b.x, b.b.x, nx * sizeof(double)) == 0)
             fail_msg("%s: the next batch is the same as the first", task);
         drop(&b);
         drop(&a);
@@ -475,6 +477,33 @@ static void test_charlm_rejects_bad_text_files_with_a_message(void **s)
     check_rmdir(dir);
 }
 
+/* One message per file-read failure (fileio.c's file_read_error): charlm's text= says what
+ * npy_read says about the same path, behind the key that named it. */
+static void test_charlm_and_npy_word_a_file_read_failure_alike(void **s)
+{
+    (void)s;
+    char dir[512], missing[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(missing, sizeof missing, "%s/missing.txt", dir);
+    const char *const paths[] = {dir, missing}; /* a directory cannot be read; a missing file opened */
+    for (int i = 0; i < 2; i++) {
+        char set[700], err[CONFIG_ERR_LEN] = "", npy_err[CONFIG_ERR_LEN] = "", want[CONFIG_ERR_LEN + 8];
+        NpyArray a;
+        assert_int_equal(npy_read(paths[i], &a, npy_err, sizeof npy_err), -1);
+        Config cfg;
+        config_default(&cfg);
+        assert_int_equal(config_set(&cfg, "task=charlm", err, sizeof err), 0);
+        snprintf(set, sizeof set, "text=%s", paths[i]);
+        assert_int_equal(config_set(&cfg, set, err, sizeof err), 0);
+        assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
+        Task t;
+        assert_int_equal(task_create(&t, &cfg, err, sizeof err), -1);
+        snprintf(want, sizeof want, "text=%s", npy_err);
+        assert_string_equal(err, want);
+    }
+    check_rmdir(dir);
+}
+
 static void test_charlm_reads_utf8_text(void **s)
 {
     (void)s;
@@ -544,9 +573,149 @@ static void test_metrics_count_right_answers(void **s)
     drop(&f);
 }
 
+/* ---- the table: every row complete, so a task appended to it cannot be left out ---- */
+
+static void test_every_row_has_every_function_and_a_name_config_reads_back(void **s)
+{
+    (void)s;
+    int n = task_kind_count();
+    assert_true(n >= 11 && n <= TASK_MAX_KINDS);
+    for (int k = 0; k < n; k++) {
+        const TaskKindInfo *ki = task_kind_info(k);
+        assert_non_null(ki->name);
+        if (!ki->sizes || !ki->sample || !ki->baseline || !ki->metric || !ki->symbol_name)
+            fail_msg("task %s: a required function is missing", ki->name);
+        if (!ki->create != !ki->destroy)
+            fail_msg("task %s: create and destroy come as a pair", ki->name);
+        /* The name is the config word for this row, both ways. */
+        assert_int_equal(task_find(ki->name), k);
+        assert_string_equal(config_task_name(k), ki->name);
+        char pair[64], err[CONFIG_ERR_LEN], line[2048];
+        Config c;
+        config_default(&c);
+        snprintf(pair, sizeof pair, "task=%s", ki->name);
+        if (config_set(&c, pair, err, sizeof err) != 0)
+            fail_msg("%s: %s", pair, err);
+        assert_int_equal(c.task, k);
+        assert_int_equal(config_resolve(&c, err, sizeof err), 0);
+        Config back;
+        config_default(&back);
+        config_format_line(&c, line, sizeof line);
+        assert_int_equal(config_parse_line(&back, line, err, sizeof err), 0);
+        assert_int_equal(back.task, k);
+    }
+    assert_int_equal(task_find("no-such-task"), -1);
+    assert_int_equal(task_find(""), -1);
+}
+
+/* --help lists every task name, and names the tasks that use lag=, symbols= and text=. */
+static void test_help_lists_every_task_and_names_the_users_of_lag_symbols_text(void **s)
+{
+    (void)s;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    config_print_keys(f);
+    size_t hn = (size_t)ftell(f);
+    char *help = calloc(hn + 1, 1);
+    rewind(f);
+    assert_int_equal(fread(help, 1, hn, f), hn);
+    fclose(f);
+    for (int k = 0; k < task_kind_count(); k++) {
+        const TaskKindInfo *ki = task_kind_info(k);
+        const char *keys[4] = {"task", "lag", "symbols", "text"};
+        const int uses[4] = {1, ki->uses_lag, ki->uses_symbols, ki->uses_text};
+        for (int j = 0; j < 4; j++) {
+            char start[32];
+            snprintf(start, sizeof start, "\n  %s ", keys[j]);
+            const char *at = strstr(help, start), *end = at ? strchr(at + 1, '\n') : NULL;
+            assert_non_null(end);
+            char *help_line = strndup(at + 1, (size_t)(end - at - 1));
+            if (uses[j] && !strstr(help_line, ki->name))
+                fail_msg("--help: the %s= line does not name %s: %s", keys[j], ki->name, help_line);
+            free(help_line);
+        }
+    }
+    free(help);
+}
+
+/* What `rnnlab tasks` and the window read from a row is there for every row, and each flag
+ * agrees with what the task does. */
+static void test_every_row_says_what_it_is_and_its_flags_hold(void **s)
+{
+    (void)s;
+    for (int k = 0; k < task_kind_count(); k++) {
+        const TaskKindInfo *ki = task_kind_info(k);
+        const char *name = ki->name;
+        assert_true(ki->sentence && ki->sentence[0] && ki->shape_sentence && ki->shape_sentence[0]);
+        assert_true(ki->metric_name && ki->metric_name[0]);
+        assert_true(ki->min_seq_len >= 1 && ki->min_seq_len <= ki->default_seq_len);
+        assert_true(ki->default_seq_len <= ki->max_seq_len && ki->max_seq_len <= CONFIG_SEQ_MAX);
+        assert_true(ki->max_seq_len <= TASK_MAX_T);
+        assert_true(ki->default_hidden >= 1 && ki->default_hidden <= 256);
+        if (!ki->uses_lag != !ki->default_lag || !ki->uses_symbols != !ki->default_symbols)
+            fail_msg("task %s: a default lag or symbols goes with using the key", name);
+        assert_true(!ki->generates_text || ki->uses_text);
+
+        /* Built at its defaults: sizes, a finite baseline, names for every symbol. */
+        char set[64];
+        snprintf(set, sizeof set, "task=%s", name);
+        const char *const settings[] = {set, "batch=16", NULL};
+        Fixture fx;
+        make(&fx, settings);
+        const Batch *bt = &fx.b;
+        assert_true(isfinite(task_baseline(&fx.task)) && task_baseline(&fx.task) >= 0);
+        char sym[64];
+        for (int out = 0; out < 2; out++)
+            for (int j = 0; j < (out ? bt->O : bt->I); j++) {
+                sym[0] = '\0';
+                task_symbol_name(&fx.task, j, out, sym, sizeof sym);
+                if (!sym[0])
+                    fail_msg("task %s: %s symbol %d has no name", name, out ? "output" : "input", j);
+            }
+        task_sample(&fx.task, &fx.b, &fx.rng);
+
+        /* input_is_one_hot: every input row is one-hot; otherwise some row is not. */
+        int all_one_hot = 1;
+        for (size_t r = 0; r < (size_t)bt->T * bt->B; r++) {
+            int ones = 0, zeros = 0;
+            for (int i = 0; i < bt->I; i++) {
+                ones += bt->x[r * bt->I + i] == 1.0;
+                zeros += bt->x[r * bt->I + i] == 0.0;
+            }
+            all_one_hot &= ones == 1 && zeros == bt->I - 1;
+        }
+        if (all_one_hot != ki->input_is_one_hot)
+            fail_msg("task %s: input_is_one_hot=%d, but the inputs say %d", name, ki->input_is_one_hot, all_one_hot);
+
+        /* metric_is_error: perfect predictions score 0 on an error, 1 on an accuracy. */
+        size_t O = (size_t)bt->O;
+        size_t P = bt->shape == SHAPE_SEQ2SEQ ? (size_t)bt->Td * bt->B
+          : (bt->shape == SHAPE_ONE_TO_ONE || bt->shape == SHAPE_MANY_TO_ONE) ? (size_t)bt->B
+          : (size_t)bt->T * bt->B;
+        double *perfect = calloc(P * O, sizeof(double));
+        for (size_t p = 0; p < P; p++)
+            for (size_t o = 0; o < O; o++)
+                perfect[p * O + o] = bt->loss == LOSS_MSE ? bt->y[p * O + o] : (double)(bt->label[p] == (int64_t)o);
+        double m = task_metric(&fx.task, bt, perfect);
+        if (m != (ki->metric_is_error ? 0.0 : 1.0))
+            fail_msg("task %s: perfect predictions score %g, metric_is_error=%d", name, m, ki->metric_is_error);
+        free(perfect);
+
+        /* describe_input: a task's own form of an input, where it has one. */
+        char text[256] = "";
+        int described = task_describe_input(&fx.task, bt, 0, text, sizeof text);
+        assert_int_equal(described, ki->describe_input != NULL);
+        assert_int_equal(described, text[0] != '\0');
+        drop(&fx);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_row_has_every_function_and_a_name_config_reads_back),
+        cmocka_unit_test(test_help_lists_every_task_and_names_the_users_of_lag_symbols_text),
+        cmocka_unit_test(test_every_row_says_what_it_is_and_its_flags_hold),
         cmocka_unit_test(test_every_task_is_deterministic_and_sized_as_it_says),
         cmocka_unit_test(test_xor_is_balanced_and_right),
         cmocka_unit_test(test_wave_baseline_is_what_the_memoryless_predictor_scores),
@@ -562,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_reverse_targets_are_the_input_backwards_with_teacher_forcing),
         cmocka_unit_test(test_charlm_corpus_baseline_is_its_bigram_entropy),
         cmocka_unit_test(test_charlm_rejects_bad_text_files_with_a_message),
+        cmocka_unit_test(test_charlm_and_npy_word_a_file_read_failure_alike),
         cmocka_unit_test(test_charlm_reads_utf8_text),
         cmocka_unit_test(test_metrics_count_right_answers),
     };

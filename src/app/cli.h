@@ -37,9 +37,9 @@ enum {
     OPT_COMPARE = 1 << 19,
 };
 
-
 #define CLI_MAX_FILES 256
 
+typedef struct {
     const char *verb;
     Config cfg;
     int n_sets; /* --set and --config given, in order */

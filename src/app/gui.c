@@ -58,7 +58,8 @@ int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t
     for (int i = 0; i < VIEW_COUNT; i++)
         g->visible[i] = 1;
     session_command(g->session, SESSION_SPEED, gui_speed_steps(g->speed));
-    session_command(g->session, SESSION_PLAY, 0);
+    session_command(g->session, SESSION_SPECTRUM, 1); /* its view is visible */
+    g->spectrum_sent = 1;
     g->st = session_state(g->session);
     adopt_config(g);
     g->msg_seq = g->st->msg_seq;

@@ -4,7 +4,7 @@
 #ifndef RNNLAB_INPUT_H
 #define RNNLAB_INPUT_H
 
-#include "ui.h"
+#include "../ui/ui.h"
 
 /* Keyboard actions the platform reports (each at most once a frame). */
 enum {

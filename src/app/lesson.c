@@ -522,12 +522,7 @@ int lesson_load(Lesson *l, const char *path, char *err, size_t errlen)
     size_t n;
     FileStatus st = file_read_all(path, (size_t)8 << 20, &buf, &n);
     if (st != FILE_OK) {
-        if (st == FILE_CANNOT_OPEN)
-            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        else if (st == FILE_TOO_LARGE)
-            snprintf(err, errlen, "%s: larger than 8 MB; a lesson is a short Markdown file", path);
-        else
-            snprintf(err, errlen, "%s: cannot read", path);
+        file_read_error(err, errlen, path, st, errno, (size_t)8 << 20, "a lesson is a short Markdown file");
         return -1;
     }
     int r = lesson_parse(l, path, (const char *)buf, n, err, errlen);

@@ -139,8 +139,9 @@ static void *worker(void *arg)
         }
         if (s->quit)
             break;
-        s->executing = 1;
         Queued *q = s->head;
+        /* busy for session_wait_idle: a command, or a bounded run; free play is not */
+        s->executing = q != NULL || (s->running && s->run_left > 0);
         if (q) {
             s->head = q->next;
             if (!s->head)

@@ -13,8 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
-/* KEY_CELL: a word whose list is the cell table's names (cells/cells.h), the row index. */
-typedef enum { KEY_INT, KEY_U64, KEY_REAL, KEY_WORD, KEY_TEXT, KEY_CELL } KeyType;
+/* KEY_CELL: a word of the cell table (cells/cells.h); KEY_TASK: of the task table. The
+ * value is the row index. */
+typedef enum { KEY_INT, KEY_U64, KEY_REAL, KEY_WORD, KEY_TEXT, KEY_CELL, KEY_TASK } KeyType;
 
 typedef struct {
     const char *name;
@@ -26,7 +27,6 @@ typedef struct {
 } KeySpec;
 
 static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear", NULL};
-static const char *const TASK_WORDS[] = {"xor", "wave", "adding", "parity", "order", "sentiment", "echo", "sine", "charlm", "copy", "reverse", NULL};
 static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal", NULL};
 static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop", NULL};
 static const char *const CLIP_WORDS[] = {"norm", "value", NULL};
@@ -34,13 +34,13 @@ static const char *const SHAPE_WORDS[] = {"one-to-one", "one-to-many", "many-to-
 static const char *const LOSS_WORDS[] = {"mse", "xent", NULL};
 
 #define OFF(f) offsetof(Config, f)
-#define SEQ_MAX 1000
+#define SEQ_MAX CONFIG_SEQ_MAX
 
 static const KeySpec KEYS[] = {
     {"model", KEY_CELL, OFF(model), NULL, 0, 0, "recurrent cell"},
     {"activation", KEY_WORD, OFF(activation), ACT_WORDS, 0, 0, "nonlinearity of model=rnn"},
     {"hidden", KEY_INT, OFF(hidden), NULL, 0, 256, "hidden units H (0 = the task's default)"},
-    {"task", KEY_WORD, OFF(task), TASK_WORDS, 0, 0, "what the network learns"},
+    {"task", KEY_TASK, OFF(task), NULL, 0, 0, "what the network learns"},
     {"seq_len", KEY_INT, OFF(seq_len), NULL, 0, SEQ_MAX, "time steps T (0 = the task's default)"},
     {"lag", KEY_INT, OFF(lag), NULL, 0, SEQ_MAX - 1, "echo: how far back the target is (0 = default 3)"},
     {"symbols", KEY_INT, OFF(symbols), NULL, 0, 64, "echo, reverse: alphabet size (0 = the task's default)"},
@@ -68,7 +68,7 @@ void config_default(Config *cfg)
     cfg->model = CELL_DEFAULT;
     cfg->activation = ACT_TANH;
     cfg->hidden = 0;
-    cfg->task = TASK_ADDING;
+    cfg->task = task_find("adding");
     cfg->seq_len = 0;
     cfg->lag = 0;
     cfg->symbols = 0;
@@ -97,11 +97,14 @@ static const KeySpec *find_key(const char *name)
     return NULL;
 }
 
-/* Word i of a KEY_WORD or KEY_CELL key, or NULL past the last. */
+/* Word i of a KEY_WORD, KEY_CELL or KEY_TASK key, or NULL past the last; the cell and task
+ * words are their tables' names, in their order. */
 static const char *key_word(const KeySpec *k, int i)
 {
     if (k->type == KEY_CELL)
         return i < cell_count() ? cell_kind(i)->name : NULL;
+    if (k->type == KEY_TASK)
+        return i < task_kind_count() ? task_kind_info(i)->name : NULL;
     return k->words[i];
 }
 
@@ -158,7 +161,8 @@ int config_set_kv(Config *cfg, const char *key, const char *value, char *err, si
     char *field = (char *)cfg + k->offset;
     switch (k->type) {
     case KEY_WORD:
-    case KEY_CELL: {
+    case KEY_CELL:
+    case KEY_TASK: {
         for (int i = 0; key_word(k, i); i++) {
             if (strcmp(key_word(k, i), value) == 0) {
                 memcpy(field, &i, sizeof i); /* every word field is an int or int-sized enum */
@@ -321,7 +325,7 @@ int config_resolve(Config *cfg, char *err, size_t errlen)
                      k->name, k->min_seq_len, k->max_seq_len);
         return -1;
     }
-    if (cfg->task == TASK_ECHO && cfg->lag >= cfg->seq_len) {
+    if (k->uses_lag && cfg->lag >= cfg->seq_len) {
         snprintf(err, errlen, "lag=%d: must be smaller than seq_len=%d", cfg->lag, cfg->seq_len);
         return -1;
     }
@@ -330,8 +334,15 @@ int config_resolve(Config *cfg, char *err, size_t errlen)
                  "(truncate=0)", cfg->truncate, k->name);
         return -1;
     }
-    if (cfg->text[0] && cfg->task != TASK_CHARLM) {
-        snprintf(err, errlen, "text=%s: only task=charlm reads a text file", cfg->text);
+    if (cfg->text[0] && !k->uses_text) {
+        char readers[256] = ""; /* "task=charlm": every task that reads text= */
+        for (int t = 0; t < task_kind_count(); t++) {
+            size_t used = strlen(readers);
+            if (task_kind_info(t)->uses_text)
+                snprintf(readers + used, sizeof readers - used, "%stask=%s", used ? " or " : "",
+                         task_kind_info(t)->name);
+        }
+        snprintf(err, errlen, "text=%s: only %s reads a text file", cfg->text, readers);
         return -1;
     }
     if (cfg->shape_given >= 0 && cfg->shape_given != (int)k->shape) {
@@ -359,7 +370,8 @@ int config_format(const Config *cfg, char *buf, size_t len)
         char value[CONFIG_TEXT_LEN + 8];
         switch (k->type) {
         case KEY_WORD:
-        case KEY_CELL: {
+        case KEY_CELL:
+        case KEY_TASK: {
             int v;
             memcpy(&v, field, sizeof v);
             if (v < 0)
@@ -468,7 +480,7 @@ int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen)
 
 const char *config_model_name(int m) { return cell_kind(m)->name; }
 const char *config_activation_name(Activation a) { return ACT_WORDS[a]; }
-const char *config_task_name(TaskKind t) { return TASK_WORDS[t]; }
+const char *config_task_name(int task) { return task_kind_info(task)->name; }
 const char *config_optimizer_name(OptimizerKind o) { return OPT_WORDS[o]; }
 const char *config_shape_name(Shape s) { return SHAPE_WORDS[s]; }
 const char *config_loss_name(LossKind l) { return LOSS_WORDS[l]; }
@@ -483,7 +495,7 @@ void config_print_keys(void *file)
     for (size_t i = 0; i < N_KEYS; i++) {
         const KeySpec *k = &KEYS[i];
         char accepted[256];
-        if (k->type == KEY_WORD || k->type == KEY_CELL)
+        if (k->type == KEY_WORD || k->type == KEY_CELL || k->type == KEY_TASK)
             list_words(k, accepted, sizeof accepted);
         else if (k->type == KEY_TEXT)
             snprintf(accepted, sizeof accepted, "PATH");

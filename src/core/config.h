@@ -8,20 +8,6 @@
 #include <stdint.h>
 
 typedef enum { ACT_TANH, ACT_RELU, ACT_SIGMOID, ACT_LINEAR } Activation;
-typedef enum {
-    TASK_XOR,
-    TASK_WAVE,
-    TASK_ADDING,
-    TASK_PARITY,
-    TASK_ORDER,
-    TASK_SENTIMENT,
-    TASK_ECHO,
-    TASK_SINE,
-    TASK_CHARLM,
-    TASK_COPY,
-    TASK_REVERSE
-} TaskKind;
-#define TASK_COUNT (TASK_REVERSE + 1)
 typedef enum { INIT_DEFAULT, INIT_XAVIER, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_NORMAL } InitKind;
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM, OPT_ADAGRAD, OPT_RMSPROP } OptimizerKind;
 typedef enum { CLIP_NORM, CLIP_VALUE } ClipMode;
@@ -35,6 +21,7 @@ typedef enum {
 typedef enum { LOSS_MSE, LOSS_XENT } LossKind;
 
 #define CONFIG_TEXT_LEN 1024
+#define CONFIG_SEQ_MAX 1000 /* the longest seq_len any task accepts */
 
 /* Every field is a key of the same name. Integers that may be left to the task (hidden,
  * seq_len, lag, symbols) use 0 for "the task's default" until resolved. */
@@ -42,7 +29,7 @@ typedef struct {
     int model;           /* a row of the cell table, cells/cells.h (CELL_DEFAULT: rnn) */
     Activation activation;
     int hidden;
-    TaskKind task;
+    int task; /* an index into the task table (task_kind_info, task_find in task.h) */
     int seq_len;
     int lag;
     int symbols;
@@ -97,7 +84,7 @@ int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen);
 /* Names for printing; the inverse of parsing. */
 const char *config_model_name(int m); /* the cell table's name of row m */
 const char *config_activation_name(Activation a);
-const char *config_task_name(TaskKind t);
+const char *config_task_name(int task);
 const char *config_optimizer_name(OptimizerKind o);
 const char *config_shape_name(Shape s);
 const char *config_loss_name(LossKind l);

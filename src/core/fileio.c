@@ -1,10 +1,13 @@
-/* fileio.c: whole-file reads that grow their buffer, and atomic text writes. */
+/* fileio.c: whole-file reads that grow their buffer (and the one wording of their failures),
+ * and atomic text writes. Leaves out directories and .npy arrays (npy.c). */
 #include "fileio.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out, size_t *len)
 {
@@ -44,6 +47,23 @@ FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out
     return FILE_OK;
 }
 
+void file_read_error(char *err, size_t errlen, const char *name, FileStatus status, int errnum,
+                     size_t max_bytes, const char *hint)
+{
+    switch (status) {
+    case FILE_CANNOT_OPEN: snprintf(err, errlen, "%s: cannot open: %s", name, strerror(errnum)); return;
+    case FILE_TOO_LARGE: {
+        int mb = max_bytes >= ((size_t)1 << 20);
+        snprintf(err, errlen, "%s: larger than %zu %s%s%s", name, mb ? max_bytes >> 20 : max_bytes,
+                 mb ? "MB" : "bytes", hint ? "; " : "", hint ? hint : "");
+        return;
+    }
+    case FILE_CANNOT_READ: snprintf(err, errlen, "%s: cannot read", name); return;
+    case FILE_OK: break;
+    }
+    assert(!"file_read_error: the read succeeded");
+}
+
 int file_write_parts(const char *path, int n, const void *const *parts, const size_t *lens,
                      char *err, size_t errlen)
 {
@@ -74,4 +94,18 @@ int file_write_text(const char *path, const char *text, char *err, size_t errlen
     const void *parts[1] = {text};
     const size_t lens[1] = {strlen(text)};
     return file_write_parts(path, 1, parts, lens, err, errlen);
+}
+
+const char *file_stamped_name(char *buf, size_t len, const char *prefix, const char *suffix)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    localtime_r(&now, &tmv);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+    snprintf(buf, len, "%s%s%s", prefix, stamp, suffix);
+    for (char *c = buf; *c; c++) /* a view's name has spaces */
+        if (*c == ' ' || *c == '/')
+            *c = '-';
+    return buf;
 }

@@ -12,11 +12,23 @@ typedef enum { FILE_OK, FILE_CANNOT_OPEN, FILE_CANNOT_READ, FILE_TOO_LARGE } Fil
  * On failure *out is NULL and, for FILE_CANNOT_OPEN, errno says why. */
 FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out, size_t *len);
 
+/* The one message for a failed file_read_all, so every reader says the same thing:
+ * "NAME: cannot open: REASON", "NAME: cannot read", "NAME: larger than N MB; HINT" (bytes
+ * under a megabyte). name is what the user gave (a path, or "text=PATH"); errnum is errno
+ * straight after the call; max_bytes is the limit it was given; hint (or NULL) says what
+ * would be accepted. */
+void file_read_error(char *err, size_t errlen, const char *name, FileStatus status, int errnum,
+                     size_t max_bytes, const char *hint);
+
 /* Writes the n parts, one after another, to PATH.tmp and renames it over path. Returns 0,
  * or -1 with a message naming the file. */
 int file_write_parts(const char *path, int n, const void *const *parts, const size_t *lens,
                      char *err, size_t errlen);
 /* The same for one string. */
 int file_write_text(const char *path, const char *text, char *err, size_t errlen);
+
+/* "PREFIX20261201-213000SUFFIX" (local time, spaces and slashes made dashes) into buf: the
+ * name of a file saved from the window. Returns buf. */
+const char *file_stamped_name(char *buf, size_t len, const char *prefix, const char *suffix);
 
 #endif

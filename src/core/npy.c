@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NPY_MAX_BYTES ((size_t)1 << 40) /* no limit in practice: an array is as large as it says */
+
 static const char MAGIC[6] = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
 
 size_t npy_header(char *buf, size_t len, NpyType type, int ndim, const size_t *shape)
@@ -184,12 +186,9 @@ int npy_read(const char *path, NpyArray *out, char *err, size_t errlen)
     memset(out, 0, sizeof *out);
     unsigned char *bytes;
     size_t len;
-    FileStatus st = file_read_all(path, (size_t)1 << 40, &bytes, &len);
+    FileStatus st = file_read_all(path, NPY_MAX_BYTES, &bytes, &len);
     if (st != FILE_OK) {
-        if (st == FILE_CANNOT_OPEN)
-            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        else
-            snprintf(err, errlen, "%s: cannot read", path);
+        file_read_error(err, errlen, path, st, errno, NPY_MAX_BYTES, NULL);
         return -1;
     }
     char msg[256];

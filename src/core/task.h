@@ -2,6 +2,9 @@
  * A task draws batches from the run's data generator and knows its shape, loss, metric
  * and memoryless baseline. Leaves the model alone: a task only fills inputs and targets.
  *
+ * The tasks are one table (task.c), a row per task, each row defined in its own file under
+ * tasks/. A kind is an index into that table; config's word list and count come from it.
+ *
  * Dimension letters: B batch, T steps, I input, O output; Td and Id for seq2seq's decoder. */
 #ifndef RNNLAB_TASK_H
 #define RNNLAB_TASK_H
@@ -12,24 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TASK_ERR_LEN 512
 #define TASK_MAX_VOCAB 256
-
-/* What a task is, before any data: the defaults config_resolve fills in and the text
- * `rnnlab tasks` prints. */
-typedef struct {
-    const char *name;
-    Shape shape;
-    LossKind loss;
-    int default_seq_len, default_lag, default_hidden, default_symbols;
-    int min_seq_len, max_seq_len;
-    const char *metric_name;
-    int metric_is_error; /* 1: lower is better (mse); 0: accuracy */
-    const char *sentence;       /* what it is */
-    const char *shape_sentence; /* which shape it is and why */
-} TaskKindInfo;
-
-const TaskKindInfo *task_kind_info(TaskKind kind);
+#define TASK_MAX_KINDS 32           /* room for a caller's list of task names; task.c checks the table fits */
+#define TASK_MAX_T CONFIG_SEQ_MAX   /* the longest sequence a sampler keeps a symbol for per step */
 
 /* Sizes for a resolved configuration. */
 typedef struct {
@@ -51,18 +39,63 @@ typedef struct {
     int64_t *label; /* xent classes: (B) on the last step, (T, B) or (Td, B) on every step */
 } Batch;
 
-/* A task with its data (the character corpus, the wave table). */
+/* A task with its data (the character corpus). */
 typedef struct {
-    TaskKind kind;
+    int kind;   /* its row in the task table */
     Config cfg; /* resolved */
     TaskInfo info;
     double baseline;
-    /* charlm */
+    /* charlm's corpus (tasks/corpus.c) */
     uint32_t vocab[TASK_MAX_VOCAB]; /* code points, sorted */
     int n_vocab;
     int *corpus; /* indices into vocab */
     size_t corpus_len;
 } Task;
+
+/* One row of the task table: what a task is before any data (the defaults config_resolve
+ * fills in, the text `rnnlab tasks` prints, the flags the window and the CLI read), and the
+ * functions that make and judge its data. Every function is required unless it says NULL. */
+typedef struct {
+    const char *name;
+    Shape shape;
+    LossKind loss;
+    int default_seq_len, default_lag, default_hidden, default_symbols;
+    int min_seq_len, max_seq_len;
+    const char *metric_name;
+    int metric_is_error; /* 1: lower is better (mse); 0: accuracy */
+    const char *sentence;       /* what it is */
+    const char *shape_sentence; /* which shape it is and why */
+
+    /* Which keys it reads, and how callers outside the task code treat it. */
+    int uses_lag;          /* lag= is how far back its target is (< seq_len); the window shows a slider */
+    int uses_symbols;      /* symbols= sizes its alphabet */
+    int uses_text;         /* text= names its corpus; the other tasks reject text= */
+    int generates_text;    /* `rnnlab sample` writes text from it (--prime, --temperature) */
+    int input_is_one_hot;  /* every input row is one symbol, one-hot: printed by its name */
+    int symbols_are_words; /* its symbol names are words: print them with spaces between */
+
+    /* I and O, and T, Td, Id where they are not seq_len and 0 (info holds T = seq_len, the
+     * shape and the loss on entry); I = O = 0 where the data decides (charlm's vocabulary). */
+    void (*sizes)(TaskInfo *info, const Config *cfg);
+    /* NULL, or reads or makes the task's data and fixes any size it decides; returns 0, or
+     * -1 with a message (task_destroy then calls destroy). */
+    int (*create)(Task *task, char *err, size_t errlen);
+    void (*destroy)(Task *task); /* NULL exactly when create is */
+    /* Fills x (xd) and y or label of a batch whose inputs are zeroed, from rng. */
+    void (*sample)(const Task *task, Batch *batch, Rng *rng);
+    double (*baseline)(const Task *task); /* see task_baseline */
+    double (*metric)(const Task *task, const Batch *batch, const double *out); /* see task_metric */
+    void (*symbol_name)(const Task *task, int k, int output, char *buf, size_t len);
+    /* NULL, or a readable form of sample b's input where it is not a row of symbols or
+     * numbers (wave's code, adding's two marked values). */
+    void (*describe_input)(const Task *task, const Batch *batch, int b, char *buf, size_t len);
+} TaskKindInfo;
+
+/* The table: rows 0 .. task_kind_count()-1. task_kind_info asserts kind is one of them. */
+int task_kind_count(void);
+const TaskKindInfo *task_kind_info(int kind);
+/* The row named name (as config spells it), or -1. */
+int task_find(const char *name);
 
 /* Builds the task for a resolved configuration; for charlm reads text= or generates its
  * corpus. Returns 0, or -1 with a message naming the problem (the file, the byte). */
@@ -87,5 +120,10 @@ double task_baseline(const Task *task);
 /* Writes a readable form of symbol k of the task's input or output alphabet ("good",
  * "X", "e", "·") into buf. */
 void task_symbol_name(const Task *task, int k, int output, char *buf, size_t len);
+
+/* Writes the task's own readable form of sample b's input (wave's code, adding's marked
+ * values) into buf and returns 1, or returns 0 where the input is best printed as its
+ * symbols or numbers. */
+int task_describe_input(const Task *task, const Batch *batch, int b, char *buf, size_t len);
 
 #endif

@@ -5,7 +5,7 @@
 #define RNNLAB_WINDOW_H
 
 #include "../ui/draw.h"
-#include "../ui/input.h"
+#include "../app/input.h"
 
 #include <stddef.h>
 

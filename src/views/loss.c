@@ -92,7 +92,7 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
         plot_fit_text(ui, label, sizeof label, full, small, p.area.x + p.area.w - lx - ui_px(ui, 24));
         draw_text(ui->dl, lx + ui_px(ui, 18), ly, small, t->text, label);
     }
-    grad_norm_strip(ui, strip, tr, vs, p.x0, p.x1);
+    grad_norm_strip(ui, strip, rv, vs, scratch, p.x0, p.x1);
     /* a click on the title toggles the log scale */
     Rect title_r = {r.x, r.y, r.w, ui_text_size(ui) + ui_px(ui, 6)};
     if (ui_interact(ui, ui_id(ui, vs->label ? vs->label : "loss-log"), title_r) & UI_CLICKED)

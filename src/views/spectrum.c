@@ -19,7 +19,8 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     const Theme *t = ui->theme;
     const ModelDims *d = &rv->dims;
     if (!sp || !sp->valid) {
-        views_message(ui, r, "Spectrum of W_hh", "Not available: the weights are not finite.");
+        views_message(ui, r, "Spectrum of W_hh",
+                      sp->step < 0 ? "Computing the spectrum\u2026" : "Not available: the weights are not finite.");
         return;
     }
     int H = d->H, n = sp->n_blocks, gap = ui_px(ui, 6);

@@ -330,7 +330,7 @@ int cli_bench(int argc, char **argv)
                 c.model = m;
                 c.hidden = 32;
                 c.seq_len = 50;
-                c.task = TASK_ADDING;
+                c.task = task_find("adding");
                 c.batch = batches[b];
                 runs[n_runs++] = c;
             }
@@ -412,11 +412,11 @@ int cli_tasks(int argc, char **argv)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     printf("%-10s %-13s %5s %5s %5s %9s %8s %7s  %s\n", "task", "shape", "in", "out", "loss",
            "baseline", "seq_len", "hidden", "metric");
-    for (int k = 0; k < TASK_COUNT; k++) {
+    for (int k = 0; k < task_kind_count(); k++) {
         Config cfg;
         char err[CONFIG_ERR_LEN];
         config_default(&cfg);
-        cfg.task = (TaskKind)k;
+        cfg.task = k;
         Task task;
         if (config_resolve(&cfg, err, sizeof err) != 0 || task_create(&task, &cfg, err, sizeof err) != 0)
             return cli_fail(o.verb, err);
@@ -471,7 +471,7 @@ static void print_symbols(const Task *task, const double *rows, size_t stride, i
         const double *v = rows + (size_t)t * stride;
         if (one_hot) {
             task_symbol_name(task, argmax(v, width), output, name, sizeof name);
-            printf(task->kind == TASK_SENTIMENT ? "%s " : "%s", name);
+            printf(task_kind_info(task->kind)->symbols_are_words ? "%s " : "%s", name);
         } else {
             for (int k = 0; k < width; k++)
                 printf("%s%.2f", t || k ? " " : "", v[k]);
@@ -484,7 +484,7 @@ static void print_labels(const Task *task, const int64_t *labels, size_t stride,
     char name[64];
     for (int t = 0; t < T; t++) {
         task_symbol_name(task, (int)labels[(size_t)t * stride], output, name, sizeof name);
-        printf(task->kind == TASK_SENTIMENT ? "%s " : "%s", name);
+        printf(task_kind_info(task->kind)->symbols_are_words ? "%s " : "%s", name);
     }
 }
 
@@ -593,15 +593,15 @@ int cli_sample(int argc, char **argv)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     if (!o.load_dir)
         return cli_fail(o.verb, "--load DIR is required (a run saved with rnnlab train --save DIR)");
-    if (o.cfg.task != TASK_CHARLM && (o.prime || o.temperature_given))
+    if (!task_kind_info(o.cfg.task)->generates_text && (o.prime || o.temperature_given))
         return cli_fail(o.verb, "--prime and --temperature are for task=charlm only");
     /* A batch of the samples asked for, drawn from their own stream of the seed. */
-    if (o.cfg.task != TASK_CHARLM)
+    if (!task_kind_info(o.cfg.task)->generates_text)
         o.cfg.batch = o.n > 0 ? (int)(o.n < 4096 ? o.n : 4096) : 5;
     Trainer tr;
     if (cli_make_trainer(&tr, &o) != 0)
         return EXIT_USAGE;
-    if (tr.cfg.task == TASK_CHARLM) {
+    if (task_kind_info(tr.cfg.task)->generates_text) {
         int status = sample_text(&tr, &o);
         trainer_destroy(&tr);
         return status;
@@ -614,22 +614,16 @@ int cli_sample(int argc, char **argv)
     int B = bt->B, T = bt->T, I = bt->I, O = bt->O;
     const double *out = d->shape == SHAPE_SEQ2SEQ ? tr.cache.free_run_out : tr.cache.out;
     int every = model_head_every(d), To = d->shape == SHAPE_SEQ2SEQ ? bt->Td : T;
-    int one_hot_in = task->kind != TASK_XOR && task->kind != TASK_ADDING && task->kind != TASK_SINE;
+    int one_hot_in = task_kind_info(task->kind)->input_is_one_hot;
     printf("task=%s: %d sample%s drawn with seed %llu (stream 6); loss on them %.5g, %s %.4g\n",
            task_kind_info(task->kind)->name, B, B == 1 ? "" : "s",
            (unsigned long long)tr.cfg.seed, tr.obs.loss, task_kind_info(task->kind)->metric_name,
            tr.obs.metric);
     for (int b = 0; b < B; b++) {
         printf("\n#%d input:  ", b + 1);
-        if (task->kind == TASK_WAVE) {
-            printf("code %d", argmax(bt->x + (size_t)b * I, I));
-        } else if (task->kind == TASK_ADDING) {
-            for (int t = 0; t < T; t++) {
-                const double *x = bt->x + ((size_t)t * B + b) * I;
-                if (x[1] == 1.0)
-                    printf("%s%.3f", t < T / 2 ? "" : " + ", x[0]);
-            }
-            printf("   (the two marked of %d values)", T);
+        char described[256];
+        if (task_describe_input(task, bt, b, described, sizeof described)) {
+            fputs(described, stdout);
         } else {
             print_symbols(task, bt->x + (size_t)b * I, (size_t)B * I, T, I, 0, one_hot_in);
         }

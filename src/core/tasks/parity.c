@@ -1,0 +1,51 @@
+/* parity.c: a string of bits in, whether the number of ones is odd out: many-to-one, and
+ * the answer depends on every bit. Leaves out any hint: no single bit says anything. */
+#include "tasks.h"
+
+#include <math.h>
+
+static void parity_sizes(TaskInfo *info, const Config *cfg)
+{
+    (void)cfg;
+    info->I = 2, info->O = 2;
+}
+
+static void parity_sample(const Task *task, Batch *bt, Rng *rng)
+{
+    (void)task;
+    for (int b = 0; b < bt->B; b++) {
+        int p = 0;
+        for (int t = 0; t < bt->T; t++) {
+            int bit = rng_int(rng, 2);
+            task_xat(bt, t, b)[bit] = 1.0;
+            p ^= bit;
+        }
+        bt->label[b] = p;
+    }
+}
+
+/* The label is independent of the last bit alone, and both classes are equally likely. */
+static double parity_baseline(const Task *task)
+{
+    (void)task;
+    return log(2.0);
+}
+
+const TaskKindInfo task_kind_parity = {
+    .name = "parity",
+    .shape = SHAPE_MANY_TO_ONE,
+    .loss = LOSS_XENT,
+    .default_seq_len = 3,
+    .default_hidden = 16,
+    .min_seq_len = 1,
+    .max_seq_len = 1000,
+    .metric_name = "accuracy",
+    .sentence = "A string of bits in; is the number of ones odd?",
+    .shape_sentence = "Many-to-one: one verdict on the whole string, which depends on every bit.",
+    .input_is_one_hot = 1,
+    .sizes = parity_sizes,
+    .sample = parity_sample,
+    .baseline = parity_baseline,
+    .metric = task_metric_accuracy,
+    .symbol_name = task_symbol_number,
+};
