@@ -892,6 +892,41 @@ static void expect_grads(const char *dir, const char *model, const char *task, i
     }
 }
 
+/* The CSV's g_t columns are one per time step the network runs, for every task: the time
+ * axis of the hidden states `grads` dumps (T, or T + Td for seq2seq). */
+static void test_train_csv_has_one_g_column_per_step_the_network_runs_for_every_task(void **state)
+{
+    const char *dir = *state;
+    for (int k = 0; k < task_kind_count(); k++) {
+        const char *name = task_kind_info(k)->name;
+        char csv[4200], out[4200], h_path[4300], task[64];
+        snprintf(task, sizeof task, "task=%s", name);
+        snprintf(csv, sizeof csv, "%s/%s.csv", dir, name);
+        snprintf(out, sizeof out, "%s/%s-grads", dir, name);
+        Run r;
+        RUN(&r, "train", "--steps", "2", "--set", task, "--set", "hidden=4", "--set", "batch=2", "--csv", csv);
+        expect_status(&r, 0);
+        run_free(&r);
+        RUN(&r, "grads", "--set", task, "--set", "hidden=4", "--set", "batch=2", "--out", out);
+        expect_status(&r, 0);
+        run_free(&r);
+        snprintf(h_path, sizeof h_path, "%s/h.npy", out);
+        NpyArray h;
+        char err[512];
+        assert_int_equal(npy_read(h_path, &h, err, sizeof err), 0);
+        int steps = (int)h.shape[0];
+        npy_free(&h);
+        char *text = check_read_file(csv, NULL);
+        assert_non_null(text);
+        int g_cols = 0;
+        for (const char *c = text; *c && *c != '\n'; c++)
+            g_cols += c[0] == ',' && c[1] == 'g' && c[2] == '_';
+        if (g_cols != steps)
+            fail_msg("task=%s: %d g_t columns for a network that runs %d steps", name, g_cols, steps);
+        free(text);
+    }
+}
+
 static void test_grads_writes_every_array_for_rnn_on_adding(void **state)
 {
     expect_grads(*state, "rnn", "adding", 1, 2, 1);
@@ -1707,6 +1742,7 @@ int main(void)
         TEST(test_same_seed_gives_identical_csv_and_another_seed_differs),
         TEST(test_save_then_load_continues_the_run_exactly),
         TEST(test_loaded_weights_equal_the_saved_ones),
+        TEST(test_train_csv_has_one_g_column_per_step_the_network_runs_for_every_task),
         TEST(test_grads_writes_every_array_for_rnn_on_adding),
         TEST(test_grads_writes_every_array_for_lstm_on_echo),
         TEST(test_grads_writes_every_array_for_gru_on_adding_and_lstm_on_adding),

@@ -3,6 +3,7 @@
 #include "check.h"
 
 #include "../src/app/lesson.h"
+#include "../src/views/views.h"
 #include "cells/cells.h"
 #include "task.h"
 
@@ -82,8 +83,8 @@ static void test_a_lesson_parses_into_title_summary_steps_and_blocks(void **s)
     assert_int_equal(a->settings[0].line, 14);
     assert_true(a->reset);
     assert_int_equal(a->run, 50);
-    assert_int_equal(a->focus, lesson_view_index("gradient"));
-    assert_true(a->hide[lesson_view_index("spectrum")] && a->hide[lesson_view_index("gates")]);
+    assert_int_equal(a->focus, view_find("gradient"));
+    assert_true(a->hide[view_find("spectrum")] && a->hide[view_find("gates")]);
     assert_string_equal(a->question, "Will it learn?");
     assert_string_equal(a->answer, "Yes.");
     assert_int_equal(a->n_checks, 2);

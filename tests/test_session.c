@@ -3,13 +3,16 @@
  * whatever the timing of the commands and the cancels. */
 #include "check.h"
 
+#include "../src/app/gui.h"
 #include "../src/app/session.h"
 #include "../src/core/trainer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 static void sleep_s(double s)
 {
@@ -215,6 +218,100 @@ static void test_commands_apply_in_order_and_report(void **unused)
     session_destroy(s);
 }
 
+
+/* ---- the window, render and train: the same bits ---- */
+
+static int fake_width(void *ctx, const char *text, int size)
+{
+    (void)ctx;
+    return (int)strlen(text) * size / 2;
+}
+
+static void press(Gui *g, int key, double now)
+{
+    GuiInput in;
+    memset(&in, 0, sizeof in);
+    in.width = 1280, in.height = 800, in.now = now;
+    if (key >= 0)
+        in.keys[key] = 1;
+    gui_frame(g, &in);
+}
+
+/* Writes g's history as CSV into path. */
+static void export(Gui *g, const char *path)
+{
+    char err[600];
+    gui_wait(g, 60);
+    if (gui_export_csv(g, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+}
+
+static void test_window_render_and_train_give_the_same_bits(void **unused)
+{
+    (void)unused;
+    enum { N = 240 };
+    const char *line = "model=lstm; task=echo; seq_len=15; history=1000";
+    char dir[4096], a[4200], b[4200], c[4200];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/window.csv", dir);
+    snprintf(b, sizeof b, "%s/render.csv", dir);
+    snprintf(c, sizeof c, "%s/train.csv", dir);
+    Config cfg = config_of(line);
+    char err[CONFIG_ERR_LEN];
+    TextMeasure fake = {NULL, fake_width};
+
+    /* the window: frames at odd moments, the pace changed, paused, stepped, played again */
+    Gui g;
+    assert_int_equal(gui_create(&g, &cfg, fake, err, sizeof err), 0);
+    srand(3);
+    press(&g, GK_PLAY, session_now());
+    for (int f = 0; f < 40 && g.st->run[0].step < N / 2; f++) {
+        press(&g, f % 7 == 3 ? GK_FASTER : f % 11 == 5 ? GK_STEP : f % 13 == 8 ? GK_PLAY : -1, session_now());
+        sleep_s(0.001 * (rand() % 8));
+    }
+    session_command(g.session, SESSION_PAUSE, 0);
+    gui_wait(&g, 60);
+    long done = g.st->run[0].step;
+    assert_true(done > 0 && done < N);
+    gui_train(&g, N - done);
+    assert_int_equal(g.st->run[0].step, N);
+    export(&g, a);
+    gui_destroy(&g);
+
+    /* render's path: a fresh window, trained at once */
+    assert_int_equal(gui_create(&g, &cfg, fake, err, sizeof err), 0);
+    gui_train(&g, N);
+    press(&g, -1, session_now());
+    export(&g, b);
+    gui_destroy(&g);
+
+    /* the train verb */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char steps[16];
+        snprintf(steps, sizeof steps, "%d", N);
+        execl(RNNLAB_BIN, RNNLAB_BIN, "train", "--quiet", "--set", "model=lstm", "--set", "task=echo", "--set",
+              "seq_len=15", "--steps", steps, "--csv", c, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    size_t la, lb, lc;
+    char *ta = check_read_file(a, &la), *tb = check_read_file(b, &lb), *tc = check_read_file(c, &lc);
+    assert_non_null(ta);
+    assert_non_null(tb);
+    assert_non_null(tc);
+    if (la != lc || memcmp(ta, tc, la) != 0)
+        fail_msg("the window's history differs from train's (%zu and %zu bytes)", la, lc);
+    if (lb != lc || memcmp(tb, tc, lb) != 0)
+        fail_msg("render's history differs from train's (%zu and %zu bytes)", lb, lc);
+    free(ta), free(tb), free(tc);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_a_long_step_reports_its_progress),
         cmocka_unit_test(test_the_same_bits_whatever_the_timing),
         cmocka_unit_test(test_commands_apply_in_order_and_report),
+        cmocka_unit_test(test_window_render_and_train_give_the_same_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
