@@ -196,6 +196,7 @@ Session *session_create(const Config *cfg, char *err, size_t errlen)
         free(s);
         return NULL;
     }
+    session_command(s, SESSION_PREVIEW, 0);
     return s;
 }
 

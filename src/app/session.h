@@ -48,7 +48,9 @@ typedef enum {
     SESSION_ANSWERED,  /* the learner predicted: start the waiting step's run */
     SESSION_SPECTRUM,  /* n: 1 = keep the spectrum of W_hh computed (its view is visible) */
     SESSION_LOAD,      /* text: a saved run's directory, loaded into the current run */
-    SESSION_SAVE       /* text: save the run there (as --save) */
+    SESSION_SAVE,      /* text: save the run there (as --save) */
+    SESSION_PREVIEW    /* one pass without an update, so the views have the first batch (the
+                          session sends it itself after creating the run) */
 } SessionCommandKind;
 
 typedef struct {

@@ -86,17 +86,26 @@ static void run_destroy(Run *r)
     r->diverged = 0;
 }
 
-/* Replaces run r by a fresh trainer (already created) and shows its first batch. */
-static void run_adopt(Session *s, Run *r, Trainer *fresh)
+/* One pass without an update, so every view has something to show at step 0. */
+static void run_preview(Run *r)
+{
+    trainer_preview(&r->tr);
+    runview_sync(&r->last_good, &r->tr, NULL, r->id);
+}
+
+/* Replaces run r by a fresh trainer (already created); preview = 0 leaves its first pass
+ * to a SESSION_PREVIEW (the UI thread must not wait for one). */
+static void run_adopt(Session *s, Run *r, Trainer *fresh, int preview)
 {
     run_destroy(r);
     r->tr = *fresh;
     r->have = 1;
     r->id = ++s->next_id;
     trainer_set_cancel(&r->tr, &s->cancel);
-    /* one pass without an update, so every view has something to show at step 0 */
-    trainer_preview(&r->tr);
-    runview_sync(&r->last_good, &r->tr, NULL, r->id);
+    if (preview)
+        run_preview(r);
+    else
+        runview_sync(&r->last_good, &r->tr, NULL, r->id);
 }
 
 int session_start_run(Session *s, const Config *cfg, char *err, size_t errlen)
@@ -104,7 +113,7 @@ int session_start_run(Session *s, const Config *cfg, char *err, size_t errlen)
     Trainer fresh;
     if (trainer_create(&fresh, cfg, err, errlen) != 0)
         return -1;
-    run_adopt(s, &s->run[0], &fresh);
+    run_adopt(s, &s->run[0], &fresh, s->next_id > 0); /* the first run: previewed on the worker */
     snapshots_free(s);
     snapshot_take(s);
     s->cfg_seq++;
@@ -132,7 +141,7 @@ static int compare_restart(Session *s, const Config *base, char *err, size_t err
         trainer_destroy(&fresh);
         return -1;
     }
-    run_adopt(s, &s->run[1], &fresh);
+    run_adopt(s, &s->run[1], &fresh, 1);
     return 0;
 }
 
@@ -509,6 +518,9 @@ void session_execute(Session *s, const Queued *q)
         return;
     case SESSION_LESSON:
         lesson_goto(s, c);
+        return;
+    case SESSION_PREVIEW:
+        run_preview(&s->run[0]);
         return;
     case SESSION_LOAD:
         if (trainer_load(&s->run[0].tr, c->text, err, sizeof err) != 0) {

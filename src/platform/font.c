@@ -182,7 +182,6 @@ void fonts_close(Fonts *f)
     TTF_Quit();
 }
 
-const char *fonts_path(const Fonts *f) { return f->path; }
 
 static int clamp_size(int size)
 {

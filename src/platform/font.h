@@ -18,9 +18,6 @@ typedef struct Fonts Fonts;
 Fonts *fonts_open(const char *path_or_null, char *err, size_t errlen);
 void fonts_close(Fonts *f);
 
-/* The file actually opened. */
-const char *fonts_path(const Fonts *f);
-
 /* width(ctx, text, size): pixel width of UTF-8 text at pixel height `size`. */
 TextMeasure fonts_measure(Fonts *f);
 

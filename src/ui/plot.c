@@ -166,6 +166,9 @@ void plot_series(Ui *ui, const Plot *p, const double *xs, const double *ys, int 
     ui_push_clip(ui, p->area);
     int have = 0;
     float px = 0, py = 0;
+    /* More points than pixels: a segment ends only where the line moved a pixel, or at a
+     * break, so a long series costs what the plot's width costs. */
+    int dense = n > 2 * (p->area.w > 1 ? p->area.w : 1);
     for (int i = 0; i < n; i++) {
         double x = xs ? xs[i] : i, y = ys[i];
         if (!drawable(p, y)) {
@@ -173,6 +176,8 @@ void plot_series(Ui *ui, const Plot *p, const double *xs, const double *ys, int 
             continue;
         }
         float X = plot_px(p, x), Y = plot_py(p, y);
+        if (dense && have && i + 1 < n && drawable(p, ys[i + 1]) && fabsf(X - px) < 1 && fabsf(Y - py) < 1)
+            continue;
         if (have)
             draw_line(ui->dl, px, py, X, Y, c, thickness);
         else if (i + 1 >= n || !drawable(p, ys[i + 1])) /* an isolated point: a dot */

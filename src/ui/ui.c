@@ -255,7 +255,7 @@ int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, 
 {
     int f = ui_interact(ui, id, r) & ~UI_CLICKED;
     const Theme *t = ui->theme;
-    int size = ui_text_size(ui), small = ui_text_size_small(ui);
+    int size = ui_text_size(ui);
     Rect track = {r.x, r.y + r.h - ui_px(ui, 10), r.w, ui_px(ui, 6)};
     double old = *value, u = to_unit(*value, lo, hi, log_scale);
     if (ui->active == id && ui->in.mouse_down) {
@@ -281,7 +281,6 @@ int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, 
     int kx = track.x + (int)(u * (track.w - 1));
     int kr = ui_px(ui, (ui->active == id || (f & UI_HOVERED)) ? 7 : 6);
     draw_circle(ui->dl, (float)kx, track.y + track.h / 2.0f, (float)kr, t->fill);
-    (void)small;
     if ((f & UI_HOVERED) && tooltip)
         ui_set_tooltip(ui, tooltip);
     return f;

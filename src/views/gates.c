@@ -33,13 +33,16 @@ void view_gates(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *s
         draw_text(ui->dl, r.x + pad, img.y + img.h / 2 - small / 2, small, t->text_dim, names[g]);
         if (img.w < 2 || img.h < 2)
             continue;
-        uint8_t *px = draw_image(ui->dl, img, T, H, NULL);
+        /* no finer than the screen: a long or wide run is sampled at the image's pixels */
+        int cols = T < img.w ? T : img.w, rows = H < img.h ? H : img.h;
+        uint8_t *px = draw_image(ui->dl, img, cols, rows, NULL);
         int is_tanh = (d->cell->tanh_gates >> g) & 1u;
-        for (int j = 0; j < H; j++)
-            for (int s = 0; s < T; s++) {
+        for (int row = 0; row < rows; row++)
+            for (int col = 0; col < cols; col++) {
+                int j = (int)((long)row * H / rows), s = (int)((long)col * T / cols);
                 double v = rv->obs.gate[(size_t)s * G * H + (size_t)g * H + j];
                 Color c = is_tanh ? colormap_signed(v) : colormap_magnitude(v);
-                uint8_t *q = px + ((size_t)j * T + s) * 4;
+                uint8_t *q = px + ((size_t)row * cols + col) * 4;
                 q[0] = c.r, q[1] = c.g, q[2] = c.b, q[3] = 255;
             }
     }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HIDDEN_LINES 48
+
 /* ---- 2. hidden-state trajectories ---- */
 
 /* The first two principal axes of the rows of h (T, H) by power iteration, signs kept
@@ -90,7 +92,10 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
             hot_unit = -1;
     }
     double line[1000];
+    /* at most HIDDEN_LINES units as lines (and the one pointed at): more is a solid band */
     for (int j = 0; j < H; j++) {
+        if (j >= HIDDEN_LINES && j != hot_unit)
+            continue;
         for (int s = 0; s < T && s < 1000; s++)
             line[s] = o->h[(size_t)s * H + j];
         Color c = t->series[j % 8];
@@ -106,7 +111,14 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
 
     /* the path h_0 .. h_T on its two principal axes */
     double mean[256], axes[2][256];
-    principal_axes(vs, o->h, T, H, mean, axes);
+    if (vs->pca_valid && vs->pca_run == rv->run_id && vs->pca_step == rv->step && vs->pca_H == H) {
+        memcpy(mean, vs->pca_mean, sizeof mean); /* the same states as last frame */
+        memcpy(axes, vs->pca, sizeof axes);
+    } else {
+        principal_axes(vs, o->h, T, H, mean, axes);
+        memcpy(vs->pca_mean, mean, sizeof mean);
+        vs->pca_run = rv->run_id, vs->pca_step = rv->step, vs->pca_H = H;
+    }
     double px[1000], py[1000];
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (int s = 0; s < T && s < 1000; s++) {

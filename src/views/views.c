@@ -28,6 +28,8 @@ const ViewSpec VIEWS[VIEW_COUNT] = {
                        .help = "singular values and eigenvalues of each gate block of W_hh"},
 };
 
+int view_count(void) { return VIEW_COUNT; }
+
 int view_find(const char *name)
 {
     for (int v = 0; v < VIEW_COUNT; v++)

@@ -23,6 +23,10 @@ typedef struct {
     int loss_log;        /* the loss plot's y axis is logarithmic */
     double pca[2][256];  /* the last principal axes, to keep their signs steady */
     int pca_valid;
+    double pca_mean[256]; /* ... and the mean, for the states of run pca_run at pca_step */
+    uint64_t pca_run;
+    long pca_step;
+    int pca_H;
     int hover_t;         /* the time step under the mouse in the unfolded view, or -1 */
     /* Shared axes (compare mode): when set, the plots use these ranges instead of their own. */
     int shared;
@@ -56,6 +60,7 @@ typedef struct {
 } ViewSpec;
 
 extern const ViewSpec VIEWS[VIEW_COUNT];
+int view_count(void);
 int view_find(const char *name);   /* index, or -1 */
 /* "unfolded, hidden, ...", from the table, into buf: for messages. Returns buf. */
 const char *view_names_list(char *buf, size_t len);

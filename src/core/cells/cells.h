@@ -6,7 +6,7 @@
 #ifndef RNNLAB_CELLS_H
 #define RNNLAB_CELLS_H
 
-#include "config.h" /* Activation */
+#include "../config.h" /* Activation */
 
 #include <math.h>
 
