@@ -117,10 +117,39 @@ void cli_usage(FILE *f)
     config_print_keys(f);
 }
 
-int cli_parse_options(Options *o, int argc, char **argv, unsigned allowed, const char *synopsis,
-                         const char *what)
+/* A whole number from lo to hi into *out (written even when out of range, as strtol leaves
+ * it); on failure prints "OPTION V: expected a whole number from LO to HI" and returns -1. */
+static int parse_long(const char *verb, const char *option, const char *v, long lo, long hi, long *out)
 {
-    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
+    char *end, msg[CONFIG_ERR_LEN + 64];
+    errno = 0;
+    *out = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || errno || *out < lo || *out > hi) {
+        snprintf(msg, sizeof msg, "%s %s: expected a whole number from %ld to %ld", option, v, lo, hi);
+        cli_fail(verb, msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* A number from lo to hi (NaN rejected) into *out; on failure prints "OPTION V: expected a
+ * number from LO to HI" and returns -1. */
+static int parse_double(const char *verb, const char *option, const char *v, double lo, double hi, double *out)
+{
+    char *end, msg[CONFIG_ERR_LEN + 64];
+    errno = 0;
+    *out = strtod(v, &end);
+    if (*v == '\0' || *end != '\0' || errno || !(*out >= lo && *out <= hi)) {
+        snprintf(msg, sizeof msg, "%s %s: expected a number from %g to %g", option, v, lo, hi);
+        cli_fail(verb, msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The defaults every verb starts from, before any option. */
+static void options_default(Options *o, char **argv)
+{
     o->verb = argv[0];
     config_default(&o->cfg);
     o->steps = -1;
@@ -130,8 +159,14 @@ int cli_parse_options(Options *o, int argc, char **argv, unsigned allowed, const
     o->width = 1280;
     o->height = 800;
     o->train_steps = 300;
+}
 
-    /* --load first: its config.txt is the base the other settings change. */
+/* The first pass: --help (returns 1), and --load, whose config.txt is the base the other
+ * settings change. Returns -1 on misuse (message printed), else 0. */
+static int options_first_pass(Options *o, int argc, char **argv, unsigned allowed, const char *synopsis,
+                              const char *what)
+{
+    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             verb_help(o->verb, synopsis, what, allowed);
@@ -153,6 +188,92 @@ int cli_parse_options(Options *o, int argc, char **argv, unsigned allowed, const
             }
         }
     }
+    return 0;
+}
+
+/* --size WxH into o->width and o->height. Returns -1 on misuse (message printed). */
+static int parse_size(Options *o, const char *v)
+{
+    char msg[CONFIG_ERR_LEN + 64];
+    int w = 0, h = 0;
+    char tail;
+    if (sscanf(v, "%dx%d%c", &w, &h, &tail) != 2 || w < 320 || h < 240 || w > 8192 || h > 8192) {
+        snprintf(msg, sizeof msg, "--size %s: expected WIDTHxHEIGHT from 320x240 to 8192x8192, e.g. 1280x800", v);
+        cli_fail(o->verb, msg);
+        return -1;
+    }
+    o->width = w, o->height = h;
+    return 0;
+}
+
+/* Applies one option (flag) with its value v (NULL for a switch). Returns -1 on misuse
+ * (message printed), else 0. */
+static int option_apply(Options *o, unsigned flag, const char *v)
+{
+    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64], *end;
+    switch (flag) {
+    case OPT_CONFIG:
+        if (config_load_file(&o->cfg, v, err, sizeof err) != 0) {
+            cli_fail(o->verb, err);
+            return -1;
+        }
+        break;
+    case OPT_SET:
+        if (config_set(&o->cfg, v, err, sizeof err) != 0) {
+            snprintf(msg, sizeof msg, "--set %s", err);
+            cli_fail(o->verb, msg);
+            return -1;
+        }
+        break;
+    case OPT_STEPS: return parse_long(o->verb, "--steps", v, 0, 1000000000L, &o->steps);
+    case OPT_SECONDS: return parse_double(o->verb, "--seconds", v, 0.01, 3600, &o->seconds);
+    case OPT_N: return parse_long(o->verb, "--n", v, 1, 100000, &o->n);
+    case OPT_TEMPERATURE:
+        o->temperature_given = 1;
+        return parse_double(o->verb, "--temperature", v, 0, 100, &o->temperature);
+    case OPT_PRIME: o->prime = v; break;
+    case OPT_FONT: o->font = v; break;
+    case OPT_RENDER: o->render = 1; break;
+    case OPT_LESSON: o->lesson = v; break;
+    case OPT_COMPARE: {
+        CompareSpec spec;
+        if (compare_parse(&spec, v, msg, sizeof msg) != 0) {
+            cli_fail(o->verb, msg);
+            return -1;
+        }
+        o->compare = v;
+        break;
+    }
+    case OPT_RUN: o->run_checks = 1; break;
+    case OPT_STEP:
+        /* checked after the cast to int, as it always was (so 4294967297 wraps to step 1) */
+        errno = 0;
+        o->step = (int)strtol(v, &end, 10);
+        if (*v == '\0' || *end != '\0' || errno || o->step < 1 || o->step > 1000) {
+            snprintf(msg, sizeof msg, "--step %s: expected a step number from 1", v);
+            cli_fail(o->verb, msg);
+            return -1;
+        }
+        break;
+    case OPT_SIZE: return parse_size(o, v);
+    case OPT_TRAIN_STEPS: return parse_long(o->verb, "--train-steps", v, 0, 100000000L, &o->train_steps);
+    case OPT_CSV: o->csv_path = v; break;
+    case OPT_SAVE: o->save_dir = v; break;
+    case OPT_LOAD: break; /* applied in the first pass */
+    case OPT_OUT: o->out_dir = v; break;
+    case OPT_QUIET: o->quiet = 1; break;
+    }
+    return 0;
+}
+
+int cli_parse_options(Options *o, int argc, char **argv, unsigned allowed, const char *synopsis,
+                         const char *what)
+{
+    char msg[CONFIG_ERR_LEN + 64];
+    options_default(o, argv);
+    int first = options_first_pass(o, argc, argv, allowed, synopsis, what);
+    if (first != 0)
+        return first;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned flag = 0;
@@ -182,107 +303,8 @@ int cli_parse_options(Options *o, int argc, char **argv, unsigned allowed, const
             }
             v = argv[++i];
         }
-        char *end;
-        switch (flag) {
-        case OPT_CONFIG:
-            if (config_load_file(&o->cfg, v, err, sizeof err) != 0) {
-                cli_fail(o->verb, err);
-                return -1;
-            }
-            break;
-        case OPT_SET:
-            if (config_set(&o->cfg, v, err, sizeof err) != 0) {
-                snprintf(msg, sizeof msg, "--set %s", err);
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            break;
-        case OPT_STEPS:
-            errno = 0;
-            o->steps = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || errno || o->steps < 0 || o->steps > 1000000000L) {
-                snprintf(msg, sizeof msg, "--steps %s: expected a whole number from 0 to 1000000000", v);
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            break;
-        case OPT_SECONDS:
-            errno = 0;
-            o->seconds = strtod(v, &end);
-            if (*v == '\0' || *end != '\0' || errno || !(o->seconds >= 0.01 && o->seconds <= 3600)) {
-                snprintf(msg, sizeof msg, "--seconds %s: expected a number from 0.01 to 3600", v);
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            break;
-        case OPT_N:
-            errno = 0;
-            o->n = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || errno || o->n < 1 || o->n > 100000) {
-                snprintf(msg, sizeof msg, "--n %s: expected a whole number from 1 to 100000", v);
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            break;
-        case OPT_TEMPERATURE:
-            o->temperature_given = 1;
-            errno = 0;
-            o->temperature = strtod(v, &end);
-            if (*v == '\0' || *end != '\0' || errno || !(o->temperature >= 0 && o->temperature <= 100)) {
-                snprintf(msg, sizeof msg, "--temperature %s: expected a number from 0 to 100", v);
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            break;
-        case OPT_PRIME: o->prime = v; break;
-        case OPT_FONT: o->font = v; break;
-        case OPT_RENDER: o->render = 1; break;
-        case OPT_LESSON: o->lesson = v; break;
-        case OPT_COMPARE: {
-            CompareSpec spec;
-            if (compare_parse(&spec, v, msg, sizeof msg) != 0) {
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            o->compare = v;
-            break;
-        }
-        case OPT_RUN: o->run_checks = 1; break;
-        case OPT_STEP:
-            errno = 0;
-            o->step = (int)strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || errno || o->step < 1 || o->step > 1000) {
-                snprintf(msg, sizeof msg, "--step %s: expected a step number from 1", v);
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            break;
-        case OPT_SIZE: {
-            int w = 0, h = 0;
-            char tail;
-            if (sscanf(v, "%dx%d%c", &w, &h, &tail) != 2 || w < 320 || h < 240 || w > 8192 || h > 8192) {
-                snprintf(msg, sizeof msg, "--size %s: expected WIDTHxHEIGHT from 320x240 to 8192x8192, e.g. 1280x800", v);
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            o->width = w, o->height = h;
-            break;
-        }
-        case OPT_TRAIN_STEPS:
-            errno = 0;
-            o->train_steps = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || errno || o->train_steps < 0 || o->train_steps > 100000000L) {
-                snprintf(msg, sizeof msg, "--train-steps %s: expected a whole number from 0 to 100000000", v);
-                cli_fail(o->verb, msg);
-                return -1;
-            }
-            break;
-        case OPT_CSV: o->csv_path = v; break;
-        case OPT_SAVE: o->save_dir = v; break;
-        case OPT_LOAD: break; /* applied above */
-        case OPT_OUT: o->out_dir = v; break;
-        case OPT_QUIET: o->quiet = 1; break;
-        }
+        if (option_apply(o, flag, v) != 0)
+            return -1;
     }
     return 0;
 }

@@ -365,6 +365,145 @@ static int step_empty(const LessonStep *st)
            !st->pause && st->focus < 0 && !st->compare && !views && st->n_checks == 0;
 }
 
+/* The plain text of node's inlines, styles dropped, cut to fit out (size bytes). */
+static void plain_text(cmark_node *node, char *out, size_t size)
+{
+    SpanList sl = {0};
+    collect_inlines(node, &sl, SPAN_TEXT);
+    out[0] = '\0';
+    for (int i = 0; i < sl.n; i++) {
+        strncat(out, sl.spans[i].text, size - strlen(out) - 1);
+        free(sl.spans[i].text);
+    }
+    free(sl.spans);
+}
+
+/* A heading at `line`: '#' the title, '##' a new step (*st), deeper a bold paragraph of the
+ * current step. Returns 0, or -1 with path:line: message. */
+static int lesson_heading(Lesson *l, LessonStep **st, cmark_node *n, int line, const char *path, char *err,
+                          size_t errlen)
+{
+    int level = cmark_node_get_heading_level(n);
+    char heading[512];
+    plain_text(n, heading, sizeof heading);
+    if (level == 1) {
+        if (l->title)
+            return fail_at(err, errlen, path, line, "a second '#' title; a lesson has one, and '##' starts a step");
+        l->title = dup(heading);
+    } else if (level == 2) {
+        if (!l->title)
+            return fail_at(err, errlen, path, line, "a step before the lesson's '#' title");
+        if (*st && step_empty(*st))
+            return fail_at(err, errlen, path, (*st)->line, "step '%s' has nothing in it", (*st)->heading);
+        LessonStep *g = realloc(l->steps, (size_t)(l->n_steps + 1) * sizeof(LessonStep));
+        if (!g)
+            return fail_at(err, errlen, path, line, "out of memory");
+        l->steps = g;
+        *st = &l->steps[l->n_steps++];
+        memset(*st, 0, sizeof **st);
+        (*st)->heading = dup(heading);
+        (*st)->line = line;
+        (*st)->focus = -1;
+    } else if (*st) { /* ### and deeper: shown as a paragraph of its own */
+        SpanList h = {0};
+        span_add(&h, SPAN_STRONG, heading);
+        block_add(*st, BLOCK_PARAGRAPH, NULL, 0, &h);
+    }
+    return 0;
+}
+
+/* A ```question block: the question, a line '---', the answer. Returns 0, or -1 with
+ * path:line: message. */
+static int parse_question_block(LessonStep *st, const char *literal, int line, const char *path, char *err,
+                                size_t errlen)
+{
+    char *q = dup(literal);
+    char *sep = strstr(q, "\n---");
+    if (!sep && strncmp(q, "---", 3) != 0) {
+        free(q);
+        return fail_at(err, errlen, path, line, "a question needs its answer after a line '---'");
+    }
+    char *answer = sep ? sep + 4 : q + 3;
+    if (sep)
+        *sep = '\0';
+    else
+        q[0] = '\0';
+    while (*answer && *answer != '\n')
+        answer++;
+    st->question = dup(trim(q));
+    st->answer = dup(trim(answer));
+    free(q);
+    markdown_spans(st->question, &st->q_spans, &st->n_q);
+    markdown_spans(st->answer, &st->a_spans, &st->n_a);
+    if (!st->question[0] || !st->answer[0])
+        return fail_at(err, errlen, path, line, "a question needs both a question and an answer");
+    return 0;
+}
+
+/* A fenced or indented code block at `line`: ```rnnlab, ```question and ```check are
+ * ours; any other is shown as code. Returns 0, or -1 with path:line: message. */
+static int lesson_code_block(LessonStep *st, cmark_node *n, int line, const char *text, size_t len,
+                             const char *path, Config *probe, char *err, size_t errlen)
+{
+    const char *info = cmark_node_get_fence_info(n);
+    const char *literal = cmark_node_get_literal(n);
+    int fenced = info != NULL && cmark_node_get_end_line(n) >= line;
+    char word[32] = "";
+    if (info)
+        sscanf(info, "%31s", word);
+    int ours = !strcmp(word, "rnnlab") || !strcmp(word, "question") || !strcmp(word, "check");
+    if (ours && fenced && !fence_closed(text, len, cmark_node_get_end_line(n), line))
+        return fail_at(err, errlen, path, line, "the ```%s block is not closed (it needs a closing ``` line)", word);
+    if (!strcmp(word, "rnnlab"))
+        return parse_rnnlab_block(st, literal ? literal : "", line + 1, path, probe, err, errlen);
+    if (!strcmp(word, "question"))
+        return parse_question_block(st, literal ? literal : "", line, path, err, errlen);
+    if (!strcmp(word, "check"))
+        return parse_check_block(st, literal ? literal : "", line + 1, path, err, errlen);
+    SpanList sl = {0};
+    span_add(&sl, SPAN_CODE, literal ? literal : "");
+    block_add(st, BLOCK_CODE, NULL, 0, &sl);
+    return 0;
+}
+
+/* One top-level block of step st at `line`: paragraphs, lists, quotes and code blocks.
+ * Returns 0, or -1 with path:line: message. */
+static int lesson_block(LessonStep *st, cmark_node *n, int line, const char *text, size_t len, const char *path,
+                        Config *probe, char *err, size_t errlen)
+{
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_PARAGRAPH: {
+        SpanList sl = {0};
+        collect_inlines(n, &sl, SPAN_TEXT);
+        block_add(st, BLOCK_PARAGRAPH, NULL, 0, &sl);
+        break;
+    }
+    case CMARK_NODE_LIST: add_list(st, n, 0); break;
+    case CMARK_NODE_BLOCK_QUOTE:
+        for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+            SpanList sl = {0};
+            collect_inlines(c, &sl, SPAN_EMPH);
+            block_add(st, BLOCK_PARAGRAPH, NULL, 0, &sl);
+        }
+        break;
+    case CMARK_NODE_CODE_BLOCK: return lesson_code_block(st, n, line, text, len, path, probe, err, errlen);
+    default: break; /* thematic breaks, HTML: not shown */
+    }
+    return 0;
+}
+
+/* What the whole document must have: a title, a step, and a last step with something in it. */
+static int lesson_finish(const Lesson *l, const LessonStep *st, const char *path, char *err, size_t errlen)
+{
+    if (!l->title)
+        return fail_at(err, errlen, path, 1, "the lesson must start with a '#' title");
+    if (l->n_steps == 0)
+        return fail_at(err, errlen, path, 1, "no steps: each '##' heading starts one");
+    if (st && step_empty(st))
+        return fail_at(err, errlen, path, st->line, "step '%s' has nothing in it", st->heading);
+    return 0;
+}
+
 int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
     memset(l, 0, sizeof *l);
@@ -382,135 +521,21 @@ int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char
         int line = cmark_node_get_start_line(n);
         cmark_node_type type = cmark_node_get_type(n);
         if (type == CMARK_NODE_HEADING) {
-            int level = cmark_node_get_heading_level(n);
-            SpanList sl = {0};
-            collect_inlines(n, &sl, SPAN_TEXT);
-            char heading[512] = "";
-            for (int i = 0; i < sl.n; i++) {
-                strncat(heading, sl.spans[i].text, sizeof heading - strlen(heading) - 1);
-                free(sl.spans[i].text);
-            }
-            free(sl.spans);
-            if (level == 1) {
-                if (l->title)
-                    status = fail_at(err, errlen, path, line, "a second '#' title; a lesson has one, and '##' starts a step");
-                else
-                    l->title = dup(heading);
-            } else if (level == 2) {
-                if (!l->title) {
-                    status = fail_at(err, errlen, path, line, "a step before the lesson's '#' title");
-                    break;
-                }
-                if (st && step_empty(st)) {
-                    status = fail_at(err, errlen, path, st->line, "step '%s' has nothing in it", st->heading);
-                    break;
-                }
-                LessonStep *g = realloc(l->steps, (size_t)(l->n_steps + 1) * sizeof(LessonStep));
-                if (!g) {
-                    status = fail_at(err, errlen, path, line, "out of memory");
-                    break;
-                }
-                l->steps = g;
-                st = &l->steps[l->n_steps++];
-                memset(st, 0, sizeof *st);
-                st->heading = dup(heading);
-                st->line = line;
-                st->focus = -1;
-            } else if (st) { /* ### and deeper: shown as a paragraph of its own */
-                SpanList h = {0};
-                span_add(&h, SPAN_STRONG, heading);
-                block_add(st, BLOCK_PARAGRAPH, NULL, 0, &h);
-            }
-            continue;
-        }
-        if (!l->title) {
+            status = lesson_heading(l, &st, n, line, path, err, errlen);
+        } else if (!l->title) {
             status = fail_at(err, errlen, path, line, "the lesson must start with a '#' title");
-            break;
-        }
-        if (!st) { /* between the title and the first step: the summary */
+        } else if (!st) { /* between the title and the first step: the summary */
             if (type == CMARK_NODE_PARAGRAPH && !l->summary) {
-                SpanList sl = {0};
-                collect_inlines(n, &sl, SPAN_TEXT);
-                char summary[2048] = "";
-                for (int i = 0; i < sl.n; i++) {
-                    strncat(summary, sl.spans[i].text, sizeof summary - strlen(summary) - 1);
-                    free(sl.spans[i].text);
-                }
-                free(sl.spans);
+                char summary[2048];
+                plain_text(n, summary, sizeof summary);
                 l->summary = dup(summary);
             }
-            continue;
-        }
-        switch (type) {
-        case CMARK_NODE_PARAGRAPH: {
-            SpanList sl = {0};
-            collect_inlines(n, &sl, SPAN_TEXT);
-            block_add(st, BLOCK_PARAGRAPH, NULL, 0, &sl);
-            break;
-        }
-        case CMARK_NODE_LIST: add_list(st, n, 0); break;
-        case CMARK_NODE_BLOCK_QUOTE: {
-            for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
-                SpanList sl = {0};
-                collect_inlines(c, &sl, SPAN_EMPH);
-                block_add(st, BLOCK_PARAGRAPH, NULL, 0, &sl);
-            }
-            break;
-        }
-        case CMARK_NODE_CODE_BLOCK: {
-            const char *info = cmark_node_get_fence_info(n);
-            const char *literal = cmark_node_get_literal(n);
-            int fenced = info != NULL && cmark_node_get_end_line(n) >= line;
-            char word[32] = "";
-            if (info)
-                sscanf(info, "%31s", word);
-            int ours = !strcmp(word, "rnnlab") || !strcmp(word, "question") || !strcmp(word, "check");
-            if (ours && fenced && !fence_closed(text, len, cmark_node_get_end_line(n), line)) {
-                status = fail_at(err, errlen, path, line, "the ```%s block is not closed (it needs a closing ``` line)", word);
-                break;
-            }
-            if (!strcmp(word, "rnnlab")) {
-                status = parse_rnnlab_block(st, literal ? literal : "", line + 1, path, &probe, err, errlen);
-            } else if (!strcmp(word, "question")) {
-                char *q = dup(literal ? literal : "");
-                char *sep = strstr(q, "\n---");
-                if (!sep && strncmp(q, "---", 3) != 0) {
-                    free(q);
-                    status = fail_at(err, errlen, path, line, "a question needs its answer after a line '---'");
-                    break;
-                }
-                char *answer = sep ? sep + 4 : q + 3;
-                if (sep)
-                    *sep = '\0';
-                else
-                    q[0] = '\0';
-                while (*answer && *answer != '\n')
-                    answer++;
-                st->question = dup(trim(q));
-                st->answer = dup(trim(answer));
-                free(q);
-                markdown_spans(st->question, &st->q_spans, &st->n_q);
-                markdown_spans(st->answer, &st->a_spans, &st->n_a);
-                if (!st->question[0] || !st->answer[0])
-                    status = fail_at(err, errlen, path, line, "a question needs both a question and an answer");
-            } else if (!strcmp(word, "check")) {
-                status = parse_check_block(st, literal ? literal : "", line + 1, path, err, errlen);
-            } else {
-                SpanList sl = {0};
-                span_add(&sl, SPAN_CODE, literal ? literal : "");
-                block_add(st, BLOCK_CODE, NULL, 0, &sl);
-            }
-            break;
-        }
-        default: break; /* thematic breaks, HTML: not shown */
+        } else {
+            status = lesson_block(st, n, line, text, len, path, &probe, err, errlen);
         }
     }
-    if (status == 0 && !l->title)
-        status = fail_at(err, errlen, path, 1, "the lesson must start with a '#' title");
-    if (status == 0 && l->n_steps == 0)
-        status = fail_at(err, errlen, path, 1, "no steps: each '##' heading starts one");
-    if (status == 0 && st && step_empty(st))
-        status = fail_at(err, errlen, path, st->line, "step '%s' has nothing in it", st->heading);
+    if (status == 0)
+        status = lesson_finish(l, st, path, err, errlen);
     cmark_node_free(doc);
     return status;
 }

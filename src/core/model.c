@@ -295,7 +295,7 @@ static int cancelled(const LayerCache *c)
 
 /* Rows per piece of the big products, between two looks at the cancel flag: a multiple
  * of 4, the row blocking of linalg_matmul_tn_acc, so pieces give the same bits as one. */
-#define CANCEL_ROWS 512
+#define CANCEL_ROWS 64
 
 static void input_side(LayerCache *c, double *out, const double *x, const double *bias, size_t rows,
                        size_t I, size_t GH)
