@@ -359,9 +359,10 @@ static void progress_text(const Gui *g, double now, char *out, size_t len)
     if (st->busy && st->work_total > 1)
         snprintf(out, len, "running step %ld of %ld \u00b7 %.2g s a step \u00b7 Esc cancels", st->work_done + 1,
                  st->work_total, per);
+    else if (st->stepping && in_step > 0.1 && (st->running || st->work_total > 0))
+        snprintf(out, len, "step %ld running for %.1f s \u00b7 Esc cancels", st->run[0].step + 1, in_step);
     else if (st->stepping && in_step > 0.1)
-        snprintf(out, len, "step %ld running for %.1f s%s \u00b7 Esc cancels", st->run[0].step + 1, in_step,
-                 st->seconds_per_step > 0.1 ? "" : "");
+        snprintf(out, len, "the first pass, for the views, running for %.1f s", in_step);
     if (out[0] && st->seconds_per_step > 0.1 && !(st->busy && st->work_total > 1)) {
         size_t n = strlen(out);
         snprintf(out + n, len - n, " \u00b7 the last took %.1f s", st->seconds_per_step);

@@ -519,8 +519,15 @@ void session_execute(Session *s, const Queued *q)
     case SESSION_LESSON:
         lesson_goto(s, c);
         return;
-    case SESSION_PREVIEW:
+    case SESSION_PREVIEW: /* shown as a step in progress: it costs as much as one */
+        pthread_mutex_lock(&s->mu);
+        s->stepping = 1;
+        s->work_started = session_now();
+        pthread_mutex_unlock(&s->mu);
         run_preview(&s->run[0]);
+        pthread_mutex_lock(&s->mu);
+        s->stepping = 0;
+        pthread_mutex_unlock(&s->mu);
         return;
     case SESSION_LOAD:
         if (trainer_load(&s->run[0].tr, c->text, err, sizeof err) != 0) {

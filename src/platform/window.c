@@ -56,6 +56,12 @@ Platform *platform_open(const char *title, int w, int h, int offscreen, const ch
             return NULL;
         }
         p->sdl_video = 1;
+        /* no larger than the screen (a 1024x768 projector): the window opens whole */
+        SDL_Rect usable;
+        if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
+            w = w < usable.w ? w : usable.w;
+            h = h < usable.h ? h : usable.h;
+        }
         p->window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
                                      SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
         if (!p->window) {
@@ -63,7 +69,7 @@ Platform *platform_open(const char *title, int w, int h, int offscreen, const ch
             platform_close(p);
             return NULL;
         }
-        SDL_SetWindowMinimumSize(p->window, 1024, 640);
+        SDL_SetWindowMinimumSize(p->window, w < 1024 ? w : 1024, h < 640 ? h : 640);
         SDL_StartTextInput();
     }
     p->fonts = fonts_open(font, err, errlen);
