@@ -60,8 +60,9 @@ void gui_lesson_show(Gui *g, int k, double now)
     gui_status(g, now, "Step %d of %d: %s", k + 1, g->lesson.n_steps, st->heading);
 }
 
-/* Sends the session steps[first .. k] (the last one opened, the others replayed). */
-static void send_steps(Gui *g, int first, int k, int finish)
+/* Sends the session steps[first .. k] (the last one opened, the others replayed); fresh:
+ * from a new network. */
+static void send_steps(Gui *g, int first, int k, int finish, int fresh)
 {
     SessionLessonStep *steps = calloc((size_t)(k - first + 1), sizeof *steps);
     if (!steps) {
@@ -74,8 +75,8 @@ static void send_steps(Gui *g, int first, int k, int finish)
             return;
         }
     g->lesson_error[0] = '\0';
-    SessionCommand c = {.kind = SESSION_LESSON, .lesson_step = k, .finish = finish, .steps = steps,
-                        .n_steps = k - first + 1};
+    SessionCommand c = {.kind = SESSION_LESSON, .lesson_step = k, .finish = finish, .fresh = fresh,
+                        .steps = steps, .n_steps = k - first + 1};
     session_send(g->session, &c);
     free(steps);
 }
@@ -84,12 +85,14 @@ void gui_lesson_jump(Gui *g, int k, double now)
 {
     if (!g->have_lesson || k < 0 || k >= g->lesson.n_steps)
         return;
-    if (k == g->lesson_at + 1)
-        send_steps(g, k, k, 1);      /* forward by one: finish this step's run first */
-    else if (k == g->lesson_at)
-        send_steps(g, k, k, 0);      /* restore: this step's settings again */
+    /* the session has this step set up (not still replaying toward it) */
+    int caught_up = g->lesson_at >= 0 && g->st->lesson_step == g->lesson_at && !g->st->lesson_error[0];
+    if (k == g->lesson_at + 1 && caught_up)
+        send_steps(g, k, k, 1, 0);   /* forward by one: finish this step's run first */
+    else if (k == g->lesson_at && caught_up)
+        send_steps(g, k, k, 0, 0);   /* restore: this step's settings again */
     else
-        send_steps(g, 0, k, 0);      /* a jump: replay the steps before it */
+        send_steps(g, 0, k, 0, 1);   /* a jump: replay the steps before it, from scratch */
     gui_lesson_show(g, k, now);
 }
 
@@ -123,7 +126,7 @@ int gui_lesson_open(Gui *g, const char *path, double now)
     g->lesson = l;
     g->have_lesson = 1;
     g->lesson_at = -1;
-    send_steps(g, 0, 0, 0);
+    send_steps(g, 0, 0, 0, 1);
     if (g->lesson_error[0])
         return -1;
     gui_lesson_show(g, 0, now);

@@ -64,6 +64,7 @@ typedef struct {
      * included, before opening the last, steps[n_steps-1]. The session copies steps. */
     int lesson_step;
     int finish;
+    int fresh;           /* the first of steps[] starts a new network (a jump replays from scratch) */
     const SessionLessonStep *steps;
     int n_steps;
 } SessionCommand;
@@ -126,9 +127,5 @@ int session_wait_idle(Session *s, double timeout_s);
 
 /* A monotonic clock in seconds. */
 double session_now(void);
-
-/* Tests only: every training step of the session also sleeps this long, checking the
- * cancel flag as a long pass does. */
-void session_set_step_delay(Session *s, double seconds);
 
 #endif

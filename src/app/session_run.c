@@ -418,7 +418,9 @@ static void lesson_goto(Session *s, const SessionCommand *c)
     for (int i = 0; i + 1 < c->n_steps; i++)
         total += c->steps[i].run;
     for (int i = 0; i + 1 < c->n_steps && !atomic_load(&s->cancel); i++) {
-        if (lesson_apply(s, &c->steps[i], i) != 0)
+        SessionLessonStep st = c->steps[i];
+        st.reset |= c->fresh && i == 0;
+        if (lesson_apply(s, &st, i) != 0)
             return;
         if (c->steps[i].run > 0)
             done += session_train_n(s, c->steps[i].run, done, total);
@@ -430,8 +432,11 @@ static void lesson_goto(Session *s, const SessionCommand *c)
                  c->n_steps ? c->steps[c->n_steps - 1].line : 0);
         return;
     }
-    if (c->n_steps > 0)
-        lesson_apply(s, &c->steps[c->n_steps - 1], c->lesson_step);
+    if (c->n_steps > 0) {
+        SessionLessonStep st = c->steps[c->n_steps - 1];
+        st.reset |= c->fresh && c->n_steps == 1;
+        lesson_apply(s, &st, c->lesson_step);
+    }
 }
 
 /* ---- the commands ---- */
