@@ -149,16 +149,6 @@ static void add_list(LessonStep *st, cmark_node *list, int depth)
 
 /* ---- fenced blocks ---- */
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-        *--e = '\0';
-    return s;
-}
-
 /* The next non-blank line of a fenced block, its '#' comment cut and the rest trimmed;
  * *line is the file's line number of what it returns. NULL at the end. */
 static char *block_next(char **cursor, int *line)
@@ -175,7 +165,7 @@ static char *block_next(char **cursor, int *line)
         char *hash = strchr(ln, '#');
         if (hash)
             *hash = '\0';
-        char *s = trim(ln);
+        char *s = config_trim(ln);
         if (*s)
             return s;
     }
@@ -187,7 +177,7 @@ static int parse_views(const char *list, int *flags, const char *path, int line,
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        char *name = trim(tok);
+        char *name = config_trim(tok);
         int v = view_find(name);
         char names[128];
         if (v < 0)
@@ -222,7 +212,7 @@ static int parse_rnnlab_block(LessonStep *st, const char *literal, int first_lin
             break;
         }
         *eq = '\0';
-        char *key = trim(s), *value = trim(eq + 1);
+        char *key = config_trim(s), *value = config_trim(eq + 1);
         if (strcmp(key, "run") == 0) {
             char *end;
             errno = 0;
@@ -430,8 +420,8 @@ static int parse_question_block(LessonStep *st, const char *literal, int line, c
         q[0] = '\0';
     while (*answer && *answer != '\n')
         answer++;
-    st->question = dup(trim(q));
-    st->answer = dup(trim(answer));
+    st->question = dup(config_trim(q));
+    st->answer = dup(config_trim(answer));
     free(q);
     markdown_spans(st->question, &st->q_spans, &st->n_q);
     markdown_spans(st->answer, &st->a_spans, &st->n_a);

@@ -231,7 +231,7 @@ int config_set_kv(Config *cfg, const char *key, const char *value, char *err, si
     return -1;
 }
 
-static char *trim(char *s)
+char *config_trim(char *s)
 {
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
         s++;
@@ -256,7 +256,7 @@ int config_set(Config *cfg, const char *pair, char *err, size_t errlen)
         return -1;
     }
     *eq = '\0';
-    char *key = trim(buf), *value = trim(eq + 1);
+    char *key = config_trim(buf), *value = config_trim(eq + 1);
     if (!*key || (!*value && strcmp(key, "text") != 0)) {
         snprintf(err, errlen, "'%s' is not key=value (for example hidden=64)", pair);
         return -1;
@@ -284,7 +284,7 @@ int config_load_file(Config *cfg, const char *path, char *err, size_t errlen)
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
-        char *s = trim(line);
+        char *s = config_trim(line);
         if (!*s)
             continue;
         if (config_set(cfg, s, msg, sizeof msg) != 0) {
@@ -458,7 +458,7 @@ int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen)
                 save = nl ? '\n' : '\0';
             }
         }
-        char *s = trim(p);
+        char *s = config_trim(p);
         if (*s) {
             if (config_set(&trial, s, err, errlen) != 0)
                 status = -1;

@@ -81,6 +81,10 @@ int config_format_line(const Config *cfg, char *buf, size_t len);
  * with a message naming the pair. */
 int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen);
 
+/* Cuts spaces, tabs and line ends from both ends of s, in place; returns the first kept
+ * character. (Every key=value reader uses it: config lines, lesson blocks.) */
+char *config_trim(char *s);
+
 /* Names for printing; the inverse of parsing. */
 const char *config_model_name(int m); /* the cell table's name of row m */
 const char *config_activation_name(Activation a);
