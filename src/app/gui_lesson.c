@@ -290,6 +290,17 @@ static void lesson_body(Gui *g, const LessonStep *st, Rect body)
     int content = cy + (int)g->lesson_scroll - body.y;
     if (g->lesson_scroll > content - body.h)
         g->lesson_scroll = content > body.h ? content - body.h : 0;
+    /* a visible cue when there is more than fits: the text scrolls (wheel) */
+    if (content > body.h && g->lesson_scroll < content - body.h) {
+        int small = ui_text_size_small(ui), ch = small + ui_px(ui, 6);
+        Rect cue = {body.x, body.y + body.h - ch, body.w, ch};
+        draw_rect(ui->dl, cue, t->panel);
+        draw_rect(ui->dl, (Rect){cue.x, cue.y, cue.w, 1}, t->border);
+        const char *more = "\u25be more below: scroll with the wheel";
+        if (ui_text_width(ui, more, small) > cue.w)
+            more = "\u25be more (wheel)";
+        draw_text(ui->dl, cue.x + (cue.w - ui_text_width(ui, more, small)) / 2, cue.y + ui_px(ui, 3), small, t->accent, more);
+    }
     ui_pop_clip(ui);
 }
 
@@ -312,6 +323,57 @@ static void run_line(const Gui *g, const LessonStep *st, char *run, size_t len)
         snprintf(run, len, "Think it over, then A shows the answer.");
     else
         snprintf(run, len, "Change anything; 'Restore step' puts this step back.");
+}
+
+/* Whether Back, Restore step and Next fit their labels on one row of the panel r. */
+static int buttons_fit_one_row(Ui *ui, Rect r)
+{
+    int pad = ui_px(ui, 12), gap = ui_px(ui, 6), size = ui_text_size(ui), inner = 2 * ui_px(ui, 10);
+    int need = ui_text_width(ui, "\u25c2 Back", size) + ui_text_width(ui, "Restore step", size) +
+               ui_text_width(ui, "Next \u25b8", size) + 3 * inner + 2 * gap;
+    return need <= r.w - 2 * pad;
+}
+
+/* The height the lesson's buttons take: one row, or two when the labels would not fit. */
+static int lesson_buttons_height(Gui *g, Rect r)
+{
+    Ui *ui = &g->ui;
+    int bh = ui_px(ui, 30);
+    return buttons_fit_one_row(ui, r) ? bh : 2 * bh + ui_px(ui, 6);
+}
+
+/* Back, Restore step and Next at the panel's foot, each wide enough for its label: on one
+ * row when they fit, else Back and Next above Restore step. */
+static void lesson_buttons(Gui *g, Rect r, double now)
+{
+    Ui *ui = &g->ui;
+    const Lesson *l = &g->lesson;
+    int pad = ui_px(ui, 12), bh = ui_px(ui, 30), gap = ui_px(ui, 6), w = r.w - 2 * pad;
+    int one_row = buttons_fit_one_row(ui, r);
+    Rect back, restore, next;
+    int by = r.y + r.h - pad - lesson_buttons_height(g, r);
+    if (one_row) {
+        int bw = (w - 2 * gap) / 3;
+        back = (Rect){r.x + pad, by, bw, bh};
+        restore = (Rect){r.x + pad + bw + gap, by, bw, bh};
+        next = (Rect){r.x + pad + 2 * (bw + gap), by, w - 2 * (bw + gap), bh};
+    } else {
+        int bw = (w - gap) / 2;
+        back = (Rect){r.x + pad, by, bw, bh};
+        next = (Rect){r.x + pad + bw + gap, by, w - bw - gap, bh};
+        restore = (Rect){r.x + pad, by + bh + gap, w, bh};
+    }
+    int ready = g->st->lesson_step == g->lesson_at && g->st->run_left == 0 && !g->st->waiting;
+    if ((ui_button_ex(ui, ui_id(ui, "lesson-back"), back, "\u25c2 Back", "The previous step (Page Up).", 0) & UI_CLICKED) &&
+        g->lesson_at > 0)
+        gui_lesson_jump(g, g->lesson_at - 1, now);
+    if (ui_button_ex(ui, ui_id(ui, "lesson-restore"), restore, "Restore step",
+                     "Put this step's settings back, as the lesson set them.", 0) & UI_CLICKED)
+        gui_lesson_jump(g, g->lesson_at, now);
+    if ((ui_button_ex(ui, ui_id(ui, "lesson-next"), next, "Next \u25b8", "The next step (Page Down).",
+                      g->lesson_at + 1 < l->n_steps && ready) & UI_CLICKED) &&
+        g->lesson_at + 1 < l->n_steps)
+        gui_lesson_jump(g, g->lesson_at + 1, now);
 }
 
 void gui_lesson_panel(Gui *g, Rect r, double now)
@@ -353,26 +415,14 @@ void gui_lesson_panel(Gui *g, Rect r, double now)
         y += ui_text_wrapped(ui, (Rect){r.x + pad, y, r.w - 2 * pad, 0}, head, size, t->accent) + ui_px(ui, 4);
         draw_rect(ui->dl, (Rect){r.x + pad, y, r.w - 2 * pad, 1}, t->border);
         y += ui_px(ui, 8);
-        int bh = ui_px(ui, 30), foot = bh + 2 * pad + size + ui_px(ui, 6);
+        int foot = lesson_buttons_height(g, r) + 2 * pad + size + ui_px(ui, 6);
         lesson_body(g, st, (Rect){r.x + pad, y, r.w - 2 * pad, r.y + r.h - foot - y});
         char run[200], fitted[200];
         run_line(g, st, run, sizeof run);
         plot_fit_text(ui, fitted, sizeof fitted, run, ui_text_size_small(ui), r.w - 2 * pad);
         draw_text(ui->dl, r.x + pad, r.y + r.h - foot + ui_px(ui, 4), ui_text_size_small(ui), t->text_dim, fitted);
     }
-    int bh = ui_px(ui, 30), by = r.y + r.h - pad - bh, gap = ui_px(ui, 6);
-    int bw = (r.w - 2 * pad - 2 * gap) / 3;
-    int ready = g->st->lesson_step == g->lesson_at && g->st->run_left == 0 && !g->st->waiting;
-    if ((ui_button_ex(ui, ui_id(ui, "lesson-back"), (Rect){r.x + pad, by, bw, bh}, "\u25c2 Back",
-                      "The previous step (Page Up).", 0) & UI_CLICKED) && g->lesson_at > 0)
-        gui_lesson_jump(g, g->lesson_at - 1, now);
-    if (ui_button_ex(ui, ui_id(ui, "lesson-restore"), (Rect){r.x + pad + bw + gap, by, bw, bh}, "Restore step",
-                     "Put this step's settings back, as the lesson set them.", 0) & UI_CLICKED)
-        gui_lesson_jump(g, g->lesson_at, now);
-    if ((ui_button_ex(ui, ui_id(ui, "lesson-next"), (Rect){r.x + pad + 2 * (bw + gap), by, r.w - 2 * pad - 2 * (bw + gap), bh},
-                      "Next \u25b8", "The next step (Page Down).", g->lesson_at + 1 < l->n_steps && ready) & UI_CLICKED) &&
-        g->lesson_at + 1 < l->n_steps)
-        gui_lesson_jump(g, g->lesson_at + 1, now);
+    lesson_buttons(g, r, now);
 }
 
 /* ---- the start screen ---- */
