@@ -30,48 +30,6 @@ static void obs_free(Observables *o)
     memset(o, 0, sizeof *o);
 }
 
-static void history_free(History *h)
-{
-    free(h->step), free(h->loss), free(h->metric), free(h->grad_norm);
-    free(h->grad_norm_clipped), free(h->clipped), free(h->sigma_max), free(h->dh_norm);
-    memset(h, 0, sizeof *h);
-}
-
-static int history_alloc(History *h, int capacity, int T, int G)
-{
-    memset(h, 0, sizeof *h);
-    size_t n = (size_t)capacity;
-    h->capacity = capacity, h->T = T, h->G = G;
-    h->step = calloc(n, sizeof(long));
-    h->loss = calloc(n, sizeof(double));
-    h->metric = calloc(n, sizeof(double));
-    h->grad_norm = calloc(n, sizeof(double));
-    h->grad_norm_clipped = calloc(n, sizeof(double));
-    h->clipped = calloc(n, 1);
-    h->sigma_max = calloc(n * (size_t)(G > 0 ? G : 1), sizeof(double));
-    h->dh_norm = calloc(n * (size_t)(T > 0 ? T : 1), sizeof(double));
-    return h->step && h->loss && h->metric && h->grad_norm && h->grad_norm_clipped && h->clipped &&
-                   h->sigma_max && h->dh_norm
-               ? 0
-               : -1;
-}
-
-static void history_put(History *dst, const History *src, int k)
-{
-    int d = dst->next;
-    dst->step[d] = src->step[k];
-    dst->loss[d] = src->loss[k];
-    dst->metric[d] = src->metric[k];
-    dst->grad_norm[d] = src->grad_norm[k];
-    dst->grad_norm_clipped[d] = src->grad_norm_clipped[k];
-    dst->clipped[d] = src->clipped[k];
-    memcpy(dst->sigma_max + (size_t)d * dst->G, src->sigma_max + (size_t)k * src->G, (size_t)src->G * sizeof(double));
-    memcpy(dst->dh_norm + (size_t)d * dst->T, src->dh_norm + (size_t)k * src->T, (size_t)src->T * sizeof(double));
-    dst->next = (d + 1) % dst->capacity;
-    if (dst->count < dst->capacity)
-        dst->count++;
-}
-
 /* dst (same capacity, T and G) takes the entries of src it has not seen: src->total counts
  * every entry ever pushed, so a rewind or a new run (total went down) copies afresh. */
 static void history_sync(History *dst, const History *src)
@@ -106,7 +64,7 @@ static void spectrum_copy(Spectrum *dst, const Spectrum *src, int H)
 void runview_free(RunView *rv)
 {
     obs_free(&rv->obs);
-    history_free(&rv->hist);
+    history_destroy(&rv->hist);
     spectrum_free(&rv->spectrum);
     free(rv->label), free(rv->target), free(rv->names);
     memset(rv, 0, sizeof *rv);
@@ -124,7 +82,7 @@ static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int 
     int ok = 1;
     for (int i = 0; i < OBS_ARRAYS; i++)
         ok &= (*a[i] = calloc(n[i] + 1, sizeof(double))) != NULL;
-    ok &= history_alloc(&rv->hist, capacity, T, n_blocks) == 0;
+    ok &= history_create(&rv->hist, capacity, T, n_blocks) == 0;
     size_t sn = (size_t)n_blocks * (size_t)d->H + 1;
     ok &= (rv->spectrum.sv = calloc(sn, sizeof(double))) != NULL;
     ok &= (rv->spectrum.eig_re = calloc(sn, sizeof(double))) != NULL;

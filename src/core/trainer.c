@@ -48,7 +48,7 @@ static void observables_destroy(Observables *o)
     memset(o, 0, sizeof *o);
 }
 
-static int history_create(History *h, int capacity, int T, int G)
+int history_create(History *h, int capacity, int T, int G)
 {
     memset(h, 0, sizeof *h);
     size_t n = (size_t)capacity;
@@ -61,15 +61,15 @@ static int history_create(History *h, int capacity, int T, int G)
     h->grad_norm = calloc(n, sizeof(double));
     h->grad_norm_clipped = calloc(n, sizeof(double));
     h->clipped = calloc(n, 1);
-    h->sigma_max = calloc(n * G, sizeof(double));
-    h->dh_norm = calloc(n * T, sizeof(double));
+    h->sigma_max = calloc(n * (size_t)(G > 0 ? G : 1), sizeof(double));
+    h->dh_norm = calloc(n * (size_t)(T > 0 ? T : 1), sizeof(double));
     return h->step && h->loss && h->metric && h->grad_norm && h->grad_norm_clipped && h->clipped && h->sigma_max &&
                    h->dh_norm
                ? 0
                : -1;
 }
 
-static void history_destroy(History *h)
+void history_destroy(History *h)
 {
     free(h->dh_norm);
     free(h->sigma_max);
@@ -105,26 +105,30 @@ static void history_push(History *h, const Observables *o)
     h->total++;
 }
 
+void history_put(History *dst, const History *src, int k)
+{
+    int d = dst->next;
+    dst->step[d] = src->step[k];
+    dst->loss[d] = src->loss[k];
+    dst->metric[d] = src->metric[k];
+    dst->grad_norm[d] = src->grad_norm[k];
+    dst->grad_norm_clipped[d] = src->grad_norm_clipped[k];
+    dst->clipped[d] = src->clipped[k];
+    memcpy(dst->sigma_max + (size_t)d * dst->G, src->sigma_max + (size_t)k * src->G, (size_t)src->G * sizeof(double));
+    memcpy(dst->dh_norm + (size_t)d * dst->T, src->dh_norm + (size_t)k * src->T, (size_t)src->T * sizeof(double));
+    dst->next = (d + 1) % dst->capacity;
+    if (dst->count < dst->capacity)
+        dst->count++;
+}
+
 void history_copy_until(History *dst, const History *src, long step)
 {
     dst->count = dst->next = 0;
-    dst->total = 0;
     for (int i = 0; i < src->count; i++) {
         int k = history_index(src, i);
         if (src->step[k] > step)
             break;
-        int d = dst->next;
-        dst->step[d] = src->step[k];
-        dst->loss[d] = src->loss[k];
-        dst->metric[d] = src->metric[k];
-        dst->grad_norm[d] = src->grad_norm[k];
-        dst->grad_norm_clipped[d] = src->grad_norm_clipped[k];
-        dst->clipped[d] = src->clipped[k];
-        memcpy(dst->sigma_max + (size_t)d * dst->G, src->sigma_max + (size_t)k * src->G, (size_t)src->G * sizeof(double));
-        memcpy(dst->dh_norm + (size_t)d * dst->T, src->dh_norm + (size_t)k * src->T, (size_t)src->T * sizeof(double));
-        dst->next = (d + 1) % dst->capacity;
-        if (dst->count < dst->capacity)
-            dst->count++;
+        history_put(dst, src, k);
     }
     dst->total = dst->count;
 }

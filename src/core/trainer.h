@@ -127,6 +127,12 @@ void trainer_set_training(Trainer *tr, const Config *cfg);
  * updating anything: what the views show before the first step. */
 int trainer_preview(Trainer *tr);
 
+/* A ring of `capacity` entries for T steps and G sigma_max values each. 0, or -1 (memory). */
+int history_create(History *h, int capacity, int T, int G);
+void history_destroy(History *h);
+/* Appends src's entry k to dst (the same T and G). */
+void history_put(History *dst, const History *src, int k);
+
 /* History access in chronological order, i = 0 the oldest kept. */
 int history_index(const History *h, int i);
 
