@@ -90,6 +90,10 @@ static const OptionSpec OPTIONS[] = {
      "  --step K         with --lesson: draw step K (1-based), after steps 1..K have run\n"},
     {"--run", OPT_RUN, 0,
      "  --run            also run every step headless and check its claims\n"},
+    {"--scale", OPT_SCALE, 1,
+     "  --scale S        the presenter scale, 1 to 2 (Ctrl + / Ctrl - in the window; default 1)\n"},
+    {"--start", OPT_START, 0,
+     "  --start          draw the start screen (the list of lessons)\n"},
     {"--compare", OPT_COMPARE, 1,
      "  --compare K=A,B  two runs on the same data and seed, differing in key K (e.g. model=rnn,lstm)\n"},
 };
@@ -153,6 +157,7 @@ static void options_default(Options *o, char **argv)
     o->verb = argv[0];
     config_default(&o->cfg);
     o->steps = -1;
+    o->scale = 1;
     o->seconds = 1.0;
     o->n = -1;
     o->temperature = 1.0;
@@ -210,7 +215,7 @@ static int parse_size(Options *o, const char *v)
  * (message printed), else 0. */
 static int option_apply(Options *o, unsigned flag, const char *v)
 {
-    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64], *end;
+    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
     switch (flag) {
     case OPT_CONFIG:
         if (config_load_file(&o->cfg, v, err, sizeof err) != 0) {
@@ -245,16 +250,15 @@ static int option_apply(Options *o, unsigned flag, const char *v)
         break;
     }
     case OPT_RUN: o->run_checks = 1; break;
-    case OPT_STEP:
-        /* checked after the cast to int, as it always was (so 4294967297 wraps to step 1) */
-        errno = 0;
-        o->step = (int)strtol(v, &end, 10);
-        if (*v == '\0' || *end != '\0' || errno || o->step < 1 || o->step > 1000) {
-            snprintf(msg, sizeof msg, "--step %s: expected a step number from 1", v);
-            cli_fail(o->verb, msg);
+    case OPT_STEP: {
+        long k;
+        if (parse_long(o->verb, "--step", v, 1, 1000, &k) != 0)
             return -1;
-        }
+        o->step = (int)k;
         break;
+    }
+    case OPT_SCALE: return parse_double(o->verb, "--scale", v, 1, 2, &o->scale);
+    case OPT_START: o->start = 1; break;
     case OPT_SIZE: return parse_size(o, v);
     case OPT_TRAIN_STEPS: return parse_long(o->verb, "--train-steps", v, 0, 100000000L, &o->train_steps);
     case OPT_CSV: o->csv_path = v; break;

@@ -35,6 +35,8 @@ enum {
     OPT_STEP = 1 << 17,
     OPT_RUN = 1 << 18,
     OPT_COMPARE = 1 << 19,
+    OPT_SCALE = 1 << 20,
+    OPT_START = 1 << 21,
 };
 
 #define CLI_MAX_FILES 256
@@ -62,6 +64,8 @@ typedef struct {
     int files[CLI_MAX_FILES]; /* ... and the indices of all of them */
     const char *compare;
     int n_files;
+    double scale;    /* render: the presenter scale, 1 .. 2 */
+    int start;       /* render: the start screen */
 } Options;
 
 typedef struct {

@@ -6,6 +6,7 @@
 #include "gui.h"
 
 #include "../core/csv.h"
+#include "../ui/plot.h"
 #include "compare.h"
 
 #include <math.h>
@@ -251,6 +252,28 @@ static void layout_views(Gui *g, Rect main, const RunView *rv)
             grid[b - 1] = x;
         }
     Rect rest = main;
+    int focus = g->focus >= 0 && view_wanted(g, g->focus, rv) ? g->focus : -1;
+    if (focus >= 0 && n + (top >= 0) > 1) {
+        /* a lesson's step points at a view: it takes well over a third of the room, the
+         * others share the rest (those that do not fit wait) */
+        int others[VIEW_COUNT], m = 0;
+        if (top >= 0 && top != focus)
+            others[m++] = top;
+        for (int i = 0; i < n; i++)
+            if (grid[i] != focus)
+                others[m++] = grid[i];
+        Rect f = main;
+        if (main.w * 3 >= main.h * 4) { /* wide: the focused view on the left */
+            f.w = main.w * 58 / 100;
+            rest = (Rect){main.x + f.w + gap, main.y, main.w - f.w - gap, main.h};
+        } else {                         /* tall: on top */
+            f.h = main.h * 58 / 100;
+            rest = (Rect){main.x, main.y + f.h + gap, main.w, main.h - f.h - gap};
+        }
+        g->view_rects[focus] = f;
+        layout_grid(g, rest, others, m);
+        return;
+    }
     if (top >= 0) {
         int h = n ? main.h * (g->presenter > 1.3f ? 26 : 30) / 100 : main.h;
         g->view_rects[top] = (Rect){main.x, main.y, main.w, h};
@@ -261,28 +284,52 @@ static void layout_views(Gui *g, Rect main, const RunView *rv)
         layout_grid(g, rest, grid, n);
 }
 
-static void banner(Gui *g, Rect r)
+/* The banner's text (wrapped) above its button and hint; returns the height it needs. */
+static int banner(Gui *g, Rect r, int measure_only)
 {
     Ui *ui = &g->ui;
     const Theme *t = ui->theme;
-    draw_rect(ui->dl, r, t->banner);
-    int size = ui_text_size(ui), pad = ui_px(ui, 8);
+    int size = ui_text_size(ui), pad = ui_px(ui, 8), bh = ui_px(ui, 30);
     char text[400];
     snprintf(text, sizeof text, "Diverged \u2014 %s. Training paused; the views show the last finite step.",
              g->st->run[0].event.message);
-    ui_push_clip(ui, r);
-    ui_text_wrapped(ui, (Rect){r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h}, text, size, t->banner_text);
     long to = g->st->n_snaps ? g->st->snap_step[g->st->n_snaps - 1] : -1;
     char label[64];
     snprintf(label, sizeof label, "Rewind to step %ld (U)", to);
+    const char *hint = "Then lower the learning rate or turn on clipping.";
     int bw = ui_text_width(ui, label, size) + 2 * pad;
-    Rect b = {r.x + pad, r.y + r.h - ui_px(ui, 30) - pad / 2, bw, ui_px(ui, 28)};
+    int hint_beside = bw + pad + ui_text_width(ui, hint, size) <= r.w - 2 * pad;
+    /* measure the wrapped text off screen */
+    size_t mark = ui->dl->n, text_mark = ui->dl->text_len;
+    int th = ui_text_wrapped(ui, (Rect){r.x + pad, -100000, r.w - 2 * pad, 0}, text, size, t->banner_text);
+    ui->dl->n = mark;
+    ui->dl->text_len = text_mark;
+    int need = pad / 2 + th + pad / 2 + bh + (hint_beside ? 0 : size + ui_px(ui, 6)) + pad;
+    if (measure_only)
+        return need;
+    draw_rect(ui->dl, r, t->banner);
+    ui_push_clip(ui, r);
+    ui_text_wrapped(ui, (Rect){r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h}, text, size, t->banner_text);
+    Rect b = {r.x + pad, r.y + pad / 2 + th + pad / 2, bw, bh};
     if (ui_button_ex(ui, ui_id(ui, "rewind"), b, label, "Restore the newest snapshot taken before the divergence.", 0) &
         UI_CLICKED)
         session_command(g->session, SESSION_REWIND, 0);
-    draw_text(ui->dl, b.x + b.w + pad, b.y + (b.h - size) / 2, size, t->banner_text,
-              "Then lower the learning rate or turn on clipping.");
+    char fitted[120];
+    plot_fit_text(ui, fitted, sizeof fitted, hint, size, r.w - 2 * pad);
+    if (hint_beside)
+        draw_text(ui->dl, b.x + b.w + pad, b.y + (b.h - size) / 2, size, t->banner_text, fitted);
+    else
+        draw_text(ui->dl, r.x + pad, b.y + b.h + ui_px(ui, 4), size, t->banner_text, fitted);
     ui_pop_clip(ui);
+    return need;
+}
+
+/* View v of rv in r, inside its own rectangle. */
+static void draw_view(Gui *g, int v, Rect r, const RunView *rv, ViewState *vs)
+{
+    ui_push_clip(&g->ui, r);
+    VIEWS[v].draw(&g->ui, r, rv, vs, g->scratch);
+    ui_pop_clip(&g->ui);
 }
 
 /* Compare mode: two columns, A and B, each its unfolded network, gradient and loss, on
@@ -312,9 +359,9 @@ static void compare_columns(Gui *g, Rect main)
         vs->label = st->labels[r];
         int x = main.x + r * (cw + gap), w = r ? main.x + main.w - x : cw;
         int h1 = main.h * 28 / 100, h2 = main.h * 42 / 100, h3 = main.h - h1 - h2 - 2 * gap;
-        VIEWS[VIEW_UNFOLDED].draw(ui, (Rect){x, main.y, w, h1}, &st->run[r], vs, g->scratch);
-        VIEWS[VIEW_GRADIENT].draw(ui, (Rect){x, main.y + h1 + gap, w, h2}, &st->run[r], vs, g->scratch);
-        VIEWS[VIEW_LOSS].draw(ui, (Rect){x, main.y + h1 + h2 + 2 * gap, w, h3}, &st->run[r], vs, g->scratch);
+        draw_view(g, VIEW_UNFOLDED, (Rect){x, main.y, w, h1}, &st->run[r], vs);
+        draw_view(g, VIEW_GRADIENT, (Rect){x, main.y + h1 + gap, w, h2}, &st->run[r], vs);
+        draw_view(g, VIEW_LOSS, (Rect){x, main.y + h1 + h2 + 2 * gap, w, h3}, &st->run[r], vs);
         if (st->diverged[1] && r == 1) {
             Rect b = {x, main.y, w, ui_text_size(ui) * 3};
             draw_rect(ui->dl, b, t->banner);
@@ -337,7 +384,7 @@ static void draw_views(Gui *g, const RunView *shown)
         if (r.w < ui_px(ui, 60) || r.h < ui_px(ui, 40))
             continue;
         want_spectrum |= VIEWS[v].needs_spectrum;
-        VIEWS[v].draw(ui, r, shown, &g->vs, g->scratch);
+        draw_view(g, v, r, shown, &g->vs);
         if (v == g->focus) /* the view the lesson's step points at */
             draw_frame(ui->dl, (Rect){r.x - ui_px(ui, 3), r.y - ui_px(ui, 3), r.w + ui_px(ui, 6), r.h + ui_px(ui, 6)},
                        ui->theme->accent, (float)ui_px(ui, 3));
@@ -369,28 +416,157 @@ static void progress_text(const Gui *g, double now, char *out, size_t len)
     }
 }
 
+/* Appends " · piece" to line when it still fits max_w; returns whether it did. */
+static int append_fitting(const Ui *ui, char *line, size_t len, const char *piece, int size, int max_w)
+{
+    char trial[1024];
+    snprintf(trial, sizeof trial, "%s%s%s", line, line[0] ? " \u00b7 " : "", piece);
+    if (ui_text_width(ui, trial, size) > max_w)
+        return 0;
+    snprintf(line, len, "%s", trial);
+    return 1;
+}
+
+/* The status line: a fresh message or the progress of long work first, then the run's
+ * numbers by importance, as many as fit; never cut. */
 static void status_line(Gui *g, Rect st_r, double now)
 {
     Ui *ui = &g->ui;
     const Theme *t = ui->theme;
     const SessionState *st = g->st;
-    const Observables *o = &st->run[0].obs;
-    char line[1024], progress[160];
+    const RunView *rv = gui_shown(g);
+    const Observables *o = &rv->obs;
+    int size = ui_text_size(ui), fresh = g->status[0] && now < g->status_until;
+    char line[1024] = "", progress[160], piece[200];
     progress_text(g, now, progress, sizeof progress);
-    int n = snprintf(line, sizeof line, "%s \u00b7 step %ld \u00b7 %.0f steps/s \u00b7 loss %.4g \u00b7 baseline %.4g \u00b7 grad norm %.3g%s",
-                     st->diverged[0] ? "diverged" : progress[0] ? progress : st->running ? "training" : "paused",
-                     st->run[0].step, st->steps_per_s, o->loss, st->run[0].baseline, o->grad_norm,
-                     o->clipped ? " (clipped)" : "");
-    if (st->compare && st->run[1].valid)
-        n += snprintf(line + n, sizeof line - (size_t)n, " \u00b7 B loss %.4g", st->run[1].obs.loss);
-    if (g->views_dropped && !st->compare && g->enlarged < 0)
-        n += snprintf(line + n, sizeof line - (size_t)n, " \u00b7 %d view%s hidden for room (1-6, Z)", g->views_dropped,
-                      g->views_dropped == 1 ? "" : "s");
-    int fresh = g->status[0] && now < g->status_until;
     if (fresh)
-        snprintf(line + n, sizeof line - (size_t)n, "   \u2014   %s", g->status);
-    draw_text(&g->dl, st_r.x, st_r.y + ui_px(ui, 4), ui_text_size(ui), fresh || progress[0] ? t->accent : t->text_dim,
-              line);
+        plot_fit_text(ui, line, sizeof line, g->status, size, st_r.w);
+    const char *state = st->diverged[0] ? "diverged" : progress[0] ? progress : st->running ? "training" : "paused";
+    if (st->scrub_index >= 0 && st->scrub.valid)
+        state = "looking back (play returns to now)";
+    if (!append_fitting(ui, line, sizeof line, state, size, st_r.w) && !line[0])
+        plot_fit_text(ui, line, sizeof line, state, size, st_r.w);
+    snprintf(piece, sizeof piece, "step %ld", rv->step);
+    int ok = append_fitting(ui, line, sizeof line, piece, size, st_r.w);
+    snprintf(piece, sizeof piece, "loss %.4g%s", o->loss, st->compare && st->run[1].valid ? " (A)" : "");
+    ok = ok && append_fitting(ui, line, sizeof line, piece, size, st_r.w);
+    if (st->compare && st->run[1].valid) {
+        snprintf(piece, sizeof piece, "loss %.4g (B)", st->run[1].obs.loss);
+        ok = ok && append_fitting(ui, line, sizeof line, piece, size, st_r.w);
+    }
+    snprintf(piece, sizeof piece, "baseline %.4g", rv->baseline);
+    ok = ok && append_fitting(ui, line, sizeof line, piece, size, st_r.w);
+    snprintf(piece, sizeof piece, "grad norm %.3g%s", o->grad_norm, o->clipped ? " (clipped)" : "");
+    ok = ok && append_fitting(ui, line, sizeof line, piece, size, st_r.w);
+    snprintf(piece, sizeof piece, "%.0f steps/s", st->steps_per_s);
+    ok = ok && append_fitting(ui, line, sizeof line, piece, size, st_r.w);
+    if (ok && g->views_dropped && !st->compare && g->enlarged < 0) {
+        snprintf(piece, sizeof piece, "%d view%s hidden for room (1-6, Z)", g->views_dropped,
+                 g->views_dropped == 1 ? "" : "s");
+        append_fitting(ui, line, sizeof line, piece, size, st_r.w);
+    }
+    draw_text(&g->dl, st_r.x, st_r.y + ui_px(ui, 4), size, fresh || progress[0] ? t->accent : t->text_dim, line);
+}
+
+/* The first step at which run rv's loss fell below a tenth of its baseline, from its
+ * history: the step, or -1 when it has not (yet); *by is the last step looked at. */
+static long first_below_tenth(const RunView *rv, long *by)
+{
+    const History *h = &rv->hist;
+    *by = rv->step;
+    for (int i = 0; i < h->count; i++) {
+        int k = history_index(h, i);
+        if (h->loss[k] < rv->baseline / 10)
+            return h->step[k];
+    }
+    return -1;
+}
+
+/* Compare mode's verdict in one line: which run got its loss below a tenth of the
+ * baseline, and when. */
+static void compare_summary(const Gui *g, char *out, size_t len)
+{
+    const SessionState *st = g->st;
+    size_t used = 0;
+    out[0] = '\0';
+    for (int r = 0; r < 2 && st->run[r].valid; r++) {
+        long by, at = first_below_tenth(&st->run[r], &by);
+        const char *label = st->labels[r];
+        char name[120];
+        snprintf(name, sizeof name, "%s", label);
+        char *colon = strchr(name, ':'); /* "A: model=rnn" -> "model=rnn" */
+        const char *shown = colon ? colon + 2 : name;
+        if (at >= 0)
+            used += (size_t)snprintf(out + used, len - used, "%s%s: loss below baseline/10 at step %ld", r ? " \u00b7 " : "",
+                                     shown, at);
+        else
+            used += (size_t)snprintf(out + used, len - used, "%s%s: not by step %ld", r ? " \u00b7 " : "", shown, by);
+        if (used >= len)
+            break;
+    }
+}
+
+/* What the picture shows, from the run itself, and what to try: one line under the views. */
+static void caption_text(const Gui *g, char *out, size_t len)
+{
+    const RunView *rv = gui_shown(g);
+    const Observables *o = &rv->obs;
+    int T = rv->T;
+    out[0] = '\0';
+    if (!rv->valid || T < 2 || rv->diverged)
+        return;
+    double first = o->dh_norm[0], last = o->dh_norm[T - 1];
+    if (!(first > 0) || !(last > 0) || !isfinite(first) || !isfinite(last))
+        return;
+    double decades = log10(first / last);
+    const CellKind *cell = cell_kind(rv->cfg.model);
+    if (decades < -2)
+        snprintf(out, len,
+                 "||dL/dh_t|| fades %.0f decades from t=%d back to t=0: read the band right to left. Try "
+                 "model=lstm, or init=orthogonal.",
+                 -decades, T - 1);
+    else if (decades > 2)
+        snprintf(out, len,
+                 "||dL/dh_t|| grows %.0f decades from t=%d back to t=0: it explodes. Try clipping norm, or a "
+                 "smaller rho.",
+                 decades, T - 1);
+    else if (cell->has_cell_state)
+        snprintf(out, len,
+                 "||dL/dh_t|| stays within %.1f decades over all %d steps (%s: see ||dL/dc_t|| too).",
+                 fabs(decades), T, cell->name);
+    else
+        snprintf(out, len, "||dL/dh_t|| stays within %.1f decades over all %d steps: it reaches t=0.",
+                 fabs(decades), T);
+}
+
+/* The scale the window's size asks for: x1 up to 1280x800, larger screens larger, so text
+ * keeps its size relative to the screen; the presenter scale multiplies it. */
+static float fit_scale(int width, int height)
+{
+    float f = fminf((float)width / 1280.0f, (float)height / 800.0f);
+    return f < 1 ? 1 : f > 3 ? 3 : f;
+}
+
+/* The collapsed panel: a strip with the button that opens it again. */
+static void panel_strip(Gui *g, Rect r)
+{
+    Ui *ui = &g->ui;
+    draw_rect(ui->dl, r, ui->theme->panel);
+    draw_rect(ui->dl, (Rect){r.x + r.w - 1, r.y, 1, r.h}, ui->theme->border);
+    int pad = ui_px(ui, 4);
+    Rect b = {r.x + pad, r.y + pad, r.w - 2 * pad, ui_px(ui, 30)};
+    if (ui_button_ex(ui, ui_id(ui, "panel-show"), b, "\u25b8", "Show the settings (Tab).", 0) & UI_CLICKED)
+        g->panel_hidden = 0;
+}
+
+/* One line under the views, dim, fitted to w. */
+static void caption_line(Gui *g, Rect r, const char *text)
+{
+    Ui *ui = &g->ui;
+    char fitted[600];
+    int size = ui_text_size_small(ui);
+    plot_fit_text(ui, fitted, sizeof fitted, text, size, r.w);
+    draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, ui->theme->text, fitted);
 }
 
 GuiActions gui_frame(Gui *g, const GuiInput *in)
@@ -398,22 +574,39 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
     GuiActions act = {0};
     g->st = session_state(g->session);
     draw_clear(&g->dl, in->width, in->height);
-    ui_begin(&g->ui, &in->ui, theme_get(g->theme), g->presenter * g->dpi);
+    ui_begin(&g->ui, &in->ui, theme_get(g->theme), g->presenter * g->dpi * fit_scale(in->width, in->height));
     gui_handle_keys(g, in, &act);
     g->st = session_state(g->session);
     const SessionState *st = g->st;
 
     Ui *ui = &g->ui;
     draw_rect(&g->dl, (Rect){0, 0, in->width, in->height}, ui->theme->bg);
+    if (g->start_screen) { /* the list of lessons fills the window */
+        gui_start_screen(g, (Rect){0, 0, in->width, in->height}, in->now);
+        if (g->show_help)
+            gui_help_overlay(g);
+        ui_end(ui);
+        gui_sync_settings(g, in->now);
+        return act;
+    }
     int lesson_on = g->have_lesson || g->lesson_error[0];
     int panel_w = ui_px(ui, 290);
     if (lesson_on && in->width < ui_px(ui, 1200))
         panel_w = ui_px(ui, 240); /* the lesson panel needs the room */
     if (panel_w > in->width / 3)
         panel_w = in->width / 3;
+    if (g->panel_hidden)
+        panel_w = ui_px(ui, 34);
     int pad = ui_px(ui, 8);
-    int status_h = ui_text_size(ui) + ui_px(ui, 10);
-    Rect main = {panel_w + pad, pad, in->width - panel_w - 2 * pad, in->height - 2 * pad - status_h};
+    int status_h = ui_text_size(ui) + ui_px(ui, 10), caption_h = ui_text_size_small(ui) + ui_px(ui, 8);
+    char caption[600] = "";
+    if (st->compare)
+        compare_summary(g, caption, sizeof caption);
+    else if (!lesson_on)
+        caption_text(g, caption, sizeof caption);
+    if (!caption[0])
+        caption_h = 0;
+    Rect main = {panel_w + pad, pad, in->width - panel_w - 2 * pad, in->height - 2 * pad - status_h - caption_h};
     Rect lesson_r = {0, 0, 0, 0};
     if (lesson_on) {
         int lw = ui_px(ui, 360);
@@ -421,15 +614,15 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
             lw = main.w * 2 / 5;
         if (lw < ui_px(ui, 280) && main.w > ui_px(ui, 700))
             lw = ui_px(ui, 280);
-        lesson_r = (Rect){main.x + main.w - lw, main.y, lw, main.h};
+        lesson_r = (Rect){main.x + main.w - lw, main.y, lw, main.h + caption_h};
         main.w -= lw + pad;
     }
-    Rect timeline_r = {main.x, main.y + main.h - ui_px(ui, 22), main.w, ui_px(ui, 22)};
+    Rect timeline_r = {main.x, main.y + main.h - ui_px(ui, 24), main.w, ui_px(ui, 24)};
     if (st->n_snaps > 1 && !st->compare)
         main.h -= timeline_r.h + pad / 2;
     if (st->diverged[0]) {
-        int bh = 3 * ui_text_size(ui) + ui_px(ui, 50);
-        banner(g, (Rect){main.x, main.y, main.w, bh});
+        int bh = banner(g, (Rect){main.x, main.y, main.w, 0}, 1);
+        banner(g, (Rect){main.x, main.y, main.w, bh}, 0);
         main.y += bh + pad;
         main.h -= bh + pad;
     }
@@ -439,14 +632,17 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
     else
         layout_views(g, main, shown);
     draw_views(g, shown);
+    if (caption_h)
+        caption_line(g, (Rect){main.x, timeline_r.y + timeline_r.h + pad / 2, main.w, caption_h}, caption);
     if (lesson_r.w)
         gui_lesson_panel(g, lesson_r, in->now);
     if (st->n_snaps > 1 && !st->compare)
         gui_timeline(g, timeline_r);
-    status_line(g, (Rect){main.x, in->height - status_h - pad / 2, main.w, status_h}, in->now);
-    gui_panel(g, (Rect){0, 0, panel_w, in->height}, in->now);
-    if (g->start_screen)
-        gui_start_screen(g, (Rect){panel_w, 0, in->width - panel_w, in->height}, in->now);
+    status_line(g, (Rect){main.x, in->height - status_h - pad / 2, in->width - main.x - pad, status_h}, in->now);
+    if (g->panel_hidden)
+        panel_strip(g, (Rect){0, 0, panel_w, in->height});
+    else
+        gui_panel(g, (Rect){0, 0, panel_w, in->height}, in->now);
     if (g->show_help)
         gui_help_overlay(g);
     ui_end(ui);

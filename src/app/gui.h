@@ -76,6 +76,12 @@ typedef struct {
     Ui ui;
     Rect view_rects[VIEW_COUNT];
     int views_dropped;      /* views that did not fit this frame */
+    /* the presenter layout */
+    int panel_hidden;       /* the settings panel collapsed to a strip (Tab) */
+    double start_scroll;    /* the start screen's list, scrolled by this many pixels */
+    int lesson_page;        /* the lesson text's visible height, and whether more is below */
+    int lesson_more;
+    char caption[400];      /* one line under the views: what the picture shows, what to try */
 } Gui;
 
 /* Starts from cfg (resolved inside; errors leave a message in err). */

@@ -4,6 +4,7 @@
 #include "gui.h"
 
 #include "../core/fileio.h"
+#include "../ui/plot.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,7 +28,9 @@ static const Shortcut SHORTCUTS[] = {
     {GK_CONTRAST, "H", "high-contrast theme"},
     {GK_ZOOM_IN, "Ctrl + / Ctrl -", "presenter scale x1 .. x2"},
     {GK_FULLSCREEN, "F11", "fullscreen"},
-    {GK_NEXT, "Page Down / Up", "the lesson's next / previous step"},
+    {GK_NEXT, "Page Down / Up", "the lesson: read on (then the next step) / back"},
+    {GK_LESSONS, "Home", "the list of lessons (Esc goes back)"},
+    {GK_PANEL, "Tab", "hide or show the settings panel"},
     {GK_ANSWER, "A", "the question's answer (or start its run)"},
     {GK_SCREENSHOT, "P", "save a PNG screenshot here"},
     {GK_SAVE_VIEW, "Shift P", "save the view under the mouse as PNG"},
@@ -53,9 +56,16 @@ static void lesson_keys(Gui *g, const int *k, double now)
 {
     if (!g->have_lesson)
         return;
-    if (k[GK_NEXT] && g->lesson_at + 1 < g->lesson.n_steps)
+    /* Page Down reads on: the step's text while more is below, then the next step (a
+     * presenter's clicker sends these); Page Up the same way back */
+    int page = g->lesson_page * 4 / 5;
+    if (k[GK_NEXT] && g->lesson_more)
+        g->lesson_scroll += page;
+    else if (k[GK_NEXT] && g->lesson_at + 1 < g->lesson.n_steps)
         gui_lesson_jump(g, g->lesson_at + 1, now);
-    if (k[GK_PREV] && g->lesson_at > 0)
+    if (k[GK_PREV] && g->lesson_scroll > 0)
+        g->lesson_scroll = g->lesson_scroll > page ? g->lesson_scroll - page : 0;
+    else if (k[GK_PREV] && g->lesson_at > 0)
         gui_lesson_jump(g, g->lesson_at - 1, now);
     if (k[GK_ANSWER]) {
         if (g->st->waiting && g->st->lesson_step == g->lesson_at)
@@ -173,10 +183,19 @@ void gui_handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
             gui_status(g, in->now, "Cancelled.");
         }
         g->show_help = 0;
-        if (g->start_screen)
+        if (g->start_screen && !g->have_lesson)
             session_command(g->session, SESSION_PLAY, 0); /* free play starts training */
         g->start_screen = 0;
     }
+    if (k[GK_LESSONS] && !g->start_screen) {
+        if (!g->n_entries)
+            gui_lessons_scan(g, gui_lesson_dir());
+        g->start_screen = 1;
+    }
+    if (k[GK_PANEL])
+        g->panel_hidden = !g->panel_hidden;
+    if (g->start_screen) /* the list takes the window: the other keys wait */
+        return;
     if (k[GK_HELP])
         g->show_help = !g->show_help;
     lesson_keys(g, k, in->now);
@@ -228,8 +247,11 @@ void gui_timeline(Gui *g, Rect r)
     else
         snprintf(label, sizeof label, "time travel: %d snapshots, every %d steps \u2014 drag left to look back", n,
                  SESSION_SNAPSHOT_EVERY);
-    int lw = ui_text_width(ui, label, size) + ui_px(ui, 12);
-    draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, st->scrub_index >= 0 ? t->accent : t->text_dim, label);
+    /* the label takes at most half the row, shortened to fit; the track the rest */
+    char fitted[160];
+    plot_fit_text(ui, fitted, sizeof fitted, label, size, r.w / 2);
+    int lw = ui_text_width(ui, fitted, size) + ui_px(ui, 12);
+    draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, st->scrub_index >= 0 ? t->accent : t->text_dim, fitted);
     Rect track = {r.x + lw, r.y, r.w - lw, r.h};
     double v = pos;
     ui_slider_ex(ui, ui_id(ui, "timeline"), track, "", &v, 0, n, 0, "",

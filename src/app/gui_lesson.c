@@ -125,6 +125,7 @@ int gui_lesson_open(Gui *g, const char *path, double now)
     }
     g->lesson = l;
     g->have_lesson = 1;
+    g->panel_hidden = 1; /* the lesson's panel and the views take the room; Tab shows the settings */
     g->lesson_at = -1;
     send_steps(g, 0, 0, 0, 1);
     if (g->lesson_error[0])
@@ -210,6 +211,47 @@ int gui_lesson_check(Gui *g, int k, char *report, size_t len)
 
 /* ---- the lesson panel ---- */
 
+/* Text word-wrapped into at most max_lines lines of width w from (x, y); the last line ends
+ * in an ellipsis when the text goes on. Returns the lines drawn. */
+static int wrap_lines(Ui *ui, int x, int y, int w, const char *text, int size, int max_lines, Color c)
+{
+    int lh = size + ui_px(ui, 3), lines = 0;
+    const char *p = text;
+    while (*p && lines < max_lines) {
+        char line[512];
+        size_t best = 0;
+        for (size_t len = 0;;) {
+            const char *sp = strchr(p + len, ' ');
+            size_t next = sp ? (size_t)(sp - p) : strlen(p);
+            if (next >= sizeof line)
+                next = sizeof line - 1;
+            memcpy(line, p, next);
+            line[next] = '\0';
+            if (best && ui_text_width(ui, line, size) > w)
+                break;
+            best = next;
+            if (!sp || next == sizeof line - 1)
+                break;
+            len = next + 1;
+        }
+        if (lines == max_lines - 1 && p[best]) { /* the last line: the rest, shortened */
+            plot_fit_text(ui, line, sizeof line, p, size, w);
+        } else {
+            memcpy(line, p, best);
+            line[best] = '\0';
+            if (ui_text_width(ui, line, size) > w) /* one word wider than the card */
+                plot_fit_text(ui, line, sizeof line, line, size, w);
+        }
+        draw_text(ui->dl, x, y + lines * lh, size, c, line);
+        lines++;
+        p += best;
+        while (*p == ' ')
+            p++;
+    }
+    return lines;
+}
+
+
 /* A code block line by line, as written; returns the height used. */
 static int code_block(Ui *ui, Rect tr, const char *code)
 {
@@ -225,7 +267,8 @@ static int code_block(Ui *ui, Rect tr, const char *code)
         size_t len = e ? (size_t)(e - c) : strlen(c);
         char text[256];
         snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), c);
-        draw_text(ui->dl, tr.x + ui_px(ui, 6), ly, small, t->text, text);
+        if (ui_line_visible(ui, ly, small))
+            draw_text(ui->dl, tr.x + ui_px(ui, 6), ly, small, t->text, text);
         ly += lh;
         c += len + (e ? 1 : 0);
     }
@@ -249,25 +292,29 @@ static int question_box(Gui *g, const LessonStep *st, Rect body, int cy)
     draw_rect(ui->dl, box, tint);
     draw_frame(ui->dl, box, t->accent, 1);
     int qy = cy + ui_px(ui, 6);
-    draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "PREDICT, THEN RUN");
+    if (ui_line_visible(ui, qy, ui_text_size_small(ui)))
+        draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "PREDICT, THEN RUN");
     qy += size + ui_px(ui, 2);
     qy += ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, st->q_spans, st->n_q, size, 0);
     if (g->answer_shown) {
         qy += ui_px(ui, 6);
-        draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "ANSWER");
+        if (ui_line_visible(ui, qy, ui_text_size_small(ui)))
+            draw_text(ui->dl, box.x + pad, qy, ui_text_size_small(ui), t->accent, "ANSWER");
         qy += size + ui_px(ui, 2);
         ui_rich_text(ui, (Rect){box.x + pad, qy, box.w - 2 * pad, 0}, st->a_spans, st->n_a, size, 0);
     }
     return box.h + ui_px(ui, 8);
 }
 
-/* The step's text and question, scrolling between the header and the buttons. */
-static void lesson_body(Gui *g, const LessonStep *st, Rect body)
+/* The step's text and question, scrolling between the header and the buttons; a row at
+ * the foot says when more is below (wheel, Page Down). */
+static void lesson_body(Gui *g, const LessonStep *st, Rect area)
 {
     Ui *ui = &g->ui;
     const Theme *t = ui->theme;
-    int size = ui_text_size(ui);
-    if (rect_contains(body, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel)
+    int size = ui_text_size(ui), small = ui_text_size_small(ui), ch = small + ui_px(ui, 6);
+    Rect body = {area.x, area.y, area.w, area.h - ch};
+    if (rect_contains(area, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel)
         g->lesson_scroll -= ui->in.wheel * ui_px(ui, 40);
     if (g->lesson_scroll < 0)
         g->lesson_scroll = 0;
@@ -276,7 +323,7 @@ static void lesson_body(Gui *g, const LessonStep *st, Rect body)
     for (int b = 0; b < st->n_blocks; b++) {
         const Block *bl = &st->blocks[b];
         int indent = bl->kind == BLOCK_ITEM ? ui_px(ui, 18) * (bl->depth + 1) : 0;
-        if (bl->kind == BLOCK_ITEM && bl->marker[0])
+        if (bl->kind == BLOCK_ITEM && bl->marker[0] && ui_line_visible(ui, cy, size))
             draw_text(ui->dl, body.x + indent - ui_px(ui, 16), cy, size, t->text_dim, bl->marker);
         Rect tr = {body.x + indent, cy, body.w - indent, 0};
         if (bl->kind == BLOCK_CODE)
@@ -287,21 +334,20 @@ static void lesson_body(Gui *g, const LessonStep *st, Rect body)
     }
     if (st->question)
         cy += question_box(g, st, body, cy);
+    ui_pop_clip(ui);
     int content = cy + (int)g->lesson_scroll - body.y;
     if (g->lesson_scroll > content - body.h)
         g->lesson_scroll = content > body.h ? content - body.h : 0;
-    /* a visible cue when there is more than fits: the text scrolls (wheel) */
-    if (content > body.h && g->lesson_scroll < content - body.h) {
-        int small = ui_text_size_small(ui), ch = small + ui_px(ui, 6);
-        Rect cue = {body.x, body.y + body.h - ch, body.w, ch};
-        draw_rect(ui->dl, cue, t->panel);
+    g->lesson_page = body.h;
+    g->lesson_more = content > body.h && g->lesson_scroll < content - body.h;
+    if (g->lesson_more || g->lesson_scroll > 0) {
+        Rect cue = {area.x, body.y + body.h, area.w, ch};
         draw_rect(ui->dl, (Rect){cue.x, cue.y, cue.w, 1}, t->border);
-        const char *more = "\u25be more below: scroll with the wheel";
+        const char *more = g->lesson_more ? "\u25be more below: wheel or Page Down" : "\u25b4 more above: wheel or Page Up";
         if (ui_text_width(ui, more, small) > cue.w)
-            more = "\u25be more (wheel)";
+            more = g->lesson_more ? "\u25be more (wheel)" : "\u25b4 more (wheel)";
         draw_text(ui->dl, cue.x + (cue.w - ui_text_width(ui, more, small)) / 2, cue.y + ui_px(ui, 3), small, t->accent, more);
     }
-    ui_pop_clip(ui);
 }
 
 /* What the step's run is doing, in one line. */
@@ -325,12 +371,32 @@ static void run_line(const Gui *g, const LessonStep *st, char *run, size_t len)
         snprintf(run, len, "Change anything; 'Restore step' puts this step back.");
 }
 
-/* Whether Back, Restore step and Next fit their labels on one row of the panel r. */
-static int buttons_fit_one_row(Ui *ui, Rect r)
+/* The lesson after this one in the start screen's list, or -1. */
+static int next_lesson(Gui *g)
 {
+    if (!g->n_entries)
+        gui_lessons_scan(g, gui_lesson_dir());
+    for (int i = 0; i + 1 < g->n_entries; i++)
+        if (!strcmp(g->entries[i].path, g->lesson.path))
+            return i + 1;
+    return -1;
+}
+
+/* The label of the forward button: the next step, then the next lesson, then the list. */
+static const char *next_label(Gui *g)
+{
+    if (g->lesson_at + 1 < g->lesson.n_steps)
+        return "Next \u25b8";
+    return next_lesson(g) >= 0 ? "Next lesson \u25b8" : "All lessons \u25b8";
+}
+
+/* Whether Back, Restore step and Next fit their labels on one row of the panel r. */
+static int buttons_fit_one_row(Gui *g, Rect r)
+{
+    Ui *ui = &g->ui;
     int pad = ui_px(ui, 12), gap = ui_px(ui, 6), size = ui_text_size(ui), inner = 2 * ui_px(ui, 10);
     int need = ui_text_width(ui, "\u25c2 Back", size) + ui_text_width(ui, "Restore step", size) +
-               ui_text_width(ui, "Next \u25b8", size) + 3 * inner + 2 * gap;
+               ui_text_width(ui, next_label(g), size) + 3 * inner + 2 * gap;
     return need <= r.w - 2 * pad;
 }
 
@@ -339,17 +405,18 @@ static int lesson_buttons_height(Gui *g, Rect r)
 {
     Ui *ui = &g->ui;
     int bh = ui_px(ui, 30);
-    return buttons_fit_one_row(ui, r) ? bh : 2 * bh + ui_px(ui, 6);
+    return buttons_fit_one_row(g, r) ? bh : 2 * bh + ui_px(ui, 6);
 }
 
 /* Back, Restore step and Next at the panel's foot, each wide enough for its label: on one
- * row when they fit, else Back and Next above Restore step. */
+ * row when they fit, else Back and Next above Restore step. After the last step Next
+ * opens the next lesson. */
 static void lesson_buttons(Gui *g, Rect r, double now)
 {
     Ui *ui = &g->ui;
     const Lesson *l = &g->lesson;
     int pad = ui_px(ui, 12), bh = ui_px(ui, 30), gap = ui_px(ui, 6), w = r.w - 2 * pad;
-    int one_row = buttons_fit_one_row(ui, r);
+    int one_row = buttons_fit_one_row(g, r);
     Rect back, restore, next;
     int by = r.y + r.h - pad - lesson_buttons_height(g, r);
     if (one_row) {
@@ -364,16 +431,27 @@ static void lesson_buttons(Gui *g, Rect r, double now)
         restore = (Rect){r.x + pad, by + bh + gap, w, bh};
     }
     int ready = g->st->lesson_step == g->lesson_at && g->st->run_left == 0 && !g->st->waiting;
+    int last = g->lesson_at + 1 >= l->n_steps;
     if ((ui_button_ex(ui, ui_id(ui, "lesson-back"), back, "\u25c2 Back", "The previous step (Page Up).", 0) & UI_CLICKED) &&
         g->lesson_at > 0)
         gui_lesson_jump(g, g->lesson_at - 1, now);
     if (ui_button_ex(ui, ui_id(ui, "lesson-restore"), restore, "Restore step",
                      "Put this step's settings back, as the lesson set them.", 0) & UI_CLICKED)
         gui_lesson_jump(g, g->lesson_at, now);
-    if ((ui_button_ex(ui, ui_id(ui, "lesson-next"), next, "Next \u25b8", "The next step (Page Down).",
-                      g->lesson_at + 1 < l->n_steps && ready) & UI_CLICKED) &&
-        g->lesson_at + 1 < l->n_steps)
-        gui_lesson_jump(g, g->lesson_at + 1, now);
+    const char *label = next_label(g);
+    if (ui_button_ex(ui, ui_id(ui, "lesson-next"), next, label,
+                     last ? "The next lesson, or the list of lessons." : "The next step (Page Down).", ready) &
+        UI_CLICKED) {
+        if (!last) {
+            gui_lesson_jump(g, g->lesson_at + 1, now);
+        } else {
+            int i = next_lesson(g);
+            if (i >= 0)
+                gui_lesson_open(g, g->entries[i].path, now);
+            else
+                g->start_screen = 1;
+        }
+    }
 }
 
 void gui_lesson_panel(Gui *g, Rect r, double now)
@@ -406,10 +484,22 @@ void gui_lesson_panel(Gui *g, Rect r, double now)
     const LessonStep *st = &l->steps[g->lesson_at];
     int y = r.y + pad;
     if (!error[0]) {
-        char title[256];
-        plot_fit_text(ui, title, sizeof title, l->title, big, r.w - 2 * pad);
-        draw_text(ui->dl, r.x + pad, y, big, t->text, title);
-        y += big + ui_px(ui, 6);
+        /* the title, and the way back to the list of lessons */
+        const char *list = "\u2630 Lessons";
+        int lw = ui_text_width(ui, list, size) + ui_px(ui, 16), lh = ui_px(ui, 28);
+        if (lw > (r.w - 2 * pad) * 2 / 5) { /* narrow: the icon alone */
+            list = "\u2630";
+            lw = ui_text_width(ui, list, size) + ui_px(ui, 16);
+        }
+        Rect lb = {r.x + r.w - pad - lw, y - ui_px(ui, 2), lw, lh};
+        if (ui_button_ex(ui, ui_id(ui, "lesson-list"), lb, list, "Every lesson, and free play (Home).", 0) & UI_CLICKED) {
+            if (!g->n_entries)
+                gui_lessons_scan(g, gui_lesson_dir());
+            g->start_screen = 1;
+        }
+        int lines = wrap_lines(ui, r.x + pad, y, r.w - 3 * pad - lw, l->title, big, 2, t->text);
+        int th = lines * (big + ui_px(ui, 3));
+        y += (th > lh ? th : lh) + ui_px(ui, 6);
         char head[300];
         snprintf(head, sizeof head, "Step %d of %d \u00b7 %s", g->lesson_at + 1, l->n_steps, st->heading);
         y += ui_text_wrapped(ui, (Rect){r.x + pad, y, r.w - 2 * pad, 0}, head, size, t->accent) + ui_px(ui, 4);
@@ -427,46 +517,105 @@ void gui_lesson_panel(Gui *g, Rect r, double now)
 
 /* ---- the start screen ---- */
 
+/* Opens entry i of the start screen, or free play (i = n_entries). */
+static void start_entry(Gui *g, int i, double now)
+{
+    g->start_screen = 0;
+    if (i < g->n_entries) {
+        gui_lesson_open(g, g->entries[i].path, now);
+        return;
+    }
+    if (g->have_lesson) { /* from a lesson back to free play: the panel comes back */
+        lesson_free(&g->lesson);
+        g->have_lesson = 0;
+        g->lesson_error[0] = '\0';
+        g->focus = -1;
+        g->panel_hidden = 0;
+        for (int v = 0; v < VIEW_COUNT; v++)
+            g->visible[v] = 1;
+    }
+    session_command(g->session, SESSION_PLAY, 0); /* free play starts training */
+}
+
+/* Every lesson as a numbered card, in a list that scrolls (wheel, arrow keys, Page keys);
+ * Free play is a button at the top, always in sight. */
 void gui_start_screen(Gui *g, Rect r, double now)
 {
     Ui *ui = &g->ui;
     const Theme *t = ui->theme;
-    int pad = ui_px(ui, 18), size = ui_text_size(ui), big = ui_px(ui, 26);
+    int pad = ui_px(ui, 18), size = ui_text_size(ui), small = ui_text_size_small(ui), big = ui_px(ui, 24);
     draw_rect(ui->dl, r, t->bg);
-    draw_text(ui->dl, r.x + pad, r.y + pad, big, t->text, "rnnlab: why recurrent networks are hard to train");
-    int y = r.y + pad + big + ui_px(ui, 8);
-    y += ui_text_wrapped(ui, (Rect){r.x + pad, y, r.w - 2 * pad, 0},
-                         "Pick a lesson: each step sets the window up, says what to watch, and asks you to "
-                         "predict before it runs. Or play freely with every setting (Esc).",
-                         size, t->text_dim) + pad;
-    int cols = r.w > ui_px(ui, 900) ? 2 : 1, gap = ui_px(ui, 12);
-    int cw = (r.w - 2 * pad - (cols - 1) * gap) / cols, ch = ui_px(ui, 74);
-    for (int i = 0; i <= g->n_entries; i++) {
+    const char *free_label = "Free play \u25b8";
+    int fw = ui_text_width(ui, free_label, size) + ui_px(ui, 24), fh = ui_px(ui, 34);
+    int title_w = r.w - 3 * pad - fw;
+    int lines = wrap_lines(ui, r.x + pad, r.y + pad, title_w, "rnnlab: why recurrent networks are hard to train", big, 2,
+                           t->text);
+    int th = lines * (big + ui_px(ui, 3));
+    Rect fb = {r.x + r.w - pad - fw, r.y + pad - ui_px(ui, 4), fw, fh};
+    if (ui_button_ex(ui, ui_id(ui, "free play"), fb, free_label,
+                     "Every control, no script: train anything and watch.", 1) & UI_CLICKED)
+        start_entry(g, g->n_entries, now);
+    int y = r.y + pad + (fh > th ? fh : th) + ui_px(ui, 6);
+    y += wrap_lines(ui, r.x + pad, y, r.w - 2 * pad,
+                    "Pick a lesson: each step sets the window up, says what to watch, and asks you to predict "
+                    "before it runs.",
+                    size, 2, t->text_dim) * (size + ui_px(ui, 3)) + ui_px(ui, 8);
+    /* the list */
+    int cue_h = small + ui_px(ui, 12);
+    Rect list = {r.x, y, r.w, r.y + r.h - y - cue_h};
+    int cols = r.w > ui_px(ui, 900) ? 2 : 1, gap = ui_px(ui, 10);
+    int cw = (r.w - 2 * pad - (cols - 1) * gap) / cols;
+    int sum_lines = 2, ch = ui_px(ui, 16) + size + ui_px(ui, 2) + sum_lines * (small + ui_px(ui, 3));
+    int rows = (g->n_entries + cols - 1) / cols;
+    int content = rows * (ch + gap) - gap + pad;
+    int max_scroll = content > list.h ? content - list.h : 0;
+    int step = ch + gap;
+    if (rect_contains(list, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel)
+        g->start_scroll -= ui->in.wheel * step / 2;
+    if (ui->in.keys[UI_KEY_DOWN])
+        g->start_scroll += step;
+    if (ui->in.keys[UI_KEY_UP])
+        g->start_scroll -= step;
+    g->start_scroll = g->start_scroll < 0 ? 0 : g->start_scroll > max_scroll ? max_scroll : g->start_scroll;
+    ui_push_clip(ui, list);
+    for (int i = 0; i < g->n_entries; i++) {
         int col = i % cols, row = i / cols;
-        Rect b = {r.x + pad + col * (cw + gap), y + row * (ch + gap), cw, ch};
-        if (b.y + b.h > r.y + r.h)
-            break;
-        const char *title = i < g->n_entries ? g->entries[i].title : "Free play";
-        const char *sum = i < g->n_entries ? g->entries[i].summary : "Every control, no script: train anything and watch.";
-        ui_push_id(ui, i < g->n_entries ? g->entries[i].path : "free play");
+        Rect b = {r.x + pad + col * (cw + gap), list.y + row * step - (int)g->start_scroll, cw, ch};
+        if (b.y + b.h <= list.y || b.y >= list.y + list.h)
+            continue;
+        ui_push_id(ui, g->entries[i].path);
         int f = ui_interact(ui, ui_id(ui, "entry"), b);
         ui_pop_id(ui);
         draw_rect(ui->dl, b, (f & UI_HOVERED) ? t->button_hot : t->plot_bg);
         draw_frame(ui->dl, b, (f & UI_HOVERED) ? t->accent : t->border, 1);
-        char line[200];
-        plot_fit_text(ui, line, sizeof line, title, size + ui_px(ui, 2), b.w - 2 * ui_px(ui, 10));
-        draw_text(ui->dl, b.x + ui_px(ui, 10), b.y + ui_px(ui, 8), size + ui_px(ui, 2), t->text, line);
         ui_push_clip(ui, b);
-        ui_text_wrapped(ui, (Rect){b.x + ui_px(ui, 10), b.y + ui_px(ui, 14) + size, b.w - 2 * ui_px(ui, 10), 0}, sum,
-                        ui_text_size_small(ui), t->text_dim);
-        ui_pop_clip(ui);
-        if (f & UI_CLICKED) {
-            if (i < g->n_entries)
-                gui_lesson_open(g, g->entries[i].path, now);
-            else
-                session_command(g->session, SESSION_PLAY, 0); /* free play starts training */
-            g->start_screen = 0;
+        int in_x = b.x + ui_px(ui, 10);
+        char num[16], line[200];
+        snprintf(num, sizeof num, "%d", i + 1);
+        int nw = ui_text_width(ui, "00", size + ui_px(ui, 2));
+        int ty = b.y + ui_px(ui, 8);
+        if (ui_line_visible(ui, ty, size + ui_px(ui, 2))) {
+            draw_text(ui->dl, in_x, ty, size + ui_px(ui, 2), t->accent, num);
+            plot_fit_text(ui, line, sizeof line, g->entries[i].title, size + ui_px(ui, 2), b.w - 3 * ui_px(ui, 10) - nw);
+            draw_text(ui->dl, in_x + nw + ui_px(ui, 8), ty, size + ui_px(ui, 2), t->text, line);
         }
+        int sy = ty + size + ui_px(ui, 8);
+        if (ui_line_visible(ui, sy, sum_lines * (small + ui_px(ui, 3))))
+            wrap_lines(ui, in_x + nw + ui_px(ui, 8), sy, b.w - 3 * ui_px(ui, 10) - nw, g->entries[i].summary, small,
+                       sum_lines, t->text_dim);
+        ui_pop_clip(ui);
+        if (f & UI_CLICKED)
+            start_entry(g, i, now);
+    }
+    ui_pop_clip(ui);
+    if (max_scroll > 0) { /* a cue under the list: that it scrolls, and which way */
+        const char *cue = g->start_scroll < max_scroll ? "\u25be more lessons below: wheel or \u2193"
+                                                         : "\u25b4 more above: wheel or \u2191";
+        int cwid = ui_text_width(ui, cue, small) + ui_px(ui, 16), chh = small + ui_px(ui, 8);
+        Rect cr = {r.x + r.w - pad - cwid, list.y + list.h + ui_px(ui, 2), cwid, chh};
+        draw_rect(ui->dl, cr, t->panel);
+        draw_frame(ui->dl, cr, t->border, 1);
+        draw_text(ui->dl, cr.x + ui_px(ui, 8), cr.y + ui_px(ui, 4), small, t->accent, cue);
     }
 }
 

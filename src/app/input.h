@@ -32,6 +32,8 @@ enum {
     GK_SAVE_EXPERIMENT, /* Ctrl S: the configuration as an experiment file here */
     GK_SAVE_RUN,    /* S: the model as --save files (.npy) here */
     GK_SAVE_VIEW,   /* Shift P: a PNG of the view under the mouse */
+    GK_PANEL,       /* Tab: hide or show the settings panel */
+    GK_LESSONS,     /* Home: the start screen (the list of lessons) */
     GK_VIEW1,       /* 1..6 show or hide a view */
     GK_VIEW6 = GK_VIEW1 + 5,
     GK_COUNT

@@ -134,8 +134,8 @@ int cli_render(int argc, char **argv)
     Options o = {0};
     int r = cli_parse_options(&o, argc, argv,
                               OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT | OPT_LESSON |
-                                  OPT_STEP | OPT_COMPARE,
-                              "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--font PATH] [--lesson FILE [--step K]] [--compare K=A,B] --out FILE.png",
+                                  OPT_STEP | OPT_COMPARE | OPT_SCALE | OPT_START,
+                              "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--scale S] [--font PATH] [--lesson FILE [--step K]] [--compare K=A,B] [--start] --out FILE.png",
                               "Trains headless, then writes a picture of the whole window as it would look.\n"
                               "Needs no display.");
     if (r)
@@ -155,7 +155,11 @@ int cli_render(int argc, char **argv)
     if (gui_setup(&g, &o, err, sizeof err) != 0) {
         status = cli_fail(o.verb, err);
     } else {
-        if (o.lesson) {
+        g.presenter = (float)o.scale;
+        if (o.start) {
+            gui_lessons_scan(&g, gui_lesson_dir());
+            g.start_screen = 1;
+        } else if (o.lesson) {
             int k = o.step ? o.step - 1 : 0;
             if (k >= g.lesson.n_steps) {
                 snprintf(err, sizeof err, "--step %d: the lesson has %d steps", o.step, g.lesson.n_steps);

@@ -142,6 +142,8 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_PAGEDOWN: return GK_NEXT;
     case SDLK_PAGEUP: return GK_PREV;
     case SDLK_a: return GK_ANSWER;
+    case SDLK_TAB: return GK_PANEL;
+    case SDLK_HOME: return GK_LESSONS;
     default:
         if (k->sym >= SDLK_1 && k->sym <= SDLK_6)
             return GK_VIEW1 + (int)(k->sym - SDLK_1);
@@ -209,6 +211,10 @@ int platform_poll(Platform *p, GuiInput *in)
                 in->ui.keys[UI_KEY_LEFT] = 1;
             if (e.key.keysym.sym == SDLK_RIGHT)
                 in->ui.keys[UI_KEY_RIGHT] = 1;
+            if (e.key.keysym.sym == SDLK_UP)
+                in->ui.keys[UI_KEY_UP] = 1;
+            if (e.key.keysym.sym == SDLK_DOWN)
+                in->ui.keys[UI_KEY_DOWN] = 1;
             break;
         }
         default: break;

@@ -37,7 +37,7 @@ int ui_rich_text(Ui *ui, Rect r, const Span *spans, int n, int size, int measure
                 gap = 0;
             }
             x += gap;
-            if (!measure_only) {
+            if (!measure_only && ui_line_visible(ui, y, size)) {
                 if (spans[i].style == SPAN_CODE) {
                     Color bg = t->grid;
                     draw_rect(ui->dl, (Rect){x - 2, y - 1, w + 4, size + 3}, bg);

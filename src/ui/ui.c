@@ -29,7 +29,7 @@ void ui_begin(Ui *ui, const UiInput *in, const Theme *theme, float scale)
 
 int ui_px(const Ui *ui, float base) { return (int)lroundf(base * ui->scale); }
 int ui_text_size(const Ui *ui) { return ui_px(ui, 15); }
-int ui_text_size_small(const Ui *ui) { return ui_px(ui, 12); }
+int ui_text_size_small(const Ui *ui) { return ui_px(ui, 13); }
 
 int ui_text_width(const Ui *ui, const char *text, int size)
 {
@@ -88,6 +88,14 @@ void ui_end(Ui *ui)
         draw_text(ui->dl, r.x + pad, r.y + pad + i * lh, size, ui->theme->tooltip_text, lines[i]);
 }
 
+int ui_line_visible(const Ui *ui, int y, int h)
+{
+    if (!ui->n_clips)
+        return 1;
+    Rect c = ui->clip_stack[ui->n_clips - 1];
+    return (y + h <= c.y || y >= c.y + c.h) || (y >= c.y - 1 && y + h <= c.y + c.h + 1);
+}
+
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c)
 {
     char line[512];
@@ -112,7 +120,8 @@ int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c)
         }
         memcpy(line, p, best);
         line[best] = '\0';
-        draw_text(ui->dl, r.x, y, size, c, line);
+        if (ui_line_visible(ui, y, size))
+            draw_text(ui->dl, r.x, y, size, c, line);
         y += lh;
         p += best;
         while (*p == ' ')

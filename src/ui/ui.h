@@ -74,6 +74,10 @@ void ui_heading(Ui *ui, const char *text);
 void ui_push_clip(Ui *ui, Rect r);
 void ui_pop_clip(Ui *ui);
 
+/* Whether a line of text at y, h pixels high, is to be drawn: wholly inside the current
+ * clip, or wholly outside it (then nothing shows); a line the clip would cut is skipped, so
+ * scrolled text never shows half a line. */
+int ui_line_visible(const Ui *ui, int y, int h);
 /* Draws text word-wrapped into r's width from its top; returns the height used. */
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c);
 
