@@ -337,12 +337,23 @@ static void test_divergence_pauses_with_a_banner_and_rewinds(void **s)
     settle(&g, &in);
     settle(&g, &in);
     assert_int_equal(g.st->run[0].step, failed - 1);
+    double loss_before = g.st->run[0].obs.loss;
     in.keys[GK_REWIND] = 1;
     settle(&g, &in);
     assert_false(g.st->diverged[0]);
     assert_non_null(strstr(g.status, "Rewound"));
     long step = g.st->run[0].step;
     assert_true(step < failed && step % SESSION_SNAPSHOT_EVERY == 0);
+    /* every view shows the restored step: its history ends there, with finite numbers, and
+     * its pass is the restored weights' (not the last finite step before the divergence) */
+    const RunView *rv = &g.st->run[0];
+    const History *h = &rv->hist;
+    assert_true(h->count > 0);
+    assert_true(h->step[history_index(h, h->count - 1)] <= step);
+    for (int i = 0; i < h->count; i++)
+        assert_true(isfinite(h->loss[history_index(h, i)]));
+    assert_true(isfinite(rv->obs.loss));
+    assert_true(rv->obs.loss != loss_before);
     Trainer back;
     load_session_run(&g, dir, &back);
     for (size_t i = 0; i < back.n_params; i++)

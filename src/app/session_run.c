@@ -307,8 +307,12 @@ static int rewind_run(Session *s)
         return -1;
     Run *r = &s->run[0];
     snapshot_restore(&r->tr, best);
-    observables_copy(&r->tr.obs, &r->last_good.obs, &r->tr.dims, r->tr.T);
+    /* every view and the status line show the restored step: its history ends there and
+     * its pass is made again from the restored weights (the data stream is not advanced) */
+    history_truncate(&r->tr.hist, r->tr.step);
+    r->id = ++s->next_id; /* the published copies take the history afresh */
     r->diverged = 0;
+    run_preview(r);
     s->running = 0;
     return 0;
 }
@@ -582,6 +586,7 @@ void session_fill_state(Session *s, SessionState *st)
         if (s->want_spectrum && s->scrub_tr.spectrum.step != s->scrub_tr.step)
             trainer_spectrum(&s->scrub_tr);
         runview_sync(&st->scrub, &s->scrub_tr, NULL, s->scrub_id);
+        st->scrub.past = 1;
     }
     st->compare = s->compare;
     st->compare_spec[0] = '\0';

@@ -33,6 +33,7 @@ typedef struct {
     /* set when the run met Inf or NaN */
     int diverged;
     TrainEvent event;
+    int past;           /* a look back at an earlier snapshot, not the live run (set by its owner) */
 } RunView;
 
 /* Brings dst up to date with tr: every field, the history incrementally (only the steps

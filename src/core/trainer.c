@@ -133,6 +133,18 @@ void history_copy_until(History *dst, const History *src, long step)
     dst->total = dst->count;
 }
 
+void history_truncate(History *h, long step)
+{
+    while (h->count > 0) {
+        int newest = history_index(h, h->count - 1);
+        if (h->step[newest] <= step)
+            break;
+        h->count--;
+        h->next = newest;
+        h->total--;
+    }
+}
+
 /* Gate block g of weight_hh_l0: the encoder's G blocks, then the decoder's. */
 static const double *weight_hh_block(const Trainer *tr, int g)
 {

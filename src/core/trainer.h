@@ -139,6 +139,8 @@ int history_index(const History *h, int i);
 /* Copies src's entries up to and including `step` into dst (same capacity and T), for
  * looking at an earlier state. */
 void history_copy_until(History *dst, const History *src, long step);
+/* Drops the newest entries recorded after `step` (a rewind to that step's snapshot). */
+void history_truncate(History *h, long step);
 
 /* A saved run: config.txt, NAME.npy per parameter, the optimiser's moments and
  * state.txt (step and the data generator). Writes each file under a temporary name. */

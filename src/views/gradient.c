@@ -197,7 +197,7 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv)
     draw_frame(ui->dl, img, t->axis, 1);
     char buf[64], older[64];
     snprintf(older, sizeof older, "step %ld", h->step[history_index(h, h->count - rows)]);
-    snprintf(buf, sizeof buf, "step %ld (now)", h->step[history_index(h, h->count - 1)]);
+    snprintf(buf, sizeof buf, rv->past ? "step %ld (then)" : "step %ld (now)", h->step[history_index(h, h->count - 1)]);
     int nw = ui_text_width(ui, buf, small);
     draw_text(ui->dl, img.x + img.w - nw, img.y + img.h + ui_px(ui, 1), small, t->text_dim, buf);
     if (ui_text_width(ui, older, small) + nw + ui_px(ui, 10) < img.w)
