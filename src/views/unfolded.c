@@ -103,14 +103,16 @@ static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, UnfoldedLayout *L)
     int small = L->small, pad = L->pad;
     /* rows */
     int top = r.y + pad / 2 + L->size + pad / 2;
-    L->trunc_y = -1;
-    if (truncation_shown(rv)) {
-        L->trunc_y = top;
-        top += small + pad / 2;
-    }
     L->t_y = r.y + r.h - pad / 2 - small;
     int A = L->t_y - ui_px(ui, 2) - top; /* the diagram's height */
-    if (A < 4 * small / 2 + ui_px(ui, 20))
+    int min_A = 3 * small + ui_px(ui, 10);
+    L->trunc_y = -1;
+    if (truncation_shown(rv) && A - small - pad / 2 >= min_A) { /* else the tooltip says it */
+        L->trunc_y = top;
+        top += small + pad / 2;
+        A -= small + pad / 2;
+    }
+    if (A < small + ui_px(ui, 20))
         return 0;
     /* the colour bar at the right, its decades as labels */
     double lt = views_log_top(rv->obs.dh_norm, T);
@@ -349,8 +351,8 @@ static void unfolded_recurrent(Ui *ui, const RunView *rv, const UnfoldedLayout *
     draw_text(ui->dl, (int)((xa + xb - lw) / 2), ly < L->y_y ? L->y_y : ly, L->small, wc, w);
 }
 
-/* ||dL/dh_t|| as one band under the recurrent arrows: at each shown step its width and
- * colour are the step's place on the log scale, in between they are interpolated, so a
+/* ||dL/dh_t|| as one band under the recurrent arrows: at each shown step its colour is the
+ * step's place on the log scale and its width grows with it, in between interpolated, so a
  * vanishing gradient is a band that thins and darkens from right to left. */
 static void unfolded_band(Ui *ui, const RunView *rv, const UnfoldedLayout *L)
 {
@@ -371,7 +373,8 @@ static void unfolded_band(Ui *ui, const RunView *rv, const UnfoldedLayout *L)
             double u = (centre - ca) / L->pitch;
             lv = la + (lb - la) * (u > 1 ? 1 : u);
         }
-        int h = (int)lroundf(full * (0.12f + 0.88f * (float)lv));
+        /* the square makes a faded gradient plainly thin; the colour keeps the log scale */
+        int h = (int)lroundf(full * (0.1f + 0.9f * (float)(lv * lv)));
         h = h < 1 ? 1 : h;
         float w = x + slice > xb ? xb - x : slice;
         draw_rect(ui->dl, (Rect){(int)x, (int)lroundf(mid - h / 2.0f), (int)ceilf(w), h}, colormap_magnitude(lv));
@@ -404,7 +407,7 @@ static void unfolded_colour_bar(Ui *ui, const UnfoldedLayout *L)
 static void unfolded_truncation(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, const UnfoldedLayout *L)
 {
     const Theme *t = ui->theme;
-    if (L->trunc_y < 0)
+    if (!truncation_shown(rv))
         return;
     int T = rv->T, K = rv->cfg.truncate;
     int end = rv->obs.n_out > 1 && vs->hover_t >= 0 ? vs->hover_t : T - 1; /* the loss term shown */
@@ -427,6 +430,8 @@ static void unfolded_truncation(Ui *ui, Rect r, const RunView *rv, const ViewSta
     draw_frame(ui->dl, (Rect){(int)xa, y0, (int)(xb - xa), h}, t->clip, (float)ui_px(ui, 2));
     char lab[120], fit[120];
     snprintf(lab, sizeof lab, "truncate=%d: the loss at t=%d sends its gradient back to t=%d only", K, end, first);
+    if (L->trunc_y < 0)
+        return;
     plot_fit_text(ui, fit, sizeof fit, lab, L->small, r.w - 2 * L->pad);
     draw_text(ui->dl, r.x + L->pad, L->trunc_y, L->small, t->clip, fit);
 }
@@ -489,6 +494,11 @@ static void unfolded_tooltip(Ui *ui, const RunView *rv, int s)
                 m += o->gate[(size_t)s * d->G * H + (size_t)g * H + j] / H;
             n += snprintf(info + n, len - (size_t)n, " %s=%.2f", d->cell->gate_names[g], m);
         }
+    }
+    if (truncation_shown(rv) && (size_t)n + 40 < len) {
+        int K = rv->cfg.truncate, end = o->n_out > 1 ? s : rv->T - 1;
+        n += snprintf(info + n, len - (size_t)n, "  truncate=%d: the loss at t=%d reaches back to t=%d", K, end,
+                      end - K + 1 < 0 ? 0 : end - K + 1);
     }
     ui_set_tooltip(ui, info);
 }
