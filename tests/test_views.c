@@ -125,18 +125,23 @@ static void canvas_close(Canvas *c)
     draw_free(&c->dl);
 }
 
-/* Draws row v into r with the mouse at (mx, my); returns the commands drawn. */
-static size_t draw_row(Canvas *c, int v, Rect r, const RunView *rv, int mx, int my)
+/* Draws row v into r at this UI scale with the mouse at (mx, my); returns the commands drawn. */
+static size_t draw_row_scaled(Canvas *c, int v, Rect r, const RunView *rv, int mx, int my, float scale)
 {
-    draw_clear(&c->dl, 1000, 700);
+    draw_clear(&c->dl, 3000, 2000);
     UiInput in = {.mouse_x = mx, .mouse_y = my};
-    ui_begin(&c->ui, &in, theme_get(THEME_NORMAL), 1);
+    ui_begin(&c->ui, &in, theme_get(THEME_NORMAL), scale);
     VIEWS[v].draw(&c->ui, r, rv, &c->vs, c->scratch);
     size_t n = c->dl.n;
     assert_int_equal(c->ui.n_clips, 0); /* every clip pushed was popped */
     assert_int_equal(c->ui.n_ids, 0);
     ui_end(&c->ui);
     return n;
+}
+
+static size_t draw_row(Canvas *c, int v, Rect r, const RunView *rv, int mx, int my)
+{
+    return draw_row_scaled(c, v, r, rv, mx, my, 1);
 }
 
 /* Every filled rectangle, image and text the view drew (before the tooltip) starts inside
@@ -283,6 +288,251 @@ static void test_the_spectrum_row_draws_without_a_computed_spectrum(void **s)
     runview_free(&rv);
 }
 
+
+/* ---- the unfolded network ---- */
+
+static int same_color(Color a, Color b) { return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a; }
+
+/* Whether c is a colour of the magnitude map (the gradient band's). */
+static int is_magnitude(Color c)
+{
+    for (int k = 0; k <= 2000; k++) {
+        Color m = colormap_magnitude(k / 2000.0);
+        if (abs(m.r - c.r) + abs(m.g - c.g) + abs(m.b - c.b) <= 3 && c.a == 255)
+            return 1;
+    }
+    return 0;
+}
+
+/* The gradient band: the narrow slices (at most 2 px at scale 1, 4 at 2) in the magnitude
+ * map's colours, left to right. Returns how many, their heights and colours in h[], col[]. */
+static int band_slices(const Canvas *c, size_t n, int max_w, int *x, int *h, Color *col, int cap)
+{
+    int k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        const DrawCmd *d = &c->dl.cmds[i];
+        if (d->kind == CMD_RECT && d->rect.w <= max_w && d->rect.h > 0 && is_magnitude(d->color)) {
+            x[k] = d->rect.x, h[k] = d->rect.h, col[k] = d->color;
+            k++;
+        }
+    }
+    return k;
+}
+
+/* The h_t boxes: frames in the theme's text colour. */
+static int count_boxes(const Canvas *c, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += c->dl.cmds[i].kind == CMD_FRAME && same_color(c->dl.cmds[i].color, theme_get(THEME_NORMAL)->text);
+    return k;
+}
+
+/* The t labels: texts that are whole numbers. Returns how many; first and last in *lo, *hi. */
+static int count_step_labels(const Canvas *c, size_t n, int *lo, int *hi)
+{
+    int k = 0;
+    *lo = 1 << 30, *hi = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (c->dl.cmds[i].kind != CMD_TEXT)
+            continue;
+        const char *t = c->dl.text + c->dl.cmds[i].text;
+        char *end;
+        long v = strtol(t, &end, 10);
+        if (end != t && *end == '\0') {
+            k++;
+            *lo = v < *lo ? (int)v : *lo, *hi = v > *hi ? (int)v : *hi;
+        }
+    }
+    return k;
+}
+
+/* The break marks between shown boxes where steps are skipped: slanted strokes in the text
+ * colour (the arrows' heads are slanted too, but in the W colour). */
+static int count_break_strokes(const Canvas *c, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const DrawCmd *d = &c->dl.cmds[i];
+        k += d->kind == CMD_LINE && d->x0 != d->x1 && d->y0 != d->y1 && same_color(d->color, theme_get(THEME_NORMAL)->text);
+    }
+    return k;
+}
+
+static void test_the_unfolded_band_fades_to_the_left_when_the_gradient_vanishes(void **s)
+{
+    (void)s;
+    static const char *const VANISH[] = {"model=rnn", "task=adding", "seq_len=40", "hidden=16", NULL};
+    RunView rv;
+    make_view(&rv, VANISH, 3);
+    assert_true(rv.obs.dh_norm[0] < rv.obs.dh_norm[rv.T - 1] * 1e-3); /* the premise */
+    Canvas c;
+    canvas_open(&c);
+    Rect r = {0, 0, 1000, 240};
+    size_t n = draw_row(&c, VIEW_UNFOLDED, r, &rv, -1, -1);
+    int x[2048], h[2048];
+    Color col[2048];
+    int k = band_slices(&c, n, 2, x, h, col, 2048);
+    if (k < 50)
+        fail_msg("only %d band slices", k);
+    for (int i = 1; i < k; i++)
+        assert_true(x[i] > x[i - 1]); /* drawn left to right */
+    if (!(h[0] * 3 < h[k - 1] * 2))
+        fail_msg("the band is %d px at t=0 and %d px at t=T-1: not thinner where the gradient vanished", h[0], h[k - 1]);
+    /* and darker: viridis brightens with the level */
+    int lum0 = col[0].r + col[0].g + col[0].b, lum1 = col[k - 1].r + col[k - 1].g + col[k - 1].b;
+    if (!(lum0 + 60 < lum1))
+        fail_msg("band colour at t=0 (%d) not darker than at t=T-1 (%d)", lum0, lum1);
+    canvas_close(&c);
+    runview_free(&rv);
+}
+
+static void test_the_unfolded_band_grows_with_the_view(void **s)
+{
+    (void)s;
+    static const char *const RNN[] = {"model=rnn", "task=adding", "seq_len=30", NULL};
+    RunView rv;
+    make_view(&rv, RNN, 3);
+    Canvas c;
+    canvas_open(&c);
+    int x[4096], h[4096];
+    Color col[4096];
+    int widest[2];
+    for (int z = 0; z < 2; z++) {
+        Rect r = {0, 0, 720 << z, 210 << z}; /* the top band, then enlarged (Z) */
+        size_t n = draw_row(&c, VIEW_UNFOLDED, r, &rv, -1, -1);
+        int k = band_slices(&c, n, 2, x, h, col, 4096);
+        assert_true(k > 10);
+        widest[z] = 0;
+        for (int i = 0; i < k; i++)
+            widest[z] = h[i] > widest[z] ? h[i] : widest[z];
+    }
+    if (!(widest[1] * 2 >= widest[0] * 3))
+        fail_msg("band %d px thick in a view twice as large, %d px in the small one", widest[1], widest[0]);
+    canvas_close(&c);
+    runview_free(&rv);
+}
+
+static void test_the_unfolded_view_draws_a_box_per_shown_step_and_marks_skipped_ones(void **s)
+{
+    (void)s;
+    static const char *const SHORT[] = {"model=lstm", "task=echo", "seq_len=12", NULL},
+                             *const LONG[] = {"model=lstm", "task=echo", "seq_len=200", NULL};
+    Canvas c;
+    canvas_open(&c);
+    Rect r = {20, 10, 1000, 240};
+    int lo, hi;
+    RunView rv;
+    /* 12 steps fit: every one shown, nothing skipped */
+    make_view(&rv, SHORT, 2);
+    size_t n = draw_row(&c, VIEW_UNFOLDED, r, &rv, -1, -1);
+    assert_int_equal(count_boxes(&c, n), 12);
+    assert_int_equal(count_step_labels(&c, n, &lo, &hi), 12);
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 11);
+    assert_int_equal(count_break_strokes(&c, n), 0);
+    runview_free(&rv);
+    /* 200 steps do not: a box per shown step, labelled, t=0 and t=T-1 among them, and a
+     * break mark (two strokes) on every arrow between boxes that skips steps */
+    make_view(&rv, LONG, 2);
+    n = draw_row(&c, VIEW_UNFOLDED, r, &rv, -1, -1);
+    int boxes = count_boxes(&c, n);
+    assert_true(boxes > 4 && boxes < 200);
+    assert_int_equal(count_step_labels(&c, n, &lo, &hi), boxes);
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 199);
+    assert_int_equal(count_break_strokes(&c, n), 2 * (boxes - 1));
+    canvas_close(&c);
+    runview_free(&rv);
+}
+
+/* Every text of the unfolded view inside the view, at least the small size, none over
+ * another: in the top band, at presenter scale, half width (compare) and enlarged. */
+static void test_the_unfolded_views_text_fits_and_never_overlaps(void **s)
+{
+    (void)s;
+    static const char *const RNN[] = {"model=rnn", "task=adding", "seq_len=50", NULL},
+                             *const LSTM[] = {"model=lstm", "task=echo", "seq_len=200", NULL},
+                             *const S2S[] = {"model=gru", "task=reverse", "seq_len=6", NULL},
+                             *const TRUNC[] = {"model=rnn", "task=echo", "truncate=3", NULL},
+                             *const XOR[] = {"model=rnn", "task=xor", "seq_len=1", NULL};
+    const char *const *runs[] = {RNN, LSTM, S2S, TRUNC, XOR};
+    struct { Rect r; float scale; } shapes[] = {
+        {{298, 8, 718, 210}, 1}, {{358, 16, 650, 165}, 2}, {{298, 8, 357, 210}, 1},
+        {{358, 16, 318, 190}, 2}, {{298, 8, 718, 700}, 1}, {{358, 16, 650, 600}, 2},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        RunView rv;
+        make_view(&rv, runs[k], 2);
+        Canvas c;
+        canvas_open(&c);
+        for (size_t q = 0; q < sizeof shapes / sizeof shapes[0]; q++) {
+            Rect r = shapes[q].r;
+            size_t n = draw_row_scaled(&c, VIEW_UNFOLDED, r, &rv, -1, -1, shapes[q].scale);
+            int small = ui_text_size_small(&c.ui);
+            Rect box[512];
+            int m = 0;
+            for (size_t i = 0; i < n; i++) {
+                const DrawCmd *d = &c.dl.cmds[i];
+                if (d->kind != CMD_TEXT)
+                    continue;
+                const char *t = c.dl.text + d->text;
+                Rect b = {(int)d->x0, (int)d->y0, fake_width(NULL, t, d->size), d->size};
+                if (d->size < small)
+                    fail_msg("%s, shape %zu: '%s' at size %d < %d", runs[k][0], q, t, d->size, small);
+                if (b.x < r.x || b.y < r.y || b.x + b.w > r.x + r.w || b.y + b.h > r.y + r.h)
+                    fail_msg("%s %s, shape %zu: '%s' at %d,%d %dx%d leaves the view %d,%d %dx%d", runs[k][0], runs[k][1], q,
+                             t, b.x, b.y, b.w, b.h, r.x, r.y, r.w, r.h);
+                for (int j = 0; j < m; j++)
+                    if (b.x < box[j].x + box[j].w && box[j].x < b.x + b.w && b.y < box[j].y + box[j].h && box[j].y < b.y + b.h)
+                        fail_msg("%s %s, shape %zu: '%s' overlaps another text", runs[k][0], runs[k][1], q, t);
+                if (m < 512)
+                    box[m++] = b;
+            }
+            if (m < 3)
+                fail_msg("%s %s, shape %zu: only %d texts", runs[k][0], runs[k][1], q, m);
+            assert_true(count_boxes(&c, n) >= (rv.T < 2 ? 1 : 2)); /* even the narrowest shows both ends */
+        }
+        canvas_close(&c);
+        runview_free(&rv);
+    }
+}
+
+/* The tooltip shows x_t and the target in one form: symbols for a one-hot input, vectors
+ * otherwise. */
+static void test_the_unfolded_tooltip_shows_input_and_target_alike(void **s)
+{
+    (void)s;
+    static const char *const ECHO[] = {"model=rnn", "task=echo", "seq_len=8", NULL},
+                             *const ADDING[] = {"model=rnn", "task=adding", "seq_len=8", NULL},
+                             *const XOR[] = {"model=rnn", "task=xor", "seq_len=1", NULL};
+    const char *const *runs[] = {ECHO, ADDING, XOR};
+    const int vectors[] = {0, 1, 1};
+    Rect r = {0, 0, 1000, 240};
+    for (int k = 0; k < 3; k++) {
+        RunView rv;
+        make_view(&rv, runs[k], 2);
+        Canvas c;
+        canvas_open(&c);
+        /* the mouse over the last column, where every task has a target */
+        int found = 0;
+        for (int mx = r.x + r.w - 1; mx > r.x && !found; mx -= 4) {
+            draw_row(&c, VIEW_UNFOLDED, r, &rv, mx, r.y + r.h / 2);
+            found = c.vs.hover_t == rv.T - 1;
+        }
+        assert_true(found);
+        const char *tip = c.ui.tooltip, *x = strstr(tip, "x="), *y = strstr(tip, "target=");
+        if (!x || !y)
+            fail_msg("%s: tooltip '%s' lacks x= or target=", runs[k][1], tip);
+        assert_int_equal(x[2] == '[', vectors[k]);
+        assert_int_equal(y[7] == '[', vectors[k]);
+        assert_non_null(strstr(tip, "||dL/dh_t||="));
+        assert_non_null(strstr(tip, "h=["));
+        canvas_close(&c);
+        runview_free(&rv);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +543,11 @@ int main(void)
         cmocka_unit_test(test_gates_yield_their_room_only_for_a_vanilla_rnn),
         cmocka_unit_test(test_a_copied_runview_draws_the_same_commands),
         cmocka_unit_test(test_the_spectrum_row_draws_without_a_computed_spectrum),
+        cmocka_unit_test(test_the_unfolded_band_fades_to_the_left_when_the_gradient_vanishes),
+        cmocka_unit_test(test_the_unfolded_band_grows_with_the_view),
+        cmocka_unit_test(test_the_unfolded_view_draws_a_box_per_shown_step_and_marks_skipped_ones),
+        cmocka_unit_test(test_the_unfolded_views_text_fits_and_never_overlaps),
+        cmocka_unit_test(test_the_unfolded_tooltip_shows_input_and_target_alike),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

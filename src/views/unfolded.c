@@ -1,6 +1,7 @@
-/* unfolded.c: the network unfolded in time: one column per step, x_t, h_t (and c_t) and
- * y_t as cells coloured by value, and ||dL/dh_t|| as the band between columns. Reads the
- * RunView only. */
+/* unfolded.c: the network unrolled in time, as courses draw it: a box per shown step with
+ * x_t below it and y_t above, h_{t-1} -> h_t arrows all labelled with the one W_hh, and
+ * ||dL/dh_t|| as a band under them whose width and colour fade where the gradient vanishes.
+ * Reads the RunView only; the other views plot the same numbers against t. */
 #include "views.h"
 
 #include "../ui/plot.h"
@@ -10,209 +11,494 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- 1. the unfolded network ---- */
+/* At most this many columns (a 4K-wide band holds about 120). */
+#define UNF_MAX_COLS 256
 
-/* Where everything goes: the columns (every k-th step when T do not fit) and the rows. */
+/* Where everything goes. Rows top to bottom: title, (truncation line), y_t, h_t (and c_t)
+ * boxes, the gradient band, x_t, the t labels. Columns: the row labels, the steps, the
+ * gradient's colour bar. Every height but the text's is a share of the view's, so an
+ * enlarged view draws a bigger diagram, band included. */
 typedef struct {
-    Rect area;             /* the columns */
-    int k, cols;           /* every k-th step is shown, in cols columns */
-    float cw, gap;         /* column pitch, and the gap between columns */
-    int gated;             /* the cell has a cell state: h and c side by side */
-    int x_h, h_h, y_h;     /* row heights */
-    Rect xrow, hrow, yrow; /* x_t, h_t (and c_t), y_t */
-    int small;             /* the small text size */
+    int size, small, pad;
+    int cols;                 /* columns shown */
+    int steps[UNF_MAX_COLS];  /* the step each column shows: 0 and T-1 always */
+    float x0, pitch, box_w;   /* the first box's left edge, the column pitch, a box's width */
+    int label_x;              /* the row labels' left edge */
+    int labels;               /* 0: too narrow for the row labels */
+    int trunc_y;              /* the truncation line, or -1 */
+    int y_y, y_h;             /* y_t */
+    int h_y, h_h;             /* the boxes */
+    int c_h;                  /* gated: the c_t strip's height at the box's top (0 otherwise) */
+    int b_y, b_h;             /* the gradient band's lane */
+    int x_y, x_h;             /* x_t */
+    int t_y;                  /* the t labels */
+    Rect bar;                 /* the colour bar */
+    int bar_top;              /* its top decade: the scale is [bar_top - GRAD_DECADES, bar_top] */
 } UnfoldedLayout;
 
-/* The frame's title: which cell, and whether it is an encoder then a decoder. */
-static void unfolded_title(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, int size, int pad)
+/* The colours of the recurrent matrices: the encoder's (or only) W_hh, the decoder's. */
+static Color unfolded_w_color(const Theme *t, int decoder) { return decoder ? t->series[3] : t->accent; }
+
+static float box_left(const UnfoldedLayout *L, int c) { return L->x0 + c * L->pitch; }
+
+/* Whether the head reads step s, and the row of out (and of the targets) it reads there. */
+static int unfolded_reads(const RunView *rv, int s, int *row)
+{
+    const Observables *o = &rv->obs;
+    if (o->n_out > 1) {
+        *row = rv->dims.shape == SHAPE_SEQ2SEQ ? s - rv->T_enc : s;
+        return *row >= 0 && *row < o->n_out;
+    }
+    *row = 0;
+    return s == rv->T - 1;
+}
+
+static int truncation_shown(const RunView *rv)
+{
+    int K = rv->cfg.truncate;
+    return K > 0 && K < rv->T && rv->dims.shape != SHAPE_SEQ2SEQ;
+}
+
+/* The frame's title, the longest form that fits: which cell, and the one shared W_hh. */
+static void unfolded_title(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, const UnfoldedLayout *L)
 {
     const ModelDims *d = &rv->dims;
-    char title[160];
-    if (vs->label)
-        snprintf(title, sizeof title, "%s: unfolded network (%s%s)", vs->label, d->cell->name,
-                 d->shape == SHAPE_SEQ2SEQ ? ", encoder then decoder" : "");
-    else
-        snprintf(title, sizeof title, "Unfolded network: x_t \u2192 h_t \u2192 y_t, the same W_hh at every step (%s%s)",
-                 d->cell->name, d->shape == SHAPE_SEQ2SEQ ? ", encoder then decoder" : "");
-    draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, ui->theme->text, title);
+    const char *cell = d->cell->name;
+    int s2s = d->shape == SHAPE_SEQ2SEQ;
+    const char *who = vs->label ? vs->label : "";
+    const char *colon = vs->label ? ": " : "";
+    char forms[5][200];
+    if (s2s) {
+        snprintf(forms[0], sizeof forms[0], "%s%sUnfolded network (%s, encoder then decoder): W is the encoder's W_hh, W' the decoder's; each one matrix, shared by all its steps",
+                 who, colon, cell);
+        snprintf(forms[1], sizeof forms[1], "%s%sUnfolded (%s): W, W' = encoder's, decoder's W_hh, each shared by all its steps", who, colon, cell);
+        snprintf(forms[2], sizeof forms[2], "%s%s%s: W, W' each shared by all its steps", who, colon, cell);
+    } else {
+        snprintf(forms[0], sizeof forms[0], "%s%sUnfolded network (%s): every W is the same W_hh, one matrix shared by every step",
+                 who, colon, cell);
+        snprintf(forms[1], sizeof forms[1], "%s%sUnfolded (%s): W = W_hh, one matrix shared by every step", who, colon, cell);
+        snprintf(forms[2], sizeof forms[2], "%s%s%s: one W_hh, shared by every step", who, colon, cell);
+    }
+    snprintf(forms[3], sizeof forms[3], "%s%sone W_hh for all t", who, colon);
+    snprintf(forms[4], sizeof forms[4], "%s%sW shared", who, colon);
+    int max_w = r.w - 2 * L->pad, size = L->size;
+    int f = 0;
+    while (f < 3 && ui_text_width(ui, forms[f], size) > max_w)
+        f++;
+    if (ui_text_width(ui, forms[f], size) > max_w) { /* narrow: the short forms in small text */
+        size = L->small;
+        while (f < 4 && ui_text_width(ui, forms[f], size) > max_w)
+            f++;
+    }
+    char fit[200];
+    plot_fit_text(ui, fit, sizeof fit, forms[f], size, max_w);
+    draw_text(ui->dl, r.x + L->pad, r.y + L->pad / 2 + (L->size - size) / 2, size, ui->theme->text, fit);
 }
 
-/* Lays out the columns and rows inside r and labels the rows. */
-static void unfolded_layout(Ui *ui, Rect r, const RunView *rv, int size, int pad, UnfoldedLayout *L)
+/* Lays out the rows and the columns inside r; returns 0 when r is too small to draw in. */
+static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, UnfoldedLayout *L)
 {
-    const Theme *t = ui->theme;
-    int T = rv->T, small = ui_text_size_small(ui);
-    L->small = small;
-    /* Columns: if T steps do not fit at a readable width, show every k-th step. */
-    int min_w = ui_px(ui, 14);
-    Rect area = {r.x + ui_px(ui, 44), r.y + size + 2 * pad, r.w - ui_px(ui, 54), r.h - size - 3 * pad - small};
-    int k = 1;
-    while (T / k * min_w > area.w && k < T)
-        k++;
-    L->area = area;
-    L->k = k;
-    L->cols = (T + k - 1) / k;
-    L->cw = (float)area.w / L->cols;
-    L->gap = L->cw > 8 ? L->cw * 0.28f : 1;
-    /* rows: x, h (and c), y */
-    L->gated = rv->dims.cell->has_cell_state;
-    L->x_h = area.h * 2 / 10, L->y_h = area.h * 15 / 100;
-    L->h_h = area.h - L->x_h - L->y_h - 2 * pad;
-    L->xrow = (Rect){area.x, area.y, area.w, L->x_h};
-    L->hrow = (Rect){area.x, area.y + L->x_h + pad, area.w, L->h_h};
-    L->yrow = (Rect){area.x, L->hrow.y + L->h_h + pad, area.w, L->y_h};
-    draw_text(ui->dl, r.x + pad, L->xrow.y + L->x_h / 2 - small / 2, small, t->text_dim, "x_t");
-    draw_text(ui->dl, r.x + pad, L->hrow.y + L->h_h / 2 - small / 2, small, t->text_dim, L->gated ? "h|c" : "h_t");
-    draw_text(ui->dl, r.x + pad, L->yrow.y + L->y_h / 2 - small / 2, small, t->text_dim, "y_t");
+    int T = rv->T;
+    L->size = ui_text_size(ui), L->small = ui_text_size_small(ui), L->pad = ui_px(ui, 6);
+    int small = L->small, pad = L->pad;
+    /* rows */
+    int top = r.y + pad / 2 + L->size + pad / 2;
+    L->t_y = r.y + r.h - pad / 2 - small;
+    int A = L->t_y - ui_px(ui, 2) - top; /* the diagram's height */
+    int min_A = 3 * small + ui_px(ui, 10);
+    L->trunc_y = -1;
+    if (truncation_shown(rv) && A - small - pad / 2 >= min_A) { /* else the tooltip says it */
+        L->trunc_y = top;
+        top += small + pad / 2;
+        A -= small + pad / 2;
+    }
+    if (A < small + ui_px(ui, 20))
+        return 0;
+    /* the colour bar at the right, its decades as labels */
+    double lt = views_log_top(rv->obs.dh_norm, T);
+    L->bar_top = isnan(lt) ? 0 : (int)ceil(lt - 1e-9);
+    char lo[16], hi[16];
+    snprintf(hi, sizeof hi, "1e%d", L->bar_top);
+    snprintf(lo, sizeof lo, "1e%d", L->bar_top - GRAD_DECADES);
+    int lw = ui_text_width(ui, lo, small), hw = ui_text_width(ui, hi, small);
+    lw = lw > hw ? lw : hw;
+    int bar_w = ui_px(ui, 10);
+    L->bar = (Rect){r.x + r.w - pad - lw - ui_px(ui, 3) - bar_w, 0, bar_w, 0};
+    /* the row labels at the left */
+    static const char *const LABELS[] = {"y_t", "h_t", "c_t", "x_t", "dL/dh", "t"};
+    int mw = 0;
+    for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++) {
+        int w = ui_text_width(ui, LABELS[i], small);
+        mw = w > mw ? w : mw;
+    }
+    L->label_x = r.x + pad;
+    float cx0 = (float)(L->label_x + mw + pad), cx1 = (float)(L->bar.x - 2 * pad);
+    float W = cx1 - cx0;
+    /* columns: a box, and a gap wide enough for the W label and the arrow's head */
+    char tl[16];
+    snprintf(tl, sizeof tl, "%d", T - 1);
+    float gap_min = (float)ui_text_width(ui, "W'", small);
+    gap_min = (gap_min > ui_px(ui, 17) ? gap_min : ui_px(ui, 17)) + ui_px(ui, 4); /* the label; the break and head */
+    /* (a tall view, enlarged, shows fewer but bigger boxes rather than needles) */
+    float box_min = fmaxf((float)ui_px(ui, 14), A * 0.36f / 8);
+    float pitch_min = box_min + gap_min;
+    float tw = (float)(ui_text_width(ui, tl, small) + ui_px(ui, 6));
+    pitch_min = pitch_min > tw ? pitch_min : tw;
+    int max_cols = W > 0 ? (int)(W / pitch_min) : 0;
+    L->labels = 1;
+    if (max_cols < (T < 4 ? T : 4)) { /* narrow (compare mode, presenter scale): no row labels */
+        L->labels = 0;
+        cx0 = (float)(r.x + pad);
+        W = cx1 - cx0;
+        max_cols = W > 0 ? (int)(W / pitch_min) : 0;
+    }
+    if (max_cols < 1)
+        return 0;
+    if (max_cols > UNF_MAX_COLS)
+        max_cols = UNF_MAX_COLS;
+    L->cols = T < max_cols ? T : max_cols;
+    for (int c = 0; c < L->cols; c++)
+        L->steps[c] = L->cols > 1 ? (int)lround((double)c * (T - 1) / (L->cols - 1)) : T - 1;
+    float pitch = W / L->cols;
+    float box_cap = A * 0.36f * 1.6f > box_min ? A * 0.36f * 1.6f : box_min;
+    float gap = pitch * 0.42f < gap_min ? gap_min : pitch * 0.42f;
+    float box_w = pitch - gap;
+    if (box_w > box_cap) { /* few steps: boxes no wider than tall-ish, the chain centred */
+        float gap_cap = box_cap * 1.3f > gap_min ? box_cap * 1.3f : gap_min;
+        box_w = box_cap;
+        gap = pitch - box_w < gap_cap ? pitch - box_w : gap_cap;
+    }
+    L->box_w = box_w, L->pitch = box_w + gap;
+    float total = L->cols * L->pitch - gap;
+    L->x0 = cx0 + (W - total) / 2;
+    /* rows: shares of the height, but no box taller than a few times its width (an enlarged
+     * view draws them bigger, not only longer); what is left centres the diagram */
+    float bw = L->box_w;
+    L->y_h = (int)fminf(A * 0.14f, bw * 2.5f), L->h_h = (int)fminf(A * 0.36f, bw * 6.0f);
+    L->b_h = (int)fminf(A * 0.22f, L->h_h * 1.2f), L->x_h = (int)fminf(A * 0.16f, bw * 2.5f);
+    int arrow = (int)fminf(A * 0.12f, L->h_h * 0.8f); /* the arrow into y_t */
+    int used = L->y_h + arrow + L->h_h + 2 * ui_px(ui, 1) + L->b_h + L->x_h;
+    L->y_y = top + (A - used) / 2;
+    L->h_y = L->y_y + L->y_h + arrow;
+    L->b_y = L->h_y + L->h_h + ui_px(ui, 1);
+    L->x_y = L->b_y + L->b_h + ui_px(ui, 1);
+    L->t_y = L->x_y + L->x_h + ui_px(ui, 2);
+    L->c_h = rv->dims.cell->has_cell_state ? L->h_h * 2 / 5 : 0;
+    L->bar.y = L->h_y, L->bar.h = L->x_y + L->x_h - L->h_y;
+    if (L->bar.h < 2 * small + ui_px(ui, 4))
+        L->bar.y = L->y_y, L->bar.h = L->x_y + L->x_h - L->y_y;
+    return 1;
 }
 
-/* One column's cells: x_t, h_t (and c_t) and, where the head reads this step, y_t. */
-static void unfolded_cells(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int step, float x0, float w)
+/* The row labels, each at the middle of its row where it fits there, else at the row's edge
+ * next to the boxes; in a short view a label that would touch one already drawn is left out
+ * (in this order: h_t, x_t, the band, y_t). */
+static void unfolded_row_labels(Ui *ui, const UnfoldedLayout *L)
+{
+    Color col = ui->theme->text_dim;
+    int s = L->small;
+    int split = L->c_h && L->c_h >= s && L->h_h - L->c_h >= s;
+    struct { const char *text; int y, h, align; } rows[] = { /* align: -1 top, 0 middle, 1 bottom */
+        {split ? "h_t" : L->c_h ? "h,c" : "h_t", split ? L->h_y + L->c_h : L->h_y, split ? L->h_h - L->c_h : L->h_h, 0},
+        {split ? "c_t" : NULL, L->h_y, L->c_h, 0},
+        {"x_t", L->x_y, L->x_h, 1},
+        {"dL/dh", L->b_y, L->b_h, 0},
+        {"y_t", L->y_y, L->y_h, -1},
+    };
+    int n = (int)(sizeof rows / sizeof rows[0]), placed[8], m = 0;
+    for (int i = 0; i < n; i++) {
+        if (!rows[i].text)
+            continue;
+        int y = rows[i].y + (rows[i].h - s) / 2;
+        if (rows[i].h < s)
+            y = rows[i].align < 0 ? rows[i].y : rows[i].align > 0 ? rows[i].y + rows[i].h - s : y;
+        int clash = 0;
+        for (int k = 0; k < m; k++)
+            clash |= y < placed[k] + s && placed[k] < y + s;
+        if (clash || y + s > L->t_y)
+            continue;
+        placed[m++] = y;
+        draw_text(ui->dl, L->label_x, y, s, col, rows[i].text);
+    }
+    draw_text(ui->dl, L->label_x, L->t_y, s, col, "t");
+}
+
+/* n values as a grid of coloured cells filling r, as near square as r allows. */
+static void unfolded_strip(Ui *ui, Rect r, const double *v, int n, int stride, double scale, int use_tanh)
+{
+    if (r.w < 1 || r.h < 1 || n < 1)
+        return;
+    int gc = (int)ceil(sqrt((double)n * r.w / r.h));
+    gc = gc < 1 ? 1 : gc > n ? n : gc;
+    int gr = (n + gc - 1) / gc;
+    uint8_t *px = draw_image(ui->dl, r, gc, gr, NULL);
+    Color bg = ui->theme->plot_bg;
+    for (int i = 0; i < gc * gr; i++) {
+        Color c = bg;
+        if (i < n) {
+            double x = v[(size_t)i * stride] * scale;
+            c = colormap_signed(use_tanh ? tanh(x) : x);
+        }
+        px[4 * i] = c.r, px[4 * i + 1] = c.g, px[4 * i + 2] = c.b, px[4 * i + 3] = 255;
+    }
+}
+
+/* An arrow head at (x, y) pointing along (dx, dy) (a unit vector). */
+static void unfolded_head(Ui *ui, float x, float y, float dx, float dy, float len, Color c, float th)
+{
+    float px = -dy, py = dx;
+    draw_line(ui->dl, x, y, x - dx * len + px * len * 0.6f, y - dy * len + py * len * 0.6f, c, th);
+    draw_line(ui->dl, x, y, x - dx * len - px * len * 0.6f, y - dy * len - py * len * 0.6f, c, th);
+}
+
+/* The hot symbol of a one-hot row. */
+static int unfolded_hot(const double *x, int I)
+{
+    int hot = 0;
+    for (int i = 1; i < I; i++)
+        if (x[i] > x[hot])
+            hot = i;
+    return hot;
+}
+
+/* Column c: x_t, the box with h_t (and c_t), y_t where the head reads, and the arrows
+ * x_t -> h_t -> y_t. */
+static void unfolded_column(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int c)
 {
     const Theme *t = ui->theme;
     const Observables *o = &rv->obs;
     const ModelDims *d = &rv->dims;
-    int T = rv->T, H = d->H, I = d->I, Tenc = rv->T_enc;
-    /* the input: one cell per input unit */
-    int inputs = step < Tenc ? I : d->Id;
-    const double *x = step < Tenc ? o->x + (size_t)step * I : NULL;
-    for (int i = 0; i < inputs && x; i++) {
-        float ch = (float)L->x_h / inputs;
-        draw_rect(ui->dl, (Rect){(int)x0, (int)(L->xrow.y + i * ch), (int)w > 0 ? (int)w : 1,
-                                 (int)ch > 0 ? (int)ch : 1},
-                  colormap_signed(x[i]));
-    }
-    if (!x) /* the decoder's input: what it was fed */
-        draw_rect(ui->dl, (Rect){(int)x0, L->xrow.y, (int)w > 0 ? (int)w : 1, L->x_h}, t->grid);
-    /* the hidden state (and cell state): coloured by value */
-    float uw = L->gated ? w / 2 : w;
-    float ch = (float)L->h_h / H;
-    for (int j = 0; j < H; j++) {
-        Rect cell = {(int)x0, (int)(L->hrow.y + j * ch), (int)uw > 0 ? (int)uw : 1, (int)ch > 0 ? (int)ch : 1};
-        draw_rect(ui->dl, cell, colormap_signed(o->h[(size_t)step * H + j]));
-        if (L->gated) {
-            cell.x = (int)(x0 + uw);
-            draw_rect(ui->dl, cell, colormap_signed(tanh(o->c[(size_t)step * H + j])));
+    int s = L->steps[c], H = d->H, I = d->I, small = L->small;
+    float bx = box_left(L, c), cx = bx + L->box_w / 2;
+    int ibx = (int)bx, ibw = (int)L->box_w;
+    int in = ui_px(ui, 2); /* the frames' inset */
+    float th = (float)ui_px(ui, 1.5f);
+    /* x_t: its symbol where it is one, else its values */
+    Rect xr = {ibx, L->x_y, ibw, L->x_h};
+    if (s < rv->T_enc) {
+        const double *x = o->x + (size_t)s * I;
+        const char *sym = task_kind_info(rv->cfg.task)->input_is_one_hot ? runview_symbol(rv, unfolded_hot(x, I), 0) : NULL;
+        int sw = sym ? ui_text_width(ui, sym, small) : 0;
+        if (sym && L->x_h >= small + ui_px(ui, 2) && sw <= ibw - 2 * in) {
+            draw_rect(ui->dl, xr, t->panel);
+            draw_text(ui->dl, ibx + (ibw - sw) / 2, L->x_y + (L->x_h - small) / 2, small, t->text, sym);
+        } else {
+            unfolded_strip(ui, (Rect){ibx + in, L->x_y + in, ibw - 2 * in, L->x_h - 2 * in}, x, I, 1, 1, 0);
         }
+    } else { /* the decoder's input: what it was fed (not kept in the RunView) */
+        draw_rect(ui->dl, xr, t->grid);
     }
-    /* the output, where the head reads this step */
-    int reads = o->n_out > 1 ? (d->shape == SHAPE_SEQ2SEQ ? step >= Tenc : 1) : step == T - 1;
-    if (reads) {
-        int row = o->n_out > 1 ? (d->shape == SHAPE_SEQ2SEQ ? step - Tenc : step) : 0;
+    draw_frame(ui->dl, xr, t->text_dim, 1);
+    /* x_t -> h_t, over the gradient band (a halo keeps it readable on any colour) */
+    draw_line(ui->dl, cx, (float)L->x_y - 1, cx, (float)(L->h_y + L->h_h + 1), t->plot_bg, th + 2 * ui_px(ui, 1));
+    draw_line(ui->dl, cx, (float)L->x_y - 1, cx, (float)(L->h_y + L->h_h + 1), t->text_dim, th);
+    unfolded_head(ui, cx, (float)(L->h_y + L->h_h + 1), 0, -1, (float)ui_px(ui, 5), t->text_dim, th);
+    /* the box: c_t on top (gated cells), h_t below */
+    Rect box = {ibx, L->h_y, ibw, L->h_h};
+    draw_rect(ui->dl, box, t->plot_bg);
+    int hy = L->h_y + in, hh = L->h_h - 2 * in;
+    if (L->c_h) {
+        unfolded_strip(ui, (Rect){ibx + in, L->h_y + in, ibw - 2 * in, L->c_h - in - 1}, o->c + (size_t)s * H, H, 1, 1, 1);
+        draw_line(ui->dl, bx, (float)(L->h_y + L->c_h), bx + L->box_w - 1, (float)(L->h_y + L->c_h), t->text_dim, 1);
+        hy = L->h_y + L->c_h + 1 + ui_px(ui, 1), hh = L->h_h - L->c_h - 1 - ui_px(ui, 1) - in;
+    }
+    unfolded_strip(ui, (Rect){ibx + in, hy, ibw - 2 * in, hh}, o->h + (size_t)s * H, H, 1, 1, 0);
+    draw_frame(ui->dl, box, t->text, (float)ui_px(ui, 1));
+    /* y_t where the head reads this step */
+    int row;
+    if (unfolded_reads(rv, s, &row)) {
         const double *y = o->out + (size_t)row * d->O;
-        float oh = (float)L->y_h / d->O;
         double m = 0;
         for (int q = 0; q < d->O; q++)
             m = fabs(y[q]) > m ? fabs(y[q]) : m;
-        for (int q = 0; q < d->O; q++)
-            draw_rect(ui->dl, (Rect){(int)x0, (int)(L->yrow.y + q * oh), (int)w > 0 ? (int)w : 1, (int)oh > 0 ? (int)oh : 1},
-                      colormap_signed(d->loss == LOSS_XENT ? y[q] / (m > 0 ? m : 1) : y[q]));
+        double scale = d->loss == LOSS_XENT && m > 0 ? 1 / m : 1;
+        Rect yr = {ibx, L->y_y, ibw, L->y_h};
+        unfolded_strip(ui, (Rect){ibx + in, L->y_y + in, ibw - 2 * in, L->y_h - 2 * in}, y, d->O, 1, scale, 0);
+        draw_frame(ui->dl, yr, t->text_dim, 1);
+        draw_line(ui->dl, cx, (float)(L->h_y - 1), cx, (float)(L->y_y + L->y_h + 1), t->text_dim, th);
+        unfolded_head(ui, cx, (float)(L->y_y + L->y_h + 1), 0, -1, (float)ui_px(ui, 5), t->text_dim, th);
+    }
+    /* the step, under x_t */
+    char lab[16];
+    snprintf(lab, sizeof lab, "%d", s);
+    draw_text(ui->dl, (int)(cx - ui_text_width(ui, lab, small) / 2.0f), L->t_y, small, t->text_dim, lab);
+}
+
+/* The recurrent arrow h_{t-1} -> h_t into column c, labelled W (W' in the decoder); a break
+ * mark on it where steps between the two columns are not shown. */
+static void unfolded_recurrent(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int c)
+{
+    const Theme *t = ui->theme;
+    int decoder = rv->dims.shape == SHAPE_SEQ2SEQ && L->steps[c] >= rv->T_enc;
+    Color wc = unfolded_w_color(t, decoder);
+    float xa = box_left(L, c - 1) + L->box_w + 1, xb = box_left(L, c) - 1;
+    float y = L->h_y + L->h_h / 2.0f, th = (float)ui_px(ui, 2);
+    float head = (float)ui_px(ui, 6);
+    if (L->steps[c] - L->steps[c - 1] > 1) {
+        /* the break: the line cut between two slanted strokes, as on a broken axis */
+        float m = (xa + xb - head) / 2, g = (float)ui_px(ui, 3), e = (float)ui_px(ui, 5);
+        draw_line(ui->dl, xa, y, m - g, y, wc, th);
+        draw_line(ui->dl, m + g, y, xb, y, wc, th);
+        draw_line(ui->dl, m - g - e / 2, y + e, m - g + e / 2, y - e, t->text, (float)ui_px(ui, 1.5f));
+        draw_line(ui->dl, m + g - e / 2, y + e, m + g + e / 2, y - e, t->text, (float)ui_px(ui, 1.5f));
+    } else {
+        draw_line(ui->dl, xa, y, xb, y, wc, th);
+    }
+    unfolded_head(ui, xb, y, 1, 0, head, wc, th);
+    const char *w = decoder ? "W'" : "W";
+    int lw = ui_text_width(ui, w, L->small);
+    int ly = (int)y - ui_px(ui, 3) - L->small;
+    draw_text(ui->dl, (int)((xa + xb - lw) / 2), ly < L->y_y ? L->y_y : ly, L->small, wc, w);
+}
+
+/* ||dL/dh_t|| as one band under the recurrent arrows: at each shown step its colour is the
+ * step's place on the log scale and its width grows with it, in between interpolated, so a
+ * vanishing gradient is a band that thins and darkens from right to left. */
+static void unfolded_band(Ui *ui, const RunView *rv, const UnfoldedLayout *L)
+{
+    int n = L->cols;
+    double top = L->bar_top;
+    float xa = box_left(L, 0), xb = box_left(L, n - 1) + L->box_w;
+    float slice = (float)(ui_px(ui, 2) > 1 ? ui_px(ui, 2) : 1);
+    float mid = L->b_y + L->b_h / 2.0f, full = (float)(L->b_h - 2);
+    int c = 0;
+    for (float x = xa; x < xb; x += slice) {
+        float centre = x + slice / 2;
+        while (c + 1 < n && box_left(L, c + 1) + L->box_w / 2 <= centre)
+            c++;
+        float ca = box_left(L, c) + L->box_w / 2;
+        double la = views_grad_level(rv->obs.dh_norm[L->steps[c]], top), lv = la;
+        if (c + 1 < n && centre > ca) {
+            double lb = views_grad_level(rv->obs.dh_norm[L->steps[c + 1]], top);
+            double u = (centre - ca) / L->pitch;
+            lv = la + (lb - la) * (u > 1 ? 1 : u);
+        }
+        /* the square makes a faded gradient plainly thin; the colour keeps the log scale */
+        int h = (int)lroundf(full * (0.1f + 0.9f * (float)(lv * lv)));
+        h = h < 1 ? 1 : h;
+        float w = x + slice > xb ? xb - x : slice;
+        draw_rect(ui->dl, (Rect){(int)x, (int)lroundf(mid - h / 2.0f), (int)ceilf(w), h}, colormap_magnitude(lv));
     }
 }
 
-/* The recurrent connection into column c: the same W_hh drawn the same way, its width and
- * colour set by dL/dh_t on a log scale, so the backward pass shows as a band that fades
- * right to left when the gradient vanishes. */
-static void unfolded_band(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int c, int step, float x0, double top)
+/* The band's colour bar: the bright end is the largest norm's decade, 12 decades below it
+ * the dark end. */
+static void unfolded_colour_bar(Ui *ui, const UnfoldedLayout *L)
 {
     const Theme *t = ui->theme;
-    float gap = L->gap;
-    int small = L->small;
-    double lv = views_grad_level(rv->obs.dh_norm[step], top);
-    float thick = 1.0f + (float)lv * ui_px(ui, 7);
-    float y = L->hrow.y + L->h_h / 2.0f;
-    Color col = colormap_magnitude(lv);
-    draw_line(ui->dl, x0 - gap, y, x0, y, col, thick);
-    draw_line(ui->dl, x0 - gap, L->hrow.y - 2.0f, x0, L->hrow.y - 2.0f, t->weights, 1);
-    if (gap >= ui_text_width(ui, "W", small) + 2 && c % (L->cols > 12 ? (L->cols + 11) / 12 : 1) == 0)
-        draw_text(ui->dl, (int)(x0 - gap + (gap - ui_text_width(ui, "W", small)) / 2),
-                  L->hrow.y - small - ui_px(ui, 3), small, t->text_dim, "W");
+    Rect b = L->bar;
+    enum { N = 64 };
+    uint8_t *px = draw_image(ui->dl, b, 1, N, NULL);
+    for (int i = 0; i < N; i++) {
+        Color c = colormap_magnitude(1 - (double)i / (N - 1));
+        px[4 * i] = c.r, px[4 * i + 1] = c.g, px[4 * i + 2] = c.b, px[4 * i + 3] = 255;
+    }
+    draw_frame(ui->dl, b, t->text_dim, 1);
+    char hi[16], lo[16];
+    snprintf(hi, sizeof hi, "1e%d", L->bar_top);
+    snprintf(lo, sizeof lo, "1e%d", L->bar_top - GRAD_DECADES);
+    int x = b.x + b.w + ui_px(ui, 3);
+    draw_text(ui->dl, x, b.y, L->small, t->text_dim, hi);
+    draw_text(ui->dl, x, b.y + b.h - L->small, L->small, t->text_dim, lo);
 }
 
-/* The truncation window: how far back each loss term's gradient may flow. */
-static void unfolded_truncation(Ui *ui, const RunView *rv, const ViewState *vs, const UnfoldedLayout *L)
+/* The truncation window: how far back the loss term at the hovered (or last) step may send
+ * its gradient; the columns outside it are veiled. */
+static void unfolded_truncation(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, const UnfoldedLayout *L)
 {
     const Theme *t = ui->theme;
-    int T = rv->T, K = rv->cfg.truncate, k = L->k, small = L->small, h_h = L->h_h;
-    Rect area = L->area, hrow = L->hrow;
-    float cw = L->cw, gap = L->gap;
-    if (!(K > 0 && K < T && rv->dims.shape != SHAPE_SEQ2SEQ))
+    if (!truncation_shown(rv))
         return;
+    int T = rv->T, K = rv->cfg.truncate;
     int end = rv->obs.n_out > 1 && vs->hover_t >= 0 ? vs->hover_t : T - 1; /* the loss term shown */
     int first = end - K + 1 < 0 ? 0 : end - K + 1;
-    float xa = area.x + (first / k) * cw - gap / 2, xb = area.x + (end / k + 1) * cw - gap / 2;
+    int ca = 0, cb = L->cols - 1;
+    while (ca < L->cols - 1 && L->steps[ca] < first)
+        ca++;
+    while (cb > 0 && L->steps[cb] > end)
+        cb--;
+    float gap = L->pitch - L->box_w;
+    int y0 = L->h_y - 2, h = L->b_y + L->b_h + 2 - y0;
+    float xa = box_left(L, ca) - gap / 2, xb = box_left(L, cb) + L->box_w + gap / 2;
     Color veil = t->plot_bg;
     veil.a = 170;
-    if (first > 0) /* the steps this loss term's gradient never reaches */
-        draw_rect(ui->dl, (Rect){area.x - (int)(gap / 2), hrow.y - 2, (int)(xa - area.x + gap / 2), h_h + 4}, veil);
-    if (end < T - 1)
-        draw_rect(ui->dl, (Rect){(int)xb, hrow.y - 2, (int)(area.x + area.w - xb), h_h + 4}, veil);
-    draw_frame(ui->dl, (Rect){(int)xa, hrow.y - 3, (int)(xb - xa), h_h + 6}, t->accent, (float)ui_px(ui, 2));
-    char lab[96];
-    snprintf(lab, sizeof lab, "truncate=%d: the loss at t=%d reaches back to t=%d", K, end, first);
-    int lw = ui_text_width(ui, lab, small);
-    int lx = (int)xb - lw > area.x ? (int)xb - lw : area.x;
-    draw_rect(ui->dl, (Rect){lx - 2, hrow.y + h_h + 1, lw + 4, small + 2}, t->plot_bg);
-    draw_text(ui->dl, lx, hrow.y + h_h + 1, small, t->accent, lab);
+    float left = box_left(L, 0) - gap / 2, right = box_left(L, L->cols - 1) + L->box_w + gap / 2;
+    if (xa > left)
+        draw_rect(ui->dl, (Rect){(int)left, y0, (int)(xa - left), h}, veil);
+    if (xb < right)
+        draw_rect(ui->dl, (Rect){(int)xb, y0, (int)(right - xb), h}, veil);
+    draw_frame(ui->dl, (Rect){(int)xa, y0, (int)(xb - xa), h}, t->clip, (float)ui_px(ui, 2));
+    char lab[120], fit[120];
+    snprintf(lab, sizeof lab, "truncate=%d: the loss at t=%d sends its gradient back to t=%d only", K, end, first);
+    if (L->trunc_y < 0)
+        return;
+    plot_fit_text(ui, fit, sizeof fit, lab, L->small, r.w - 2 * L->pad);
+    draw_text(ui->dl, r.x + L->pad, L->trunc_y, L->small, t->clip, fit);
 }
 
-/* The line under the columns: the range of t, which steps are shown, the gradient scale. */
-static void unfolded_axis_label(Ui *ui, Rect r, int T, const UnfoldedLayout *L)
+/* Appends v (n values, the first `max`) as "[a b c ...]". */
+static int unfolded_vector(char *buf, size_t len, const double *v, int n, int stride, int max)
 {
-    int k = L->k, small = L->small;
-    char buf[200];
-    if (k > 1)
-        snprintf(buf, sizeof buf, "t = 0 .. %d, every %d%s step shown; W_hh between every pair of columns; band: ||dL/dh_t|| (log, %d decades)",
-                 T - 1, k, k == 2 ? "nd" : k == 3 ? "rd" : "th", GRAD_DECADES);
-    else
-        snprintf(buf, sizeof buf, "t = 0 .. %d; W_hh between every pair of columns; band width and colour: ||dL/dh_t|| (log, %d decades)",
-                 T - 1, GRAD_DECADES);
-    draw_text(ui->dl, L->area.x, r.y + r.h - small - ui_px(ui, 3), small, ui->theme->text_dim, buf);
+    int k = snprintf(buf, len, "[");
+    for (int i = 0; i < n && i < max && (size_t)k < len; i++)
+        k += snprintf(buf + k, len - (size_t)k, "%s%.2f", i ? " " : "", v[(size_t)i * stride]);
+    if ((size_t)k < len)
+        k += snprintf(buf + k, len - (size_t)k, "%s]", n > max ? " ..." : "");
+    return k;
 }
 
-/* The tooltip for the hovered step s: gradient norms, h, x, the target and mean gates. */
+/* The tooltip for the hovered step s: x_t and the target in the same form (symbols for a
+ * one-hot input, else vectors), h_t, the gradient norms and the mean gates. */
 static void unfolded_tooltip(Ui *ui, const RunView *rv, int s)
 {
     const Observables *o = &rv->obs;
     const ModelDims *d = &rv->dims;
-    int T = rv->T, H = d->H, I = d->I, Tenc = rv->T_enc;
-    char info[256];
-    int n = snprintf(info, sizeof info, "t=%d  ||dL/dh_t||=%.3g", s, o->dh_norm[s]);
-    if (d->cell->has_cell_state)
-        n += snprintf(info + n, sizeof info - (size_t)n, "  ||dL/dc_t||=%.3g", o->dc_norm[s]);
-    n += snprintf(info + n, sizeof info - (size_t)n, "  h=[");
-    for (int j = 0; j < H && j < 4 && n < 200; j++)
-        n += snprintf(info + n, sizeof info - (size_t)n, "%s%.2f", j ? " " : "", o->h[(size_t)s * H + j]);
-    n += snprintf(info + n, sizeof info - (size_t)n, "%s]", H > 4 ? " ..." : "");
-    if (s < Tenc && I <= 4) {
-        n += snprintf(info + n, sizeof info - (size_t)n, "  x=[");
-        for (int i = 0; i < I && n < 200; i++)
-            n += snprintf(info + n, sizeof info - (size_t)n, "%s%.2f", i ? " " : "", o->x[(size_t)s * I + i]);
-        n += snprintf(info + n, sizeof info - (size_t)n, "]");
-    } else if (s < Tenc) {
-        int hot = 0;
-        for (int i = 1; i < I; i++)
-            if (o->x[(size_t)s * I + i] > o->x[(size_t)s * I + hot])
-                hot = i;
-        n += snprintf(info + n, sizeof info - (size_t)n, "  x=%s", runview_symbol(rv, hot, 0));
+    int H = d->H, I = d->I, O = d->O, row;
+    int symbols = task_kind_info(rv->cfg.task)->input_is_one_hot;
+    char info[256], v[96];
+    size_t len = sizeof info;
+    int n = snprintf(info, len, "t=%d", s);
+    if (s < rv->T_enc) {
+        if (symbols)
+            n += snprintf(info + n, len - (size_t)n, "  x=%s", runview_symbol(rv, unfolded_hot(o->x + (size_t)s * I, I), 0));
+        else {
+            unfolded_vector(v, sizeof v, o->x + (size_t)s * I, I, 1, 6);
+            n += snprintf(info + n, len - (size_t)n, "  x=%s", v);
+        }
+    } else {
+        n += snprintf(info + n, len - (size_t)n, "  x=the previous output (decoder)");
     }
-    /* the target of the first sample, where there is one at this step */
-    int every = o->n_out > 1, row = d->shape == SHAPE_SEQ2SEQ ? s - Tenc : s;
-    if (n < 220 && ((every && row >= 0) || (!every && s == T - 1))) {
-        int at = every ? row : 0;
-        if (rv->label)
-            n += snprintf(info + n, sizeof info - (size_t)n, "  target=%s", runview_symbol(rv, (int)rv->label[at], 1));
-        else
-            n += snprintf(info + n, sizeof info - (size_t)n, "  target=%.3f", rv->target[(size_t)at * d->O]);
+    if (unfolded_reads(rv, s, &row)) {
+        if (rv->label && symbols) {
+            n += snprintf(info + n, len - (size_t)n, "  target=%s", runview_symbol(rv, (int)rv->label[row], 1));
+        } else if (rv->label) { /* a class, as the one-hot vector it stands for */
+            double hot[8] = {0};
+            if (rv->label[row] >= 0 && rv->label[row] < 8)
+                hot[rv->label[row]] = 1;
+            unfolded_vector(v, sizeof v, hot, O < 8 ? O : 8, 1, 6);
+            n += snprintf(info + n, len - (size_t)n, "  target=%s", v);
+        } else {
+            unfolded_vector(v, sizeof v, rv->target + (size_t)row * O, O, 1, 4);
+            n += snprintf(info + n, len - (size_t)n, "  target=%s", v);
+        }
     }
-    if (d->cell->gates > 1 && n < 200) {
-        n += snprintf(info + n, sizeof info - (size_t)n, "  mean gates:");
-        for (int g = 0; g < d->G && n < 240; g++) {
+    unfolded_vector(v, sizeof v, o->h + (size_t)s * H, H, 1, 4);
+    n += snprintf(info + n, len - (size_t)n, "  h=%s  ||dL/dh_t||=%.3g", v, o->dh_norm[s]);
+    if (d->cell->has_cell_state && (size_t)n < len)
+        n += snprintf(info + n, len - (size_t)n, "  ||dL/dc_t||=%.3g", o->dc_norm[s]);
+    if (d->cell->gates > 1 && (size_t)n + 40 < len) {
+        n += snprintf(info + n, len - (size_t)n, "  mean gates:");
+        for (int g = 0; g < d->G && (size_t)n + 12 < len; g++) {
             double m = 0;
             for (int j = 0; j < H; j++)
                 m += o->gate[(size_t)s * d->G * H + (size_t)g * H + j] / H;
-            n += snprintf(info + n, sizeof info - (size_t)n, " %s=%.2f", d->cell->gate_names[g], m);
+            n += snprintf(info + n, len - (size_t)n, " %s=%.2f", d->cell->gate_names[g], m);
         }
+    }
+    if (truncation_shown(rv) && (size_t)n + 40 < len) {
+        int K = rv->cfg.truncate, end = o->n_out > 1 ? s : rv->T - 1;
+        n += snprintf(info + n, len - (size_t)n, "  truncate=%d: the loss at t=%d reaches back to t=%d", K, end,
+                      end - K + 1 < 0 ? 0 : end - K + 1);
     }
     ui_set_tooltip(ui, info);
 }
@@ -221,38 +507,44 @@ void view_unfolded(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
 {
     (void)scratch;
     const Theme *t = ui->theme;
-    int T = rv->T, Tenc = rv->T_enc;
-    int size = ui_text_size(ui), pad = ui_px(ui, 6);
     draw_rect(ui->dl, r, t->plot_bg);
     draw_frame(ui->dl, r, t->border, 1);
     ui_push_clip(ui, r);
-    unfolded_title(ui, r, rv, vs, size, pad);
     UnfoldedLayout L;
-    unfolded_layout(ui, r, rv, size, pad, &L);
-    Rect area = L.area;
-    int k = L.k;
-    float cw = L.cw, gap = L.gap;
-
-    double top = views_log_top(rv->obs.dh_norm, T);
-    int mouse_col = -1;
-    if (rect_contains((Rect){area.x, area.y, area.w, area.h}, ui->in.mouse_x, ui->in.mouse_y))
-        mouse_col = (int)((ui->in.mouse_x - area.x) / cw);
+    int ok = unfolded_layout(ui, r, rv, &L);
+    unfolded_title(ui, r, rv, vs, &L);
     vs->hover_t = -1;
-    for (int c = 0; c < L.cols; c++) {
-        int step = c * k + k - 1 < T ? c * k + k - 1 : T - 1;
-        float x0 = area.x + c * cw, w = cw - gap;
-        if (c == mouse_col) {
-            vs->hover_t = step;
-            draw_rect(ui->dl, (Rect){(int)(x0 - gap / 2), area.y - 2, (int)cw, area.h + 4}, t->grid);
-        }
-        unfolded_cells(ui, rv, &L, step, x0, w);
-        if (c > 0)
-            unfolded_band(ui, rv, &L, c, step, x0, top);
-        if (step == Tenc - 1 && rv->dims.shape == SHAPE_SEQ2SEQ) /* the encoder-decoder boundary */
-            draw_rect(ui->dl, (Rect){(int)(x0 + cw - gap / 2), area.y, ui_px(ui, 2), area.h}, t->accent);
+    if (!ok) {
+        ui_pop_clip(ui);
+        return;
     }
-    unfolded_truncation(ui, rv, vs, &L);
-    unfolded_axis_label(ui, r, T, &L);
+    /* the column under the mouse */
+    float gap = L.pitch - L.box_w;
+    int mx = ui->in.mouse_x, my = ui->in.mouse_y;
+    if (my >= L.y_y && my < L.t_y + L.small && mx >= box_left(&L, 0) - gap / 2 &&
+        mx < box_left(&L, L.cols - 1) + L.box_w + gap / 2 && rect_contains(r, mx, my)) {
+        int c = (int)floorf((mx - (box_left(&L, 0) - gap / 2)) / L.pitch);
+        c = c < 0 ? 0 : c >= L.cols ? L.cols - 1 : c;
+        vs->hover_t = L.steps[c];
+        draw_rect(ui->dl, (Rect){(int)(box_left(&L, c) - gap / 2), L.y_y - 2, (int)L.pitch, L.t_y + L.small + 2 - L.y_y},
+                  t->grid);
+    }
+    if (L.labels)
+        unfolded_row_labels(ui, &L);
+    unfolded_band(ui, rv, &L);
+    for (int c = 0; c < L.cols; c++)
+        unfolded_column(ui, rv, &L, c);
+    for (int c = 1; c < L.cols; c++)
+        unfolded_recurrent(ui, rv, &L, c);
+    /* the encoder-decoder boundary */
+    for (int c = 1; c < L.cols && rv->dims.shape == SHAPE_SEQ2SEQ; c++)
+        if (L.steps[c - 1] < rv->T_enc && L.steps[c] >= rv->T_enc) {
+            int x = (int)(box_left(&L, c) - gap / 2);
+            draw_rect(ui->dl, (Rect){x, L.y_y, ui_px(ui, 1) > 1 ? ui_px(ui, 1) : 1, L.h_y - L.y_y - 1}, t->series[3]);
+            draw_rect(ui->dl, (Rect){x, L.b_y, ui_px(ui, 1) > 1 ? ui_px(ui, 1) : 1, L.x_y + L.x_h - L.b_y}, t->series[3]);
+        }
+    unfolded_colour_bar(ui, &L);
+    unfolded_truncation(ui, r, rv, vs, &L);
     ui_pop_clip(ui);
 
     if (vs->hover_t >= 0)

@@ -14,7 +14,7 @@ static int has_gates(const RunView *rv) { return rv->dims.cell->gates > 1; }
 const ViewSpec VIEWS[VIEW_COUNT] = {
     [VIEW_UNFOLDED] = {.name = "unfolded", .title = "unfolded network", .key = '1', .draw = view_unfolded,
                        .layout_rank = 0, .top = 1,
-                       .help = "the network unfolded in time, with ||dL/dh_t|| between the columns"},
+                       .help = "the network unrolled: a box per step, one shared W_hh, ||dL/dh_t|| as a band under the arrows"},
     [VIEW_HIDDEN] = {.name = "hidden", .title = "hidden states", .key = '2', .draw = view_hidden, .layout_rank = 2,
                      .help = "each hidden unit over t, and the path of h_t on its principal axes"},
     [VIEW_GRADIENT] = {.name = "gradient", .title = "gradient per step", .key = '3', .draw = view_gradient,
