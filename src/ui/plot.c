@@ -166,6 +166,41 @@ static int legend_row_width(const Ui *ui, const PlotSeries *s, int n)
     return w;
 }
 
+/* The x ticks that fit left of name_x without touching each other; draws them when draw is
+ * set. Returns how many. */
+static int x_ticks(Ui *ui, const Plot *p, int integer, int ty, int name_x, int draw)
+{
+    const Theme *t = ui->theme;
+    int small = ui_text_size_small(ui), pad = ui_px(ui, 6), count = 0;
+    double span = p->x1 - p->x0;
+    if (!(span > 0))
+        return 0;
+    char buf[32];
+    double big = fabs(p->x1) > fabs(p->x0) ? p->x1 : p->x0;
+    plot_format_tick(buf, sizeof buf, big, plot_nice_step(span, 6, integer));
+    int room = p->area.w / (ui_text_width(ui, buf, small) + ui_px(ui, 14));
+    room = room < 2 ? 2 : room > 6 ? 6 : room;
+    double step = plot_nice_step(span, room, integer);
+    if (step < 1 && span >= 5)
+        step = 1;
+    int last_end = p->frame.x, right = p->frame.x + p->frame.w - pad;
+    for (double v = ceil(p->x0 / step - 1e-9) * step; v <= p->x1 + 1e-9 * fmax(1, fabs(p->x1)); v += step) {
+        float x = plot_px(p, v);
+        plot_format_tick(buf, sizeof buf, v, step);
+        int w = ui_text_width(ui, buf, small), lx = (int)x - w / 2;
+        lx = lx + w > right ? right - w : lx;
+        if (lx < last_end + ui_px(ui, 4) || lx + w > name_x - ui_px(ui, 4))
+            continue;
+        if (draw) {
+            draw_rect(ui->dl, (Rect){(int)x, p->area.y + p->area.h - ui_px(ui, 3), 1, ui_px(ui, 3)}, t->axis);
+            draw_text(ui->dl, lx, ty, small, t->text_dim, buf);
+        }
+        last_end = lx + w;
+        count++;
+    }
+    return count;
+}
+
 Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o)
 {
     const Theme *t = ui->theme;
@@ -224,36 +259,17 @@ Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o)
     if (p.has_y2)
         linear_ticks(ui, &p, p.y2_0, p.y2_1, room_y, p.area.x + p.area.w + ui_px(ui, 3), 0, 0, o->y2_color);
     /* x ticks: round numbers (integers on a count axis), as many as fit, none under the
-     * axis's name at the right end of the row */
+     * axis's name at the right end of the row, unless that leaves fewer than two */
     int ty = p.area.y + p.area.h + ui_px(ui, 2);
     int name_x = r.x + r.w;
     if (o->x_label) {
-        int w = ui_text_width(ui, o->x_label, small);
-        name_x = r.x + r.w - pad - w;
-        draw_text(ui->dl, name_x, ty, small, t->text_dim, o->x_label);
+        name_x = r.x + r.w - pad - ui_text_width(ui, o->x_label, small);
+        if (x_ticks(ui, &p, o->x_integer, ty, name_x, 0) < 2)
+            name_x = r.x + r.w;
+        else
+            draw_text(ui->dl, name_x, ty, small, t->text_dim, o->x_label);
     }
-    double span = p.x1 - p.x0;
-    if (span > 0) {
-        double big = fabs(p.x1) > fabs(p.x0) ? p.x1 : p.x0;
-        plot_format_tick(buf, sizeof buf, big, plot_nice_step(span, 6, o->x_integer));
-        int room = p.area.w / (ui_text_width(ui, buf, small) + ui_px(ui, 14));
-        room = room < 2 ? 2 : room > 6 ? 6 : room;
-        double step = plot_nice_step(span, room, o->x_integer);
-        if (step < 1 && span >= 5)
-            step = 1;
-        int last_end = r.x;
-        for (double v = ceil(p.x0 / step - 1e-9) * step; v <= p.x1 + 1e-9 * fmax(1, fabs(p.x1)); v += step) {
-            float x = plot_px(&p, v);
-            plot_format_tick(buf, sizeof buf, v, step);
-            int w = ui_text_width(ui, buf, small), lx = (int)x - w / 2;
-            lx = lx + w > r.x + r.w - pad ? r.x + r.w - pad - w : lx;
-            if (lx < last_end + ui_px(ui, 4) || lx + w > name_x - ui_px(ui, 4))
-                continue;
-            draw_rect(ui->dl, (Rect){(int)x, p.area.y + p.area.h - ui_px(ui, 3), 1, ui_px(ui, 3)}, t->axis);
-            draw_text(ui->dl, lx, ty, small, t->text_dim, buf);
-            last_end = lx + w;
-        }
-    }
+    x_ticks(ui, &p, o->x_integer, ty, name_x, 1);
     draw_frame(ui->dl, p.area, t->axis, 1);
     ui_pop_clip(ui);
     return p;
@@ -502,15 +518,26 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
     w = w > max_w ? max_w : w;
     if (w < sw + 2 * m)
         return none;
-    /* the corner with the fewest points under it, and never one over what is to be avoided */
+    /* the corner with the fewest points under it, and never one over what is to be avoided:
+     * a corner that would cover it is narrowed to end before it (its labels cut to fit) */
     Rect best = none;
     long best_score = -1;
     for (int c = 0; c < 4; c++) {
         Rect box = {c & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
                     c & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
-        long score = points_under(p, s, n, box);
-        for (int a = 0; a < n_avoid; a++)
-            score += overlaps(box, avoid[a]) ? 1L << 40 : 0;
+        long score = 0;
+        for (int a = 0; a < n_avoid; a++) {
+            if (!overlaps(box, avoid[a]))
+                continue;
+            int x_end = box.x + box.w;
+            if (!(c & 1) && avoid[a].x - m > box.x)
+                box.w = avoid[a].x - m - box.x;
+            else if ((c & 1) && avoid[a].x + avoid[a].w + m < x_end)
+                box.x = avoid[a].x + avoid[a].w + m, box.w = x_end - box.x;
+            if (box.w < sw + 3 * m + 3 * small || overlaps(box, avoid[a]))
+                score += 1L << 40;
+        }
+        score += points_under(p, s, n, box);
         if (best_score < 0 || score < best_score)
             best_score = score, best = box;
     }
