@@ -634,6 +634,9 @@ static void test_compared_runs_share_the_waterfalls_colour_bar(void **s)
     assert_true(views_waterfall_scale(&b, b.hist.count, &tb, &db));
     assert_true(c.vs.grad_top == fmax(ta, tb));
     assert_true(c.vs.grad_top - c.vs.grad_decades <= fmin(ta - da, tb - db));
+    /* the gradient norm's strip too: its range holds both runs' norms */
+    for (int i = 0; i < a.hist.count; i++)
+        assert_true(c.vs.norm_lo <= a.hist.grad_norm[i] && a.hist.grad_norm[i] <= c.vs.norm_hi);
     draw_view(&c, VIEW_GRADIENT, &a, r, THEME_NORMAL);
     colour_bar_labels(&c.dl, la, sizeof la);
     /* B draws with the same shared state, as compare_columns gives it */

@@ -132,6 +132,8 @@ static void grad_norm_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *
     if (!plot_range(ys, m, 1, &lo, &hi))
         lo = 1e-6, hi = 1;
     double C = rv->cfg.clip;
+    if (vs->shared)
+        lo = vs->norm_lo, hi = vs->norm_hi;
     if (C > 0 && rv->cfg.clip_mode == CLIP_NORM)
         lo = fmin(lo, C / 2), hi = fmax(hi, C * 2);
     char title[160], readout[96] = "";

@@ -111,7 +111,7 @@ int views_waterfall_scale(const RunView *rv, int rows, double *top_out, double *
 void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
 {
     const RunView *runs[2] = {a, b};
-    double wtop = -INFINITY, wbot = INFINITY;
+    double wtop = -INFINITY, wbot = INFINITY, nlo = INFINITY, nhi = -INFINITY;
     double glo = INFINITY, ghi = -INFINITY, llo = INFINITY, lhi = -INFINITY, x0 = INFINITY, x1 = -INFINITY;
     for (int r = 0; r < 2; r++) {
         double lo, hi;
@@ -131,6 +131,8 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
             int k = history_index(h, i);
             if (isfinite(h->loss[k]) && (!vs->loss_log || h->loss[k] > 0))
                 llo = fmin(llo, h->loss[k]), lhi = fmax(lhi, h->loss[k]);
+            if (isfinite(h->grad_norm[k]) && h->grad_norm[k] > 0)
+                nlo = fmin(nlo, h->grad_norm[k]), nhi = fmax(nhi, h->grad_norm[k]);
             x0 = fmin(x0, (double)h->step[k]);
             x1 = fmax(x1, (double)h->step[k]);
         }
@@ -150,6 +152,9 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
     if (!(x1 > x0))
         x0 = 0, x1 = 1;
     vs->loss_x0 = x0, vs->loss_x1 = x1;
+    if (!(nlo <= nhi))
+        nlo = 1e-6, nhi = 1;
+    vs->norm_lo = nlo / 1.5, vs->norm_hi = nhi * 1.5;
     if (!(llo <= lhi))
         llo = 0, lhi = 1;
     vs->loss_lo = vs->loss_log ? llo / 1.5 : fmin(0, llo);
