@@ -160,23 +160,15 @@ static double quantity(const Gui *g, const char *q, long ran)
     if (!strcmp(q, "grad_last"))
         return o->dh_norm[T - 1];
     if (!strcmp(q, "grad_ratio"))
-        return o->dh_norm[0] / o->dh_norm[T - 1];
+        return runview_grad_ratio(rv);
     if (!strcmp(q, "cell_ratio"))
-        return o->dc_norm[0] / o->dc_norm[T - 1];
-    if (!strcmp(q, "sigma_max")) {
-        double m = 0;
-        for (int b = 0; b < o->n_blocks; b++)
-            m = o->sigma_max[b] > m ? o->sigma_max[b] : m;
-        return m;
-    }
+        return runview_cell_ratio(rv);
+    if (!strcmp(q, "sigma_max"))
+        return runview_sigma_max(rv);
     if (!strcmp(q, "diverged"))
         return g->st->diverged[0];
-    if (!strcmp(q, "clipped_fraction")) {
-        int n = ran < h->count ? (int)ran : h->count, c = 0;
-        for (int i = h->count - n; i < h->count; i++)
-            c += h->clipped[history_index(h, i)];
-        return n ? (double)c / n : 0;
-    }
+    if (!strcmp(q, "clipped_fraction"))
+        return runview_clipped_fraction(rv, ran, NULL);
     if (!strcmp(q, "step"))
         return (double)rv->step;
     if (!strcmp(q, "baseline"))

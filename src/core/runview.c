@@ -1,7 +1,9 @@
 /* runview.c: copying a run's observables, history and spectrum into a RunView that
- * another thread can draw from. Plain copies only: nothing here computes. */
+ * another thread can draw from, and the few numbers lessons quote about it (grad_ratio,
+ * cell_ratio, sigma_max, clipped_fraction), computed once here for lessons and views. */
 #include "runview.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,4 +215,33 @@ const char *runview_symbol(const RunView *rv, int k, int output)
     if (!rv->names || k < 0 || k >= n)
         return "?";
     return rv->names[(output ? rv->dims.I : 0) + k];
+}
+
+double runview_grad_ratio(const RunView *rv)
+{
+    return rv->T > 0 ? rv->obs.dh_norm[0] / rv->obs.dh_norm[rv->T - 1] : NAN;
+}
+
+double runview_cell_ratio(const RunView *rv)
+{
+    return rv->T > 0 ? rv->obs.dc_norm[0] / rv->obs.dc_norm[rv->T - 1] : NAN;
+}
+
+double runview_sigma_max(const RunView *rv)
+{
+    double m = 0;
+    for (int b = 0; b < rv->obs.n_blocks; b++)
+        m = rv->obs.sigma_max[b] > m ? rv->obs.sigma_max[b] : m;
+    return m;
+}
+
+double runview_clipped_fraction(const RunView *rv, long last, int *counted)
+{
+    const History *h = &rv->hist;
+    int n = last < h->count ? (int)last : h->count, c = 0;
+    for (int i = h->count - n; i < h->count; i++)
+        c += h->clipped[history_index(h, i)];
+    if (counted)
+        *counted = n;
+    return n ? (double)c / n : 0;
 }

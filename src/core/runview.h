@@ -56,4 +56,15 @@ void observables_copy(Observables *dst, const Observables *src, const ModelDims 
 /* The name of input symbol k (output = 0) or output symbol k (output = 1). */
 const char *runview_symbol(const RunView *rv, int k, int output);
 
+/* The numbers lessons quote, one definition for lessons and views alike.
+ * grad_ratio = ||dL/dh_0|| / ||dL/dh_{T-1}||, cell_ratio the same for dL/dc (cells with a
+ * cell state; NaN otherwise), sigma_max the largest of the gate blocks' sigma_max(W_hh) (the
+ * power iteration's, of the weights the last step's gradients were computed with), and
+ * clipped_fraction the share of the last `last` recorded steps that were clipped (how many
+ * it counted in *counted, when given). */
+double runview_grad_ratio(const RunView *rv);
+double runview_cell_ratio(const RunView *rv);
+double runview_sigma_max(const RunView *rv);
+double runview_clipped_fraction(const RunView *rv, long last, int *counted);
+
 #endif

@@ -3,6 +3,7 @@
 #include "draw.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ void draw_clear(DrawList *dl, int width, int height)
     dl->pixels_len = 0;
     dl->width = width;
     dl->height = height;
+    dl->n_keys = 0;
 }
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
@@ -108,6 +110,15 @@ uint8_t *draw_image(DrawList *dl, Rect r, int iw, int ih, const uint8_t *rgba_pi
     cmd->pixels = dl->pixels_len;
     dl->pixels_len += bytes;
     return dst;
+}
+
+void draw_key(DrawList *dl, Color c, int dash, int marker, Rect plot, const char *label)
+{
+    if (dl->n_keys >= DRAW_MAX_KEYS)
+        return;
+    DrawKey *k = &dl->keys[dl->n_keys++];
+    k->color = c, k->dash = dash, k->marker = marker, k->plot = plot;
+    snprintf(k->label, sizeof k->label, "%s", label ? label : "");
 }
 
 void draw_clip(DrawList *dl, Rect r) { push(dl, CMD_CLIP, rgba(0, 0, 0, 0))->rect = r; }

@@ -36,7 +36,20 @@ typedef struct {
     size_t text;       /* offset of a NUL-terminated string in DrawList.text */
     size_t pixels;     /* offset of iw*ih RGBA pixels (4 bytes each) in DrawList.pixels */
     int iw, ih;
+    int dash;          /* CMD_LINE: the dash pattern of the plot line it is a piece of (0 solid);
+                        * the renderer ignores it, tests read it */
 } DrawCmd;
+
+/* What a legend names, recorded as it is drawn so that tests can check that the curves
+ * it names differ in more than hue. The renderer ignores these. */
+#define DRAW_MAX_KEYS 32
+typedef struct {
+    Color color;
+    int dash;          /* the line's dash pattern (0 solid), or -1: no line */
+    int marker;        /* the marker's shape, or -1: none */
+    Rect plot;         /* the plot area it belongs to */
+    char label[48];
+} DrawKey;
 
 /* Grows as needed; draw_clear keeps the memory for the next frame. */
 typedef struct {
@@ -47,6 +60,8 @@ typedef struct {
     uint8_t *pixels;
     size_t pixels_len, pixels_cap;
     int width, height; /* of the target */
+    DrawKey keys[DRAW_MAX_KEYS]; /* this frame's legend entries (the first DRAW_MAX_KEYS) */
+    int n_keys;
 } DrawList;
 
 void draw_init(DrawList *dl);
@@ -62,6 +77,8 @@ void draw_text(DrawList *dl, int x, int y, int size, Color c, const char *text);
 /* Copies iw*ih RGBA pixels into the list; returns a pointer to the copy (to fill in place
  * when rgba is NULL). */
 uint8_t *draw_image(DrawList *dl, Rect r, int iw, int ih, const uint8_t *rgba);
+/* Records a legend entry (dropped past DRAW_MAX_KEYS). */
+void draw_key(DrawList *dl, Color c, int dash, int marker, Rect plot, const char *label);
 void draw_clip(DrawList *dl, Rect r);
 void draw_unclip(DrawList *dl);
 

@@ -5,11 +5,32 @@
 #include <stdio.h>
 #include <string.h>
 
+/* v / unit with the fewest decimals (at most 3) that keep `step` apart, trailing zeros cut. */
+static void format_scaled(char *buf, size_t len, double v, double step, double unit, const char *suffix)
+{
+    int d = 0;
+    double s = step / unit;
+    while (d < 3 && fabs(s * pow(10, d) - round(s * pow(10, d))) > 1e-6 * fmax(1, s * pow(10, d)))
+        d++;
+    char num[40];
+    snprintf(num, sizeof num, "%.*f", d, v / unit);
+    if (strchr(num, '.')) {
+        size_t n = strlen(num);
+        while (n > 0 && num[n - 1] == '0')
+            num[--n] = '\0';
+        if (n > 0 && num[n - 1] == '.')
+            num[--n] = '\0';
+    }
+    snprintf(buf, len, "%s%s", strcmp(num, "-0") ? num : "0", suffix);
+}
+
 void plot_format(char *buf, size_t len, double v)
 {
     double a = fabs(v);
     if (v == 0)
         snprintf(buf, len, "0");
+    else if (a >= 1e4 && a < 1e12 && v == round(v))
+        plot_format_tick(buf, len, v, a >= 1e6 ? 1e4 : 100);
     else if (a >= 1e4 || a < 1e-2)
         snprintf(buf, len, "%.0e", v);
     else if (a >= 100)
@@ -18,6 +39,35 @@ void plot_format(char *buf, size_t len, double v)
         snprintf(buf, len, "%.3g", v);
     else
         snprintf(buf, len, "%.2g", v);
+}
+
+void plot_format_tick(char *buf, size_t len, double v, double step)
+{
+    double a = fabs(v);
+    if (a < step * 1e-6)
+        snprintf(buf, len, "0");
+    else if (a >= 1e9)
+        format_scaled(buf, len, v, step, 1e9, "G");
+    else if (a >= 1e6)
+        format_scaled(buf, len, v, step, 1e6, "M");
+    else if (a >= 1e4 || (a >= 1e3 && step >= 100))
+        format_scaled(buf, len, v, step, 1e3, "k");
+    else if (step < 1e-3)
+        plot_format(buf, len, v);
+    else
+        format_scaled(buf, len, v, step, 1, "");
+}
+
+double plot_nice_step(double span, int room, int integer)
+{
+    if (!(span > 0) || room < 1)
+        return 1;
+    double raw = span / room, mag = pow(10, floor(log10(raw)));
+    double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 2.5 * mag && (!integer || mag >= 10) ? 2.5 * mag
+                  : raw <= 5 * mag ? 5 * mag : 10 * mag;
+    if (integer && step < 1)
+        step = 1;
+    return step;
 }
 
 int plot_range(const double *ys, int n, int log_y, double *lo, double *hi)
@@ -83,125 +133,434 @@ void plot_fit_text(const Ui *ui, char *out, size_t len, const char *text, int si
     out[0] = '\0';
 }
 
-Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double y0, double y1,
-                int log_y, const char *x_label)
+/* Ticks from y0 to y1 `step` apart, labelled at x (right-aligned there when right_align),
+ * with gridlines across the area when grid is set. */
+static void linear_ticks(Ui *ui, const Plot *p, double y0, double y1, int room, int x, int right_align, int grid,
+                         Color c)
+{
+    const Theme *t = ui->theme;
+    int small = ui_text_size_small(ui);
+    double step = plot_nice_step(y1 - y0, room, 0);
+    Plot q = *p;
+    q.log_y = 0, q.y0 = y0, q.y1 = y1;
+    char buf[32];
+    for (double v = ceil(y0 / step - 1e-9) * step; v <= y1 + step * 1e-9; v += step) {
+        float y = plot_py(&q, v);
+        if (grid)
+            draw_rect(ui->dl, (Rect){p->area.x, (int)y, p->area.w, 1}, t->grid);
+        else
+            draw_rect(ui->dl, (Rect){p->area.x + p->area.w - ui_px(ui, 4), (int)y, ui_px(ui, 4), 1}, c);
+        plot_format_tick(buf, sizeof buf, v, step);
+        int w = ui_text_width(ui, buf, small);
+        draw_text(ui->dl, right_align ? x - w : x, (int)y - small / 2, small, c, buf);
+    }
+}
+
+/* The legend's entries side by side: swatch, gap, label, gap. */
+static int legend_row_width(const Ui *ui, const PlotSeries *s, int n)
+{
+    int small = ui_text_size_small(ui), w = 0;
+    for (int k = 0; k < n; k++)
+        if (s[k].label)
+            w += ui_px(ui, 24) + ui_px(ui, 4) + ui_text_width(ui, s[k].label, small) + ui_px(ui, 12);
+    return w;
+}
+
+/* The x ticks that fit left of name_x without touching each other; draws them when draw is
+ * set. Returns how many. */
+static int x_ticks(Ui *ui, const Plot *p, int integer, int ty, int name_x, int draw)
+{
+    const Theme *t = ui->theme;
+    int small = ui_text_size_small(ui), pad = ui_px(ui, 6), count = 0;
+    double span = p->x1 - p->x0;
+    if (!(span > 0))
+        return 0;
+    char buf[32];
+    double big = fabs(p->x1) > fabs(p->x0) ? p->x1 : p->x0;
+    plot_format_tick(buf, sizeof buf, big, plot_nice_step(span, 6, integer));
+    int room = p->area.w / (ui_text_width(ui, buf, small) + ui_px(ui, 14));
+    room = room < 2 ? 2 : room > 6 ? 6 : room;
+    double step = plot_nice_step(span, room, integer);
+    if (step < 1 && span >= 5)
+        step = 1;
+    int last_end = p->frame.x, right = p->frame.x + p->frame.w - pad;
+    for (double v = ceil(p->x0 / step - 1e-9) * step; v <= p->x1 + 1e-9 * fmax(1, fabs(p->x1)); v += step) {
+        float x = plot_px(p, v);
+        plot_format_tick(buf, sizeof buf, v, step);
+        int w = ui_text_width(ui, buf, small), lx = (int)x - w / 2;
+        lx = lx + w > right ? right - w : lx;
+        if (lx < last_end + ui_px(ui, 4) || lx + w > name_x - ui_px(ui, 4))
+            continue;
+        if (draw) {
+            draw_rect(ui->dl, (Rect){(int)x, p->area.y + p->area.h - ui_px(ui, 3), 1, ui_px(ui, 3)}, t->axis);
+            draw_text(ui->dl, lx, ty, small, t->text_dim, buf);
+        }
+        last_end = lx + w;
+        count++;
+    }
+    return count;
+}
+
+Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o)
 {
     const Theme *t = ui->theme;
     int size = ui_text_size(ui), small = ui_text_size_small(ui);
-    Plot p = {r, r, x0, x1, y0, y1, log_y};
+    Plot p = {r, r, o->x0, o->x1, o->y0, o->y1, o->log_y, o->y2_1 > o->y2_0, o->y2_0, o->y2_1, {0, 0, 0, 0}};
     draw_rect(ui->dl, r, t->plot_bg);
     draw_frame(ui->dl, r, t->border, 1);
     int pad = ui_px(ui, 6);
-    int label_w = x_label ? ui_text_width(ui, x_label, small) + 2 * pad : 0;
-    if (title) {
+    int y2_w = p.has_y2 && o->y2_label ? ui_text_width(ui, o->y2_label, small) + 2 * pad : 0;
+    int ro_w = o->readout ? ui_text_width(ui, o->readout, small) + 2 * pad : 0;
+    int leg_w = o->legend ? legend_row_width(ui, o->legend, o->n_legend) : 0;
+    int title_w = o->title ? ui_text_width(ui, o->title, size) + 2 * pad : pad;
+    int legend_in_title = leg_w > 0 && title_w + leg_w + y2_w + ro_w <= r.w;
+    if (legend_in_title)
+        p.legend_row = (Rect){r.x + title_w, r.y + pad / 2 + (size - small), leg_w, small};
+    if (o->title) {
         char fitted[256];
-        plot_fit_text(ui, fitted, sizeof fitted, title, size, r.w - 2 * pad - label_w);
+        plot_fit_text(ui, fitted, sizeof fitted, o->title, size, r.w - 2 * pad - y2_w - ro_w);
         draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, fitted);
     }
-    int top = r.y + (title ? size + pad : pad);
+    if (y2_w)
+        draw_text(ui->dl, r.x + r.w - y2_w + pad, r.y + pad / 2 + (size - small), small, o->y2_color, o->y2_label);
+    if (ro_w)
+        draw_text(ui->dl, r.x + r.w - y2_w - ro_w + pad, r.y + pad / 2 + (size - small), small, t->text, o->readout);
+    int top = r.y + (o->title ? size + pad : pad);
     int left = r.x + ui_text_width(ui, "1e-100", small) + pad;
-    int bottom = r.y + r.h - small - pad - (x_label ? 0 : 0);
-    p.area = (Rect){left, top, r.x + r.w - pad - left, bottom - top - ui_px(ui, 2)};
+    int right = r.x + r.w - pad - (p.has_y2 ? ui_text_width(ui, "0.75", small) + ui_px(ui, 4) : 0);
+    int bottom = r.y + r.h - small - pad;
+    /* a row of its own for the legend, when the data keep room for five lines of text */
+    int row = small + ui_px(ui, 4);
+    if (leg_w > 0 && !legend_in_title && leg_w <= right - left && bottom - top - row >= 5 * small) {
+        p.legend_row = (Rect){left, top, leg_w, small};
+        top += row;
+    }
+    p.area = (Rect){left, top, right - left, bottom - top - ui_px(ui, 2)};
     if (p.area.w < 10 || p.area.h < 10)
         return p;
     ui_push_clip(ui, r);
-    /* y ticks */
+    /* y ticks: as many labels as fit one above the other */
     char buf[32];
-    /* as many y labels as fit one above the other */
     int room_y = p.area.h / (small * 2);
     room_y = room_y < 2 ? 2 : room_y > 6 ? 6 : room_y;
-    if (log_y) {
-        int d0 = (int)ceil(log10(y0)), d1 = (int)floor(log10(y1));
+    if (p.log_y) {
+        int d0 = (int)ceil(log10(p.y0)), d1 = (int)floor(log10(p.y1));
         int step = (d1 - d0) / room_y + 1;
         for (int d = d0; d <= d1; d += step) {
-            double v = pow(10, d);
-            float y = plot_py(&p, v);
+            float y = plot_py(&p, pow(10, d));
             draw_rect(ui->dl, (Rect){p.area.x, (int)y, p.area.w, 1}, t->grid);
             snprintf(buf, sizeof buf, d == 0 ? "1" : "1e%d", d);
             int w = ui_text_width(ui, buf, small);
             draw_text(ui->dl, p.area.x - w - ui_px(ui, 3), (int)y - small / 2, small, t->text_dim, buf);
         }
     } else {
-        double span = y1 - y0, raw = span / room_y, mag = pow(10, floor(log10(raw)));
-        double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
-        for (double v = ceil(y0 / step) * step; v <= y1; v += step) {
-            float y = plot_py(&p, v);
-            draw_rect(ui->dl, (Rect){p.area.x, (int)y, p.area.w, 1}, t->grid);
-            plot_format(buf, sizeof buf, fabs(v) < step * 1e-6 ? 0 : v);
-            int w = ui_text_width(ui, buf, small);
-            draw_text(ui->dl, p.area.x - w - ui_px(ui, 3), (int)y - small / 2, small, t->text_dim, buf);
-        }
+        linear_ticks(ui, &p, p.y0, p.y1, room_y, p.area.x - ui_px(ui, 3), 1, 1, t->text_dim);
     }
-    /* x ticks: round numbers, as many as fit */
-    double span = x1 - x0;
-    if (span > 0) {
-        plot_format(buf, sizeof buf, fabs(x1) > fabs(x0) ? x1 : x0);
-        int room = p.area.w / (ui_text_width(ui, buf, small) + ui_px(ui, 14));
-        room = room < 2 ? 2 : room > 6 ? 6 : room;
-        double raw = span / room, mag = pow(10, floor(log10(raw)));
-        double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
-        if (step < 1 && span >= 5)
-            step = 1;
-        for (double v = ceil(x0 / step) * step; v <= x1 + 1e-9 * fabs(x1); v += step) {
-            float x = plot_px(&p, v);
-            plot_format(buf, sizeof buf, fabs(v) < step * 1e-6 ? 0 : v);
-            int w = ui_text_width(ui, buf, small);
-            draw_text(ui->dl, (int)x - w / 2, p.area.y + p.area.h + ui_px(ui, 2), small, t->text_dim, buf);
-        }
+    if (p.has_y2)
+        linear_ticks(ui, &p, p.y2_0, p.y2_1, room_y, p.area.x + p.area.w + ui_px(ui, 3), 0, 0, o->y2_color);
+    /* x ticks: round numbers (integers on a count axis), as many as fit, none under the
+     * axis's name at the right end of the row, unless that leaves fewer than two */
+    int ty = p.area.y + p.area.h + ui_px(ui, 2);
+    int name_x = r.x + r.w;
+    if (o->x_label) {
+        name_x = r.x + r.w - pad - ui_text_width(ui, o->x_label, small);
+        if (x_ticks(ui, &p, o->x_integer, ty, name_x, 0) < 2)
+            name_x = r.x + r.w;
+        else
+            draw_text(ui->dl, name_x, ty, small, t->text_dim, o->x_label);
     }
-    if (x_label) {
-        int w = ui_text_width(ui, x_label, small);
-        draw_text(ui->dl, r.x + r.w - w - pad, r.y + pad / 2 + (size - small), small, t->text_dim, x_label);
-    }
+    x_ticks(ui, &p, o->x_integer, ty, name_x, 1);
     draw_frame(ui->dl, p.area, t->axis, 1);
     ui_pop_clip(ui);
     return p;
 }
 
+Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double y0, double y1,
+                int log_y, const char *x_label)
+{
+    PlotOpts o = {.title = title, .x0 = x0, .x1 = x1, .y0 = y0, .y1 = y1, .log_y = log_y, .x_label = x_label};
+    return plot_begin_ex(ui, r, &o);
+}
+
+Plot plot_right(const Plot *p)
+{
+    Plot q = *p;
+    if (p->has_y2)
+        q.log_y = 0, q.y0 = p->y2_0, q.y1 = p->y2_1;
+    return q;
+}
+
 static int drawable(const Plot *p, double y) { return isfinite(y) && !(p->log_y && y <= 0); }
 
-void plot_series(Ui *ui, const Plot *p, const double *xs, const double *ys, int n, Color c,
-                 float thickness)
+/* On and off lengths at scale 1, ending in 0. */
+static const float DASHES[PLOT_DASH_COUNT][5] = {
+    [PLOT_SOLID] = {0},
+    [PLOT_DASHED] = {8, 4, 0},
+    [PLOT_DOTTED] = {2, 3, 0},
+    [PLOT_DASHDOT] = {8, 3, 2, 3, 0},
+};
+
+void plot_dash_segment(Ui *ui, float x0, float y0, float x1, float y1, Color c, float thickness, int dash,
+                       float *phase)
+{
+    if (dash <= PLOT_SOLID || dash >= PLOT_DASH_COUNT) {
+        draw_line(ui->dl, x0, y0, x1, y1, c, thickness);
+        return;
+    }
+    float len[4], period = 0;
+    int n = 0;
+    for (; n < 4 && DASHES[dash][n] > 0; n++) {
+        len[n] = (float)ui_px(ui, DASHES[dash][n]);
+        len[n] = len[n] < 1 ? 1 : len[n];
+        period += len[n];
+    }
+    float L = hypotf(x1 - x0, y1 - y0), at = 0;
+    while (at < L) {
+        float ph = fmodf(*phase, period), acc = 0;
+        int k = 0;
+        while (k < n - 1 && ph >= acc + len[k])
+            acc += len[k++];
+        float end = at + (acc + len[k] - ph);
+        end = end > L ? L : end;
+        if (end <= at) /* rounding at a piece's edge: step past it */
+            end = at + 1e-3f;
+        if (k % 2 == 0) {
+            float u0 = at / L, u1 = end / L;
+            draw_line(ui->dl, x0 + (x1 - x0) * u0, y0 + (y1 - y0) * u0, x0 + (x1 - x0) * u1, y0 + (y1 - y0) * u1, c,
+                      thickness);
+            ui->dl->cmds[ui->dl->n - 1].dash = dash;
+        }
+        *phase += end - at;
+        at = end;
+    }
+}
+
+void plot_marker(Ui *ui, float x, float y, float r, int shape, Color c)
+{
+    float w = (float)ui_px(ui, 1.6f);
+    switch (shape) {
+    case PLOT_MARK_DISC:
+        draw_circle(ui->dl, x, y, r, c);
+        break;
+    case PLOT_MARK_RING:
+        draw_ring(ui->dl, x, y, r, c, w);
+        break;
+    case PLOT_MARK_SQUARE: {
+        int s = (int)lroundf(r * 0.9f);
+        draw_rect(ui->dl, (Rect){(int)lroundf(x) - s, (int)lroundf(y) - s, 2 * s + 1, 2 * s + 1}, c);
+        break;
+    }
+    case PLOT_MARK_BOX: {
+        int s = (int)lroundf(r * 0.9f);
+        draw_frame(ui->dl, (Rect){(int)lroundf(x) - s, (int)lroundf(y) - s, 2 * s + 1, 2 * s + 1}, c, w);
+        break;
+    }
+    case PLOT_MARK_CROSS:
+        draw_line(ui->dl, x - r, y - r, x + r, y + r, c, w);
+        draw_line(ui->dl, x - r, y + r, x + r, y - r, c, w);
+        break;
+    case PLOT_MARK_PLUS:
+        draw_line(ui->dl, x - r, y, x + r, y, c, w);
+        draw_line(ui->dl, x, y - r, x, y + r, c, w);
+        break;
+    case PLOT_MARK_DIAMOND:
+        draw_line(ui->dl, x, y - r, x + r, y, c, w);
+        draw_line(ui->dl, x + r, y, x, y + r, c, w);
+        draw_line(ui->dl, x, y + r, x - r, y, c, w);
+        draw_line(ui->dl, x - r, y, x, y - r, c, w);
+        break;
+    case PLOT_MARK_TRIANGLE:
+        draw_line(ui->dl, x, y - r, x + r, y + r * 0.8f, c, w);
+        draw_line(ui->dl, x + r, y + r * 0.8f, x - r, y + r * 0.8f, c, w);
+        draw_line(ui->dl, x - r, y + r * 0.8f, x, y - r, c, w);
+        break;
+    default:
+        break;
+    }
+}
+
+void plot_series_ex(Ui *ui, const Plot *p, const PlotSeries *s)
 {
     ui_push_clip(ui, p->area);
-    int have = 0;
-    float px = 0, py = 0;
+    int have = 0, n = s->n;
+    float px = 0, py = 0, phase = 0;
+    float mr = (float)ui_px(ui, 3.5f);
     /* More points than pixels: a segment ends only where the line moved a pixel, or at a
      * break, so a long series costs what the plot's width costs. */
     int dense = n > 2 * (p->area.w > 1 ? p->area.w : 1);
     for (int i = 0; i < n; i++) {
-        double x = xs ? xs[i] : i, y = ys[i];
+        double x = s->xs ? s->xs[i] : i, y = s->ys[i];
         if (!drawable(p, y)) {
             have = 0;
             continue;
         }
         float X = plot_px(p, x), Y = plot_py(p, y);
-        if (dense && have && i + 1 < n && drawable(p, ys[i + 1]) && fabsf(X - px) < 1 && fabsf(Y - py) < 1)
+        if (s->marker >= 0)
+            plot_marker(ui, X, Y, mr, s->marker, s->color);
+        if (s->dash < 0)
+            continue;
+        if (dense && have && i + 1 < n && drawable(p, s->ys[i + 1]) && fabsf(X - px) < 1 && fabsf(Y - py) < 1)
             continue;
         if (have)
-            draw_line(ui->dl, px, py, X, Y, c, thickness);
-        else if (i + 1 >= n || !drawable(p, ys[i + 1])) /* an isolated point: a dot */
-            draw_circle(ui->dl, X, Y, thickness + 1, c);
+            plot_dash_segment(ui, px, py, X, Y, s->color, s->thickness, s->dash, &phase);
+        else if (s->marker < 0 && (i + 1 >= n || !drawable(p, s->ys[i + 1]))) /* an isolated point: a dot */
+            draw_circle(ui->dl, X, Y, s->thickness + 1, s->color);
         px = X, py = Y, have = 1;
     }
     ui_pop_clip(ui);
 }
 
-void plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
+void plot_series(Ui *ui, const Plot *p, const double *xs, const double *ys, int n, Color c,
+                 float thickness)
 {
+    PlotSeries s = {xs, ys, n, c, thickness, PLOT_SOLID, PLOT_MARK_NONE, NULL};
+    plot_series_ex(ui, p, &s);
+}
+
+Rect plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
+{
+    Rect none = {0, 0, 0, 0};
     if (!isfinite(y) || (p->log_y && y <= 0) || y < p->y0 || y > p->y1)
-        return;
-    float Y = plot_py(p, y);
+        return none;
+    float Y = plot_py(p, y), phase = 0;
     ui_push_clip(ui, p->area);
-    for (int x = p->area.x; x < p->area.x + p->area.w; x += ui_px(ui, 10))
-        draw_line(ui->dl, (float)x, Y, (float)(x + ui_px(ui, 6)), Y, c, (float)ui_px(ui, 1.5f));
+    plot_dash_segment(ui, (float)p->area.x, Y, (float)(p->area.x + p->area.w), Y, c, (float)ui_px(ui, 1.5f),
+                      PLOT_DOTTED, &phase);
+    Rect lr = none;
     if (label) {
-        /* above the line, or below it when the line runs along the top (the legend's place) */
-        int small = ui_text_size_small(ui), w = ui_text_width(ui, label, small);
-        int y = (int)Y - small - ui_px(ui, 2);
-        if (y < p->area.y + 2 * small + ui_px(ui, 8))
-            y = (int)Y + ui_px(ui, 3);
-        draw_text(ui->dl, p->area.x + p->area.w - w - ui_px(ui, 4), y, small, c, label);
+        /* above the line, or below it when the line runs along the top */
+        int small = ui_text_size_small(ui), w = ui_text_width(ui, label, small), m = ui_px(ui, 2);
+        int ty = (int)Y - small - ui_px(ui, 3);
+        if (ty < p->area.y + m)
+            ty = (int)Y + ui_px(ui, 3);
+        lr = (Rect){p->area.x + p->area.w - w - ui_px(ui, 6), ty - m / 2, w + 2 * m, small + m};
+        Color veil = ui->theme->plot_bg;
+        veil.a = 235;
+        draw_rect(ui->dl, lr, veil);
+        draw_text(ui->dl, lr.x + m, ty, small, c, label);
+        draw_key(ui->dl, c, PLOT_DOTTED, PLOT_MARK_NONE, p->area, label);
     }
     ui_pop_clip(ui);
+    return lr;
+}
+
+void plot_vline(Ui *ui, const Plot *p, double x, Color c)
+{
+    if (!isfinite(x) || x < p->x0 || x > p->x1 || p->area.w < 2)
+        return;
+    float X = plot_px(p, x);
+    ui_push_clip(ui, p->area);
+    draw_line(ui->dl, X, (float)p->area.y, X, (float)(p->area.y + p->area.h), c, (float)ui_px(ui, 1.5f));
+    ui_pop_clip(ui);
+}
+
+static int overlaps(Rect a, Rect b)
+{
+    return a.w > 0 && b.w > 0 && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* How many of the series' points (and points along their segments) fall inside box. */
+static long points_under(const Plot *p, const PlotSeries *s, int n, Rect box)
+{
+    long count = 0;
+    for (int k = 0; k < n; k++) {
+        const PlotSeries *a = &s[k];
+        int sub = a->n < 200 ? 8 : 1; /* a few points: look along their segments too */
+        for (int i = 0; i < a->n; i++) {
+            double x = a->xs ? a->xs[i] : i, y = a->ys[i];
+            if (!drawable(p, y))
+                continue;
+            float X = plot_px(p, x), Y = plot_py(p, y);
+            count += rect_contains(box, (int)X, (int)Y);
+            if (sub > 1 && i + 1 < a->n && drawable(p, a->ys[i + 1])) {
+                float X1 = plot_px(p, a->xs ? a->xs[i + 1] : i + 1), Y1 = plot_py(p, a->ys[i + 1]);
+                for (int j = 1; j < sub; j++)
+                    count += rect_contains(box, (int)(X + (X1 - X) * j / sub), (int)(Y + (Y1 - Y) * j / sub));
+            }
+        }
+    }
+    return count;
+}
+
+Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid)
+{
+    const Theme *t = ui->theme;
+    int small = ui_text_size_small(ui), m = ui_px(ui, 4), sw = ui_px(ui, 24), row = small + ui_px(ui, 3);
+    int rows = 0, text_w = 0;
+    for (int k = 0; k < n; k++)
+        if (s[k].label) {
+            int w = ui_text_width(ui, s[k].label, small);
+            text_w = w > text_w ? w : text_w;
+            rows++;
+        }
+    Rect none = {0, 0, 0, 0};
+    if (!rows)
+        return none;
+    if (p->legend_row.w > 0) { /* side by side in the row plot_begin_ex kept */
+        int x = p->legend_row.x, y = p->legend_row.y;
+        float cy = (float)(y + small / 2);
+        for (int k = 0; k < n; k++) {
+            if (!s[k].label)
+                continue;
+            float phase = 0;
+            if (s[k].dash >= 0)
+                plot_dash_segment(ui, (float)x, cy, (float)(x + sw), cy, s[k].color, s[k].thickness, s[k].dash, &phase);
+            if (s[k].marker >= 0)
+                plot_marker(ui, (float)x + sw / 2.0f, cy, (float)ui_px(ui, 3.5f), s[k].marker, s[k].color);
+            draw_text(ui->dl, x + sw + m, y, small, t->text, s[k].label);
+            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+            x += sw + m + ui_text_width(ui, s[k].label, small) + ui_px(ui, 12);
+        }
+        return p->legend_row;
+    }
+    int w = sw + m + text_w + 2 * m, h = rows * row + m;
+    int max_w = p->area.w - 2 * m;
+    w = w > max_w ? max_w : w;
+    if (w < sw + 2 * m)
+        return none;
+    /* the corner with the fewest points under it, and never one over what is to be avoided:
+     * a corner that would cover it is narrowed to end before it (its labels cut to fit) */
+    Rect best = none;
+    long best_score = -1;
+    for (int c = 0; c < 4; c++) {
+        Rect box = {c & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
+                    c & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
+        long score = 0;
+        for (int a = 0; a < n_avoid; a++) {
+            if (!overlaps(box, avoid[a]))
+                continue;
+            int x_end = box.x + box.w;
+            if (!(c & 1) && avoid[a].x - m > box.x)
+                box.w = avoid[a].x - m - box.x;
+            else if ((c & 1) && avoid[a].x + avoid[a].w + m < x_end)
+                box.x = avoid[a].x + avoid[a].w + m, box.w = x_end - box.x;
+            if (box.w < sw + 3 * m + 3 * small || overlaps(box, avoid[a]))
+                score += 1L << 40;
+        }
+        score += points_under(p, s, n, box);
+        if (best_score < 0 || score < best_score)
+            best_score = score, best = box;
+    }
+    ui_push_clip(ui, p->area);
+    Color veil = t->plot_bg;
+    veil.a = 225;
+    draw_rect(ui->dl, best, veil);
+    int y = best.y + m / 2 + ui_px(ui, 1);
+    for (int k = 0; k < n; k++) {
+        if (!s[k].label)
+            continue;
+        float cy = (float)(y + small / 2), phase = 0;
+        float x0 = (float)(best.x + m), x1 = x0 + (float)sw;
+        if (s[k].dash >= 0)
+            plot_dash_segment(ui, x0, cy, x1, cy, s[k].color, s[k].thickness, s[k].dash, &phase);
+        if (s[k].marker >= 0)
+            plot_marker(ui, (x0 + x1) / 2, cy, (float)ui_px(ui, 3.5f), s[k].marker, s[k].color);
+        char fitted[96];
+        plot_fit_text(ui, fitted, sizeof fitted, s[k].label, small, best.w - sw - 3 * m);
+        draw_text(ui->dl, (int)x1 + m, y, small, t->text, fitted);
+        draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+        y += row;
+    }
+    ui_pop_clip(ui);
+    return best;
 }

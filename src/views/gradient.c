@@ -17,9 +17,7 @@ static int gradient_reference(const RunView *rv, double *ref, double *sig)
 {
     const Observables *o = &rv->obs;
     int T = rv->T;
-    double s_max = 0;
-    for (int g = 0; g < rv->dims.G; g++)
-        s_max = o->sigma_max[g] > s_max ? o->sigma_max[g] : s_max;
+    double s_max = runview_sigma_max(rv); /* the number lessons quote as sigma_max */
     int Tr = T < 2000 ? T : 2000;
     for (int s = 0; s < Tr; s++)
         ref[s] = o->dh_norm[Tr - 1] * pow(s_max, Tr - 1 - s);
@@ -54,41 +52,9 @@ static void gradient_range(const RunView *rv, const ViewState *vs, const double 
     *lo_out = lo, *hi_out = hi;
 }
 
-/* The per-step plot's legend on a veil: dL/dh_t, the reference (vanilla RNN) and dL/dc_t. */
-static void gradient_legend(Ui *ui, const Plot *p, const RunView *rv, double sig, int show_ref)
-{
-    const Theme *t = ui->theme;
-    int small = ui_text_size_small(ui);
-    int lx = p->area.x + ui_px(ui, 6), ly = p->area.y + ui_px(ui, 4);
-    Color veil = t->plot_bg;
-    veil.a = 210;
-    int lines = 1 + (rv->dims.cell->gates == 1) + rv->dims.cell->has_cell_state;
-    int veil_w = ui_px(ui, 22) + ui_text_width(ui, "sigma_max^(T-1-t), sigma_max(W_hh) = 0.000", small);
-    if (veil_w > p->area.w - ui_px(ui, 8))
-        veil_w = p->area.w - ui_px(ui, 8);
-    draw_rect(ui->dl, (Rect){lx - ui_px(ui, 3), ly - ui_px(ui, 2), veil_w, lines * (small + ui_px(ui, 4)) + ui_px(ui, 2)}, veil);
-    ui_push_clip(ui, p->area);
-    draw_rect(ui->dl, (Rect){lx, ly + small / 2, ui_px(ui, 14), ui_px(ui, 3)}, t->grad);
-    draw_text(ui->dl, lx + ui_px(ui, 18), ly, small, t->text, "||dL/dh_t||");
-    char leg[96];
-    snprintf(leg, sizeof leg, "sigma_max^(T-1-t), sigma_max(W_hh) = %.3g", sig);
-    int ly2 = ly + small + ui_px(ui, 4);
-    if (show_ref) {
-        for (int k2 = 0; k2 < 3; k2++)
-            draw_rect(ui->dl, (Rect){lx + k2 * ui_px(ui, 5), ly2 + small / 2, ui_px(ui, 3), ui_px(ui, 2)}, t->reference);
-        draw_text(ui->dl, lx + ui_px(ui, 18), ly2, small, t->text_dim, leg);
-    } else {
-        ly2 -= small + ui_px(ui, 4);
-    }
-    if (rv->dims.cell->has_cell_state) {
-        int ly3 = ly2 + small + ui_px(ui, 4);
-        draw_rect(ui->dl, (Rect){lx, ly3 + small / 2, ui_px(ui, 14), ui_px(ui, 3)}, t->grad_cell);
-        draw_text(ui->dl, lx + ui_px(ui, 18), ly3, small, t->text, "||dL/dc_t||: the cell-state highway");
-    }
-    ui_pop_clip(ui);
-}
-
-/* ||dL/dh_t|| (and dL/dc_t) against t on a log axis, with the dashed reference and a legend. */
+/* ||dL/dh_t|| (and dL/dc_t) against t on a log axis, with the reference slope (a vanilla
+ * RNN's) and a legend that names each curve by colour and dash; grad_ratio and cell_ratio
+ * as live numbers in the title row. */
 static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewState *vs)
 {
     const Theme *t = ui->theme;
@@ -99,49 +65,37 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewS
     int Tr = gradient_reference(rv, ref, &sig);
     double lo, hi;
     gradient_range(rv, vs, ref, Tr, &lo, &hi);
-    char title[160];
+    int has_cell = rv->dims.cell->has_cell_state;
+    char title[160], readout[96], ref_label[96];
     if (vs->label)
-        snprintf(title, sizeof title, "%s: ||dL/dh_t|| per step (log)", vs->label);
+        snprintf(title, sizeof title, "%s: gradient per step (log)", vs->label);
     else
-        snprintf(title, sizeof title, "Gradient reaching each step, ||dL/dh_t|| (log)");
-    Plot p = plot_begin(ui, top_r, title, 0, T > 1 ? T - 1 : 1, lo, hi, 1, "t");
-    /* the reference, dashed: for a vanilla RNN, whose backward step multiplies by W_hh^T
-     * and the activation's slope, the norm can fall no faster than... and no slower than
-     * sigma_max^(T-1-t) allows when the slope is at most 1 */
+        snprintf(title, sizeof title, "Gradient reaching each step (log)");
+    if (has_cell)
+        snprintf(readout, sizeof readout, "grad_ratio = %.3g, cell_ratio = %.3g", runview_grad_ratio(rv),
+                 runview_cell_ratio(rv));
+    else
+        snprintf(readout, sizeof readout, "grad_ratio = %.3g", runview_grad_ratio(rv));
+    snprintf(ref_label, sizeof ref_label, "sigma_max^(T-1-t), sigma_max = %.3g", sig);
+    /* the reference: for a vanilla RNN, whose backward step multiplies by W_hh^T and the
+     * activation's slope (at most 1), the norm can grow no faster than sigma_max^(T-1-t) */
     int show_ref = rv->dims.cell->gates == 1;
-    ui_push_clip(ui, p.area);
-    for (int s = 1; s < Tr && show_ref; s += 2)
-        if (ref[s - 1] > 0 && ref[s] > 0 && isfinite(ref[s]) && isfinite(ref[s - 1]))
-            draw_line(ui->dl, plot_px(&p, s - 1), plot_py(&p, ref[s - 1]), plot_px(&p, s), plot_py(&p, ref[s]),
-                      t->reference, (float)ui_px(ui, 1.2f));
-    ui_pop_clip(ui);
-    if (rv->dims.cell->has_cell_state)
-        plot_series(ui, &p, NULL, o->dc_norm, T, t->grad_cell, (float)ui_px(ui, 2));
-    plot_series(ui, &p, NULL, o->dh_norm, T, t->grad, (float)ui_px(ui, 2.5f));
-    gradient_legend(ui, &p, rv, sig, show_ref);
-}
-
-/* The waterfall's colour scale over its rows: the top decade in *topv, the span in
- * *decades: from the largest value shown down GRAD_DECADES decades, or further when the
- * rows span more (an explosion next to ordinary steps). */
-static void waterfall_scale(const History *h, int rows, int T, double *topv_out, double *decades_out)
-{
-    double topv = -INFINITY, botv = INFINITY;
-    for (int i = h->count - rows; i < h->count; i++) {
-        const double *row = h->dh_norm + (size_t)history_index(h, i) * h->T;
-        for (int s = 0; s < T; s++)
-            if (isfinite(row[s]) && row[s] > 0) {
-                double l = log10(row[s]);
-                topv = l > topv ? l : topv;
-                botv = l < botv ? l : botv;
-            }
-    }
-    if (!isfinite(topv))
-        topv = 0, botv = -GRAD_DECADES;
-    topv = ceil(topv);
-    double decades = topv - floor(botv);
-    decades = decades < GRAD_DECADES ? GRAD_DECADES : decades > 320 ? 320 : decades;
-    *topv_out = topv, *decades_out = decades;
+    PlotSeries curves[3];
+    int n = 0;
+    curves[n++] = (PlotSeries){NULL, o->dh_norm, T, t->grad, (float)ui_px(ui, 2.5f), VIEW_DASH_DH, PLOT_MARK_NONE,
+                               "||dL/dh_t||"};
+    if (has_cell)
+        curves[n++] = (PlotSeries){NULL, o->dc_norm, T, t->grad_cell, (float)ui_px(ui, 2), VIEW_DASH_DC,
+                                   PLOT_MARK_NONE, "||dL/dc_t|| (cell state)"};
+    if (show_ref)
+        curves[n++] = (PlotSeries){NULL, ref, Tr, t->reference, (float)ui_px(ui, 1.5f), VIEW_DASH_REFERENCE,
+                                   PLOT_MARK_NONE, ref_label};
+    PlotOpts po = {.title = title, .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi, .log_y = 1, .x_label = "t",
+                   .x_integer = 1, .readout = readout, .legend = curves, .n_legend = n};
+    Plot p = plot_begin_ex(ui, top_r, &po);
+    for (int k = n - 1; k >= 0; k--) /* ||dL/dh_t|| on top */
+        plot_series_ex(ui, &p, &curves[k]);
+    plot_legend(ui, &p, curves, n, NULL, 0);
 }
 
 /* The waterfall's colour bar right of img, labelled in decades from topv down. */
@@ -154,7 +108,10 @@ static void waterfall_colour_bar(Ui *ui, Rect img, int pad, double topv, double 
         Color c = colormap_magnitude(1.0 - i / 63.0);
         bp[i * 4] = c.r, bp[i * 4 + 1] = c.g, bp[i * 4 + 2] = c.b, bp[i * 4 + 3] = 255;
     }
-    int tick = (int)ceil(decades / 3);
+    /* as many labels as fit one above the other, a little apart */
+    int room = bar.h / (small + ui_px(ui, 3));
+    room = room < 1 ? 1 : room > 4 ? 4 : room;
+    int tick = (int)ceil(decades / room);
     char buf[64];
     for (int dcd = 0; dcd <= (int)decades; dcd += tick) {
         int y = bar.y + (int)((double)dcd / decades * (bar.h - 1));
@@ -164,7 +121,7 @@ static void waterfall_colour_bar(Ui *ui, Rect img, int pad, double topv, double 
 }
 
 /* The waterfall: one row per recent step (newest at the bottom), one column per t. */
-static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv)
+static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const ViewState *vs)
 {
     const Theme *t = ui->theme;
     const History *h = &rv->hist;
@@ -181,8 +138,12 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv)
     int rows = h->count < img.h ? h->count : img.h;
     if (rows < 1 || T < 1 || img.w < 4 || img.h < 4)
         return;
+    /* one colour one value: in compare mode both runs' bars span the same decades */
     double topv, decades;
-    waterfall_scale(h, rows, T, &topv, &decades);
+    if (vs->shared && vs->grad_decades > 0)
+        topv = vs->grad_top, decades = vs->grad_decades;
+    else
+        views_waterfall_scale(rv, rows, &topv, &decades);
     uint8_t *px = draw_image(ui->dl, img, T, rows, NULL);
     for (int rr = 0; rr < rows; rr++) {
         const double *g = h->dh_norm + (size_t)history_index(h, h->count - rows + rr) * h->T;
@@ -209,8 +170,8 @@ void view_gradient(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
 {
     (void)scratch;
     int gap = ui_px(ui, 6);
-    Rect top_r = {r.x, r.y, r.w, r.h * 55 / 100 - gap / 2};
+    Rect top_r = {r.x, r.y, r.w, r.h * 60 / 100 - gap / 2};
     Rect bot_r = {r.x, top_r.y + top_r.h + gap, r.w, r.h - top_r.h - gap};
     gradient_per_step(ui, top_r, rv, vs);
-    gradient_waterfall(ui, bot_r, rv);
+    gradient_waterfall(ui, bot_r, rv, vs);
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 /* ---- 4. loss and metric ---- */
+/* The metric, a 0..1 score, has its own axis on the right; the legend takes the corner
+ * the curves leave free; a cursor marks the step the timeline points at. */
 
 static void grad_norm_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, ViewScratch *scratch, double x0,
                             double x1);
@@ -41,21 +43,32 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
         if (!vs->loss_log && lo > 0)
             lo = 0;
     }
+    /* the legend names the curves, so the title is short enough to leave it room beside it */
     char title[160];
     if (vs->label)
-        snprintf(title, sizeof title, "%s: loss%s and %s", vs->label, vs->loss_log ? " (log)" : "", ki->metric_name);
+        snprintf(title, sizeof title, "%s: loss%s", vs->label, vs->loss_log ? " (log)" : "");
     else
-        snprintf(title, sizeof title, "Loss%s and %s over steps", vs->loss_log ? " (log)" : "", ki->metric_name);
+        snprintf(title, sizeof title, "Loss%s", vs->loss_log ? " (log)" : "");
     double x0 = m ? xs[0] : 0, x1 = m ? xs[m - 1] : 1;
     if (vs->shared) {
         x0 = vs->loss_x0, x1 = vs->loss_x1, lo = vs->loss_lo, hi = vs->loss_hi;
         if (vs->loss_log && lo <= 0)
             lo = hi * 1e-6;
     }
-    Plot p = plot_begin(ui, r, title, x0, x1 > x0 ? x1 : x0 + 1, lo, hi, vs->loss_log, "step");
-    char label[64];
-    snprintf(label, sizeof label, "memoryless baseline %.4g", base);
-    plot_hline(ui, &p, base, t->baseline, label);
+    /* the metric, when it is a 0..1 score (accuracy), on its own axis on the right */
+    int own_axis = !ki->metric_is_error;
+    PlotOpts po = {.title = title, .x0 = x0, .x1 = x1 > x0 ? x1 : x0 + 1, .y0 = lo, .y1 = hi,
+                   .log_y = vs->loss_log, .x_label = "step", .x_integer = 1};
+    if (own_axis)
+        po.y2_0 = 0, po.y2_1 = 1, po.y2_color = t->metric; /* named by the legend */
+    char metric_label[96];
+    snprintf(metric_label, sizeof metric_label, "%s (right axis)", ki->metric_name);
+    PlotSeries curves[2] = {
+        {xs, scratch->smooth, m, t->loss, (float)ui_px(ui, 2), VIEW_DASH_LOSS, PLOT_MARK_NONE, "loss"},
+        {xs, scratch->smooth_m, m, t->metric, (float)ui_px(ui, 2), VIEW_DASH_METRIC, PLOT_MARK_NONE, metric_label},
+    };
+    po.legend = curves, po.n_legend = own_axis ? 2 : 1;
+    Plot p = plot_begin_ex(ui, r, &po);
     /* raw values faint, a running mean over about 2% of the history on top */
     Color faint = t->loss;
     faint.a = 70;
@@ -73,25 +86,26 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
         sm[i] = cnt ? acc / cnt : NAN;
         smm[i] = cnt ? accm / cnt : NAN;
     }
-    plot_series(ui, &p, xs, sm, m, t->loss, (float)ui_px(ui, 2));
-    /* the metric on its own axis: 0..1 for accuracy, the loss's for mse */
-    if (!ki->metric_is_error) {
-        Plot q = p;
-        q.log_y = 0, q.y0 = 0, q.y1 = 1;
-        plot_series(ui, &q, xs, smm, m, t->metric, (float)ui_px(ui, 2));
-    }
-    int small = ui_text_size_small(ui);
-    int lx = p.area.x + ui_px(ui, 6), ly = p.area.y + ui_px(ui, 4);
-    draw_rect(ui->dl, (Rect){lx, ly + small / 2, ui_px(ui, 14), ui_px(ui, 3)}, t->loss);
-    draw_text(ui->dl, lx + ui_px(ui, 18), ly, small, t->text, "loss");
-    if (!ki->metric_is_error) {
-        lx += ui_px(ui, 60);
-        draw_rect(ui->dl, (Rect){lx, ly + small / 2, ui_px(ui, 14), ui_px(ui, 3)}, t->metric);
-        char full[96];
-        snprintf(full, sizeof full, "%s (0..1)", ki->metric_name);
-        plot_fit_text(ui, label, sizeof label, full, small, p.area.x + p.area.w - lx - ui_px(ui, 24));
-        draw_text(ui->dl, lx + ui_px(ui, 18), ly, small, t->text, label);
-    }
+    plot_series_ex(ui, &p, &curves[0]);
+    Plot q = plot_right(&p);
+    if (own_axis)
+        plot_series_ex(ui, &q, &curves[1]);
+    /* the baseline after the curves, its label on a veil, and the legend clear of it */
+    char label[64];
+    snprintf(label, sizeof label, "memoryless baseline %.4g", base);
+    Rect base_r = plot_hline(ui, &p, base, t->baseline, label);
+    /* the legend's corner is chosen on the screen's points: map the metric onto the loss
+     * axis for the count */
+    PlotSeries legend[2] = {curves[0], curves[1]};
+    double *mapped = scratch->strip_y; /* free until the strip below */
+    if (own_axis)
+        for (int i = 0; i < m; i++)
+            mapped[i] = vs->loss_log ? pow(10, log10(p.y0) + smm[i] * (log10(p.y1) - log10(p.y0)))
+                                     : p.y0 + smm[i] * (p.y1 - p.y0);
+    legend[1].ys = mapped;
+    plot_legend(ui, &p, legend, own_axis ? 2 : 1, &base_r, 1);
+    if (vs->has_cursor)
+        plot_vline(ui, &p, (double)vs->cursor_step, t->text);
     grad_norm_strip(ui, strip, rv, vs, scratch, p.x0, p.x1);
     /* a click on the title toggles the log scale */
     Rect title_r = {r.x, r.y, r.w, ui_text_size(ui) + ui_px(ui, 6)};
@@ -104,7 +118,6 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
 static void grad_norm_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, ViewScratch *scratch, double x0,
                             double x1)
 {
-    (void)vs;
     const Theme *t = ui->theme;
     const History *h = &rv->hist;
     int n = h->count;
@@ -119,15 +132,23 @@ static void grad_norm_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *
     if (!plot_range(ys, m, 1, &lo, &hi))
         lo = 1e-6, hi = 1;
     double C = rv->cfg.clip;
+    if (vs->shared)
+        lo = vs->norm_lo, hi = vs->norm_hi;
     if (C > 0 && rv->cfg.clip_mode == CLIP_NORM)
         lo = fmin(lo, C / 2), hi = fmax(hi, C * 2);
-    char title[96];
-    if (C > 0)
-        snprintf(title, sizeof title, "Gradient norm before clipping (log); clip=%g (%s)", C,
+    char title[160], readout[96] = "";
+    if (C > 0) {
+        /* over every step the history holds, the steps this plot shows */
+        double share = runview_clipped_fraction(rv, h->count, NULL);
+        snprintf(title, sizeof title, "Gradient norm (log), clip=%g %s", C,
                  rv->cfg.clip_mode == CLIP_NORM ? "norm" : "value");
-    else
+        snprintf(readout, sizeof readout, "clipped_fraction = %.3g", share);
+    } else {
         snprintf(title, sizeof title, "Gradient norm (log); clipping off");
-    Plot p = plot_begin(ui, r, title, x0, x1, lo, hi, 1, NULL);
+    }
+    PlotOpts po = {.title = title, .x0 = x0, .x1 = x1, .y0 = lo, .y1 = hi, .log_y = 1, .x_integer = 1,
+                   .readout = readout[0] ? readout : NULL};
+    Plot p = plot_begin_ex(ui, r, &po);
     Color faint = t->grad;
     faint.a = 150;
     plot_series(ui, &p, xs, ys, m, faint, (float)ui_px(ui, 1));
@@ -148,6 +169,8 @@ static void grad_norm_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *
             best = d, hot = k;
     }
     ui_pop_clip(ui);
+    if (vs->has_cursor)
+        plot_vline(ui, &p, (double)vs->cursor_step, t->text);
     if (hot >= 0) {
         char tip[160];
         snprintf(tip, sizeof tip, "step %ld: clipped, gradient norm %.4g before, %.4g after", h->step[hot],

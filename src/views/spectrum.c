@@ -29,10 +29,36 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     double hi = 0;
     for (int i = 0; i < n * H; i++)
         hi = sp->sv[i] > hi ? sp->sv[i] : hi;
-    Plot p = plot_begin(ui, left, "Singular values", 0, H > 1 ? H - 1 : 1, 0, hi > 0 ? hi * 1.1 : 1, 0, "index");
-    for (int b = 0; b < n; b++)
-        plot_series(ui, &p, NULL, sp->sv + (size_t)b * H, H, t->series[b % 8], (float)ui_px(ui, 2));
-    plot_hline(ui, &p, 1.0, t->baseline, "1");
+    /* each gate block its colour and its marker shape, named in both plots' legends */
+    PlotSeries blocks[8];
+    char names[8][32];
+    int nb = n < 8 ? n : 8;
+    for (int b = 0; b < nb; b++) {
+        const char *nm = d->cell->gates > 1 ? d->cell->gate_titles[b % d->G] : "W_hh";
+        snprintf(names[b], sizeof names[b], "%s%s", b >= d->G ? "dec " : "", nm);
+        blocks[b] = (PlotSeries){NULL, sp->sv + (size_t)b * H, H, t->series[b % 8], (float)ui_px(ui, 2), PLOT_SOLID,
+                                 b % PLOT_MARK_COUNT, n > 1 ? names[b] : NULL};
+    }
+    char readout[64];
+    snprintf(readout, sizeof readout, "sigma_max = %.4g", runview_sigma_max(rv));
+    PlotOpts po = {.title = "Singular values", .x0 = 0, .x1 = H > 1 ? H - 1 : 1, .y0 = 0, .y1 = hi > 0 ? hi * 1.1 : 1,
+                   .x_label = "index", .x_integer = 1, .readout = readout};
+    Plot p = plot_begin_ex(ui, left, &po);
+    /* the lines, and their markers at a few points only: 32 markers a line would be a smear */
+    for (int b = 0; b < nb; b++) {
+        PlotSeries line = blocks[b];
+        line.marker = PLOT_MARK_NONE;
+        plot_series_ex(ui, &p, &line);
+    }
+    ui_push_clip(ui, p.area);
+    int every = H / 6 > 1 ? H / 6 : 1;
+    for (int b = 0; b < nb && n > 1; b++)
+        for (int i = (b * every) / (nb > 0 ? nb : 1); i < H; i += every)
+            plot_marker(ui, plot_px(&p, i), plot_py(&p, blocks[b].ys[i]), (float)ui_px(ui, 3.5f), blocks[b].marker,
+                        blocks[b].color);
+    ui_pop_clip(ui);
+    Rect one = plot_hline(ui, &p, 1.0, t->baseline, "1");
+    plot_legend(ui, &p, blocks, nb, &one, 1);
 
     /* eigenvalues in the complex plane, the unit circle and 1/gamma */
     double gamma = d->cell->has_activation && d->act == ACT_SIGMOID ? 0.25 : 1.0;
@@ -54,30 +80,22 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
             q = plot_begin(ui, right, title, -extent, extent, -ay, ay, 0, NULL);
     }
     float cx = plot_px(&q, 0), cy = plot_py(&q, 0);
-    ui_push_clip(ui, right);
+    ui_push_clip(ui, q.area);
     draw_line(ui->dl, (float)q.area.x, cy, (float)(q.area.x + q.area.w), cy, t->grid, 1);
     draw_line(ui->dl, cx, (float)q.area.y, cx, (float)(q.area.y + q.area.h), t->grid, 1);
     float unit = plot_px(&q, 1) - cx;
     draw_ring(ui->dl, cx, cy, unit, t->axis, (float)ui_px(ui, 1.5f));
     if (gamma != 1)
         draw_ring(ui->dl, cx, cy, (float)(unit / gamma), t->grad, (float)ui_px(ui, 1.5f));
-    for (int b = 0; b < n; b++)
-        for (int i = 0; i < H; i++)
-            draw_circle(ui->dl, plot_px(&q, sp->eig_re[(size_t)b * H + i]), plot_py(&q, sp->eig_im[(size_t)b * H + i]),
-                        (float)ui_px(ui, 3), t->series[b % 8]);
     ui_pop_clip(ui);
-    if (n > 1) {
-        int small = ui_text_size_small(ui);
-        /* which colour is which gate block, down the left edge of the plot */
-        int ly = q.area.y + ui_px(ui, 2);
-        for (int b = 0; b < n && b < 8; b++) {
-            const char *nm = d->cell->gates > 1 ? d->cell->gate_names[b % d->G] : "W";
-            char buf[16];
-            snprintf(buf, sizeof buf, "%s%s", b >= d->G ? "dec " : "", nm);
-            draw_circle(ui->dl, (float)(right.x + ui_px(ui, 10)), (float)(ly + small / 2), (float)ui_px(ui, 3), t->series[b % 8]);
-            draw_text(ui->dl, right.x + ui_px(ui, 16), ly, small, t->text_dim, buf);
-            ly += small + ui_px(ui, 2);
-        }
+    /* the eigenvalues as scatters: markers, no lines */
+    PlotSeries eig[8];
+    for (int b = 0; b < nb; b++) {
+        eig[b] = blocks[b];
+        eig[b].xs = sp->eig_re + (size_t)b * H, eig[b].ys = sp->eig_im + (size_t)b * H;
+        eig[b].dash = -1;
+        eig[b].marker = n > 1 ? b % PLOT_MARK_COUNT : PLOT_MARK_DISC;
+        plot_series_ex(ui, &q, &eig[b]);
     }
+    plot_legend(ui, &q, eig, nb, NULL, 0);
 }
-

@@ -82,20 +82,57 @@ double views_grad_level(double g, double top)
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }
 
+int views_waterfall_scale(const RunView *rv, int rows, double *top_out, double *decades_out)
+{
+    const History *h = &rv->hist;
+    rows = rows < h->count ? rows : h->count;
+    double top = -INFINITY, bot = INFINITY;
+    for (int i = h->count - rows; i < h->count; i++) {
+        const double *row = h->dh_norm + (size_t)history_index(h, i) * h->T;
+        for (int s = 0; s < rv->T && s < h->T; s++)
+            if (isfinite(row[s]) && row[s] > 0) {
+                double l = log10(row[s]);
+                top = l > top ? l : top;
+                bot = l < bot ? l : bot;
+            }
+    }
+    int ok = isfinite(top);
+    if (!ok)
+        top = 0, bot = -GRAD_DECADES;
+    top = ceil(top);
+    /* from the largest value down GRAD_DECADES decades, or further when the rows span more
+     * (an explosion next to ordinary steps) */
+    double decades = top - floor(bot);
+    decades = decades < GRAD_DECADES ? GRAD_DECADES : decades > 320 ? 320 : decades;
+    *top_out = top, *decades_out = decades;
+    return ok;
+}
 
 void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
 {
     const RunView *runs[2] = {a, b};
+    double wtop = -INFINITY, wbot = INFINITY, nlo = INFINITY, nhi = -INFINITY;
     double glo = INFINITY, ghi = -INFINITY, llo = INFINITY, lhi = -INFINITY, x0 = INFINITY, x1 = -INFINITY;
     for (int r = 0; r < 2; r++) {
         double lo, hi;
         if (plot_range(runs[r]->obs.dh_norm, runs[r]->T, 1, &lo, &hi))
             glo = fmin(glo, lo), ghi = fmax(ghi, hi);
+        if (runs[r]->dims.cell->has_cell_state && plot_range(runs[r]->obs.dc_norm, runs[r]->T, 1, &lo, &hi))
+            glo = fmin(glo, lo), ghi = fmax(ghi, hi);
+        /* the waterfall's colour bar over both runs' whole histories: its top the higher
+         * top, its bottom the lower bottom */
+        double top, dec;
+        if (views_waterfall_scale(runs[r], runs[r]->hist.count, &top, &dec)) {
+            wtop = fmax(wtop, top);
+            wbot = fmin(wbot, top - dec);
+        }
         const History *h = &runs[r]->hist;
         for (int i = 0; i < h->count; i++) {
             int k = history_index(h, i);
             if (isfinite(h->loss[k]) && (!vs->loss_log || h->loss[k] > 0))
                 llo = fmin(llo, h->loss[k]), lhi = fmax(lhi, h->loss[k]);
+            if (isfinite(h->grad_norm[k]) && h->grad_norm[k] > 0)
+                nlo = fmin(nlo, h->grad_norm[k]), nhi = fmax(nhi, h->grad_norm[k]);
             x0 = fmin(x0, (double)h->step[k]);
             x1 = fmax(x1, (double)h->step[k]);
         }
@@ -106,14 +143,22 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
     vs->shared = 1;
     vs->grad_lo = isfinite(glo) ? glo : 1e-10;
     vs->grad_hi = isfinite(ghi) ? ghi : 1;
+    if (isfinite(wtop)) {
+        double dec = wtop - wbot;
+        vs->grad_top = wtop, vs->grad_decades = dec < GRAD_DECADES ? GRAD_DECADES : dec > 320 ? 320 : dec;
+    } else {
+        vs->grad_top = 0, vs->grad_decades = GRAD_DECADES;
+    }
     if (!(x1 > x0))
         x0 = 0, x1 = 1;
     vs->loss_x0 = x0, vs->loss_x1 = x1;
+    if (!(nlo <= nhi))
+        nlo = 1e-6, nhi = 1;
+    vs->norm_lo = nlo / 1.5, vs->norm_hi = nhi * 1.5;
     if (!(llo <= lhi))
         llo = 0, lhi = 1;
     vs->loss_lo = vs->loss_log ? llo / 1.5 : fmin(0, llo);
     vs->loss_hi = vs->loss_log ? lhi * 1.5 : lhi * 1.05;
 }
 
-/* The global gradient norm before clipping over the steps (log), the threshold dashed, and
- * every clipping event marked; hovering one tells the norm before and after. */
+

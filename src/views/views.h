@@ -7,6 +7,7 @@
 #define RNNLAB_VIEWS_H
 
 #include "../core/runview.h"
+#include "../ui/plot.h"
 #include "../ui/ui.h"
 
 enum {
@@ -32,6 +33,12 @@ typedef struct {
     int shared;
     double grad_lo, grad_hi;             /* the gradient plot's y range */
     double loss_x0, loss_x1, loss_lo, loss_hi;
+    double grad_top, grad_decades;       /* the waterfall's colour bar: log10 of its top, its span */
+    double norm_lo, norm_hi;             /* the global gradient norm's strip under the loss */
+    /* A cursor on the loss plot at this step (the timeline being scrubbed); a zeroed
+     * ViewState has none. */
+    int has_cursor;
+    long cursor_step;
     const char *label;   /* a run's name, drawn in the views' titles (compare mode) */
 } ViewState;
 
@@ -79,6 +86,18 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b);
 void views_message(Ui *ui, Rect r, const char *title, const char *text);
 double views_log_top(const double *v, int n); /* log10 of the largest finite positive value, or NAN */
 double views_grad_level(double g, double top); /* 0..1 on the scale [top - GRAD_DECADES, top] */
+/* The waterfall's colour scale over the last `rows` steps of rv's history (all of them when
+ * rows exceeds the count): log10 of the top decade in *top, the decades it spans in
+ * *decades (at least GRAD_DECADES). Returns 0 when no value is finite and positive. */
+int views_waterfall_scale(const RunView *rv, int rows, double *top, double *decades);
+
+/* The dash pattern of each curve a legend names, in one place, so that no two curves in
+ * one plot differ only in hue (reference lines, plot_hline, are PLOT_DOTTED). */
+#define VIEW_DASH_LOSS PLOT_SOLID
+#define VIEW_DASH_METRIC PLOT_DASHED
+#define VIEW_DASH_DH PLOT_SOLID
+#define VIEW_DASH_DC PLOT_DASHED
+#define VIEW_DASH_REFERENCE PLOT_DASHDOT
 
 /* The log10 range a gradient colour scale spans: [top - GRAD_DECADES, top]. */
 #define GRAD_DECADES 12
