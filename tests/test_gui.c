@@ -1040,6 +1040,17 @@ static void test_the_scrubber_shows_the_stored_state(void **s)
     settle(&g, &in);
     assert_int_equal(g.st->run[0].step, 200);
     assert_ptr_equal(gui_shown(&g), &g.st->scrub);
+    /* the past is labelled as the past, the status line says so, the loss plot has a cursor */
+    assert_true(g.vs.has_cursor && g.vs.cursor_step == 100);
+    int then = 0, now_label = 0, looking = 0;
+    for (size_t i = 0; i < g.dl.n; i++)
+        if (g.dl.cmds[i].kind == CMD_TEXT) {
+            const char *text = g.dl.text + g.dl.cmds[i].text;
+            then |= strstr(text, "(then)") != NULL;
+            now_label |= strstr(text, "(now)") != NULL;
+            looking |= strstr(text, "looking back") != NULL && strstr(text, "step 100") != NULL;
+        }
+    assert_true(then && !now_label && looking);
     in.keys[GK_PLAY] = 1;
     settle(&g, &in);
     assert_int_equal(g.st->scrub_index, -1);

@@ -627,6 +627,8 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
         main.h -= bh + pad;
     }
     const RunView *shown = gui_shown(g);
+    g->vs.has_cursor = shown->past; /* looking back: a cursor on the loss plot at that step */
+    g->vs.cursor_step = shown->step;
     if (st->compare)
         compare_columns(g, main);
     else
