@@ -70,8 +70,9 @@ static int gui_setup(Gui *g, const Options *o, char *err, size_t errlen)
 int cli_window(int argc, char **argv)
 {
     Options o = {0};
-    int r = cli_parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON | OPT_COMPARE,
-                              "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B]",
+    int r = cli_parse_options(&o, argc, argv,
+                              OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON | OPT_COMPARE | OPT_SIZE | OPT_SCALE,
+                              "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B] [--size WxH] [--scale S]",
                               "Opens the window, training and drawing live. F1 lists the keys. With no\n"
                               "options it opens on a start screen listing the lessons.");
     if (r)
@@ -90,7 +91,8 @@ int cli_window(int argc, char **argv)
         platform_close(p);
         return cli_fail("window", err);
     }
-    if (!o.lesson && argc <= 1) {
+    g.presenter = (float)o.scale;
+    if (!o.lesson && !o.compare && o.n_sets == 0 && !o.load_dir) {
         gui_lessons_scan(&g, gui_lesson_dir());
         g.start_screen = 1; /* training starts when free play does */
     } else if (!o.lesson) {
