@@ -35,6 +35,7 @@ enum {
     OPT_STEP = 1 << 17,
     OPT_RUN = 1 << 18,
     OPT_COMPARE = 1 << 19,
+    OPT_PALETTE = 1 << 20,
 };
 
 #define CLI_MAX_FILES 256
@@ -62,6 +63,7 @@ typedef struct {
     int files[CLI_MAX_FILES]; /* ... and the indices of all of them */
     const char *compare;
     int n_files;
+    int palette; /* --palette: a row of the theme table (ui/theme.h) */
 } Options;
 
 typedef struct {
