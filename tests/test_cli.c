@@ -336,6 +336,17 @@ static void test_unknown_option_exits_2_naming_it(void **s)
     MISUSE("--n", "grads", "--out", "x", "--n", "3");
 }
 
+static void test_palette_names_a_theme_and_a_bad_one_exits_2_listing_them(void **s)
+{
+    (void)s;
+    HELP("--palette NAME", "render", "--help");
+    HELP("cvd", "render", "--help");
+    MISUSE("--palette pink: accepted palettes are default|cvd|contrast", "render", "--palette", "pink", "--out",
+           "x.png");
+    MISUSE("--palette pink: accepted palettes are default|cvd|contrast", "--palette", "pink");
+    MISUSE("--palette", "train", "--steps", "1", "--palette", "cvd"); /* not a training option */
+}
+
 static void test_option_missing_its_value_exits_2(void **s)
 {
     (void)s;
@@ -1726,6 +1737,7 @@ int main(void)
         TEST(test_help_and_version_exit_0_with_text_on_stdout),
         TEST(test_unknown_command_exits_2_naming_it),
         TEST(test_unknown_option_exits_2_naming_it),
+        TEST(test_palette_names_a_theme_and_a_bad_one_exits_2_listing_them),
         TEST(test_option_missing_its_value_exits_2),
         TEST(test_train_without_steps_or_with_bad_steps_exits_2),
         TEST(test_bad_set_exits_2_naming_the_key),

@@ -1139,6 +1139,111 @@ static void test_help_table_lists_every_key_with_its_default(void **s)
     free(text);
 }
 
+/* The shortest %g that reads back: "0.9", not "0.90000000000000002". */
+static void test_doubles_print_in_the_shortest_form_that_reads_back(void **s)
+{
+    (void)s;
+    static const struct {
+        double v;
+        const char *text;
+    } CASES[] = {
+        {0.9, "0.9"},      {0.01, "0.01"},   {1e-9, "1e-09"}, {1e4, "10000"}, {100, "100"}, {1e5, "1e+05"}, {1e12, "1e+12"},
+        {0.9999, "0.9999"}, {-0.0, "-0"},    {0.0, "0"},      {-3.5, "-3.5"},
+        {0.30000000000000004, "0.30000000000000004"}, {1.0 / 3.0, "0.3333333333333333"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        char buf[64];
+        int n = config_format_double(buf, sizeof buf, CASES[i].v);
+        if (strcmp(buf, CASES[i].text) != 0)
+            fail_msg("%.17g printed as '%s', expected '%s'", CASES[i].v, buf, CASES[i].text);
+        assert_int_equal(n, (int)strlen(CASES[i].text));
+    }
+    /* the default momentum in the configuration text and in --help */
+    Config c;
+    config_default(&c);
+    char text[4096];
+    config_format(&c, text, sizeof text);
+    if (!strstr(text, "\nmomentum=0.9\n") || !strstr(text, "\nlr=0.01\n"))
+        fail_msg("config_format:\n%s", text);
+    config_format_line(&c, text, sizeof text);
+    if (!strstr(text, "; momentum=0.9;"))
+        fail_msg("config_format_line: %s", text);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    config_print_keys(f);
+    long len = ftell(f);
+    char *help = calloc((size_t)len + 1, 1);
+    assert_non_null(help);
+    rewind(f);
+    assert_int_equal(fread(help, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    char *line = key_line(help, "momentum");
+    if (!strstr(line, "default 0.9") || strstr(line, "0.9000") || !strstr(line, "0..0.9999"))
+        fail_msg("--help: %s", line);
+    free(line);
+    line = key_line(help, "lr");
+    if (!strstr(line, "1e-09..10000") || !strstr(line, "default 0.01"))
+        fail_msg("--help: %s", line);
+    free(line);
+    free(help);
+}
+
+/* xorshift64*: the test's own random doubles, the same every run. */
+static uint64_t next_random(uint64_t *x)
+{
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * 2685821657736338717ull;
+}
+
+static void test_random_doubles_round_trip_exactly_through_the_line(void **s)
+{
+    (void)s;
+    uint64_t x = 88172645463325252ull;
+    /* any finite double: it reads back, and one digit fewer would not */
+    for (int i = 0; i < 20000; i++) {
+        uint64_t bits = next_random(&x);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (!isfinite(v))
+            continue;
+        char buf[64], shorter[400];
+        config_format_double(buf, sizeof buf, v);
+        double back = strtod(buf, NULL);
+        if (memcmp(&back, &v, sizeof v) != 0)
+            fail_msg("%.17g printed as '%s' reads back as %.17g", v, buf, back);
+        /* and no precision of %g gives a shorter text that reads back */
+        for (int digits = 1; digits <= 17; digits++) {
+            snprintf(shorter, sizeof shorter, "%.*g", digits, v);
+            if (strtod(shorter, NULL) == v && strlen(shorter) < strlen(buf))
+                fail_msg("%.17g printed as '%s' but '%s' reads back too", v, buf, shorter);
+        }
+    }
+    /* every real key, through the copied line and back: the identical Config */
+    for (int i = 0; i < 2000; i++) {
+        Config c, back;
+        config_default(&c);
+        double u[5];
+        for (int k = 0; k < 5; k++)
+            u[k] = (double)(next_random(&x) >> 11) / 9007199254740992.0; /* [0, 1) */
+        c.lr = exp(log(1e-9) + u[0] * (log(1e4) - log(1e-9)));
+        c.momentum = u[1] * 0.9999;
+        c.rho = u[2] * 100;
+        c.forget_bias = -50 + u[3] * 100;
+        c.has_forget_bias = 1;
+        c.clip = u[4] * (i % 2 ? 1e12 : 10);
+        char line[8192], err[CONFIG_ERR_LEN] = "";
+        int n = config_format_line(&c, line, sizeof line);
+        assert_true(n > 0 && n < (int)sizeof line);
+        config_default(&back);
+        if (config_parse_line(&back, line, err, sizeof err) != 0)
+            fail_msg("%s: %s", line, err);
+        if (memcmp(&back, &c, sizeof c) != 0)
+            fail_msg("the line '%s' read back as a different Config (lr %.17g vs %.17g)", line, back.lr, c.lr);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1172,6 +1277,8 @@ int main(void)
         cmocka_unit_test(test_resolve_rejects_shape_or_loss_that_disagree_with_the_task),
         cmocka_unit_test(test_forget_bias_default_clears_it),
         cmocka_unit_test(test_help_table_lists_every_key_with_its_default),
+        cmocka_unit_test(test_doubles_print_in_the_shortest_form_that_reads_back),
+        cmocka_unit_test(test_random_doubles_round_trip_exactly_through_the_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,11 +125,34 @@ static void test_choice_steps_both_ways_and_wraps(void **s)
     ui_choice_ex(&b.ui, ui_id(&b.ui, "x"), r, "x", &v, w, 3, NULL);
     ui_end(&b.ui);
     assert_int_equal(v, 2); /* wrapped from a to c */
+    /* the wheel changes nothing, even over it and with the focus */
     UiInput wheel = {.mouse_x = 100, .mouse_y = 10, .wheel = 1};
     frame(&b, wheel);
+    assert_false(ui_choice_ex(&b.ui, ui_id(&b.ui, "x"), r, "x", &v, w, 3, NULL) & UI_CHANGED);
+    ui_end(&b.ui);
+    assert_int_equal(v, 2);
+    /* the arrows step it while it has the focus (the clicks gave it), and wrap */
+    UiInput right = {.mouse_x = 500, .mouse_y = 500, .keys = {[UI_KEY_RIGHT] = 1}};
+    frame(&b, right);
     assert_true(ui_choice_ex(&b.ui, ui_id(&b.ui, "x"), r, "x", &v, w, 3, NULL) & UI_CHANGED);
     ui_end(&b.ui);
     assert_int_equal(v, 0);
+    UiInput down = {.mouse_x = 500, .mouse_y = 500, .keys = {[UI_KEY_DOWN] = 1}};
+    frame(&b, down);
+    ui_choice_ex(&b.ui, ui_id(&b.ui, "x"), r, "x", &v, w, 3, NULL);
+    ui_end(&b.ui);
+    assert_int_equal(v, 2);
+    /* a press elsewhere lets go: the arrows do nothing to it, hovered or not */
+    UiInput away = {.mouse_x = 500, .mouse_y = 500, .mouse_down = 1, .mouse_pressed = 1};
+    frame(&b, away);
+    ui_choice_ex(&b.ui, ui_id(&b.ui, "x"), r, "x", &v, w, 3, NULL);
+    ui_end(&b.ui);
+    UiInput hover_right = {.mouse_x = 100, .mouse_y = 10, .mouse_released = 1, .keys = {[UI_KEY_RIGHT] = 1}};
+    frame(&b, hover_right);
+    assert_false(ui_choice_ex(&b.ui, ui_id(&b.ui, "x"), r, "x", &v, w, 3, NULL) & UI_CHANGED);
+    ui_end(&b.ui);
+    assert_int_equal(v, 2);
+    assert_int_equal(b.ui.focus, 0);
     draw_free(&b.dl);
 }
 
@@ -1173,6 +1196,293 @@ static void test_exports_write_valid_files(void **s)
     check_rmdir(dir);
 }
 
+/* ---- input that never surprises ---- */
+
+/* The y at which the mouse is over the panel control with this label (at x), found by a
+ * sweep of frames that only move the mouse. */
+static int control_y(Gui *g, const char *label, int x, int w, int h)
+{
+    uint32_t id = ui_id(&g->ui, label);
+    for (int y = 0; y < h; y += 2) {
+        GuiInput in = idle(w, h, 1);
+        in.ui.mouse_x = x, in.ui.mouse_y = y;
+        gui_frame(g, &in);
+        if (g->ui.hot_next == id)
+            return y + 6; /* inside the row, not on its edge */
+    }
+    fail_msg("no control '%s' in the panel at x=%d", label, x);
+    return -1;
+}
+
+/* What the panel edits, all of it. */
+static void expect_settings(const Gui *g, const Config *cfg, int clip_choice, double clip_value, int set_forget,
+                            const char *when)
+{
+    if (memcmp(&g->cfg, cfg, sizeof *cfg) != 0 || g->clip_choice != clip_choice || g->clip_value != clip_value ||
+        g->set_forget != set_forget) {
+        char a[8192], b[8192];
+        config_format_line(&g->cfg, a, sizeof a);
+        config_format_line(cfg, b, sizeof b);
+        fail_msg("%s: the settings changed:\n now %s (clip %d %g, forget %d)\n was %s (clip %d %g, forget %d)", when,
+                 a, g->clip_choice, g->clip_value, g->set_forget, b, clip_choice, clip_value, set_forget);
+    }
+}
+
+static void test_the_wheel_scrolls_the_panel_and_changes_no_setting(void **s)
+{
+    (void)s;
+    /* every kind of control on show: choices, sliders (log, whole numbers), toggles */
+    const char *const settings[] = {"model=lstm", "forget_bias=1", "optimizer=momentum", "clip=1", "task=echo",
+                                    "hidden=8", "seq_len=10", NULL};
+    Gui g;
+    make_gui(&g, settings);
+    GuiInput in = idle(1280, 800, 1);
+    settle(&g, &in);
+    Config cfg = g.cfg, run = g.st->run[0].cfg;
+    int clip_choice = g.clip_choice, set_forget = g.set_forget, speed = g.speed, theme = g.theme;
+    double clip_value = g.clip_value, most = 0;
+    assert_int_equal(clip_choice, 1);
+    assert_true(set_forget);
+    /* at the top the wheel up cannot scroll: every control there feels it; then at the
+     * bottom the wheel down; then back and forth across the panel */
+    const int wheels[3] = {1, -1, 0};
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 1)
+            for (int i = 0; i < 40; i++) { /* to the bottom */
+                in = idle(1280, 800, 2);
+                in.ui.mouse_x = 145, in.ui.mouse_y = 400, in.ui.wheel = -1;
+                gui_frame(&g, &in);
+            }
+        for (int x = 15; x < 290; x += 65)
+            for (int y = 0; y < 800; y += 3) {
+                in = idle(1280, 800, 2);
+                in.ui.mouse_x = x, in.ui.mouse_y = y;
+                in.ui.wheel = wheels[pass] ? wheels[pass] : (y / 3) % 4 < 2 ? -2 : 2;
+                gui_frame(&g, &in);
+                most = g.panel_scroll > most ? g.panel_scroll : most;
+                char when[96];
+                snprintf(when, sizeof when, "the wheel %+d at (%d, %d), panel scrolled %.0f", in.ui.wheel, x, y,
+                         g.panel_scroll);
+                expect_settings(&g, &cfg, clip_choice, clip_value, set_forget, when);
+                assert_int_equal(g.speed, speed);
+                assert_int_equal(g.theme, theme);
+            }
+    }
+    assert_true(most > 100); /* it did scroll, over the controls too */
+    in = idle(1280, 800, 3);
+    settle(&g, &in);
+    assert_memory_equal(&g.st->run[0].cfg, &run, sizeof run);
+    assert_false(g.st->compare); /* the race choice did not start one */
+    assert_null(strstr(g.status, "Re-initialised"));
+    gui_destroy(&g);
+}
+
+/* One frame of the mouse at (x, y): pressed, held or released. */
+static void mouse(Gui *g, int x, int y, int pressed, int down, int released)
+{
+    GuiInput in = idle(1280, 1000, 5);
+    in.ui.mouse_x = x, in.ui.mouse_y = y;
+    in.ui.mouse_pressed = pressed, in.ui.mouse_down = down, in.ui.mouse_released = released;
+    gui_frame(g, &in);
+}
+
+static void click(Gui *g, int x, int y)
+{
+    mouse(g, x, y, 1, 1, 0);
+    mouse(g, x, y, 0, 0, 1);
+    GuiInput in = idle(1280, 1000, 5);
+    settle(g, &in);
+}
+
+static void press_key(Gui *g, int key)
+{
+    GuiInput in = idle(1280, 1000, 6);
+    in.keys[key] = 1;
+    settle(g, &in);
+}
+
+static void test_ctrl_z_undoes_a_drag_as_one_change_and_ctrl_shift_z_redoes_it(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"hidden=8", "seq_len=10", NULL};
+    char dir[512], path[600], err[CONFIG_ERR_LEN];
+    check_mkdtemp(dir, sizeof dir);
+    Gui g;
+    make_gui(&g, settings);
+    GuiInput in = idle(1280, 1000, 1);
+    settle(&g, &in);
+    Config cfg0 = g.cfg, run0 = g.st->run[0].cfg;
+    /* a drag of the learning rate over several frames, released: one change */
+    int y = control_y(&g, "learning rate", 145, 1280, 1000);
+    mouse(&g, 40, y, 1, 1, 0);
+    for (int x = 60; x <= 240; x += 60)
+        mouse(&g, x, y + 20, 0, 1, 0);
+    mouse(&g, 240, y + 20, 0, 0, 1);
+    settle(&g, &in);
+    assert_true(g.cfg.lr != cfg0.lr);
+    Config cfg1 = g.cfg, run1 = g.st->run[0].cfg;
+    assert_true(run1.lr == cfg1.lr);
+    press_key(&g, GK_UNDO);
+    assert_memory_equal(&g.cfg, &cfg0, sizeof cfg0);
+    assert_memory_equal(&g.st->run[0].cfg, &run0, sizeof run0);
+    if (!strstr(g.status, "Undid lr ") || !strstr(g.status, "\u2192 0.01"))
+        fail_msg("status: '%s'", g.status);
+    press_key(&g, GK_UNDO); /* the drag was one change: nothing older */
+    assert_memory_equal(&g.cfg, &cfg0, sizeof cfg0);
+    assert_non_null(strstr(g.status, "Nothing to undo"));
+    press_key(&g, GK_REDO);
+    assert_memory_equal(&g.cfg, &cfg1, sizeof cfg1);
+    assert_memory_equal(&g.st->run[0].cfg, &run1, sizeof run1);
+    if (!strstr(g.status, "Redid lr 0.01 \u2192 "))
+        fail_msg("status: '%s'", g.status);
+    press_key(&g, GK_UNDO);
+    assert_memory_equal(&g.st->run[0].cfg, &run0, sizeof run0);
+    /* a click that re-initialises (the model), undone: the same network as a fresh run of
+     * the configuration before, trained the same */
+    click(&g, 270, control_y(&g, "model", 145, 1280, 1000));
+    assert_int_equal(g.st->run[0].cfg.model, cell_find("lstm"));
+    press_key(&g, GK_UNDO);
+    assert_memory_equal(&g.cfg, &cfg0, sizeof cfg0);
+    assert_memory_equal(&g.st->run[0].cfg, &run0, sizeof run0);
+    if (!strstr(g.status, "Undid model lstm \u2192 rnn"))
+        fail_msg("status: '%s'", g.status);
+    gui_train(&g, 2);
+    Trainer fresh, now;
+    assert_int_equal(trainer_create(&fresh, &run0, err, sizeof err), 0);
+    trainer_step(&fresh);
+    trainer_step(&fresh);
+    snprintf(path, sizeof path, "%s/undone", dir);
+    load_session_run(&g, path, &now);
+    assert_memory_equal(now.block, fresh.block, fresh.n_params * sizeof(double));
+    trainer_destroy(&now);
+    trainer_destroy(&fresh);
+    /* another task picks its own lengths; undoing it restores these exactly */
+    click(&g, 270, control_y(&g, "task", 145, 1280, 1000));
+    assert_true(g.st->run[0].cfg.task != run0.task);
+    press_key(&g, GK_UNDO);
+    assert_memory_equal(&g.st->run[0].cfg, &run0, sizeof run0);
+    assert_memory_equal(&g.cfg, &cfg0, sizeof cfg0);
+    press_key(&g, GK_REDO);
+    assert_true(g.st->run[0].cfg.task != run0.task);
+    gui_destroy(&g);
+    check_rmdir(dir);
+}
+
+/* The right arrow as the platform reports it: a step, and the arrow for a control. */
+static void right_arrow(Gui *g, int x, int y)
+{
+    GuiInput in = idle(1280, 1000, 7);
+    in.ui.mouse_x = x, in.ui.mouse_y = y;
+    in.keys[GK_STEP] = 1;
+    in.ui.keys[UI_KEY_RIGHT] = 1;
+    settle(g, &in);
+}
+
+static void test_an_arrow_key_does_one_thing(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"hidden=8", "seq_len=10", NULL};
+    Gui g;
+    make_gui(&g, settings);
+    GuiInput in = idle(1280, 1000, 1);
+    settle(&g, &in);
+    int lr_y = control_y(&g, "learning rate", 145, 1280, 1000);
+    int model_y = control_y(&g, "model", 145, 1280, 1000);
+    Config cfg0 = g.cfg;
+    /* hovered, not clicked: the right arrow takes exactly one step and moves nothing */
+    right_arrow(&g, 145, lr_y);
+    assert_int_equal(g.st->run[0].step, 1);
+    assert_memory_equal(&g.cfg, &cfg0, sizeof cfg0);
+    right_arrow(&g, 145, model_y);
+    assert_int_equal(g.st->run[0].step, 2);
+    assert_memory_equal(&g.cfg, &cfg0, sizeof cfg0);
+    /* clicked: the arrows move the slider, and the right arrow takes no step */
+    click(&g, 145, lr_y);
+    double lr = g.cfg.lr;
+    long step = g.st->run[0].step;
+    right_arrow(&g, 600, 500); /* wherever the mouse is */
+    assert_int_equal(g.st->run[0].step, step);
+    assert_true(g.cfg.lr > lr);
+    assert_true(g.st->run[0].cfg.lr == g.cfg.lr);
+    lr = g.cfg.lr;
+    int keys[3] = {UI_KEY_LEFT, UI_KEY_DOWN, UI_KEY_UP};
+    for (int k = 0; k < 3; k++) {
+        in = idle(1280, 1000, 8);
+        in.ui.keys[keys[k]] = 1;
+        settle(&g, &in);
+        if (keys[k] == UI_KEY_UP ? !(g.cfg.lr > lr) : !(g.cfg.lr < lr))
+            fail_msg("arrow %d: lr %g after %g", keys[k], g.cfg.lr, lr);
+        lr = g.cfg.lr;
+    }
+    assert_int_equal(g.st->run[0].step, step);
+    /* Esc lets go: the right arrow steps again */
+    press_key(&g, GK_ESCAPE);
+    right_arrow(&g, 145, lr_y);
+    assert_int_equal(g.st->run[0].step, step + 1);
+    assert_true(g.cfg.lr == lr);
+    /* and so does a click anywhere else (a view) */
+    click(&g, 145, lr_y);
+    click(&g, 700, 300);
+    right_arrow(&g, 145, lr_y);
+    assert_int_equal(g.st->run[0].step, step + 2);
+    gui_destroy(&g);
+}
+
+static void test_h_cycles_the_palettes_and_cvd_draws_okabe_ito_curves(void **s)
+{
+    (void)s;
+    Gui g;
+    make_gui(&g, NULL);
+    const char *want[THEME_COUNT + 1] = {"colour-blind safe", "high contrast", "default"};
+    for (int i = 0; i < THEME_COUNT; i++) {
+        press_key(&g, GK_PALETTE);
+        assert_int_equal(g.theme, (i + 1) % THEME_COUNT);
+        if (!strstr(g.status, want[i]))
+            fail_msg("status after H %d: '%s'", i + 1, g.status);
+    }
+    gui_destroy(&g);
+    assert_int_equal(theme_find("default"), THEME_NORMAL);
+    assert_int_equal(theme_find("cvd"), THEME_CVD);
+    assert_int_equal(theme_find("contrast"), THEME_HIGH_CONTRAST);
+    assert_int_equal(theme_find("normal"), -1);
+    char names[64];
+    theme_names(names, sizeof names);
+    assert_string_equal(names, "default|cvd|contrast");
+    /* the loss curve in Okabe and Ito's blue, the gradient in their vermillion */
+    const Theme *cvd = theme_get(THEME_CVD);
+    assert_true(cvd->loss.r == 0 && cvd->loss.g == 114 && cvd->loss.b == 178);
+    assert_true(cvd->grad.r == 213 && cvd->grad.g == 94 && cvd->grad.b == 0);
+    char dir[512], err[512], path[600];
+    check_mkdtemp(dir, sizeof dir);
+    Platform *p = platform_open("test", 1280, 800, 1, NULL, err, sizeof err);
+    if (!p)
+        fail_msg("%s", err);
+    const char *const settings[] = {"hidden=8", "seq_len=20", NULL};
+    Config cfg;
+    config_default(&cfg);
+    for (int i = 0; settings[i]; i++)
+        assert_int_equal(config_set(&cfg, settings[i], err, sizeof err), 0);
+    assert_int_equal(gui_create(&g, &cfg, platform_measure(p), err, sizeof err), 0);
+    g.theme = THEME_CVD;
+    gui_train(&g, 30);
+    GuiInput in;
+    platform_poll(p, &in);
+    gui_frame(&g, &in);
+    platform_present(p, &g.dl);
+    snprintf(path, sizeof path, "%s/cvd.png", dir);
+    assert_int_equal(platform_save_png(p, path, err, sizeof err), 0);
+    platform_close(p);
+    SDL_Surface *pic = surface_of(path);
+    Rect loss = g.view_rects[VIEW_LOSS], grad = g.view_rects[VIEW_GRADIENT];
+    assert_true(count_colour(pic, loss, cvd->loss, 10) > 20);
+    assert_true(count_colour(pic, grad, cvd->grad, 10) > 20);
+    assert_int_equal(count_colour(pic, grad, theme_get(THEME_NORMAL)->grad, 10), 0);
+    SDL_FreeSurface(pic);
+    remove(path);
+    gui_destroy(&g);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -1199,6 +1509,10 @@ int main(void)
         cmocka_unit_test(test_the_scrubber_shows_the_stored_state),
         cmocka_unit_test(test_a_rewind_resumes_bit_for_bit),
         cmocka_unit_test(test_exports_write_valid_files),
+        cmocka_unit_test(test_the_wheel_scrolls_the_panel_and_changes_no_setting),
+        cmocka_unit_test(test_ctrl_z_undoes_a_drag_as_one_change_and_ctrl_shift_z_redoes_it),
+        cmocka_unit_test(test_an_arrow_key_does_one_thing),
+        cmocka_unit_test(test_h_cycles_the_palettes_and_cvd_draws_okabe_ito_curves),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     IMG_Quit();

@@ -3,6 +3,7 @@
  * config.txt, then --config files and --set pairs in the order given. */
 #include "cli.h"
 
+#include "../ui/theme.h"
 #include "compare.h"
 
 #include <errno.h>
@@ -13,7 +14,7 @@
 #include <time.h>
 
 const Verb CLI_VERBS[] = {
-    {"", cli_window, "the window: rnnlab [--config F] [--set k=v]... [--load DIR] [--lesson FILE] [--compare K=A,B]"},
+    {"", cli_window, "the window: rnnlab [--config F] [--set k=v]... [--load DIR] [--lesson FILE] [--compare K=A,B] [--palette NAME]"},
     {"render", cli_render, "a picture of the window without a display (--out FILE.png)"},
     {"demo", cli_demo, "a short headless demonstration: a tanh RNN whose gradient vanishes"},
     {"lesson-check", cli_lesson_check, "FILE... [--run]: check lessons (and, with --run, their claims)"},
@@ -96,6 +97,8 @@ static const OptionSpec OPTIONS[] = {
      "  --start          draw the start screen (the list of lessons)\n"},
     {"--compare", OPT_COMPARE, 1,
      "  --compare K=A,B  two runs on the same data and seed, differing in key K (e.g. model=rnn,lstm)\n"},
+    {"--palette", OPT_PALETTE, 1,
+     "  --palette NAME   colours: default, cvd (colour-blind safe, Okabe-Ito) or contrast (H cycles)\n"},
 };
 #define N_OPTIONS ((int)(sizeof OPTIONS / sizeof OPTIONS[0]))
 
@@ -250,6 +253,17 @@ static int option_apply(Options *o, unsigned flag, const char *v)
         break;
     }
     case OPT_RUN: o->run_checks = 1; break;
+    case OPT_PALETTE: {
+        char names[128];
+        o->palette = theme_find(v);
+        if (o->palette < 0) {
+            theme_names(names, sizeof names);
+            snprintf(msg, sizeof msg, "--palette %s: accepted palettes are %s", v, names);
+            cli_fail(o->verb, msg);
+            return -1;
+        }
+        break;
+    }
     case OPT_STEP: {
         long k;
         if (parse_long(o->verb, "--step", v, 1, 1000, &k) != 0)

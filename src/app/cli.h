@@ -37,6 +37,7 @@ enum {
     OPT_COMPARE = 1 << 19,
     OPT_SCALE = 1 << 20,
     OPT_START = 1 << 21,
+    OPT_PALETTE = 1 << 22,
 };
 
 #define CLI_MAX_FILES 256
@@ -66,6 +67,7 @@ typedef struct {
     int n_files;
     double scale;    /* render: the presenter scale, 1 .. 2 */
     int start;       /* render: the start screen */
+    int palette; /* --palette: a row of the theme table (ui/theme.h) */
 } Options;
 
 typedef struct {

@@ -33,6 +33,16 @@ typedef struct {
     char summary[400];
 } LessonEntry;
 
+/* What the panel edits, as undo (gui_panel.c) keeps it: the configuration and the
+ * panel's way of showing clipping and the forget-gate bias. */
+#define GUI_UNDO_DEPTH 64
+typedef struct {
+    Config cfg;
+    int clip_choice;
+    double clip_value;
+    int set_forget;
+} GuiSettings;
+
 typedef struct {
     Session *session;
     const SessionState *st; /* this frame's published state */
@@ -82,6 +92,14 @@ typedef struct {
     int lesson_page;        /* the lesson text's visible height, and whether more is below */
     int lesson_more;
     char caption[400];      /* one line under the views: what the picture shows, what to try */
+    /* undo and redo of the panel's settings (gui_panel.c): the settings before each change,
+     * newest last; a change is a click, a released drag or an arrow key on a control */
+    GuiSettings undo[GUI_UNDO_DEPTH], redo[GUI_UNDO_DEPTH];
+    int n_undo, n_redo;
+    GuiSettings change_from; /* the settings when the change under way (a drag) began */
+    int changing;
+    char undo_note[200];     /* "Undid lr 0.01 → 0.003", kept in front of the session's answer */
+    double undo_note_until;
 } Gui;
 
 /* Starts from cfg (resolved inside; errors leave a message in err). */
@@ -148,5 +166,9 @@ void gui_timeline(Gui *g, Rect r);
 void gui_lesson_show(Gui *g, int k, double now);
 /* Sends the panel's settings when they changed; follows the session's when it changed them. */
 void gui_sync_settings(Gui *g, double now);
+/* Ctrl Z / Ctrl Shift Z: back to the settings before the last change, or forward again,
+ * named in the status line (gui_panel.c). */
+void gui_undo(Gui *g, double now);
+void gui_redo(Gui *g, double now);
 
 #endif

@@ -1,6 +1,7 @@
 /* gui_keys.c: the keyboard shortcuts (one table drives what they do's help overlay), what
  * each does, and the time-travel timeline. Keys become session commands or UI changes;
- * none waits for training. */
+ * none waits for training. A key does one thing: while a slider or choice has the focus
+ * (it was clicked; ui.h), the arrows move it and the right arrow takes no step. */
 #include "gui.h"
 
 #include "../core/fileio.h"
@@ -18,14 +19,15 @@ typedef struct {
 
 static const Shortcut SHORTCUTS[] = {
     {GK_PLAY, "space", "play / pause"},
-    {GK_STEP, "\u2192", "one step"},
+    {GK_STEP, "\u2192", "one step (a clicked slider or choice takes the arrows; Esc lets go)"},
     {GK_RESET, "R", "reset: the same network again"},
     {GK_FASTER, "+ / -", "more / fewer steps a frame"},
     {GK_REWIND, "U, Backspace", "rewind after a divergence"},
     {GK_VIEW1, "1 .. 6", "show or hide a view"},
     {GK_ENLARGE, "Z", "enlarge the view under the mouse (again: back)"},
     {GK_LOG, "L", "loss axis: linear / log"},
-    {GK_CONTRAST, "H", "high-contrast theme"},
+    {GK_PALETTE, "H", "palette: default, colour-blind safe, high contrast"},
+    {GK_UNDO, "Ctrl Z / Ctrl Shift Z", "undo / redo a setting change (also Ctrl Y)"},
     {GK_ZOOM_IN, "Ctrl + / Ctrl -", "presenter scale x1 .. x2"},
     {GK_FULLSCREEN, "F11", "fullscreen"},
     {GK_NEXT, "Page Down / Up", "the lesson: read on (then the next step) / back"},
@@ -77,6 +79,10 @@ static void lesson_keys(Gui *g, const int *k, double now)
 
 static void run_keys(Gui *g, const int *k, double now)
 {
+    if (k[GK_UNDO])
+        gui_undo(g, now);
+    if (k[GK_REDO])
+        gui_redo(g, now);
     if (k[GK_PLAY]) {
         if (g->st->waiting)
             session_command(g->session, SESSION_ANSWERED, 0);
@@ -93,18 +99,21 @@ static void run_keys(Gui *g, const int *k, double now)
     }
     if (k[GK_REWIND])
         session_command(g->session, SESSION_REWIND, 0);
-    (void)now;
 }
 
 static void display_keys(Gui *g, const GuiInput *in)
 {
     const int *k = in->keys;
+    double now = in->now;
     if (k[GK_ZOOM_IN])
         g->presenter = fminf(2.0f, g->presenter + 0.25f);
     if (k[GK_ZOOM_OUT])
         g->presenter = fmaxf(1.0f, g->presenter - 0.25f);
-    if (k[GK_CONTRAST])
+    if (k[GK_PALETTE]) {
         g->theme = (g->theme + 1) % THEME_COUNT;
+        gui_status(g, now, "Palette: %s (--palette %s; H for the next).", theme_get(g->theme)->title,
+                   theme_get(g->theme)->name);
+    }
     if (k[GK_LOG])
         g->vs.loss_log = !g->vs.loss_log;
     for (int v = 0; v < VIEW_COUNT; v++)
@@ -177,7 +186,12 @@ static void file_keys(Gui *g, const GuiInput *in, GuiActions *act)
 void gui_handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
 {
     const int *k = in->keys;
+    int run[GK_COUNT];
+    memcpy(run, k, sizeof run);
+    if (g->ui.focus) /* the arrow moves the focused control (ui.c), and only that */
+        run[GK_STEP] = 0;
     if (k[GK_ESCAPE]) {
+        ui_focus_release(&g->ui);
         if (long_work(g, in->now)) {
             session_cancel(g->session);
             gui_status(g, in->now, "Cancelled.");
@@ -199,7 +213,7 @@ void gui_handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
     if (k[GK_HELP])
         g->show_help = !g->show_help;
     lesson_keys(g, k, in->now);
-    run_keys(g, k, in->now);
+    run_keys(g, run, in->now);
     display_keys(g, in);
     file_keys(g, in, act);
 }

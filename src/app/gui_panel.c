@@ -1,9 +1,11 @@
-/* gui_panel.c: the side panel: run controls and every setting with its tooltip. It edits
- * Gui.cfg only; gui_sync_settings sends the changes to the session. Word lists come from
- * the tables (cells, tasks) and the enums' names in config. */
+/* gui_panel.c: the side panel: run controls and every setting with its tooltip, and the
+ * undo history of those settings (Ctrl Z / Ctrl Shift Z). It edits Gui.cfg only;
+ * gui_sync_settings sends the changes to the session. Word lists come from the tables
+ * (cells, tasks, themes) and the enums' names in config. The wheel only scrolls it. */
 #include "gui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal"};
@@ -11,7 +13,6 @@ static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "r
 static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear"};
 static const char *const CLIP_WORDS[] = {"off", "norm", "value"};
 static const char *const SPEED_WORDS[GUI_SPEEDS] = {"1", "2", "5", "10", "20", "50", "100", "500", "max"};
-static const char *const THEME_WORDS[THEME_COUNT] = {"normal", "high contrast"};
 /* The race control's choices and the compare specifications they start. */
 static const char *const RACE_WORDS[] = {"off", "model rnn | lstm", "model rnn | gru", "rho 0.9 | 1.1",
                                          "init default | orthogonal", "clip off | norm 1"};
@@ -84,11 +85,14 @@ static void task_settings(Gui *g)
     if (ki->min_seq_len != ki->max_seq_len)
         ui_slider_int(ui, "seq_len", &c->seq_len, ki->min_seq_len, ki->max_seq_len, 1,
                       "Sequence length: how far back the gradient has to reach.");
-    if (ki->uses_lag)
+    if (ki->uses_lag) {
+        if (c->lag >= c->seq_len && c->seq_len > 1) /* the lag stays below a shortened seq_len */
+            c->lag = c->seq_len - 1;
         ui_slider_int(ui, "lag", &c->lag, 1, c->seq_len > 1 ? c->seq_len - 1 : 1, 0,
                       "How many steps back the answer is.");
+    }
     ui_slider_int(ui, "batch", &c->batch, 1, 1024, 1, "Sequences per training step.");
-    int seed = (int)(c->seed % 1000000);
+    int seed = (int)(c->seed % 1000000); /* a larger seed is shown, not changed, until moved */
     if (ui_slider_int(ui, "seed", &seed, 0, 999, 0,
                       "One seed for initialisation and data: the same seed gives the same run, bit for bit.") &
         UI_CHANGED)
@@ -125,14 +129,178 @@ static void training_settings(Gui *g, double now)
         gui_compare(g, RACE_SPECS[choice], now);
 }
 
+/* ---- undo ---- */
+
+static void settings_get(const Gui *g, GuiSettings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = g->cfg;
+    s->clip_choice = g->clip_choice;
+    s->clip_value = g->clip_value;
+    s->set_forget = g->set_forget;
+}
+
+static int settings_equal(const GuiSettings *a, const GuiSettings *b)
+{
+    return memcmp(&a->cfg, &b->cfg, sizeof a->cfg) == 0 && a->clip_choice == b->clip_choice &&
+           memcmp(&a->clip_value, &b->clip_value, sizeof a->clip_value) == 0 && a->set_forget == b->set_forget;
+}
+
+/* The configuration the settings stand for, as gui_sync_settings sends it. */
+static Config settings_config(const GuiSettings *s)
+{
+    Config c = s->cfg;
+    c.clip = s->clip_choice ? s->clip_value : 0;
+    c.clip_mode = s->clip_choice == 2 ? CLIP_VALUE : CLIP_NORM;
+    c.has_forget_bias = s->set_forget && cell_kind(c.model)->forget_gate >= 0;
+    return c;
+}
+
+/* Pushes s on a history of GUI_UNDO_DEPTH, forgetting the oldest when it is full. */
+static void history_push(GuiSettings *stack, int *n, const GuiSettings *s)
+{
+    if (*n == GUI_UNDO_DEPTH) {
+        memmove(stack, stack + 1, (GUI_UNDO_DEPTH - 1) * sizeof *stack);
+        (*n)--;
+    }
+    stack[(*n)++] = *s;
+}
+
+/* Ends the change under way: what it started from becomes the newest undo. */
+static void commit_change(Gui *g)
+{
+    GuiSettings now;
+    settings_get(g, &now);
+    if (!settings_equal(&g->change_from, &now)) {
+        history_push(g->undo, &g->n_undo, &g->change_from);
+        g->n_redo = 0;
+    }
+    g->changing = 0;
+}
+
+/* After the panel: a change it made starts one; the change ends when no button is held,
+ * so a drag over many frames is one change, and a click or an arrow key is one. */
+static void track_change(Gui *g, const GuiSettings *before)
+{
+    GuiSettings now;
+    settings_get(g, &now);
+    if (!g->changing && !settings_equal(before, &now)) {
+        g->change_from = *before;
+        g->changing = 1;
+    }
+    if (g->changing && !g->ui.in.mouse_down)
+        commit_change(g);
+}
+
+/* Two values of a key as the status line shows them: four digits when those differ. */
+static void value_pair(const char *a, const char *b, char *sa, char *sb, size_t len)
+{
+    char *ea, *eb;
+    double x = strtod(a, &ea), y = strtod(b, &eb);
+    if (ea != a && !*ea && eb != b && !*eb) {
+        snprintf(sa, len, "%.4g", x);
+        snprintf(sb, len, "%.4g", y);
+        if (strcmp(sa, sb) != 0)
+            return;
+    }
+    snprintf(sa, len, "%s", a);
+    snprintf(sb, len, "%s", b);
+}
+
+/* "lr 0.01 → 0.003, hidden 8 → 16": the keys that differ between the two configurations,
+ * in config_format's order and words. */
+static void describe_change(const GuiSettings *from, const GuiSettings *to, char *out, size_t len)
+{
+    Config a = settings_config(from), b = settings_config(to);
+    char ta[8192], tb[8192];
+    config_format(&a, ta, sizeof ta);
+    config_format(&b, tb, sizeof tb);
+    size_t used = 0;
+    int n = 0;
+    out[0] = '\0';
+    for (char *pa = ta, *pb = tb; *pa && *pb;) {
+        char *ea = strchr(pa, '\n'), *eb = strchr(pb, '\n');
+        if (!ea || !eb)
+            break;
+        *ea = *eb = '\0';
+        char *va = strchr(pa, '='), *vb = strchr(pb, '=');
+        if (va && vb && strcmp(pa, pb) != 0) {
+            *va++ = '\0';
+            vb++;
+            char sa[80], sb[80];
+            value_pair(va, vb, sa, sb, sizeof sa);
+            if (n < 3 && used < len)
+                used += (size_t)snprintf(out + used, len - used, "%s%s %s \u2192 %s", n ? ", " : "", pa, sa, sb);
+            n++;
+        }
+        pa = ea + 1;
+        pb = eb + 1;
+    }
+    if (n > 3 && used < len)
+        snprintf(out + used, len - used, " and %d more", n - 3);
+    if (!n)
+        snprintf(out, len, "the last setting change");
+}
+
+/* Puts the settings back; gui_sync_settings sends them at the end of the frame. */
+static void settings_restore(Gui *g, const GuiSettings *s)
+{
+    Config want = settings_config(s);
+    if (want.task != g->st->run[0].cfg.task) {
+        /* The session gives a new task its own lengths; the same task a second time takes
+         * these, so the run is exactly the configuration undone to. */
+        SessionCommand c = {.kind = SESSION_CONFIG, .cfg = want};
+        session_send(g->session, &c);
+        session_send(g->session, &c);
+        g->sent = want;
+    }
+    g->cfg = s->cfg;
+    g->clip_choice = s->clip_choice;
+    g->clip_value = s->clip_value;
+    g->set_forget = s->set_forget;
+}
+
+/* Undo and redo are one move between the two histories. */
+static void history_move(Gui *g, double now, GuiSettings *from, int *n_from, GuiSettings *to, int *n_to,
+                         const char *verb)
+{
+    if (g->changing)
+        commit_change(g);
+    if (*n_from == 0) {
+        gui_status(g, now, "Nothing to %s.", from == g->undo ? "undo" : "redo");
+        return;
+    }
+    GuiSettings cur, back = from[--*n_from];
+    settings_get(g, &cur);
+    history_push(to, n_to, &cur);
+    char what[160];
+    describe_change(&cur, &back, what, sizeof what);
+    settings_restore(g, &back);
+    snprintf(g->undo_note, sizeof g->undo_note, "%s %s", verb, what);
+    g->undo_note_until = now + 6;
+    gui_status(g, now, "%s", g->undo_note);
+}
+
+void gui_undo(Gui *g, double now) { history_move(g, now, g->undo, &g->n_undo, g->redo, &g->n_redo, "Undid"); }
+void gui_redo(Gui *g, double now) { history_move(g, now, g->redo, &g->n_redo, g->undo, &g->n_undo, "Redid"); }
+
 void gui_panel(Gui *g, Rect r, double now)
 {
     Ui *ui = &g->ui;
     const Theme *t = ui->theme;
+    /* An undo that re-initialises is answered by the session ("Re-initialised: ..."):
+     * the status line keeps the undo's name in front of that answer. */
+    if (g->undo_note[0] && now < g->undo_note_until && g->st->msg_seq != g->msg_seq) {
+        g->msg_seq = g->st->msg_seq;
+        gui_status(g, now, "%s \u2014 %s", g->undo_note, g->st->message);
+    }
+    GuiSettings before;
+    settings_get(g, &before);
     draw_rect(ui->dl, r, t->panel);
     draw_rect(ui->dl, (Rect){r.x + r.w - 1, r.y, 1, r.h}, t->border);
     int pad = ui_px(ui, 10);
-    if (rect_contains(r, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel && !ui->hot)
+    /* the wheel scrolls, over a control too: no control takes it */
+    if (rect_contains(r, ui->in.mouse_x, ui->in.mouse_y) && ui->in.wheel)
         g->panel_scroll -= ui->in.wheel * ui_px(ui, 40);
     if (g->panel_scroll < 0)
         g->panel_scroll = 0;
@@ -157,7 +325,11 @@ void gui_panel(Gui *g, Rect r, double now)
         ui_toggle(ui, label, &g->visible[v], "Show or hide this view.");
     }
     ui_heading(ui, "DISPLAY");
-    ui_choice(ui, "theme", &g->theme, THEME_WORDS, THEME_COUNT, "High contrast for projectors (H).");
+    const char *palette_words[THEME_COUNT];
+    for (int k = 0; k < THEME_COUNT; k++)
+        palette_words[k] = theme_get(k)->title;
+    ui_choice(ui, "palette", &g->theme, palette_words, THEME_COUNT,
+              "Colour-blind safe curves (Okabe-Ito colours), or high contrast for projectors (H; --palette NAME).");
     double pres = g->presenter;
     if (ui_slider(ui, "presenter scale", &pres, 1, 2, "x%.2f", "Enlarge all text and lines (Ctrl + / Ctrl -).") & UI_CHANGED)
         g->presenter = (float)pres;
@@ -168,4 +340,5 @@ void gui_panel(Gui *g, Rect r, double now)
     if (g->panel_scroll > (overflow > 0 ? overflow : 0))
         g->panel_scroll = overflow > 0 ? overflow : 0;
     ui_pop_clip(ui);
+    track_change(g, &before);
 }

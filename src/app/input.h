@@ -9,7 +9,7 @@
 /* Keyboard actions the platform reports (each at most once a frame). */
 enum {
     GK_PLAY,        /* space */
-    GK_STEP,        /* right arrow */
+    GK_STEP,        /* right arrow, when no slider or choice has the focus (Ui.focus) */
     GK_RESET,       /* R */
     GK_FASTER,      /* + */
     GK_SLOWER,      /* - */
@@ -17,7 +17,7 @@ enum {
     GK_FULLSCREEN,  /* F11 */
     GK_ZOOM_IN,     /* Ctrl + */
     GK_ZOOM_OUT,    /* Ctrl - */
-    GK_CONTRAST,    /* H */
+    GK_PALETTE,     /* H: the next palette (theme.h) */
     GK_SCREENSHOT,  /* P */
     GK_EXPORT,      /* E */
     GK_LOG,         /* L */
@@ -34,6 +34,8 @@ enum {
     GK_SAVE_VIEW,   /* Shift P: a PNG of the view under the mouse */
     GK_PANEL,       /* Tab: hide or show the settings panel */
     GK_LESSONS,     /* Home: the start screen (the list of lessons) */
+    GK_UNDO,        /* Ctrl Z: the last setting change */
+    GK_REDO,        /* Ctrl Shift Z or Ctrl Y */
     GK_VIEW1,       /* 1..6 show or hide a view */
     GK_VIEW6 = GK_VIEW1 + 5,
     GK_COUNT

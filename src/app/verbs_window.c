@@ -39,9 +39,10 @@ static void save_pictures(Platform *p, Gui *g, const GuiActions *a, double now)
     }
 }
 
-/* --load, --compare and --lesson on a new Gui; returns 0, or -1 with a message. */
+/* --palette, --load, --compare and --lesson on a new Gui; returns 0, or -1 with a message. */
 static int gui_setup(Gui *g, const Options *o, char *err, size_t errlen)
 {
+    g->theme = o->palette;
     if (o->load_dir) {
         SessionCommand c = {.kind = SESSION_LOAD};
         snprintf(c.text, sizeof c.text, "%s", o->load_dir);
@@ -71,8 +72,9 @@ int cli_window(int argc, char **argv)
 {
     Options o = {0};
     int r = cli_parse_options(&o, argc, argv,
-                              OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON | OPT_COMPARE | OPT_SIZE | OPT_SCALE,
-                              "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B] [--size WxH] [--scale S]",
+                              OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON | OPT_COMPARE | OPT_SIZE | OPT_SCALE |
+                                  OPT_PALETTE,
+                              "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B] [--size WxH] [--scale S] [--palette NAME]",
                               "Opens the window, training and drawing live. F1 lists the keys. With no\n"
                               "options it opens on a start screen listing the lessons.");
     if (r)
@@ -136,8 +138,8 @@ int cli_render(int argc, char **argv)
     Options o = {0};
     int r = cli_parse_options(&o, argc, argv,
                               OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT | OPT_LESSON |
-                                  OPT_STEP | OPT_COMPARE | OPT_SCALE | OPT_START,
-                              "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--scale S] [--font PATH] [--lesson FILE [--step K]] [--compare K=A,B] [--start] --out FILE.png",
+                                  OPT_STEP | OPT_COMPARE | OPT_SCALE | OPT_START | OPT_PALETTE,
+                              "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--scale S] [--font PATH] [--lesson FILE [--step K]] [--compare K=A,B] [--start] [--palette NAME] --out FILE.png",
                               "Trains headless, then writes a picture of the whole window as it would look.\n"
                               "Needs no display.");
     if (r)

@@ -149,6 +149,22 @@ static int parse_long(const char *s, long long *out)
     return 0;
 }
 
+int config_format_double(char *buf, size_t len, double v)
+{
+    /* The first precision that reads back exactly; 17 significant digits always do
+     * (IEEE 754 binary64), and NaN, which equals nothing, stops there too. */
+    char text[40], whole[40];
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+    /* a whole number reads better without an exponent when that is no longer: 100, not 1e+02 */
+    if (v == floor(v) && fabs(v) < 1e17 && snprintf(whole, sizeof whole, "%.0f", v) <= (int)strlen(text))
+        return snprintf(buf, len, "%s", whole);
+    return snprintf(buf, len, "%s", text);
+}
+
 int config_set_kv(Config *cfg, const char *key, const char *value, char *err, size_t errlen)
 {
     const KeySpec *k = find_key(key);
@@ -218,8 +234,10 @@ int config_set_kv(Config *cfg, const char *key, const char *value, char *err, si
         }
         double v;
         if (parse_real(value, &v) != 0 || v < k->lo || v > k->hi) {
-            snprintf(err, errlen, "%s=%s: expected a number from %g to %g (%s)", key, value, k->lo,
-                     k->hi, k->help);
+            char lo[40], hi[40];
+            config_format_double(lo, sizeof lo, k->lo);
+            config_format_double(hi, sizeof hi, k->hi);
+            snprintf(err, errlen, "%s=%s: expected a number from %s to %s (%s)", key, value, lo, hi, k->help);
             return -1;
         }
         memcpy(field, &v, sizeof v);
@@ -400,7 +418,7 @@ int config_format(const Config *cfg, char *buf, size_t len)
             if (k->offset == OFF(forget_bias) && !cfg->has_forget_bias)
                 snprintf(value, sizeof value, "default");
             else
-                snprintf(value, sizeof value, "%.17g", v); /* round-trips exactly */
+                config_format_double(value, sizeof value, v); /* round-trips exactly */
             break;
         }
         }
@@ -503,8 +521,12 @@ void config_print_keys(void *file)
             snprintf(accepted, sizeof accepted, "0..2^64-1");
         else if (k->type == KEY_INT)
             snprintf(accepted, sizeof accepted, "%.0f..%.0f", k->lo, k->hi);
-        else
-            snprintf(accepted, sizeof accepted, "%g..%g", k->lo, k->hi);
+        else {
+            char lo[40], hi[40];
+            config_format_double(lo, sizeof lo, k->lo);
+            config_format_double(hi, sizeof hi, k->hi);
+            snprintf(accepted, sizeof accepted, "%s..%s", lo, hi);
+        }
         /* The default is the value in the formatted default configuration. */
         char def_value[64] = "";
         char pattern[64];

@@ -85,6 +85,11 @@ int config_parse_line(Config *cfg, const char *line, char *err, size_t errlen);
  * character. (Every key=value reader uses it: config lines, lesson blocks.) */
 char *config_trim(char *s);
 
+/* v in the shortest %g form that strtod reads back to exactly v ("0.9", not
+ * "0.90000000000000002"): every double config prints goes through it. Returns the length
+ * needed, like snprintf. */
+int config_format_double(char *buf, size_t len, double v);
+
 /* Names for printing; the inverse of parsing. */
 const char *config_model_name(int m); /* the cell table's name of row m */
 const char *config_activation_name(Activation a);

@@ -131,11 +131,12 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_KP_MINUS: return ctrl ? GK_ZOOM_OUT : GK_SLOWER;
     case SDLK_F1: return GK_HELP;
     case SDLK_F11: return GK_FULLSCREEN;
-    case SDLK_h: return GK_CONTRAST;
+    case SDLK_h: return GK_PALETTE;
     case SDLK_p: return (k->mod & KMOD_SHIFT) ? GK_SAVE_VIEW : GK_SCREENSHOT;
     case SDLK_e: return GK_EXPORT;
     case SDLK_l: return GK_LOG;
-    case SDLK_z: return GK_ENLARGE;
+    case SDLK_z: return !ctrl ? GK_ENLARGE : (k->mod & KMOD_SHIFT) ? GK_REDO : GK_UNDO;
+    case SDLK_y: return ctrl ? GK_REDO : -1;
     case SDLK_u:
     case SDLK_BACKSPACE: return GK_REWIND;
     case SDLK_ESCAPE: return GK_ESCAPE;
@@ -207,6 +208,8 @@ int platform_poll(Platform *p, GuiInput *in)
                 p->clipboard = SDL_GetClipboardText();
                 in->paste = p->clipboard;
             }
+            /* the arrows for a focused slider or choice (ui.h); GK_STEP as well, which the
+             * window's logic drops while a control has the focus */
             if (e.key.keysym.sym == SDLK_LEFT)
                 in->ui.keys[UI_KEY_LEFT] = 1;
             if (e.key.keysym.sym == SDLK_RIGHT)

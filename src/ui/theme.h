@@ -1,13 +1,14 @@
-/* theme.h: the colours of the two themes (normal and high contrast) and the two shared
- * colour maps: viridis for magnitudes (perceptually uniform, colour-blind safe) and a
- * blue-white-orange diverging map for signed values. */
+/* theme.h: the palettes (default, colour-blind safe, high contrast), one table of themes,
+ * and the two shared colour maps: viridis for magnitudes (perceptually uniform,
+ * colour-blind safe) and a blue-white-orange diverging map for signed values. */
 #ifndef RNNLAB_THEME_H
 #define RNNLAB_THEME_H
 
 #include "draw.h"
 
 typedef struct {
-    const char *name;
+    const char *name;  /* the palette's word: --palette NAME */
+    const char *title; /* as the panel and the status line name it */
     Color bg, panel, border, text, text_dim, accent;
     Color button, button_hot, button_active, track, fill;
     Color plot_bg, grid, axis;
@@ -16,9 +17,13 @@ typedef struct {
     Color series[8]; /* hidden-unit lines */
 } Theme;
 
-enum { THEME_NORMAL, THEME_HIGH_CONTRAST, THEME_COUNT };
+/* In the order H cycles through them. */
+enum { THEME_NORMAL, THEME_CVD, THEME_HIGH_CONTRAST, THEME_COUNT };
 
 const Theme *theme_get(int which);
+/* The theme whose name is name, or -1; theme_names lists them as "default|cvd|contrast". */
+int theme_find(const char *name);
+void theme_names(char *buf, size_t len);
 
 /* t in [0, 1] -> viridis; values outside are clamped; NaN gives grey. */
 Color colormap_magnitude(double t);

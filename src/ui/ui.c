@@ -25,6 +25,9 @@ void ui_begin(Ui *ui, const UiInput *in, const Theme *theme, float scale)
     ui->tooltip[0] = '\0';
     if (!ui->in.mouse_down && !ui->in.mouse_released)
         ui->active = 0;
+    if (ui->in.mouse_pressed) /* a press lets go; a slider or choice under it takes it back */
+        ui->focus = 0;
+    ui->focus_drawn = 0;
 }
 
 int ui_px(const Ui *ui, float base) { return (int)lroundf(base * ui->scale); }
@@ -44,6 +47,8 @@ void ui_end(Ui *ui)
     assert(ui->n_ids == 0 && "ui_push_id without ui_pop_id");
     if (ui->in.mouse_released)
         ui->active = 0;
+    if (!ui->focus_drawn) /* the focused control is gone (hidden, scrolled away) */
+        ui->focus = 0;
     if (!ui->tooltip[0])
         return;
     int size = ui_text_size_small(ui), pad = ui_px(ui, 6);
@@ -226,6 +231,28 @@ int ui_interact(Ui *ui, uint32_t id, Rect r)
     return flags;
 }
 
+void ui_focus_release(Ui *ui) { ui->focus = 0; }
+
+/* A focusable widget's part of the recipe: a press on it takes the focus; returns whether
+ * it has the focus (and draws the ring that says so). */
+static int take_focus(Ui *ui, uint32_t id, Rect r)
+{
+    if (ui->active == id && ui->in.mouse_pressed)
+        ui->focus = id;
+    if (ui->focus != id)
+        return 0;
+    ui->focus_drawn = 1;
+    int m = ui_px(ui, 3);
+    draw_frame(ui->dl, (Rect){r.x - m, r.y - m, r.w + 2 * m, r.h + 2 * m}, ui->theme->accent, 1);
+    return 1;
+}
+
+/* The arrow keys as a step: right and up +1, left and down -1. */
+static int arrow_step(const Ui *ui)
+{
+    return ui->in.keys[UI_KEY_RIGHT] + ui->in.keys[UI_KEY_UP] - ui->in.keys[UI_KEY_LEFT] - ui->in.keys[UI_KEY_DOWN];
+}
+
 int ui_button_ex(Ui *ui, uint32_t id, Rect r, const char *label, const char *tooltip, int highlighted)
 {
     int f = ui_interact(ui, id, r);
@@ -263,6 +290,7 @@ int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, 
                  int log_scale, const char *fmt, const char *tooltip)
 {
     int f = ui_interact(ui, id, r) & ~UI_CLICKED;
+    int focused = take_focus(ui, id, r);
     const Theme *t = ui->theme;
     int size = ui_text_size(ui);
     Rect track = {r.x, r.y + r.h - ui_px(ui, 10), r.w, ui_px(ui, 6)};
@@ -270,11 +298,8 @@ int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, 
     if (ui->active == id && ui->in.mouse_down) {
         u = (double)(ui->in.mouse_x - track.x) / (track.w > 1 ? track.w - 1 : 1);
         *value = from_unit(u, lo, hi, log_scale);
-    } else if (f & UI_HOVERED) {
-        int step = ui->in.wheel + ui->in.keys[UI_KEY_RIGHT] - ui->in.keys[UI_KEY_LEFT];
-        if (step) {
-            *value = from_unit(to_unit(*value, lo, hi, log_scale) + step * 0.02, lo, hi, log_scale);
-        }
+    } else if (focused && arrow_step(ui)) {
+        *value = from_unit(to_unit(*value, lo, hi, log_scale) + arrow_step(ui) * 0.02, lo, hi, log_scale);
     }
     if (*value != old)
         f |= UI_CHANGED;
@@ -313,16 +338,15 @@ int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log
     double v = *value;
     Rect r = ui_row(ui, ui_px(ui, 34));
     uint32_t id = ui_id(ui, label);
-    int hovered = rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
-    /* Whole numbers step by one with the keys or the wheel, even on a log track. */
-    int step = hovered && ui->active != id ? ui->in.wheel + ui->in.keys[UI_KEY_RIGHT] - ui->in.keys[UI_KEY_LEFT] : 0;
+    /* Whole numbers step by one with the arrow keys, even on a log track. */
+    int step = ui->focus == id && ui->active != id ? arrow_step(ui) : 0;
     UiInput keep = ui->in;
-    if (step) {
-        ui->in.wheel = 0;
-        ui->in.keys[UI_KEY_RIGHT] = ui->in.keys[UI_KEY_LEFT] = 0;
-    }
+    if (step)
+        memset(ui->in.keys, 0, sizeof ui->in.keys);
     int f = ui_slider_ex(ui, id, r, label, &v, lo, hi, log_scale && lo > 0, "%.0f", tooltip);
     ui->in = keep;
+    if (!(f & UI_CHANGED) && !step) /* untouched: keep even a value outside the track */
+        return f;
     int nv = (int)lround(v) + step;
     nv = nv < lo ? lo : nv > hi ? hi : nv;
     if (nv != *value) {
@@ -338,12 +362,13 @@ int ui_choice_ex(Ui *ui, uint32_t id, Rect r, const char *label, int *value, con
                  const char *tooltip)
 {
     int f = ui_interact(ui, id, r);
+    int focused = take_focus(ui, id, r);
     const Theme *t = ui->theme;
     int old = *value, step = 0;
     if (f & UI_CLICKED)
         step = ui->in.mouse_x < r.x + r.w / 2 ? -1 : 1;
-    if (f & UI_HOVERED)
-        step += ui->in.wheel + ui->in.keys[UI_KEY_RIGHT] - ui->in.keys[UI_KEY_LEFT];
+    else if (focused)
+        step = arrow_step(ui);
     if (step)
         *value = ((*value + step) % n + n) % n;
     f &= ~UI_CLICKED;

@@ -1,7 +1,10 @@
 /* ui.h: an immediate-mode UI in the shape of microui: widgets take a pointer to a value
  * the app owns and return result flags; everything drawn goes into a DrawList. No widget
  * keeps state in statics: what persists between frames (hot, active, focus) is in Ui.
- * Leaves out text entry and windows-within-windows. */
+ * Input never surprises: the wheel changes no widget's value (it is the caller's, to
+ * scroll), and the arrow keys go to the one slider or choice that has the focus (the last
+ * clicked, drawn with a ring), to nothing otherwise. Leaves out text entry and
+ * windows-within-windows. */
 #ifndef RNNLAB_UI_H
 #define RNNLAB_UI_H
 
@@ -41,6 +44,10 @@ typedef struct {
     UiInput in;
     uint32_t hot, active;
     uint32_t hot_next;
+    /* The slider or choice the arrow keys move: taken by a press on it, let go by a press
+     * anywhere else, by ui_focus_release, or when it is not drawn in a frame. 0 = none. */
+    uint32_t focus;
+    int focus_drawn;
     /* The tooltip of the widget under the mouse, drawn by ui_end on top. */
     char tooltip[256];
     int tooltip_x, tooltip_y;
@@ -90,12 +97,16 @@ void ui_pop_id(Ui *ui);
  * activity from input; returns UI_HOVERED / UI_CLICKED flags. */
 int ui_interact(Ui *ui, uint32_t id, Rect r);
 void ui_set_tooltip(Ui *ui, const char *text);
+/* Lets go of the focus (Esc): the arrow keys are the app's again. */
+void ui_focus_release(Ui *ui);
 
 int ui_button_ex(Ui *ui, uint32_t id, Rect r, const char *label, const char *tooltip, int highlighted);
 int ui_button(Ui *ui, const char *label, const char *tooltip);
 
 /* A horizontal slider over [lo, hi], logarithmic if log_scale; fmt formats the value.
- * Dragging, clicking the track, the wheel and left/right while hovered all change it. */
+ * Dragging or clicking the track changes it, and, while it has the focus, the arrow keys
+ * (right/up more, left/down less, by 2% of the track). A value outside [lo, hi] that the
+ * user does not touch is kept, not clamped. */
 int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, double lo, double hi,
                  int log_scale, const char *fmt, const char *tooltip);
 int ui_slider(Ui *ui, const char *label, double *value, double lo, double hi, const char *fmt,
@@ -106,8 +117,8 @@ int ui_slider_log(Ui *ui, const char *label, double *value, double lo, double hi
 int ui_slider_int(Ui *ui, const char *label, int *value, int lo, int hi, int log_scale,
                   const char *tooltip);
 
-/* One of n words: a click on the right half (or the wheel, or right/left) steps forward,
- * on the left half steps back. */
+/* One of n words: a click on the right half steps forward, on the left half back; so do
+ * right/up and left/down while it has the focus. */
 int ui_choice_ex(Ui *ui, uint32_t id, Rect r, const char *label, int *value, const char *const *words, int n,
                  const char *tooltip);
 int ui_choice(Ui *ui, const char *label, int *value, const char *const *words, int n,
