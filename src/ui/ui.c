@@ -101,6 +101,37 @@ int ui_line_visible(const Ui *ui, int y, int h)
     return (y + h <= c.y || y >= c.y + c.h) || (y >= c.y - 1 && y + h <= c.y + c.h + 1);
 }
 
+void ui_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
+{
+    snprintf(out, len, "%s", text);
+    size_t n = strlen(out);
+    if (ui_text_width(ui, out, size) <= max_w)
+        return;
+    /* cut at a character boundary and add an ellipsis */
+    while (n > 0) {
+        n--;
+        while (n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80)
+            n--;
+        if (n + 4 > len)
+            continue;
+        memcpy(out + n, "\u2026", 4);
+        if (ui_text_width(ui, out, size) <= max_w)
+            return;
+    }
+    out[0] = '\0';
+}
+
+/* A widget's one line of text, at most max_w wide (shortened with an ellipsis), and only
+ * when its clip would not cut it (a panel scrolled half past a row). */
+static void widget_text(Ui *ui, int x, int y, int size, Color c, const char *text, int max_w)
+{
+    if (!ui_line_visible(ui, y, size))
+        return;
+    char fitted[256];
+    ui_fit_text(ui, fitted, sizeof fitted, text, size, max_w > 0 ? max_w : 0);
+    draw_text(ui->dl, x, y, size, c, fitted);
+}
+
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c)
 {
     char line[512];
@@ -152,7 +183,7 @@ void ui_heading(Ui *ui, const char *text)
 {
     ui->cursor_y += ui_px(ui, 6);
     Rect r = ui_row(ui, ui_px(ui, 20));
-    draw_text(ui->dl, r.x, r.y + ui_px(ui, 2), ui_text_size_small(ui), ui->theme->text_dim, text);
+    widget_text(ui, r.x, r.y + ui_px(ui, 2), ui_text_size_small(ui), ui->theme->text_dim, text, r.w);
     draw_rect(ui->dl, (Rect){r.x, r.y + r.h - 1, r.w, 1}, ui->theme->border);
 }
 
@@ -263,7 +294,7 @@ int ui_button_ex(Ui *ui, uint32_t id, Rect r, const char *label, const char *too
     draw_rect(ui->dl, r, bg);
     draw_frame(ui->dl, r, t->border, 1);
     int size = ui_text_size(ui), w = ui_text_width(ui, label, size);
-    draw_text(ui->dl, r.x + (r.w - w) / 2, r.y + (r.h - size) / 2, size, t->text, label);
+    widget_text(ui, w > r.w - 4 ? r.x + 2 : r.x + (r.w - w) / 2, r.y + (r.h - size) / 2, size, t->text, label, r.w - 4);
     if ((f & UI_HOVERED) && tooltip)
         ui_set_tooltip(ui, tooltip);
     return f;
@@ -307,9 +338,9 @@ int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, 
     char text[96], num[48];
     snprintf(num, sizeof num, fmt, *value);
     snprintf(text, sizeof text, "%s", label);
-    draw_text(ui->dl, r.x, r.y, size, t->text, text);
     int nw = ui_text_width(ui, num, size);
-    draw_text(ui->dl, r.x + r.w - nw, r.y, size, (f & UI_HOVERED) ? t->accent : t->text, num);
+    widget_text(ui, r.x, r.y, size, t->text, text, r.w - nw - ui_px(ui, 8));
+    widget_text(ui, r.x + r.w - nw, r.y, size, (f & UI_HOVERED) ? t->accent : t->text, num, nw);
     draw_rect(ui->dl, track, t->track);
     draw_rect(ui->dl, (Rect){track.x, track.y, (int)(u * track.w), track.h}, t->fill);
     int kx = track.x + (int)(u * (track.w - 1));
@@ -379,11 +410,13 @@ int ui_choice_ex(Ui *ui, uint32_t id, Rect r, const char *label, int *value, con
     draw_rect(ui->dl, r, bg);
     draw_frame(ui->dl, r, t->border, 1);
     int pad = ui_px(ui, 8);
-    draw_text(ui->dl, r.x + pad, r.y + (r.h - size) / 2, size, t->text_dim, label);
     char text[96];
     snprintf(text, sizeof text, "\u25c2 %s \u25b8", words[*value]);
     int w = ui_text_width(ui, text, size);
-    draw_text(ui->dl, r.x + r.w - w - pad, r.y + (r.h - size) / 2, size, t->text, text);
+    if (w > r.w - 2 * pad)
+        w = r.w - 2 * pad;
+    widget_text(ui, r.x + pad, r.y + (r.h - size) / 2, size, t->text_dim, label, r.w - 3 * pad - w);
+    widget_text(ui, r.x + r.w - w - pad, r.y + (r.h - size) / 2, size, t->text, text, w);
     if ((f & UI_HOVERED) && tooltip)
         ui_set_tooltip(ui, tooltip);
     return f;
@@ -410,7 +443,7 @@ int ui_toggle(Ui *ui, const char *label, int *value, const char *tooltip)
     Rect b = {r.x, r.y + (r.h - box) / 2, box, box};
     draw_rect(ui->dl, b, *value ? t->fill : t->plot_bg);
     draw_frame(ui->dl, b, (f & UI_HOVERED) ? t->accent : t->border, 1);
-    draw_text(ui->dl, r.x + box + ui_px(ui, 8), r.y + (r.h - size) / 2, size, t->text, label);
+    widget_text(ui, r.x + box + ui_px(ui, 8), r.y + (r.h - size) / 2, size, t->text, label, r.w - box - ui_px(ui, 8));
     if ((f & UI_HOVERED) && tooltip)
         ui_set_tooltip(ui, tooltip);
     return f;

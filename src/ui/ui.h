@@ -11,6 +11,7 @@
 #include "draw.h"
 #include "theme.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define UI_STACK_DEPTH 16
@@ -85,6 +86,8 @@ void ui_pop_clip(Ui *ui);
  * clip, or wholly outside it (then nothing shows); a line the clip would cut is skipped, so
  * scrolled text never shows half a line. */
 int ui_line_visible(const Ui *ui, int y, int h);
+/* text into out, shortened with an ellipsis to at most max_w pixels at size. */
+void ui_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w);
 /* Draws text word-wrapped into r's width from its top; returns the height used. */
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c);
 
