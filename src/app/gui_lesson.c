@@ -244,26 +244,71 @@ static int wrap_lines(Ui *ui, int x, int y, int w, const char *text, int size, i
 }
 
 
-/* A code block line by line, as written; returns the height used. */
-static int code_block(Ui *ui, Rect tr, const char *code)
+/* The lines of a code block as drawn in width w: each line as written, and a line too wide
+ * broken at its last space that fits (the rest indented). Calls back per line; returns the
+ * count. */
+static int code_lines(Ui *ui, const char *code, int size, int w, void (*emit)(Ui *, int, const char *, void *),
+                      void *ctx)
 {
-    const Theme *t = ui->theme;
-    int small = ui_text_size_small(ui), lh = small + ui_px(ui, 3), lines = 0;
-    for (const char *c = code; *c; c++)
-        lines += *c == '\n';
-    lines += code[0] && code[strlen(code) - 1] != '\n';
-    draw_rect(ui->dl, (Rect){tr.x, tr.y, tr.w, lines * lh + ui_px(ui, 8)}, t->grid);
-    int ly = tr.y + ui_px(ui, 4);
+    int n = 0;
     for (const char *c = code; *c;) {
         const char *e = strchr(c, '\n');
         size_t len = e ? (size_t)(e - c) : strlen(c);
-        char text[256];
-        snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), c);
-        if (ui_line_visible(ui, ly, small))
-            draw_text(ui->dl, tr.x + ui_px(ui, 6), ly, small, t->text, text);
-        ly += lh;
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", (int)(len < 255 ? len : 255), c);
+        const char *p = line;
+        int indent = 0;
+        while (*p) {
+            char piece[260];
+            snprintf(piece, sizeof piece, "%s%s", indent ? "  " : "", p);
+            size_t cut = strlen(piece);
+            while (ui_text_width(ui, piece, size) > w) { /* back to the previous space */
+                char *sp = NULL;
+                for (size_t k = cut; k-- > (size_t)(indent ? 3 : 1);)
+                    if (piece[k] == ' ') {
+                        sp = piece + k;
+                        break;
+                    }
+                if (!sp)
+                    break; /* one long word: the clip's ellipsis-free cut is its own problem */
+                *sp = '\0';
+                cut = (size_t)(sp - piece);
+            }
+            if (emit)
+                emit(ui, n, piece, ctx);
+            n++;
+            p += cut - (indent ? 2 : 0);
+            while (*p == ' ')
+                p++;
+            indent = 1;
+        }
         c += len + (e ? 1 : 0);
     }
+    return n;
+}
+
+typedef struct {
+    int x, y, lh, size;
+    Color c;
+} CodeDraw;
+
+static void code_emit(Ui *ui, int i, const char *text, void *ctx)
+{
+    const CodeDraw *d = ctx;
+    int y = d->y + i * d->lh;
+    if (ui_line_visible(ui, y, d->size))
+        draw_text(ui->dl, d->x, y, d->size, d->c, text);
+}
+
+/* A code block line by line, as written (long lines wrapped); returns the height used. */
+static int code_block(Ui *ui, Rect tr, const char *code)
+{
+    const Theme *t = ui->theme;
+    int small = ui_text_size_small(ui), lh = small + ui_px(ui, 3), inner = tr.w - 2 * ui_px(ui, 6);
+    int lines = code_lines(ui, code, small, inner, NULL, NULL);
+    draw_rect(ui->dl, (Rect){tr.x, tr.y, tr.w, lines * lh + ui_px(ui, 8)}, t->grid);
+    CodeDraw d = {tr.x + ui_px(ui, 6), tr.y + ui_px(ui, 4), lh, small, t->text};
+    code_lines(ui, code, small, inner, code_emit, &d);
     return lines * lh + ui_px(ui, 14);
 }
 
