@@ -192,6 +192,47 @@ static void test_start_screen_fits_every_screen(void **state)
     gui_free(g);
 }
 
+/* Every lesson can be reached on every screen: the arrow keys (and the wheel) scroll the
+ * list until each card's title has been drawn; Free play is drawn in every frame. */
+static void test_the_start_screen_reaches_every_lesson(void **state)
+{
+    (void)state;
+    Gui *g = gui_new(NULL);
+    gui_lessons_scan(g, gui_lesson_dir());
+    g->start_screen = 1;
+    for (int i = 0; i < N_SCREENS; i++) {
+        const Screen *s = &SCREENS[i];
+        g->presenter = s->scale;
+        g->start_scroll = 0;
+        int seen[GUI_MAX_LESSONS] = {0};
+        for (int f = 0; f < 3 * GUI_MAX_LESSONS; f++) {
+            GuiInput in = {.width = s->w, .height = s->h, .now = 1.0};
+            in.ui.mouse_x = s->w / 2, in.ui.mouse_y = s->h / 2;
+            if (f % 2)
+                in.ui.keys[UI_KEY_DOWN] = 1;
+            else
+                in.ui.wheel = -1;
+            gui_frame(g, &in);
+            int free_play = 0;
+            for (size_t c = 0; c < g->dl.n; c++) {
+                if (g->dl.cmds[c].kind != CMD_TEXT)
+                    continue;
+                const char *text = g->dl.text + g->dl.cmds[c].text;
+                free_play |= strstr(text, "Free play") != NULL;
+                for (int e = 0; e < g->n_entries; e++)
+                    seen[e] |= strcmp(text, g->entries[e].title) == 0;
+            }
+            if (!free_play)
+                fail_msg("%dx%d x%.2g: Free play is not drawn", s->w, s->h, (double)s->scale);
+        }
+        for (int e = 0; e < g->n_entries; e++)
+            if (!seen[e])
+                fail_msg("%dx%d x%.2g: lesson %d (%s) never shown", s->w, s->h, (double)s->scale, e + 1,
+                         g->entries[e].title);
+    }
+    gui_free(g);
+}
+
 static void test_free_play_fits_every_screen(void **state)
 {
     (void)state;
@@ -295,6 +336,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_checks_catch_overlap_and_cutting),
         cmocka_unit_test(test_start_screen_fits_every_screen),
+        cmocka_unit_test(test_the_start_screen_reaches_every_lesson),
         cmocka_unit_test(test_free_play_fits_every_screen),
         cmocka_unit_test(test_compare_fits_every_screen),
         cmocka_unit_test(test_every_lesson_step_fits_every_screen),
