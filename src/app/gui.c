@@ -254,7 +254,7 @@ static void layout_views(Gui *g, Rect main, const RunView *rv)
     Rect rest = main;
     int focus = g->focus >= 0 && view_wanted(g, g->focus, rv) ? g->focus : -1;
     if (focus >= 0 && n + (top >= 0) > 1) {
-        /* a lesson's step points at a view: it takes well over a third of the room, the
+        /* a lesson's step points at a view: it takes half the room (well over a third), the
          * others share the rest (those that do not fit wait) */
         int others[VIEW_COUNT], m = 0;
         if (top >= 0 && top != focus)
@@ -264,10 +264,10 @@ static void layout_views(Gui *g, Rect main, const RunView *rv)
                 others[m++] = grid[i];
         Rect f = main;
         if (main.w * 3 >= main.h * 4) { /* wide: the focused view on the left */
-            f.w = main.w * 58 / 100;
+            f.w = main.w / 2;
             rest = (Rect){main.x + f.w + gap, main.y, main.w - f.w - gap, main.h};
         } else {                         /* tall: on top */
-            f.h = main.h * 58 / 100;
+            f.h = main.h / 2;
             rest = (Rect){main.x, main.y + f.h + gap, main.w, main.h - f.h - gap};
         }
         g->view_rects[focus] = f;
