@@ -58,7 +58,8 @@ typedef struct {
     const char *y2_label;
     Color y2_color;
     /* live numbers (e.g. "sigma_max = 1.2") at the right end of the title row, left of
-     * y2_label: never cut, the title is cut first */
+     * y2_label: the title is cut first; when that would leave it less than a few letters,
+     * the readout breaks after a ", " and the rest goes to a row of its own below */
     const char *readout;
     /* the series a legend will name (only their labels, dashes and markers are read here):
      * the legend goes into the title row when it fits beside the title, else into a row of
@@ -72,6 +73,8 @@ typedef struct {
 Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o);
 Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double y0, double y1,
                 int log_y, const char *x_label);
+/* The data area plot_begin_ex would give r and o, drawing nothing (to fit a range to it). */
+Rect plot_area(const Ui *ui, Rect r, const PlotOpts *o);
 /* The same plot mapped to its right-hand axis (p itself when it has none). */
 Plot plot_right(const Plot *p);
 float plot_px(const Plot *p, double x);

@@ -74,10 +74,12 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
     int gap = ui_px(ui, 6);
     Rect left = {r.x, r.y, r.w * 58 / 100 - gap / 2, r.h};
     Rect right = {left.x + left.w + gap, r.y, r.w - left.w - gap, r.h};
-    Plot p = plot_begin(ui, left, "Hidden units h_t (first sample)", 0, T > 1 ? T - 1 : 1, -1.05, 1.05, 0, "t");
+    /* tanh's -1..1, unless the states leave it (a cell without a squashing output); one
+     * plot_begin only, so its axes are drawn once */
     double lo, hi;
-    if (plot_range(o->h, T * H, 0, &lo, &hi) && (lo < -1.05 || hi > 1.05))
-        p = plot_begin(ui, left, "Hidden units h_t (first sample)", 0, T > 1 ? T - 1 : 1, lo, hi, 0, "t");
+    if (!(plot_range(o->h, T * H, 0, &lo, &hi) && (lo < -1.05 || hi > 1.05)))
+        lo = -1.05, hi = 1.05;
+    Plot p = plot_begin(ui, left, "Hidden units h_t (first sample)", 0, T > 1 ? T - 1 : 1, lo, hi, 0, "t");
     /* the unit nearest the mouse is highlighted */
     int hot_unit = -1;
     if (rect_contains(p.area, ui->in.mouse_x, ui->in.mouse_y) && T > 1) {
