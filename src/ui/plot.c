@@ -568,15 +568,24 @@ Rect plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
     Rect lr = none;
     if (label) {
         /* above the line, or below it when the line runs along the top */
-        int small = ui_text_size_small(ui), w = ui_text_width(ui, label, small), m = ui_px(ui, 2);
+        int small = ui_text_size_small(ui), m = ui_px(ui, 2);
         int ty = (int)Y - small - ui_px(ui, 3);
         if (ty < p->area.y + m)
             ty = (int)Y + ui_px(ui, 3);
-        lr = (Rect){p->area.x + p->area.w - w - ui_px(ui, 6), ty - m / 2, w + 2 * m, small + m};
-        Color veil = ui->theme->plot_bg;
-        veil.a = 235;
-        draw_rect(ui->dl, lr, veil);
-        draw_text(ui->dl, lr.x + m, ty, small, c, label);
+        /* inside the area: shortened to its width, moved up from its bottom edge, and left
+         * out when the area is not a line of text high */
+        int bottom = p->area.y + p->area.h - small - m;
+        ty = ty > bottom ? bottom : ty;
+        char fitted[128];
+        plot_fit_text(ui, fitted, sizeof fitted, label, small, p->area.w - ui_px(ui, 6) - 2 * m);
+        if (fitted[0] && ty >= p->area.y + m) {
+            int w = ui_text_width(ui, fitted, small);
+            lr = (Rect){p->area.x + p->area.w - w - ui_px(ui, 6), ty - m / 2, w + 2 * m, small + m};
+            Color veil = ui->theme->plot_bg;
+            veil.a = 235;
+            draw_rect(ui->dl, lr, veil);
+            draw_text(ui->dl, lr.x + m, ty, small, c, fitted);
+        }
         draw_key(ui->dl, c, PLOT_DOTTED, PLOT_MARK_NONE, p->area, label);
     }
     ui_pop_clip(ui);
@@ -652,42 +661,69 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
         }
         return p->legend_row;
     }
-    int w = sw + m + text_w + 2 * m, h = rows * row + m;
+    /* as many entries as the area has room for, one above the other: the rest are keyed
+     * (draw_key) but not written, rather than cut by the area's edge */
+    int fit_rows = (p->area.h - 3 * m) / row;
+    int shown = rows < fit_rows ? rows : fit_rows;
+    for (int k = 0; k < n; k++)
+        if (s[k].label && !shown)
+            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+    if (shown < 1)
+        return none;
+    int w = sw + m + text_w + 2 * m;
     int max_w = p->area.w - 2 * m;
     w = w > max_w ? max_w : w;
     if (w < sw + 2 * m)
         return none;
     /* the corner with the fewest points under it, and never one over what is to be avoided:
-     * a corner that would cover it is narrowed to end before it (its labels cut to fit) */
+     * a corner that would cover it is narrowed to end before it (its labels cut to fit);
+     * when every corner would, fewer entries, and with none left none at all */
     Rect best = none;
+    const long COVERS = 1L << 40;
     long best_score = -1;
-    for (int c = 0; c < 4; c++) {
-        Rect box = {c & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
-                    c & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
-        long score = 0;
-        for (int a = 0; a < n_avoid; a++) {
-            if (!overlaps(box, avoid[a]))
-                continue;
-            int x_end = box.x + box.w;
-            if (!(c & 1) && avoid[a].x - m > box.x)
-                box.w = avoid[a].x - m - box.x;
-            else if ((c & 1) && avoid[a].x + avoid[a].w + m < x_end)
-                box.x = avoid[a].x + avoid[a].w + m, box.w = x_end - box.x;
-            if (box.w < sw + 3 * m + 3 * small || overlaps(box, avoid[a]))
-                score += 1L << 40;
+    for (; shown > 0; shown--) {
+        int h = shown * row + m;
+        best_score = -1;
+        for (int c = 0; c < 4; c++) {
+            Rect box = {c & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
+                        c & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
+            long score = 0;
+            for (int a = 0; a < n_avoid; a++) {
+                if (!overlaps(box, avoid[a]))
+                    continue;
+                int x_end = box.x + box.w;
+                if (!(c & 1) && avoid[a].x - m > box.x)
+                    box.w = avoid[a].x - m - box.x;
+                else if ((c & 1) && avoid[a].x + avoid[a].w + m < x_end)
+                    box.x = avoid[a].x + avoid[a].w + m, box.w = x_end - box.x;
+                if (box.w < sw + 3 * m + 3 * small || overlaps(box, avoid[a]))
+                    score += COVERS;
+            }
+            score += points_under(p, s, n, box);
+            if (best_score < 0 || score < best_score)
+                best_score = score, best = box;
         }
-        score += points_under(p, s, n, box);
-        if (best_score < 0 || score < best_score)
-            best_score = score, best = box;
+        if (best_score < COVERS)
+            break;
+    }
+    if (shown < 1) {
+        for (int k = 0; k < n; k++)
+            if (s[k].label)
+                draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+        return none;
     }
     ui_push_clip(ui, p->area);
     Color veil = t->plot_bg;
     veil.a = 225;
     draw_rect(ui->dl, best, veil);
-    int y = best.y + m / 2 + ui_px(ui, 1);
+    int y = best.y + m / 2 + ui_px(ui, 1), drawn = 0;
     for (int k = 0; k < n; k++) {
         if (!s[k].label)
             continue;
+        if (drawn++ >= shown) {
+            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+            continue;
+        }
         float cy = (float)(y + small / 2), phase = 0;
         float x0 = (float)(best.x + m), x1 = x0 + (float)sw;
         if (s[k].dash >= 0)

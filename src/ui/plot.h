@@ -93,8 +93,10 @@ void plot_dash_segment(Ui *ui, float x0, float y0, float x1, float y1, Color c, 
 void plot_marker(Ui *ui, float x, float y, float radius, int shape, Color c);
 
 /* A dotted horizontal reference line with its label at its right end, above the line (below
- * it near the top), on a veil so no curve covers it: draw it after the curves. The label is
- * recorded as a legend entry of the plot. Returns the label's rectangle (w = 0: none). */
+ * it near the top), on a veil so no curve covers it: draw it after the curves. The label
+ * stays inside the area, shortened with an ellipsis to its width (left out when the area is
+ * not a line high), and is recorded as a legend entry of the plot. Returns the label's
+ * rectangle (w = 0: none). */
 Rect plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label);
 /* A vertical cursor line at x (nothing when x is outside the plot). */
 void plot_vline(Ui *ui, const Plot *p, double x, Color c);
@@ -102,7 +104,9 @@ void plot_vline(Ui *ui, const Plot *p, double x, Color c);
 /* The legend of the labelled series, each entry with its line's dash pattern and marker:
  * side by side in the row plot_begin_ex set aside (PlotOpts.legend), or else in the corner
  * of the data area where the fewest of their points fall, never over the rectangles to
- * avoid (a reference line's label), on a veil. Returns the legend's rectangle. */
+ * avoid (a reference line's label), on a veil. In a corner, the entries the area has no
+ * room for (height, or a corner clear of what to avoid) are left out, the last first; all
+ * are still recorded as keys (draw_key). Returns the legend's rectangle (w = 0: none). */
 Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid);
 
 /* The finite (and for log, positive) range of values, padded a little; returns 0 if none. */
