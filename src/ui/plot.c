@@ -278,11 +278,13 @@ static int x_ticks(Ui *ui, const Plot *p, int integer, int ty, int name_x, int d
 }
 
 /* Where everything of a plot goes, before anything is drawn. */
+#define PLOT_READOUT_ROWS 3
 typedef struct {
     Plot p;
     int y2_w, ro_w, title_room;
-    char ro1[160], ro2[160]; /* the readout: in the title row, and in a row of its own below */
-    int ro2_y;
+    char ro1[160];                         /* the readout's part in the title row */
+    char rows[PLOT_READOUT_ROWS][160];     /* ... and in rows of their own below */
+    int n_rows, rows_y;
     int header_bottom; /* the title's (and readout's) rows end here: tick labels stay below */
     int ty;            /* the x labels' row */
     Ticks yt, y2t;
@@ -294,26 +296,43 @@ static void plot_layout(const Ui *ui, Rect r, const PlotOpts *o, Layout *L)
     Plot p = {r, r, o->x0, o->x1, o->y0, o->y1, o->log_y, o->y2_1 > o->y2_0, o->y2_0, o->y2_1, {0, 0, 0, 0}};
     L->y2_w = p.has_y2 && o->y2_label ? ui_text_width(ui, o->y2_label, small) + 2 * pad : 0;
     int title_w = o->title ? ui_text_width(ui, o->title, size) + 2 * pad : pad;
-    /* the readout in the title row when it leaves the title a few letters; else split at
-     * the last ", " whose first part does, the rest (or all of it) in a row of its own */
+    /* the readout's pieces (split at ", ") in the title row while they leave the title a
+     * few letters, the rest in rows of their own below, as many pieces a row as fit */
     int few = ui_text_width(ui, "Mmmm\u2026", size) + 2 * pad;
     int ro_room = r.w - L->y2_w - (title_w < few ? title_w : few);
-    L->ro1[0] = L->ro2[0] = '\0';
-    if (o->readout && o->readout[0]) {
-        snprintf(L->ro1, sizeof L->ro1, "%s", o->readout);
-        if (ui_text_width(ui, L->ro1, small) + 2 * pad > ro_room) {
-            const char *cut = NULL;
-            for (const char *c = strstr(o->readout, ", "); c; c = strstr(c + 1, ", ")) {
-                char head[160];
-                snprintf(head, sizeof head, "%.*s", (int)(c - o->readout), o->readout);
-                if (ui_text_width(ui, head, small) + 2 * pad <= ro_room)
-                    cut = c;
-            }
-            char rest[160];
-            snprintf(rest, sizeof rest, "%s", cut ? cut + 2 : o->readout);
-            snprintf(L->ro1, sizeof L->ro1, "%.*s", cut ? (int)(cut - o->readout) : 0, o->readout);
-            plot_fit_text(ui, L->ro2, sizeof L->ro2, rest, small, r.w - 2 * pad);
+    L->ro1[0] = '\0';
+    L->n_rows = 0;
+    const char *rest = o->readout && o->readout[0] ? o->readout : NULL;
+    for (int row = 0; rest && row <= PLOT_READOUT_ROWS; row++) {
+        char *out = row ? L->rows[row - 1] : L->ro1;
+        int room = row ? r.w - 2 * pad : ro_room - 2 * pad;
+        const char *end = rest + strlen(rest), *fits = NULL;
+        for (const char *c = rest;; c += 2) {
+            c = strstr(c, ", ");
+            const char *e = c ? c : end;
+            char head[160];
+            snprintf(head, sizeof head, "%.*s", (int)(e - rest), rest);
+            if (ui_text_width(ui, head, small) > room)
+                break;
+            fits = e;
+            if (!c)
+                break;
         }
+        if (row == PLOT_READOUT_ROWS || (!fits && row > 0 && !strstr(rest, ", "))) {
+            plot_fit_text(ui, out, 160, rest, small, room); /* the last row, or one piece too wide */
+            rest = NULL;
+        } else if (!fits && row > 0) {
+            const char *c = strstr(rest, ", "); /* the first piece alone, cut */
+            char head[160];
+            snprintf(head, sizeof head, "%.*s", (int)(c - rest), rest);
+            plot_fit_text(ui, out, 160, head, small, room);
+            rest = c + 2;
+        } else if (fits) {
+            snprintf(out, 160, "%.*s", (int)(fits - rest), rest);
+            rest = *fits ? fits + 2 : NULL;
+        }
+        if (row)
+            L->n_rows = row;
     }
     L->ro_w = L->ro1[0] ? ui_text_width(ui, L->ro1, small) + 2 * pad : 0;
     L->title_room = r.w - 2 * pad - L->y2_w - L->ro_w;
@@ -323,9 +342,9 @@ static void plot_layout(const Ui *ui, Rect r, const PlotOpts *o, Layout *L)
         p.legend_row = (Rect){r.x + title_w, r.y + pad / 2 + (size - small), leg_w, small};
     int top = r.y + (o->title ? size + pad : pad);
     L->header_bottom = o->title ? r.y + pad / 2 + size : r.y + 1;
-    if (L->ro2[0]) {
-        L->ro2_y = L->header_bottom + ui_px(ui, 1);
-        L->header_bottom = L->ro2_y + small;
+    if (L->n_rows) {
+        L->rows_y = L->header_bottom + ui_px(ui, 1);
+        L->header_bottom = L->rows_y + L->n_rows * small;
         top = L->header_bottom + pad / 2;
     }
     /* the top tick's label, centred on it, clear of the title row; the x labels' row low
@@ -385,8 +404,9 @@ Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o)
         draw_text(ui->dl, r.x + r.w - L.y2_w + pad, r.y + pad / 2 + (size - small), small, o->y2_color, o->y2_label);
     if (L.ro_w)
         draw_text(ui->dl, r.x + r.w - L.y2_w - L.ro_w + pad, r.y + pad / 2 + (size - small), small, t->text, L.ro1);
-    if (L.ro2[0])
-        draw_text(ui->dl, r.x + r.w - pad - ui_text_width(ui, L.ro2, small), L.ro2_y, small, t->text, L.ro2);
+    for (int k = 0; k < L.n_rows; k++)
+        draw_text(ui->dl, r.x + r.w - pad - ui_text_width(ui, L.rows[k], small), L.rows_y + k * small, small,
+                  t->text, L.rows[k]);
     if (p.area.w < 10 || p.area.h < 10)
         return p;
     ui_push_clip(ui, r);
