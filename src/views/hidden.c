@@ -79,7 +79,9 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
     double lo, hi;
     if (!(plot_range(o->h, T * H, 0, &lo, &hi) && (lo < -1.05 || hi > 1.05)))
         lo = -1.05, hi = 1.05;
-    Plot p = plot_begin(ui, left, "Hidden units h_t (first sample)", 0, T > 1 ? T - 1 : 1, lo, hi, 0, "t");
+    PlotOpts po = {.title = "Hidden units h_t (first sample)", .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi,
+                   .x_label = "t", .x_integer = 1}; /* t counts steps: no tick at 0.5 */
+    Plot p = plot_begin_ex(ui, left, &po);
     /* the unit nearest the mouse is highlighted */
     int hot_unit = -1;
     if (rect_contains(p.area, ui->in.mouse_x, ui->in.mouse_y) && T > 1) {
