@@ -41,11 +41,27 @@ void plot_format(char *buf, size_t len, double v)
         snprintf(buf, len, "%.2g", v);
 }
 
+/* v as a mantissa and a power of ten (2e30, 2.5e30, -1.5e-7), the mantissa with the digits
+ * `step` needs: a huge or tiny tick never prints as a 31-digit integer or a rounded "3e-05". */
+static void format_sci(char *buf, size_t len, double v, double step)
+{
+    int e = (int)floor(log10(fabs(v)));
+    char m[40];
+    format_scaled(m, sizeof m, v, step, pow(10, e), "");
+    if (!strcmp(m, "10") || !strcmp(m, "-10")) /* 9.9996 rounded up: one decade higher */
+        format_scaled(m, sizeof m, v, step, pow(10, ++e), "");
+    snprintf(buf, len, "%se%d", m, e);
+}
+
 void plot_format_tick(char *buf, size_t len, double v, double step)
 {
     double a = fabs(v);
-    if (a < step * 1e-6)
+    if (!isfinite(v))
+        snprintf(buf, len, "%g", v);
+    else if (a < step * 1e-6)
         snprintf(buf, len, "0");
+    else if (a >= 1e12)
+        format_sci(buf, len, v, step);
     else if (a >= 1e9)
         format_scaled(buf, len, v, step, 1e9, "G");
     else if (a >= 1e6)
@@ -53,7 +69,7 @@ void plot_format_tick(char *buf, size_t len, double v, double step)
     else if (a >= 1e4 || (a >= 1e3 && step >= 100))
         format_scaled(buf, len, v, step, 1e3, "k");
     else if (step < 1e-3)
-        plot_format(buf, len, v);
+        format_sci(buf, len, v, step);
     else
         format_scaled(buf, len, v, step, 1, "");
 }
@@ -133,26 +149,86 @@ void plot_fit_text(const Ui *ui, char *out, size_t len, const char *text, int si
     out[0] = '\0';
 }
 
-/* Ticks from y0 to y1 `step` apart, labelled at x (right-aligned there when right_align),
- * with gridlines across the area when grid is set. */
-static void linear_ticks(Ui *ui, const Plot *p, double y0, double y1, int room, int x, int right_align, int grid,
-                         Color c)
+/* The y ticks of [y0, y1] (log: at powers of ten) over h pixels, at most one a label's
+ * height and a little apart: values and labels. */
+#define PLOT_MAX_TICKS 16
+typedef struct {
+    double v[PLOT_MAX_TICKS];
+    char label[PLOT_MAX_TICKS][32];
+    int n;
+} Ticks;
+
+static void y_ticks(const Ui *ui, Ticks *tk, double y0, double y1, int log_y, int h)
+{
+    int small = ui_text_size_small(ui), need = small + ui_px(ui, 4);
+    int room = h / (small * 2);
+    room = room < 2 ? 2 : room > 6 ? 6 : room;
+    tk->n = 0;
+    if (h < 1)
+        return;
+    if (log_y) {
+        if (!(y0 > 0) || !(y1 > y0) || !isfinite(y1))
+            return;
+        int d0 = (int)ceil(log10(y0)), d1 = (int)floor(log10(y1));
+        double per_decade = h / (log10(y1) - log10(y0));
+        int step = (d1 - d0) / room + 1;
+        while (step * per_decade < need && step < 1000)
+            step++;
+        for (int d = d0; d <= d1 && tk->n < PLOT_MAX_TICKS; d += step) {
+            tk->v[tk->n] = pow(10, d);
+            snprintf(tk->label[tk->n++], 32, d == 0 ? "1" : "1e%d", d);
+        }
+    } else {
+        double span = y1 - y0;
+        if (!(span > 0) || !isfinite(span))
+            return;
+        double step = plot_nice_step(span, room, 0);
+        for (int k = 0; k < 60 && step / span * h < need; k++)
+            step = plot_nice_step(step * 1.01, 1, 0); /* the next round step */
+        double k0 = ceil(y0 / step - 1e-9);
+        for (int i = 0; tk->n < PLOT_MAX_TICKS; i++) {
+            double v = (k0 + i) * step;
+            if (v > y1 + step * 1e-9)
+                break;
+            tk->v[tk->n] = v;
+            plot_format_tick(tk->label[tk->n++], 32, v, step);
+        }
+    }
+}
+
+static int ticks_width(const Ui *ui, const Ticks *tk)
+{
+    int w = 0, small = ui_text_size_small(ui);
+    for (int i = 0; i < tk->n; i++) {
+        int lw = ui_text_width(ui, tk->label[i], small);
+        w = lw > w ? lw : w;
+    }
+    return w;
+}
+
+/* Draws the ticks on q's y axis, bottom up: gridlines across the area (grid) or short marks
+ * at its right edge, labels at x (right-aligned there when right_align), centred on their
+ * tick but kept between lo and hi (the title row above, the x labels below), and left out
+ * where one would touch the label below it. */
+static void y_ticks_draw(Ui *ui, const Plot *q, const Ticks *tk, int x, int right_align, int grid, Color c, int lo,
+                         int hi)
 {
     const Theme *t = ui->theme;
-    int small = ui_text_size_small(ui);
-    double step = plot_nice_step(y1 - y0, room, 0);
-    Plot q = *p;
-    q.log_y = 0, q.y0 = y0, q.y1 = y1;
-    char buf[32];
-    for (double v = ceil(y0 / step - 1e-9) * step; v <= y1 + step * 1e-9; v += step) {
-        float y = plot_py(&q, v);
+    int small = ui_text_size_small(ui), prev_top = hi + small;
+    for (int i = 0; i < tk->n; i++) {
+        float y = plot_py(q, tk->v[i]);
         if (grid)
-            draw_rect(ui->dl, (Rect){p->area.x, (int)y, p->area.w, 1}, t->grid);
+            draw_rect(ui->dl, (Rect){q->area.x, (int)y, q->area.w, 1}, t->grid);
         else
-            draw_rect(ui->dl, (Rect){p->area.x + p->area.w - ui_px(ui, 4), (int)y, ui_px(ui, 4), 1}, c);
-        plot_format_tick(buf, sizeof buf, v, step);
-        int w = ui_text_width(ui, buf, small);
-        draw_text(ui->dl, right_align ? x - w : x, (int)y - small / 2, small, c, buf);
+            draw_rect(ui->dl, (Rect){q->area.x + q->area.w - ui_px(ui, 4), (int)y, ui_px(ui, 4), 1}, c);
+        int top = (int)y - small / 2;
+        top = top + small > hi ? hi - small : top;
+        top = top < lo ? lo : top;
+        if (top + small > hi || top + small > prev_top)
+            continue;
+        prev_top = top;
+        int w = ui_text_width(ui, tk->label[i], small);
+        draw_text(ui->dl, right_align ? x - w : x, top, small, c, tk->label[i]);
     }
 }
 
@@ -201,66 +277,149 @@ static int x_ticks(Ui *ui, const Plot *p, int integer, int ty, int name_x, int d
     return count;
 }
 
-Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o)
+/* Where everything of a plot goes, before anything is drawn. */
+#define PLOT_READOUT_ROWS 3
+typedef struct {
+    Plot p;
+    int y2_w, ro_w, title_room;
+    char ro1[160];                         /* the readout's part in the title row */
+    char rows[PLOT_READOUT_ROWS][160];     /* ... and in rows of their own below */
+    int n_rows, rows_y;
+    int header_bottom; /* the title's (and readout's) rows end here: tick labels stay below */
+    int ty;            /* the x labels' row */
+    Ticks yt, y2t;
+} Layout;
+
+static void plot_layout(const Ui *ui, Rect r, const PlotOpts *o, Layout *L)
 {
-    const Theme *t = ui->theme;
-    int size = ui_text_size(ui), small = ui_text_size_small(ui);
+    int size = ui_text_size(ui), small = ui_text_size_small(ui), pad = ui_px(ui, 6);
     Plot p = {r, r, o->x0, o->x1, o->y0, o->y1, o->log_y, o->y2_1 > o->y2_0, o->y2_0, o->y2_1, {0, 0, 0, 0}};
-    draw_rect(ui->dl, r, t->plot_bg);
-    draw_frame(ui->dl, r, t->border, 1);
-    int pad = ui_px(ui, 6);
-    int y2_w = p.has_y2 && o->y2_label ? ui_text_width(ui, o->y2_label, small) + 2 * pad : 0;
-    int ro_w = o->readout ? ui_text_width(ui, o->readout, small) + 2 * pad : 0;
-    int leg_w = o->legend ? legend_row_width(ui, o->legend, o->n_legend) : 0;
+    L->y2_w = p.has_y2 && o->y2_label ? ui_text_width(ui, o->y2_label, small) + 2 * pad : 0;
     int title_w = o->title ? ui_text_width(ui, o->title, size) + 2 * pad : pad;
-    int legend_in_title = leg_w > 0 && title_w + leg_w + y2_w + ro_w <= r.w;
+    /* the readout's pieces (split at ", ") in the title row while they leave the title a
+     * few letters, the rest in rows of their own below, as many pieces a row as fit */
+    int few = ui_text_width(ui, "Mmmm\u2026", size) + 2 * pad;
+    int ro_room = r.w - L->y2_w - (title_w < few ? title_w : few);
+    L->ro1[0] = '\0';
+    L->n_rows = 0;
+    const char *rest = o->readout && o->readout[0] ? o->readout : NULL;
+    for (int row = 0; rest && row <= PLOT_READOUT_ROWS; row++) {
+        char *out = row ? L->rows[row - 1] : L->ro1;
+        int room = row ? r.w - 2 * pad : ro_room - 2 * pad;
+        const char *end = rest + strlen(rest), *fits = NULL;
+        for (const char *c = rest;; c += 2) {
+            c = strstr(c, ", ");
+            const char *e = c ? c : end;
+            char head[160];
+            snprintf(head, sizeof head, "%.*s", (int)(e - rest), rest);
+            if (ui_text_width(ui, head, small) > room)
+                break;
+            fits = e;
+            if (!c)
+                break;
+        }
+        if (row == PLOT_READOUT_ROWS || (!fits && row > 0 && !strstr(rest, ", "))) {
+            plot_fit_text(ui, out, 160, rest, small, room); /* the last row, or one piece too wide */
+            rest = NULL;
+        } else if (!fits && row > 0) {
+            const char *c = strstr(rest, ", "); /* the first piece alone, cut */
+            char head[160];
+            snprintf(head, sizeof head, "%.*s", (int)(c - rest), rest);
+            plot_fit_text(ui, out, 160, head, small, room);
+            rest = c + 2;
+        } else if (fits) {
+            snprintf(out, 160, "%.*s", (int)(fits - rest), rest);
+            rest = *fits ? fits + 2 : NULL;
+        }
+        if (row)
+            L->n_rows = row;
+    }
+    L->ro_w = L->ro1[0] ? ui_text_width(ui, L->ro1, small) + 2 * pad : 0;
+    L->title_room = r.w - 2 * pad - L->y2_w - L->ro_w;
+    int leg_w = o->legend ? legend_row_width(ui, o->legend, o->n_legend) : 0;
+    int legend_in_title = leg_w > 0 && title_w + leg_w + L->y2_w + L->ro_w <= r.w;
     if (legend_in_title)
         p.legend_row = (Rect){r.x + title_w, r.y + pad / 2 + (size - small), leg_w, small};
-    if (o->title) {
-        char fitted[256];
-        plot_fit_text(ui, fitted, sizeof fitted, o->title, size, r.w - 2 * pad - y2_w - ro_w);
-        draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, fitted);
-    }
-    if (y2_w)
-        draw_text(ui->dl, r.x + r.w - y2_w + pad, r.y + pad / 2 + (size - small), small, o->y2_color, o->y2_label);
-    if (ro_w)
-        draw_text(ui->dl, r.x + r.w - y2_w - ro_w + pad, r.y + pad / 2 + (size - small), small, t->text, o->readout);
     int top = r.y + (o->title ? size + pad : pad);
+    L->header_bottom = o->title ? r.y + pad / 2 + size : r.y + 1;
+    if (L->n_rows) {
+        L->rows_y = L->header_bottom + ui_px(ui, 1);
+        L->header_bottom = L->rows_y + L->n_rows * small;
+        top = L->header_bottom + pad / 2;
+    }
+    /* the top tick's label, centred on it, clear of the title row; the x labels' row low
+     * enough for the bottom tick's label to end above it, and inside the frame */
+    top = top > L->header_bottom + small / 2 ? top : L->header_bottom + small / 2;
+    int half = small - small / 2 - 1; /* how far a label centred on the bottom row reaches below */
     int left = r.x + ui_text_width(ui, "1e-100", small) + pad;
     int right = r.x + r.w - pad - (p.has_y2 ? ui_text_width(ui, "0.75", small) + ui_px(ui, 4) : 0);
-    int bottom = r.y + r.h - small - pad;
+    int bottom = r.y + r.h - pad / 2 - small - half + ui_px(ui, 2);
     /* a row of its own for the legend, when the data keep room for five lines of text */
     int row = small + ui_px(ui, 4);
-    if (leg_w > 0 && !legend_in_title && leg_w <= right - left && bottom - top - row >= 5 * small) {
+    int own_row = leg_w > 0 && !legend_in_title && leg_w <= right - left && bottom - top - row >= 5 * small;
+    for (int pass = 0; pass < 2; pass++) {
+        int h = bottom - (top + (own_row ? row : 0)) - ui_px(ui, 2);
+        y_ticks(ui, &L->yt, p.y0, p.y1, p.log_y, h);
+        L->y2t.n = 0;
+        if (p.has_y2)
+            y_ticks(ui, &L->y2t, p.y2_0, p.y2_1, 0, h);
+        /* wide labels (-2.5e30) widen the margin: a label is never cut at the frame */
+        int need = r.x + ticks_width(ui, &L->yt) + ui_px(ui, 3) + ui_px(ui, 2);
+        left = need > left ? need : left;
+        if (!own_row || leg_w <= right - left)
+            break;
+        own_row = 0;
+    }
+    if (own_row) {
         p.legend_row = (Rect){left, top, leg_w, small};
         top += row;
     }
     p.area = (Rect){left, top, right - left, bottom - top - ui_px(ui, 2)};
+    L->ty = p.area.y + p.area.h + half;
+    L->p = p;
+}
+
+Rect plot_area(const Ui *ui, Rect r, const PlotOpts *o)
+{
+    Layout L;
+    plot_layout(ui, r, o, &L);
+    return L.p.area;
+}
+
+Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o)
+{
+    const Theme *t = ui->theme;
+    int size = ui_text_size(ui), small = ui_text_size_small(ui), pad = ui_px(ui, 6);
+    Layout L;
+    plot_layout(ui, r, o, &L);
+    Plot p = L.p;
+    draw_rect(ui->dl, r, t->plot_bg);
+    draw_frame(ui->dl, r, t->border, 1);
+    if (o->title) {
+        char fitted[256];
+        plot_fit_text(ui, fitted, sizeof fitted, o->title, size, L.title_room);
+        draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, fitted);
+    }
+    if (L.y2_w)
+        draw_text(ui->dl, r.x + r.w - L.y2_w + pad, r.y + pad / 2 + (size - small), small, o->y2_color, o->y2_label);
+    if (L.ro_w)
+        draw_text(ui->dl, r.x + r.w - L.y2_w - L.ro_w + pad, r.y + pad / 2 + (size - small), small, t->text, L.ro1);
+    for (int k = 0; k < L.n_rows; k++)
+        draw_text(ui->dl, r.x + r.w - pad - ui_text_width(ui, L.rows[k], small), L.rows_y + k * small, small,
+                  t->text, L.rows[k]);
     if (p.area.w < 10 || p.area.h < 10)
         return p;
     ui_push_clip(ui, r);
-    /* y ticks: as many labels as fit one above the other */
-    char buf[32];
-    int room_y = p.area.h / (small * 2);
-    room_y = room_y < 2 ? 2 : room_y > 6 ? 6 : room_y;
-    if (p.log_y) {
-        int d0 = (int)ceil(log10(p.y0)), d1 = (int)floor(log10(p.y1));
-        int step = (d1 - d0) / room_y + 1;
-        for (int d = d0; d <= d1; d += step) {
-            float y = plot_py(&p, pow(10, d));
-            draw_rect(ui->dl, (Rect){p.area.x, (int)y, p.area.w, 1}, t->grid);
-            snprintf(buf, sizeof buf, d == 0 ? "1" : "1e%d", d);
-            int w = ui_text_width(ui, buf, small);
-            draw_text(ui->dl, p.area.x - w - ui_px(ui, 3), (int)y - small / 2, small, t->text_dim, buf);
-        }
-    } else {
-        linear_ticks(ui, &p, p.y0, p.y1, room_y, p.area.x - ui_px(ui, 3), 1, 1, t->text_dim);
+    /* y ticks: as many labels as fit one above the other, none over the title or the x
+     * labels */
+    int ty = L.ty;
+    y_ticks_draw(ui, &p, &L.yt, p.area.x - ui_px(ui, 3), 1, 1, t->text_dim, L.header_bottom, ty);
+    if (p.has_y2) {
+        Plot q = plot_right(&p);
+        y_ticks_draw(ui, &q, &L.y2t, p.area.x + p.area.w + ui_px(ui, 3), 0, 0, o->y2_color, L.header_bottom, ty);
     }
-    if (p.has_y2)
-        linear_ticks(ui, &p, p.y2_0, p.y2_1, room_y, p.area.x + p.area.w + ui_px(ui, 3), 0, 0, o->y2_color);
     /* x ticks: round numbers (integers on a count axis), as many as fit, none under the
      * axis's name at the right end of the row, unless that leaves fewer than two */
-    int ty = p.area.y + p.area.h + ui_px(ui, 2);
     int name_x = r.x + r.w;
     if (o->x_label) {
         name_x = r.x + r.w - pad - ui_text_width(ui, o->x_label, small);
@@ -429,15 +588,24 @@ Rect plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
     Rect lr = none;
     if (label) {
         /* above the line, or below it when the line runs along the top */
-        int small = ui_text_size_small(ui), w = ui_text_width(ui, label, small), m = ui_px(ui, 2);
+        int small = ui_text_size_small(ui), m = ui_px(ui, 2);
         int ty = (int)Y - small - ui_px(ui, 3);
         if (ty < p->area.y + m)
             ty = (int)Y + ui_px(ui, 3);
-        lr = (Rect){p->area.x + p->area.w - w - ui_px(ui, 6), ty - m / 2, w + 2 * m, small + m};
-        Color veil = ui->theme->plot_bg;
-        veil.a = 235;
-        draw_rect(ui->dl, lr, veil);
-        draw_text(ui->dl, lr.x + m, ty, small, c, label);
+        /* inside the area: shortened to its width, moved up from its bottom edge, and left
+         * out when the area is not a line of text high */
+        int bottom = p->area.y + p->area.h - small - m;
+        ty = ty > bottom ? bottom : ty;
+        char fitted[128];
+        plot_fit_text(ui, fitted, sizeof fitted, label, small, p->area.w - ui_px(ui, 6) - 2 * m);
+        if (fitted[0] && ty >= p->area.y + m) {
+            int w = ui_text_width(ui, fitted, small);
+            lr = (Rect){p->area.x + p->area.w - w - ui_px(ui, 6), ty - m / 2, w + 2 * m, small + m};
+            Color veil = ui->theme->plot_bg;
+            veil.a = 235;
+            draw_rect(ui->dl, lr, veil);
+            draw_text(ui->dl, lr.x + m, ty, small, c, fitted);
+        }
         draw_key(ui->dl, c, PLOT_DOTTED, PLOT_MARK_NONE, p->area, label);
     }
     ui_pop_clip(ui);
@@ -513,42 +681,69 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
         }
         return p->legend_row;
     }
-    int w = sw + m + text_w + 2 * m, h = rows * row + m;
+    /* as many entries as the area has room for, one above the other: the rest are keyed
+     * (draw_key) but not written, rather than cut by the area's edge */
+    int fit_rows = (p->area.h - 3 * m) / row;
+    int shown = rows < fit_rows ? rows : fit_rows;
+    for (int k = 0; k < n; k++)
+        if (s[k].label && !shown)
+            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+    if (shown < 1)
+        return none;
+    int w = sw + m + text_w + 2 * m;
     int max_w = p->area.w - 2 * m;
     w = w > max_w ? max_w : w;
     if (w < sw + 2 * m)
         return none;
     /* the corner with the fewest points under it, and never one over what is to be avoided:
-     * a corner that would cover it is narrowed to end before it (its labels cut to fit) */
+     * a corner that would cover it is narrowed to end before it (its labels cut to fit);
+     * when every corner would, fewer entries, and with none left none at all */
     Rect best = none;
+    const long COVERS = 1L << 40;
     long best_score = -1;
-    for (int c = 0; c < 4; c++) {
-        Rect box = {c & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
-                    c & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
-        long score = 0;
-        for (int a = 0; a < n_avoid; a++) {
-            if (!overlaps(box, avoid[a]))
-                continue;
-            int x_end = box.x + box.w;
-            if (!(c & 1) && avoid[a].x - m > box.x)
-                box.w = avoid[a].x - m - box.x;
-            else if ((c & 1) && avoid[a].x + avoid[a].w + m < x_end)
-                box.x = avoid[a].x + avoid[a].w + m, box.w = x_end - box.x;
-            if (box.w < sw + 3 * m + 3 * small || overlaps(box, avoid[a]))
-                score += 1L << 40;
+    for (; shown > 0; shown--) {
+        int h = shown * row + m;
+        best_score = -1;
+        for (int c = 0; c < 4; c++) {
+            Rect box = {c & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
+                        c & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
+            long score = 0;
+            for (int a = 0; a < n_avoid; a++) {
+                if (!overlaps(box, avoid[a]))
+                    continue;
+                int x_end = box.x + box.w;
+                if (!(c & 1) && avoid[a].x - m > box.x)
+                    box.w = avoid[a].x - m - box.x;
+                else if ((c & 1) && avoid[a].x + avoid[a].w + m < x_end)
+                    box.x = avoid[a].x + avoid[a].w + m, box.w = x_end - box.x;
+                if (box.w < sw + 3 * m + 3 * small || overlaps(box, avoid[a]))
+                    score += COVERS;
+            }
+            score += points_under(p, s, n, box);
+            if (best_score < 0 || score < best_score)
+                best_score = score, best = box;
         }
-        score += points_under(p, s, n, box);
-        if (best_score < 0 || score < best_score)
-            best_score = score, best = box;
+        if (best_score < COVERS)
+            break;
+    }
+    if (shown < 1) {
+        for (int k = 0; k < n; k++)
+            if (s[k].label)
+                draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+        return none;
     }
     ui_push_clip(ui, p->area);
     Color veil = t->plot_bg;
     veil.a = 225;
     draw_rect(ui->dl, best, veil);
-    int y = best.y + m / 2 + ui_px(ui, 1);
+    int y = best.y + m / 2 + ui_px(ui, 1), drawn = 0;
     for (int k = 0; k < n; k++) {
         if (!s[k].label)
             continue;
+        if (drawn++ >= shown) {
+            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+            continue;
+        }
         float cy = (float)(y + small / 2), phase = 0;
         float x0 = (float)(best.x + m), x1 = x0 + (float)sw;
         if (s[k].dash >= 0)

@@ -58,7 +58,8 @@ typedef struct {
     const char *y2_label;
     Color y2_color;
     /* live numbers (e.g. "sigma_max = 1.2") at the right end of the title row, left of
-     * y2_label: never cut, the title is cut first */
+     * y2_label: the title is cut first; when that would leave it less than a few letters,
+     * the readout breaks after a ", " and the rest goes to a row of its own below */
     const char *readout;
     /* the series a legend will name (only their labels, dashes and markers are read here):
      * the legend goes into the title row when it fits beside the title, else into a row of
@@ -72,6 +73,8 @@ typedef struct {
 Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o);
 Plot plot_begin(Ui *ui, Rect r, const char *title, double x0, double x1, double y0, double y1,
                 int log_y, const char *x_label);
+/* The data area plot_begin_ex would give r and o, drawing nothing (to fit a range to it). */
+Rect plot_area(const Ui *ui, Rect r, const PlotOpts *o);
 /* The same plot mapped to its right-hand axis (p itself when it has none). */
 Plot plot_right(const Plot *p);
 float plot_px(const Plot *p, double x);
@@ -90,8 +93,10 @@ void plot_dash_segment(Ui *ui, float x0, float y0, float x1, float y1, Color c, 
 void plot_marker(Ui *ui, float x, float y, float radius, int shape, Color c);
 
 /* A dotted horizontal reference line with its label at its right end, above the line (below
- * it near the top), on a veil so no curve covers it: draw it after the curves. The label is
- * recorded as a legend entry of the plot. Returns the label's rectangle (w = 0: none). */
+ * it near the top), on a veil so no curve covers it: draw it after the curves. The label
+ * stays inside the area, shortened with an ellipsis to its width (left out when the area is
+ * not a line high), and is recorded as a legend entry of the plot. Returns the label's
+ * rectangle (w = 0: none). */
 Rect plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label);
 /* A vertical cursor line at x (nothing when x is outside the plot). */
 void plot_vline(Ui *ui, const Plot *p, double x, Color c);
@@ -99,7 +104,9 @@ void plot_vline(Ui *ui, const Plot *p, double x, Color c);
 /* The legend of the labelled series, each entry with its line's dash pattern and marker:
  * side by side in the row plot_begin_ex set aside (PlotOpts.legend), or else in the corner
  * of the data area where the fewest of their points fall, never over the rectangles to
- * avoid (a reference line's label), on a veil. Returns the legend's rectangle. */
+ * avoid (a reference line's label), on a veil. In a corner, the entries the area has no
+ * room for (height, or a corner clear of what to avoid) are left out, the last first; all
+ * are still recorded as keys (draw_key). Returns the legend's rectangle (w = 0: none). */
 Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid);
 
 /* The finite (and for log, positive) range of values, padded a little; returns 0 if none. */

@@ -98,8 +98,16 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewS
     plot_legend(ui, &p, curves, n, NULL, 0);
 }
 
-/* The waterfall's colour bar right of img, labelled in decades from topv down. */
-static void waterfall_colour_bar(Ui *ui, Rect img, int pad, double topv, double decades)
+/* The colour bar's label dcd decades below topv ("1e3"). */
+static int colour_bar_label(char *buf, size_t len, double topv, int dcd)
+{
+    return snprintf(buf, len, "1e%d", (int)topv - dcd);
+}
+
+/* The waterfall's colour bar right of img, labelled in decades from topv down: the labels
+ * centred on their decade but kept between lo and hi (the title above, the frame below),
+ * and a label that would touch the one above it left out. */
+static void waterfall_colour_bar(Ui *ui, Rect img, int pad, double topv, double decades, int lo, int hi)
 {
     int small = ui_text_size_small(ui);
     Rect bar = {img.x + img.w + pad, img.y, ui_px(ui, 14), img.h};
@@ -112,11 +120,18 @@ static void waterfall_colour_bar(Ui *ui, Rect img, int pad, double topv, double 
     int room = bar.h / (small + ui_px(ui, 3));
     room = room < 1 ? 1 : room > 4 ? 4 : room;
     int tick = (int)ceil(decades / room);
+    tick = tick < 1 ? 1 : tick;
     char buf[64];
+    int prev_bottom = lo;
     for (int dcd = 0; dcd <= (int)decades; dcd += tick) {
-        int y = bar.y + (int)((double)dcd / decades * (bar.h - 1));
-        snprintf(buf, sizeof buf, "1e%d", (int)topv - dcd);
-        draw_text(ui->dl, bar.x + bar.w + ui_px(ui, 3), y - small / 2, small, ui->theme->text_dim, buf);
+        int y = bar.y + (int)((double)dcd / decades * (bar.h - 1)) - small / 2;
+        y = y + small > hi ? hi - small : y;
+        y = y < prev_bottom ? prev_bottom : y;
+        if (y + small > hi)
+            break;
+        colour_bar_label(buf, sizeof buf, topv, dcd);
+        draw_text(ui->dl, bar.x + bar.w + ui_px(ui, 3), y, small, ui->theme->text_dim, buf);
+        prev_bottom = y + small + ui_px(ui, 1);
     }
 }
 
@@ -132,18 +147,26 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
     char wt[128];
     plot_fit_text(ui, wt, sizeof wt, "Waterfall: ||dL/dh_t|| over recent steps (rows), t (columns)", size, bot_r.w - 2 * pad);
     draw_text(ui->dl, bot_r.x + pad, bot_r.y + pad / 2, size, t->text, wt);
-    int bar_w = ui_px(ui, 64);
-    Rect img = {bot_r.x + ui_text_width(ui, "1e-100", small) + pad, bot_r.y + size + pad,
-                bot_r.w - bar_w - ui_text_width(ui, "1e-100", small) - 3 * pad, bot_r.h - size - 2 * pad - small};
-    int rows = h->count < img.h ? h->count : img.h;
-    if (rows < 1 || T < 1 || img.w < 4 || img.h < 4)
-        return;
+    /* the image starts half a label below the title, so the bar's top label, centred on
+     * it, stays clear of the title */
+    int title_bottom = bot_r.y + pad / 2 + size, img_top = title_bottom + small / 2 + ui_px(ui, 1);
+    int img_h = bot_r.y + bot_r.h - pad / 2 - small - ui_px(ui, 1) - img_top;
+    int rows = h->count < img_h ? h->count : img_h;
     /* one colour one value: in compare mode both runs' bars span the same decades */
     double topv, decades;
     if (vs->shared && vs->grad_decades > 0)
         topv = vs->grad_top, decades = vs->grad_decades;
     else
-        views_waterfall_scale(rv, rows, &topv, &decades);
+        views_waterfall_scale(rv, rows > 0 ? rows : 1, &topv, &decades);
+    /* the bar and its labels take what their widest label needs */
+    char widest[64];
+    colour_bar_label(widest, sizeof widest, topv, (int)decades);
+    int lw = ui_text_width(ui, widest, small), tw = ui_text_width(ui, "1e-10", small);
+    int bar_w = pad + ui_px(ui, 14) + ui_px(ui, 3) + (lw > tw ? lw : tw) + pad;
+    int margin = ui_text_width(ui, "1e-100", small) + pad;
+    Rect img = {bot_r.x + margin, img_top, bot_r.w - bar_w - margin - pad, img_h};
+    if (rows < 1 || T < 1 || img.w < 4 || img.h < 4)
+        return;
     uint8_t *px = draw_image(ui->dl, img, T, rows, NULL);
     for (int rr = 0; rr < rows; rr++) {
         const double *g = h->dh_norm + (size_t)history_index(h, h->count - rows + rr) * h->T;
@@ -163,7 +186,7 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
     draw_text(ui->dl, img.x + img.w - nw, img.y + img.h + ui_px(ui, 1), small, t->text_dim, buf);
     if (ui_text_width(ui, older, small) + nw + ui_px(ui, 10) < img.w)
         draw_text(ui->dl, img.x, img.y + img.h + ui_px(ui, 1), small, t->text_dim, older);
-    waterfall_colour_bar(ui, img, pad, topv, decades);
+    waterfall_colour_bar(ui, img, pad, topv, decades, title_bottom, bot_r.y + bot_r.h - ui_px(ui, 1));
 }
 
 void view_gradient(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch)

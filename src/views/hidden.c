@@ -74,10 +74,14 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
     int gap = ui_px(ui, 6);
     Rect left = {r.x, r.y, r.w * 58 / 100 - gap / 2, r.h};
     Rect right = {left.x + left.w + gap, r.y, r.w - left.w - gap, r.h};
-    Plot p = plot_begin(ui, left, "Hidden units h_t (first sample)", 0, T > 1 ? T - 1 : 1, -1.05, 1.05, 0, "t");
+    /* tanh's -1..1, unless the states leave it (a cell without a squashing output); one
+     * plot_begin only, so its axes are drawn once */
     double lo, hi;
-    if (plot_range(o->h, T * H, 0, &lo, &hi) && (lo < -1.05 || hi > 1.05))
-        p = plot_begin(ui, left, "Hidden units h_t (first sample)", 0, T > 1 ? T - 1 : 1, lo, hi, 0, "t");
+    if (!(plot_range(o->h, T * H, 0, &lo, &hi) && (lo < -1.05 || hi > 1.05)))
+        lo = -1.05, hi = 1.05;
+    PlotOpts po = {.title = "Hidden units h_t (first sample)", .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi,
+                   .x_label = "t", .x_integer = 1}; /* t counts steps: no tick at 0.5 */
+    Plot p = plot_begin_ex(ui, left, &po);
     /* the unit nearest the mouse is highlighted */
     int hot_unit = -1;
     if (rect_contains(p.area, ui->in.mouse_x, ui->in.mouse_y) && T > 1) {
@@ -148,8 +152,16 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
         draw_circle(ui->dl, plot_px(&q, px[T - 1]), plot_py(&q, py[T - 1]), (float)ui_px(ui, 4), t->text);
     }
     ui_pop_clip(ui);
-    int small = ui_text_size_small(ui);
-    draw_text(ui->dl, q.area.x + ui_px(ui, 4), q.area.y + q.area.h - small - ui_px(ui, 3), small, t->text_dim,
-              "ring: h_0, dot: last; colour: time");
+    /* the key to the path inside its area: the long form, else a shorter one, else cut */
+    int small = ui_text_size_small(ui), key_w = q.area.w - ui_px(ui, 8);
+    static const char *const KEYS[] = {"ring: h_0, dot: last; colour: time", "ring: h_0, dot: last", "ring h_0, dot h_T"};
+    const char *key = KEYS[0];
+    for (size_t k = 0; k < sizeof KEYS / sizeof KEYS[0] && ui_text_width(ui, key, small) > key_w; k++)
+        key = KEYS[k];
+    char fitted[64];
+    plot_fit_text(ui, fitted, sizeof fitted, key, small, key_w);
+    if (q.area.h >= small + ui_px(ui, 6))
+        draw_text(ui->dl, q.area.x + ui_px(ui, 4), q.area.y + q.area.h - small - ui_px(ui, 3), small, t->text_dim,
+                  fitted);
 }
 

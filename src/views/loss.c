@@ -91,8 +91,10 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
     if (own_axis)
         plot_series_ex(ui, &q, &curves[1]);
     /* the baseline after the curves, its label on a veil, and the legend clear of it */
-    char label[64];
+    char label[64]; /* the short form when the long one would be cut */
     snprintf(label, sizeof label, "memoryless baseline %.4g", base);
+    if (ui_text_width(ui, label, ui_text_size_small(ui)) > p.area.w - ui_px(ui, 12))
+        snprintf(label, sizeof label, "baseline %.4g", base);
     Rect base_r = plot_hline(ui, &p, base, t->baseline, label);
     /* the legend's corner is chosen on the screen's points: map the metric onto the loss
      * axis for the count */

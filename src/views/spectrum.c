@@ -71,14 +71,15 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     char title[96];
     snprintf(title, sizeof title, "Eigenvalues%s", gamma != 1 ? " (circles: 1 and 1/gamma = 4)" : " and the unit circle");
     /* equal scales on both axes, so circles are circles: widen the longer side's range */
-    Plot q = plot_begin(ui, right, title, -extent, extent, -extent, extent, 0, NULL);
-    if (q.area.w > 0 && q.area.h > 0) {
-        double ax = extent * q.area.w / q.area.h, ay = extent * q.area.h / q.area.w;
-        if (q.area.w >= q.area.h)
-            q = plot_begin(ui, right, title, -ax, ax, -extent, extent, 0, NULL);
+    PlotOpts eo = {.title = title, .x0 = -extent, .x1 = extent, .y0 = -extent, .y1 = extent};
+    Rect ea = plot_area(ui, right, &eo);
+    if (ea.w > 0 && ea.h > 0) {
+        if (ea.w >= ea.h)
+            eo.x0 = -extent * ea.w / ea.h, eo.x1 = -eo.x0;
         else
-            q = plot_begin(ui, right, title, -extent, extent, -ay, ay, 0, NULL);
+            eo.y0 = -extent * ea.h / ea.w, eo.y1 = -eo.y0;
     }
+    Plot q = plot_begin_ex(ui, right, &eo);
     float cx = plot_px(&q, 0), cy = plot_py(&q, 0);
     ui_push_clip(ui, q.area);
     draw_line(ui->dl, (float)q.area.x, cy, (float)(q.area.x + q.area.w), cy, t->grid, 1);
