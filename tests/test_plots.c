@@ -662,6 +662,38 @@ static void test_compared_runs_share_the_waterfalls_colour_bar(void **s)
     runview_free(&a);
 }
 
+/* The unfolded network's band has one colour bar for both compared runs too. */
+static void test_compared_runs_share_the_unfolded_bands_colour_bar(void **s)
+{
+    (void)s;
+    static const char *const RNN[] = {"model=rnn", "task=echo", NULL};
+    RunView a, b;
+    make_view(&a, RNN, 30);
+    memset(&b, 0, sizeof b);
+    assert_int_equal(runview_copy(&b, &a), 0);
+    for (int t = 0; t < b.T; t++)
+        b.obs.dh_norm[t] *= 1e5;
+    Canvas c;
+    canvas_open(&c);
+    Rect r = {0, 0, 700, 240};
+    char la[256], lb[256];
+    draw_view(&c, VIEW_UNFOLDED, &a, r, THEME_NORMAL);
+    colour_bar_labels(&c.dl, la, sizeof la);
+    draw_view(&c, VIEW_UNFOLDED, &b, r, THEME_NORMAL);
+    colour_bar_labels(&c.dl, lb, sizeof lb);
+    assert_true(la[0] && lb[0]);
+    assert_string_not_equal(la, lb);
+    views_shared_ranges(&c.vs, &a, &b);
+    draw_view(&c, VIEW_UNFOLDED, &a, r, THEME_NORMAL);
+    colour_bar_labels(&c.dl, la, sizeof la);
+    draw_view(&c, VIEW_UNFOLDED, &b, r, THEME_NORMAL);
+    colour_bar_labels(&c.dl, lb, sizeof lb);
+    assert_string_equal(la, lb);
+    canvas_close(&c);
+    runview_free(&b);
+    runview_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -676,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_eigenvalues_of_each_gate_have_their_own_marker_and_label),
         cmocka_unit_test(test_the_gates_view_has_axes_and_colour_bars),
         cmocka_unit_test(test_compared_runs_share_the_waterfalls_colour_bar),
+        cmocka_unit_test(test_compared_runs_share_the_unfolded_bands_colour_bar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -358,10 +358,15 @@ static void compare_columns(Gui *g, Rect main)
         }
         vs->label = st->labels[r];
         int x = main.x + r * (cw + gap), w = r ? main.x + main.w - x : cw;
-        int h1 = main.h * 28 / 100, h2 = main.h * 42 / 100, h3 = main.h - h1 - h2 - 2 * gap;
+        /* three views a column when there is room; else the unfolded network and the
+         * gradient (the verdict under the views says how the losses compare) */
+        int room = main.h >= ui_px(ui, 560);
+        int h1 = main.h * (room ? 28 : 40) / 100, h2 = room ? main.h * 42 / 100 : main.h - h1 - gap;
+        int h3 = main.h - h1 - h2 - 2 * gap;
         draw_view(g, VIEW_UNFOLDED, (Rect){x, main.y, w, h1}, &st->run[r], vs);
         draw_view(g, VIEW_GRADIENT, (Rect){x, main.y + h1 + gap, w, h2}, &st->run[r], vs);
-        draw_view(g, VIEW_LOSS, (Rect){x, main.y + h1 + h2 + 2 * gap, w, h3}, &st->run[r], vs);
+        if (room)
+            draw_view(g, VIEW_LOSS, (Rect){x, main.y + h1 + h2 + 2 * gap, w, h3}, &st->run[r], vs);
         if (st->diverged[1] && r == 1) {
             Rect b = {x, main.y, w, ui_text_size(ui) * 3};
             draw_rect(ui->dl, b, t->banner);
@@ -589,6 +594,9 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
         gui_sync_settings(g, in->now);
         return act;
     }
+    if (st->compare && !g->compare_seen && in->width < ui_px(ui, 1400))
+        g->panel_hidden = 1; /* a race needs both columns wide; Tab brings the settings back */
+    g->compare_seen = st->compare;
     int lesson_on = g->have_lesson || g->lesson_error[0];
     int panel_w = ui_px(ui, 290);
     if (lesson_on && in->width < ui_px(ui, 1200))

@@ -88,6 +88,7 @@ typedef struct {
     int views_dropped;      /* views that did not fit this frame */
     /* the presenter layout */
     int panel_hidden;       /* the settings panel collapsed to a strip (Tab) */
+    int compare_seen;       /* compare mode was on last frame (it collapses the panel when narrow) */
     double start_scroll;    /* the start screen's list, scrolled by this many pixels */
     int lesson_page;        /* the lesson text's visible height, and whether more is below */
     int lesson_more;

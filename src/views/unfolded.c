@@ -96,7 +96,7 @@ static void unfolded_title(Ui *ui, Rect r, const RunView *rv, const ViewState *v
 }
 
 /* Lays out the rows and the columns inside r; returns 0 when r is too small to draw in. */
-static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, UnfoldedLayout *L)
+static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, UnfoldedLayout *L)
 {
     int T = rv->T;
     L->size = ui_text_size(ui), L->small = ui_text_size_small(ui), L->pad = ui_px(ui, 6);
@@ -116,7 +116,7 @@ static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, UnfoldedLayout *L)
         return 0;
     /* the colour bar at the right, its decades as labels */
     double lt = views_log_top(rv->obs.dh_norm, T);
-    L->bar_top = isnan(lt) ? 0 : (int)ceil(lt - 1e-9);
+    L->bar_top = vs->shared ? vs->band_top : isnan(lt) ? 0 : (int)ceil(lt - 1e-9); /* compare: one bar */
     char lo[16], hi[16];
     snprintf(hi, sizeof hi, "1e%d", L->bar_top);
     snprintf(lo, sizeof lo, "1e%d", L->bar_top - GRAD_DECADES);
@@ -511,7 +511,7 @@ void view_unfolded(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     draw_frame(ui->dl, r, t->border, 1);
     ui_push_clip(ui, r);
     UnfoldedLayout L;
-    int ok = unfolded_layout(ui, r, rv, &L);
+    int ok = unfolded_layout(ui, r, rv, vs, &L);
     unfolded_title(ui, r, rv, vs, &L);
     vs->hover_t = -1;
     if (!ok) {

@@ -111,7 +111,7 @@ int views_waterfall_scale(const RunView *rv, int rows, double *top_out, double *
 void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
 {
     const RunView *runs[2] = {a, b};
-    double wtop = -INFINITY, wbot = INFINITY, nlo = INFINITY, nhi = -INFINITY;
+    double wtop = -INFINITY, wbot = INFINITY, nlo = INFINITY, nhi = -INFINITY, btop = -INFINITY;
     double glo = INFINITY, ghi = -INFINITY, llo = INFINITY, lhi = -INFINITY, x0 = INFINITY, x1 = -INFINITY;
     for (int r = 0; r < 2; r++) {
         double lo, hi;
@@ -119,6 +119,9 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
             glo = fmin(glo, lo), ghi = fmax(ghi, hi);
         if (runs[r]->dims.cell->has_cell_state && plot_range(runs[r]->obs.dc_norm, runs[r]->T, 1, &lo, &hi))
             glo = fmin(glo, lo), ghi = fmax(ghi, hi);
+        double lt = views_log_top(runs[r]->obs.dh_norm, runs[r]->T);
+        if (!isnan(lt))
+            btop = fmax(btop, lt);
         /* the waterfall's colour bar over both runs' whole histories: its top the higher
          * top, its bottom the lower bottom */
         double top, dec;
@@ -141,6 +144,7 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
             lhi = fmax(lhi, base * 1.08);
     }
     vs->shared = 1;
+    vs->band_top = isfinite(btop) ? (int)ceil(btop - 1e-9) : 0;
     vs->grad_lo = isfinite(glo) ? glo : 1e-10;
     vs->grad_hi = isfinite(ghi) ? ghi : 1;
     if (isfinite(wtop)) {

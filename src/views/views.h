@@ -34,6 +34,7 @@ typedef struct {
     double grad_lo, grad_hi;             /* the gradient plot's y range */
     double loss_x0, loss_x1, loss_lo, loss_hi;
     double grad_top, grad_decades;       /* the waterfall's colour bar: log10 of its top, its span */
+    int band_top;                        /* the unfolded band's colour bar: its top decade */
     double norm_lo, norm_hi;             /* the global gradient norm's strip under the loss */
     /* A cursor on the loss plot at this step (the timeline being scrubbed); a zeroed
      * ViewState has none. */
