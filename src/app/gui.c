@@ -108,10 +108,8 @@ void gui_sync_settings(Gui *g, double now)
         adopt_config(g);
         return;
     }
-    Config want = g->cfg;
-    want.clip = g->clip_choice ? g->clip_value : 0;
-    want.clip_mode = g->clip_choice == 2 ? CLIP_VALUE : CLIP_NORM;
-    want.has_forget_bias = g->set_forget && cell_kind(want.model)->forget_gate >= 0;
+    GuiSettings now_set = {g->cfg, g->clip_choice, g->clip_value, g->set_forget};
+    Config want = gui_settings_config(&now_set);
     int dragging = g->ui.in.mouse_down;
     if (memcmp(&want, &g->sent, sizeof want) == 0 && !(g->restart_pending && !dragging))
         return;

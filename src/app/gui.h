@@ -42,6 +42,8 @@ typedef struct {
     double clip_value;
     int set_forget;
 } GuiSettings;
+/* The configuration those settings send (clipping and the forget bias folded in). */
+Config gui_settings_config(const GuiSettings *s);
 
 typedef struct {
     Session *session;

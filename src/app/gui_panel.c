@@ -147,7 +147,7 @@ static int settings_equal(const GuiSettings *a, const GuiSettings *b)
 }
 
 /* The configuration the settings stand for, as gui_sync_settings sends it. */
-static Config settings_config(const GuiSettings *s)
+Config gui_settings_config(const GuiSettings *s)
 {
     Config c = s->cfg;
     c.clip = s->clip_choice ? s->clip_value : 0;
@@ -211,7 +211,7 @@ static void value_pair(const char *a, const char *b, char *sa, char *sb, size_t 
  * in config_format's order and words. */
 static void describe_change(const GuiSettings *from, const GuiSettings *to, char *out, size_t len)
 {
-    Config a = settings_config(from), b = settings_config(to);
+    Config a = gui_settings_config(from), b = gui_settings_config(to);
     char ta[8192], tb[8192];
     config_format(&a, ta, sizeof ta);
     config_format(&b, tb, sizeof tb);
@@ -245,12 +245,10 @@ static void describe_change(const GuiSettings *from, const GuiSettings *to, char
 /* Puts the settings back; gui_sync_settings sends them at the end of the frame. */
 static void settings_restore(Gui *g, const GuiSettings *s)
 {
-    Config want = settings_config(s);
+    Config want = gui_settings_config(s);
     if (want.task != g->st->run[0].cfg.task) {
-        /* The session gives a new task its own lengths; the same task a second time takes
-         * these, so the run is exactly the configuration undone to. */
-        SessionCommand c = {.kind = SESSION_CONFIG, .cfg = want};
-        session_send(g->session, &c);
+        /* the session gives a new task its own lengths unless told these are exact */
+        SessionCommand c = {.kind = SESSION_CONFIG, .cfg = want, .exact = 1};
         session_send(g->session, &c);
         g->sent = want;
     }

@@ -58,6 +58,7 @@ typedef struct {
     long n;
     Config cfg;
     int defer_restart;   /* CONFIG: a slider is being dragged: re-initialise on release */
+    int exact;           /* CONFIG: take the lengths as given (an undo), not a new task's own */
     char text[SESSION_SPEC_LEN > CONFIG_TEXT_LEN ? SESSION_SPEC_LEN : CONFIG_TEXT_LEN];
     /* LESSON: go to step `lesson_step` (index), first finishing the current step's run
      * (finish = 1, moving forward by one) or replaying `steps[0 .. n_steps-2]`, their runs

@@ -358,7 +358,7 @@ static void apply_config(Session *s, const SessionCommand *c)
         return;
     char err[CONFIG_ERR_LEN + 128];
     want.shape_given = want.loss_given = -1;
-    if (want.task != old.task) /* the new task picks its own lengths and sizes */
+    if (want.task != old.task && !c->exact) /* the new task picks its own lengths and sizes */
         want.seq_len = want.lag = want.hidden = want.symbols = 0;
     if (restart(s, &want, err, sizeof err) != 0) {
         s->cfg_seq++; /* the panel returns to the settings in use */
