@@ -496,7 +496,7 @@ static void compare_summary(const Gui *g, char *out, size_t len)
         long by, at = first_below_tenth(&st->run[r], &by);
         const char *label = st->labels[r];
         char name[120];
-        snprintf(name, sizeof name, "%s", label);
+        snprintf(name, sizeof name, "%.119s", label);
         char *colon = strchr(name, ':'); /* "A: model=rnn" -> "model=rnn" */
         const char *shown = colon ? colon + 2 : name;
         if (at >= 0)
