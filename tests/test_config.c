@@ -191,6 +191,26 @@ static void test_default_config_text_has_every_key_but_unresolved_shape_and_loss
     assert_non_null(strstr(text, "model=rnn\n"));
 }
 
+/* The free play is the defaults with exactly the three lines docs/DEFAULTS.md gives, and
+ * it resolves (to the adding task's hidden size). */
+static void test_free_play_is_the_defaults_with_seq_len_100_and_sgd_at_lr_0_001(void **s)
+{
+    (void)s;
+    Config def, fp;
+    char err[CONFIG_ERR_LEN] = "";
+    config_default(&def);
+    assert_int_equal(config_parse_line(&def, "seq_len=100; optimizer=sgd; lr=0.001", err, sizeof err), 0);
+    memset(&fp, 0x5a, sizeof fp);
+    config_free_play(&fp);
+    assert_same_config(&fp, &def);
+    assert_int_equal(fp.seq_len, 100);
+    assert_int_equal(fp.optimizer, OPT_SGD);
+    assert_true(fp.lr == 0.001);
+    assert_int_equal(config_resolve(&fp, err, sizeof err), 0);
+    assert_int_equal(fp.task, task_find("adding"));
+    assert_int_equal(fp.hidden, 32);
+}
+
 /* ---- round trips ---- */
 
 /* Every key at a non-default value, each set through config_set. charlm: the one task
@@ -1250,6 +1270,7 @@ int main(void)
         cmocka_unit_test(test_defaults_are_a_tanh_rnn_on_adding_with_sizes_left_to_the_task),
         cmocka_unit_test(test_default_config_text_has_every_key_but_unresolved_shape_and_loss),
         cmocka_unit_test(test_every_key_round_trips_through_format_and_a_config_file),
+        cmocka_unit_test(test_free_play_is_the_defaults_with_seq_len_100_and_sgd_at_lr_0_001),
         cmocka_unit_test(test_default_config_round_trips_after_resolve),
         cmocka_unit_test(test_text_path_round_trips_through_format_and_a_config_file),
         cmocka_unit_test(test_empty_text_is_accepted_and_clears_a_path),

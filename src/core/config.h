@@ -57,6 +57,12 @@ typedef struct {
 
 void config_default(Config *cfg);
 
+/* The window's first picture when no configuration is given: the defaults with the adding
+ * task over 100 steps and plain SGD at lr 0.001, so the gradient stays faded by many
+ * decades along the sequence for ten minutes of training without the hidden units
+ * saturating or flipping sign (docs/DEFAULTS.md; scripts/check_defaults.py measures it). */
+void config_free_play(Config *cfg);
+
 /* Applies one "key=value" pair. Returns 0, or -1 with a one-line message naming the key
  * and what it accepts in err. */
 int config_set(Config *cfg, const char *pair, char *err, size_t errlen);
