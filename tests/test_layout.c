@@ -237,11 +237,17 @@ static void test_free_play_fits_every_screen(void **state)
 {
     (void)state;
     Gui *g = gui_new(NULL);
+    Config first;
+    config_free_play(&first); /* the window's first picture */
+    gui_apply_config(g, &first);
+    session_command(g->session, SESSION_PAUSE, 0); /* (applying plays; the test trains by steps) */
+    gui_wait(g, -1);
     gui_train(g, 30);
     char *report = calloc(REPORT_LEN, 1);
     int problems = check_screens(g, "free play", report, REPORT_LEN);
     /* an LSTM: a cell state, gates and their view */
     gui_apply_line(g, "model=lstm task=echo", 0);
+    session_command(g->session, SESSION_PAUSE, 0);
     gui_wait(g, -1);
     gui_train(g, 30);
     problems += check_screens(g, "free play (lstm)", report, REPORT_LEN);

@@ -124,12 +124,11 @@ int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen)
     return csv_write_history(path, &g->st->run[0].hist, err, errlen);
 }
 
-static int apply_config(Gui *g, const Config *cfg, double now)
+int gui_apply_config(Gui *g, const Config *cfg)
 {
     SessionCommand c = {.kind = SESSION_APPLY, .cfg = *cfg};
     session_send(g->session, &c);
     session_command(g->session, SESSION_PLAY, 0);
-    (void)now;
     return 0;
 }
 
@@ -142,7 +141,7 @@ int gui_apply_line(Gui *g, const char *line, double now)
         gui_status(g, now, "Not applied: %s", err);
         return -1;
     }
-    return apply_config(g, &cfg, now);
+    return gui_apply_config(g, &cfg);
 }
 
 int gui_apply_file(Gui *g, const char *path, double now)
@@ -158,7 +157,7 @@ int gui_apply_file(Gui *g, const char *path, double now)
         return -1;
     }
     gui_status(g, now, "Opened the experiment %s.", path);
-    return apply_config(g, &cfg, now);
+    return gui_apply_config(g, &cfg);
 }
 
 int gui_compare(Gui *g, const char *spec, double now)
@@ -509,7 +508,8 @@ static void compare_summary(const Gui *g, char *out, size_t len)
     }
 }
 
-/* What the picture shows, from the run itself, and what to try: one line under the views. */
+/* What the picture shows, measured from the run itself, and what to try: one line under
+ * the views. */
 static void caption_text(const Gui *g, char *out, size_t len)
 {
     const RunView *rv = gui_shown(g);
@@ -523,23 +523,31 @@ static void caption_text(const Gui *g, char *out, size_t len)
         return;
     double decades = log10(first / last);
     const CellKind *cell = cell_kind(rv->cfg.model);
+    /* the loss against the memoryless baseline, over the last steps the history holds */
+    const History *h = &rv->hist;
+    double sum = 0;
+    int n = h->count < 200 ? h->count : 200;
+    for (int i = h->count - n; i < h->count; i++)
+        sum += h->loss[history_index(h, i)];
+    double ratio = n && rv->baseline > 0 ? sum / n / rv->baseline : NAN;
+    const char *loss = !(ratio == ratio) ? ""
+                       : ratio > 0.9 && ratio < 1.1 ? "; the loss sits at the baseline"
+                       : ratio <= 0.9             ? "; the loss is below the baseline"
+                                                   : "";
+    const char *try_ = cell->has_cell_state ? "Try a longer seq_len."
+                       : rv->cfg.optimizer != OPT_ADAM ? "Try model=lstm, or optimizer=adam."
+                                                       : "Try model=lstm, or init=orthogonal.";
     if (decades < -2)
-        snprintf(out, len,
-                 "||dL/dh_t|| fades %.0f decades from t=%d back to t=0: read the band right to left. Try "
-                 "model=lstm, or init=orthogonal.",
-                 -decades, T - 1);
+        snprintf(out, len, "||dL/dh_t|| fades %.0f decades from t=%d back to t=0 (the band, right to left)%s. %s",
+                 -decades, T - 1, loss, try_);
     else if (decades > 2)
         snprintf(out, len,
                  "||dL/dh_t|| grows %.0f decades from t=%d back to t=0: it explodes. Try clipping norm, or a "
                  "smaller rho.",
                  decades, T - 1);
-    else if (cell->has_cell_state)
-        snprintf(out, len,
-                 "||dL/dh_t|| stays within %.1f decades over all %d steps (%s: see ||dL/dc_t|| too).",
-                 fabs(decades), T, cell->name);
     else
-        snprintf(out, len, "||dL/dh_t|| stays within %.1f decades over all %d steps: it reaches t=0.",
-                 fabs(decades), T);
+        snprintf(out, len, "||dL/dh_t|| stays within %.1f decades over all %d steps%s%s.", fabs(decades), T,
+                 cell->has_cell_state ? " (see ||dL/dc_t|| too)" : ": it reaches t=0", loss);
 }
 
 /* The scale the window's size asks for: x1 up to 1280x800, larger screens larger, so text
@@ -562,14 +570,40 @@ static void panel_strip(Gui *g, Rect r)
         g->panel_hidden = 0;
 }
 
-/* One line under the views, dim, fitted to w. */
+/* The caption's lines in width w: one, or two when it is longer (then wrapped). */
+static int caption_lines(const Ui *ui, const char *text, int w)
+{
+    return ui_text_width(ui, text, ui_text_size_small(ui)) > w ? 2 : 1;
+}
+
+/* The caption under the views: one or two lines, the second shortened if need be. */
 static void caption_line(Gui *g, Rect r, const char *text)
 {
     Ui *ui = &g->ui;
-    char fitted[600];
-    int size = ui_text_size_small(ui);
-    plot_fit_text(ui, fitted, sizeof fitted, text, size, r.w);
-    draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, ui->theme->text, fitted);
+    int size = ui_text_size_small(ui), lh = size + ui_px(ui, 3);
+    char first[600], rest[600];
+    snprintf(first, sizeof first, "%s", text);
+    rest[0] = '\0';
+    if (caption_lines(ui, text, r.w) == 2) { /* break at the last space that fits */
+        size_t cut = 0;
+        for (size_t i = 1; text[i] && i < sizeof first; i++)
+            if (text[i] == ' ') {
+                snprintf(first, sizeof first, "%.*s", (int)i, text);
+                if (ui_text_width(ui, first, size) > r.w)
+                    break;
+                cut = i;
+            }
+        if (cut) {
+            snprintf(first, sizeof first, "%.*s", (int)cut, text);
+            plot_fit_text(ui, rest, sizeof rest, text + cut + 1, size, r.w);
+        } else {
+            plot_fit_text(ui, first, sizeof first, text, size, r.w);
+        }
+    }
+    int y = r.y + (r.h - (rest[0] ? 2 * lh - ui_px(ui, 3) : size)) / 2;
+    draw_text(ui->dl, r.x, y, size, ui->theme->text, first);
+    if (rest[0])
+        draw_text(ui->dl, r.x, y + lh, size, ui->theme->text, rest);
 }
 
 GuiActions gui_frame(Gui *g, const GuiInput *in)
@@ -612,6 +646,8 @@ GuiActions gui_frame(Gui *g, const GuiInput *in)
         caption_text(g, caption, sizeof caption);
     if (!caption[0])
         caption_h = 0;
+    else if (caption_lines(ui, caption, in->width - panel_w - 2 * pad) == 2)
+        caption_h += ui_text_size_small(ui) + ui_px(ui, 3);
     Rect main = {panel_w + pad, pad, in->width - panel_w - 2 * pad, in->height - 2 * pad - status_h - caption_h};
     Rect lesson_r = {0, 0, 0, 0};
     if (lesson_on) {

@@ -127,6 +127,8 @@ int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen);
 /* Replaces the configuration with a pasted line or a dropped experiment file (on top of
  * the defaults) and starts that run; a bad one is reported in the status line. */
 int gui_apply_line(Gui *g, const char *line, double now);
+/* Starts a new run of cfg (resolved inside by the session) and plays it. */
+int gui_apply_config(Gui *g, const Config *cfg);
 int gui_apply_file(Gui *g, const char *path, double now);
 
 /* Starts compare mode ("KEY=A,B") from the panel's configuration; NULL or "" ends it.

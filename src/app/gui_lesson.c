@@ -562,7 +562,10 @@ static void start_entry(Gui *g, int i, double now)
         gui_lesson_open(g, g->entries[i].path, now);
         return;
     }
-    if (g->have_lesson) { /* from a lesson back to free play: the panel comes back */
+    if (g->have_lesson) { /* from a lesson back to free play: its first picture, the panel back */
+        Config cfg;
+        config_free_play(&cfg);
+        gui_apply_config(g, &cfg);
         lesson_free(&g->lesson);
         g->have_lesson = 0;
         g->lesson_error[0] = '\0';

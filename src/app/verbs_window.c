@@ -80,6 +80,9 @@ int cli_window(int argc, char **argv)
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     char err[CONFIG_ERR_LEN + 600];
+    int plain = !o.lesson && !o.compare && o.n_sets == 0 && !o.load_dir; /* nothing asked for */
+    if (plain)
+        config_free_play(&o.cfg); /* the first picture (docs/DEFAULTS.md) */
     Platform *p = platform_open("rnnlab", o.width, o.height, 0, o.font, err, sizeof err);
     if (!p)
         return cli_fail("window", err);
@@ -94,7 +97,7 @@ int cli_window(int argc, char **argv)
         return cli_fail("window", err);
     }
     g.presenter = (float)o.scale;
-    if (!o.lesson && !o.compare && o.n_sets == 0 && !o.load_dir) {
+    if (plain) {
         gui_lessons_scan(&g, gui_lesson_dir());
         g.start_screen = 1; /* training starts when free play does */
     } else if (!o.lesson) {
@@ -147,6 +150,8 @@ int cli_render(int argc, char **argv)
     if (!o.out_dir)
         return cli_fail(o.verb, "--out FILE.png is required");
     char err[CONFIG_ERR_LEN + 600];
+    if (!o.lesson && !o.compare && o.n_sets == 0 && !o.load_dir)
+        config_free_play(&o.cfg); /* the window's free play, as it opens */
     Platform *p = platform_open("rnnlab", o.width, o.height, 1, o.font, err, sizeof err);
     if (!p)
         return cli_fail(o.verb, err);
