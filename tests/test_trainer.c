@@ -418,12 +418,42 @@ static void test_seq2seq_records_encoder_then_decoder_steps(void **s)
     trainer_destroy(&tr);
 }
 
+/* The first step below a tenth of the baseline is the trainer's own record: the same
+ * whether the history keeps every step or only the last 10. */
+static void test_the_step_below_a_tenth_of_the_baseline_outlives_the_history(void **s)
+{
+    (void)s;
+    const char *const all[] = {"task=echo", "lag=2", "seq_len=20", "hidden=16", NULL};
+    const char *const short_history[] = {"task=echo", "lag=2", "seq_len=20", "hidden=16", "history=10", NULL};
+    Trainer a, b;
+    create(&a, all);
+    create(&b, short_history);
+    assert_int_equal(a.step_below_tenth, -1);
+    for (int i = 0; i < 400; i++) {
+        trainer_step(&a);
+        trainer_step(&b);
+    }
+    long first = -1;
+    for (int i = 0; i < a.hist.count && first < 0; i++) {
+        int k = history_index(&a.hist, i);
+        if (a.hist.loss[k] < task_baseline(&a.task) / 10)
+            first = a.hist.step[k];
+    }
+    assert_true(first > 0 && first < 390); /* it learns the echo, well before the end */
+    assert_int_equal(a.step_below_tenth, first);
+    assert_int_equal(b.step_below_tenth, first);
+    assert_true(b.hist.step[history_index(&b.hist, 0)] > first); /* no longer in b's history */
+    trainer_destroy(&b);
+    trainer_destroy(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_seed_gives_the_same_bits_and_another_seed_does_not),
         cmocka_unit_test(test_observables_are_slices_of_the_passes),
         cmocka_unit_test(test_history_keeps_the_last_steps_in_order),
+        cmocka_unit_test(test_the_step_below_a_tenth_of_the_baseline_outlives_the_history),
         cmocka_unit_test(test_clipping_is_recorded_with_the_norm_before_it),
         cmocka_unit_test(test_truncation_stops_the_gradient_after_k_steps),
         cmocka_unit_test(test_overflowing_hidden_state_is_an_event_and_changes_nothing),

@@ -470,20 +470,6 @@ static void status_line(Gui *g, Rect st_r, double now)
     draw_text(&g->dl, st_r.x, st_r.y + ui_px(ui, 4), size, fresh || progress[0] ? t->accent : t->text_dim, line);
 }
 
-/* The first step at which run rv's loss fell below a tenth of its baseline, from its
- * history: the step, or -1 when it has not (yet); *by is the last step looked at. */
-static long first_below_tenth(const RunView *rv, long *by)
-{
-    const History *h = &rv->hist;
-    *by = rv->step;
-    for (int i = 0; i < h->count; i++) {
-        int k = history_index(h, i);
-        if (h->loss[k] < rv->baseline / 10)
-            return h->step[k];
-    }
-    return -1;
-}
-
 /* Compare mode's verdict in one line: which run got its loss below a tenth of the
  * baseline, and when. */
 static void compare_summary(const Gui *g, char *out, size_t len)
@@ -492,7 +478,7 @@ static void compare_summary(const Gui *g, char *out, size_t len)
     size_t used = 0;
     out[0] = '\0';
     for (int r = 0; r < 2 && st->run[r].valid; r++) {
-        long by, at = first_below_tenth(&st->run[r], &by);
+        long at = st->run[r].step_below_tenth, by = st->run[r].step;
         const char *label = st->labels[r];
         char name[120];
         snprintf(name, sizeof name, "%.119s", label);

@@ -310,6 +310,8 @@ static int rewind_run(Session *s)
     /* every view and the status line show the restored step: its history ends there and
      * its pass is made again from the restored weights (the data stream is not advanced) */
     history_truncate(&r->tr.hist, r->tr.step);
+    if (r->tr.step_below_tenth > r->tr.step)
+        r->tr.step_below_tenth = -1;
     r->id = ++s->next_id; /* the published copies take the history afresh */
     r->diverged = 0;
     run_preview(r);

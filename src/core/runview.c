@@ -156,6 +156,7 @@ int runview_sync(RunView *dst, const Trainer *tr, const Observables *last_good, 
     dst->T_enc = tr->task.info.T;
     dst->step = tr->step;
     dst->baseline = task_baseline(&tr->task);
+    dst->step_below_tenth = tr->step_below_tenth;
     copy_observables(dst, o);
     history_sync(&dst->hist, &tr->hist);
     spectrum_copy(&dst->spectrum, &tr->spectrum, tr->dims.H);
@@ -194,6 +195,7 @@ int runview_copy(RunView *dst, const RunView *src)
     dst->T_enc = src->T_enc;
     dst->step = src->step;
     dst->baseline = src->baseline;
+    dst->step_below_tenth = src->step_below_tenth;
     copy_observables(dst, &src->obs);
     history_sync(&dst->hist, &src->hist);
     spectrum_copy(&dst->spectrum, &src->spectrum, src->dims.H);

@@ -34,6 +34,7 @@ typedef struct {
     int diverged;
     TrainEvent event;
     int past;           /* a look back at an earlier snapshot, not the live run (set by its owner) */
+    long step_below_tenth; /* Trainer's: the first step with loss < baseline / 10, or -1 */
 } RunView;
 
 /* Brings dst up to date with tr: every field, the history incrementally (only the steps

@@ -210,6 +210,7 @@ static void record_sigma_max(Trainer *tr)
 int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
 {
     memset(tr, 0, sizeof *tr);
+    tr->step_below_tenth = -1;
     tr->cfg = *cfg_in;
     if (config_resolve(&tr->cfg, err, errlen) != 0)
         return -1;
@@ -479,6 +480,8 @@ int trainer_step(Trainer *tr)
     tr->opt_step++;
     optim_update(param, grad, m, v, n, tr->opt_step, &tr->cfg);
     history_push(&tr->hist, o);
+    if (tr->step_below_tenth < 0 && o->loss < task_baseline(&tr->task) / 10)
+        tr->step_below_tenth = o->step;
     return 0;
 }
 

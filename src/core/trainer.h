@@ -91,6 +91,9 @@ typedef struct {
     Spectrum spectrum;
     double *sigma_vec; /* (G, H) power-iteration vectors, warm starts */
     History hist;
+    /* the first recorded step whose loss fell below a tenth of the task's memoryless
+     * baseline (compare mode's verdict; the history keeps only the latest steps), or -1 */
+    long step_below_tenth;
     TrainEvent event;
     const atomic_int *cancel; /* see trainer_set_cancel */
 } Trainer;
