@@ -707,6 +707,56 @@ static void test_a_lesson_drives_the_window_step_by_step(void **s)
     check_rmdir(dir);
 }
 
+/* Where the text `label` was drawn in g's last frame (its centre), or fails. */
+static void find_text(const Gui *g, const char *label, int *x, int *y)
+{
+    for (size_t i = 0; i < g->dl.n; i++)
+        if (g->dl.cmds[i].kind == CMD_TEXT && !strcmp(g->dl.text + g->dl.cmds[i].text, label)) {
+            *x = (int)g->dl.cmds[i].x0 + fake_width(NULL, label, g->dl.cmds[i].size) / 2;
+            *y = (int)g->dl.cmds[i].y0 + g->dl.cmds[i].size / 2;
+            return;
+        }
+    for (size_t i = 0; i < g->dl.n; i++)
+        if (g->dl.cmds[i].kind == CMD_TEXT && strstr(g->dl.text + g->dl.cmds[i].text, label) == NULL &&
+            strstr(g->dl.text + g->dl.cmds[i].text, "Next"))
+            print_message("(drawn: \"%s\")\n", g->dl.text + g->dl.cmds[i].text);
+    fail_msg("\"%s\" is not drawn", label);
+}
+
+static void click_at(Gui *g, int x, int y)
+{
+    GuiInput in = idle(1280, 800, 1);
+    in.ui.mouse_x = x, in.ui.mouse_y = y, in.ui.mouse_down = in.ui.mouse_pressed = 1;
+    gui_frame(g, &in);
+    in.ui.mouse_down = in.ui.mouse_pressed = 0, in.ui.mouse_released = 1;
+    settle(g, &in);
+}
+
+/* After a lesson's last step Next opens the next lesson; the Lessons button the list. */
+static void test_after_the_last_step_next_opens_the_next_lesson(void **s)
+{
+    (void)s;
+    Gui g;
+    make_gui(&g, NULL);
+    gui_lessons_scan(&g, gui_lesson_dir());
+    assert_true(g.n_entries >= 2);
+    assert_int_equal(gui_lesson_open(&g, g.entries[0].path, 0), 0);
+    wait_idle(&g);
+    int last = g.lesson.n_steps - 1, x, y;
+    gui_lesson_run_step(&g, last, 0);
+    GuiInput in = idle(1280, 800, 1);
+    settle(&g, &in);
+    find_text(&g, "Next lesson \u25b8", &x, &y);
+    click_at(&g, x, y);
+    assert_string_equal(g.lesson.path, g.entries[1].path);
+    assert_int_equal(g.lesson_at, 0);
+    assert_true(g.panel_hidden); /* a lesson opens with the settings collapsed */
+    find_text(&g, "\u2630 Lessons", &x, &y);
+    click_at(&g, x, y);
+    assert_true(g.start_screen);
+    gui_destroy(&g);
+}
+
 static void test_start_screen_lists_lessons_and_a_broken_one_shows_its_error(void **s)
 {
     (void)s;
@@ -1507,6 +1557,7 @@ int main(void)
         cmocka_unit_test(test_a_lesson_step_can_start_a_race),
         cmocka_unit_test(test_snapshots_stay_within_their_memory_bound),
         cmocka_unit_test(test_the_scrubber_shows_the_stored_state),
+        cmocka_unit_test(test_after_the_last_step_next_opens_the_next_lesson),
         cmocka_unit_test(test_a_rewind_resumes_bit_for_bit),
         cmocka_unit_test(test_exports_write_valid_files),
         cmocka_unit_test(test_the_wheel_scrolls_the_panel_and_changes_no_setting),

@@ -456,11 +456,14 @@ static void lesson_buttons(Gui *g, Rect r, double now)
     int one_row = buttons_fit_one_row(g, r);
     Rect back, restore, next;
     int by = r.y + r.h - pad - lesson_buttons_height(g, r);
-    if (one_row) {
-        int bw = (w - 2 * gap) / 3;
-        back = (Rect){r.x + pad, by, bw, bh};
-        restore = (Rect){r.x + pad + bw + gap, by, bw, bh};
-        next = (Rect){r.x + pad + 2 * (bw + gap), by, w - 2 * (bw + gap), bh};
+    const char *label = next_label(g);
+    if (one_row) { /* each as wide as its label, the room left shared out evenly */
+        int size = ui_text_size(ui), inner = 2 * ui_px(ui, 10);
+        int wb = ui_text_width(ui, "\u25c2 Back", size) + inner, wr = ui_text_width(ui, "Restore step", size) + inner;
+        int wn = ui_text_width(ui, label, size) + inner, extra = (w - 2 * gap - wb - wr - wn) / 3;
+        back = (Rect){r.x + pad, by, wb + extra, bh};
+        restore = (Rect){back.x + back.w + gap, by, wr + extra, bh};
+        next = (Rect){restore.x + restore.w + gap, by, r.x + pad + w - (restore.x + restore.w + gap), bh};
     } else {
         int bw = (w - gap) / 2;
         back = (Rect){r.x + pad, by, bw, bh};
@@ -475,7 +478,6 @@ static void lesson_buttons(Gui *g, Rect r, double now)
     if (ui_button_ex(ui, ui_id(ui, "lesson-restore"), restore, "Restore step",
                      "Put this step's settings back, as the lesson set them.", 0) & UI_CLICKED)
         gui_lesson_jump(g, g->lesson_at, now);
-    const char *label = next_label(g);
     if (ui_button_ex(ui, ui_id(ui, "lesson-next"), next, label,
                      last ? "The next lesson, or the list of lessons." : "The next step (Page Down).", ready) &
         UI_CLICKED) {
