@@ -203,45 +203,12 @@ int gui_lesson_check(Gui *g, int k, char *report, size_t len)
 
 /* ---- the lesson panel ---- */
 
-/* Text word-wrapped into at most max_lines lines of width w from (x, y); the last line ends
- * in an ellipsis when the text goes on. Returns the lines drawn. */
+/* Text wrapped into at most max_lines lines of width w from (x, y) (ui_text_wrapped_max). */
 static int wrap_lines(Ui *ui, int x, int y, int w, const char *text, int size, int max_lines, Color c)
 {
-    int lh = size + ui_px(ui, 3), lines = 0;
-    const char *p = text;
-    while (*p && lines < max_lines) {
-        char line[512];
-        size_t best = 0;
-        for (size_t len = 0;;) {
-            const char *sp = strchr(p + len, ' ');
-            size_t next = sp ? (size_t)(sp - p) : strlen(p);
-            if (next >= sizeof line)
-                next = sizeof line - 1;
-            memcpy(line, p, next);
-            line[next] = '\0';
-            if (best && ui_text_width(ui, line, size) > w)
-                break;
-            best = next;
-            if (!sp || next == sizeof line - 1)
-                break;
-            len = next + 1;
-        }
-        if (lines == max_lines - 1 && p[best]) { /* the last line: the rest, shortened */
-            plot_fit_text(ui, line, sizeof line, p, size, w);
-        } else {
-            memcpy(line, p, best);
-            line[best] = '\0';
-            if (ui_text_width(ui, line, size) > w) /* one word wider than the card */
-                plot_fit_text(ui, line, sizeof line, line, size, w);
-        }
-        draw_text(ui->dl, x, y + lines * lh, size, c, line);
-        lines++;
-        p += best;
-        while (*p == ' ')
-            p++;
-    }
-    return lines;
+    return ui_text_wrapped_max(ui, (Rect){x, y, w, 0}, text, size, c, max_lines);
 }
+
 
 
 /* The lines of a code block as drawn in width w: each line as written, and a line too wide

@@ -131,22 +131,7 @@ float plot_py(const Plot *p, double y)
 
 void plot_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
 {
-    snprintf(out, len, "%s", text);
-    size_t n = strlen(out);
-    if (ui_text_width(ui, out, size) <= max_w)
-        return;
-    /* cut at a character boundary and add an ellipsis */
-    while (n > 0) {
-        n--;
-        while (n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80)
-            n--;
-        if (n + 4 > len)
-            continue;
-        memcpy(out + n, "\u2026", 4);
-        if (ui_text_width(ui, out, size) <= max_w)
-            return;
-    }
-    out[0] = '\0';
+    ui_fit_text(ui, out, len, text, size, max_w);
 }
 
 /* The y ticks of [y0, y1] (log: at powers of ten) over h pixels, at most one a label's

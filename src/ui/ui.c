@@ -2,6 +2,7 @@
 #include "ui.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,12 +133,12 @@ static void widget_text(Ui *ui, int x, int y, int size, Color c, const char *tex
     draw_text(ui->dl, x, y, size, c, fitted);
 }
 
-int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c)
+int ui_text_wrapped_max(Ui *ui, Rect r, const char *text, int size, Color c, int max_lines)
 {
     char line[512];
-    int y = r.y, lh = size + ui_px(ui, 3);
+    int y = r.y, lh = size + ui_px(ui, 3), lines = 0;
     const char *p = text;
-    while (*p) {
+    while (*p && lines < max_lines) {
         /* take words while they fit */
         size_t len = 0, best = 0;
         for (;;) {
@@ -154,16 +155,28 @@ int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c)
                 break;
             len = next + 1;
         }
-        memcpy(line, p, best);
-        line[best] = '\0';
+        if (lines == max_lines - 1 && p[best]) { /* the last line allowed: the rest, shortened */
+            ui_fit_text(ui, line, sizeof line, p, size, r.w);
+        } else {
+            memcpy(line, p, best);
+            line[best] = '\0';
+            if (ui_text_width(ui, line, size) > r.w) /* one word wider than the box */
+                ui_fit_text(ui, line, sizeof line, line, size, r.w);
+        }
         if (ui_line_visible(ui, y, size))
             draw_text(ui->dl, r.x, y, size, c, line);
         y += lh;
+        lines++;
         p += best;
         while (*p == ' ')
             p++;
     }
-    return y - r.y;
+    return lines;
+}
+
+int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c)
+{
+    return ui_text_wrapped_max(ui, r, text, size, c, INT_MAX) * (size + ui_px(ui, 3));
 }
 
 void ui_column(Ui *ui, Rect r)

@@ -90,6 +90,9 @@ int ui_line_visible(const Ui *ui, int y, int h);
 void ui_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w);
 /* Draws text word-wrapped into r's width from its top; returns the height used. */
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c);
+/* ... in at most max_lines lines, the last shortened with an ellipsis when the text goes
+ * on; returns the lines drawn. */
+int ui_text_wrapped_max(Ui *ui, Rect r, const char *text, int size, Color c, int max_lines);
 
 /* A widget's id: a hash of str's contents within the enclosing ids (ui_push_id), the same
  * every frame. The short widget forms take their label's; the _ex forms an explicit one. */
