@@ -1731,9 +1731,28 @@ static void test_bench_prints_sequences_per_second(void **s)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, make_dir, remove_dir)
 
+/* render draws what --set asks for; only with no settings at all is it free play's first
+ * picture: a run that must diverge does, and says so. */
+static void test_render_honours_set_and_draws_free_play_only_without_settings(void **state)
+{
+    (void)state;
+    char dir[512], png[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(png, sizeof png, "%s/r.png", dir);
+    Run r;
+    RUN(&r, "render", "--set", "rho=4", "--set", "lr=1000", "--set", "optimizer=sgd", "--set", "seq_len=100",
+        "--train-steps", "500", "--size", "640x480", "--out", png);
+    if (r.code != 0 || !strstr(r.err, "drawn with the banner"))
+        fail_msg("%s: exit %d, stderr '%s'", r.cmd, r.code, r.err);
+    run_free(&r);
+    unlink(png);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_render_honours_set_and_draws_free_play_only_without_settings),
         TEST(test_help_and_version_exit_0_with_text_on_stdout),
         TEST(test_unknown_command_exits_2_naming_it),
         TEST(test_unknown_option_exits_2_naming_it),

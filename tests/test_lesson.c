@@ -147,6 +147,36 @@ static void test_malformed_lessons_name_file_line_and_problem(void **s)
     expect_error("# T\n\n## s\n\n```rnnlab\ntask=echo\nseq_len=5\nlag=9\n```\n", "bad.md:3:", "lag=9");
 }
 
+/* A claim may be for some seeds only: "on seeds 1,3-5"; anything else after the value is
+ * an error naming what is accepted. */
+static void test_a_check_names_the_seeds_it_is_for(void **s)
+{
+    (void)s;
+    const char *text = "# T\n\nS.\n\n## One\n\nText.\n\n```check\nloss < 0.5*baseline on seeds 1,3-5\nmetric > 0.9\n```\n";
+    Lesson l;
+    char err[LESSON_ERR_LEN];
+    if (lesson_parse(&l, "seeds.md", text, strlen(text), err, sizeof err) != 0)
+        fail_msg("%s", err);
+    const Check *c = &l.steps[0].checks[0];
+    assert_true(c->times_baseline && c->value == 0.5);
+    assert_int_equal(c->seeds, 1u | 4u | 8u | 16u);
+    assert_true(lesson_check_applies(c, 1) && !lesson_check_applies(c, 2) && lesson_check_applies(c, 5));
+    assert_false(lesson_check_applies(c, 6));
+    assert_int_equal(l.steps[0].checks[1].seeds, 0u); /* every seed */
+    assert_true(lesson_check_applies(&l.steps[0].checks[1], 77));
+    lesson_free(&l);
+    const char *bad[] = {"loss < 1 for seed 2", "loss < 1 on seeds", "loss < 1 on seeds 0", "loss < 1 on seeds 3-2",
+                         "loss < 1 on seeds 1,,2", "loss < 1 on seeds 40"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char t[256];
+        snprintf(t, sizeof t, "# T\n\nS.\n\n## One\n\nText.\n\n```check\n%s\n```\n", bad[i]);
+        int r = lesson_parse(&l, "bad.md", t, strlen(t), err, sizeof err);
+        lesson_free(&l);
+        if (r == 0 || !strstr(err, "on seeds LIST"))
+            fail_msg("'%s' was %s: %s", bad[i], r == 0 ? "accepted" : "refused", err);
+    }
+}
+
 static void test_a_missing_file_is_a_message(void **s)
 {
     (void)s;
@@ -203,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_a_lesson_parses_into_title_summary_steps_and_blocks),
         cmocka_unit_test(test_malformed_lessons_name_file_line_and_problem),
         cmocka_unit_test(test_a_missing_file_is_a_message),
+        cmocka_unit_test(test_a_check_names_the_seeds_it_is_for),
         cmocka_unit_test(test_truncated_and_mutated_lessons_never_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

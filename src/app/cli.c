@@ -93,6 +93,8 @@ static const OptionSpec OPTIONS[] = {
      "  --run            also run every step headless and check its claims\n"},
     {"--scale", OPT_SCALE, 1,
      "  --scale S        the presenter scale, 1 to 2 (Ctrl + / Ctrl - in the window; default 1)\n"},
+    {"--seeds", OPT_SEEDS, 1,
+     "  --seeds N        with --run: run every lesson on seeds 1..N and report, per claim, on how\n                   many it holds (a check may say 'on seeds 1,3-5')\n"},
     {"--start", OPT_START, 0,
      "  --start          draw the start screen (the list of lessons)\n"},
     {"--compare", OPT_COMPARE, 1,
@@ -225,6 +227,7 @@ static int option_apply(Options *o, unsigned flag, const char *v)
             cli_fail(o->verb, err);
             return -1;
         }
+        o->n_sets++;
         break;
     case OPT_SET:
         if (config_set(&o->cfg, v, err, sizeof err) != 0) {
@@ -232,6 +235,7 @@ static int option_apply(Options *o, unsigned flag, const char *v)
             cli_fail(o->verb, msg);
             return -1;
         }
+        o->n_sets++;
         break;
     case OPT_STEPS: return parse_long(o->verb, "--steps", v, 0, 1000000000L, &o->steps);
     case OPT_SECONDS: return parse_double(o->verb, "--seconds", v, 0.01, 3600, &o->seconds);
@@ -273,6 +277,7 @@ static int option_apply(Options *o, unsigned flag, const char *v)
     }
     case OPT_SCALE: return parse_double(o->verb, "--scale", v, 1, 2, &o->scale);
     case OPT_START: o->start = 1; break;
+    case OPT_SEEDS: return parse_long(o->verb, "--seeds", v, 1, 32, &o->seeds);
     case OPT_SIZE: return parse_size(o, v);
     case OPT_TRAIN_STEPS: return parse_long(o->verb, "--train-steps", v, 0, 100000000L, &o->train_steps);
     case OPT_CSV: o->csv_path = v; break;

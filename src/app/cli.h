@@ -38,6 +38,7 @@ enum {
     OPT_SCALE = 1 << 20,
     OPT_START = 1 << 21,
     OPT_PALETTE = 1 << 22,
+    OPT_SEEDS = 1 << 23,
 };
 
 #define CLI_MAX_FILES 256
@@ -67,6 +68,7 @@ typedef struct {
     int n_files;
     double scale;    /* render: the presenter scale, 1 .. 2 */
     int start;       /* render: the start screen */
+    long seeds;      /* lesson-check --seeds N: every claim on seeds 1..N (0: as the lesson says) */
     int palette; /* --palette: a row of the theme table (ui/theme.h) */
 } Options;
 

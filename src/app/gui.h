@@ -91,6 +91,7 @@ typedef struct {
     /* the presenter layout */
     int panel_hidden;       /* the settings panel collapsed to a strip (Tab) */
     int compare_seen;       /* compare mode was on last frame (it collapses the panel when narrow) */
+    uint64_t lesson_seed;   /* lesson-check --seeds: every step's seed; 0 = as the lesson sets it */
     double start_scroll;    /* the start screen's list, scrolled by this many pixels */
     int lesson_page;        /* the lesson text's visible height, and whether more is below */
     int lesson_more;
@@ -149,8 +150,11 @@ void gui_lesson_jump(Gui *g, int k, double now);
 /* Headless: opens step k with its run done (the steps before it already run). */
 void gui_lesson_run_step(Gui *g, int k, double now);
 /* Evaluates step k's checks on the run just made; writes one line per false claim into
- * report. Returns the number of false claims. */
+ * report. Returns the number of false claims (claims for other seeds are not counted). */
 int gui_lesson_check(Gui *g, int k, char *report, size_t len);
+/* Check c of step k on the run just made: 1 holds, 0 false (*value measured), -1 not a
+ * claim about this run's seed. */
+int gui_lesson_claim(Gui *g, int k, int c, double *value);
 
 /* Where the lessons are: $RNNLAB_LESSONS, ./lessons, or the source tree's. */
 const char *gui_lesson_dir(void);

@@ -26,6 +26,8 @@ static int plan_step(Gui *g, int k, SessionLessonStep *out)
         snprintf(g->lesson_error, sizeof g->lesson_error, "%s", err);
         return -1;
     }
+    if (g->lesson_seed)
+        out->cfg.seed = g->lesson_seed; /* lesson-check --seeds: the same steps from another seed */
     /* compare mode: the latest compare= up to this step, unless it said off */
     for (int s = 0; s <= k; s++)
         if (g->lesson.steps[s].compare)
@@ -176,6 +178,19 @@ static double quantity(const Gui *g, const char *q, long ran)
     return NAN;
 }
 
+int gui_lesson_claim(Gui *g, int k, int c, double *value)
+{
+    const LessonStep *st = &g->lesson.steps[k];
+    const Check *ch = &st->checks[c];
+    if (!lesson_check_applies(ch, g->st->run[0].cfg.seed))
+        return -1;
+    double v = quantity(g, ch->quantity, st->run);
+    double want = ch->times_baseline ? ch->value * g->st->run[0].baseline : ch->value;
+    *value = v;
+    return ch->op == CHECK_LT ? v < want : ch->op == CHECK_LE ? v <= want : ch->op == CHECK_GT ? v > want
+           : ch->op == CHECK_GE ? v >= want : v == want;
+}
+
 int gui_lesson_check(Gui *g, int k, char *report, size_t len)
 {
     const LessonStep *st = &g->lesson.steps[k];
@@ -186,17 +201,14 @@ int gui_lesson_check(Gui *g, int k, char *report, size_t len)
     static const char *const OPS[] = {"<", "<=", ">", ">=", "="};
     for (int i = 0; i < st->n_checks; i++) {
         const Check *c = &st->checks[i];
-        double v = quantity(g, c->quantity, st->run);
-        double want = c->times_baseline ? c->value * g->st->run[0].baseline : c->value;
-        int ok = c->op == CHECK_LT ? v < want : c->op == CHECK_LE ? v <= want : c->op == CHECK_GT ? v > want
-                 : c->op == CHECK_GE ? v >= want : v == want;
-        if (!ok) {
-            bad++;
-            if (report && used < len)
-                used += (size_t)snprintf(report + used, len - used, "%s:%d: claim '%s %s %g%s' is false: %s = %.6g\n",
-                                         g->lesson.path, c->line, c->quantity, OPS[c->op], c->value,
-                                         c->times_baseline ? "*baseline" : "", c->quantity, v);
-        }
+        double v;
+        if (gui_lesson_claim(g, k, i, &v) != 0)
+            continue;
+        bad++;
+        if (report && used < len)
+            used += (size_t)snprintf(report + used, len - used, "%s:%d: claim '%s %s %g%s' is false: %s = %.6g\n",
+                                     g->lesson.path, c->line, c->quantity, OPS[c->op], c->value,
+                                     c->times_baseline ? "*baseline" : "", c->quantity, v);
     }
     return bad;
 }

@@ -263,6 +263,49 @@ static int parse_rnnlab_block(LessonStep *st, const char *literal, int first_lin
     return status;
 }
 
+/* "" (every seed) or " on seeds 1,3-5" into a mask (bit s-1 for seed s, 1 <= s <= 32). */
+static int parse_seeds(const char *s, unsigned *mask)
+{
+    *mask = 0;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (!*s)
+        return 0;
+    if (strncmp(s, "on seeds ", 9) != 0)
+        return -1;
+    s += 9;
+    for (;;) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s)
+            return -1;
+        s = end;
+        if (*s == '-') {
+            b = strtol(s + 1, &end, 10);
+            if (end == s + 1)
+                return -1;
+            s = end;
+        }
+        if (a < 1 || b > 32 || a > b)
+            return -1;
+        for (long k = a; k <= b; k++)
+            *mask |= 1u << (k - 1);
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            return 0;
+        if (*s++ != ',')
+            return -1;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+int lesson_check_applies(const Check *c, uint64_t seed)
+{
+    return !c->seeds || (seed >= 1 && seed <= 32 && (c->seeds >> (seed - 1) & 1u));
+}
+
 static int parse_check_block(LessonStep *st, const char *literal, int first_line, const char *path,
                              char *err, size_t errlen)
 {
@@ -275,8 +318,16 @@ static int parse_check_block(LessonStep *st, const char *literal, int first_line
         Check c = {0};
         c.line = line;
         char q[64], op[4], rhs[64];
-        if (sscanf(s, "%63s %3s %63s", q, op, rhs) != 3) {
-            status = fail_at(err, errlen, path, line, "'%s': a check is QUANTITY OP VALUE, e.g. loss < 0.05", s);
+        int used = 0;
+        if (sscanf(s, "%63s %3s %63s%n", q, op, rhs, &used) != 3) {
+            status = fail_at(err, errlen, path, line,
+                             "'%s': a check is QUANTITY OP VALUE [on seeds LIST], e.g. loss < 0.05", s);
+            break;
+        }
+        if (parse_seeds(s + used, &c.seeds) != 0) {
+            status = fail_at(err, errlen, path, line,
+                             "'%s': after the value only 'on seeds LIST' may follow, LIST like 1,3-5 (seeds 1 to 32)",
+                             s + used);
             break;
         }
         int known = 0;

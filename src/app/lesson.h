@@ -9,6 +9,7 @@
 #include "../ui/rich.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define LESSON_ERR_LEN 600
 
@@ -29,6 +30,7 @@ typedef struct {
     CheckOp op;
     double value;
     int times_baseline; /* the value is a multiple of the task's baseline */
+    unsigned seeds;     /* "on seeds 1,3-5": bit s-1 for each seed the claim is made for; 0 = every seed */
     int line;
 } Check;
 
@@ -76,5 +78,7 @@ int lesson_config_at(const Lesson *l, int k, const Config *base, Config *out, ch
 
 
 const char *lesson_quantity_names(void);
+/* Whether check c is a claim about a run from this seed. */
+int lesson_check_applies(const Check *c, uint64_t seed);
 
 #endif

@@ -319,6 +319,75 @@ static int check_steps(Gui *g, Platform *p, const Options *o, const char *file, 
     return false_claims;
 }
 
+/* --seeds N: every step of the lesson run from seeds 1..N in turn (each a fresh session),
+ * and each claim reported with the seeds on which it is false. Returns the false claims. */
+static int check_seeds(const Options *o, const Lesson *l, const char *file, int *claims)
+{
+    int n_checks = 0, bad = 0;
+    for (int k = 0; k < l->n_steps; k++)
+        n_checks += l->steps[k].n_checks;
+    int *holds = calloc((size_t)n_checks + 1, sizeof *holds), *made = calloc((size_t)n_checks + 1, sizeof *made);
+    char (*fails)[200] = calloc((size_t)n_checks + 1, sizeof *fails);
+    if (!holds || !made || !fails) {
+        free(holds), free(made), free(fails);
+        fprintf(stderr, "%s: out of memory\n", file);
+        return 1;
+    }
+    char err[CONFIG_ERR_LEN + 600];
+    for (long seed = 1; seed <= o->seeds; seed++) {
+        Config base;
+        config_default(&base);
+        Gui g;
+        if (gui_create(&g, &base, (TextMeasure){NULL, NULL}, err, sizeof err) != 0) {
+            fprintf(stderr, "%s: %s\n", file, err);
+            bad++;
+            break;
+        }
+        g.lesson_seed = (uint64_t)seed;
+        if (gui_lesson_open(&g, file, 0) != 0) {
+            fprintf(stderr, "%s\n", g.lesson_error);
+            gui_destroy(&g);
+            bad++;
+            break;
+        }
+        for (int k = 0, at = 0; k < g.lesson.n_steps; at += g.lesson.steps[k].n_checks, k++) {
+            gui_lesson_run_step(&g, k, 0);
+            if (g.lesson_error[0] || g.st->lesson_error[0]) {
+                fprintf(stderr, "%s (seed %ld)\n", g.lesson_error[0] ? g.lesson_error : g.st->lesson_error, seed);
+                bad++;
+                break;
+            }
+            for (int c = 0; c < g.lesson.steps[k].n_checks; c++) {
+                double v;
+                int r = gui_lesson_claim(&g, k, c, &v);
+                if (r < 0)
+                    continue;
+                made[at + c]++;
+                holds[at + c] += r;
+                if (!r) {
+                    size_t n = strlen(fails[at + c]);
+                    snprintf(fails[at + c] + n, sizeof fails[0] - n, "%s%ld (%.3g)", n ? ", " : "", seed, v);
+                }
+            }
+        }
+        gui_destroy(&g);
+    }
+    static const char *const OPS[] = {"<", "<=", ">", ">=", "="};
+    for (int k = 0, at = 0; k < l->n_steps; at += l->steps[k].n_checks, k++)
+        for (int c = 0; c < l->steps[k].n_checks; c++) {
+            const Check *ch = &l->steps[k].checks[c];
+            (*claims)++;
+            if (holds[at + c] == made[at + c])
+                continue;
+            bad++;
+            fprintf(stderr, "%s:%d: claim '%s %s %g%s' holds on %d of %d seeds; false on seed %s\n", file, ch->line,
+                    ch->quantity, OPS[ch->op], ch->value, ch->times_baseline ? "*baseline" : "", holds[at + c],
+                    made[at + c], fails[at + c]);
+        }
+    free(holds), free(made), free(fails);
+    return bad;
+}
+
 /* Parses a lesson and checks every step's settings; with --run also runs it. Returns the
  * problems found (0 or 1). */
 static int check_lesson(const Options *o, const char *file)
@@ -339,11 +408,19 @@ static int check_lesson(const Options *o, const char *file)
             return 1;
         }
     int n_steps = l.n_steps;
-    lesson_free(&l);
     if (!o->run_checks) {
+        lesson_free(&l);
         printf("%s: %d steps, parsed\n", file, n_steps);
         return 0;
     }
+    if (o->seeds) {
+        int claims = 0, bad = check_seeds(o, &l, file, &claims);
+        lesson_free(&l);
+        printf("%s: %d steps, %d claims checked on seeds 1..%ld, %d false on some seed\n", file, n_steps, claims,
+               o->seeds, bad);
+        return bad > 0;
+    }
+    lesson_free(&l);
     int claims = 0, false_claims = 0;
     Platform *p = NULL;
     TextMeasure none = {NULL, NULL};
@@ -377,7 +454,7 @@ static int check_lesson(const Options *o, const char *file)
 int cli_lesson_check(int argc, char **argv)
 {
     Options o = {0};
-    int r = cli_parse_options(&o, argc, argv, OPT_RUN | OPT_OUT, "FILE... [--run [--out DIR]]",
+    int r = cli_parse_options(&o, argc, argv, OPT_RUN | OPT_OUT | OPT_SEEDS, "FILE... [--run [--out DIR] [--seeds N]]",
                               "Parses each lesson and checks every step's settings; with --run, also runs\n"
                               "every step headless, as the window would, and checks its claims (a step\n"
                               "that diverges must claim diverged = 1). With --out DIR, also draws the\n"
