@@ -20,12 +20,13 @@ static int gradient_reference_label(const RunView *rv, char *buf, size_t len)
     const CellKind *cell = rv->dims.cell;
     switch (o->reference_kind) {
     case REFERENCE_BOUND: {
+        /* sigma_max as lessons quote it; gamma the activation's largest slope */
         double gamma = cell_activation_max_slope(rv->dims.act);
         if (rv->dims.shape == SHAPE_SEQ2SEQ)
-            snprintf(buf, len, "upper bound (gamma*sigma_max: enc %.3g, dec %.3g)",
-                     gamma * o->sigma_max[0], gamma * o->sigma_max[rv->dims.G]);
+            snprintf(buf, len, "upper bound (sigma_max enc %.3g, dec %.3g, gamma %g)", o->sigma_max[0],
+                     o->sigma_max[rv->dims.G], gamma);
         else
-            snprintf(buf, len, "upper bound (gamma*sigma_max = %.3g)", gamma * o->sigma_max[0]);
+            snprintf(buf, len, "upper bound (sigma_max = %.3g, gamma = %g)", o->sigma_max[0], gamma);
         return 1;
     }
     case REFERENCE_CELL_PATH:
@@ -63,8 +64,8 @@ static void gradient_range(const RunView *rv, const ViewState *vs, int show_ref,
 }
 
 /* ||dL/dh_t|| (and dL/dc_t) against t on a log axis, with the trainer's reference line (a
- * vanilla RNN's upper bound, or a gated cell's own path factor) and a legend that names each curve by colour and dash; grad_ratio and cell_ratio
- * as live numbers in the title row. */
+ * vanilla RNN's upper bound, or a gated cell's own path factor) and a legend that names
+ * each curve by colour and dash; grad_ratio and cell_ratio as live numbers in the title row. */
 static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewState *vs)
 {
     const Theme *t = ui->theme;
