@@ -187,8 +187,10 @@ int cli_grads(int argc, char **argv)
                           "[--config F] [--set k=v]... [--load DIR] --out DIR",
                           "Runs one forward and backward pass on the first batch of the task at this\n"
                           "seed, with no update, and writes into DIR: config.txt, every parameter as\n"
-                          "NAME.npy, x.npy, y.npy, loss.npy, h.npy, dh.npy (c.npy, dc.npy for lstm)\n"
-                          "and grad.NAME.npy. NumPy .npy 1.0, float64 (int64 class labels).");
+                          "NAME.npy, x.npy, y.npy, loss.npy, h.npy, dh.npy (c.npy, dc.npy for lstm),\n"
+                          "grad.NAME.npy and, for model=rnn, bound.npy (T,): an upper bound on the\n"
+                          "norm of dh[t] over batch and units, the gradient view's line.\n"
+                          "NumPy .npy 1.0, float64 (int64 class labels).");
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     if (!o.out_dir)
@@ -248,6 +250,11 @@ int cli_grads(int argc, char **argv)
             write_array(o.out_dir, "dc", NPY_F8, 3, h_shape, grads))
             status = EXIT_USAGE;
     }
+    /* the gradient view's upper bound, only where it is one (not lstm's or gru's factor) */
+    size_t t_shape[1] = {TT};
+    if (status == EXIT_OK && tr.obs.reference_kind == REFERENCE_BOUND &&
+        write_array(o.out_dir, "bound", NPY_F8, 1, t_shape, tr.obs.reference))
+        status = EXIT_USAGE;
     free(grads);
     free(states);
     for (int i = 0; i < d->n_tensors && status == EXIT_OK; i++) {

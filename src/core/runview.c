@@ -8,19 +8,19 @@
 #include <string.h>
 
 /* The arrays of an Observables, with their lengths for a run of these sizes. */
-enum { OBS_ARRAYS = 7 };
+enum { OBS_ARRAYS = 9 };
 
 static void obs_arrays(Observables *o, double **a[OBS_ARRAYS])
 {
     a[0] = &o->dh_norm, a[1] = &o->dc_norm, a[2] = &o->x, a[3] = &o->h;
-    a[4] = &o->c, a[5] = &o->gate, a[6] = &o->out;
+    a[4] = &o->c, a[5] = &o->gate, a[6] = &o->out, a[7] = &o->dh_direct_norm, a[8] = &o->reference;
 }
 
 static void obs_lengths(const ModelDims *d, int T, int n_out, size_t n[OBS_ARRAYS])
 {
     size_t TT = (size_t)T, H = (size_t)d->H;
     n[0] = TT, n[1] = TT, n[2] = TT * (size_t)d->I, n[3] = TT * H, n[4] = TT * H;
-    n[5] = TT * (size_t)d->G * H, n[6] = (size_t)n_out * (size_t)d->O;
+    n[5] = TT * (size_t)d->G * H, n[6] = (size_t)n_out * (size_t)d->O, n[7] = TT, n[8] = TT;
 }
 
 static void obs_free(Observables *o)

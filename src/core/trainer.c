@@ -28,12 +28,14 @@ static int observables_create(Observables *o, const ModelDims *d, int T, int T_o
     size_t outs = (size_t)o->n_out * d->O;
     o->dh_norm = calloc(TT, sizeof(double));
     o->dc_norm = calloc(TT, sizeof(double));
+    o->dh_direct_norm = calloc(TT, sizeof(double));
+    o->reference = calloc(TT, sizeof(double));
     o->x = calloc(TT * d->I, sizeof(double));
     o->h = calloc(TT * H, sizeof(double));
     o->c = calloc(TT * H, sizeof(double));
     o->gate = calloc(TT * GH, sizeof(double));
     o->out = calloc(outs, sizeof(double));
-    return o->dh_norm && o->dc_norm && o->x && o->h && o->c && o->gate && o->out ? 0 : -1;
+    return o->dh_norm && o->dc_norm && o->dh_direct_norm && o->reference && o->x && o->h && o->c && o->gate && o->out ? 0 : -1;
 }
 
 static void observables_destroy(Observables *o)
@@ -43,6 +45,8 @@ static void observables_destroy(Observables *o)
     free(o->c);
     free(o->h);
     free(o->x);
+    free(o->reference);
+    free(o->dh_direct_norm);
     free(o->dc_norm);
     free(o->dh_norm);
     memset(o, 0, sizeof *o);
@@ -320,6 +324,99 @@ static size_t out_count(const Trainer *tr)
     return rows * tr->dims.O;
 }
 
+/* The vanilla RNN's bound on ||dL/dh_t|| over one layer's n steps. Its backward step is
+ * dL/dh_{t-1} = (dL/dh_t * act'(a_t)) W_hh + direct_{t-1}, row by row; |act'| <= gamma and
+ * ||v W_hh|| <= sigma_max ||v|| hold for every sample and so for the Frobenius norm over the
+ * batch: ||dh_{t-1}|| <= r ||dh_t|| + d_{t-1}, r = gamma sigma_max (Pascanu, Mikolov &
+ * Bengio 2013, eq. 7). d (n) are the head's direct norms, start the bound arriving at the
+ * last step from outside (seq2seq's decoder into the encoder), window the steps one loss
+ * term reaches (truncate; <= 0 or >= n: all, and the recursion is the whole sum). */
+static void bound_layer(double *bound, const double *d, int n, double r, double start, int window)
+{
+    if (window <= 0 || window >= n) {
+        double b = start + d[n - 1];
+        bound[n - 1] = b;
+        for (int t = n - 2; t >= 0; t--)
+            bound[t] = b = r * b + d[t];
+        return;
+    }
+    /* truncated: term s reaches s-window+1 .. s only, as in model.c's layer_backward */
+    assert(start == 0.0);
+    memset(bound, 0, (size_t)n * sizeof(double));
+    for (int s = n - 1; s >= 0; s--) {
+        int stop = s - window + 1 > 0 ? s - window + 1 : 0;
+        double p = d[s];
+        for (int t = s; t >= stop && p != 0.0; t--) {
+            bound[t] += p;
+            p *= r;
+        }
+    }
+}
+
+/* The cell path's factor (lstm prod f, gru prod z from t+1 to T-1, averaged over the batch
+ * and the units) times the last step's norm along that path; over the encoder's steps then
+ * the decoder's, which the path crosses unchanged. Truncation cuts it K steps back. */
+static void record_cell_path(Trainer *tr)
+{
+    const ModelDims *d = &tr->dims;
+    const Cache *c = &tr->cache;
+    Observables *o = &tr->obs;
+    int T = tr->T, B = c->B, H = d->H, K = tr->cfg.truncate;
+    size_t GH = (size_t)d->G * H, gate_at = (size_t)d->cell->path_gate * H;
+    int first = K > 0 && K < T ? T - K : 0;
+    memset(o->reference, 0, (size_t)T * sizeof(double));
+    for (int b = 0; b < B; b++)
+        for (int j = 0; j < H; j++) {
+            double p = 1.0;
+            for (int t = T - 1; t >= first; t--) {
+                o->reference[t] += p;
+                const LayerCache *l = t < c->T ? &c->rnn : &c->dec;
+                int tl = t < c->T ? t : t - c->T;
+                p *= l->gate[((size_t)tl * B + b) * GH + gate_at + j];
+            }
+        }
+    double last = d->cell->has_cell_state ? o->dc_norm[T - 1] : o->dh_norm[T - 1];
+    for (int t = first; t < T; t++)
+        o->reference[t] = last * (o->reference[t] / ((double)B * H));
+}
+
+/* dh_direct_norm from the head's gradients (model.c's dtop), and the view's line. */
+static void record_reference(Trainer *tr)
+{
+    const ModelDims *d = &tr->dims;
+    const Cache *c = &tr->cache;
+    Observables *o = &tr->obs;
+    int T = tr->T, Te = c->T;
+    size_t BH = (size_t)c->B * d->H;
+    int s2s = d->shape == SHAPE_SEQ2SEQ;
+    for (int t = 0; t < T; t++)
+        o->dh_direct_norm[t] = s2s && t < Te ? 0.0
+                               : s2s         ? optim_norm(c->dec.dtop + (size_t)(t - Te) * BH, BH)
+                                             : optim_norm(c->rnn.dtop + (size_t)t * BH, BH);
+    if (d->cell->path_gate >= 0) {
+        o->reference_kind = REFERENCE_CELL_PATH;
+        record_cell_path(tr);
+        return;
+    }
+    if (!d->cell->has_activation) { /* a cell the table gives neither */
+        o->reference_kind = REFERENCE_NONE;
+        memset(o->reference, 0, (size_t)T * sizeof(double));
+        return;
+    }
+    o->reference_kind = REFERENCE_BOUND;
+    double gamma = cell_activation_max_slope(d->act);
+    double r_enc = gamma * o->sigma_max[0];
+    if (!s2s) {
+        bound_layer(o->reference, o->dh_direct_norm, T, r_enc, 0.0, tr->cfg.truncate);
+        return;
+    }
+    /* seq2seq (full BPTT only): the decoder's own bound, then the encoder's last step gets
+     * what the decoder's first step passes back through its W_hh, and no head of its own. */
+    double r_dec = gamma * o->sigma_max[d->G];
+    bound_layer(o->reference + Te, o->dh_direct_norm + Te, T - Te, r_dec, 0.0, 0);
+    bound_layer(o->reference, o->dh_direct_norm, Te, r_enc, r_dec * o->reference[Te], 0);
+}
+
 /* Fills tr->event when the forward or backward pass left Inf/NaN; returns 1 then. */
 static int check_finite(Trainer *tr, double loss)
 {
@@ -412,6 +509,7 @@ static int evaluate(Trainer *tr)
         int tl = t < c->T ? t : t - c->T;
         memcpy(o->gate + t * GH, l->gate + (size_t)tl * B * GH, GH * sizeof(double));
     }
+    record_reference(tr);
     for (int t = 0; t < c->T; t++)
         memcpy(o->x + t * I, tr->batch.x + (size_t)t * B * I, I * sizeof(double));
 

@@ -26,6 +26,11 @@ typedef struct {
     char message[320]; /* one line for people */
 } TrainEvent;
 
+/* What Observables.reference holds: nothing; an upper bound on dh_norm (vanilla RNN); or
+ * the cell path's own factor times the last step's norm (lstm prod f, gru prod z), which
+ * is no bound: the gates' other paths add to the gradient. */
+typedef enum { REFERENCE_NONE, REFERENCE_BOUND, REFERENCE_CELL_PATH } ReferenceKind;
+
 /* The latest step, ready to draw. Per-sample arrays are the batch's first sample. */
 typedef struct {
     long step;
@@ -36,6 +41,18 @@ typedef struct {
     double param_grad_norm[MODEL_MAX_TENSORS];
     double *dh_norm;  /* (T) ||dL/dh_t||, Frobenius over the batch */
     double *dc_norm;  /* (T) ||dL/dc_t|| (lstm; zero otherwise) */
+    /* (T) ||the head's own dL/dh_t||, Frobenius over the batch like dh_norm: what the loss
+     * term at t sends into h_t before the path from t+1 joins it. Zero where the head does
+     * not read, so on seq2seq's encoder steps. */
+    double *dh_direct_norm;
+    /* (T) the gradient view's line, of kind reference_kind (zero where it has nothing to
+     * say). REFERENCE_BOUND (rnn): B_t = sum over loss terms s >= t that reach t of
+     * (gamma sigma_max)^(s-t) dh_direct_norm[s] >= dh_norm[t], gamma the activation's
+     * largest slope; seq2seq chains the decoder's factor into the encoder's.
+     * REFERENCE_CELL_PATH: the last step's norm (dc_norm for lstm, dh_norm for gru) times
+     * the mean over batch and units of prod_{s=t+1}^{T-1} of the path gate. */
+    double *reference;
+    ReferenceKind reference_kind;
     double *x;        /* (T, I) the input; seq2seq: the encoder's */
     double *h;        /* (T, H) */
     double *c;        /* (T, H) lstm */

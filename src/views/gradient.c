@@ -1,5 +1,6 @@
-/* gradient.c: ||dL/dh_t|| against t on a log axis with its reference line, and the
- * waterfall of the same norms over recent steps. */
+/* gradient.c: ||dL/dh_t|| against t on a log axis with the trainer's reference line (an
+ * upper bound for a vanilla RNN, the cell path's factor for lstm and gru), and the
+ * waterfall of the same norms over recent steps. Computes neither line: trainer.c does. */
 #include "views.h"
 
 #include "../ui/plot.h"
@@ -11,24 +12,34 @@
 
 /* ---- 3. gradient norm per step, and its waterfall ---- */
 
-/* The reference slope sigma_max^(T-1-t) ||dL/dh_{T-1}||, the bound for a linear RNN, into
- * ref (at most 2000 steps); returns how many steps it covers and sigma_max in *sig. */
-static int gradient_reference(const RunView *rv, double *ref, double *sig)
+/* The line's legend: what the trainer computed (Observables.reference) and whether it is a
+ * bound. Returns 0 when there is no line. */
+static int gradient_reference_label(const RunView *rv, char *buf, size_t len)
 {
     const Observables *o = &rv->obs;
-    int T = rv->T;
-    double s_max = runview_sigma_max(rv); /* the number lessons quote as sigma_max */
-    int Tr = T < 2000 ? T : 2000;
-    for (int s = 0; s < Tr; s++)
-        ref[s] = o->dh_norm[Tr - 1] * pow(s_max, Tr - 1 - s);
-    *sig = s_max;
-    return Tr;
+    const CellKind *cell = rv->dims.cell;
+    switch (o->reference_kind) {
+    case REFERENCE_BOUND: {
+        /* sigma_max as lessons quote it; gamma the activation's largest slope */
+        double gamma = cell_activation_max_slope(rv->dims.act);
+        if (rv->dims.shape == SHAPE_SEQ2SEQ)
+            snprintf(buf, len, "upper bound (sigma_max enc %.3g, dec %.3g, gamma %g)", o->sigma_max[0],
+                     o->sigma_max[rv->dims.G], gamma);
+        else
+            snprintf(buf, len, "upper bound (sigma_max = %.3g, gamma = %g)", o->sigma_max[0], gamma);
+        return 1;
+    }
+    case REFERENCE_CELL_PATH:
+        snprintf(buf, len, "cell path: prod %s (not a bound)", cell->gate_names[cell->path_gate]);
+        return 1;
+    case REFERENCE_NONE: break;
+    }
+    return 0;
 }
 
 /* The per-step plot's value range: the data, the reference nearby, dL/dc_t, or the range
  * shared between compared runs. */
-static void gradient_range(const RunView *rv, const ViewState *vs, const double *ref, int Tr, double *lo_out,
-                           double *hi_out)
+static void gradient_range(const RunView *rv, const ViewState *vs, int show_ref, double *lo_out, double *hi_out)
 {
     const Observables *o = &rv->obs;
     int T = rv->T;
@@ -38,7 +49,7 @@ static void gradient_range(const RunView *rv, const ViewState *vs, const double 
         lo = 1e-10, hi = 1;
     /* let the reference show, within three decades of the data */
     double rlo, rhi;
-    if (ok && plot_range(ref, Tr, 1, &rlo, &rhi)) {
+    if (ok && show_ref && plot_range(o->reference, T, 1, &rlo, &rhi)) {
         lo = fmax(fmin(lo, rlo), lo / 1e3);
         hi = fmin(fmax(hi, rhi), hi * 1e3);
     }
@@ -52,21 +63,20 @@ static void gradient_range(const RunView *rv, const ViewState *vs, const double 
     *lo_out = lo, *hi_out = hi;
 }
 
-/* ||dL/dh_t|| (and dL/dc_t) against t on a log axis, with the reference slope (a vanilla
- * RNN's) and a legend that names each curve by colour and dash; grad_ratio and cell_ratio
- * as live numbers in the title row. */
+/* ||dL/dh_t|| (and dL/dc_t) against t on a log axis, with the trainer's reference line (a
+ * vanilla RNN's upper bound, or a gated cell's own path factor) and a legend that names
+ * each curve by colour and dash; grad_ratio and cell_ratio as live numbers in the title row. */
 static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewState *vs)
 {
     const Theme *t = ui->theme;
     const Observables *o = &rv->obs;
     int T = rv->T;
-    double ref[2000];
-    double sig;
-    int Tr = gradient_reference(rv, ref, &sig);
+    char ref_label[96];
+    int show_ref = gradient_reference_label(rv, ref_label, sizeof ref_label);
     double lo, hi;
-    gradient_range(rv, vs, ref, Tr, &lo, &hi);
+    gradient_range(rv, vs, show_ref, &lo, &hi);
     int has_cell = rv->dims.cell->has_cell_state;
-    char title[160], readout[96], ref_label[96];
+    char title[160], readout[96];
     if (vs->label)
         snprintf(title, sizeof title, "%s: gradient per step (log)", vs->label);
     else
@@ -76,10 +86,6 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewS
                  runview_cell_ratio(rv));
     else
         snprintf(readout, sizeof readout, "grad_ratio = %.3g", runview_grad_ratio(rv));
-    snprintf(ref_label, sizeof ref_label, "sigma_max^(T-1-t), sigma_max = %.3g", sig);
-    /* the reference: for a vanilla RNN, whose backward step multiplies by W_hh^T and the
-     * activation's slope (at most 1), the norm can grow no faster than sigma_max^(T-1-t) */
-    int show_ref = rv->dims.cell->gates == 1;
     PlotSeries curves[3];
     int n = 0;
     curves[n++] = (PlotSeries){NULL, o->dh_norm, T, t->grad, (float)ui_px(ui, 2.5f), VIEW_DASH_DH, PLOT_MARK_NONE,
@@ -88,7 +94,7 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewS
         curves[n++] = (PlotSeries){NULL, o->dc_norm, T, t->grad_cell, (float)ui_px(ui, 2), VIEW_DASH_DC,
                                    PLOT_MARK_NONE, "||dL/dc_t|| (cell state)"};
     if (show_ref)
-        curves[n++] = (PlotSeries){NULL, ref, Tr, t->reference, (float)ui_px(ui, 1.5f), VIEW_DASH_REFERENCE,
+        curves[n++] = (PlotSeries){NULL, o->reference, T, t->reference, (float)ui_px(ui, 1.5f), VIEW_DASH_REFERENCE,
                                    PLOT_MARK_NONE, ref_label};
     PlotOpts po = {.title = title, .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi, .log_y = 1, .x_label = "t",
                    .x_integer = 1, .readout = readout, .legend = curves, .n_legend = n};

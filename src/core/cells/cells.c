@@ -25,6 +25,7 @@ static const CellKind CELLS[] = {
         .tanh_gates = 0u,
         .forget_gate = -1,
         .has_activation = 1,
+        .path_gate = -1,
         .forward = rnn_forward,
         .backward = rnn_backward,
     },
@@ -38,6 +39,7 @@ static const CellKind CELLS[] = {
         .tanh_gates = 1u << 2, /* g */
         .forget_gate = 1,      /* f */
         .has_activation = 0,
+        .path_gate = 1,      /* f */
         .forward = lstm_forward,
         .backward = lstm_backward,
     },
@@ -51,6 +53,7 @@ static const CellKind CELLS[] = {
         .tanh_gates = 1u << 2, /* n */
         .forget_gate = -1,
         .has_activation = 0,
+        .path_gate = 1,      /* z */
         .forward = gru_forward,
         .backward = gru_backward,
     },

@@ -49,6 +49,9 @@ typedef struct CellKind {
                                        activation= */
     int forget_gate;                /* the gate whose bias forget_bias sets, or -1 */
     int has_activation;             /* activation= applies (rnn) */
+    int path_gate;                  /* the gate whose product over steps is the factor along
+                                       the cell's own path, or -1: lstm f (dc_{t-1} gets
+                                       f_t dc_t), gru z (h_t = (1-z) n + z h_{t-1}); rnn -1 */
     CellForwardFn *forward;
     CellBackwardFn *backward;
 } CellKind;
@@ -63,6 +66,11 @@ const CellKind *cell_kind(int model);
 int cell_count(void);
 /* The row named `name`, or -1. */
 int cell_find(const char *name);
+
+/* The largest slope of activation a anywhere (gamma in Pascanu, Mikolov & Bengio 2013):
+ * 1 for tanh, relu and linear, 1/4 for sigmoid. A vanilla RNN's backward step multiplies
+ * dL/dh_t by at most gamma * sigma_max(W_hh). */
+double cell_activation_max_slope(Activation a);
 
 /* The rows' pairs (one file each). */
 CellForwardFn rnn_forward, lstm_forward, gru_forward;

@@ -29,6 +29,18 @@ static double activate_grad(Activation a, double y)
     return 1.0;
 }
 
+/* The bound on activate_grad over every input: y (1 - y) peaks at y = 1/2. */
+double cell_activation_max_slope(Activation a)
+{
+    switch (a) {
+    case ACT_TANH: return 1.0;
+    case ACT_RELU: return 1.0;
+    case ACT_SIGMOID: return 0.25;
+    case ACT_LINEAR: return 1.0;
+    }
+    return 1.0;
+}
+
 /* G = 1: gate, ax, ah are (B, H) like h. The gate is h_t. */
 void rnn_forward(double *gate, double *h, double *c, double *tc, const double *ax,
                  const double *ah, const double *h_prev, const double *c_prev,
