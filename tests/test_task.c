@@ -100,15 +100,22 @@ static void test_xor_is_balanced_and_right(void **s)
     Fixture f;
     make(&f, settings);
     task_sample(&f.task, &f.b, &f.rng);
-    int key[4000], ones = 0;
+    int key[4000], seen[4000], ones = 0;
     for (int b = 0; b < 4000; b++) {
         const double *x = f.b.x + b * 2;
         assert_int_equal(f.b.label[b], (int)x[0] ^ (int)x[1]);
         ones += (int)f.b.label[b];
-        key[b] = 0; /* a constant predictor */
+        key[b] = 0;                         /* a constant predictor */
+        seen[b] = 2 * (int)x[0] + (int)x[1]; /* the memoryless one sees both bits */
     }
     assert_true(abs(ones - 2000) < 5 * 32);
-    assert_true(fabs(conditional_entropy(key, f.b.label, 4000, 1, 2) - task_baseline(&f.task)) < 0.002);
+    assert_true(task_baseline(&f.task) == 0.0);
+    assert_true(conditional_entropy(seen, f.b.label, 4000, 4, 2) == 0.0);
+    /* chance level, the second reference, is what the constant predictor scores */
+    const char *name;
+    assert_true(task_reference(&f.cfg, &name) == log(2.0));
+    assert_string_equal(name, "chance level");
+    assert_true(fabs(conditional_entropy(key, f.b.label, 4000, 1, 2) - log(2.0)) < 0.002);
     drop(&f);
 }
 
@@ -175,8 +182,10 @@ static void test_adding_marks_one_value_in_each_half_and_has_mean_1_variance_one
     double n = rounds * (double)B, mean = sum / n, var = sq / n - mean * mean;
     assert_true(fabs(mean - 1.0) < 5 * sqrt(1.0 / 6 / n));
     assert_true(fabs(var - 1.0 / 6) < 0.004);
-    assert_true(fabs(task_baseline(&f.task) - 1.0 / 6.0) < 1e-15);
+    /* predicting the mean without looking scores 1/6; the last input, marked in 1 of 11,
+     * takes 1/12 off that share */
     assert_true(fabs(se / n - 1.0 / 6.0) < 0.004);
+    assert_true(fabs(task_baseline(&f.task) - (1.0 / 6.0 - 1.0 / (12.0 * 11))) < 1e-15);
     drop(&f);
 }
 
@@ -332,7 +341,7 @@ static void test_echo_baseline_is_the_cross_entropy_of_the_label_marginal(void *
     drop(&f);
 }
 
-static void test_sine_targets_are_the_next_input_and_the_linear_baseline_holds(void **s)
+static void test_sine_targets_are_the_next_input_and_the_linear_forecast_is_just_above_the_baseline(void **s)
 {
     (void)s;
     const char *const settings[] = {"task=sine", "seq_len=40", "batch=2000", NULL};
@@ -354,6 +363,9 @@ static void test_sine_targets_are_the_next_input_and_the_linear_baseline_holds(v
     double mse = se / ((double)T * B);
     if (!(fabs(mse - task_baseline(&f.task)) < 0.03 * task_baseline(&f.task)))
         fail_msg("measured %.5f, stated %.5f", mse, task_baseline(&f.task));
+    /* the best linear forecast's closed form, Var - Cov^2/Var, is 0.24% above the best */
+    double lin = 0.1925 - pow(0.125 * cos(2 * M_PI / 7) + 0.045 * cos(2 * M_PI / 13) + 0.02 * cos(2 * M_PI / 29), 2) / 0.1925;
+    assert_true(task_baseline(&f.task) < lin && task_baseline(&f.task) > 0.997 * lin);
     drop(&f);
 }
 
@@ -366,7 +378,7 @@ static void test_copy_recalls_the_first_ten_symbols_after_the_delimiter(void **s
     task_sample(&f.task, &f.b, &f.rng);
     int T = f.b.T, B = 500, I = f.b.I;
     assert_int_equal(T, 27);
-    double loss = 0; /* blanks until the recall, then uniform over 8 */
+    double loss = 0; /* with a clock: blanks until the recall, then uniform over 8 */
     for (int b = 0; b < B; b++)
         for (int t = 0; t < T; t++) {
             int in = argmax_row(f.b.x + ((size_t)t * B + b) * I, I);
@@ -385,8 +397,13 @@ static void test_copy_recalls_the_first_ten_symbols_after_the_delimiter(void **s
             }
         }
     loss /= (double)T * B;
-    assert_true(fabs(loss - task_baseline(&f.task)) < 1e-12);
-    assert_true(fabs(task_baseline(&f.task) - 10 * log(8.0) / 27) < 1e-15);
+    const char *name;
+    assert_true(fabs(loss - task_reference(&f.cfg, &name)) < 1e-12);
+    assert_string_equal(name, "Arjovsky's clock baseline");
+    assert_true(fabs(task_reference(&f.cfg, &name) - 10 * log(8.0) / 27) < 1e-15);
+    /* without it, 16 blank inputs, 10 of them recalls */
+    double q = 10.0 / 16;
+    assert_true(fabs(task_baseline(&f.task) - 16.0 / 27 * (-(1 - q) * log(1 - q) - q * log(q / 8))) < 1e-15);
     drop(&f);
 }
 
@@ -573,6 +590,217 @@ static void test_metrics_count_right_answers(void **s)
     drop(&f);
 }
 
+/* ---- the memoryless baseline, estimated from samples, for every row ---- */
+
+/* A predictor without memory answers each target from the input of the step that emits
+ * it: x_{T-1} for one-to-one and many-to-one (whose single answer also fixes the step),
+ * x_t for one-to-many and many-to-many, the decoder's input for seq2seq. The estimate
+ * groups the targets by that input (and, with a clock, by the step) and scores the best
+ * constant per group on the samples themselves: the empirical conditional entropy for
+ * xent, the mean within-group squared deviation for mse. Every input value is binned to
+ * 1/ESTIMATE_BIN: exact for one-hot and 0/1 inputs, and for the continuous ones (adding's
+ * values, sine's signal) fine enough that the best predictor varies by under 1e-5 of the
+ * loss inside a bin (|dm/dx| <= 1, so a bin adds at most (1/128)^2/12), while each bin
+ * still holds more than a hundred samples (the bias of scoring in-sample, 1/n of a
+ * group's share, stays below 1e-4). The groups are runs of equal 128-bit hashes of the
+ * binned input, after sorting. */
+#define ESTIMATE_SEQUENCES 4096
+#define ESTIMATE_MIN_TARGETS (1 << 19) /* many-to-one tasks draw 128 batches of 4096 */
+#define ESTIMATE_BIN 128.0
+
+typedef struct {
+    uint64_t h1, h2;
+    size_t at; /* the target's index over every round */
+} Keyed;
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const Keyed *x = a, *y = b;
+    if (x->h1 != y->h1)
+        return x->h1 < y->h1 ? -1 : 1;
+    if (x->h2 != y->h2)
+        return x->h2 < y->h2 ? -1 : 1;
+    return 0;
+}
+
+/* The best memoryless loss measured on samples of the task `settings` build, seeded with
+ * seed; with_clock adds the step to what the predictor sees. *targets gets how many
+ * targets it scored. */
+static double estimate_memoryless_loss(const char *const *settings, uint64_t seed, int with_clock, size_t *targets)
+{
+    Fixture f;
+    make(&f, settings);
+    rng_seed(&f.rng, seed, 7);
+    const Batch *bt = &f.b;
+    assert_int_equal(bt->B, ESTIMATE_SEQUENCES);
+    int B = bt->B, O = bt->O, mse = bt->loss == LOSS_MSE;
+    int steps = bt->shape == SHAPE_SEQ2SEQ ? bt->Td
+              : (bt->shape == SHAPE_ONE_TO_ONE || bt->shape == SHAPE_MANY_TO_ONE) ? 1 : bt->T;
+    size_t per = (size_t)steps * B, rounds = (ESTIMATE_MIN_TARGETS + per - 1) / per, n = rounds * per;
+    Keyed *key = malloc(n * sizeof *key);
+    int64_t *label = mse ? NULL : malloc(n * sizeof *label);
+    double *y = mse ? malloc(n * (size_t)O * sizeof *y) : NULL;
+    assert_true(key && (label || y));
+    for (size_t r = 0; r < rounds; r++) {
+        task_sample(&f.task, &f.b, &f.rng);
+        for (int t = 0; t < steps; t++)
+            for (int b = 0; b < B; b++) {
+                size_t p = (size_t)t * B + b, at = r * per + p;
+                const double *x;
+                int I, step = t;
+                if (bt->shape == SHAPE_SEQ2SEQ)
+                    x = bt->xd + p * bt->Id, I = bt->Id;
+                else if (steps == 1)
+                    x = bt->x + ((size_t)(bt->T - 1) * B + b) * bt->I, I = bt->I, step = bt->T - 1;
+                else
+                    x = bt->x + p * bt->I, I = bt->I;
+                uint64_t h1 = 0x9e3779b97f4a7c15ULL, h2 = 0x243f6a8885a308d3ULL;
+                for (int i = 0; i < I; i++) {
+                    uint64_t q = (uint64_t)llround(x[i] * ESTIMATE_BIN);
+                    h1 = mix64(h1 ^ q ^ ((uint64_t)i << 40));
+                    h2 = mix64(h2 + q * 0x9e3779b97f4a7c15ULL + (uint64_t)i);
+                }
+                if (with_clock)
+                    h1 = mix64(h1 ^ ((uint64_t)step << 48)), h2 = mix64(h2 + (uint64_t)step);
+                key[at] = (Keyed){h1, h2, at};
+                if (mse)
+                    for (int o = 0; o < O; o++)
+                        y[at * O + o] = bt->y[p * O + o];
+                else
+                    label[at] = bt->label[p];
+            }
+    }
+    qsort(key, n, sizeof *key, keyed_cmp);
+    double loss = 0;
+    double *count = calloc((size_t)O, sizeof(double));
+    for (size_t g = 0, end; g < n; g = end) {
+        for (end = g + 1; end < n && keyed_cmp(&key[end], &key[g]) == 0;)
+            end++;
+        double ng = (double)(end - g);
+        if (mse) {
+            for (int o = 0; o < O; o++) {
+                double mean = 0, ss = 0;
+                for (size_t i = g; i < end; i++)
+                    mean += y[key[i].at * O + o];
+                mean /= ng;
+                for (size_t i = g; i < end; i++)
+                    ss += (y[key[i].at * O + o] - mean) * (y[key[i].at * O + o] - mean);
+                loss += ss;
+            }
+        } else {
+            for (size_t i = g; i < end; i++)
+                count[label[key[i].at]] += 1;
+            for (int c = 0; c < O; c++)
+                if (count[c] > 0)
+                    loss -= count[c] * log(count[c] / ng), count[c] = 0;
+        }
+    }
+    free(count);
+    free(y);
+    free(label);
+    free(key);
+    drop(&f);
+    *targets = n;
+    return loss / (double)n / (mse ? O : 1);
+}
+
+/* A row's settings: its defaults, or its shortest sequence (lag 1 where it reads lag=),
+ * or one more length; batch 4096. */
+static void baseline_settings(char (*buf)[48], const char **settings, const TaskKindInfo *ki, int seq_len, int lag)
+{
+    int n = 0;
+    snprintf(buf[n], 48, "task=%s", ki->name), settings[n] = buf[n], n++;
+    snprintf(buf[n], 48, "batch=%d", ESTIMATE_SEQUENCES), settings[n] = buf[n], n++;
+    if (seq_len)
+        snprintf(buf[n], 48, "seq_len=%d", seq_len), settings[n] = buf[n], n++;
+    if (lag && ki->uses_lag)
+        snprintf(buf[n], 48, "lag=%d", lag), settings[n] = buf[n], n++;
+    settings[n] = NULL;
+}
+
+/* Within 1% of the stated value (exactly 0 where it says 0): returns 1, or prints the
+ * miss and returns 0. */
+static int expect_baseline(const char *const *settings, double stated, int with_clock, const char *what)
+{
+    size_t n;
+    double est = estimate_memoryless_loss(settings, 21, with_clock, &n);
+    int ok = fabs(est - stated) <= 0.01 * stated + 1e-12;
+    print_message("%s%-14s %-12s %-26s stated %.5f estimated %.5f (%zu targets)\n", ok ? "" : "WRONG: ",
+                  settings[0], settings[2] ? settings[2] : "(defaults)", what, stated, est, n);
+    return ok;
+}
+
+static double built_baseline(const char *const *settings)
+{
+    Fixture f;
+    make(&f, settings);
+    double b = task_baseline(&f.task);
+    drop(&f);
+    return b;
+}
+
+/* Every row, at its defaults, at its shortest sequence and at a longer one: the stated
+ * baseline is what the best memoryless predictor scores on 4096 sequences (more batches
+ * for a many-to-one task, whose sequence holds one target), within 1%. A row's second
+ * reference, where it has one, is what the same predictor with a clock scores (copy:
+ * Arjovsky's figure), or chance level (xor: the best constant). */
+static void test_every_baseline_is_what_the_best_memoryless_predictor_scores(void **s)
+{
+    (void)s;
+    int wrong = 0;
+    for (int k = 0; k < task_kind_count(); k++) {
+        const TaskKindInfo *ki = task_kind_info(k);
+        const int lens[3] = {0, ki->min_seq_len, ki->default_seq_len * 3 / 2};
+        for (int j = 0; j < 3; j++) {
+            if (j > 0 && (lens[j] == ki->default_seq_len || lens[j] > ki->max_seq_len))
+                continue;
+            char buf[4][48];
+            const char *settings[5];
+            baseline_settings(buf, settings, ki, lens[j], j == 1 ? 1 : 0);
+            wrong += !expect_baseline(settings, built_baseline(settings), 0, "memoryless baseline");
+            Fixture f;
+            make(&f, settings);
+            const char *name;
+            double ref = task_reference(&f.cfg, &name);
+            drop(&f);
+            assert_int_equal(!ki->reference, isnan(ref));
+            if (ki->reference && ki->shape == SHAPE_MANY_TO_MANY)
+                wrong += !expect_baseline(settings, ref, 1, name);
+        }
+    }
+    if (wrong)
+        fail_msg("%d stated values are more than 1%% from the estimate (WRONG above)", wrong);
+}
+
+/* The estimate tells the old baselines from the right ones: copy's clock figure, xor's
+ * chance level and adding's 1/6 are each more than 1% away from what a memoryless
+ * predictor scores, so the test above fails on them. */
+static void test_the_estimate_rejects_the_old_copy_xor_adding_baselines(void **s)
+{
+    (void)s;
+    const char *const copy[] = {"task=copy", "batch=4096", NULL};
+    const char *const xor[] = {"task=xor", "batch=4096", NULL};
+    const char *const adding[] = {"task=adding", "batch=4096", NULL};
+    const char *const adding10[] = {"task=adding", "batch=4096", "seq_len=10", NULL};
+    const struct {
+        const char *const *settings;
+        double old;
+    } cases[] = {{copy, 10 * log(8.0) / 25}, {xor, log(2.0)}, {adding, 1.0 / 6}, {adding10, 1.0 / 6}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n;
+        double est = estimate_memoryless_loss(cases[i].settings, 21, 0, &n);
+        if (!(fabs(est - cases[i].old) > 0.01 * cases[i].old))
+            fail_msg("%s: estimated %.5f is within 1%% of the old %.5f", cases[i].settings[0], est, cases[i].old);
+    }
+}
+
 /* ---- the table: every row complete, so a task appended to it cannot be left out ---- */
 
 static void test_every_row_has_every_function_and_a_name_config_reads_back(void **s)
@@ -726,7 +954,7 @@ int main(void)
         cmocka_unit_test(test_sentiment_negation_flips_the_late_word),
         cmocka_unit_test(test_echo_targets_are_the_symbol_lag_steps_back),
         cmocka_unit_test(test_echo_baseline_is_the_cross_entropy_of_the_label_marginal),
-        cmocka_unit_test(test_sine_targets_are_the_next_input_and_the_linear_baseline_holds),
+        cmocka_unit_test(test_sine_targets_are_the_next_input_and_the_linear_forecast_is_just_above_the_baseline),
         cmocka_unit_test(test_copy_recalls_the_first_ten_symbols_after_the_delimiter),
         cmocka_unit_test(test_reverse_targets_are_the_input_backwards_with_teacher_forcing),
         cmocka_unit_test(test_charlm_corpus_baseline_is_its_bigram_entropy),
@@ -734,6 +962,8 @@ int main(void)
         cmocka_unit_test(test_charlm_and_npy_word_a_file_read_failure_alike),
         cmocka_unit_test(test_charlm_reads_utf8_text),
         cmocka_unit_test(test_metrics_count_right_answers),
+        cmocka_unit_test(test_every_baseline_is_what_the_best_memoryless_predictor_scores),
+        cmocka_unit_test(test_the_estimate_rejects_the_old_copy_xor_adding_baselines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

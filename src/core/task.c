@@ -86,6 +86,13 @@ void task_destroy(Task *task)
 
 double task_baseline(const Task *task) { return task->baseline; }
 
+double task_reference(const Config *cfg, const char **name)
+{
+    const TaskKindInfo *k = task_kind_info(cfg->task);
+    *name = k->reference ? k->reference_name : NULL;
+    return k->reference ? k->reference(cfg) : NAN;
+}
+
 /* ---- batches ---- */
 
 /* Positions with a target: one per sequence, or one per (decoder) step and sequence. */

@@ -84,6 +84,10 @@ typedef struct {
     /* Fills x (xd) and y or label of a batch whose inputs are zeroed, from rng. */
     void (*sample)(const Task *task, Batch *batch, Rng *rng);
     double (*baseline)(const Task *task); /* see task_baseline */
+    /* NULL, or a second reference loss the loss view draws beside the baseline, named
+     * reference_name (copy's clock baseline, xor's chance level); see task_reference. */
+    double (*reference)(const Config *cfg);
+    const char *reference_name;
     double (*metric)(const Task *task, const Batch *batch, const double *out); /* see task_metric */
     void (*symbol_name)(const Task *task, int k, int output, char *buf, size_t len);
     /* NULL, or a readable form of sample b's input where it is not a row of symbols or
@@ -114,8 +118,14 @@ void task_sample(const Task *task, Batch *batch, Rng *rng);
 /* The task's metric for predictions `out` in the head's output layout. */
 double task_metric(const Task *task, const Batch *batch, const double *out);
 
-/* The loss of the best predictor that uses no memory, for this configuration. */
+/* The memoryless baseline: the loss of the best predictor that sees only the current
+ * input (and the position where the loss is read at one step only, as in many-to-one),
+ * for this configuration; each row's file gives its formula. docs/TASKS.md lists them. */
 double task_baseline(const Task *task);
+
+/* The row's second reference loss for a resolved configuration, with its name in *name,
+ * or NAN (and *name NULL) where the row has none. Needs no task data: views call it. */
+double task_reference(const Config *cfg, const char **name);
 
 /* Writes a readable form of symbol k of the task's input or output alphabet ("good",
  * "X", "e", "·") into buf. */

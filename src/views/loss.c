@@ -1,5 +1,6 @@
-/* loss.c: the loss and the task's metric over the steps with the memoryless baseline,
- * and the global gradient norm with its clipping events below. */
+/* loss.c: the loss and the task's metric over the steps with the memoryless baseline (and
+ * the task's second reference, where it has one), and the global gradient norm with its
+ * clipping events below. */
 #include "views.h"
 
 #include "../ui/plot.h"
@@ -35,14 +36,18 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
         ms[m] = h->metric[k];
     }
     double base = rv->baseline, lo = 0, hi = 1;
+    const char *ref_name; /* copy's clock baseline, xor's chance level; NAN for most tasks */
+    double ref = task_reference(&rv->cfg, &ref_name);
     if (!plot_range(ys, m, vs->loss_log, &lo, &hi))
         lo = vs->loss_log ? 1e-3 : 0, hi = 1;
-    if (base > 0 && isfinite(base)) {
-        if (base > hi)
-            hi = vs->loss_log ? base * 1.5 : base * 1.08;
-        if (!vs->loss_log && lo > 0)
-            lo = 0;
-    }
+    const double lines[2] = {base, ref};
+    for (int i = 0; i < 2; i++)
+        if (lines[i] > 0 && isfinite(lines[i])) {
+            if (lines[i] > hi)
+                hi = vs->loss_log ? lines[i] * 1.5 : lines[i] * 1.08;
+            if (!vs->loss_log && lo > 0)
+                lo = 0;
+        }
     /* the legend names the curves, so the title is short enough to leave it room beside it */
     char title[160];
     if (vs->label)
@@ -90,12 +95,24 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
     Plot q = plot_right(&p);
     if (own_axis)
         plot_series_ex(ui, &q, &curves[1]);
-    /* the baseline after the curves, its label on a veil, and the legend clear of it */
-    char label[64]; /* the short form when the long one would be cut */
-    snprintf(label, sizeof label, "memoryless baseline %.4g", base);
-    if (ui_text_width(ui, label, ui_text_size_small(ui)) > p.area.w - ui_px(ui, 12))
-        snprintf(label, sizeof label, "baseline %.4g", base);
-    Rect base_r = plot_hline(ui, &p, base, t->baseline, label);
+    /* the baseline after the curves, its label on a veil, and the legend clear of it; the
+     * reference line's label only where it clears the baseline's (both sit at the right),
+     * else the baseline's names it */
+    int small = ui_text_size_small(ui);
+    int base_shown = isfinite(base) && !(p.log_y && base <= 0) && base >= p.y0 && base <= p.y1;
+    int apart = !base_shown || fabs(plot_py(&p, ref) - plot_py(&p, base)) >= small + ui_px(ui, 4);
+    char ref_label[96] = "", label[160]; /* the short form when the long one would be cut */
+    if (isfinite(ref))
+        snprintf(ref_label, sizeof ref_label, "%s %.4g", ref_name, ref);
+    snprintf(label, sizeof label, "memoryless baseline %.4g%s%s", base, isfinite(ref) && !apart ? "; " : "",
+             isfinite(ref) && !apart ? ref_label : "");
+    if (ui_text_width(ui, label, small) > p.area.w - ui_px(ui, 12))
+        snprintf(label, sizeof label, "baseline %.4g%s%s", base, isfinite(ref) && !apart ? "; " : "",
+                 isfinite(ref) && !apart ? ref_label : "");
+    Rect avoid[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+    if (isfinite(ref))
+        avoid[1] = plot_hline(ui, &p, ref, t->reference, apart ? ref_label : NULL);
+    avoid[0] = plot_hline(ui, &p, base, t->baseline, label);
     /* the legend's corner is chosen on the screen's points: map the metric onto the loss
      * axis for the count */
     PlotSeries legend[2] = {curves[0], curves[1]};
@@ -105,7 +122,7 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
             mapped[i] = vs->loss_log ? pow(10, log10(p.y0) + smm[i] * (log10(p.y1) - log10(p.y0)))
                                      : p.y0 + smm[i] * (p.y1 - p.y0);
     legend[1].ys = mapped;
-    plot_legend(ui, &p, legend, own_axis ? 2 : 1, &base_r, 1);
+    plot_legend(ui, &p, legend, own_axis ? 2 : 1, avoid, 2);
     if (vs->has_cursor)
         plot_vline(ui, &p, (double)vs->cursor_step, t->text);
     grad_norm_strip(ui, strip, rv, vs, scratch, p.x0, p.x1);

@@ -28,11 +28,16 @@ static void adding_sample(const Task *task, Batch *bt, Rng *rng)
     }
 }
 
-/* Predicting E[y] = 1 leaves Var(u1 + u2) = 2/12. */
+/* The answer is read at the last step, t = T - 1, whose input is (u, mark). The first mark
+ * m1 < T/2 never falls there; the second, uniform over the T - floor(T/2) steps of the
+ * second half, does with p = 1 / (T - floor(T/2)). Marked: y = u_m1 + u, predict 0.5 + u,
+ * leaving Var(u_m1) = 1/12. Unmarked: u says nothing, predict E[y] = 1, leaving
+ * Var(u_m1 + u_m2) = 2/12. So p/12 + (1 - p)/6 = 1/6 - 1/(12 (T - floor(T/2))):
+ * 0.1633 at T = 50, 0.15 at T = 10, 1/12 at T = 2 (always marked). */
 static double adding_baseline(const Task *task)
 {
-    (void)task;
-    return 1.0 / 6.0;
+    int T = task->cfg.seq_len;
+    return 1.0 / 6.0 - 1.0 / (12.0 * (T - T / 2));
 }
 
 /* "0.412 + 0.093   (the two marked of 50 values)". */

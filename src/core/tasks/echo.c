@@ -25,9 +25,10 @@ static void echo_sample(const Task *task, Batch *bt, Rng *rng)
     }
 }
 
-/* y_t is independent of x_t, so the best memoryless predictor is the marginal of the
- * labels: 'nothing yet' with p0 = lag/T, each symbol with (1-p0)/S. Its cross-entropy is
- * that distribution's entropy. */
+/* lag >= 1 (config makes 0 the default 3), so y_t is sym[t - lag] or 'nothing yet', both
+ * independent of x_t = sym[t]: without a clock the best memoryless predictor is the
+ * labels' marginal over the steps, 'nothing yet' with p0 = lag/T, each symbol with
+ * (1-p0)/S, and its loss that distribution's entropy: 1.6011 at T = 20, lag 3, S = 4. */
 static double echo_baseline(const Task *task)
 {
     const Config *cfg = &task->cfg;

@@ -38,7 +38,8 @@ static void order_sample(const Task *task, Batch *bt, Rng *rng)
     }
 }
 
-/* The last symbol is always the end marker: the four classes stay equally likely. */
+/* The answer is read at the last step, whose input is always the end marker: it says
+ * nothing, and the four classes are equally likely (s1, s2 fair and independent): ln 4. */
 static double order_baseline(const Task *task)
 {
     (void)task;

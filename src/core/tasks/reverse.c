@@ -35,7 +35,9 @@ static void reverse_sample(const Task *task, Batch *bt, Rng *rng)
     }
 }
 
-/* Without the encoder's memory each output symbol is a uniform guess. */
+/* The decoder's current input is the start symbol or the previous target sym[T - s];
+ * its target sym[T - 1 - s] is an independent uniform symbol, so without the encoder's
+ * memory each output is a uniform guess: ln S. */
 static double reverse_baseline(const Task *task)
 {
     return log((double)task->cfg.symbols);

@@ -46,8 +46,9 @@ static void sentiment_sample(const Task *task, Batch *bt, Rng *rng)
     }
 }
 
-/* The label is independent of the '.' that every review ends with, and both classes are
- * equally likely. */
+/* The answer is read at the last step, whose input is the '.' every review ends with: it
+ * says nothing, and positive ^ negated is a fair coin (the word is positive with p = 1/2,
+ * whatever the negation): ln 2. */
 static double sentiment_baseline(const Task *task)
 {
     (void)task;

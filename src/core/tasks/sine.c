@@ -4,6 +4,7 @@
 #include "tasks.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define SINE_N 3
 static const double SINE_PERIOD[SINE_N] = {7, 13, 29};
@@ -36,18 +37,84 @@ static void sine_sample(const Task *task, Batch *bt, Rng *rng)
     }
 }
 
-/* The best linear predictor from the current value alone: Var(x) - Cov(x_t, x_{t+1})^2 /
- * Var(x), with Var = sum a^2/2 + noise^2, Cov = sum a^2/2 cos(w). */
+/* The best memoryless forecast is E[x_{t+1} | x_t] (the phases are uniform, so the series
+ * is stationary and t says nothing), and its loss E Var(x_{t+1} | x_t) = E x^2 - E m(x)^2
+ * with m(x) = E[x_{t+1} | x_t = x] and E x^2 = sum a^2/2 + noise^2. Write x_t = s + n with
+ * s = sum a_k sin(theta_k), theta_k independent and uniform; then E[x_{t+1} | theta] = g =
+ * sum a_k sin(theta_k + w_k), so m(x) = E[g phi(x - s)] / E[phi(x - s)], phi the noise's
+ * density. s is not Gaussian, so m is not linear: the best linear forecast, Var x -
+ * Cov(x_t, x_{t+1})^2 / Var x = 0.094551, is 0.24% worse than this, 0.094325.
+ * Computed on a grid of step SINE_GRID: each component's mass and share of g per cell
+ * (from SINE_PHASES equally spaced phases, each shared between its two nearest cells),
+ * their convolution, then the noise's. The grid is far finer than the noise's 0.05: the
+ * result agrees to 3e-7 with a brute-force sum over a 300^3 grid of phases. */
+#define SINE_GRID (1.0 / 1024)
+#define SINE_PHASES 4096
+
+/* c = a * b (lengths na, nb; c has na + nb - 1), cells centred: index i is (i - (n-1)/2). */
+static void sine_convolve(double *c, const double *a, int na, const double *b, int nb)
+{
+    for (int i = 0; i < na + nb - 1; i++)
+        c[i] = 0;
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++)
+            c[i + j] += a[i] * b[j];
+}
+
 static double sine_baseline(const Task *task)
 {
     (void)task;
-    double var = SINE_NOISE * SINE_NOISE, cov = 0;
+    const double h = SINE_GRID;
+    int J = 0, half[SINE_N];
+    for (int k = 0; k < SINE_N; k++)
+        half[k] = (int)ceil(SINE_AMPLITUDE[k] / h), J += half[k];
+    /* cell i of the signal is s = (i - J) h; of x, x = (i - J - K) h */
+    int L = 2 * J + SINE_N + 1, K = (int)ceil(8 * SINE_NOISE / h);
+    /* P, G: the signal's mass and share of g per cell; Pk, Mk: one component's; tmp */
+    double *buf = calloc((size_t)7 * L + (size_t)(2 * K + 1), sizeof(double));
+    if (!buf)
+        return NAN;
+    double *P = buf, *G = P + L, *Pk = G + L, *Mk = Pk + L, *tP = Mk + L, *tG = tP + L, *tQ = tG + L;
+    double *kern = tQ + L;
+    int n = 1;
+    P[0] = 1, G[0] = 0; /* the empty sum: s = 0, g = 0 */
     for (int k = 0; k < SINE_N; k++) {
-        double p = SINE_AMPLITUDE[k] * SINE_AMPLITUDE[k] / 2;
-        var += p;
-        cov += p * cos(2 * M_PI / SINE_PERIOD[k]);
+        int nk = 2 * half[k] + 2; /* cell j is (j - half) h */
+        for (int j = 0; j < nk; j++)
+            Pk[j] = Mk[j] = 0;
+        for (int i = 0; i < SINE_PHASES; i++) {
+            /* each phase's mass shared between the two nearest cells, keeping its mean */
+            double th = 2 * M_PI * (i + 0.5) / SINE_PHASES, pos = SINE_AMPLITUDE[k] * sin(th) / h + half[k];
+            double g = SINE_AMPLITUDE[k] * sin(th + 2 * M_PI / SINE_PERIOD[k]) / SINE_PHASES;
+            int j = (int)floor(pos);
+            double f = pos - j;
+            Pk[j] += (1 - f) / SINE_PHASES, Pk[j + 1] += f / SINE_PHASES;
+            Mk[j] += (1 - f) * g, Mk[j + 1] += f * g;
+        }
+        /* the sum's mass P * Pk; its g: G * Pk + P * Mk */
+        sine_convolve(tP, P, n, Pk, nk);
+        sine_convolve(tG, G, n, Pk, nk);
+        sine_convolve(tQ, P, n, Mk, nk);
+        n += nk - 1;
+        for (int i = 0; i < n; i++)
+            P[i] = tP[i], G[i] = tG[i] + tQ[i];
     }
-    return var - cov * cov / var;
+    for (int d = -K; d <= K; d++)
+        kern[d + K] = exp(-0.5 * (d * h / SINE_NOISE) * (d * h / SINE_NOISE)) / (SINE_NOISE * sqrt(2 * M_PI));
+    /* E m(x)^2 = integral of (E[g phi(x - s)])^2 / E[phi(x - s)] dx, on the same grid */
+    double em2 = 0;
+    for (int i = 0; i < n + 2 * K; i++) {
+        double p = 0, q = 0; /* x - s = (i - j - K) h */
+        for (int j = i - 2 * K > 0 ? i - 2 * K : 0; j < n && j <= i; j++)
+            p += P[j] * kern[i - j], q += G[j] * kern[i - j];
+        if (p > 0)
+            em2 += q * q / p * h;
+    }
+    free(buf);
+    double var = SINE_NOISE * SINE_NOISE;
+    for (int k = 0; k < SINE_N; k++)
+        var += SINE_AMPLITUDE[k] * SINE_AMPLITUDE[k] / 2;
+    return var - em2;
 }
 
 const TaskKindInfo task_kind_sine = {

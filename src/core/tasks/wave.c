@@ -32,8 +32,10 @@ static void wave_sample(const Task *task, Batch *bt, Rng *rng)
     }
 }
 
-/* At t = 0 the code is visible, so y_0 is known; afterwards the input is zero at every
- * step of every wave, and the best constant is the mean of those values. */
+/* At t = 0 the code is visible, so y_0 is known (loss 0); afterwards the input is zero at
+ * every step of every wave, and without a clock the best constant is the mean of those
+ * values over the six equally likely codes and t = 1 .. T-1, its loss their variance:
+ * sum over codes and t >= 1 of (y - mean)^2 / (6 T), 0.3073 at T = 30. */
 static double wave_baseline(const Task *task)
 {
     int T = task->cfg.seq_len;

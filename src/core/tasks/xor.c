@@ -21,10 +21,19 @@ static void xor_sample(const Task *task, Batch *bt, Rng *rng)
     }
 }
 
-/* The label is independent of either bit alone, and both classes are equally likely. */
+/* The one step's input holds both bits, so the label u ^ v is a function of the current
+ * input: the memoryless predictor is exact and its loss is 0 (the task needs a hidden
+ * layer, not memory). */
 static double xor_baseline(const Task *task)
 {
     (void)task;
+    return 0.0;
+}
+
+/* Chance level: both classes equally likely, and either bit alone says nothing. */
+static double xor_chance(const Config *cfg)
+{
+    (void)cfg;
     return log(2.0);
 }
 
@@ -42,6 +51,8 @@ const TaskKindInfo task_kind_xor = {
     .sizes = xor_sizes,
     .sample = xor_sample,
     .baseline = xor_baseline,
+    .reference = xor_chance,
+    .reference_name = "chance level",
     .metric = task_metric_accuracy,
     .symbol_name = task_symbol_number,
 };
