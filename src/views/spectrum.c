@@ -61,7 +61,7 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     plot_legend(ui, &p, blocks, nb, &one, 1);
 
     /* eigenvalues in the complex plane, the unit circle and 1/gamma */
-    double gamma = d->cell->has_activation && d->act == ACT_SIGMOID ? 0.25 : 1.0;
+    double gamma = d->cell->has_activation ? cell_activation_max_slope(d->act) : 1.0;
     double extent = 1.0 / gamma;
     for (int i = 0; i < n * H; i++) {
         double m = hypot(sp->eig_re[i], sp->eig_im[i]);
