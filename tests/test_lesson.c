@@ -165,6 +165,12 @@ static void test_a_check_names_the_seeds_it_is_for(void **s)
     assert_int_equal(l.steps[0].checks[1].seeds, 0u); /* every seed */
     assert_true(lesson_check_applies(&l.steps[0].checks[1], 77));
     lesson_free(&l);
+    /* one question a step: a second is refused by name (it used to leak the first) */
+    const char *two = "# T\n\nS.\n\n## One\n\n```question\nA?\n---\nYes.\n```\n\n```question\nB?\n---\nNo.\n```\n";
+    assert_int_not_equal(lesson_parse(&l, "two.md", two, strlen(two), err, sizeof err), 0);
+    lesson_free(&l);
+    if (!strstr(err, "two.md:") || !strstr(err, "one question block"))
+        fail_msg("%s", err);
     const char *bad[] = {"loss < 1 for seed 2", "loss < 1 on seeds", "loss < 1 on seeds 0", "loss < 1 on seeds 3-2",
                          "loss < 1 on seeds 1,,2", "loss < 1 on seeds 40"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -458,7 +458,11 @@ static int lesson_heading(Lesson *l, LessonStep **st, cmark_node *n, int line, c
 static int parse_question_block(LessonStep *st, const char *literal, int line, const char *path, char *err,
                                 size_t errlen)
 {
+    if (st->question) /* (a second block would leak the first and hide it) */
+        return fail_at(err, errlen, path, line, "a step has one question block; this is its second");
     char *q = dup(literal);
+    if (!q)
+        return fail_at(err, errlen, path, line, "out of memory");
     char *sep = strstr(q, "\n---");
     if (!sep && strncmp(q, "---", 3) != 0) {
         free(q);
