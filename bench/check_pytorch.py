@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks `rnnlab grads` against PyTorch: loads the parameters into torch.nn.RNN/LSTM/GRU +
 nn.Linear with no reshaping, runs the same batch, and compares the hidden states, the loss,
-dL/dh_t and every parameter gradient. Needs Debian's python3-torch.
+dL/dh_t, every parameter gradient, the gradient itemised by loss term (itemised.npy) and
+the first sample's output-input Jacobian norms (connectivity.npy). Needs Debian's python3-torch.
 Usage: bench/check_pytorch.py RNNLAB_BINARY"""
 import os
 import subprocess
@@ -47,6 +48,31 @@ def report(settings, pairs):
     print(f"{' '.join(settings):45s} matches PyTorch {torch.__version__}: worst relative error {worst:.2e}")
 
 
+def itemised_and_connectivity(cfg, ld, pred, y, O, hs, xs, every):
+    """itemised.npy and connectivity.npy by autograd: L_s is loss term s's part of the mean
+    loss (its per-element losses summed over the batch, over the number of them all); the
+    Jacobian of the first sample's output at s with respect to each x_t, row by row."""
+    if cfg["loss"] == "mse":
+        el = torch.nn.functional.mse_loss(pred, y, reduction="none")
+    else:
+        el = torch.nn.functional.cross_entropy(pred.reshape(-1, O), y.reshape(-1), reduction="none")
+    S, n = pred.shape[0] if every else 1, el.numel()
+    el = el.reshape(S, -1)
+    item, conn = torch.zeros(S, len(hs)), torch.zeros(S, len(hs))
+    for s in range(S):
+        gs = torch.autograd.grad(el[s].sum() / n, hs, retain_graph=True, allow_unused=True)
+        item[s] = torch.stack([g.norm() if g is not None else torch.tensor(0.0) for g in gs])
+        ys = pred[s, 0] if every else pred[0]
+        for k in range(O):
+            gx = torch.autograd.grad(ys[k], xs, retain_graph=True, allow_unused=True)
+            gx = torch.cat([(g if g is not None else torch.zeros_like(x))[:, 0, :].pow(2).sum(1)
+                            for g, x in zip(gx, xs)])
+            conn[s] += gx
+    return [("itemised ||dL_s/dh_t||", item, ld("itemised")),
+            ("connectivity ||dy_s/dx_t||", conn.sqrt(), ld("connectivity"))]
+
+
+
 def make(cfg, I, H):
     if cfg["model"] == "rnn":
         return torch.nn.RNN(I, H, nonlinearity=cfg["activation"])
@@ -58,7 +84,7 @@ def check_seq2seq(settings):
     starts the decoder, fed x_decoder.npy (teacher forcing)."""
     with tempfile.TemporaryDirectory() as d:
         cfg, ld = grads_dump(settings, d)
-        x, xd, y = ld("x"), ld("x_decoder"), ld("y")
+        x, xd, y = ld("x").requires_grad_(), ld("x_decoder").requires_grad_(), ld("y")
         H, O = int(cfg["hidden"]), ld("head.weight").shape[0]
         enc, dec, head = make(cfg, x.shape[2], H), make(cfg, xd.shape[2], H), torch.nn.Linear(H, O)
         enc.load_state_dict({k: ld("encoder." + k) for k in NAMES})
@@ -74,19 +100,20 @@ def check_seq2seq(settings):
         T = x.shape[0]
         pred = head(torch.cat(hs[T:]))
         loss = loss_of(cfg, pred, y, O)
-        loss.backward()
+        loss.backward(retain_graph=True)
         pairs = [("h", torch.cat(hs).detach(), ld("h")), ("loss", loss.detach(), ld("loss")),
                  ("dL/dh_t (encoder, then decoder)", torch.cat([h.grad for h in hs]), ld("dh")),
                  ("grad.head.weight", head.weight.grad, ld("grad.head.weight"))]
         for prefix, layer in (("encoder.", enc), ("decoder.", dec)):
             pairs += [("grad." + prefix + k, getattr(layer, k).grad, ld("grad." + prefix + k)) for k in NAMES]
+        pairs += itemised_and_connectivity(cfg, ld, pred, y, O, hs, [x, xd], True)
         report(settings, pairs)
 
 
 def check(settings):
     with tempfile.TemporaryDirectory() as d:
         cfg, ld = grads_dump(settings, d)
-        x, y = ld("x"), ld("y")
+        x, y = ld("x").requires_grad_(), ld("y")
         I, H = x.shape[2], int(cfg["hidden"])
         O = ld("head.weight").shape[0]
         rnn = make(cfg, I, H)
@@ -107,9 +134,9 @@ def check(settings):
         else:
             pred = head(out)
         loss = loss_of(cfg, pred, y, O)
-        loss.backward()
-        whole, _ = rnn(x)  # the one-call forward agrees with the unrolled one
+        loss.backward(retain_graph=True)  # the graph again for itemised and connectivity
         pairs = []
+        whole, _ = rnn(x)  # the one-call forward agrees with the unrolled one
 
         if cfg["model"] == "lstm":
             # nn.LSTM returns c_t as a separate output, whose .grad misses the path through
@@ -139,6 +166,9 @@ def check(settings):
         pairs += [("grad." + k, getattr(rnn, k).grad, ld("grad." + k)) for k in NAMES]
         pairs += [("grad.head.weight", head.weight.grad, ld("grad.head.weight")),
                   ("grad.head.bias", head.bias.grad, ld("grad.head.bias"))]
+        # after the .grad reads: autograd.grad also runs the retained h_t's hooks
+        pairs += itemised_and_connectivity(cfg, ld, pred, y, O, hs, [x],
+                                           cfg["shape"] not in ("many-to-one", "one-to-one"))
         report(settings, pairs)
 
 

@@ -885,6 +885,25 @@ static void expect_grads(const char *dir, const char *model, const char *task, i
         fail_msg("%s %s: dh.npy is zero at the last time step", model, task);
     npy_free(&a);
 
+    /* The gradient itemised by loss term and the connectivity: (S, T), S the loss terms. */
+    const size_t S = m2m ? T : 1;
+    const char *const st[] = {"itemised", "connectivity"};
+    for (int i = 0; i < 2; i++) {
+        expect_npy(&a, out, st[i], NPY_F8, S, T);
+        for (size_t s = 0; s < S; s++) {
+            size_t ts = m2m ? s : T - 1; /* the step that term s reads */
+            const double *row = (const double *)a.data + s * T;
+            if (!(row[ts] > 0))
+                fail_msg("%s %s: %s[%zu, %zu] = %g at the term's own step", model, task, st[i], s,
+                         ts, row[ts]);
+            for (size_t t = ts + 1; t < T; t++)
+                if (row[t] != 0)
+                    fail_msg("%s %s: %s[%zu, %zu] = %g past the term's step", model, task, st[i],
+                             s, t, row[t]);
+        }
+        npy_free(&a);
+    }
+
     char c_path[4300], dc_path[4300];
     path_join(c_path, sizeof c_path, out, "c.npy");
     path_join(dc_path, sizeof dc_path, out, "dc.npy");

@@ -1,0 +1,122 @@
+/* itemise.c: dL/dh_t split by loss term, and the output-input Jacobian norms, each by
+ * running model.c's backward again with one output gradient non-zero (backward is linear in
+ * dL/d out). Leaves out anything the training step needs: only the grads verb calls these. */
+#include "itemise.h"
+
+#include "linalg.h"
+#include "optim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Dimension letters: S loss terms, T steps (T_total = encoder then decoder), B batch,
+ * I input, H hidden, G gates, O output. */
+
+int itemise_terms(const Trainer *tr)
+{
+    const ModelDims *d = &tr->dims;
+    if (d->shape == SHAPE_SEQ2SEQ)
+        return tr->cache.Td;
+    return model_head_every(d) ? tr->cache.T : 1;
+}
+
+int itemise_term_step(const Trainer *tr, int s)
+{
+    const ModelDims *d = &tr->dims;
+    if (d->shape == SHAPE_SEQ2SEQ)
+        return tr->cache.T + s;
+    return model_head_every(d) ? s : tr->cache.T - 1;
+}
+
+/* The head's output rows (B of them) that term s reads, as an offset into c->out. */
+static size_t term_row(const Trainer *tr, int s)
+{
+    return model_head_every(&tr->dims) ? (size_t)s * tr->cache.B : 0;
+}
+
+static size_t out_size(const Trainer *tr)
+{
+    return (size_t)itemise_terms(tr) * tr->cache.B * tr->dims.O;
+}
+
+int itemise_gradient(Trainer *tr, double *itemised, double *per_term)
+{
+    Cache *c = &tr->cache;
+    const ModelDims *d = &tr->dims;
+    int S = itemise_terms(tr), TT = tr->T;
+    size_t B = (size_t)c->B, O = (size_t)d->O, BH = B * d->H, n = out_size(tr);
+    double *dout = malloc(n * sizeof(double)), *dh = malloc((size_t)TT * BH * sizeof(double));
+    double *scratch = malloc(tr->n_params * sizeof(double));
+    if (!dout || !dh || !scratch) {
+        free(dout);
+        free(dh);
+        free(scratch);
+        return -1;
+    }
+    Params g; /* the parameter gradients these passes also produce, thrown away */
+    model_params_point(&g, scratch, d);
+    memcpy(dout, c->dout, n * sizeof(double));
+    for (int s = 0; s < S; s++) {
+        memset(c->dout, 0, n * sizeof(double));
+        memcpy(c->dout + term_row(tr, s) * O, dout + term_row(tr, s) * O, B * O * sizeof(double));
+        model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+        trainer_copy_dh(tr, dh, 0);
+        if (per_term)
+            memcpy(per_term + (size_t)s * TT * BH, dh, (size_t)TT * BH * sizeof(double));
+        for (int t = 0; t < TT; t++)
+            itemised[(size_t)s * TT + t] = optim_norm(dh + (size_t)t * BH, BH);
+    }
+    /* The whole loss again: the caches hold the trainer's dL/dh_t, as before. */
+    memcpy(c->dout, dout, n * sizeof(double));
+    model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+    free(scratch);
+    free(dh);
+    free(dout);
+    return 0;
+}
+
+int itemise_connectivity(Trainer *tr, double *connectivity)
+{
+    Cache *c = &tr->cache;
+    const ModelDims *d = &tr->dims;
+    int S = itemise_terms(tr), TT = tr->T;
+    size_t O = (size_t)d->O, GH = (size_t)d->G * d->H, n = out_size(tr);
+    size_t I = (size_t)(d->Id > d->I ? d->Id : d->I); /* a row of J: either layer's input */
+    double *dout = malloc(n * sizeof(double)), *jac = malloc((size_t)TT * O * I * sizeof(double));
+    double *scratch = malloc(tr->n_params * sizeof(double));
+    if (!dout || !jac || !scratch) {
+        free(dout);
+        free(jac);
+        free(scratch);
+        return -1;
+    }
+    Params g;
+    model_params_point(&g, scratch, d);
+    memcpy(dout, c->dout, n * sizeof(double));
+    for (int s = 0; s < S; s++) {
+        memset(jac, 0, (size_t)TT * O * I * sizeof(double));
+        for (size_t k = 0; k < O; k++) {
+            /* row k of the Jacobian: d y_s[k] / d x_t for the first sample */
+            memset(c->dout, 0, n * sizeof(double));
+            c->dout[term_row(tr, s) * O + k] = 1.0;
+            model_backward(&g, c, &tr->batch, &tr->param, d, 0);
+            for (int t = 0; t < TT; t++) {
+                /* x_t enters only through ax_t = x_t W_ih^T + b_ih: dL/dx_t = dL/dax_t W_ih */
+                int dec = t >= c->T;
+                const LayerCache *l = dec ? &c->dec : &c->rnn;
+                const LayerParams *p = dec ? &tr->param.dec : &tr->param.rnn;
+                int tl = dec ? t - c->T : t;
+                linalg_matmul_acc(jac + ((size_t)t * O + k) * I, l->dax + (size_t)tl * c->B * GH,
+                                  p->weight_ih, 1, GH, (size_t)l->I);
+            }
+        }
+        for (int t = 0; t < TT; t++)
+            connectivity[(size_t)s * TT + t] = optim_norm(jac + (size_t)t * O * I, O * I);
+    }
+    memcpy(c->dout, dout, n * sizeof(double));
+    model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+    free(scratch);
+    free(jac);
+    free(dout);
+    return 0;
+}
