@@ -72,6 +72,10 @@ def itemised_and_connectivity(cfg, ld, pred, y, O, hs, xs, every):
             ("connectivity ||dy_s/dx_t||", conn.sqrt(), ld("connectivity"))]
 
 
+def grad_of(v):
+    """v.grad; zero where no loss term reaches v (a chunk before a last-step-only loss)."""
+    return v.grad if v.grad is not None else torch.zeros_like(v)
+
 
 def make(cfg, I, H):
     if cfg["model"] == "rnn":
@@ -122,8 +126,13 @@ def check(settings):
         head.load_state_dict({"weight": ld("head.weight"), "bias": ld("head.bias")})
         # Step by step, so that each h_t is one tensor feeding both the head and the next
         # step: its .grad is then the total dL/dh_t, the recurrent path included.
+        # truncate_mode=chunk is TBPTT in chunks of K steps: the state carried into each
+        # chunk is detached (h.detach(), and c for the LSTM), so no gradient crosses back.
+        K = int(cfg["truncate"]) if cfg.get("truncate_mode") == "chunk" else 0
         state, hs, cs = None, [], []
         for t in range(x.shape[0]):
+            if K and t and t % K == 0:
+                state = tuple(s.detach() for s in state) if cfg["model"] == "lstm" else state.detach()
             _, state = rnn(x[t:t + 1], state)
             h = state[0] if cfg["model"] == "lstm" else state
             h.retain_grad()
@@ -145,6 +154,8 @@ def check(settings):
             hh, cc, mh = torch.zeros(B, H), torch.zeros(B, H), []
             W = {k: ld(k).requires_grad_() for k in NAMES}
             for t in range(x.shape[0]):
+                if K and t and t % K == 0:
+                    hh, cc = hh.detach(), cc.detach()
                 z = x[t] @ W["weight_ih_l0"].T + W["bias_ih_l0"] + hh @ W["weight_hh_l0"].T + W["bias_hh_l0"]
                 i, f, g, o = z.chunk(4, dim=1)
                 cc = torch.sigmoid(f) * cc + torch.sigmoid(i) * torch.tanh(g)
@@ -159,16 +170,19 @@ def check(settings):
             head.weight.grad, head.bias.grad = hw, hb
             pairs.append(("h (by hand)", torch.stack(mh).detach(), ld("h")))
         pairs += [("h", out.detach(), ld("h")), ("h (one call)", whole.detach(), ld("h")),
-                  ("loss", loss.detach(), ld("loss")), ("dL/dh_t", torch.cat([h.grad for h in hs]), ld("dh"))]
+                  ("loss", loss.detach(), ld("loss")), ("dL/dh_t", torch.cat([grad_of(h) for h in hs]), ld("dh"))]
         if cs:
             pairs += [("c", torch.stack(cs).detach(), ld("c")),
-                      ("dL/dc_t", torch.stack([c.grad for c in cs]), ld("dc"))]
+                      ("dL/dc_t", torch.stack([grad_of(c) for c in cs]), ld("dc"))]
         pairs += [("grad." + k, getattr(rnn, k).grad, ld("grad." + k)) for k in NAMES]
         pairs += [("grad.head.weight", head.weight.grad, ld("grad.head.weight")),
                   ("grad.head.bias", head.bias.grad, ld("grad.head.bias"))]
         # after the .grad reads: autograd.grad also runs the retained h_t's hooks
-        pairs += itemised_and_connectivity(cfg, ld, pred, y, O, hs, [x],
-                                           cfg["shape"] not in ("many-to-one", "one-to-one"))
+        extra = itemised_and_connectivity(cfg, ld, pred, y, O, hs, [x],
+                                          cfg["shape"] not in ("many-to-one", "one-to-one"))
+        # connectivity is the model's Jacobian (full BPTT): with chunks, this graph's
+        # detached states cut it, so it is compared in the unchunked cases only
+        pairs += [e for e in extra if not (K and e[0].startswith("connectivity"))]
         report(settings, pairs)
 
 
@@ -179,3 +193,8 @@ for model in ["model=rnn activation=tanh", "model=rnn activation=relu", "model=l
             extra.append("seq_len=13")
         check(model.split() + extra + ["hidden=7", "batch=3", "seed=5"])
     check_seq2seq(model.split() + ["task=reverse", "seq_len=6", "hidden=7", "batch=3", "seed=5"])
+
+# Truncated BPTT in chunks of 5 steps: 13 steps are chunks of 5, 5 and 3, 11 of 5, 5 and 1.
+for model in ["model=rnn activation=tanh", "model=lstm", "model=gru"]:
+    for task in ["task=adding seq_len=13", "task=echo seq_len=13", "task=charlm seq_len=11"]:
+        check(model.split() + task.split() + ["truncate=5", "truncate_mode=chunk", "hidden=7", "batch=3", "seed=5"])

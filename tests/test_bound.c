@@ -19,14 +19,16 @@
 static const char *const ACTS[] = {"activation=tanh", "activation=relu", "activation=sigmoid", "activation=linear"};
 static const char *const RHOS[] = {"rho=0.5", "rho=1", "rho=1.5", "rho=3"};
 /* one task per shape at least; the truncated ones through truncate= */
-static const char *const TASKS[][2] = {
-    {"task=adding", "truncate=0"}, /* many-to-one */
-    {"task=adding", "truncate=5"}, /* many-to-one, truncated */
-    {"task=sine", "truncate=0"},   /* many-to-many */
-    {"task=echo", "truncate=0"},   /* many-to-many */
-    {"task=echo", "truncate=4"},   /* many-to-many, truncated */
-    {"task=wave", "truncate=0"},   /* one-to-many */
-    {"task=reverse", "truncate=0"}, /* seq2seq: the decoder's bound chained into the encoder */
+static const char *const TASKS[][3] = {
+    {"task=adding", "truncate=0", "truncate_mode=window"}, /* many-to-one */
+    {"task=adding", "truncate=5", "truncate_mode=window"}, /* many-to-one, truncated */
+    {"task=adding", "truncate=5", "truncate_mode=chunk"},  /* many-to-one, in chunks */
+    {"task=sine", "truncate=0", "truncate_mode=window"},   /* many-to-many */
+    {"task=echo", "truncate=0", "truncate_mode=window"},   /* many-to-many */
+    {"task=echo", "truncate=4", "truncate_mode=window"},   /* many-to-many, truncated */
+    {"task=echo", "truncate=5", "truncate_mode=chunk"},    /* many-to-many, in chunks (5, 5, 2) */
+    {"task=wave", "truncate=0", "truncate_mode=window"},   /* one-to-many */
+    {"task=reverse", "truncate=0", "truncate_mode=window"}, /* seq2seq: the decoder's bound chained into the encoder */
 };
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -86,9 +88,10 @@ typedef struct {
     long checked, skipped;
 } Tally;
 
-static void check_run(Tally *ty, const char *act, const char *rho, const char *task, const char *trunc)
+static void check_run(Tally *ty, const char *act, const char *rho, const char *task, const char *trunc,
+                      const char *mode)
 {
-    const char *const settings[] = {"model=rnn", act, rho, task, trunc, "hidden=6", "seq_len=12", "batch=3",
+    const char *const settings[] = {"model=rnn", act, rho, task, trunc, mode, "hidden=6", "seq_len=12", "batch=3",
                                     "optimizer=adam", "lr=0.01", "seed=3", NULL};
     Trainer tr;
     create(&tr, settings);
@@ -113,20 +116,20 @@ static void check_run(Tally *ty, const char *act, const char *rho, const char *t
         double w = worst_ratio(&tr, o->reference, dh, T, &at);
         if (!(w <= ty->worst_new)) {
             ty->worst_new = w;
-            snprintf(ty->where_new, sizeof ty->where_new, "%s %s %s %s step %d t=%d", act, rho, task, trunc, step,
+            snprintf(ty->where_new, sizeof ty->where_new, "%s %s %s %s %s step %d t=%d", act, rho, task, trunc, mode, step,
                      at);
         }
         w = worst_ratio(&tr, o->reference, dh, T - 1, &at);
         if (!(w <= ty->worst_early)) {
             ty->worst_early = w;
-            snprintf(ty->where_early, sizeof ty->where_early, "%s %s %s %s step %d t=%d", act, rho, task, trunc,
+            snprintf(ty->where_early, sizeof ty->where_early, "%s %s %s %s %s step %d t=%d", act, rho, task, trunc, mode,
                      step, at);
         }
         old_reference(old, o, T);
         w = worst_ratio(&tr, old, dh, T, &at);
         if (!(w <= ty->worst_old)) {
             ty->worst_old = w;
-            snprintf(ty->where_old, sizeof ty->where_old, "%s %s %s %s step %d t=%d", act, rho, task, trunc, step,
+            snprintf(ty->where_old, sizeof ty->where_old, "%s %s %s %s %s step %d t=%d", act, rho, task, trunc, mode, step,
                      at);
         }
     }
@@ -142,7 +145,7 @@ static void test_rnn_bound_is_never_below_the_gradient_norm_and_the_old_line_was
     for (size_t a = 0; a < N_OF(ACTS); a++)
         for (size_t r = 0; r < N_OF(RHOS); r++)
             for (size_t k = 0; k < N_OF(TASKS); k++)
-                check_run(&ty, ACTS[a], RHOS[r], TASKS[k][0], TASKS[k][1]);
+                check_run(&ty, ACTS[a], RHOS[r], TASKS[k][0], TASKS[k][1], TASKS[k][2]);
     print_message("bound: %ld steps checked (%ld overflowed, skipped); tightest ||dh||/bound = %.15g at %s\n",
                   ty.checked, ty.skipped, ty.worst_new, ty.where_new);
     print_message("bound over t < T-1: tightest ||dh||/bound = %.6g at %s\n", ty.worst_early, ty.where_early);
@@ -182,6 +185,36 @@ static void test_bound_is_the_recursion_from_the_heads_direct_norms(void **s)
     trainer_destroy(&tr);
 }
 
+/* truncate_mode=chunk: the recursion restarts at each chunk boundary (T = 12 in chunks of
+ * 5: nothing crosses from step 5 into 4 or from 10 into 9); the gated cells' path factor
+ * covers the last chunk (10, 11) only. */
+static void test_chunks_restart_the_bound_and_cut_the_cell_path(void **s)
+{
+    (void)s;
+    const char *const settings[] = {"model=rnn", "activation=sigmoid", "task=echo", "hidden=6", "seq_len=12",
+                                    "batch=3", "rho=1.5", "truncate=5", "truncate_mode=chunk", NULL};
+    Trainer tr;
+    create(&tr, settings);
+    assert_int_equal(trainer_step(&tr), 0);
+    const Observables *o = &tr.obs;
+    int T = tr.T;
+    double r = 0.25 * o->sigma_max[0], b = 0.0;
+    for (int t = T - 1; t >= 0; t--) {
+        double dir = o->dh_direct_norm[t];
+        b = t == T - 1 || (t + 1) % 5 == 0 ? dir : r * b + dir;
+        assert_true(fabs(o->reference[t] - b) <= 1e-14 * b);
+    }
+    trainer_destroy(&tr);
+    const char *const gated[] = {"model=lstm", "task=sine", "hidden=5", "seq_len=12", "batch=2",
+                                 "truncate=5", "truncate_mode=chunk", NULL};
+    create(&tr, gated);
+    assert_int_equal(trainer_step(&tr), 0);
+    for (int t = 0; t < 10; t++)
+        assert_true(tr.obs.reference[t] == 0.0);
+    assert_true(tr.obs.reference[10] > 0 && tr.obs.reference[10] < tr.obs.reference[11]);
+    trainer_destroy(&tr);
+}
+
 /* lstm and gru draw their own path's factor (no bound): 1 at the last step, times that
  * step's norm, and a product of gates in (0, 1) before it. */
 static void test_gated_cells_draw_the_cell_path_factor(void **s)
@@ -210,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_rnn_bound_is_never_below_the_gradient_norm_and_the_old_line_was),
         cmocka_unit_test(test_bound_is_the_recursion_from_the_heads_direct_norms),
         cmocka_unit_test(test_gated_cells_draw_the_cell_path_factor),
+        cmocka_unit_test(test_chunks_restart_the_bound_and_cut_the_cell_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,11 +18,11 @@
 static const char *const ALL_KEYS[] = {
     "model", "activation", "hidden", "seed",     "task",     "seq_len",   "lag",
     "symbols", "text",     "batch",  "init",     "rho",      "forget_bias", "optimizer",
-    "lr",    "momentum",   "clip",   "clip_mode", "truncate", "history",  "shape",
-    "loss",
+    "lr",    "momentum",   "clip",   "clip_mode", "truncate", "truncate_mode", "history",
+    "shape", "loss",
 };
 #define N_ALL_KEYS (sizeof ALL_KEYS / sizeof ALL_KEYS[0])
-_Static_assert(N_ALL_KEYS == 22, "the vocabulary has 22 keys");
+_Static_assert(N_ALL_KEYS == 23, "the vocabulary has 23 keys");
 
 /* The task words in enum order, and the shape each task has. */
 static const struct {
@@ -70,6 +70,7 @@ static void assert_same_config_impl(const Config *a, const Config *b, const char
     SAME_FIELD(a, b, clip);
     SAME_FIELD(a, b, clip_mode);
     SAME_FIELD(a, b, truncate);
+    SAME_FIELD(a, b, truncate_mode);
     SAME_FIELD(a, b, history);
     SAME_FIELD(a, b, shape_given);
     SAME_FIELD(a, b, loss_given);
@@ -158,6 +159,7 @@ static void test_defaults_are_a_tanh_rnn_on_adding_with_sizes_left_to_the_task(v
     assert_true(c.clip == 0.0);
     assert_int_equal(c.clip_mode, CLIP_NORM);
     assert_int_equal(c.truncate, 0);
+    assert_int_equal(c.truncate_mode, TRUNCATE_WINDOW);
     assert_int_equal(c.history, 2000);
     assert_int_equal(c.shape_given, -1);
     assert_int_equal(c.loss_given, -1);
@@ -237,6 +239,7 @@ static void set_every_key(Config *c)
     set_ok(c, "clip=3.3e-1");
     set_ok(c, "clip_mode=value");
     set_ok(c, "truncate=11");
+    set_ok(c, "truncate_mode=chunk");
     set_ok(c, "history=12345");
     set_ok(c, "shape=many-to-many");
     set_ok(c, "loss=xent");
@@ -267,6 +270,7 @@ static void test_every_key_round_trips_through_format_and_a_config_file(void **s
     assert_true(c.clip == 0.33);
     assert_int_equal(c.clip_mode, CLIP_VALUE);
     assert_int_equal(c.truncate, 11);
+    assert_int_equal(c.truncate_mode, TRUNCATE_CHUNK);
     assert_int_equal(c.history, 12345);
     assert_int_equal(c.shape_given, SHAPE_MANY_TO_MANY);
     assert_int_equal(c.loss_given, LOSS_XENT);
@@ -598,6 +602,7 @@ static void test_word_not_accepted_lists_the_accepted_words(void **s)
     expect_rejected("optimizer=lion", "optimizer", "sgd|momentum|adam|adagrad|rmsprop");
     expect_rejected("init=he", "init", "orthogonal");
     expect_rejected("clip_mode=both", "clip_mode", "norm|value");
+    expect_rejected("truncate_mode=tbptt", "truncate_mode", "window|chunk");
     expect_rejected("shape=many-to-few", "shape",
                     "one-to-one|one-to-many|many-to-one|many-to-many|seq2seq");
     expect_rejected("shape=seq-to-seq", "shape", "seq2seq");
@@ -1029,6 +1034,10 @@ static void test_resolve_rejects_truncate_with_the_seq2seq_task(void **s)
     RESOLVE_REJECTS_MSG(err, "truncate", "task=reverse", "truncate=3");
     RESOLVE_REJECTS("truncate", "truncate=1", "task=reverse");
     RESOLVES("task=reverse", "truncate=0");
+    RESOLVE_REJECTS_MSG(err, "truncate_mode", "task=reverse", "truncate_mode=chunk");
+    assert_non_null(strstr(err, "truncate_mode=window"));
+    RESOLVES("task=reverse", "truncate_mode=window");
+    RESOLVES("task=echo", "truncate=3", "truncate_mode=chunk");
     /* Truncated BPTT stays allowed for the other shapes. */
     RESOLVES("task=echo", "truncate=3");
     RESOLVES("task=charlm", "truncate=3");

@@ -26,7 +26,8 @@ typedef struct {
     Cache cache;
 } Problem;
 
-static void problem_create(Problem *pb, int model, Activation act, int task, int truncate)
+static void problem_create_len(Problem *pb, int model, Activation act, int task, int truncate,
+                               int seq_len)
 {
     char err[CONFIG_ERR_LEN];
     config_default(&pb->cfg);
@@ -34,7 +35,7 @@ static void problem_create(Problem *pb, int model, Activation act, int task, int
     pb->cfg.activation = act;
     pb->cfg.task = task;
     pb->cfg.hidden = 3;
-    pb->cfg.seq_len = task == task_find("xor") ? 1 : task == task_find("copy") ? 1 : task == task_find("reverse") ? 3 : 5;
+    pb->cfg.seq_len = seq_len;
     pb->cfg.batch = 2;
     pb->cfg.lag = 2;
     pb->cfg.symbols = 3;
@@ -60,6 +61,12 @@ static void problem_create(Problem *pb, int model, Activation act, int task, int
     assert_int_equal(task_batch_create(&pb->batch, &pb->task), 0);
     task_sample(&pb->task, &pb->batch, &rng);
     assert_int_equal(model_cache_create(&pb->cache, &pb->d, pb->T, pb->Td, 2), 0);
+}
+
+static void problem_create(Problem *pb, int model, Activation act, int task, int truncate)
+{
+    int T = task == task_find("xor") ? 1 : task == task_find("copy") ? 1 : task == task_find("reverse") ? 3 : 5;
+    problem_create_len(pb, model, act, task, truncate, T);
 }
 
 static void problem_destroy(Problem *pb)
@@ -152,7 +159,7 @@ static void gradient_check(int model, Activation act, int task, int truncate)
 
     model_forward(&pb.cache, &pb.batch, &pb.p, d, NULL);
     double loss = model_loss(&pb.cache, &pb.batch, d);
-    model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, truncate);
+    model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, truncate, TRUNCATE_WINDOW);
     double *fixed_hs = malloc((TBH + BH) * sizeof(double));
     double *fixed_cs = malloc((TBH + BH) * sizeof(double));
     memcpy(fixed_hs, pb.cache.rnn.hs, (TBH + BH) * sizeof(double));
@@ -280,7 +287,7 @@ static void linear_law(double rho)
     assert_int_equal(model_cache_create(&c, &d, 60, 0, 4), 0);
     model_forward(&c, &b, &p, &d, NULL);
     model_loss(&c, &b, &d);
-    model_backward(&g, &c, &b, &p, &d, 0);
+    model_backward(&g, &c, &b, &p, &d, 0, TRUNCATE_WINDOW);
     double norms[60], expect[60];
     size_t BH = 4 * 16;
     for (int t = 0; t < 60; t++)
@@ -307,6 +314,135 @@ static ModelDims dims_of(const Config *cfg)
     ModelDims d = model_dims(cfg, &t.info);
     task_destroy(&t);
     return d;
+}
+
+/* ---- truncate_mode=chunk ---- */
+
+/* Chunks of K >= T are the whole sequence: the same bits as full BPTT. */
+static void test_chunk_of_the_whole_sequence_is_full_bptt_bit_for_bit(void **s)
+{
+    (void)s;
+    const char *models[] = {"rnn", "lstm", "gru"};
+    const int tasks[] = {task_find("adding"), task_find("echo"), task_find("sine")};
+    for (size_t m = 0; m < 3; m++)
+        for (size_t k = 0; k < 3; k++) {
+            Problem pb;
+            problem_create_len(&pb, cell_find(models[m]), ACT_TANH, tasks[k], 0, 12);
+            const ModelDims *d = &pb.d;
+            size_t TBH = (size_t)pb.T * pb.cfg.batch * d->H;
+            model_forward(&pb.cache, &pb.batch, &pb.p, d, NULL);
+            model_loss(&pb.cache, &pb.batch, d);
+            model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, 0, TRUNCATE_WINDOW);
+            double *full = malloc(pb.n * sizeof(double)), *full_dh = malloc(TBH * sizeof(double));
+            memcpy(full, pb.grad_block, pb.n * sizeof(double));
+            memcpy(full_dh, pb.cache.rnn.dh, TBH * sizeof(double));
+            const int Ks[] = {12, 13, 1000, 0};
+            for (size_t j = 0; j < 4; j++) {
+                memset(pb.grad_block, 0, pb.n * sizeof(double));
+                model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, Ks[j], TRUNCATE_CHUNK);
+                if (memcmp(full, pb.grad_block, pb.n * sizeof(double)) != 0 ||
+                    memcmp(full_dh, pb.cache.rnn.dh, TBH * sizeof(double)) != 0)
+                    fail_msg("%s %s chunk K=%d: not the bits of full BPTT", models[m],
+                             config_task_name(tasks[k]), Ks[j]);
+            }
+            free(full_dh);
+            free(full);
+            problem_destroy(&pb);
+        }
+}
+
+/* The reference: each chunk run on its own as a short sequence, from the state the whole
+ * run reaches at its start held fixed (as PyTorch's h.detach()), with full BPTT inside it;
+ * the parameter gradients summed over the chunks and dL/dh_t, dL/dc_t read off each. A
+ * chunk's loss is a mean over its own Tc positions: in the whole loss (over T) it weighs
+ * Tc/T. A loss on the last step only sits in the last chunk. */
+static void chunk_reference(const Problem *pb, int K, double *grad, double *dh, double *dc)
+{
+    const ModelDims *d = &pb->d;
+    int T = pb->T, B = pb->cfg.batch;
+    size_t BH = (size_t)B * d->H, O = (size_t)d->O, I = (size_t)d->I;
+    int every = model_head_every(d);
+    double *gb = malloc(pb->n * sizeof(double));
+    Params g;
+    model_params_point(&g, gb, d);
+    memset(grad, 0, pb->n * sizeof(double));
+    memset(dh, 0, (size_t)T * BH * sizeof(double));
+    memset(dc, 0, (size_t)T * BH * sizeof(double));
+    for (int s0 = 0; s0 < T; s0 += K) {
+        int Tc = s0 + K < T ? K : T - s0;
+        if (!every && s0 + Tc < T)
+            continue; /* no loss term in this chunk */
+        Batch w = pb->batch;
+        w.T = Tc;
+        w.x = pb->batch.x + (size_t)s0 * B * I;
+        if (every) {
+            if (w.y)
+                w.y = pb->batch.y + (size_t)s0 * B * O;
+            if (w.label)
+                w.label = pb->batch.label + (size_t)s0 * B;
+        }
+        ForwardOptions opt = {pb->cache.rnn.hs + (size_t)s0 * BH, pb->cache.rnn.cs + (size_t)s0 * BH,
+                              NULL, NULL};
+        Cache c;
+        assert_int_equal(model_cache_create(&c, d, Tc, 0, B), 0);
+        model_forward(&c, &w, &pb->p, d, &opt);
+        model_loss(&c, &w, d);
+        memset(gb, 0, pb->n * sizeof(double));
+        model_backward(&g, &c, &w, &pb->p, d, 0, TRUNCATE_WINDOW);
+        double weight = every ? (double)Tc / T : 1.0;
+        for (size_t i = 0; i < pb->n; i++)
+            grad[i] += weight * gb[i];
+        for (size_t i = 0; i < (size_t)Tc * BH; i++) {
+            dh[(size_t)s0 * BH + i] = weight * c.rnn.dh[i];
+            dc[(size_t)s0 * BH + i] = weight * c.rnn.dc[i];
+        }
+        model_cache_destroy(&c);
+    }
+    free(gb);
+}
+
+/* T = 12 in chunks of 5 (5, 5, 2) and 4 (4, 4, 4), many-to-one, many-to-many (mse, xent). */
+static void test_chunk_gradient_is_the_sum_over_chunks_run_on_their_own(void **s)
+{
+    (void)s;
+    const char *models[] = {"rnn", "lstm", "gru"};
+    const int tasks[] = {task_find("adding"), task_find("echo"), task_find("sine")};
+    const int Ks[] = {5, 4, 1};
+    for (size_t m = 0; m < 3; m++)
+        for (size_t k = 0; k < 3; k++)
+            for (size_t j = 0; j < 3; j++) {
+                Problem pb;
+                problem_create_len(&pb, cell_find(models[m]), ACT_TANH, tasks[k], 0, 12);
+                const ModelDims *d = &pb.d;
+                size_t TBH = (size_t)pb.T * pb.cfg.batch * d->H;
+                model_forward(&pb.cache, &pb.batch, &pb.p, d, NULL);
+                model_loss(&pb.cache, &pb.batch, d);
+                model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, Ks[j], TRUNCATE_CHUNK);
+                double *grad = malloc(pb.n * sizeof(double));
+                double *dh = malloc(TBH * sizeof(double)), *dc = malloc(TBH * sizeof(double));
+                chunk_reference(&pb, Ks[j], grad, dh, dc);
+                char what[160];
+                snprintf(what, sizeof what, "%s %s chunk K=%d: parameter gradient", models[m],
+                         config_task_name(tasks[k]), Ks[j]);
+                check_close(what, pb.grad_block, grad, pb.n, 1e-12, 1e-14);
+                snprintf(what, sizeof what, "%s %s chunk K=%d: dL/dh_t", models[m],
+                         config_task_name(tasks[k]), Ks[j]);
+                check_close(what, pb.cache.rnn.dh, dh, TBH, 1e-12, 1e-14);
+                if (d->cell->has_cell_state) {
+                    snprintf(what, sizeof what, "%s %s chunk K=%d: dL/dc_t", models[m],
+                             config_task_name(tasks[k]), Ks[j]);
+                    check_close(what, pb.cache.rnn.dc, dc, TBH, 1e-12, 1e-14);
+                }
+                /* and it is not full BPTT: something crossed the boundaries there */
+                memcpy(grad, pb.grad_block, pb.n * sizeof(double));
+                memset(pb.grad_block, 0, pb.n * sizeof(double));
+                model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, 0, TRUNCATE_WINDOW);
+                assert_true(check_rel_error(grad, pb.grad_block, pb.n, 1e-300) > 1e-6);
+                free(dc);
+                free(dh);
+                free(grad);
+                problem_destroy(&pb);
+            }
 }
 
 static void test_parameter_names_and_shapes_are_pytorchs(void **s)
@@ -433,6 +569,8 @@ int main(void)
         cmocka_unit_test(test_gru_backward_matches_finite_differences),
         cmocka_unit_test(test_linear_rnn_gradient_decays_as_rho_to_the_distance),
         cmocka_unit_test(test_linear_rnn_gradient_grows_as_rho_to_the_distance),
+        cmocka_unit_test(test_chunk_of_the_whole_sequence_is_full_bptt_bit_for_bit),
+        cmocka_unit_test(test_chunk_gradient_is_the_sum_over_chunks_run_on_their_own),
         cmocka_unit_test(test_parameter_names_and_shapes_are_pytorchs),
         cmocka_unit_test(test_forget_bias_sets_the_forget_block),
         cmocka_unit_test(test_default_init_bounds_and_rho_per_gate_block),

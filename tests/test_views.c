@@ -446,6 +446,58 @@ static void test_the_unfolded_view_draws_a_box_per_shown_step_and_marks_skipped_
     runview_free(&rv);
 }
 
+/* The x of each vertical dashed line in the clip colour (the chunk boundaries), sorted
+ * and distinct; returns how many, and the dashes in *dashes. */
+static int chunk_lines(const Canvas *c, size_t n, float *xs, int max, int *dashes)
+{
+    int k = 0;
+    *dashes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const DrawCmd *d = &c->dl.cmds[i];
+        if (d->kind != CMD_LINE || d->x0 != d->x1 || !same_color(d->color, theme_get(THEME_NORMAL)->clip))
+            continue;
+        (*dashes)++;
+        if (k == 0 || xs[k - 1] != d->x0) {
+            if (k < max)
+                xs[k] = d->x0;
+            k++;
+        }
+    }
+    return k;
+}
+
+/* truncate_mode=chunk: T = 12 in chunks of 5 draws a dashed line before steps 5 and 10,
+ * five columns apart; the window mode draws none. */
+static void test_the_unfolded_view_draws_chunk_boundaries_as_dashed_lines(void **s)
+{
+    (void)s;
+    static const char *const CHUNK[] = {"model=rnn", "task=echo", "seq_len=12", "truncate=5",
+                                        "truncate_mode=chunk", NULL},
+                             *const WINDOW[] = {"model=rnn", "task=echo", "seq_len=12", "truncate=5", NULL};
+    Rect r = {0, 0, 1000, 240};
+    RunView rv;
+    make_view(&rv, CHUNK, 2);
+    Canvas c;
+    canvas_open(&c);
+    size_t n = draw_row(&c, VIEW_UNFOLDED, r, &rv, -1, -1);
+    float xs[8];
+    int dashes;
+    int k = chunk_lines(&c, n, xs, 8, &dashes);
+    assert_int_equal(k, 2);
+    assert_true(dashes >= 2 * 3); /* dashed: several pieces each */
+    /* steps 0..11 in 12 columns of one pitch: the lines 5 pitches apart, the first 5 in */
+    float pitch = (xs[1] - xs[0]) / 5;
+    assert_true(pitch > 20 && xs[0] - 5 * pitch > r.x && xs[1] + 2 * pitch < r.x + r.w);
+    canvas_close(&c);
+    runview_free(&rv);
+    make_view(&rv, WINDOW, 2);
+    canvas_open(&c);
+    n = draw_row(&c, VIEW_UNFOLDED, r, &rv, -1, -1);
+    assert_int_equal(chunk_lines(&c, n, xs, 8, &dashes), 0);
+    canvas_close(&c);
+    runview_free(&rv);
+}
+
 /* Every text of the unfolded view inside the view, at least the small size, none over
  * another: in the top band, at presenter scale, half width (compare) and enlarged. */
 static void test_the_unfolded_views_text_fits_and_never_overlaps(void **s)
@@ -455,8 +507,9 @@ static void test_the_unfolded_views_text_fits_and_never_overlaps(void **s)
                              *const LSTM[] = {"model=lstm", "task=echo", "seq_len=200", NULL},
                              *const S2S[] = {"model=gru", "task=reverse", "seq_len=6", NULL},
                              *const TRUNC[] = {"model=rnn", "task=echo", "truncate=3", NULL},
+                             *const CHUNK[] = {"model=lstm", "task=echo", "truncate=3", "truncate_mode=chunk", NULL},
                              *const XOR[] = {"model=rnn", "task=xor", "seq_len=1", NULL};
-    const char *const *runs[] = {RNN, LSTM, S2S, TRUNC, XOR};
+    const char *const *runs[] = {RNN, LSTM, S2S, TRUNC, CHUNK, XOR};
     struct { Rect r; float scale; } shapes[] = {
         {{298, 8, 718, 210}, 1}, {{358, 16, 650, 165}, 2}, {{298, 8, 357, 210}, 1},
         {{358, 16, 318, 190}, 2}, {{298, 8, 718, 700}, 1}, {{358, 16, 650, 600}, 2},
@@ -546,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_the_unfolded_band_fades_to_the_left_when_the_gradient_vanishes),
         cmocka_unit_test(test_the_unfolded_band_grows_with_the_view),
         cmocka_unit_test(test_the_unfolded_view_draws_a_box_per_shown_step_and_marks_skipped_ones),
+        cmocka_unit_test(test_the_unfolded_view_draws_chunk_boundaries_as_dashed_lines),
         cmocka_unit_test(test_the_unfolded_views_text_fits_and_never_overlaps),
         cmocka_unit_test(test_the_unfolded_tooltip_shows_input_and_target_alike),
     };

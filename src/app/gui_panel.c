@@ -12,6 +12,7 @@ static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "ide
 static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop"};
 static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear"};
 static const char *const CLIP_WORDS[] = {"off", "norm", "value"};
+static const char *const TRUNCATE_WORDS[] = {"window", "chunk"};
 static const char *const SPEED_WORDS[GUI_SPEEDS] = {"1", "2", "5", "10", "20", "50", "100", "500", "max"};
 /* The race control's choices and the compare specifications they start. */
 static const char *const RACE_WORDS[] = {"off", "model rnn | lstm", "model rnn | gru", "rho 0.9 | 1.1",
@@ -112,9 +113,15 @@ static void training_settings(Gui *g, double now)
               "norm: rescale the whole gradient when its norm exceeds the threshold (Pascanu et al.); value: clamp each element.");
     if (g->clip_choice)
         ui_slider_log(ui, "clip threshold", &g->clip_value, 1e-3, 1e3, "%.3g", "The clipping threshold.");
-    if (task_kind_info(c->task)->shape != SHAPE_SEQ2SEQ)
+    if (task_kind_info(c->task)->shape != SHAPE_SEQ2SEQ) {
         ui_slider_int(ui, "truncate (0 = full)", &c->truncate, 0, c->seq_len, 0,
                       "Let each loss term's gradient flow back at most this many steps (truncated BPTT).");
+        if (c->truncate > 0)
+            ui_choice(ui, "truncate mode", (int *)&c->truncate_mode, TRUNCATE_WORDS, 2,
+                      "window: each loss term's gradient walks back that many steps on its own; chunk: the "
+                      "sequence falls into chunks of that many steps and no gradient crosses into the chunk "
+                      "before (Williams & Peng's TBPTT, PyTorch's h.detach() between chunks).");
+    }
 
     ui_heading(ui, "COMPARE  (two runs, the same data)");
     int choice = 0;

@@ -30,6 +30,7 @@ static const char *const ACT_WORDS[] = {"tanh", "relu", "sigmoid", "linear", NUL
 static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "identity", "normal", NULL};
 static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop", NULL};
 static const char *const CLIP_WORDS[] = {"norm", "value", NULL};
+static const char *const TRUNCATE_WORDS[] = {"window", "chunk", NULL};
 static const char *const SHAPE_WORDS[] = {"one-to-one", "one-to-many", "many-to-one", "many-to-many", "seq2seq", NULL};
 static const char *const LOSS_WORDS[] = {"mse", "xent", NULL};
 
@@ -56,6 +57,8 @@ static const KeySpec KEYS[] = {
     {"clip", KEY_REAL, OFF(clip), NULL, 0, 1e12, "gradient clipping threshold (0 = off)"},
     {"clip_mode", KEY_WORD, OFF(clip_mode), CLIP_WORDS, 0, 0, "norm: rescale the global norm; value: clamp each element"},
     {"truncate", KEY_INT, OFF(truncate), NULL, 0, SEQ_MAX, "steps the gradient may flow back (0 = full BPTT)"},
+    {"truncate_mode", KEY_WORD, OFF(truncate_mode), TRUNCATE_WORDS, 0, 0,
+     "window: each loss term walks back truncate steps; chunk: the state is detached every truncate steps"},
     {"history", KEY_INT, OFF(history), NULL, 10, 1000000, "training steps kept for plots"},
     {"shape", KEY_WORD, OFF(shape_given), SHAPE_WORDS, 0, 0, "set by the task; checked if given"},
     {"loss", KEY_WORD, OFF(loss_given), LOSS_WORDS, 0, 0, "set by the task; checked if given"},
@@ -84,6 +87,7 @@ void config_default(Config *cfg)
     cfg->clip = 0;
     cfg->clip_mode = CLIP_NORM;
     cfg->truncate = 0;
+    cfg->truncate_mode = TRUNCATE_WINDOW;
     cfg->history = 2000;
     cfg->shape_given = -1;
     cfg->loss_given = -1;
@@ -362,6 +366,11 @@ int config_resolve(Config *cfg, char *err, size_t errlen)
     if (k->shape == SHAPE_SEQ2SEQ && cfg->truncate != 0) {
         snprintf(err, errlen, "truncate=%d: task %s is seq2seq, which trains with full BPTT only "
                  "(truncate=0)", cfg->truncate, k->name);
+        return -1;
+    }
+    if (k->shape == SHAPE_SEQ2SEQ && cfg->truncate_mode != TRUNCATE_WINDOW) {
+        snprintf(err, errlen, "truncate_mode=%s: task %s is seq2seq, which trains with full BPTT "
+                 "only (truncate_mode=window, truncate=0)", TRUNCATE_WORDS[cfg->truncate_mode], k->name);
         return -1;
     }
     if (cfg->text[0] && !k->uses_text) {

@@ -11,6 +11,9 @@ typedef enum { ACT_TANH, ACT_RELU, ACT_SIGMOID, ACT_LINEAR } Activation;
 typedef enum { INIT_DEFAULT, INIT_XAVIER, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_NORMAL } InitKind;
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM, OPT_ADAGRAD, OPT_RMSPROP } OptimizerKind;
 typedef enum { CLIP_NORM, CLIP_VALUE } ClipMode;
+/* truncate=K as a window per loss term, or as chunks of K steps whose carried state is
+ * detached (Williams & Peng 1990's TBPTT; PyTorch's h.detach() between chunks). */
+typedef enum { TRUNCATE_WINDOW, TRUNCATE_CHUNK } TruncateMode;
 typedef enum {
     SHAPE_ONE_TO_ONE,
     SHAPE_ONE_TO_MANY,
@@ -46,6 +49,7 @@ typedef struct {
     double clip;         /* 0 = off */
     ClipMode clip_mode;
     int truncate;        /* 0 = full BPTT */
+    TruncateMode truncate_mode;
     int history;
     /* Derived from the task; accepted as keys so a saved config.txt reads back, and
      * checked against the task. -1 = not given. */

@@ -59,7 +59,7 @@ int itemise_gradient(Trainer *tr, double *itemised, double *per_term)
     for (int s = 0; s < S; s++) {
         memset(c->dout, 0, n * sizeof(double));
         memcpy(c->dout + term_row(tr, s) * O, dout + term_row(tr, s) * O, B * O * sizeof(double));
-        model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+        model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate, tr->cfg.truncate_mode);
         trainer_copy_dh(tr, dh, 0);
         if (per_term)
             memcpy(per_term + (size_t)s * TT * BH, dh, (size_t)TT * BH * sizeof(double));
@@ -68,7 +68,7 @@ int itemise_gradient(Trainer *tr, double *itemised, double *per_term)
     }
     /* The whole loss again: the caches hold the trainer's dL/dh_t, as before. */
     memcpy(c->dout, dout, n * sizeof(double));
-    model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+    model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate, tr->cfg.truncate_mode);
     free(scratch);
     free(dh);
     free(dout);
@@ -99,7 +99,7 @@ int itemise_connectivity(Trainer *tr, double *connectivity)
             /* row k of the Jacobian: d y_s[k] / d x_t for the first sample */
             memset(c->dout, 0, n * sizeof(double));
             c->dout[term_row(tr, s) * O + k] = 1.0;
-            model_backward(&g, c, &tr->batch, &tr->param, d, 0);
+            model_backward(&g, c, &tr->batch, &tr->param, d, 0, TRUNCATE_WINDOW);
             for (int t = 0; t < TT; t++) {
                 /* x_t enters only through ax_t = x_t W_ih^T + b_ih: dL/dx_t = dL/dax_t W_ih */
                 int dec = t >= c->T;
@@ -114,7 +114,7 @@ int itemise_connectivity(Trainer *tr, double *connectivity)
             connectivity[(size_t)s * TT + t] = optim_norm(jac + (size_t)t * O * I, O * I);
     }
     memcpy(c->dout, dout, n * sizeof(double));
-    model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+    model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate, tr->cfg.truncate_mode);
     free(scratch);
     free(jac);
     free(dout);

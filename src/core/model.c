@@ -467,10 +467,12 @@ static void step_backward(double *dh_prev, double *dc_prev, double *dax, double 
 
 /* BPTT through one layer. c->dtop holds the gradient arriving at each h_t from above;
  * `every` says whether loss terms sit at every step or only the last (which matters only
- * for truncation); dc_last, if given, is dL/dc_{T-1} arriving from outside (the decoder). */
+ * for window truncation); dc_last, if given, is dL/dc_{T-1} arriving from outside (the
+ * decoder). mode TRUNCATE_CHUNK with truncate = K > 0 runs the full sweep but detaches the
+ * state carried into steps K, 2K, ...: nothing from step t reaches h_{t-1}, c_{t-1} there. */
 static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
-                           const LayerParams *p, const ModelDims *d, int truncate, int every,
-                           const double *dc_last)
+                           const LayerParams *p, const ModelDims *d, int truncate,
+                           TruncateMode mode, int every, const double *dc_last)
 {
     int T = c->T, B = c->B;
     size_t H = (size_t)d->H, GH = (size_t)d->G * H;
@@ -489,7 +491,8 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
     memset(c->dh_init, 0, BH * sizeof(double));
     memset(c->dc_init, 0, BH * sizeof(double));
 
-    if (truncate <= 0 || truncate >= T) {
+    int chunk = mode == TRUNCATE_CHUNK && truncate > 0 ? truncate : 0;
+    if (truncate <= 0 || truncate >= T || chunk) {
         /* Full BPTT: one sweep, the head's gradient joining at every step. */
         if (dc_last)
             memcpy(run_c, dc_last, BH * sizeof(double));
@@ -500,6 +503,10 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
                 dh[i] = run_h[i] + dtop[i];
             step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
                           c->dc + (size_t)t * BH, dh, run_c, t, c, p, d);
+            if (chunk && t > 0 && t % chunk == 0) { /* a chunk boundary: the carried state is detached */
+                memset(run_h, 0, BH * sizeof(double));
+                memset(next_c, 0, BH * sizeof(double));
+            }
             double *s = run_c;
             run_c = next_c;
             next_c = s;
@@ -553,7 +560,7 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
 }
 
 void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, const ModelDims *d,
-                    int truncate)
+                    int truncate, TruncateMode mode)
 {
     int T = c->T, B = c->B;
     size_t H = (size_t)d->H, O = (size_t)d->O, BH = (size_t)B * H, TBH = (size_t)T * BH;
@@ -572,15 +579,15 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
             grad->head_bias[k] += c->dout[r * O + k];
 
     if (d->shape != SHAPE_SEQ2SEQ) {
-        layer_backward(&grad->rnn, &c->rnn, in->x, &p->rnn, d, truncate, model_head_every(d), NULL);
+        layer_backward(&grad->rnn, &c->rnn, in->x, &p->rnn, d, truncate, mode, model_head_every(d), NULL);
         return;
     }
     /* Through the decoder, then into the encoder through its final state. */
-    layer_backward(&grad->dec, &c->dec, in->xd, &p->dec, d, 0, 1, NULL);
+    layer_backward(&grad->dec, &c->dec, in->xd, &p->dec, d, 0, TRUNCATE_WINDOW, 1, NULL);
     LayerCache *enc = &c->rnn;
     memset(enc->dtop, 0, TBH * sizeof(double));
     memcpy(enc->dtop + (size_t)(T - 1) * BH, c->dec.dh_init, BH * sizeof(double));
-    layer_backward(&grad->rnn, enc, in->x, &p->rnn, d, 0, 0,
+    layer_backward(&grad->rnn, enc, in->x, &p->rnn, d, 0, TRUNCATE_WINDOW, 0,
                    d->cell->has_cell_state ? c->dec.dc_init : NULL);
 }
 

@@ -122,10 +122,13 @@ void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *
 double model_loss(Cache *c, const Batch *in, const ModelDims *d);
 
 /* BPTT: accumulates (+=) into grad, and overwrites the caches' dh, dc. truncate = K > 0
- * lets each loss term's gradient pass through at most K cell steps (K = 1: none through
- * time); 0 is full BPTT. seq2seq takes full BPTT only (config_resolve says so). */
+ * with mode TRUNCATE_WINDOW lets each loss term's gradient pass through at most K cell
+ * steps (K = 1: none through time); with TRUNCATE_CHUNK the steps fall into chunks of K
+ * and no gradient crosses from one chunk into the one before (the state is detached at
+ * t = K, 2K, ...). 0 is full BPTT in either mode. seq2seq takes full BPTT only
+ * (config_resolve says so). */
 void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, const ModelDims *d,
-                    int truncate);
+                    int truncate, TruncateMode mode);
 
 /* seq2seq after model_forward: runs the decoder again from the encoder's final state, fed
  * its own previous prediction (argmax) instead of the target, in c->free_run (the training

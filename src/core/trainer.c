@@ -330,14 +330,17 @@ static size_t out_count(const Trainer *tr)
  * batch: ||dh_{t-1}|| <= r ||dh_t|| + d_{t-1}, r = gamma sigma_max (Pascanu, Mikolov &
  * Bengio 2013, eq. 7). d (n) are the head's direct norms, start the bound arriving at the
  * last step from outside (seq2seq's decoder into the encoder), window the steps one loss
- * term reaches (truncate; <= 0 or >= n: all, and the recursion is the whole sum). */
-static void bound_layer(double *bound, const double *d, int n, double r, double start, int window)
+ * term reaches (truncate; <= 0 or >= n: all, and the recursion is the whole sum). chunk > 0
+ * (truncate_mode=chunk) instead restarts the recursion at each chunk boundary: nothing
+ * crosses from step t into t-1 where t is a multiple of chunk. */
+static void bound_layer(double *bound, const double *d, int n, double r, double start, int window,
+                        int chunk)
 {
-    if (window <= 0 || window >= n) {
+    if (chunk > 0 || window <= 0 || window >= n) {
         double b = start + d[n - 1];
         bound[n - 1] = b;
         for (int t = n - 2; t >= 0; t--)
-            bound[t] = b = r * b + d[t];
+            bound[t] = b = (chunk > 0 && (t + 1) % chunk == 0 ? 0.0 : r * b) + d[t];
         return;
     }
     /* truncated: term s reaches s-window+1 .. s only, as in model.c's layer_backward */
@@ -363,7 +366,9 @@ static void record_cell_path(Trainer *tr)
     Observables *o = &tr->obs;
     int T = tr->T, B = c->B, H = d->H, K = tr->cfg.truncate;
     size_t GH = (size_t)d->G * H, gate_at = (size_t)d->cell->path_gate * H;
-    int first = K > 0 && K < T ? T - K : 0;
+    int first = K > 0 && tr->cfg.truncate_mode == TRUNCATE_CHUNK ? (T - 1) / K * K /* the last chunk */
+                : K > 0 && K < T                               ? T - K
+                                                               : 0;
     memset(o->reference, 0, (size_t)T * sizeof(double));
     for (int b = 0; b < B; b++)
         for (int j = 0; j < H; j++) {
@@ -407,14 +412,15 @@ static void record_reference(Trainer *tr)
     double gamma = cell_activation_max_slope(d->act);
     double r_enc = gamma * o->sigma_max[0];
     if (!s2s) {
-        bound_layer(o->reference, o->dh_direct_norm, T, r_enc, 0.0, tr->cfg.truncate);
+        int chunk = tr->cfg.truncate_mode == TRUNCATE_CHUNK ? tr->cfg.truncate : 0;
+        bound_layer(o->reference, o->dh_direct_norm, T, r_enc, 0.0, tr->cfg.truncate, chunk);
         return;
     }
     /* seq2seq (full BPTT only): the decoder's own bound, then the encoder's last step gets
      * what the decoder's first step passes back through its W_hh, and no head of its own. */
     double r_dec = gamma * o->sigma_max[d->G];
-    bound_layer(o->reference + Te, o->dh_direct_norm + Te, T - Te, r_dec, 0.0, 0);
-    bound_layer(o->reference, o->dh_direct_norm, Te, r_enc, r_dec * o->reference[Te], 0);
+    bound_layer(o->reference + Te, o->dh_direct_norm + Te, T - Te, r_dec, 0.0, 0, 0);
+    bound_layer(o->reference, o->dh_direct_norm, Te, r_enc, r_dec * o->reference[Te], 0, 0);
 }
 
 /* Fills tr->event when the forward or backward pass left Inf/NaN; returns 1 then. */
@@ -488,7 +494,7 @@ static int evaluate(Trainer *tr)
     memset(grad, 0, tr->n_params * sizeof(double));
     model_forward(c, &tr->batch, &tr->param, d, NULL);
     double loss = model_loss(c, &tr->batch, d);
-    model_backward(&tr->grad, c, &tr->batch, &tr->param, d, tr->cfg.truncate);
+    model_backward(&tr->grad, c, &tr->batch, &tr->param, d, tr->cfg.truncate, tr->cfg.truncate_mode);
     if (trainer_cancelled(tr))
         return TRAIN_CANCELLED;
 
@@ -595,6 +601,7 @@ void trainer_set_training(Trainer *tr, const Config *cfg)
     tr->cfg.clip = cfg->clip;
     tr->cfg.clip_mode = cfg->clip_mode;
     tr->cfg.truncate = tr->dims.shape == SHAPE_SEQ2SEQ ? 0 : cfg->truncate;
+    tr->cfg.truncate_mode = tr->dims.shape == SHAPE_SEQ2SEQ ? TRUNCATE_WINDOW : cfg->truncate_mode;
 }
 
 /* ---- saving and loading ---- */

@@ -59,6 +59,39 @@ static int truncation_shown(const RunView *rv)
     return K > 0 && K < rv->T && rv->dims.shape != SHAPE_SEQ2SEQ;
 }
 
+/* The first step the loss term at `end` reaches: K steps back (window), or the start of
+ * its chunk (chunk: the state is detached at t = K, 2K, ...). */
+static int truncation_first(const RunView *rv, int end)
+{
+    int K = rv->cfg.truncate;
+    if (rv->cfg.truncate_mode == TRUNCATE_CHUNK)
+        return end / K * K;
+    return end - K + 1 < 0 ? 0 : end - K + 1;
+}
+
+/* truncate_mode=chunk: a dashed line between the two columns on either side of each chunk
+ * boundary shown (a multiple of K in steps[c-1] < t <= steps[c]), labelled once. */
+static void unfolded_chunks(Ui *ui, Rect r, const RunView *rv, const UnfoldedLayout *L)
+{
+    const Theme *t = ui->theme;
+    int K = rv->cfg.truncate;
+    float gap = L->pitch - L->box_w, dash = (float)ui_px(ui, 4);
+    float y0 = (float)(L->h_y - 2), y1 = (float)(L->b_y + L->b_h + 2);
+    for (int c = 1; c < L->cols; c++) {
+        if (L->steps[c - 1] / K == L->steps[c] / K)
+            continue;
+        float x = box_left(L, c) - gap / 2;
+        for (float y = y0; y < y1; y += 2 * dash)
+            draw_line(ui->dl, x, y, x, y + dash < y1 ? y + dash : y1, t->clip, (float)ui_px(ui, 2));
+    }
+    if (L->trunc_y < 0)
+        return;
+    char lab[120], fit[120];
+    snprintf(lab, sizeof lab, "chunks of %d: no gradient crosses a dashed line (truncate_mode=chunk)", K);
+    plot_fit_text(ui, fit, sizeof fit, lab, L->small, r.w - 2 * L->pad);
+    draw_text(ui->dl, r.x + L->pad, L->trunc_y, L->small, t->clip, fit);
+}
+
 /* The frame's title, the longest form that fits: which cell, and the one shared W_hh. */
 static void unfolded_title(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, const UnfoldedLayout *L)
 {
@@ -409,9 +442,13 @@ static void unfolded_truncation(Ui *ui, Rect r, const RunView *rv, const ViewSta
     const Theme *t = ui->theme;
     if (!truncation_shown(rv))
         return;
+    if (rv->cfg.truncate_mode == TRUNCATE_CHUNK) {
+        unfolded_chunks(ui, r, rv, L);
+        return;
+    }
     int T = rv->T, K = rv->cfg.truncate;
     int end = rv->obs.n_out > 1 && vs->hover_t >= 0 ? vs->hover_t : T - 1; /* the loss term shown */
-    int first = end - K + 1 < 0 ? 0 : end - K + 1;
+    int first = truncation_first(rv, end);
     int ca = 0, cb = L->cols - 1;
     while (ca < L->cols - 1 && L->steps[ca] < first)
         ca++;
@@ -497,8 +534,8 @@ static void unfolded_tooltip(Ui *ui, const RunView *rv, int s)
     }
     if (truncation_shown(rv) && (size_t)n + 40 < len) {
         int K = rv->cfg.truncate, end = o->n_out > 1 ? s : rv->T - 1;
-        n += snprintf(info + n, len - (size_t)n, "  truncate=%d: the loss at t=%d reaches back to t=%d", K, end,
-                      end - K + 1 < 0 ? 0 : end - K + 1);
+        n += snprintf(info + n, len - (size_t)n, "  truncate=%d%s: the loss at t=%d reaches back to t=%d", K,
+                      rv->cfg.truncate_mode == TRUNCATE_CHUNK ? " (chunks)" : "", end, truncation_first(rv, end));
     }
     ui_set_tooltip(ui, info);
 }
