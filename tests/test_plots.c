@@ -4,6 +4,7 @@
  * under simulated colour blindness), and compare mode's shared colour bar. Not pixels:
  * test_gui and test_render look at those. */
 #include "check.h"
+#include "view_fixture.h"
 
 #include "../src/ui/theme.h"
 #include "../src/views/views.h"
@@ -66,27 +67,7 @@ static void draw_view(Canvas *c, int v, const RunView *rv, Rect r, int theme)
 
 static void make_view(RunView *rv, const char *const *settings, long steps)
 {
-    Config cfg;
-    char err[CONFIG_ERR_LEN];
-    config_default(&cfg);
-    const char *base[] = {"hidden=8", "seq_len=12", "batch=4", "history=400"};
-    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
-        assert_int_equal(config_set(&cfg, base[i], err, sizeof err), 0);
-    for (int i = 0; settings[i]; i++)
-        if (config_set(&cfg, settings[i], err, sizeof err) != 0)
-            fail_msg("%s: %s", settings[i], err);
-    Trainer *tr = malloc(sizeof *tr);
-    assert_non_null(tr);
-    if (trainer_create(tr, &cfg, err, sizeof err) != 0)
-        fail_msg("%s", err);
-    trainer_preview(tr);
-    for (long i = 0; i < steps; i++)
-        assert_int_equal(trainer_step(tr), 0);
-    trainer_spectrum(tr);
-    memset(rv, 0, sizeof *rv);
-    assert_int_equal(runview_sync(rv, tr, NULL, 1), 0);
-    trainer_destroy(tr);
-    free(tr);
+    fixture_run_view(rv, settings, steps, 400);
 }
 
 static const char *cmd_text(const DrawList *dl, const DrawCmd *d) { return dl->text + d->text; }
@@ -605,30 +586,41 @@ static void colour_bar_labels(const DrawList *dl, char *out, size_t len)
     }
 }
 
+/* Two runs, B's gradient norms 1e5 times A's; view v of each drawn alone has its own
+ * colour bar, and once they share ranges (as compare_columns gives them) one bar. */
+static void two_runs_share_a_colour_bar(Canvas *c, RunView *a, RunView *b, int v, Rect r)
+{
+    static const char *const RNN[] = {"model=rnn", "task=echo", NULL};
+    make_view(a, RNN, 30);
+    memset(b, 0, sizeof *b);
+    assert_int_equal(runview_copy(b, a), 0);
+    for (int i = 0; i < b->hist.count * b->hist.T; i++)
+        b->hist.dh_norm[i] *= 1e5;
+    for (int t = 0; t < b->T; t++)
+        b->obs.dh_norm[t] *= 1e5;
+    char la[256], lb[256];
+    draw_view(c, v, a, r, THEME_NORMAL);
+    colour_bar_labels(&c->dl, la, sizeof la);
+    draw_view(c, v, b, r, THEME_NORMAL);
+    colour_bar_labels(&c->dl, lb, sizeof lb);
+    assert_true(la[0] && lb[0]);
+    assert_string_not_equal(la, lb); /* each on its own: different bars */
+    views_shared_ranges(&c->vs, a, b);
+    draw_view(c, v, a, r, THEME_NORMAL);
+    colour_bar_labels(&c->dl, la, sizeof la);
+    draw_view(c, v, b, r, THEME_NORMAL);
+    colour_bar_labels(&c->dl, lb, sizeof lb);
+    assert_string_equal(la, lb);
+}
+
 static void test_compared_runs_share_the_waterfalls_colour_bar(void **s)
 {
     (void)s;
-    static const char *const RNN[] = {"model=rnn", "task=echo", NULL};
     RunView a, b;
-    make_view(&a, RNN, 30);
-    memset(&b, 0, sizeof b);
-    assert_int_equal(runview_copy(&b, &a), 0);
-    /* B's gradients 1e5 times A's */
-    for (int i = 0; i < b.hist.count * b.hist.T; i++)
-        b.hist.dh_norm[i] *= 1e5;
-    for (int t = 0; t < b.T; t++)
-        b.obs.dh_norm[t] *= 1e5;
     Canvas c;
     canvas_open(&c);
     Rect r = {0, 0, 700, 420};
-    char la[256], lb[256];
-    draw_view(&c, VIEW_GRADIENT, &a, r, THEME_NORMAL);
-    colour_bar_labels(&c.dl, la, sizeof la);
-    draw_view(&c, VIEW_GRADIENT, &b, r, THEME_NORMAL);
-    colour_bar_labels(&c.dl, lb, sizeof lb);
-    assert_true(la[0] && lb[0]);
-    assert_string_not_equal(la, lb); /* each on its own: different bars */
-    views_shared_ranges(&c.vs, &a, &b);
+    two_runs_share_a_colour_bar(&c, &a, &b, VIEW_GRADIENT, r);
     double ta = 0, da = 0, tb = 0, db = 0;
     assert_true(views_waterfall_scale(&a, a.hist.count, &ta, &da));
     assert_true(views_waterfall_scale(&b, b.hist.count, &tb, &db));
@@ -637,12 +629,6 @@ static void test_compared_runs_share_the_waterfalls_colour_bar(void **s)
     /* the gradient norm's strip too: its range holds both runs' norms */
     for (int i = 0; i < a.hist.count; i++)
         assert_true(c.vs.norm_lo <= a.hist.grad_norm[i] && a.hist.grad_norm[i] <= c.vs.norm_hi);
-    draw_view(&c, VIEW_GRADIENT, &a, r, THEME_NORMAL);
-    colour_bar_labels(&c.dl, la, sizeof la);
-    /* B draws with the same shared state, as compare_columns gives it */
-    draw_view(&c, VIEW_GRADIENT, &b, r, THEME_NORMAL);
-    colour_bar_labels(&c.dl, lb, sizeof lb);
-    assert_string_equal(la, lb);
     /* one colour one value: A's newest gradient at t = 0 has the shared scale's colour */
     uint8_t pa[4];
     draw_view(&c, VIEW_GRADIENT, &a, r, THEME_NORMAL);
@@ -666,29 +652,10 @@ static void test_compared_runs_share_the_waterfalls_colour_bar(void **s)
 static void test_compared_runs_share_the_unfolded_bands_colour_bar(void **s)
 {
     (void)s;
-    static const char *const RNN[] = {"model=rnn", "task=echo", NULL};
     RunView a, b;
-    make_view(&a, RNN, 30);
-    memset(&b, 0, sizeof b);
-    assert_int_equal(runview_copy(&b, &a), 0);
-    for (int t = 0; t < b.T; t++)
-        b.obs.dh_norm[t] *= 1e5;
     Canvas c;
     canvas_open(&c);
-    Rect r = {0, 0, 700, 240};
-    char la[256], lb[256];
-    draw_view(&c, VIEW_UNFOLDED, &a, r, THEME_NORMAL);
-    colour_bar_labels(&c.dl, la, sizeof la);
-    draw_view(&c, VIEW_UNFOLDED, &b, r, THEME_NORMAL);
-    colour_bar_labels(&c.dl, lb, sizeof lb);
-    assert_true(la[0] && lb[0]);
-    assert_string_not_equal(la, lb);
-    views_shared_ranges(&c.vs, &a, &b);
-    draw_view(&c, VIEW_UNFOLDED, &a, r, THEME_NORMAL);
-    colour_bar_labels(&c.dl, la, sizeof la);
-    draw_view(&c, VIEW_UNFOLDED, &b, r, THEME_NORMAL);
-    colour_bar_labels(&c.dl, lb, sizeof lb);
-    assert_string_equal(la, lb);
+    two_runs_share_a_colour_bar(&c, &a, &b, VIEW_UNFOLDED, (Rect){0, 0, 700, 240});
     canvas_close(&c);
     runview_free(&b);
     runview_free(&a);

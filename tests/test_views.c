@@ -2,6 +2,7 @@
  * from a RunView alone: the trainer it was copied from is destroyed before drawing. Checks
  * the draw list (what is drawn where), not pixels; the window's pictures are test_gui's. */
 #include "check.h"
+#include "view_fixture.h"
 
 #include "../src/views/views.h"
 #include "../src/ui/theme.h"
@@ -78,28 +79,7 @@ static void test_every_row_has_a_key_a_title_help_and_its_own_rank(void **s)
  * when this returns. */
 static void make_view(RunView *rv, const char *const *settings, long steps)
 {
-    Config cfg;
-    char err[CONFIG_ERR_LEN];
-    config_default(&cfg);
-    const char *base[] = {"hidden=8", "seq_len=12", "batch=4", "history=50"};
-    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
-        assert_int_equal(config_set(&cfg, base[i], err, sizeof err), 0);
-    for (int i = 0; settings[i]; i++)
-        if (config_set(&cfg, settings[i], err, sizeof err) != 0)
-            fail_msg("%s: %s", settings[i], err);
-    Trainer *tr = malloc(sizeof *tr);
-    assert_non_null(tr);
-    if (trainer_create(tr, &cfg, err, sizeof err) != 0)
-        fail_msg("%s", err);
-    trainer_preview(tr);
-    for (long i = 0; i < steps; i++)
-        assert_int_equal(trainer_step(tr), 0);
-    trainer_spectrum(tr);
-    memset(rv, 0, sizeof *rv);
-    assert_int_equal(runview_sync(rv, tr, NULL, 1), 0);
-    trainer_destroy(tr);
-    memset(tr, 0xa5, sizeof *tr); /* any read through it now would show */
-    free(tr);
+    fixture_run_view(rv, settings, steps, 50);
 }
 
 typedef struct {
