@@ -127,6 +127,8 @@ int gui_lesson_open(Gui *g, const char *path, double now)
     }
     g->lesson = l;
     g->have_lesson = 1;
+    if (!g->n_entries) /* the list Next goes on through after the last step (once, not a frame) */
+        gui_lessons_scan(g, gui_lesson_dir());
     g->panel_hidden = 1; /* the lesson's panel and the views take the room; Tab shows the settings */
     g->lesson_at = -1;
     send_steps(g, 0, 0, 0, 1);
@@ -390,11 +392,13 @@ static void run_line(const Gui *g, const LessonStep *st, char *run, size_t len)
 /* The lesson after this one in the start screen's list, or -1. */
 static int next_lesson(Gui *g)
 {
-    if (!g->n_entries)
-        gui_lessons_scan(g, gui_lesson_dir());
-    for (int i = 0; i + 1 < g->n_entries; i++)
-        if (!strcmp(g->entries[i].path, g->lesson.path))
+    /* by file name: the lesson may have been opened by another path to the same directory */
+    const char *mine = strrchr(g->lesson.path, '/') ? strrchr(g->lesson.path, '/') + 1 : g->lesson.path;
+    for (int i = 0; i + 1 < g->n_entries; i++) {
+        const char *p = strrchr(g->entries[i].path, '/') ? strrchr(g->entries[i].path, '/') + 1 : g->entries[i].path;
+        if (!strcmp(p, mine))
             return i + 1;
+    }
     return -1;
 }
 
