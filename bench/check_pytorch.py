@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks `rnnlab grads` against PyTorch: loads the parameters into torch.nn.RNN/LSTM/GRU +
 nn.Linear with no reshaping, runs the same batch, and compares the hidden states, the loss,
-dL/dh_t, every parameter gradient, the gradient itemised by loss term (itemised.npy) and
+dL/dh_t, every parameter gradient, the gradient itemised by loss term (itemised.npy, and
+itemised_first.npy for the first sample) and
 the first sample's output-input Jacobian norms (connectivity.npy). Needs Debian's python3-torch.
 Usage: bench/check_pytorch.py RNNLAB_BINARY"""
 import os
@@ -58,10 +59,11 @@ def itemised_and_connectivity(cfg, ld, pred, y, O, hs, xs, every):
         el = torch.nn.functional.cross_entropy(pred.reshape(-1, O), y.reshape(-1), reduction="none")
     S, n = pred.shape[0] if every else 1, el.numel()
     el = el.reshape(S, -1)
-    item, conn = torch.zeros(S, len(hs)), torch.zeros(S, len(hs))
+    item, first, conn = torch.zeros(S, len(hs)), torch.zeros(S, len(hs)), torch.zeros(S, len(hs))
     for s in range(S):
         gs = torch.autograd.grad(el[s].sum() / n, hs, retain_graph=True, allow_unused=True)
         item[s] = torch.stack([g.norm() if g is not None else torch.tensor(0.0) for g in gs])
+        first[s] = torch.stack([g.reshape(-1, g.shape[-1])[0].norm() if g is not None else torch.tensor(0.0) for g in gs])
         ys = pred[s, 0] if every else pred[0]
         for k in range(O):
             gx = torch.autograd.grad(ys[k], xs, retain_graph=True, allow_unused=True)
@@ -69,6 +71,7 @@ def itemised_and_connectivity(cfg, ld, pred, y, O, hs, xs, every):
                             for g, x in zip(gx, xs)])
             conn[s] += gx
     return [("itemised ||dL_s/dh_t||", item, ld("itemised")),
+            ("itemised_first ||dL_s/dh_t[0]||", first, ld("itemised_first")),
             ("connectivity ||dy_s/dx_t||", conn.sqrt(), ld("connectivity"))]
 
 

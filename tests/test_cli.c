@@ -887,8 +887,8 @@ static void expect_grads(const char *dir, const char *model, const char *task, i
 
     /* The gradient itemised by loss term and the connectivity: (S, T), S the loss terms. */
     const size_t S = m2m ? T : 1;
-    const char *const st[] = {"itemised", "connectivity"};
-    for (int i = 0; i < 2; i++) {
+    const char *const st[] = {"itemised", "itemised_first", "connectivity"};
+    for (int i = 0; i < 3; i++) {
         expect_npy(&a, out, st[i], NPY_F8, S, T);
         for (size_t s = 0; s < S; s++) {
             size_t ts = m2m ? s : T - 1; /* the step that term s reads */

@@ -192,7 +192,8 @@ int cli_grads(int argc, char **argv)
                           "grad.NAME.npy and, for model=rnn, bound.npy (T,): an upper bound on the\n"
                           "norm of dh[t] over batch and units, the gradient view's line;\n"
                           "itemised.npy (S, T): [s, t] = ||dL_s/dh_t|| over batch and units, L_s loss\n"
-                          "term s's part of the loss (they sum to dh); connectivity.npy (S, T): [s, t] =\n"
+                          "term s's part of the loss (they sum to dh); itemised_first.npy (S, T): the\n"
+                          "same over the first sample; connectivity.npy (S, T): [s, t] =\n"
                           "||d out_s / d x_t|| for the first sample. S: 1 for many-to-one, else the\n"
                           "output steps; T: the steps of h.npy.\n"
                           "NumPy .npy 1.0, float64 (int64 class labels).");
@@ -265,17 +266,20 @@ int cli_grads(int argc, char **argv)
     /* The gradient itemised by loss term, and the output-input connectivity: (S, T_total). */
     size_t st_shape[2] = {(size_t)itemise_terms(&tr), TT};
     double *itemised = malloc(st_shape[0] * TT * sizeof(double));
+    double *first = malloc(st_shape[0] * TT * sizeof(double));
     double *connectivity = malloc(st_shape[0] * TT * sizeof(double));
-    if (status == EXIT_OK && (!itemised || !connectivity || itemise_gradient(&tr, itemised, NULL) ||
+    if (status == EXIT_OK && (!itemised || !first || !connectivity || itemise_gradient(&tr, itemised, first, NULL) ||
                               itemise_connectivity(&tr, connectivity))) {
         fprintf(stderr, "rnnlab grads: out of memory\n");
         status = EXIT_USAGE;
     }
     if (status == EXIT_OK &&
         (write_array(o.out_dir, "itemised", NPY_F8, 2, st_shape, itemised) ||
+         write_array(o.out_dir, "itemised_first", NPY_F8, 2, st_shape, first) ||
          write_array(o.out_dir, "connectivity", NPY_F8, 2, st_shape, connectivity)))
         status = EXIT_USAGE;
     free(connectivity);
+    free(first);
     free(itemised);
     for (int i = 0; i < d->n_tensors && status == EXIT_OK; i++) {
         char name[128];

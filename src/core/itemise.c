@@ -1,6 +1,7 @@
 /* itemise.c: dL/dh_t split by loss term, and the output-input Jacobian norms, each by
  * running model.c's backward again with one output gradient non-zero (backward is linear in
- * dL/d out). Leaves out anything the training step needs: only the grads verb calls these. */
+ * dL/d out). The training step never calls these: the grads verb does, and the session for
+ * the terms view (itemise_now). */
 #include "itemise.h"
 
 #include "linalg.h"
@@ -39,7 +40,7 @@ static size_t out_size(const Trainer *tr)
     return (size_t)itemise_terms(tr) * tr->cache.B * tr->dims.O;
 }
 
-int itemise_gradient(Trainer *tr, double *itemised, double *per_term)
+int itemise_gradient(Trainer *tr, double *itemised, double *first, double *per_term)
 {
     Cache *c = &tr->cache;
     const ModelDims *d = &tr->dims;
@@ -63,8 +64,11 @@ int itemise_gradient(Trainer *tr, double *itemised, double *per_term)
         trainer_copy_dh(tr, dh, 0);
         if (per_term)
             memcpy(per_term + (size_t)s * TT * BH, dh, (size_t)TT * BH * sizeof(double));
-        for (int t = 0; t < TT; t++)
+        for (int t = 0; t < TT; t++) {
             itemised[(size_t)s * TT + t] = optim_norm(dh + (size_t)t * BH, BH);
+            if (first) /* sample 0's units lead each step's (B, H) block */
+                first[(size_t)s * TT + t] = optim_norm(dh + (size_t)t * BH, (size_t)d->H);
+        }
     }
     /* The whole loss again: the caches hold the trainer's dL/dh_t, as before. */
     memcpy(c->dout, dout, n * sizeof(double));
@@ -119,4 +123,82 @@ int itemise_connectivity(Trainer *tr, double *connectivity)
     free(jac);
     free(dout);
     return 0;
+}
+
+int itemised_term_step(const Itemised *it, int s)
+{
+    return it->every ? it->T_enc + s : it->T - 1;
+}
+
+/* Room for n cells in each of it's arrays (their contents lost). */
+static int itemised_reserve(Itemised *it, size_t n)
+{
+    if (n <= it->cap)
+        return 0;
+    itemised_free(it);
+    it->batch = malloc(n * sizeof(double));
+    it->first = malloc(n * sizeof(double));
+    it->conn = malloc(n * sizeof(double));
+    if (!it->batch || !it->first || !it->conn) {
+        itemised_free(it);
+        return -1;
+    }
+    it->cap = n;
+    return 0;
+}
+
+int itemise_now(Trainer *tr, Itemised *it, uint64_t run_id)
+{
+    Cache *c = &tr->cache;
+    const ModelDims *d = &tr->dims;
+    int S = itemise_terms(tr), TT = tr->T;
+    size_t n = (size_t)S * (size_t)TT;
+    it->valid = 0;
+    if (n > ITEMISE_MAX_CELLS || itemised_reserve(it, n) != 0)
+        return -1;
+    model_forward(c, &tr->batch, &tr->param, d, NULL);
+    model_loss(c, &tr->batch, d);
+    if (trainer_cancelled(tr))
+        return 1;
+    if (itemise_gradient(tr, it->batch, it->first, NULL) != 0 || itemise_connectivity(tr, it->conn) != 0)
+        return -1;
+    if (trainer_cancelled(tr))
+        return 1;
+    it->run_id = run_id;
+    it->step = tr->step;
+    it->S = S, it->T = TT;
+    it->T_enc = d->shape == SHAPE_SEQ2SEQ ? c->T : 0;
+    it->every = model_head_every(d) || d->shape == SHAPE_SEQ2SEQ;
+    it->valid = 1;
+    return 0;
+}
+
+int itemised_copy(Itemised *dst, const Itemised *src)
+{
+    if (!src->valid) {
+        dst->valid = 0;
+        return 0;
+    }
+    if (dst->valid && dst->run_id == src->run_id && dst->step == src->step && dst->S == src->S && dst->T == src->T)
+        return 0;
+    size_t n = (size_t)src->S * (size_t)src->T;
+    dst->valid = 0;
+    if (itemised_reserve(dst, n) != 0)
+        return -1;
+    memcpy(dst->batch, src->batch, n * sizeof(double));
+    memcpy(dst->first, src->first, n * sizeof(double));
+    memcpy(dst->conn, src->conn, n * sizeof(double));
+    size_t cap = dst->cap;
+    double *b = dst->batch, *f = dst->first, *cn = dst->conn;
+    *dst = *src;
+    dst->batch = b, dst->first = f, dst->conn = cn, dst->cap = cap;
+    return 0;
+}
+
+void itemised_free(Itemised *it)
+{
+    free(it->batch);
+    free(it->first);
+    free(it->conn);
+    memset(it, 0, sizeof *it);
 }

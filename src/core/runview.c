@@ -69,6 +69,7 @@ void runview_free(RunView *rv)
     history_destroy(&rv->hist);
     spectrum_free(&rv->spectrum);
     free(rv->label), free(rv->target), free(rv->names);
+    itemised_free(&rv->items);
     memset(rv, 0, sizeof *rv);
 }
 
@@ -199,6 +200,8 @@ int runview_copy(RunView *dst, const RunView *src)
     copy_observables(dst, &src->obs);
     history_sync(&dst->hist, &src->hist);
     spectrum_copy(&dst->spectrum, &src->spectrum, src->dims.H);
+    if (itemised_copy(&dst->items, &src->items) != 0)
+        return -1;
     size_t n_out = (size_t)src->obs.n_out;
     if (has_labels)
         memcpy(dst->label, src->label, n_out * sizeof(int64_t));

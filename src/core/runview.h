@@ -6,6 +6,7 @@
 #ifndef RNNLAB_RUNVIEW_H
 #define RNNLAB_RUNVIEW_H
 
+#include "itemise.h"
 #include "trainer.h"
 
 #include <stdint.h>
@@ -35,6 +36,7 @@ typedef struct {
     TrainEvent event;
     int past;           /* a look back at an earlier snapshot, not the live run (set by its owner) */
     long step_below_tenth; /* Trainer's: the first step with loss < baseline / 10, or -1 */
+    Itemised items;     /* the terms view's arrays, set by the owner (itemised_copy) */
 } RunView;
 
 /* Brings dst up to date with tr: every field, the history incrementally (only the steps
