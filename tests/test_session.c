@@ -158,6 +158,8 @@ static void test_the_same_bits_whatever_the_timing(void **unused)
         char err[CONFIG_ERR_LEN];
         Session *s = session_create(&cfg, err, sizeof err);
         assert_non_null(s);
+        /* the spectrum and the terms computed between steps whenever the worker finds time */
+        session_command(s, SESSION_WANT, SESSION_WANT_SPECTRUM | SESSION_WANT_TERMS);
         /* play at a few paces, pause, interrupt and cancel at odd moments */
         srand(7 + c);
         int speeds[] = {1, 5, 0, 50};
@@ -192,6 +194,51 @@ static void test_the_same_bits_whatever_the_timing(void **unused)
         assert_true(equal_bits(g, want_g, N));
         session_destroy(s);
     }
+}
+
+/* The terms view's arrays: computed while wanted, for the weights the views show (those of
+ * a straight run of as many steps), and left alone while not wanted. */
+static void test_the_terms_are_of_the_current_weights_while_wanted(void **unused)
+{
+    (void)unused;
+    Config cfg = config_of("model=gru; task=echo; seq_len=9; hidden=6");
+    char err[CONFIG_ERR_LEN];
+    Session *s = session_create(&cfg, err, sizeof err);
+    assert_non_null(s);
+    session_command(s, SESSION_RUN, 4);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    assert_false(session_state(s)->run[0].items.valid); /* nobody asked */
+    session_command(s, SESSION_WANT, SESSION_WANT_TERMS);
+    session_command(s, SESSION_RUN, 3);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    const RunView *rv = &session_state(s)->run[0];
+    const Itemised *it = &rv->items;
+    assert_true(it->valid);
+    assert_int_equal(it->step, 7);
+    assert_true(it->run_id == rv->run_id);
+    assert_int_equal(it->S, 9);
+    assert_int_equal(it->T, 9);
+
+    Trainer tr;
+    assert_int_equal(trainer_create(&tr, &rv->cfg, err, sizeof err), 0);
+    assert_int_equal(trainer_preview(&tr), 0); /* as the session does for a new run */
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(trainer_step(&tr), 0);
+    Itemised want = {0};
+    assert_int_equal(itemise_now(&tr, &want, 1), 0);
+    size_t n = (size_t)want.S * want.T;
+    assert_memory_equal(want.batch, it->batch, n * sizeof(double));
+    assert_memory_equal(want.first, it->first, n * sizeof(double));
+    assert_memory_equal(want.conn, it->conn, n * sizeof(double));
+    itemised_free(&want);
+    trainer_destroy(&tr);
+
+    /* no longer wanted: the arrays stay those of step 7 */
+    session_command(s, SESSION_WANT, 0);
+    session_command(s, SESSION_RUN, 2);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    assert_int_equal(session_state(s)->run[0].items.step, 7);
+    session_destroy(s);
 }
 
 static void test_commands_apply_in_order_and_report(void **unused)
@@ -331,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_a_long_step_reports_its_progress),
         cmocka_unit_test(test_the_same_bits_whatever_the_timing),
         cmocka_unit_test(test_commands_apply_in_order_and_report),
+        cmocka_unit_test(test_the_terms_are_of_the_current_weights_while_wanted),
         cmocka_unit_test(test_window_render_and_train_give_the_same_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,7 +43,7 @@ static void test_the_names_list_is_the_tables_names_in_order(void **s)
         snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", v ? ", " : "", VIEWS[v].name);
     char got[256];
     assert_string_equal(view_names_list(got, sizeof got), want);
-    assert_string_equal(view_names_list(got, sizeof got), "unfolded, hidden, gradient, loss, gates, spectrum");
+    assert_string_equal(view_names_list(got, sizeof got), "unfolded, hidden, gradient, loss, gates, spectrum, terms");
 }
 
 static void test_every_row_has_a_key_a_title_help_and_its_own_rank(void **s)
@@ -52,7 +52,7 @@ static void test_every_row_has_a_key_a_title_help_and_its_own_rank(void **s)
     int tops = 0;
     for (int v = 0; v < VIEW_COUNT; v++) {
         const ViewSpec *a = &VIEWS[v];
-        assert_int_equal(a->key, '1' + v); /* the keys are 1..6 in the table's order */
+        assert_int_equal(a->key, '1' + v); /* the keys are 1..7 in the table's order */
         assert_non_null(a->draw);
         assert_true(a->title && a->title[0]);
         assert_true(a->help && strlen(a->help) > 20);
@@ -67,6 +67,11 @@ static void test_every_row_has_a_key_a_title_help_and_its_own_rank(void **s)
     assert_int_equal(tops, 1);
     assert_true(VIEWS[VIEW_UNFOLDED].top);
     assert_true(VIEWS[VIEW_SPECTRUM].needs_spectrum);
+    assert_true(VIEWS[VIEW_TERMS].needs_terms);
+    /* VIEW_KEYS, the help's "1-7", names the first and the last key */
+    char keys[16];
+    snprintf(keys, sizeof keys, "%c-%c", VIEWS[0].key, VIEWS[VIEW_COUNT - 1].key);
+    assert_string_equal(VIEW_KEYS, keys);
     /* the gradient claims room first */
     for (int v = 0; v < VIEW_COUNT; v++)
         if (v != VIEW_GRADIENT && !VIEWS[v].top)

@@ -30,6 +30,10 @@ void fixture_run_view(RunView *rv, const char *const *settings, long steps, int 
     trainer_spectrum(tr);
     memset(rv, 0, sizeof *rv);
     assert_int_equal(runview_sync(rv, tr, NULL, 1), 0);
+    Itemised it = {0}; /* the terms view's arrays, as the session computes them */
+    assert_int_equal(itemise_now(tr, &it, 1), 0);
+    assert_int_equal(itemised_copy(&rv->items, &it), 0);
+    itemised_free(&it);
     trainer_destroy(tr);
     memset(tr, 0xa5, sizeof *tr); /* any read through it now would show */
     free(tr);

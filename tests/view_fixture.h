@@ -6,7 +6,8 @@
 #include "../src/core/runview.h"
 
 /* A run of hidden=8 seq_len=12 batch=4, keeping `history` steps, then `settings`
- * (NULL-terminated), trained `steps` steps, its spectrum computed; fails the test on error. */
+ * (NULL-terminated), trained `steps` steps, its spectrum and its terms (itemise_now)
+ * computed; fails the test on error. */
 void fixture_run_view(RunView *rv, const char *const *settings, long steps, int history);
 
 #endif

@@ -59,8 +59,9 @@ int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t
     for (int i = 0; i < VIEW_COUNT; i++)
         g->visible[i] = 1;
     session_command(g->session, SESSION_SPEED, gui_speed_steps(g->speed));
-    session_command(g->session, SESSION_SPECTRUM, 1); /* its view is visible */
-    g->spectrum_sent = 1;
+    /* every view is visible at first */
+    g->wants_sent = SESSION_WANT_SPECTRUM | SESSION_WANT_TERMS;
+    session_command(g->session, SESSION_WANT, g->wants_sent);
     g->st = session_state(g->session);
     adopt_config(g);
     g->msg_seq = g->st->msg_seq;
@@ -380,20 +381,20 @@ static void compare_columns(Gui *g, Rect main)
 static void draw_views(Gui *g, const RunView *shown)
 {
     Ui *ui = &g->ui;
-    int want_spectrum = 0;
+    int wants = 0;
     for (int v = 0; v < VIEW_COUNT; v++) {
         Rect r = g->view_rects[v];
         if (r.w < ui_px(ui, 60) || r.h < ui_px(ui, 40))
             continue;
-        want_spectrum |= VIEWS[v].needs_spectrum;
+        wants |= (VIEWS[v].needs_spectrum ? SESSION_WANT_SPECTRUM : 0) | (VIEWS[v].needs_terms ? SESSION_WANT_TERMS : 0);
         draw_view(g, v, r, shown, &g->vs);
         if (v == g->focus) /* the view the lesson's step points at */
             draw_frame(ui->dl, (Rect){r.x - ui_px(ui, 3), r.y - ui_px(ui, 3), r.w + ui_px(ui, 6), r.h + ui_px(ui, 6)},
                        ui->theme->accent, (float)ui_px(ui, 3));
     }
-    if (want_spectrum != g->spectrum_sent) {
-        session_command(g->session, SESSION_SPECTRUM, want_spectrum);
-        g->spectrum_sent = want_spectrum;
+    if (wants != g->wants_sent) {
+        session_command(g->session, SESSION_WANT, wants);
+        g->wants_sent = wants;
     }
 }
 
@@ -463,7 +464,7 @@ static void status_line(Gui *g, Rect st_r, double now)
     snprintf(piece, sizeof piece, "%.0f steps/s", st->steps_per_s);
     ok = ok && append_fitting(ui, line, sizeof line, piece, size, st_r.w);
     if (ok && g->views_dropped && !st->compare && g->enlarged < 0) {
-        snprintf(piece, sizeof piece, "%d view%s hidden for room (1-6, Z)", g->views_dropped,
+        snprintf(piece, sizeof piece, "%d view%s hidden for room (" VIEW_KEYS ", Z)", g->views_dropped,
                  g->views_dropped == 1 ? "" : "s");
         append_fitting(ui, line, sizeof line, piece, size, st_r.w);
     }

@@ -56,7 +56,7 @@ typedef struct {
     double clip_value;
     int set_forget;         /* forget_bias given */
     int speed;              /* index into the speeds: 1 2 5 10 20 50 100 500 max steps a frame */
-    int spectrum_sent;      /* the session keeps the spectrum computed */
+    int wants_sent;         /* what the session keeps computed for the visible views (SESSION_WANT) */
     int theme;
     float presenter;        /* 1 .. 2 (Ctrl + / Ctrl -) */
     float dpi;              /* the display's scale, from the platform */

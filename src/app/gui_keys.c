@@ -23,9 +23,10 @@ static const Shortcut SHORTCUTS[] = {
     {GK_RESET, "R", "reset: the same network again"},
     {GK_FASTER, "+ / -", "more / fewer steps a frame"},
     {GK_REWIND, "U, Backspace", "rewind after a divergence"},
-    {GK_VIEW1, "1 .. 6", "show or hide a view"},
+    {GK_VIEW1, VIEW_KEYS, "show or hide a view"},
     {GK_ENLARGE, "Z", "enlarge the view under the mouse (again: back)"},
     {GK_LOG, "L", "loss axis: linear / log"},
+    {GK_SAMPLE, "B", "gradient by loss term: the batch's norm / the first sample's"},
     {GK_PALETTE, "H", "palette: default, colour-blind safe, high contrast"},
     {GK_UNDO, "Ctrl Z / Ctrl Shift Z", "undo / redo a setting change (also Ctrl Y)"},
     {GK_ZOOM_IN, "Ctrl + / Ctrl -", "presenter scale x1 .. x2"},
@@ -116,7 +117,9 @@ static void display_keys(Gui *g, const GuiInput *in)
     }
     if (k[GK_LOG])
         g->vs.loss_log = !g->vs.loss_log;
-    for (int v = 0; v < VIEW_COUNT; v++)
+    if (k[GK_SAMPLE])
+        g->vs.terms_first = !g->vs.terms_first;
+    for (int v = 0; v < VIEW_COUNT && GK_VIEW1 + v <= GK_VIEW9; v++)
         if (k[GK_VIEW1 + v])
             g->visible[v] = !g->visible[v];
     if (k[GK_ENLARGE]) {

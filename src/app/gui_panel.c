@@ -323,7 +323,7 @@ void gui_panel(Gui *g, Rect r, double now)
     task_settings(g);
     training_settings(g, now);
 
-    ui_heading(ui, "VIEWS  (1-6; Z enlarges)");
+    ui_heading(ui, "VIEWS  (" VIEW_KEYS "; Z enlarges)");
     for (int v = 0; v < VIEW_COUNT; v++) {
         char label[64];
         snprintf(label, sizeof label, "%c  %s", VIEWS[v].key, VIEWS[v].title);

@@ -21,6 +21,7 @@ enum {
     GK_SCREENSHOT,  /* P */
     GK_EXPORT,      /* E */
     GK_LOG,         /* L */
+    GK_SAMPLE,      /* B: the terms view, batch or first sample */
     GK_ENLARGE,     /* Z: enlarge the view under the mouse, or back */
     GK_REWIND,      /* U or Backspace */
     GK_ESCAPE,
@@ -36,8 +37,8 @@ enum {
     GK_LESSONS,     /* Home: the start screen (the list of lessons) */
     GK_UNDO,        /* Ctrl Z: the last setting change */
     GK_REDO,        /* Ctrl Shift Z or Ctrl Y */
-    GK_VIEW1,       /* 1..6 show or hide a view */
-    GK_VIEW6 = GK_VIEW1 + 5,
+    GK_VIEW1,       /* 1..9 show or hide a view (the views' table says which are used) */
+    GK_VIEW9 = GK_VIEW1 + 8,
     GK_COUNT
 };
 

@@ -244,11 +244,12 @@ void session_send(Session *s, const SessionCommand *c)
     /* Commands a person gives (pause, reset, another lesson step ...) do not wait for a
      * slow step or run: it is undone, exactly, and the command follows. Settings, the pace
      * and queued runs do wait. */
-    int interrupts = c->kind != SESSION_CONFIG && c->kind != SESSION_SPEED && c->kind != SESSION_SPECTRUM &&
+    int interrupts = c->kind != SESSION_CONFIG && c->kind != SESSION_SPEED && c->kind != SESSION_WANT &&
                      c->kind != SESSION_RUN && c->kind != SESSION_PLAY && c->kind != SESSION_ANSWERED &&
                      c->kind != SESSION_SAVE;
     pthread_mutex_lock(&s->mu);
-    if (interrupts && (s->executing || s->stepping))
+    /* the terms view's arrays give way to any command (they are computed again after it) */
+    if ((interrupts && (s->executing || s->stepping)) || s->itemising)
         atomic_store(&s->cancel, 1);
     if (s->tail)
         s->tail->next = q;

@@ -46,12 +46,16 @@ typedef enum {
     SESSION_COMPARE,   /* text: "KEY=A,B", or "" to end compare mode */
     SESSION_LESSON,    /* lesson: go to a lesson step (see SessionCommand) */
     SESSION_ANSWERED,  /* the learner predicted: start the waiting step's run */
-    SESSION_SPECTRUM,  /* n: 1 = keep the spectrum of W_hh computed (its view is visible) */
+    SESSION_WANT,      /* n: what the visible views need kept computed, SESSION_WANT_* bits */
     SESSION_LOAD,      /* text: a saved run's directory, loaded into the current run */
     SESSION_SAVE,      /* text: save the run there (as --save) */
     SESSION_PREVIEW    /* one pass without an update, so the views have the first batch (the
                           session sends it itself after creating the run) */
 } SessionCommandKind;
+
+/* SESSION_WANT's bits: the spectrum of W_hh (the spectrum view), the gradient itemised by
+ * loss term (the terms view). */
+enum { SESSION_WANT_SPECTRUM = 1, SESSION_WANT_TERMS = 2 };
 
 typedef struct {
     SessionCommandKind kind;

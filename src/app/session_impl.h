@@ -26,6 +26,8 @@ typedef struct {
     uint64_t id;       /* a new trainer gets a new id */
     RunView last_good; /* the views' data at the last finite step */
     int diverged;
+    Itemised items;    /* the terms view's arrays of the current weights, when wanted */
+    double items_at, items_cost; /* when they were last computed, and what that took (s) */
 } Run;
 
 typedef struct Queued {
@@ -53,6 +55,7 @@ struct Session {
     long work_done, work_total;
     double work_started, seconds_per_step;
     int stepping;        /* a training step is in progress */
+    int itemising;       /* the terms view's arrays are being computed (a command cancels it) */
     unsigned long long publish_count;
 
     /* ---- worker-owned ---- */
@@ -72,8 +75,9 @@ struct Session {
     int waiting, lesson_step;
     unsigned runs_finished;
     char lesson_error[SESSION_MSG_LEN];
-    int want_spectrum;
+    int want_spectrum, want_terms;
     double spectrum_at;
+    Itemised scrub_items; /* the terms of the snapshot looked at */
     char message[SESSION_MSG_LEN];
     unsigned msg_seq, cfg_seq;
     double rate_time;

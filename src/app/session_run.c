@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 void session_say(Session *s, const char *fmt, ...)
@@ -82,6 +83,7 @@ static void run_destroy(Run *r)
     if (r->have)
         trainer_destroy(&r->tr);
     runview_free(&r->last_good);
+    itemised_free(&r->items);
     r->have = 0;
     r->diverged = 0;
 }
@@ -184,6 +186,7 @@ void session_runs_destroy(Session *s)
     if (s->have_scrub)
         trainer_destroy(&s->scrub_tr);
     s->have_scrub = 0;
+    itemised_free(&s->scrub_items);
     snapshots_free(s);
 }
 
@@ -493,8 +496,9 @@ static void execute_run(Session *s, SessionCommandKind kind, long n)
     case SESSION_SCRUB:
         scrub_to(s, (int)n);
         return;
-    case SESSION_SPECTRUM:
-        s->want_spectrum = n != 0;
+    case SESSION_WANT:
+        s->want_spectrum = (n & SESSION_WANT_SPECTRUM) != 0;
+        s->want_terms = (n & SESSION_WANT_TERMS) != 0;
         return;
     default:
         return;
@@ -566,6 +570,32 @@ void session_execute(Session *s, const Queued *q)
 
 /* ---- what the window sees ---- */
 
+/* Brings *it up to date with tr's current weights if the terms view is visible and they
+ * changed: at once when paused, and while training no more often than every 0.25 s nor
+ * than keeps the work under a fifth of the worker's time. A command cancels it (it is
+ * then left for the next publication). */
+static void itemise_if_due(Session *s, Trainer *tr, Itemised *it, uint64_t id, double *at, double *cost)
+{
+    if (!s->want_terms || (it->valid && it->run_id == id && it->step == tr->step))
+        return;
+    double now = session_now();
+    if (s->running && now - *at < fmax(0.25, 4 * *cost))
+        return;
+    pthread_mutex_lock(&s->mu);
+    int cancelled = atomic_load(&s->cancel) || s->head != NULL;
+    s->itemising = !cancelled;
+    pthread_mutex_unlock(&s->mu);
+    if (cancelled)
+        return;
+    if (itemise_now(tr, it, id) == 1) /* cancelled: the command that did it clears the flag */
+        it->valid = 0;
+    pthread_mutex_lock(&s->mu);
+    s->itemising = 0;
+    pthread_mutex_unlock(&s->mu);
+    *at = session_now();
+    *cost = *at - now;
+}
+
 void session_fill_state(Session *s, SessionState *st)
 {
     for (int r = 0; r < 2; r++) {
@@ -580,14 +610,19 @@ void session_fill_state(Session *s, SessionState *st)
             trainer_spectrum(tr);
             s->spectrum_at = session_now();
         }
+        itemise_if_due(s, tr, &run->items, run->id, &run->items_at, &run->items_cost);
         runview_sync(&st->run[r], tr, run->diverged ? &tr->obs : NULL, run->id);
+        itemised_copy(&st->run[r].items, &run->items);
         st->diverged[r] = run->diverged;
     }
     st->scrub_index = s->scrub;
     if (s->scrub >= 0 && s->have_scrub) {
         if (s->want_spectrum && s->scrub_tr.spectrum.step != s->scrub_tr.step)
             trainer_spectrum(&s->scrub_tr);
+        double at = 0, cost = 0; /* a snapshot's weights do not change while it is shown */
+        itemise_if_due(s, &s->scrub_tr, &s->scrub_items, s->scrub_id, &at, &cost);
         runview_sync(&st->scrub, &s->scrub_tr, NULL, s->scrub_id);
+        itemised_copy(&st->scrub.items, &s->scrub_items);
         st->scrub.past = 1;
     }
     st->compare = s->compare;

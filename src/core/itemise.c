@@ -79,49 +79,94 @@ int itemise_gradient(Trainer *tr, double *itemised, double *first, double *per_t
     return 0;
 }
 
+/* The batch's first sample alone, as a batch of one: its arrays in one block (free it). */
+static double *first_sample(Batch *one, const Batch *in, int every)
+{
+    size_t T = (size_t)in->T, Td = (size_t)in->Td, B = (size_t)in->B, I = (size_t)in->I, Id = (size_t)in->Id;
+    size_t O = (size_t)in->O, rows = every ? (Td ? Td : T) : 1, ny = in->y ? rows * O : 0;
+    *one = *in;
+    one->B = 1;
+    double *block = calloc(T * I + Td * Id + ny + 1, sizeof(double));
+    int64_t *label = calloc((T > Td ? T : Td) + 1, sizeof(int64_t));
+    if (!block || !label) {
+        free(block);
+        free(label);
+        return NULL;
+    }
+    one->x = block, one->xd = Td ? block + T * I : NULL, one->y = in->y ? block + T * I + Td * Id : NULL;
+    one->label = in->label ? label : NULL;
+    if (!in->label)
+        free(label), label = NULL;
+    for (size_t t = 0; t < T; t++)
+        memcpy(one->x + t * I, in->x + t * B * I, I * sizeof(double));
+    for (size_t t = 0; t < Td; t++)
+        memcpy(one->xd + t * Id, in->xd + t * B * Id, Id * sizeof(double));
+    for (size_t t = 0; t < rows && in->y; t++)
+        memcpy(one->y + t * O, in->y + t * B * O, O * sizeof(double));
+    for (size_t t = 0; t < rows && in->label; t++)
+        one->label[t] = in->label[t * B];
+    return block;
+}
+
 int itemise_connectivity(Trainer *tr, double *connectivity)
 {
-    Cache *c = &tr->cache;
     const ModelDims *d = &tr->dims;
+    const Batch *in = &tr->batch;
     int S = itemise_terms(tr), TT = tr->T;
-    size_t O = (size_t)d->O, GH = (size_t)d->G * d->H, n = out_size(tr);
+    size_t O = (size_t)d->O, GH = (size_t)d->G * d->H;
     size_t I = (size_t)(d->Id > d->I ? d->Id : d->I); /* a row of J: either layer's input */
-    double *dout = malloc(n * sizeof(double)), *jac = malloc((size_t)TT * O * I * sizeof(double));
-    double *scratch = malloc(tr->n_params * sizeof(double));
-    if (!dout || !jac || !scratch) {
-        free(dout);
+    /* The Jacobian of one sample needs only that sample: a forward and S x O backward
+     * passes on a batch of one. */
+    Batch one;
+    Cache c1;
+    double *block = first_sample(&one, in, model_head_every(d));
+    if (!block)
+        return -1;
+    if (model_cache_create(&c1, d, in->T, in->Td, 1) != 0) {
+        free(one.label);
+        free(block);
+        return -1;
+    }
+    c1.rnn.cancel = c1.dec.cancel = c1.free_run.cancel = tr->cache.rnn.cancel;
+    size_t n = (size_t)(model_head_every(d) ? S : 1) * O;
+    double *jac = malloc((size_t)TT * O * I * sizeof(double)), *scratch = malloc(tr->n_params * sizeof(double));
+    if (!jac || !scratch) {
         free(jac);
         free(scratch);
+        model_cache_destroy(&c1);
+        free(one.label);
+        free(block);
         return -1;
     }
     Params g;
     model_params_point(&g, scratch, d);
-    memcpy(dout, c->dout, n * sizeof(double));
+    model_forward(&c1, &one, &tr->param, d, NULL);
     for (int s = 0; s < S; s++) {
         memset(jac, 0, (size_t)TT * O * I * sizeof(double));
+        size_t row = model_head_every(d) ? (size_t)s : 0; /* the head's output row of term s */
         for (size_t k = 0; k < O; k++) {
-            /* row k of the Jacobian: d y_s[k] / d x_t for the first sample */
-            memset(c->dout, 0, n * sizeof(double));
-            c->dout[term_row(tr, s) * O + k] = 1.0;
-            model_backward(&g, c, &tr->batch, &tr->param, d, 0, TRUNCATE_WINDOW);
+            /* row k of the Jacobian: d y_s[k] / d x_t */
+            memset(c1.dout, 0, n * sizeof(double));
+            c1.dout[row * O + k] = 1.0;
+            model_backward(&g, &c1, &one, &tr->param, d, 0, TRUNCATE_WINDOW);
             for (int t = 0; t < TT; t++) {
                 /* x_t enters only through ax_t = x_t W_ih^T + b_ih: dL/dx_t = dL/dax_t W_ih */
-                int dec = t >= c->T;
-                const LayerCache *l = dec ? &c->dec : &c->rnn;
+                int dec = t >= c1.T;
+                const LayerCache *l = dec ? &c1.dec : &c1.rnn;
                 const LayerParams *p = dec ? &tr->param.dec : &tr->param.rnn;
-                int tl = dec ? t - c->T : t;
-                linalg_matmul_acc(jac + ((size_t)t * O + k) * I, l->dax + (size_t)tl * c->B * GH,
-                                  p->weight_ih, 1, GH, (size_t)l->I);
+                int tl = dec ? t - c1.T : t;
+                linalg_matmul_acc(jac + ((size_t)t * O + k) * I, l->dax + (size_t)tl * GH, p->weight_ih, 1, GH,
+                                  (size_t)l->I);
             }
         }
         for (int t = 0; t < TT; t++)
             connectivity[(size_t)s * TT + t] = optim_norm(jac + (size_t)t * O * I, O * I);
     }
-    memcpy(c->dout, dout, n * sizeof(double));
-    model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate, tr->cfg.truncate_mode);
     free(scratch);
     free(jac);
-    free(dout);
+    model_cache_destroy(&c1);
+    free(one.label);
+    free(block);
     return 0;
 }
 
@@ -147,6 +192,12 @@ static int itemised_reserve(Itemised *it, size_t n)
     return 0;
 }
 
+double itemise_work(const ModelDims *d, int S, int T, int B)
+{
+    double step = (double)d->G * d->H * (d->H + (d->I > d->Id ? d->I : d->Id) + d->O);
+    return (double)S * T * step * ((double)B + d->O);
+}
+
 int itemise_now(Trainer *tr, Itemised *it, uint64_t run_id)
 {
     Cache *c = &tr->cache;
@@ -154,7 +205,7 @@ int itemise_now(Trainer *tr, Itemised *it, uint64_t run_id)
     int S = itemise_terms(tr), TT = tr->T;
     size_t n = (size_t)S * (size_t)TT;
     it->valid = 0;
-    if (n > ITEMISE_MAX_CELLS || itemised_reserve(it, n) != 0)
+    if (itemise_work(d, S, TT, c->B) > ITEMISE_MAX_WORK || itemised_reserve(it, n) != 0)
         return -1;
     model_forward(c, &tr->batch, &tr->param, d, NULL);
     model_loss(c, &tr->batch, d);

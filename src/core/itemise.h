@@ -45,13 +45,18 @@ typedef struct {
     size_t cap;          /* cells the arrays hold */
 } Itemised;
 
-/* The largest S x T itemise_now computes (a 362-step many-to-many run): beyond it the view
- * says so, and `rnnlab grads` still writes the arrays. */
-#define ITEMISE_MAX_CELLS (1 << 17)
+/* The multiply-adds of itemise_now for a run of these sizes (S terms, T_total steps, batch
+ * B): S backward passes over the batch and S x O over one sample, each about T cell steps
+ * of G H (H + I). */
+double itemise_work(const ModelDims *d, int S, int T, int B);
+
+/* The most itemise_now takes on (a few seconds of one core): beyond it the view says so,
+ * and `rnnlab grads` still writes the arrays. */
+#define ITEMISE_MAX_WORK 1e10
 
 /* Fills it for tr's current weights (one forward, then S + S x O backward passes): 0; 1
- * when tr's cancel flag stopped it (it->valid is then 0); -1 when S x T exceeds
- * ITEMISE_MAX_CELLS or memory ran out. Overwrites tr's caches and nothing else: the next
+ * when tr's cancel flag stopped it (it->valid is then 0); -1 when the work would exceed
+ * ITEMISE_MAX_WORK or memory ran out. Overwrites tr's caches and nothing else: the next
  * step computes its own, so training is not changed by it. */
 int itemise_now(Trainer *tr, Itemised *it, uint64_t run_id);
 

@@ -135,6 +135,7 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_p: return (k->mod & KMOD_SHIFT) ? GK_SAVE_VIEW : GK_SCREENSHOT;
     case SDLK_e: return GK_EXPORT;
     case SDLK_l: return GK_LOG;
+    case SDLK_b: return GK_SAMPLE;
     case SDLK_z: return !ctrl ? GK_ENLARGE : (k->mod & KMOD_SHIFT) ? GK_REDO : GK_UNDO;
     case SDLK_y: return ctrl ? GK_REDO : -1;
     case SDLK_u:
@@ -146,7 +147,7 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_TAB: return GK_PANEL;
     case SDLK_HOME: return GK_LESSONS;
     default:
-        if (k->sym >= SDLK_1 && k->sym <= SDLK_6)
+        if (k->sym >= SDLK_1 && k->sym <= SDLK_9)
             return GK_VIEW1 + (int)(k->sym - SDLK_1);
         return -1;
     }

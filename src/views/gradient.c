@@ -104,43 +104,6 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewS
     plot_legend(ui, &p, curves, n, NULL, 0);
 }
 
-/* The colour bar's label dcd decades below topv ("1e3"). */
-static int colour_bar_label(char *buf, size_t len, double topv, int dcd)
-{
-    return snprintf(buf, len, "1e%d", (int)topv - dcd);
-}
-
-/* The waterfall's colour bar right of img, labelled in decades from topv down: the labels
- * centred on their decade but kept between lo and hi (the title above, the frame below),
- * and a label that would touch the one above it left out. */
-static void waterfall_colour_bar(Ui *ui, Rect img, int pad, double topv, double decades, int lo, int hi)
-{
-    int small = ui_text_size_small(ui);
-    Rect bar = {img.x + img.w + pad, img.y, ui_px(ui, 14), img.h};
-    uint8_t *bp = draw_image(ui->dl, bar, 1, 64, NULL);
-    for (int i = 0; i < 64; i++) {
-        Color c = colormap_magnitude(1.0 - i / 63.0);
-        bp[i * 4] = c.r, bp[i * 4 + 1] = c.g, bp[i * 4 + 2] = c.b, bp[i * 4 + 3] = 255;
-    }
-    /* as many labels as fit one above the other, a little apart */
-    int room = bar.h / (small + ui_px(ui, 3));
-    room = room < 1 ? 1 : room > 4 ? 4 : room;
-    int tick = (int)ceil(decades / room);
-    tick = tick < 1 ? 1 : tick;
-    char buf[64];
-    int prev_bottom = lo;
-    for (int dcd = 0; dcd <= (int)decades; dcd += tick) {
-        int y = bar.y + (int)((double)dcd / decades * (bar.h - 1)) - small / 2;
-        y = y + small > hi ? hi - small : y;
-        y = y < prev_bottom ? prev_bottom : y;
-        if (y + small > hi)
-            break;
-        colour_bar_label(buf, sizeof buf, topv, dcd);
-        draw_text(ui->dl, bar.x + bar.w + ui_px(ui, 3), y, small, ui->theme->text_dim, buf);
-        prev_bottom = y + small + ui_px(ui, 1);
-    }
-}
-
 /* The waterfall: one row per recent step (newest at the bottom), one column per t. */
 static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const ViewState *vs)
 {
@@ -166,7 +129,7 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
         views_waterfall_scale(rv, rows > 0 ? rows : 1, &topv, &decades);
     /* the bar and its labels take what their widest label needs */
     char widest[64];
-    colour_bar_label(widest, sizeof widest, topv, (int)decades);
+    views_decade_label(widest, sizeof widest, topv, (int)decades);
     int lw = ui_text_width(ui, widest, small), tw = ui_text_width(ui, "1e-10", small);
     int bar_w = pad + ui_px(ui, 14) + ui_px(ui, 3) + (lw > tw ? lw : tw) + pad;
     int margin = ui_text_width(ui, "1e-100", small) + pad;
@@ -192,7 +155,7 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
     draw_text(ui->dl, img.x + img.w - nw, img.y + img.h + ui_px(ui, 1), small, t->text_dim, buf);
     if (ui_text_width(ui, older, small) + nw + ui_px(ui, 10) < img.w)
         draw_text(ui->dl, img.x, img.y + img.h + ui_px(ui, 1), small, t->text_dim, older);
-    waterfall_colour_bar(ui, img, pad, topv, decades, title_bottom, bot_r.y + bot_r.h - ui_px(ui, 1));
+    views_decade_bar(ui, img, pad, topv, decades, title_bottom, bot_r.y + bot_r.h - ui_px(ui, 1));
 }
 
 void view_gradient(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch)

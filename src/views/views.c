@@ -26,6 +26,9 @@ const ViewSpec VIEWS[VIEW_COUNT] = {
     [VIEW_SPECTRUM] = {.name = "spectrum", .title = "spectrum of W_hh", .key = '6', .draw = view_spectrum,
                        .layout_rank = 5, .needs_spectrum = 1,
                        .help = "singular values and eigenvalues of each gate block of W_hh"},
+    [VIEW_TERMS] = {.name = "terms", .title = "gradient by loss term", .key = '7', .draw = view_terms,
+                    .layout_rank = 6, .needs_terms = 1,
+                    .help = "||dL_s/dh_t|| for every loss term s and step t, and ||dy_s/dx_t||: which terms vanish"},
 };
 
 int view_count(void) { return VIEW_COUNT; }
@@ -56,9 +59,17 @@ void views_message(Ui *ui, Rect r, const char *title, const char *text)
     const Theme *t = ui->theme;
     draw_rect(ui->dl, r, t->plot_bg);
     draw_frame(ui->dl, r, t->border, 1);
-    int size = ui_text_size(ui), pad = ui_px(ui, 6);
-    draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, title);
-    draw_text(ui->dl, r.x + pad, r.y + r.h / 2 - size / 2, ui_text_size_small(ui), t->text_dim, text);
+    int size = ui_text_size(ui), small = ui_text_size_small(ui), pad = ui_px(ui, 6);
+    char fitted[256];
+    ui_fit_text(ui, fitted, sizeof fitted, title, size, r.w - 2 * pad);
+    draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, fitted);
+    /* the message wrapped in the middle of what is left, as many lines as fit */
+    int top = r.y + pad / 2 + size + pad / 2, room = r.y + r.h - pad / 2 - top;
+    int line = small + small / 4, lines = room / line;
+    if (lines < 1)
+        return;
+    Rect tr = {r.x + pad, top + (room - (lines < 3 ? lines : 3) * line) / 2, r.w - 2 * pad, room};
+    ui_text_wrapped_max(ui, tr, text, small, t->text_dim, lines < 3 ? lines : 3);
 }
 
 /* log10 of the largest finite positive value, or NAN. */
@@ -106,6 +117,43 @@ int views_waterfall_scale(const RunView *rv, int rows, double *top_out, double *
     decades = decades < GRAD_DECADES ? GRAD_DECADES : decades > 320 ? 320 : decades;
     *top_out = top, *decades_out = decades;
     return ok;
+}
+
+/* The colour bar's label dcd decades below topv ("1e3"). */
+int views_decade_label(char *buf, size_t len, double topv, int dcd)
+{
+    return snprintf(buf, len, "1e%d", (int)topv - dcd);
+}
+
+/* A log colour bar right of img (the waterfall's, the terms view's), labelled in decades from topv down: the labels
+ * centred on their decade but kept between lo and hi (the title above, the frame below),
+ * and a label that would touch the one above it left out. */
+void views_decade_bar(Ui *ui, Rect img, int pad, double topv, double decades, int lo, int hi)
+{
+    int small = ui_text_size_small(ui);
+    Rect bar = {img.x + img.w + pad, img.y, ui_px(ui, 14), img.h};
+    uint8_t *bp = draw_image(ui->dl, bar, 1, 64, NULL);
+    for (int i = 0; i < 64; i++) {
+        Color c = colormap_magnitude(1.0 - i / 63.0);
+        bp[i * 4] = c.r, bp[i * 4 + 1] = c.g, bp[i * 4 + 2] = c.b, bp[i * 4 + 3] = 255;
+    }
+    /* as many labels as fit one above the other, a little apart */
+    int room = bar.h / (small + ui_px(ui, 3));
+    room = room < 1 ? 1 : room > 4 ? 4 : room;
+    int tick = (int)ceil(decades / room);
+    tick = tick < 1 ? 1 : tick;
+    char buf[64];
+    int prev_bottom = lo;
+    for (int dcd = 0; dcd <= (int)decades; dcd += tick) {
+        int y = bar.y + (int)((double)dcd / decades * (bar.h - 1)) - small / 2;
+        y = y + small > hi ? hi - small : y;
+        y = y < prev_bottom ? prev_bottom : y;
+        if (y + small > hi)
+            break;
+        views_decade_label(buf, sizeof buf, topv, dcd);
+        draw_text(ui->dl, bar.x + bar.w + ui_px(ui, 3), y, small, ui->theme->text_dim, buf);
+        prev_bottom = y + small + ui_px(ui, 1);
+    }
 }
 
 void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)

@@ -1,6 +1,6 @@
-/* views.h: the six views of a training run, drawn from a RunView (a published copy: a view
+/* views.h: the seven views of a training run, drawn from a RunView (a published copy: a view
  * never touches a trainer), and the table that describes them: its rows drive the window's
- * layout, the 1-6 keys, lessons' focus=/show=/hide= names, the help and the error messages
+ * layout, the 1-7 keys, lessons' focus=/show=/hide= names, the help and the error messages
  * that list view names. What a view remembers between frames (the PCA basis, log scale)
  * lives in ViewState and its working arrays in ViewScratch, both owned by the caller. */
 #ifndef RNNLAB_VIEWS_H
@@ -17,8 +17,13 @@ enum {
     VIEW_LOSS,
     VIEW_GATES,
     VIEW_SPECTRUM,
+    VIEW_TERMS,
     VIEW_COUNT
 };
+
+/* The keys that show and hide them, as help text says it: VIEWS[v].key is '1' + v (a test
+ * checks it). */
+#define VIEW_KEYS "1-7"
 
 typedef struct {
     int loss_log;        /* the loss plot's y axis is logarithmic */
@@ -40,6 +45,7 @@ typedef struct {
      * ViewState has none. */
     int has_cursor;
     long cursor_step;
+    int terms_first;     /* the terms view shows the first sample's norms, not the batch's */
     const char *label;   /* a run's name, drawn in the views' titles (compare mode) */
 } ViewState;
 
@@ -63,6 +69,7 @@ typedef struct {
     int layout_rank;       /* the order in which views claim room in the grid */
     int top;               /* drawn as the full-width band above the grid */
     int needs_spectrum;    /* the spectrum must be computed while it is visible */
+    int needs_terms;       /* ... the gradient itemised by loss term (RunView.items) */
     int (*has_content)(const RunView *rv); /* NULL = always; 0 yields its room */
     const char *help;      /* one line: what it shows */
 } ViewSpec;
@@ -79,6 +86,7 @@ void view_gradient(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
 void view_loss(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
 void view_gates(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
 void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
+void view_terms(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch);
 
 /* The ranges two runs' plots share: the union of what each would show. */
 void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b);
@@ -91,6 +99,12 @@ double views_grad_level(double g, double top); /* 0..1 on the scale [top - GRAD_
  * rows exceeds the count): log10 of the top decade in *top, the decades it spans in
  * *decades (at least GRAD_DECADES). Returns 0 when no value is finite and positive. */
 int views_waterfall_scale(const RunView *rv, int rows, double *top, double *decades);
+
+/* A colour bar of the magnitude map right of img (pad from it), labelled in decades from
+ * 10^topv down `decades` of them ("1e-3"), the labels kept between y = lo and hi; and one
+ * such label (its length returned, as snprintf). */
+void views_decade_bar(Ui *ui, Rect img, int pad, double topv, double decades, int lo, int hi);
+int views_decade_label(char *buf, size_t len, double topv, int dcd);
 
 /* The dash pattern of each curve a legend names, in one place, so that no two curves in
  * one plot differ only in hue (reference lines, plot_hline, are PLOT_DOTTED). */
