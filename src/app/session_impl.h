@@ -14,9 +14,7 @@
 
 typedef struct {
     long step;
-    Rng rng;
-    long opt_step;
-    double *block; /* 4 * n_params */
+    unsigned char *state; /* trainer_state_save's (the copies of a seeds=K run included) */
 } Snapshot;
 
 /* One run and its bookkeeping. */

@@ -24,8 +24,8 @@ void session_say(Session *s, const char *fmt, ...)
 static void snapshots_free(Session *s)
 {
     for (int i = 0; i < SESSION_SNAPSHOTS; i++) {
-        free(s->snaps[i].block);
-        s->snaps[i].block = NULL;
+        free(s->snaps[i].state);
+        s->snaps[i].state = NULL;
     }
     s->n_snaps = s->snap_next = 0;
     s->scrub = -1;
@@ -34,17 +34,15 @@ static void snapshots_free(Session *s)
 static void snapshot_take(Session *s)
 {
     Trainer *tr = &s->run[0].tr;
-    size_t bytes = 4 * tr->n_params * sizeof(double);
+    size_t bytes = trainer_state_bytes(tr);
     /* at most SESSION_SNAPSHOT_BYTES of snapshots: large models keep fewer */
     int cap = (int)(SESSION_SNAPSHOT_BYTES / (bytes ? bytes : 1));
     cap = cap < 1 ? 1 : cap > SESSION_SNAPSHOTS ? SESSION_SNAPSHOTS : cap;
     Snapshot *sn = &s->snaps[s->snap_next % cap];
-    if (!sn->block && !(sn->block = malloc(bytes)))
+    if (!sn->state && !(sn->state = malloc(bytes)))
         return;
-    memcpy(sn->block, tr->block, bytes);
+    trainer_state_save(tr, sn->state);
     sn->step = tr->step;
-    sn->opt_step = tr->opt_step;
-    sn->rng = tr->rng_data;
     s->snap_next = (s->snap_next + 1) % cap;
     if (s->n_snaps < cap)
         s->n_snaps++;
@@ -55,7 +53,7 @@ static int snapshots_sorted(const Session *s, int order[SESSION_SNAPSHOTS])
 {
     int n = 0;
     for (int i = 0; i < SESSION_SNAPSHOTS; i++)
-        if (s->snaps[i].block)
+        if (s->snaps[i].state)
             order[n++] = i;
     for (int a = 1; a < n; a++)
         for (int b = a; b > 0 && s->snaps[order[b]].step < s->snaps[order[b - 1]].step; b--) {
@@ -69,11 +67,7 @@ static int snapshots_sorted(const Session *s, int order[SESSION_SNAPSHOTS])
 /* Puts snapshot sn into tr (made from the same configuration). */
 static void snapshot_restore(Trainer *tr, const Snapshot *sn)
 {
-    memcpy(tr->block, sn->block, 4 * tr->n_params * sizeof(double));
-    tr->step = sn->step;
-    tr->opt_step = sn->opt_step;
-    tr->rng_data = sn->rng;
-    tr->spectrum.step = -1;
+    trainer_state_restore(tr, sn->state);
 }
 
 /* ---- runs ---- */
@@ -195,7 +189,7 @@ static int needs_restart(const Config *a, const Config *b)
 {
     return a->model != b->model || a->activation != b->activation || a->hidden != b->hidden ||
            a->task != b->task || a->seq_len != b->seq_len || a->lag != b->lag || a->symbols != b->symbols ||
-           a->batch != b->batch || a->seed != b->seed || a->init != b->init || a->rho != b->rho ||
+           a->batch != b->batch || a->seed != b->seed || a->seeds != b->seeds || a->init != b->init || a->rho != b->rho ||
            a->has_forget_bias != b->has_forget_bias || (a->has_forget_bias && a->forget_bias != b->forget_bias) ||
            strcmp(a->text, b->text) != 0;
 }
@@ -304,7 +298,7 @@ static int rewind_run(Session *s)
 {
     Snapshot *best = NULL;
     for (int i = 0; i < SESSION_SNAPSHOTS; i++)
-        if (s->snaps[i].block && (!best || s->snaps[i].step > best->step))
+        if (s->snaps[i].state && (!best || s->snaps[i].step > best->step))
             best = &s->snaps[i];
     if (!best)
         return -1;
@@ -639,7 +633,7 @@ void session_fill_state(Session *s, SessionState *st)
     st->snapshot_bytes = 0;
     for (int i = 0; i < st->n_snaps; i++) {
         st->snap_step[i] = s->snaps[order[i]].step;
-        st->snapshot_bytes += 4 * s->run[0].tr.n_params * sizeof(double);
+        st->snapshot_bytes += trainer_state_bytes(&s->run[0].tr);
     }
     st->lesson_step = s->lesson_step;
     st->run_left = s->run_left;

@@ -60,6 +60,8 @@ static const KeySpec KEYS[] = {
     {"truncate_mode", KEY_WORD, OFF(truncate_mode), TRUNCATE_WORDS, 0, 0,
      "window: each loss term walks back truncate steps; chunk: the state is detached every truncate steps"},
     {"history", KEY_INT, OFF(history), NULL, 10, 1000000, "training steps kept for plots"},
+    {"seeds", KEY_INT, OFF(seeds), NULL, 1, 8,
+     "train this many copies side by side, seeds seed, seed+1, ...: the loss and grad_ratio plots show their median and range"},
     {"shape", KEY_WORD, OFF(shape_given), SHAPE_WORDS, 0, 0, "set by the task; checked if given"},
     {"loss", KEY_WORD, OFF(loss_given), LOSS_WORDS, 0, 0, "set by the task; checked if given"},
 };
@@ -89,6 +91,7 @@ void config_default(Config *cfg)
     cfg->truncate = 0;
     cfg->truncate_mode = TRUNCATE_WINDOW;
     cfg->history = 2000;
+    cfg->seeds = 1;
     cfg->shape_given = -1;
     cfg->loss_given = -1;
 }

@@ -51,6 +51,7 @@ typedef struct {
     int truncate;        /* 0 = full BPTT */
     TruncateMode truncate_mode;
     int history;
+    int seeds;           /* copies trained side by side, seeds seed .. seed + seeds - 1 */
     /* Derived from the task; accepted as keys so a saved config.txt reads back, and
      * checked against the task. -1 = not given. */
     int shape_given;

@@ -74,7 +74,7 @@ void runview_free(RunView *rv)
 }
 
 /* Allocates every array for these sizes; the contents are filled by the caller. */
-static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int n_blocks, int capacity,
+static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int n_blocks, int capacity, int K,
                          int has_labels)
 {
     runview_free(rv);
@@ -85,7 +85,7 @@ static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int 
     int ok = 1;
     for (int i = 0; i < OBS_ARRAYS; i++)
         ok &= (*a[i] = calloc(n[i] + 1, sizeof(double))) != NULL;
-    ok &= history_create(&rv->hist, capacity, T, n_blocks) == 0;
+    ok &= history_create(&rv->hist, capacity, T, n_blocks, K) == 0;
     size_t sn = (size_t)n_blocks * (size_t)d->H + 1;
     ok &= (rv->spectrum.sv = calloc(sn, sizeof(double))) != NULL;
     ok &= (rv->spectrum.eig_re = calloc(sn, sizeof(double))) != NULL;
@@ -104,11 +104,12 @@ static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int 
 }
 
 /* Whether dst's arrays already have src's sizes. */
-static int same_shapes(const RunView *dst, const ModelDims *d, int T, int n_out, int capacity, int G,
+static int same_shapes(const RunView *dst, const ModelDims *d, int T, int n_out, int capacity, int G, int K,
                        int has_labels)
 {
     return dst->valid && memcmp(&dst->dims, d, sizeof *d) == 0 && dst->T == T && dst->obs.n_out == n_out &&
-           dst->hist.capacity == capacity && dst->hist.G == G && (dst->label != NULL) == has_labels;
+           dst->hist.capacity == capacity && dst->hist.G == G && dst->hist.K == K &&
+           (dst->label != NULL) == has_labels;
 }
 
 void observables_copy(Observables *dst, const Observables *src, const ModelDims *d, int T)
@@ -138,8 +139,8 @@ int runview_sync(RunView *dst, const Trainer *tr, const Observables *last_good, 
 {
     const Observables *o = last_good ? last_good : &tr->obs;
     int has_labels = tr->batch.label != NULL, n_out = o->n_out;
-    if (!same_shapes(dst, &tr->dims, tr->T, n_out, tr->hist.capacity, tr->hist.G, has_labels)) {
-        if (runview_alloc(dst, &tr->dims, tr->T, n_out, tr->hist.G, tr->hist.capacity, has_labels) != 0)
+    if (!same_shapes(dst, &tr->dims, tr->T, n_out, tr->hist.capacity, tr->hist.G, tr->hist.K, has_labels)) {
+        if (runview_alloc(dst, &tr->dims, tr->T, n_out, tr->hist.G, tr->hist.capacity, tr->hist.K, has_labels) != 0)
             return -1;
         dst->dims = tr->dims;
         dst->T = tr->T;
@@ -183,8 +184,10 @@ int runview_copy(RunView *dst, const RunView *src)
         return 0;
     }
     int has_labels = src->label != NULL;
-    if (!same_shapes(dst, &src->dims, src->T, src->obs.n_out, src->hist.capacity, src->hist.G, has_labels)) {
-        if (runview_alloc(dst, &src->dims, src->T, src->obs.n_out, src->hist.G, src->hist.capacity, has_labels) != 0)
+    if (!same_shapes(dst, &src->dims, src->T, src->obs.n_out, src->hist.capacity, src->hist.G, src->hist.K,
+                     has_labels)) {
+        if (runview_alloc(dst, &src->dims, src->T, src->obs.n_out, src->hist.G, src->hist.capacity, src->hist.K,
+                          has_labels) != 0)
             return -1;
         dst->dims = src->dims;
         dst->T = src->T;

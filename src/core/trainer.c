@@ -52,13 +52,16 @@ static void observables_destroy(Observables *o)
     memset(o, 0, sizeof *o);
 }
 
-int history_create(History *h, int capacity, int T, int G)
+int history_create(History *h, int capacity, int T, int G, int K)
 {
     memset(h, 0, sizeof *h);
     size_t n = (size_t)capacity;
     h->capacity = capacity;
     h->T = T;
     h->G = G;
+    h->K = K > 1 ? K : 1;
+    if (h->K > 1 && !(h->seeds = calloc(n * (size_t)h->K * SEED_VALUES, sizeof(double))))
+        return -1;
     h->step = calloc(n, sizeof(long));
     h->loss = calloc(n, sizeof(double));
     h->metric = calloc(n, sizeof(double));
@@ -75,6 +78,7 @@ int history_create(History *h, int capacity, int T, int G)
 
 void history_destroy(History *h)
 {
+    free(h->seeds);
     free(h->dh_norm);
     free(h->sigma_max);
     free(h->clipped);
@@ -120,6 +124,10 @@ void history_put(History *dst, const History *src, int k)
     dst->clipped[d] = src->clipped[k];
     memcpy(dst->sigma_max + (size_t)d * dst->G, src->sigma_max + (size_t)k * src->G, (size_t)src->G * sizeof(double));
     memcpy(dst->dh_norm + (size_t)d * dst->T, src->dh_norm + (size_t)k * src->T, (size_t)src->T * sizeof(double));
+    if (dst->seeds && src->seeds && dst->K == src->K) {
+        size_t row = (size_t)src->K * SEED_VALUES;
+        memcpy(dst->seeds + (size_t)d * row, src->seeds + (size_t)k * row, row * sizeof(double));
+    }
     dst->next = (d + 1) % dst->capacity;
     if (dst->count < dst->capacity)
         dst->count++;
@@ -234,7 +242,7 @@ int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
         observables_create(&tr->obs, &tr->dims, tr->T, T_out) != 0 ||
         spectrum_create(&tr->spectrum, &tr->dims) != 0 ||
         !(tr->sigma_vec = calloc((size_t)(blocks + 1) * tr->dims.H, sizeof(double))) ||
-        history_create(&tr->hist, cfg->history, tr->T, blocks) != 0) {
+        history_create(&tr->hist, cfg->history, tr->T, blocks, cfg->seeds) != 0) {
         snprintf(err, errlen, "out of memory for hidden=%d seq_len=%d batch=%d", cfg->hidden,
                  cfg->seq_len, cfg->batch);
         trainer_destroy(tr);
@@ -255,11 +263,16 @@ int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
         return -1;
     }
     record_sigma_max(tr);
+    if (cfg->seeds > 1 && seeds_create(tr, err, errlen) != 0) {
+        trainer_destroy(tr);
+        return -1;
+    }
     return 0;
 }
 
 void trainer_destroy(Trainer *tr)
 {
+    seeds_destroy(tr);
     history_destroy(&tr->hist);
     free(tr->sigma_vec);
     spectrum_destroy(&tr->spectrum);
@@ -545,6 +558,8 @@ void trainer_set_cancel(Trainer *tr, const atomic_int *flag)
 {
     tr->cancel = flag;
     tr->cache.rnn.cancel = tr->cache.dec.cancel = tr->cache.free_run.cancel = flag;
+    for (int i = 0; i < tr->n_copies; i++)
+        trainer_set_cancel(&tr->copies[i], flag);
 }
 
 int trainer_evaluate_next(Trainer *tr)
@@ -566,6 +581,11 @@ int trainer_preview(Trainer *tr)
 }
 
 int trainer_step(Trainer *tr)
+{
+    return tr->n_copies ? seeds_step(tr) : trainer_step_alone(tr);
+}
+
+int trainer_step_alone(Trainer *tr)
 {
     int bad = trainer_evaluate_next(tr);
     Observables *o = &tr->obs;
@@ -602,6 +622,72 @@ void trainer_set_training(Trainer *tr, const Config *cfg)
     tr->cfg.clip_mode = cfg->clip_mode;
     tr->cfg.truncate = tr->dims.shape == SHAPE_SEQ2SEQ ? 0 : cfg->truncate;
     tr->cfg.truncate_mode = tr->dims.shape == SHAPE_SEQ2SEQ ? TRUNCATE_WINDOW : cfg->truncate_mode;
+    for (int i = 0; i < tr->n_copies; i++)
+        trainer_set_training(&tr->copies[i], cfg);
+}
+
+/* ---- the state a snapshot keeps ---- */
+
+typedef struct {
+    Rng rng;
+    long step, opt_step, step_below_tenth;
+} StateHead;
+
+/* One run's part: its head, parameters and moments (not the gradients: each step makes
+ * its own), power-iteration vectors. */
+static size_t state_bytes_one(const Trainer *tr)
+{
+    size_t sigma = (size_t)(tr->obs.n_blocks + 1) * tr->dims.H;
+    return sizeof(StateHead) + (3 * tr->n_params + sigma) * sizeof(double);
+}
+
+size_t trainer_state_bytes(const Trainer *tr)
+{
+    size_t n = state_bytes_one(tr);
+    for (int i = 0; i < tr->n_copies; i++)
+        n += state_bytes_one(&tr->copies[i]);
+    return n;
+}
+
+static unsigned char *state_save_one(const Trainer *tr, unsigned char *p)
+{
+    StateHead h = {tr->rng_data, tr->step, tr->opt_step, tr->step_below_tenth};
+    size_t n = tr->n_params * sizeof(double), ns = (size_t)(tr->obs.n_blocks + 1) * tr->dims.H * sizeof(double);
+    memcpy(p, &h, sizeof h);
+    memcpy(p + sizeof h, tr->block, n);                              /* parameters */
+    memcpy(p + sizeof h + n, tr->block + 2 * tr->n_params, 2 * n);   /* moments */
+    memcpy(p + sizeof h + 3 * n, tr->sigma_vec, ns);
+    return p + sizeof h + 3 * n + ns;
+}
+
+static const unsigned char *state_restore_one(Trainer *tr, const unsigned char *p)
+{
+    StateHead h;
+    size_t n = tr->n_params * sizeof(double), ns = (size_t)(tr->obs.n_blocks + 1) * tr->dims.H * sizeof(double);
+    memcpy(&h, p, sizeof h);
+    memcpy(tr->block, p + sizeof h, n);
+    memcpy(tr->block + 2 * tr->n_params, p + sizeof h + n, 2 * n);
+    memcpy(tr->sigma_vec, p + sizeof h + 3 * n, ns);
+    tr->rng_data = h.rng;
+    tr->step = h.step;
+    tr->opt_step = h.opt_step;
+    tr->step_below_tenth = h.step_below_tenth;
+    tr->spectrum.step = -1;
+    return p + sizeof h + 3 * n + ns;
+}
+
+void trainer_state_save(const Trainer *tr, unsigned char *buf)
+{
+    buf = state_save_one(tr, buf);
+    for (int i = 0; i < tr->n_copies; i++)
+        buf = state_save_one(&tr->copies[i], buf);
+}
+
+void trainer_state_restore(Trainer *tr, const unsigned char *buf)
+{
+    buf = state_restore_one(tr, buf);
+    for (int i = 0; i < tr->n_copies; i++)
+        buf = state_restore_one(&tr->copies[i], buf);
 }
 
 /* ---- saving and loading ---- */
@@ -609,6 +695,12 @@ void trainer_set_training(Trainer *tr, const Config *cfg)
 static int join(char *out, size_t len, const char *dir, const char *a, const char *b)
 {
     return snprintf(out, len, "%s/%s%s", dir, a, b ? b : "") < (int)len ? 0 : -1;
+}
+
+/* The folder of a seeds=K run's copy under dir: seed_N, N its seed. */
+static int copy_dir(char *out, size_t len, const char *dir, const Trainer *copy)
+{
+    return snprintf(out, len, "%s/seed_%llu", dir, (unsigned long long)copy->cfg.seed) < (int)len ? 0 : -1;
 }
 
 int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
@@ -643,6 +735,15 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
              tr->rng_data.s[3]);
     if (join(path, sizeof path, dir, "state.txt", NULL) || file_write_text(path, text, err, errlen))
         return -1;
+    /* seeds=K: each further seed's run in a folder of its own, seed_N */
+    for (int i = 0; i < tr->n_copies; i++) {
+        if (copy_dir(path, sizeof path, dir, &tr->copies[i]) != 0) {
+            snprintf(err, errlen, "%s: path too long", dir);
+            return -1;
+        }
+        if (trainer_save(&tr->copies[i], path, err, errlen) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -753,5 +854,15 @@ int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen)
     free(staged);
     tr->spectrum.step = -1; /* the weights changed without an update */
     record_sigma_max(tr);
+    /* seeds=K: each further seed's run from its own folder */
+    for (int i = 0; i < tr->n_copies; i++) {
+        char sub[4096];
+        if (copy_dir(sub, sizeof sub, dir, &tr->copies[i]) != 0) {
+            snprintf(err, errlen, "%s: path too long", dir);
+            return -1;
+        }
+        if (trainer_load(&tr->copies[i], sub, err, errlen) != 0)
+            return -1;
+    }
     return 0;
 }

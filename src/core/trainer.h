@@ -78,9 +78,13 @@ typedef struct {
     double *eig_im; /* (n_blocks, H) */
 } Spectrum;
 
+/* What History.seeds keeps of each copy at each step (seeds.c). */
+enum { SEED_LOSS, SEED_METRIC, SEED_GRAD_RATIO, SEED_VALUES };
+
 /* A ring of the last `capacity` steps. */
 typedef struct {
     int capacity, count, next, T, G; /* G: sigma_max values per entry (n_blocks) */
+    int K;             /* runs per entry: cfg.seeds (1: this run alone) */
     long total; /* entries ever pushed: tells a copy which entries it has not seen */
     long *step;
     double *loss, *metric, *grad_norm;
@@ -88,9 +92,12 @@ typedef struct {
     unsigned char *clipped;
     double *sigma_max; /* (capacity, G) */
     double *dh_norm;   /* (capacity, T) */
+    /* (capacity, K, SEED_VALUES) when K > 1: each copy's loss, metric and grad_ratio at
+     * that step, copy 0 this run (the others: seeds.c); NULL when K = 1 */
+    double *seeds;
 } History;
 
-typedef struct {
+typedef struct Trainer {
     Config cfg; /* resolved */
     ModelDims dims;
     Task task;
@@ -113,6 +120,11 @@ typedef struct {
     long step_below_tenth;
     TrainEvent event;
     const atomic_int *cancel; /* see trainer_set_cancel */
+    /* seeds=K: the K - 1 other runs, seeds seed+1 .. seed+K-1, stepped with this one
+     * (seeds.c); their own histories keep almost nothing */
+    struct Trainer *copies;
+    int n_copies;
+    unsigned char *copies_saved; /* their states before the step in progress */
 } Trainer;
 
 /* Resolves cfg, allocates and initialises. Returns 0, or -1 with a message. */
@@ -147,8 +159,9 @@ void trainer_set_training(Trainer *tr, const Config *cfg);
  * updating anything: what the views show before the first step. */
 int trainer_preview(Trainer *tr);
 
-/* A ring of `capacity` entries for T steps and G sigma_max values each. 0, or -1 (memory). */
-int history_create(History *h, int capacity, int T, int G);
+/* A ring of `capacity` entries for T steps, G sigma_max values and K runs' values each. 0,
+ * or -1 (memory). */
+int history_create(History *h, int capacity, int T, int G, int K);
 void history_destroy(History *h);
 /* Appends src's entry k to dst (the same T and G). */
 void history_put(History *dst, const History *src, int k);
@@ -161,6 +174,28 @@ int history_index(const History *h, int i);
 void history_copy_until(History *dst, const History *src, long step);
 /* Drops the newest entries recorded after `step` (a rewind to that step's snapshot). */
 void history_truncate(History *h, long step);
+
+/* The run's state as a snapshot keeps it (parameters, moments, data generator, counts), its
+ * copies' included: the bytes it takes, and saving into / restoring from such a buffer.
+ * Restoring leaves the history alone. */
+size_t trainer_state_bytes(const Trainer *tr);
+void trainer_state_save(const Trainer *tr, unsigned char *buf);
+void trainer_state_restore(Trainer *tr, const unsigned char *buf);
+
+/* One step of this run alone, not its copies (trainer_step does both). */
+int trainer_step_alone(Trainer *tr);
+
+/* seeds.c: the copies of a seeds=K run. Creates them (after tr itself): 0, or -1. */
+int seeds_create(Trainer *tr, char *err, size_t errlen);
+void seeds_destroy(Trainer *tr);
+/* A step of every copy, then of tr, then each one's values into tr's newest history
+ * entry. Returns like trainer_step; a cancel undoes all of them. */
+int seeds_step(Trainer *tr);
+/* Over the finite values of entry k's runs: the least, the median and the largest of
+ * value v (SEED_*). Returns how many were finite. */
+int history_seed_spread(const History *h, int k, int v, double *lo, double *median, double *hi);
+/* A run's value v at entry k: run 0 this one, then the copies. */
+double history_seed_value(const History *h, int k, int run, int v);
 
 /* A saved run: config.txt, NAME.npy per parameter, the optimiser's moments and
  * state.txt (step and the data generator). Writes each file under a temporary name. */
