@@ -244,6 +244,40 @@ static int split_lines(char *text, char ***lines)
 
 /* ---- fixture: a fresh directory per test ---- */
 
+/* A step with seeds=K and claims counted over its runs: true counts pass, a wrong count is
+ * reported with the true one, and a K that is not the step's is refused before running. */
+static void test_lesson_check_counts_a_claim_over_the_seeds(void **state)
+{
+    const char *dir = *state;
+    char good[600], bad[600], wrong_k[600];
+    path_join(good, sizeof good, dir, "good.md");
+    path_join(bad, sizeof bad, dir, "bad.md");
+    path_join(wrong_k, sizeof wrong_k, dir, "k.md");
+    const char *head = "# Seeds\n\nThree seeds.\n\n## Run\n\nText.\n\n```rnnlab\ntask=echo\nseq_len=6\nhidden=4\n"
+                       "seeds=3\nreset\nrun=5\n```\n\n```check\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%sloss > 0 in 3 of 3 seeds\nloss < 0 in 0 of 3 seeds\n```\n", head);
+    write_text(good, text);
+    snprintf(text, sizeof text, "%sloss > 0 in 2 of 3 seeds\n```\n", head);
+    write_text(bad, text);
+    snprintf(text, sizeof text, "%sloss > 0 in 2 of 2 seeds\n```\n", head);
+    write_text(wrong_k, text);
+    Run r;
+    RUN(&r, "lesson-check", "--run", good);
+    expect_status(&r, 0);
+    run_free(&r);
+    RUN(&r, "lesson-check", "--run", bad);
+    expect_status(&r, 1);
+    if (!strstr(r.err, "claim 'loss > 0 in 2 of 3 seeds' is false: it holds in 3 of the 3"))
+        fail_msg("%s", r.err);
+    run_free(&r);
+    RUN(&r, "lesson-check", wrong_k);
+    expect_status(&r, 1);
+    if (!strstr(r.err, "'in 2 of 2 seeds', but the step trains seeds=3"))
+        fail_msg("%s", r.err);
+    run_free(&r);
+}
+
 static int make_dir(void **state)
 {
     char *dir = malloc(4096);
@@ -1809,6 +1843,7 @@ int main(void)
         TEST(test_sample_without_load_exits_2),
         TEST(test_charlm_text_that_cannot_be_read_exits_2_naming_the_file),
         TEST(test_bench_prints_sequences_per_second),
+        TEST(test_lesson_check_counts_a_claim_over_the_seeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,6 +183,42 @@ static void test_a_check_names_the_seeds_it_is_for(void **s)
     }
 }
 
+/* "in N of K seeds" counts the runs of a seeds=K step; it is read back as written, and a
+ * malformed count, or a quantity that is not each run's, is refused by name. */
+static void test_a_check_can_count_the_seeds_it_holds_on(void **s)
+{
+    (void)s;
+    const char *text = "# T\n\nS.\n\n## One\n\n```rnnlab\nseeds=5\n```\n\n```check\n"
+                       "metric > 0.9 in 3 of 5 seeds on seeds 1\nloss < 0.1*baseline in 0 of 5 seeds\n```\n";
+    Lesson l;
+    char err[LESSON_ERR_LEN], buf[160];
+    if (lesson_parse(&l, "runs.md", text, strlen(text), err, sizeof err) != 0)
+        fail_msg("%s", err);
+    const Check *c = &l.steps[0].checks[0];
+    assert_int_equal(c->in_runs, 3);
+    assert_int_equal(c->of_runs, 5);
+    assert_int_equal(c->seeds, 1u);
+    assert_string_equal(lesson_check_text(c, buf, sizeof buf), "metric > 0.9 in 3 of 5 seeds");
+    assert_string_equal(lesson_check_text(&l.steps[0].checks[1], buf, sizeof buf),
+                        "loss < 0.1*baseline in 0 of 5 seeds");
+    lesson_free(&l);
+    const char *bad[] = {"metric > 0.9 in 6 of 5 seeds", "metric > 0.9 in 3 of 9 seeds", "metric > 0.9 in 3 seeds",
+                         "metric > 0.9 in 3 of 5"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char t[256];
+        snprintf(t, sizeof t, "# T\n\nS.\n\n## One\n\nText.\n\n```check\n%s\n```\n", bad[i]);
+        int r = lesson_parse(&l, "bad.md", t, strlen(t), err, sizeof err);
+        lesson_free(&l);
+        if (r == 0 || !strstr(err, "in N of K seeds"))
+            fail_msg("'%s' was %s: %s", bad[i], r == 0 ? "accepted" : "refused", err);
+    }
+    const char *other = "# T\n\nS.\n\n## One\n\nText.\n\n```check\nsigma_max < 2 in 1 of 2 seeds\n```\n";
+    assert_int_not_equal(lesson_parse(&l, "bad.md", other, strlen(other), err, sizeof err), 0);
+    lesson_free(&l);
+    if (!strstr(err, "counts runs by loss, metric, final_loss or grad_ratio"))
+        fail_msg("%s", err);
+}
+
 static void test_a_missing_file_is_a_message(void **s)
 {
     (void)s;
@@ -240,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_malformed_lessons_name_file_line_and_problem),
         cmocka_unit_test(test_a_missing_file_is_a_message),
         cmocka_unit_test(test_a_check_names_the_seeds_it_is_for),
+        cmocka_unit_test(test_a_check_can_count_the_seeds_it_holds_on),
         cmocka_unit_test(test_truncated_and_mutated_lessons_never_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

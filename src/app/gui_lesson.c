@@ -180,17 +180,55 @@ static double quantity(const Gui *g, const char *q, long ran)
     return NAN;
 }
 
+/* Run r's (of a seeds=K step) value of q: loss and metric as means over the last 20 steps
+ * of the run (as quantity()), final_loss and grad_ratio at its last step. */
+static double run_quantity(const Gui *g, const char *q, long ran, int r)
+{
+    const History *h = &g->st->run[0].hist;
+    if (h->count == 0)
+        return NAN;
+    int newest = history_index(h, h->count - 1);
+    if (!strcmp(q, "final_loss"))
+        return history_seed_value(h, newest, r, SEED_LOSS);
+    if (!strcmp(q, "grad_ratio"))
+        return history_seed_value(h, newest, r, SEED_GRAD_RATIO);
+    int v = !strcmp(q, "loss") ? SEED_LOSS : SEED_METRIC;
+    int last = ran < 20 ? (int)ran : 20;
+    last = last < 1 ? 1 : last > h->count ? h->count : last;
+    double sum = 0;
+    for (int i = h->count - last; i < h->count; i++)
+        sum += history_seed_value(h, history_index(h, i), r, v);
+    return sum / last;
+}
+
+static int compare(CheckOp op, double v, double want)
+{
+    return op == CHECK_LT ? v < want : op == CHECK_LE ? v <= want : op == CHECK_GT ? v > want
+           : op == CHECK_GE ? v >= want : v == want;
+}
+
 int gui_lesson_claim(Gui *g, int k, int c, double *value)
 {
     const LessonStep *st = &g->lesson.steps[k];
     const Check *ch = &st->checks[c];
     if (!lesson_check_applies(ch, g->st->run[0].cfg.seed))
         return -1;
-    double v = quantity(g, ch->quantity, st->run);
     double want = ch->times_baseline ? ch->value * g->st->run[0].baseline : ch->value;
+    if (ch->of_runs) { /* how many of the step's runs satisfy it; -1 when it has not K runs */
+        const History *h = &g->st->run[0].hist;
+        if (h->K != ch->of_runs) {
+            *value = -1;
+            return 0;
+        }
+        int n = 0;
+        for (int r = 0; r < h->K; r++)
+            n += compare(ch->op, run_quantity(g, ch->quantity, st->run, r), want);
+        *value = n;
+        return n == ch->in_runs;
+    }
+    double v = quantity(g, ch->quantity, st->run);
     *value = v;
-    return ch->op == CHECK_LT ? v < want : ch->op == CHECK_LE ? v <= want : ch->op == CHECK_GT ? v > want
-           : ch->op == CHECK_GE ? v >= want : v == want;
+    return compare(ch->op, v, want);
 }
 
 int gui_lesson_check(Gui *g, int k, char *report, size_t len)
@@ -200,17 +238,23 @@ int gui_lesson_check(Gui *g, int k, char *report, size_t len)
     size_t used = 0;
     if (report && len)
         report[0] = '\0';
-    static const char *const OPS[] = {"<", "<=", ">", ">=", "="};
     for (int i = 0; i < st->n_checks; i++) {
         const Check *c = &st->checks[i];
         double v;
         if (gui_lesson_claim(g, k, i, &v) != 0)
             continue;
         bad++;
+        char claim[160], found[96];
+        if (c->of_runs && v < 0)
+            snprintf(found, sizeof found, "the step trains %d seed%s, not %d (seeds=)", g->st->run[0].hist.K,
+                     g->st->run[0].hist.K == 1 ? "" : "s", c->of_runs);
+        else if (c->of_runs)
+            snprintf(found, sizeof found, "it holds in %.0f of the %d", v, c->of_runs);
+        else
+            snprintf(found, sizeof found, "%s = %.6g", c->quantity, v);
         if (report && used < len)
-            used += (size_t)snprintf(report + used, len - used, "%s:%d: claim '%s %s %g%s' is false: %s = %.6g\n",
-                                     g->lesson.path, c->line, c->quantity, OPS[c->op], c->value,
-                                     c->times_baseline ? "*baseline" : "", c->quantity, v);
+            used += (size_t)snprintf(report + used, len - used, "%s:%d: claim '%s' is false: %s\n", g->lesson.path,
+                                     c->line, lesson_check_text(c, claim, sizeof claim), found);
     }
     return bad;
 }

@@ -301,6 +301,33 @@ static int parse_seeds(const char *s, unsigned *mask)
     }
 }
 
+/* "in N of K seeds" at the start of s (after blanks): *in and *of set, s advanced past it;
+ * nothing there leaves them 0. -1 when it starts so but is malformed. */
+static int parse_runs(const char **s, int *in, int *of)
+{
+    const char *p = *s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    *in = *of = 0;
+    if (strncmp(p, "in ", 3) != 0)
+        return 0;
+    int used = 0;
+    if (sscanf(p, "in %d of %d seeds%n", in, of, &used) != 2 || used == 0 || *of < 2 || *of > 8 || *in < 0 ||
+        *in > *of)
+        return -1;
+    *s = p + used;
+    return 0;
+}
+
+const char *lesson_check_text(const Check *c, char *buf, size_t len)
+{
+    static const char *const OPS[] = {"<", "<=", ">", ">=", "="};
+    int n = snprintf(buf, len, "%s %s %g%s", c->quantity, OPS[c->op], c->value, c->times_baseline ? "*baseline" : "");
+    if (c->of_runs && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, " in %d of %d seeds", c->in_runs, c->of_runs);
+    return buf;
+}
+
 int lesson_check_applies(const Check *c, uint64_t seed)
 {
     return !c->seeds || (seed >= 1 && seed <= 32 && (c->seeds >> (seed - 1) & 1u));
@@ -321,13 +348,25 @@ static int parse_check_block(LessonStep *st, const char *literal, int first_line
         int used = 0;
         if (sscanf(s, "%63s %3s %63s%n", q, op, rhs, &used) != 3) {
             status = fail_at(err, errlen, path, line,
-                             "'%s': a check is QUANTITY OP VALUE [on seeds LIST], e.g. loss < 0.05", s);
+                             "'%s': a check is QUANTITY OP VALUE [in N of K seeds] [on seeds LIST], e.g. loss < 0.05", s);
             break;
         }
-        if (parse_seeds(s + used, &c.seeds) != 0) {
+        const char *rest = s + used;
+        if (parse_runs(&rest, &c.in_runs, &c.of_runs) != 0) {
             status = fail_at(err, errlen, path, line,
-                             "'%s': after the value only 'on seeds LIST' may follow, LIST like 1,3-5 (seeds 1 to 32)",
-                             s + used);
+                             "'%s': expected 'in N of K seeds', K the step's seeds= (2 to 8), N at most K", s + used);
+            break;
+        }
+        if (c.of_runs && strcmp(q, "loss") && strcmp(q, "metric") && strcmp(q, "final_loss") && strcmp(q, "grad_ratio")) {
+            status = fail_at(err, errlen, path, line,
+                             "'%s': 'in N of K seeds' counts runs by loss, metric, final_loss or grad_ratio only", s);
+            break;
+        }
+        if (parse_seeds(rest, &c.seeds) != 0) {
+            status = fail_at(err, errlen, path, line,
+                             "'%s': after the value only 'in N of K seeds' and 'on seeds LIST' may follow, LIST "
+                             "like 1,3-5 (seeds 1 to 32)",
+                             rest);
             break;
         }
         int known = 0;

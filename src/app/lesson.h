@@ -31,6 +31,9 @@ typedef struct {
     double value;
     int times_baseline; /* the value is a multiple of the task's baseline */
     unsigned seeds;     /* "on seeds 1,3-5": bit s-1 for each seed the claim is made for; 0 = every seed */
+    /* "in N of K seeds" (a step with seeds=K): the claim is that exactly N of the K runs
+     * satisfy the comparison; 0 when not given */
+    int in_runs, of_runs;
     int line;
 } Check;
 
@@ -80,5 +83,7 @@ int lesson_config_at(const Lesson *l, int k, const Config *base, Config *out, ch
 const char *lesson_quantity_names(void);
 /* Whether check c is a claim about a run from this seed. */
 int lesson_check_applies(const Check *c, uint64_t seed);
+/* The claim as the lesson writes it ("loss < 0.01*baseline in 3 of 5 seeds"), into buf. */
+const char *lesson_check_text(const Check *c, char *buf, size_t len);
 
 #endif

@@ -372,7 +372,6 @@ static int check_seeds(const Options *o, const Lesson *l, const char *file, int 
         }
         gui_destroy(&g);
     }
-    static const char *const OPS[] = {"<", "<=", ">", ">=", "="};
     for (int k = 0, at = 0; k < l->n_steps; at += l->steps[k].n_checks, k++)
         for (int c = 0; c < l->steps[k].n_checks; c++) {
             const Check *ch = &l->steps[k].checks[c];
@@ -380,9 +379,9 @@ static int check_seeds(const Options *o, const Lesson *l, const char *file, int 
             if (holds[at + c] == made[at + c])
                 continue;
             bad++;
-            fprintf(stderr, "%s:%d: claim '%s %s %g%s' holds on %d of %d seeds; false on seed %s\n", file, ch->line,
-                    ch->quantity, OPS[ch->op], ch->value, ch->times_baseline ? "*baseline" : "", holds[at + c],
-                    made[at + c], fails[at + c]);
+            char claim[160];
+            fprintf(stderr, "%s:%d: claim '%s' holds on %d of %d seeds; false on seed %s\n", file, ch->line,
+                    lesson_check_text(ch, claim, sizeof claim), holds[at + c], made[at + c], fails[at + c]);
         }
     free(holds), free(made), free(fails);
     return bad;
@@ -401,12 +400,23 @@ static int check_lesson(const Options *o, const char *file)
     }
     Config base, cfg;
     config_default(&base);
-    for (int k = 0; k < l.n_steps; k++)
+    for (int k = 0; k < l.n_steps; k++) {
         if (lesson_config_at(&l, k, &base, &cfg, err, sizeof err) != 0) {
             fprintf(stderr, "%s\n", err);
             lesson_free(&l);
             return 1;
         }
+        /* a claim about K runs needs a step that trains K */
+        for (int c = 0; c < l.steps[k].n_checks; c++) {
+            const Check *ch = &l.steps[k].checks[c];
+            if (ch->of_runs && ch->of_runs != cfg.seeds) {
+                fprintf(stderr, "%s:%d: 'in %d of %d seeds', but the step trains seeds=%d\n", file, ch->line,
+                        ch->in_runs, ch->of_runs, cfg.seeds);
+                lesson_free(&l);
+                return 1;
+            }
+        }
+    }
     int n_steps = l.n_steps;
     if (!o->run_checks) {
         lesson_free(&l);

@@ -119,6 +119,40 @@ float plot_px(const Plot *p, double x)
     return (float)(p->area.x + u * (p->area.w - 1));
 }
 
+/* y's position on p's axis scale: log10 y on a log axis (NAN for y <= 0), else y. */
+static double axis_value(const Plot *p, double y)
+{
+    return p->log_y ? (y > 0 ? log10(y) : NAN) : y;
+}
+
+void plot_band(Ui *ui, const Plot *p, const double *xs, const double *lo, const double *hi, int n, Color c)
+{
+    if (n < 2 || !(p->x1 > p->x0))
+        return;
+    ui_push_clip(ui, p->area);
+    int i = 0;
+    for (int X = p->area.x; X < p->area.x + p->area.w; X++) {
+        double x = p->x0 + (double)(X - p->area.x) / (p->area.w > 1 ? p->area.w - 1 : 1) * (p->x1 - p->x0);
+        while (i + 1 < n - 1 && xs[i + 1] < x)
+            i++;
+        if (x < xs[0] || x > xs[n - 1])
+            continue;
+        double u = xs[i + 1] > xs[i] ? (x - xs[i]) / (xs[i + 1] - xs[i]) : 0;
+        double a0 = axis_value(p, lo[i]), a1 = axis_value(p, lo[i + 1]);
+        double b0 = axis_value(p, hi[i]), b1 = axis_value(p, hi[i + 1]);
+        if (!isfinite(a0) || !isfinite(a1) || !isfinite(b0) || !isfinite(b1))
+            continue;
+        double a = a0 + u * (a1 - a0), b = b0 + u * (b1 - b0);
+        float ya = plot_py(p, p->log_y ? pow(10, a) : a), yb = plot_py(p, p->log_y ? pow(10, b) : b);
+        if (ya < yb) {
+            float s = ya;
+            ya = yb, yb = s;
+        }
+        draw_line(ui->dl, (float)X + 0.5f, yb - 0.5f, (float)X + 0.5f, ya + 0.5f, c, 1.0f);
+    }
+    ui_pop_clip(ui);
+}
+
 float plot_py(const Plot *p, double y)
 {
     double u;

@@ -98,6 +98,10 @@ void plot_marker(Ui *ui, float x, float y, float radius, int shape, Color c);
  * not a line high), and is recorded as a legend entry of the plot. Returns the label's
  * rectangle (w = 0: none). */
 Rect plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label);
+/* The band between lo_i and hi_i over xs (increasing), filled in c (give it a low alpha),
+ * one pixel column at a time and clipped to the data area; broken where a value is not
+ * finite (or, on a log axis, not positive). Draw it before the curves it surrounds. */
+void plot_band(Ui *ui, const Plot *p, const double *xs, const double *lo, const double *hi, int n, Color c);
 /* A vertical cursor line at x (nothing when x is outside the plot). */
 void plot_vline(Ui *ui, const Plot *p, double x, Color c);
 

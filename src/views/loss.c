@@ -16,30 +16,74 @@
 
 static void grad_norm_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, ViewScratch *scratch, double x0,
                             double x1);
+static void grad_ratio_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, ViewScratch *scratch, double x0,
+                             double x1);
+
+/* out_i = the mean of the finite values among in_{i-win+1} .. in_i (NAN when none). */
+static void running_mean(const double *in, double *out, int m, int win)
+{
+    double acc = 0;
+    int cnt = 0;
+    for (int i = 0; i < m; i++) {
+        if (isfinite(in[i]))
+            acc += in[i], cnt++;
+        if (i >= win && isfinite(in[i - win]))
+            acc -= in[i - win], cnt--;
+        out[i] = cnt ? acc / cnt : NAN;
+    }
+}
+
+/* The steps the plots show (at most VIEW_SCRATCH_N of them, evenly thinned) into xs, and
+ * value v of each: this run's (K = 1), else the median of the K runs into ys and their
+ * least and largest into lo, hi (either may be NULL). Returns the count. */
+static int history_points(const History *h, int v, double *xs, double *ys, double *lo, double *hi)
+{
+    int n = h->count, step = n > VIEW_SCRATCH_N ? n / VIEW_SCRATCH_N + 1 : 1, m = 0;
+    for (int i = 0; i < n; i += step, m++) {
+        int k = history_index(h, i);
+        xs[m] = (double)h->step[k];
+        if (h->K > 1) {
+            double a, b;
+            history_seed_spread(h, k, v, &a, &ys[m], &b);
+            if (lo)
+                lo[m] = a, hi[m] = b;
+        } else {
+            ys[m] = v == SEED_LOSS ? h->loss[k] : v == SEED_METRIC ? h->metric[k]
+                                                                   : h->dh_norm[(size_t)k * h->T] /
+                                                                         h->dh_norm[(size_t)k * h->T + h->T - 1];
+        }
+    }
+    return m;
+}
 
 void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch *scratch)
 {
     const Theme *t = ui->theme;
-    /* the loss above, the global gradient norm with its clipping events below */
-    int gap = ui_px(ui, 4), strip_h = r_all.h * 36 / 100;
-    Rect r = {r_all.x, r_all.y, r_all.w, r_all.h - strip_h - gap};
-    Rect strip = {r_all.x, r.y + r.h + gap, r_all.w, strip_h};
     const History *h = &rv->hist;
+    int K = h->K, size = ui_text_size(ui);
+    /* the loss above, the global gradient norm with its clipping events below; with
+     * seeds=K the grad_ratio of the K runs between them (and alone when short of room) */
+    int gap = ui_px(ui, 4), strip_h = r_all.h * 36 / 100, ratio_h = 0;
+    if (K > 1 && r_all.h >= 18 * size)
+        strip_h = r_all.h * 24 / 100, ratio_h = strip_h;
+    else if (K > 1)
+        ratio_h = strip_h, strip_h = 0;
+    int strips = strip_h + ratio_h + (strip_h ? gap : 0) + (ratio_h ? gap : 0);
+    Rect r = {r_all.x, r_all.y, r_all.w, r_all.h - strips};
+    Rect ratio = {r_all.x, r.y + r.h + gap, r_all.w, ratio_h};
+    Rect strip = {r_all.x, r_all.y + r_all.h - strip_h, r_all.w, strip_h};
     const TaskKindInfo *ki = task_kind_info(rv->cfg.task);
-    int n = h->count;
-    double *xs = scratch->x, *ys = scratch->y, *ms = scratch->m;
-    int step = n > VIEW_SCRATCH_N ? n / VIEW_SCRATCH_N + 1 : 1, m = 0;
-    for (int i = 0; i < n; i += step, m++) {
-        int k = history_index(h, i);
-        xs[m] = (double)h->step[k];
-        ys[m] = h->loss[k];
-        ms[m] = h->metric[k];
-    }
+    double *xs = scratch->x, *ys = scratch->y, *ms = scratch->m, *blo = scratch->band_lo, *bhi = scratch->band_hi;
+    int m = history_points(h, SEED_LOSS, xs, ys, blo, bhi);
+    history_points(h, SEED_METRIC, scratch->strip_x, ms, NULL, NULL);
     double base = rv->baseline, lo = 0, hi = 1;
     const char *ref_name; /* copy's clock baseline, xor's chance level; NAN for most tasks */
     double ref = task_reference(&rv->cfg, &ref_name);
     if (!plot_range(ys, m, vs->loss_log, &lo, &hi))
         lo = vs->loss_log ? 1e-3 : 0, hi = 1;
+    double blo_r, bhi_r, dummy;
+    if (K > 1 && plot_range(bhi, m, vs->loss_log, &dummy, &bhi_r) && plot_range(blo, m, vs->loss_log, &blo_r, &dummy))
+        lo = fmin(lo, blo_r), hi = fmax(hi, bhi_r);
     const double lines[2] = {base, ref};
     for (int i = 0; i < 2; i++)
         if (lines[i] > 0 && isfinite(lines[i])) {
@@ -49,11 +93,13 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
                 lo = 0;
         }
     /* the legend names the curves, so the title is short enough to leave it room beside it */
-    char title[160];
+    char title[160], seeds[64] = "";
+    if (K > 1) /* the title says what the band is: the legend stays two entries */
+        snprintf(seeds, sizeof seeds, ": median, range of %d seeds", K);
     if (vs->label)
-        snprintf(title, sizeof title, "%s: loss%s", vs->label, vs->loss_log ? " (log)" : "");
+        snprintf(title, sizeof title, "%s: loss%s%s", vs->label, seeds, vs->loss_log ? " (log)" : "");
     else
-        snprintf(title, sizeof title, "Loss%s", vs->loss_log ? " (log)" : "");
+        snprintf(title, sizeof title, "Loss%s%s", seeds, vs->loss_log ? " (log)" : "");
     double x0 = m ? xs[0] : 0, x1 = m ? xs[m - 1] : 1;
     if (vs->shared) {
         x0 = vs->loss_x0, x1 = vs->loss_x1, lo = vs->loss_lo, hi = vs->loss_hi;
@@ -68,29 +114,29 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
         po.y2_0 = 0, po.y2_1 = 1, po.y2_color = t->metric; /* named by the legend */
     char metric_label[96];
     snprintf(metric_label, sizeof metric_label, "%s (right axis)", ki->metric_name);
+    Color band = t->loss;
+    band.a = 60;
     PlotSeries curves[2] = {
         {xs, scratch->smooth, m, t->loss, (float)ui_px(ui, 2), VIEW_DASH_LOSS, PLOT_MARK_NONE, "loss"},
         {xs, scratch->smooth_m, m, t->metric, (float)ui_px(ui, 2), VIEW_DASH_METRIC, PLOT_MARK_NONE, metric_label},
     };
     po.legend = curves, po.n_legend = own_axis ? 2 : 1;
     Plot p = plot_begin_ex(ui, r, &po);
-    /* raw values faint, a running mean over about 2% of the history on top */
-    Color faint = t->loss;
-    faint.a = 70;
-    plot_series(ui, &p, xs, ys, m, faint, (float)ui_px(ui, 1));
-    double *sm = scratch->smooth;
+    /* running means over about 2% of the history: of the loss (raw values faint below), or
+     * of the K runs' median, least and largest (the range as a band) */
     int win = m / 50 > 1 ? m / 50 : 1;
-    double acc = 0, accm = 0;
-    int cnt = 0;
-    double *smm = scratch->smooth_m;
-    for (int i = 0; i < m; i++) {
-        if (isfinite(ys[i]))
-            acc += ys[i], accm += ms[i], cnt++;
-        if (i >= win && isfinite(ys[i - win]))
-            acc -= ys[i - win], accm -= ms[i - win], cnt--;
-        sm[i] = cnt ? acc / cnt : NAN;
-        smm[i] = cnt ? accm / cnt : NAN;
+    running_mean(ys, scratch->smooth, m, win);
+    running_mean(ms, scratch->smooth_m, m, win);
+    if (K > 1) {
+        running_mean(blo, scratch->strip_x, m, win);
+        running_mean(bhi, scratch->strip_y, m, win);
+        plot_band(ui, &p, xs, scratch->strip_x, scratch->strip_y, m, band);
+    } else {
+        Color faint = t->loss;
+        faint.a = 70;
+        plot_series(ui, &p, xs, ys, m, faint, (float)ui_px(ui, 1));
     }
+    double *smm = scratch->smooth_m;
     plot_series_ex(ui, &p, &curves[0]);
     Plot q = plot_right(&p);
     if (own_axis)
@@ -125,7 +171,10 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
     plot_legend(ui, &p, legend, own_axis ? 2 : 1, avoid, 2);
     if (vs->has_cursor)
         plot_vline(ui, &p, (double)vs->cursor_step, t->text);
-    grad_norm_strip(ui, strip, rv, vs, scratch, p.x0, p.x1);
+    if (strip_h)
+        grad_norm_strip(ui, strip, rv, vs, scratch, p.x0, p.x1);
+    if (ratio_h)
+        grad_ratio_strip(ui, ratio, rv, vs, scratch, p.x0, p.x1);
     /* a click on the title toggles the log scale */
     Rect title_r = {r.x, r.y, r.w, ui_text_size(ui) + ui_px(ui, 6)};
     if (ui_interact(ui, ui_id(ui, vs->label ? vs->label : "loss-log"), title_r) & UI_CLICKED)
@@ -198,3 +247,45 @@ static void grad_norm_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *
     }
 }
 
+
+/* seeds=K: grad_ratio = ||dL/dh_0|| / ||dL/dh_{T-1}|| of the K runs over the steps, their
+ * median and their range (running means, as the loss's). */
+static void grad_ratio_strip(Ui *ui, Rect r, const RunView *rv, const ViewState *vs, ViewScratch *scratch, double x0,
+                             double x1)
+{
+    const Theme *t = ui->theme;
+    const History *h = &rv->hist;
+    double *xs = scratch->strip_x, *med = scratch->strip_y, *lo = scratch->band_lo, *hi = scratch->band_hi;
+    int m = history_points(h, SEED_GRAD_RATIO, xs, med, lo, hi);
+    int win = m / 50 > 1 ? m / 50 : 1;
+    /* the running means of log10: ratios span decades */
+    for (int i = 0; i < m; i++) {
+        med[i] = med[i] > 0 ? log10(med[i]) : NAN;
+        lo[i] = lo[i] > 0 ? log10(lo[i]) : NAN;
+        hi[i] = hi[i] > 0 ? log10(hi[i]) : NAN;
+    }
+    double *sm = scratch->smooth, *slo = scratch->smooth_m, *shi = scratch->y;
+    running_mean(med, sm, m, win);
+    running_mean(lo, slo, m, win);
+    running_mean(hi, shi, m, win);
+    for (int i = 0; i < m; i++)
+        sm[i] = pow(10, sm[i]), slo[i] = pow(10, slo[i]), shi[i] = pow(10, shi[i]);
+    double a, b, c, d;
+    int ok = plot_range(slo, m, 1, &a, &b) && plot_range(shi, m, 1, &c, &d);
+    if (!ok)
+        a = 1e-6, d = 1;
+    char title[96], readout[64] = "";
+    snprintf(title, sizeof title, "grad_ratio: median, range of %d seeds (log)", h->K);
+    if (m > 0)
+        snprintf(readout, sizeof readout, "now %.2g .. %.2g", lo[m - 1] == lo[m - 1] ? pow(10, lo[m - 1]) : NAN,
+                 hi[m - 1] == hi[m - 1] ? pow(10, hi[m - 1]) : NAN);
+    Color band = t->grad;
+    band.a = 60;
+    PlotOpts po = {.title = title, .x0 = x0, .x1 = x1, .y0 = a, .y1 = d > a ? d : a * 10, .log_y = 1,
+                   .x_integer = 1, .readout = readout[0] ? readout : NULL};
+    Plot p = plot_begin_ex(ui, r, &po);
+    plot_band(ui, &p, xs, slo, shi, m, band);
+    plot_series(ui, &p, xs, sm, m, t->grad, (float)ui_px(ui, 2));
+    if (vs->has_cursor)
+        plot_vline(ui, &p, (double)vs->cursor_step, t->text);
+}

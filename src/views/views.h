@@ -55,6 +55,7 @@ typedef struct ViewScratch {
     double x[VIEW_SCRATCH_N], y[VIEW_SCRATCH_N], m[VIEW_SCRATCH_N];
     double smooth[VIEW_SCRATCH_N], smooth_m[VIEW_SCRATCH_N];
     double strip_x[VIEW_SCRATCH_N], strip_y[VIEW_SCRATCH_N];
+    double band_lo[VIEW_SCRATCH_N], band_hi[VIEW_SCRATCH_N]; /* seeds=K: the range of the runs */
 } ViewScratch;
 ViewScratch *view_scratch_create(void);
 void view_scratch_destroy(ViewScratch *s);
