@@ -278,6 +278,57 @@ static void test_lesson_check_counts_a_claim_over_the_seeds(void **state)
     run_free(&r);
 }
 
+/* The n-th comma-separated field of line (0-based), into buf. */
+static const char *csv_field(const char *line, int n, char *buf, size_t len)
+{
+    for (int i = 0; i < n && line; i++)
+        line = strchr(line, ',') ? strchr(line, ',') + 1 : NULL;
+    assert_non_null(line);
+    size_t k = strcspn(line, ",\n");
+    snprintf(buf, len, "%.*s", (int)(k < len ? k : len - 1), line);
+    return buf;
+}
+
+/* train --csv with seeds=3: a loss, metric and grad_ratio column per seed, and seed 5's
+ * loss column is, byte for byte, the loss column of a run of seed 5 alone. */
+static void test_train_csv_has_a_column_per_seed(void **state)
+{
+    const char *dir = *state;
+    char three[600], alone[600];
+    path_join(three, sizeof three, dir, "three.csv");
+    path_join(alone, sizeof alone, dir, "alone.csv");
+    Run r;
+    RUN(&r, "train", "--quiet", "--steps", "4", "--set", "task=echo", "--set", "seq_len=5", "--set", "seed=4", "--set",
+        "seeds=3", "--csv", three);
+    expect_status(&r, 0);
+    run_free(&r);
+    RUN(&r, "train", "--quiet", "--steps", "4", "--set", "task=echo", "--set", "seq_len=5", "--set", "seed=5", "--csv",
+        alone);
+    expect_status(&r, 0);
+    run_free(&r);
+    FILE *f = fopen(three, "r"), *g = fopen(alone, "r");
+    assert_non_null(f && g);
+    fseek(f, 0, SEEK_END), fseek(g, 0, SEEK_END); /* slurp reads up to where the file is */
+    char *a = slurp(f), *b = slurp(g);
+    fclose(f), fclose(g);
+    char **la, **lb;
+    int na = split_lines(a, &la), nb = split_lines(b, &lb);
+    assert_int_equal(na, 5);
+    assert_int_equal(nb, 5);
+    const char *want = "g_4,loss_seed4,metric_seed4,grad_ratio_seed4,loss_seed5,metric_seed5,grad_ratio_seed5,"
+                       "loss_seed6,metric_seed6,grad_ratio_seed6";
+    if (!strstr(la[0], want))
+        fail_msg("header: %s", la[0]);
+    for (int i = 1; i < 5; i++) {
+        char x[64], y[64];
+        /* step, loss, metric, grad_norm, clipped, g_0..g_4, then seed 4's three, seed 5's loss */
+        assert_string_equal(csv_field(la[i], 13, x, sizeof x), csv_field(lb[i], 1, y, sizeof y));
+        assert_string_equal(csv_field(la[i], 14, x, sizeof x), csv_field(lb[i], 2, y, sizeof y));
+        assert_string_equal(csv_field(la[i], 10, x, sizeof x), csv_field(la[i], 1, y, sizeof y)); /* seed 4 = the run */
+    }
+    free(la), free(lb), free(a), free(b);
+}
+
 static int make_dir(void **state)
 {
     char *dir = malloc(4096);
@@ -1844,6 +1895,7 @@ int main(void)
         TEST(test_charlm_text_that_cannot_be_read_exits_2_naming_the_file),
         TEST(test_bench_prints_sequences_per_second),
         TEST(test_lesson_check_counts_a_claim_over_the_seeds),
+        TEST(test_train_csv_has_a_column_per_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -122,7 +122,7 @@ void gui_sync_settings(Gui *g, double now)
 
 int gui_export_csv(const Gui *g, const char *path, char *err, size_t errlen)
 {
-    return csv_write_history(path, &g->st->run[0].hist, err, errlen);
+    return csv_write_history(path, &g->st->run[0].hist, g->st->run[0].cfg.seed, err, errlen);
 }
 
 int gui_apply_config(Gui *g, const Config *cfg)

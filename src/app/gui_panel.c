@@ -98,6 +98,9 @@ static void task_settings(Gui *g)
                       "One seed for initialisation and data: the same seed gives the same run, bit for bit.") &
         UI_CHANGED)
         c->seed = (uint64_t)seed;
+    ui_slider_int(ui, "seeds side by side", &c->seeds, 1, 8, 0,
+                  "Train this many runs at once, seeds seed, seed+1, ...: the loss view shows their median and range "
+                  "(and their grad_ratio); the other views show the first. Each step costs as many steps.");
 }
 
 static void training_settings(Gui *g, double now)

@@ -35,7 +35,7 @@ static int train_compare(Options *o)
     }
     int Tmax = tr[0].T > tr[1].T ? tr[0].T : tr[1].T;
     CsvWriter csv;
-    if (o->csv_path && csv_open(&csv, o->csv_path, Tmax, 1, err, sizeof err) != 0) {
+    if (o->csv_path && csv_open(&csv, o->csv_path, Tmax, tr[0].cfg.seeds, tr[0].cfg.seed, 1, err, sizeof err) != 0) {
         trainer_destroy(&tr[1]);
         trainer_destroy(&tr[0]);
         char msg[CONFIG_ERR_LEN + 200];
@@ -50,7 +50,7 @@ static int train_compare(Options *o)
                 continue;
             int bad = trainer_step(&tr[r]);
             if (o->csv_path)
-                csv_row_observables(&csv, spec.labels[r], &tr[r].obs, tr[r].T);
+                csv_row_history(&csv, spec.labels[r], &tr[r].hist, history_index(&tr[r].hist, tr[r].hist.count - 1));
             if (bad) {
                 fprintf(stderr, "%srun %s: %s\n", live ? "\n" : "", spec.labels[r], tr[r].event.message);
                 stopped[r] = 1;
@@ -114,7 +114,7 @@ int cli_train(int argc, char **argv)
     int T = tr.T;
     CsvWriter csv;
     char csv_err[CONFIG_ERR_LEN + 200];
-    if (o.csv_path && csv_open(&csv, o.csv_path, T, 0, csv_err, sizeof csv_err) != 0) {
+    if (o.csv_path && csv_open(&csv, o.csv_path, T, tr.cfg.seeds, tr.cfg.seed, 0, csv_err, sizeof csv_err) != 0) {
         char msg[CONFIG_ERR_LEN + 300];
         snprintf(msg, sizeof msg, "--csv %s", csv_err);
         trainer_destroy(&tr);
@@ -128,7 +128,7 @@ int cli_train(int argc, char **argv)
     for (long s = 0; s < o.steps; s++) {
         int bad = trainer_step(&tr);
         if (o.csv_path)
-            csv_row_observables(&csv, NULL, &tr.obs, T);
+            csv_row_history(&csv, NULL, &tr.hist, history_index(&tr.hist, tr.hist.count - 1));
         if (bad) {
             fprintf(stderr, "%s%s\n", live ? "\n" : "", tr.event.message);
             status = EXIT_DIVERGED;

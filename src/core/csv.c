@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int csv_open(CsvWriter *w, const char *path, int T, int labelled, char *err, size_t errlen)
+int csv_open(CsvWriter *w, const char *path, int T, int K, uint64_t seed, int labelled, char *err, size_t errlen)
 {
     memset(w, 0, sizeof *w);
     if (snprintf(w->path, sizeof w->path, "%s", path) >= (int)sizeof w->path ||
@@ -19,32 +19,42 @@ int csv_open(CsvWriter *w, const char *path, int T, int labelled, char *err, siz
         return -1;
     }
     w->T = T;
+    w->K = K > 1 ? K : 1;
     w->labelled = labelled;
     fputs(labelled ? "run,step,loss,metric,grad_norm,clipped" : "step,loss,metric,grad_norm,clipped", w->f);
     for (int t = 0; t < T; t++)
         fprintf(w->f, ",g_%d", t);
+    /* each run by its seed; in compare mode, where the runs' seeds may differ, by its
+     * offset from the run's own */
+    for (int r = 0; w->K > 1 && r < w->K; r++) {
+        unsigned long long s = labelled ? (unsigned long long)r : (unsigned long long)seed + (unsigned long long)r;
+        const char *plus = labelled ? "+" : "";
+        fprintf(w->f, ",loss_seed%s%llu,metric_seed%s%llu,grad_ratio_seed%s%llu", plus, s, plus, s, plus, s);
+    }
     fputc('\n', w->f);
     return 0;
 }
 
-void csv_row(CsvWriter *w, const char *label, long step, double loss, double metric, double grad_norm,
-             int clipped, const double *g, int n_g)
+void csv_row_history(CsvWriter *w, const char *label, const History *h, int k)
 {
     if (w->labelled)
         fprintf(w->f, "%s,", label ? label : "");
-    fprintf(w->f, "%ld,%.17g,%.17g,%.17g,%d", step, loss, metric, grad_norm, clipped);
+    fprintf(w->f, "%ld,%.17g,%.17g,%.17g,%d", h->step[k], h->loss[k], h->metric[k], h->grad_norm[k], h->clipped[k]);
+    const double *g = h->dh_norm + (size_t)k * h->T;
     for (int t = 0; t < w->T; t++) {
-        if (t < n_g)
+        if (t < h->T)
             fprintf(w->f, ",%.17g", g[t]);
         else
             fputc(',', w->f);
     }
+    for (int r = 0; w->K > 1 && r < w->K; r++)
+        for (int v = 0; v < SEED_VALUES; v++) {
+            if (r < h->K && h->K > 1)
+                fprintf(w->f, ",%.17g", history_seed_value(h, k, r, v));
+            else
+                fputc(',', w->f);
+        }
     fputc('\n', w->f);
-}
-
-void csv_row_observables(CsvWriter *w, const char *label, const Observables *o, int T)
-{
-    csv_row(w, label, o->step, o->loss, o->metric, o->grad_norm, o->clipped, o->dh_norm, T);
 }
 
 int csv_close(CsvWriter *w, char *err, size_t errlen)
@@ -67,15 +77,12 @@ int csv_close(CsvWriter *w, char *err, size_t errlen)
     return 0;
 }
 
-int csv_write_history(const char *path, const History *h, char *err, size_t errlen)
+int csv_write_history(const char *path, const History *h, uint64_t seed, char *err, size_t errlen)
 {
     CsvWriter w;
-    if (csv_open(&w, path, h->T, 0, err, errlen) != 0)
+    if (csv_open(&w, path, h->T, h->K, seed, 0, err, errlen) != 0)
         return -1;
-    for (int i = 0; i < h->count; i++) {
-        int k = history_index(h, i);
-        csv_row(&w, NULL, h->step[k], h->loss[k], h->metric[k], h->grad_norm[k], h->clipped[k],
-                h->dh_norm + (size_t)k * h->T, h->T);
-    }
+    for (int i = 0; i < h->count; i++)
+        csv_row_history(&w, NULL, h, history_index(h, i));
     return csv_close(&w, err, errlen);
 }
