@@ -76,13 +76,25 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
     double *xs = scratch->x, *ys = scratch->y, *ms = scratch->m, *blo = scratch->band_lo, *bhi = scratch->band_hi;
     int m = history_points(h, SEED_LOSS, xs, ys, blo, bhi);
     history_points(h, SEED_METRIC, scratch->strip_x, ms, NULL, NULL);
+    /* running means over about 2% of the history: of the loss (its raw values are drawn
+     * faint below), or of the K runs' median, least and largest (the range as a band,
+     * whose smoothed edges set the axis: one run's spike does not squash the rest) */
+    int win = m / 50 > 1 ? m / 50 : 1;
+    running_mean(ys, scratch->smooth, m, win);
+    running_mean(ms, scratch->smooth_m, m, win);
+    double *band_lo = scratch->strip_x, *band_hi = scratch->strip_y;
+    if (K > 1) {
+        running_mean(blo, band_lo, m, win);
+        running_mean(bhi, band_hi, m, win);
+    }
     double base = rv->baseline, lo = 0, hi = 1;
     const char *ref_name; /* copy's clock baseline, xor's chance level; NAN for most tasks */
     double ref = task_reference(&rv->cfg, &ref_name);
-    if (!plot_range(ys, m, vs->loss_log, &lo, &hi))
+    if (!plot_range(K > 1 ? scratch->smooth : ys, m, vs->loss_log, &lo, &hi))
         lo = vs->loss_log ? 1e-3 : 0, hi = 1;
     double blo_r, bhi_r, dummy;
-    if (K > 1 && plot_range(bhi, m, vs->loss_log, &dummy, &bhi_r) && plot_range(blo, m, vs->loss_log, &blo_r, &dummy))
+    if (K > 1 && plot_range(band_hi, m, vs->loss_log, &dummy, &bhi_r) &&
+        plot_range(band_lo, m, vs->loss_log, &blo_r, &dummy))
         lo = fmin(lo, blo_r), hi = fmax(hi, bhi_r);
     const double lines[2] = {base, ref};
     for (int i = 0; i < 2; i++)
@@ -122,15 +134,8 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
     };
     po.legend = curves, po.n_legend = own_axis ? 2 : 1;
     Plot p = plot_begin_ex(ui, r, &po);
-    /* running means over about 2% of the history: of the loss (raw values faint below), or
-     * of the K runs' median, least and largest (the range as a band) */
-    int win = m / 50 > 1 ? m / 50 : 1;
-    running_mean(ys, scratch->smooth, m, win);
-    running_mean(ms, scratch->smooth_m, m, win);
     if (K > 1) {
-        running_mean(blo, scratch->strip_x, m, win);
-        running_mean(bhi, scratch->strip_y, m, win);
-        plot_band(ui, &p, xs, scratch->strip_x, scratch->strip_y, m, band);
+        plot_band(ui, &p, xs, band_lo, band_hi, m, band);
     } else {
         Color faint = t->loss;
         faint.a = 70;
