@@ -23,8 +23,10 @@ static int terms_count(const RunView *rv)
     return model_head_every(&rv->dims) ? rv->T : 1;
 }
 
-/* The colour scale of an (S, T) array: log10 of its top decade, and the decades it spans
- * (at least GRAD_DECADES). Exact zeros are not on it: they are drawn blank. */
+/* The colour scale of an (S, T) array: log10 of its top decade, and the decades down to its
+ * smallest value (at least TERMS_DECADES, so that a few decades of contrast show; a
+ * vanishing gradient's spread sets more). Exact zeros are not on it: they are drawn blank. */
+#define TERMS_DECADES 4
 static void terms_scale(const double *a, size_t n, double *top, double *decades)
 {
     double hi = -INFINITY, lo = INFINITY;
@@ -35,10 +37,10 @@ static void terms_scale(const double *a, size_t n, double *top, double *decades)
             lo = l < lo ? l : lo;
         }
     if (!isfinite(hi))
-        hi = 0, lo = -GRAD_DECADES;
+        hi = 0, lo = -TERMS_DECADES;
     *top = ceil(hi);
     double d = *top - floor(lo);
-    *decades = d < GRAD_DECADES ? GRAD_DECADES : d > 320 ? 320 : d;
+    *decades = d < TERMS_DECADES ? TERMS_DECADES : d > 320 ? 320 : d;
 }
 
 /* One heat map: rows s (term 0 at the top), columns t; blank where the term sends nothing
@@ -118,50 +120,71 @@ static void terms_heat_map(Ui *ui, Rect r, const char *title, const char *note, 
     }
 }
 
-/* How the terms fall off with the distance k = (term's step) - t: the median over the
- * terms that reach that far, and the largest of them. */
-static void terms_profile(Ui *ui, Rect r, const Itemised *it, const double *a, const char *which, ViewScratch *sc)
+/* The median over the terms that reach k steps back of a[s, term's step - k], for k = 0,
+ * 1, ..., into out; returns how many k. */
+static int terms_median_by_distance(const Itemised *it, const double *a, double *out, double *col)
 {
-    const Theme *t = ui->theme;
     int S = it->S, T = it->T, n = 0;
-    double *ks = sc->x, *med = sc->y, *big = sc->m, *col = sc->smooth;
     for (int k = 0; k < T && k < VIEW_SCRATCH_N; k++) {
         int m = 0;
-        double top = 0;
         for (int s = 0; s < S && m < VIEW_SCRATCH_N; s++) {
             int tk = itemised_term_step(it, s) - k;
-            if (tk < 0)
-                continue;
-            double v = a[(size_t)s * T + tk];
-            col[m++] = v;
-            top = v > top ? v : top;
+            if (tk >= 0)
+                col[m++] = a[(size_t)s * T + tk];
         }
         if (m == 0)
             break;
-        /* the median (the lower middle of an even count): a few of the numbers sorted */
+        /* the median (the lower middle of an even count): the smaller half sorted */
         for (int i = 0; i <= m / 2; i++)
             for (int j = i + 1; j < m; j++)
                 if (col[j] < col[i]) {
                     double x = col[i];
                     col[i] = col[j], col[j] = x;
                 }
-        ks[n] = k, med[n] = col[(m - 1) / 2], big[n] = top;
-        n++;
+        out[n++] = col[(m - 1) / 2];
     }
+    return n;
+}
+
+/* v divided by its largest finite value (left alone when there is none). */
+static void relative_to_peak(double *v, int n)
+{
+    double top = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(v[i]) && v[i] > top)
+            top = v[i];
+    for (int i = 0; top > 0 && i < n; i++)
+        v[i] /= top;
+}
+
+/* How the terms fall off with the distance k = (term's step) - t, and how the outputs
+ * depend on inputs k steps back: the median over the terms of each, relative to its peak
+ * so the two shapes share one axis. */
+static void terms_profile(Ui *ui, Rect r, const Itemised *it, const double *a, const char *which, ViewScratch *sc)
+{
+    const Theme *t = ui->theme;
+    double *ks = sc->x, *med = sc->y, *conn = sc->m, *col = sc->smooth;
+    int n = terms_median_by_distance(it, a, med, col);
+    terms_median_by_distance(it, it->conn, conn, col);
+    relative_to_peak(med, n);
+    relative_to_peak(conn, n);
+    for (int k = 0; k < n; k++)
+        ks[k] = k;
+    char l1[64];
+    snprintf(l1, sizeof l1, "||dL_s/dh_t|| (%s)", which);
     PlotSeries curves[2] = {
-        {ks, med, n, t->grad, (float)ui_px(ui, 2.5f), VIEW_DASH_DH, PLOT_MARK_NONE, "median term"},
-        {ks, big, n, t->grad_cell, (float)ui_px(ui, 1.5f), VIEW_DASH_DC, PLOT_MARK_NONE, "largest term"},
+        {ks, med, n, t->grad, (float)ui_px(ui, 2.5f), VIEW_DASH_DH, PLOT_MARK_NONE, l1},
+        {ks, conn, n, t->grad_cell, (float)ui_px(ui, 2), VIEW_DASH_DC, PLOT_MARK_NONE, "||dy_s/dx_t||"},
     };
     double lo, hi, lo2, hi2;
     int ok = plot_range(med, n, 1, &lo, &hi);
-    if (plot_range(big, n, 1, &lo2, &hi2))
+    if (plot_range(conn, n, 1, &lo2, &hi2))
         lo = ok ? fmin(lo, lo2) : lo2, hi = ok ? fmax(hi, hi2) : hi2, ok = 1;
     if (!ok)
         lo = 1e-10, hi = 1;
-    char title[160];
-    snprintf(title, sizeof title, "Terms against the steps back, s - t (%s, log)", which);
-    PlotOpts po = {.title = title, .x0 = 0, .x1 = n > 1 ? n - 1 : 1, .y0 = lo, .y1 = hi, .log_y = 1,
-                   .x_label = "steps back", .x_integer = 1, .legend = curves, .n_legend = 2};
+    PlotOpts po = {.title = "Median over s against the steps back, s - t (relative to its peak, log)",
+                   .x0 = 0, .x1 = n > 1 ? n - 1 : 1, .y0 = lo, .y1 = hi, .log_y = 1, .x_label = "steps back",
+                   .x_integer = 1, .legend = curves, .n_legend = 2};
     Plot p = plot_begin_ex(ui, r, &po);
     for (int k = 1; k >= 0; k--)
         plot_series_ex(ui, &p, &curves[k]);
