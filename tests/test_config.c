@@ -708,6 +708,31 @@ static void test_error_message_is_truncated_to_the_buffer(void **s)
 
 /* ---- config files ---- */
 
+/* A NUL byte is named where it is (it used to read as an over-long line), and a directory
+ * given as a configuration is named as one. */
+static void test_config_file_names_a_nul_byte_and_a_directory(void **s)
+{
+    (void)s;
+    char dir[4096], path[4200], err[CONFIG_ERR_LEN] = "";
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/nul.cfg", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite("seed=3\ntask=echo\0x\n", 1, 20, f);
+    fclose(f);
+    Config c;
+    config_default(&c);
+    assert_int_equal(config_load_file(&c, path, err, sizeof err), -1);
+    char want[4400];
+    snprintf(want, sizeof want, "%s:2: a NUL byte at column 10: a configuration is text, key=value lines", path);
+    assert_string_equal(err, want);
+    assert_int_equal(config_load_file(&c, dir, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s: is a directory, not a regular file; give the path of a file", dir);
+    assert_string_equal(err, want);
+    remove(path);
+    check_rmdir(dir);
+}
+
 static void test_config_file_accepts_comments_blank_lines_and_crlf(void **s)
 {
     (void)s;
@@ -1296,6 +1321,7 @@ int main(void)
         cmocka_unit_test(test_overlong_setting_is_rejected_quoting_its_start),
         cmocka_unit_test(test_error_message_is_truncated_to_the_buffer),
         cmocka_unit_test(test_config_file_accepts_comments_blank_lines_and_crlf),
+        cmocka_unit_test(test_config_file_names_a_nul_byte_and_a_directory),
         cmocka_unit_test(test_config_file_errors_name_file_and_line),
         cmocka_unit_test(test_missing_config_file_names_the_path),
         cmocka_unit_test(test_resolve_fills_hidden_seq_len_symbols_and_shape_from_each_task),

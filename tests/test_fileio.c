@@ -5,9 +5,14 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 static void test_read_all_reads_within_its_limit_and_says_why_it_cannot(void **s)
 {
@@ -42,11 +47,58 @@ static void test_read_all_reads_within_its_limit_and_says_why_it_cannot(void **s
     snprintf(want, sizeof want, "%s: cannot open: %s", missing, strerror(ENOENT));
     assert_string_equal(err, want);
 
-    st = file_read_all(dir, 100, &buf, &n); /* opens, but a directory does not read */
-    assert_int_equal(st, FILE_CANNOT_READ);
+    st = file_read_all(dir, 100, &buf, &n); /* a directory is named as one */
+    assert_int_equal(st, FILE_IS_DIRECTORY);
     file_read_error(err, sizeof err, dir, st, errno, 100, NULL);
-    snprintf(want, sizeof want, "%s: cannot read", dir);
+    snprintf(want, sizeof want, "%s: is a directory, not a regular file; give the path of a file", dir);
     assert_string_equal(err, want);
+    check_rmdir(dir);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    _exit(99); /* the read blocked: the test fails instead of hanging */
+}
+
+/* A FIFO (nobody writing), a device and a huge sparse file are refused at once, before any
+ * byte is read. */
+static void test_read_all_refuses_what_is_not_a_regular_file_without_blocking(void **s)
+{
+    (void)s;
+    char dir[512], fifo[600], sparse[600], err[1024];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    snprintf(sparse, sizeof sparse, "%s/sparse.bin", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    signal(SIGALRM, on_alarm);
+    alarm(5);
+    unsigned char *buf;
+    size_t n;
+    FileStatus st = file_read_all(fifo, 100, &buf, &n);
+    assert_int_equal(st, FILE_IS_FIFO);
+    file_read_error(err, sizeof err, "text=pipe", st, errno, 100, NULL);
+    assert_string_equal(err, "text=pipe: is a FIFO (named pipe), not a regular file; give the path of a file");
+    assert_int_equal(file_read_all("/dev/zero", 100, &buf, &n), FILE_IS_DEVICE);
+    assert_int_equal(file_read_all("/dev/null", 100, &buf, &n), FILE_IS_DEVICE);
+    /* 2 GB of holes: refused by its size, not after reading it */
+    int fd = open(sparse, O_WRONLY | O_CREAT, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)2 << 30), 0);
+    close(fd);
+    double t0 = now_s();
+    assert_int_equal(file_read_all(sparse, (size_t)8 << 20, &buf, &n), FILE_TOO_LARGE);
+    assert_true(now_s() - t0 < 0.5);
+    alarm(0);
+    unlink(fifo);
+    unlink(sparse);
     check_rmdir(dir);
 }
 
@@ -54,6 +106,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_all_reads_within_its_limit_and_says_why_it_cannot),
+        cmocka_unit_test(test_read_all_refuses_what_is_not_a_regular_file_without_blocking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

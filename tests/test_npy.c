@@ -4,9 +4,90 @@
 
 #include "npy.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    _exit(99); /* a read blocked: fail instead of hanging */
+}
+
+/* A file whose first bytes are a valid header for `shape` (its dict as NumPy writes it)
+ * and which is `size` bytes long in all (a sparse tail). */
+static void header_file(const char *path, int ndim, const size_t *shape, off_t size)
+{
+    char h[256];
+    size_t n = npy_header(h, sizeof h, NPY_F8, ndim, shape);
+    assert_true(n > 0);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, h, n), (ssize_t)n);
+    assert_int_equal(ftruncate(fd, size), 0);
+    close(fd);
+}
+
+/* The header is read and judged before any data: a 2 GB array of the wrong shape is
+ * refused at once, a FIFO is refused without blocking, and a shape whose element count
+ * would wrap around is refused as too large. */
+static void test_the_header_is_judged_before_the_data(void **s)
+{
+    (void)s;
+    char dir[512], big[600], fifo[600], huge[600], odd[600], err[1024];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(big, sizeof big, "%s/big.npy", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo.npy", dir);
+    snprintf(huge, sizeof huge, "%s/huge.npy", dir);
+    snprintf(odd, sizeof odd, "%s/odd.npy", dir);
+    size_t shape[2] = {16384, 16384}; /* 2 GiB of float64 */
+    header_file(big, 2, shape, 128 + ((off_t)2 << 30));
+    signal(SIGALRM, on_alarm);
+    alarm(10);
+    NpyArray a;
+    double t0 = now_s();
+    size_t want[2] = {32, 8};
+    assert_int_equal(npy_read_shaped(big, NPY_F8, 2, want, &a, err, sizeof err), -1);
+    assert_true(now_s() - t0 < 0.5);
+    assert_non_null(strstr(err, "expected float64 of shape (32, 8) for this configuration, found float64 of "
+                                "shape (16384, 16384)"));
+    assert_null(a.data);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(npy_read(fifo, &a, err, sizeof err), -1);
+    assert_non_null(strstr(err, "is a FIFO"));
+    /* (2^32, 2^32): 2^64 elements, which would wrap to 0 */
+    const char dict[] = "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }";
+    unsigned char bytes[256] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0};
+    size_t hlen = 118;
+    bytes[8] = (unsigned char)hlen;
+    memset(bytes + 10, ' ', hlen);
+    memcpy(bytes + 10, dict, sizeof dict - 1);
+    bytes[10 + hlen - 1] = '\n';
+    assert_int_equal(npy_parse(bytes, 10 + hlen, &a, err, sizeof err), -1);
+    assert_non_null(strstr(err, "shape too large"));
+    /* a dtype the reader does not take is named whole */
+    const char f4[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }";
+    memset(bytes + 10, ' ', hlen);
+    memcpy(bytes + 10, f4, sizeof f4 - 1);
+    bytes[10 + hlen - 1] = '\n';
+    assert_int_equal(npy_parse(bytes, 10 + hlen, &a, err, sizeof err), -1);
+    assert_non_null(strstr(err, "dtype '<f4' is not accepted"));
+    alarm(0);
+    unlink(big), unlink(fifo), unlink(huge), unlink(odd);
+    check_rmdir(dir);
+}
 
 /* What numpy.save wrote for np.zeros((3, 4)) (checked with NumPy 1.24.2): the dict padded
  * with spaces to 128 bytes in all, ending in a newline. */
@@ -149,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_write_then_read_gives_identical_arrays),
         cmocka_unit_test(test_truncated_and_malformed_files_are_rejected),
         cmocka_unit_test(test_reading_a_missing_file_names_it),
+        cmocka_unit_test(test_the_header_is_judged_before_the_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cells/cells.h"
+#include "fileio.h"
 #include "task.h"
 
 #include <errno.h>
@@ -301,23 +302,40 @@ int config_set(Config *cfg, const char *pair, char *err, size_t errlen)
     return config_set_kv(cfg, key, value, err, errlen);
 }
 
+/* The largest configuration file read: far more than every key with a long text= path. */
+#define CONFIG_FILE_MAX (1 << 20)
+
 int config_load_file(Config *cfg, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    unsigned char *text;
+    size_t n;
+    FileStatus st = file_read_all(path, CONFIG_FILE_MAX, &text, &n);
+    if (st != FILE_OK) {
+        file_read_error(err, errlen, path, st, errno, CONFIG_FILE_MAX, "a configuration is a few key=value lines");
         return -1;
     }
     char line[CONFIG_TEXT_LEN + 64], msg[CONFIG_ERR_LEN];
     int lineno = 0, status = 0;
-    while (fgets(line, sizeof line, f)) {
+    for (size_t at = 0; at < n && status == 0;) {
+        size_t end = at;
+        while (end < n && text[end] != '\n' && text[end] != '\0')
+            end++;
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            snprintf(err, errlen, "%s:%d: line is too long (over %zu characters)", path, lineno,
+        if (end < n && text[end] == '\0') {
+            snprintf(err, errlen, "%s:%d: a NUL byte at column %zu: a configuration is text, key=value lines",
+                     path, lineno, end - at + 1);
+            status = -1;
+            break;
+        }
+        if (end - at >= sizeof line - 1) {
+            snprintf(err, errlen, "%s:%d: line is too long (%zu characters; at most %zu)", path, lineno, end - at,
                      sizeof line - 2);
             status = -1;
             break;
         }
+        memcpy(line, text + at, end - at);
+        line[end - at] = '\0';
+        at = end + 1;
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
@@ -327,14 +345,9 @@ int config_load_file(Config *cfg, const char *path, char *err, size_t errlen)
         if (config_set(cfg, s, msg, sizeof msg) != 0) {
             snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
             status = -1;
-            break;
         }
     }
-    if (status == 0 && ferror(f)) {
-        snprintf(err, errlen, "%s: read error", path);
-        status = -1;
-    }
-    fclose(f);
+    free(text);
     return status;
 }
 

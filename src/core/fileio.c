@@ -4,42 +4,88 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+/* What a file that is not a regular one is. */
+static FileStatus kind_of(mode_t m)
+{
+    return S_ISREG(m)                 ? FILE_OK
+           : S_ISDIR(m)               ? FILE_IS_DIRECTORY
+           : S_ISFIFO(m)              ? FILE_IS_FIFO
+           : S_ISCHR(m) || S_ISBLK(m) ? FILE_IS_DEVICE
+           : S_ISSOCK(m)              ? FILE_IS_SOCKET
+                                      : FILE_IS_OTHER;
+}
+
+FileStatus file_open_regular(const char *path, size_t max_bytes, int *fd_out, size_t *size)
+{
+    *fd_out = -1;
+    *size = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return FILE_CANNOT_OPEN;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return FILE_CANNOT_OPEN;
+    }
+    FileStatus kind = kind_of(st.st_mode);
+    if (kind != FILE_OK || st.st_size < 0 || (unsigned long long)st.st_size > max_bytes) {
+        close(fd);
+        return kind != FILE_OK ? kind : FILE_TOO_LARGE;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return FILE_CANNOT_OPEN;
+    }
+    *fd_out = fd;
+    *size = (size_t)st.st_size;
+    return FILE_OK;
+}
 
 FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return FILE_CANNOT_OPEN;
-    size_t cap = 1 << 14, n = 0;
-    unsigned char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || n > max_bytes)
+    int fd;
+    size_t size;
+    FileStatus st = file_open_regular(path, max_bytes, &fd, &size);
+    if (st != FILE_OK)
+        return st;
+    /* the size stat gave, and one byte more to notice a file that grew meanwhile */
+    unsigned char *buf = malloc(size + 2);
+    size_t n = 0;
+    int bad = buf == NULL, e = 0;
+    while (!bad && n < size + 1) {
+        ssize_t r = read(fd, buf + n, size + 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            bad = 1, e = errno;
+        if (r <= 0)
             break;
-        unsigned char *grown = realloc(buf, cap * 2 + 1);
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
+        n += (size_t)r;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
+    close(fd);
+    if (bad) {
         free(buf);
+        errno = e;
         return FILE_CANNOT_READ;
     }
-    if (n > max_bytes) {
+    if (n > max_bytes || n > size) {
         free(buf);
-        return FILE_TOO_LARGE;
+        return n > max_bytes ? FILE_TOO_LARGE : FILE_CANNOT_READ;
     }
     buf[n] = '\0';
     *out = buf;
@@ -58,7 +104,23 @@ void file_read_error(char *err, size_t errlen, const char *name, FileStatus stat
                  mb ? "MB" : "bytes", hint ? "; " : "", hint ? hint : "");
         return;
     }
-    case FILE_CANNOT_READ: snprintf(err, errlen, "%s: cannot read", name); return;
+    case FILE_CANNOT_READ:
+        if (errnum)
+            snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errnum));
+        else
+            snprintf(err, errlen, "%s: cannot read (it changed while being read)", name);
+        return;
+    case FILE_IS_DIRECTORY:
+    case FILE_IS_FIFO:
+    case FILE_IS_DEVICE:
+    case FILE_IS_SOCKET:
+    case FILE_IS_OTHER: {
+        static const char *const WHAT[] = {"a directory", "a FIFO (named pipe)", "a device", "a socket",
+                                           "not a file"};
+        snprintf(err, errlen, "%s: is %s, not a regular file; give the path of a file", name,
+                 WHAT[status - FILE_IS_DIRECTORY]);
+        return;
+    }
     case FILE_OK: break;
     }
     assert(!"file_read_error: the read succeeded");

@@ -6,15 +6,33 @@
 
 #include <stddef.h>
 
-typedef enum { FILE_OK, FILE_CANNOT_OPEN, FILE_CANNOT_READ, FILE_TOO_LARGE } FileStatus;
+typedef enum {
+    FILE_OK,
+    FILE_CANNOT_OPEN,
+    FILE_CANNOT_READ,
+    FILE_TOO_LARGE,
+    FILE_IS_DIRECTORY, /* not a regular file: what it is instead */
+    FILE_IS_FIFO,
+    FILE_IS_DEVICE,
+    FILE_IS_SOCKET,
+    FILE_IS_OTHER
+} FileStatus;
 
-/* Reads all of path (at most max_bytes) into a malloc'd buffer with a NUL after the end.
- * On failure *out is NULL and, for FILE_CANNOT_OPEN, errno says why. */
+/* Opens path for reading as rnnlab reads every file: without blocking (a FIFO's open
+ * returns at once), and only if it is a regular file at most max_bytes long; then the
+ * descriptor blocks as usual. FILE_OK with *fd and *size set, or the reason (errno set
+ * for FILE_CANNOT_OPEN). */
+FileStatus file_open_regular(const char *path, size_t max_bytes, int *fd, size_t *size);
+
+/* Reads all of path (at most max_bytes, checked before reading) into a malloc'd buffer
+ * with a NUL after the end. On failure *out is NULL and, for FILE_CANNOT_OPEN, errno says
+ * why. */
 FileStatus file_read_all(const char *path, size_t max_bytes, unsigned char **out, size_t *len);
 
 /* The one message for a failed file_read_all, so every reader says the same thing:
- * "NAME: cannot open: REASON", "NAME: cannot read", "NAME: larger than N MB; HINT" (bytes
- * under a megabyte). name is what the user gave (a path, or "text=PATH"); errnum is errno
+ * "NAME: cannot open: REASON", "NAME: cannot read: REASON", "NAME: larger than N MB; HINT"
+ * (bytes under a megabyte), "NAME: is a directory (a FIFO, a device, a socket), not a
+ * regular file". name is what the user gave (a path, or "text=PATH"); errnum is errno
  * straight after the call; max_bytes is the limit it was given; hint (or NULL) says what
  * would be accepted. */
 void file_read_error(char *err, size_t errlen, const char *name, FileStatus status, int errnum,

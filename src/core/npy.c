@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NPY_MAX_BYTES ((size_t)1 << 40) /* no limit in practice: an array is as large as it says */
+#define NPY_MAX_COUNT ((size_t)1 << 37)  /* elements: NPY_MAX_BYTES of 8-byte numbers */
 
 static const char MAGIC[6] = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
 
@@ -81,10 +83,14 @@ static const char *dict_value(const char *dict, const char *key)
     return p;
 }
 
-int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, size_t errlen)
+/* The header of a .npy file whose first `avail` bytes are in bytes and which is `total`
+ * bytes long: its type and shape into out (no data) and where the data starts, checking
+ * that exactly count x 8 bytes of data follow. Nothing past the header is looked at. */
+static int parse_header(const unsigned char *bytes, size_t avail, size_t total, NpyArray *out, size_t *data_at,
+                        char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (len < 10 || memcmp(bytes, MAGIC, 6) != 0) {
+    if (avail < 10 || memcmp(bytes, MAGIC, 6) != 0) {
         snprintf(err, errlen, "not a .npy file (no \\x93NUMPY magic)");
         return -1;
     }
@@ -93,14 +99,14 @@ int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, 
         return -1;
     }
     size_t hlen = (size_t)bytes[8] | ((size_t)bytes[9] << 8);
-    if (10 + hlen > len) {
-        snprintf(err, errlen, "truncated header (%zu bytes declared, %zu present)", hlen, len - 10);
+    if (10 + hlen > avail) {
+        snprintf(err, errlen, "truncated header (%zu bytes declared, %zu present)", hlen, avail - 10);
         return -1;
     }
     char dict[65536];
     memcpy(dict, bytes + 10, hlen);
     dict[hlen] = '\0';
-    if (hlen == 0 || dict[hlen - 1] != '\n' || dict[0] != '{') {
+    if (hlen == 0 || dict[hlen - 1] != '\n' || dict[0] != '{' || strlen(dict) != hlen) {
         snprintf(err, errlen, "malformed header (expected a dict ending in a newline)");
         return -1;
     }
@@ -114,8 +120,12 @@ int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, 
     else if (strncmp(descr, "'<i8'", 5) == 0)
         out->type = NPY_I8;
     else {
-        snprintf(err, errlen, "dtype %.10s is not accepted; only '<f8' (float64) and '<i8' (int64)",
-                 descr);
+        /* the dtype as written: the quoted word, whole (or the first few characters) */
+        int n = 0;
+        if (*descr == '\'' && strchr(descr + 1, '\''))
+            n = (int)(strchr(descr + 1, '\'') - descr) + 1;
+        snprintf(err, errlen, "dtype %.*s is not accepted; only '<f8' (float64) and '<i8' (int64)",
+                 n > 0 && n <= 40 ? n : 12, descr);
         return -1;
     }
     const char *fo = dict_value(dict, "fortran_order");
@@ -146,16 +156,13 @@ int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, 
         char *end;
         errno = 0;
         unsigned long long d = strtoull(sh, &end, 10);
-        if (errno == ERANGE || d > ((size_t)1 << 40)) {
-            snprintf(err, errlen, "shape dimension too large");
+        /* each dimension, and their product, checked before it can wrap */
+        if (errno == ERANGE || d > NPY_MAX_COUNT || (d && out->count > NPY_MAX_COUNT / d)) {
+            snprintf(err, errlen, "shape too large (more than %llu elements)", (unsigned long long)NPY_MAX_COUNT);
             return -1;
         }
         out->shape[out->ndim++] = (size_t)d;
         out->count *= (size_t)d;
-        if (out->count > ((size_t)1 << 40)) {
-            snprintf(err, errlen, "array too large");
-            return -1;
-        }
         sh = end;
         while (*sh == ' ')
             sh++;
@@ -167,35 +174,110 @@ int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, 
         }
     }
     size_t need = 10 + hlen + out->count * 8;
-    if (len != need) {
+    if (total != need) {
         snprintf(err, errlen, "%s data: %zu bytes present, %zu expected for the shape in the header",
-                 len < need ? "truncated" : "extra", len - 10 - hlen, out->count * 8);
+                 total < need ? "truncated" : "extra", total - 10 - hlen, out->count * 8);
         return -1;
     }
+    *data_at = 10 + hlen;
+    return 0;
+}
+
+int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, size_t errlen)
+{
+    size_t at;
+    if (parse_header(bytes, len, len, out, &at, err, errlen) != 0)
+        return -1;
     out->data = malloc(out->count ? out->count * 8 : 8);
     if (!out->data) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    memcpy(out->data, bytes + 10 + hlen, out->count * 8);
+    memcpy(out->data, bytes + at, out->count * 8);
     return 0;
+}
+
+/* Reads n bytes at the descriptor's position; 0, or -1 (errno set; 0 at an early end). */
+static int read_exactly(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, (char *)buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = 0;
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+/* "(32, 8)" or "(5,)" into buf. */
+static const char *shape_text(char *buf, size_t len, int ndim, const size_t *shape)
+{
+    size_t n = (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < ndim && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%zu%s", shape[i], ndim == 1 ? "," : i + 1 < ndim ? ", " : "");
+    if (n < len)
+        snprintf(buf + n, len - n, ")");
+    return buf;
 }
 
 int npy_read(const char *path, NpyArray *out, char *err, size_t errlen)
 {
+    return npy_read_shaped(path, -1, 0, NULL, out, err, errlen);
+}
+
+int npy_read_shaped(const char *path, int type, int ndim, const size_t *shape, NpyArray *out, char *err,
+                    size_t errlen)
+{
     memset(out, 0, sizeof *out);
-    unsigned char *bytes;
-    size_t len;
-    FileStatus st = file_read_all(path, NPY_MAX_BYTES, &bytes, &len);
+    int fd;
+    size_t size;
+    FileStatus st = file_open_regular(path, NPY_MAX_BYTES, &fd, &size);
     if (st != FILE_OK) {
         file_read_error(err, errlen, path, st, errno, NPY_MAX_BYTES, NULL);
         return -1;
     }
+    /* the header first: its length, then the dict; the data only once the file's size is
+     * the one the shape asks for */
+    unsigned char head[10 + 65536];
     char msg[256];
-    int status = npy_parse(bytes, len, out, msg, sizeof msg);
-    if (status != 0)
+    size_t at = 0;
+    int status = -1;
+    size_t first = size < 10 ? size : 10;
+    if (read_exactly(fd, head, first) != 0)
+        snprintf(msg, sizeof msg, "cannot read: %s", errno ? strerror(errno) : "it is shorter than it was");
+    else {
+        size_t hlen = first == 10 ? ((size_t)head[8] | ((size_t)head[9] << 8)) : 0;
+        size_t more = first == 10 && memcmp(head, MAGIC, 6) == 0 ? (hlen < size - 10 ? hlen : size - 10) : 0;
+        if (read_exactly(fd, head + 10, more) != 0)
+            snprintf(msg, sizeof msg, "cannot read: %s", errno ? strerror(errno) : "it is shorter than it was");
+        else if (parse_header(head, first + more, size, out, &at, msg, sizeof msg) == 0) {
+            int fits = type < 0 || ((int)out->type == type && out->ndim == ndim &&
+                                    memcmp(out->shape, shape, (size_t)ndim * sizeof *shape) == 0);
+            char want[128], found[128];
+            if (!fits)
+                snprintf(msg, sizeof msg, "expected %s of shape %s for this configuration, found %s of shape %s",
+                         type == NPY_F8 ? "float64" : "int64", shape_text(want, sizeof want, ndim, shape),
+                         out->type == NPY_F8 ? "float64" : "int64",
+                         shape_text(found, sizeof found, out->ndim, out->shape));
+            else if (!(out->data = malloc(out->count ? out->count * 8 : 8)))
+                snprintf(msg, sizeof msg, "out of memory for %zu elements", out->count);
+            else if (read_exactly(fd, out->data, out->count * 8) != 0)
+                snprintf(msg, sizeof msg, "cannot read: %s", errno ? strerror(errno) : "it is shorter than it was");
+            else
+                status = 0;
+        }
+    }
+    close(fd);
+    if (status != 0) {
+        npy_free(out);
         snprintf(err, errlen, "%s: %s", path, msg);
-    free(bytes);
+    }
     return status;
 }
 

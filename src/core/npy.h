@@ -27,8 +27,14 @@ size_t npy_header(char *buf, size_t len, NpyType type, int ndim, const size_t *s
 int npy_write(const char *path, NpyType type, int ndim, const size_t *shape, const void *data,
               char *err, size_t errlen);
 
-/* Reads a whole file; rejects anything malformed or truncated with a message naming it. */
+/* Reads a regular file (a FIFO or device is refused without blocking): the header first,
+ * and the data only when the file's size is what the header's shape needs; rejects
+ * anything malformed or truncated with a message naming it. */
 int npy_read(const char *path, NpyArray *out, char *err, size_t errlen);
+/* The same, refusing (before reading any data) an array that is not of this type (NpyType)
+ * and shape. */
+int npy_read_shaped(const char *path, int type, int ndim, const size_t *shape, NpyArray *out, char *err,
+                    size_t errlen);
 int npy_parse(const unsigned char *bytes, size_t len, NpyArray *out, char *err, size_t errlen);
 void npy_free(NpyArray *a);
 

@@ -750,30 +750,16 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
 static int load_tensor(double *dst, const ParamSpec *sp, const char *path, int required,
                        char *err, size_t errlen)
 {
-    FILE *probe = fopen(path, "rb");
-    if (!probe) {
+    struct stat probe; /* absent (not: unopenable) is what optional files may be */
+    if (lstat(path, &probe) != 0 && errno == ENOENT) {
         if (!required)
             return 1;
         snprintf(err, errlen, "%s: missing (a saved run has one .npy per parameter)", path);
         return -1;
     }
-    fclose(probe);
     NpyArray a;
-    if (npy_read(path, &a, err, errlen) != 0)
+    if (npy_read_shaped(path, NPY_F8, sp->ndim, sp->shape, &a, err, errlen) != 0)
         return -1;
-    int ok = a.type == NPY_F8 && a.ndim == sp->ndim && a.shape[0] == sp->shape[0] &&
-             (sp->ndim == 1 || a.shape[1] == sp->shape[1]);
-    if (!ok) {
-        char want[64];
-        if (sp->ndim == 2)
-            snprintf(want, sizeof want, "(%zu, %zu)", sp->shape[0], sp->shape[1]);
-        else
-            snprintf(want, sizeof want, "(%zu,)", sp->shape[0]);
-        snprintf(err, errlen, "%s: expected float64 of shape %s for this configuration", path,
-                 want);
-        npy_free(&a);
-        return -1;
-    }
     if (!all_finite(a.data, a.count)) {
         snprintf(err, errlen, "%s: holds Inf or NaN; only finite values are accepted", path);
         npy_free(&a);
@@ -819,30 +805,51 @@ int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen)
     long step = 0, opt_step = -1;
     Rng rng = tr->rng_data;
     int have_state = 0;
-    if (join(path, sizeof path, dir, "state.txt", NULL) == 0) {
-        FILE *f = fopen(path, "r");
-        if (f) {
-            char line[256];
-            int got_step = 0, got_rng = 0;
-            while (fgets(line, sizeof line, f)) {
-                if (sscanf(line, "step=%ld", &step) == 1 && step >= 0)
-                    got_step = 1;
-                else if (sscanf(line, "opt_step=%ld", &opt_step) == 1 && opt_step >= 0)
-                    ;
-                else if (sscanf(line, "rng_data=%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
-                                &rng.s[0], &rng.s[1], &rng.s[2], &rng.s[3]) == 4)
-                    got_rng = 1;
-            }
-            fclose(f);
-            if (!got_step || !got_rng) {
-                snprintf(err, errlen, "%s: malformed; expected lines step=N and rng_data=4 hex words",
-                         path);
-                free(staged);
-                return -1;
-            }
-            have_state = 1;
+    struct stat probe;
+    if (join(path, sizeof path, dir, "state.txt", NULL) == 0 && !(lstat(path, &probe) != 0 && errno == ENOENT)) {
+        unsigned char *text;
+        size_t n;
+        FileStatus fs = file_read_all(path, 1 << 16, &text, &n);
+        if (fs != FILE_OK) {
+            file_read_error(err, errlen, path, fs, errno, 1 << 16, "state.txt is a few lines");
+            free(staged);
+            return -1;
         }
+        int got_step = 0, got_rng = 0;
+        for (char *line = (char *)text, *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = '\0';
+            if (sscanf(line, "step=%ld", &step) == 1 && step >= 0)
+                got_step = 1;
+            else if (sscanf(line, "opt_step=%ld", &opt_step) == 1 && opt_step >= 0)
+                ;
+            else if (sscanf(line, "rng_data=%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64, &rng.s[0], &rng.s[1],
+                            &rng.s[2], &rng.s[3]) == 4)
+                got_rng = 1;
+        }
+        free(text);
+        if (!got_step || !got_rng) {
+            snprintf(err, errlen, "%s: malformed; expected lines step=N and rng_data=4 hex words", path);
+            free(staged);
+            return -1;
+        }
+        if ((rng.s[0] | rng.s[1] | rng.s[2] | rng.s[3]) == 0) { /* xoshiro's fixed point: all zeros forever */
+            snprintf(err, errlen, "%s: rng_data is all zero, a state the generator never leaves; not a saved state",
+                     path);
+            free(staged);
+            return -1;
+        }
+        have_state = 1;
     }
+    /* Adam's and RMSprop's second moments are squares: a negative one is a damaged file */
+    for (size_t i = 0; have_moments && i < tr->n_params; i++)
+        if (staged[2 * tr->n_params + i] < 0) {
+            snprintf(err, errlen, "%s: optimizer.v.* holds a negative value (a second moment is a mean of squares)",
+                     dir);
+            free(staged);
+            return -1;
+        }
     memcpy(tr->block, staged, tr->n_params * sizeof(double));
     if (have_moments && have_state) {
         memcpy(tr->block + 2 * tr->n_params, staged + tr->n_params,
