@@ -219,6 +219,55 @@ static void test_a_check_can_count_the_seeds_it_holds_on(void **s)
         fail_msg("%s", err);
 }
 
+/* text made of head, then `piece` n times, then tail (malloc'd). */
+static char *repeated(const char *head, const char *piece, size_t n, const char *tail)
+{
+    size_t h = strlen(head), p = strlen(piece), t = strlen(tail);
+    char *s = malloc(h + p * n + t + 1);
+    assert_non_null(s);
+    memcpy(s, head, h);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + h + i * p, piece, p);
+    memcpy(s + h + p * n, tail, t + 1);
+    return s;
+}
+
+/* Megabytes of nesting (lists, quotes, emphasis; in the text or in a question) are an error
+ * at the line where they start, not a stack overflow; a few levels are fine. */
+static void test_deep_nesting_is_an_error_not_a_crash(void **s)
+{
+    (void)s;
+    const char *head = "# T\n\nS.\n\n## Step\n\n";
+    struct {
+        const char *before, *piece, *after, *closer; /* closer: repeated n times after `after` */
+        size_t n;
+        int ok;
+    } cases[] = {
+        {"", "- ", "x\n", "", 100000, 0},
+        {"", "> ", "x\n", "", 1000000, 0},
+        {"", "*a ", "x", " b*", 100000, 0},
+        {"", "  - ", "x\n", "", 40, 0},
+        {"```question\nQ?\n---\n", "> ", "A\n", "", 100000, 0},
+        {"", "- ", "x\n", "", 8, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char first[512];
+        snprintf(first, sizeof first, "%s%s", head, cases[i].before);
+        char *opened = repeated(first, cases[i].piece, cases[i].n, cases[i].after);
+        char *text = repeated(opened, cases[i].closer, cases[i].n, strstr(cases[i].before, "```") ? "```\n" : "");
+        free(opened);
+        Lesson l;
+        char err[LESSON_ERR_LEN] = "";
+        int r = lesson_parse(&l, "deep.md", text, strlen(text), err, sizeof err);
+        lesson_free(&l);
+        free(text);
+        if (cases[i].ok && r != 0)
+            fail_msg("case %zu refused: %s", i, err);
+        if (!cases[i].ok && (r == 0 || !strstr(err, "deep.md:7:") || !strstr(err, "more than 32 deep")))
+            fail_msg("case %zu: %s", i, r == 0 ? "accepted" : err);
+    }
+}
+
 static void test_a_missing_file_is_a_message(void **s)
 {
     (void)s;
@@ -277,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_a_missing_file_is_a_message),
         cmocka_unit_test(test_a_check_names_the_seeds_it_is_for),
         cmocka_unit_test(test_a_check_can_count_the_seeds_it_holds_on),
+        cmocka_unit_test(test_deep_nesting_is_an_error_not_a_crash),
         cmocka_unit_test(test_truncated_and_mutated_lessons_never_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,7 +72,43 @@ static void span_add(SpanList *sl, SpanStyle style, const char *text)
         sl->n++;
 }
 
-/* Flattens the inlines under node into styled spans; nested lists are left to the caller. */
+/* How deep lists, quotes and emphasis may nest in a lesson: far more than any lesson needs,
+ * and what keeps the recursive walks below (collect_inlines, add_list) shallow. */
+#define LESSON_MAX_NESTING 32
+
+static int is_leaf(cmark_node_type t)
+{
+    return t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK ||
+           t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK ||
+           t == CMARK_NODE_THEMATIC_BREAK;
+}
+
+/* Walks root without recursion (cmark's iterator); returns 0 when nothing nests deeper
+ * than LESSON_MAX_NESTING, else the line where it first does (1 when cmark knows none). */
+static int too_deep(cmark_node *root)
+{
+    cmark_iter *it = cmark_iter_new(root);
+    if (!it)
+        return 1;
+    int depth = 0, line = 0;
+    cmark_event_type ev;
+    while (!line && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (is_leaf(cmark_node_get_type(n)))
+            continue;
+        depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+        if (depth > LESSON_MAX_NESTING + 1) { /* the document itself is the first level */
+            for (cmark_node *p = n; p && !line; p = cmark_node_parent(p))
+                line = cmark_node_get_start_line(p);
+            line = line > 0 ? line : 1;
+        }
+    }
+    cmark_iter_free(it);
+    return line;
+}
+
+/* Flattens the inlines under node into styled spans; nested lists are left to the caller.
+ * The depth it recurses to is bounded by too_deep's check. */
 static void collect_inlines(cmark_node *node, SpanList *sl, SpanStyle style)
 {
     for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
@@ -89,21 +125,25 @@ static void collect_inlines(cmark_node *node, SpanList *sl, SpanStyle style)
     }
 }
 
-/* Markdown text (a question or an answer) as one run of styled spans. */
-static void markdown_spans(const char *md, Span **spans, int *n)
+/* Markdown text (a question or an answer) as one run of styled spans. Returns 0, or the
+ * line (within md) where it nests too deep (then nothing is made). */
+static int markdown_spans(const char *md, Span **spans, int *n)
 {
     SpanList sl = {0};
     cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
-    if (doc) {
+    int deep = doc ? too_deep(doc) : 0;
+    if (doc && !deep) {
         for (cmark_node *c = cmark_node_first_child(doc); c; c = cmark_node_next(c)) {
             if (sl.n)
                 span_add(&sl, SPAN_TEXT, " ");
             collect_inlines(c, &sl, SPAN_TEXT);
         }
-        cmark_node_free(doc);
     }
+    if (doc)
+        cmark_node_free(doc);
     *spans = sl.spans;
     *n = sl.n;
+    return deep;
 }
 
 static int block_add(LessonStep *st, BlockKind kind, const char *marker, int depth, SpanList *sl)
@@ -517,8 +557,11 @@ static int parse_question_block(LessonStep *st, const char *literal, int line, c
     st->question = dup(config_trim(q));
     st->answer = dup(config_trim(answer));
     free(q);
-    markdown_spans(st->question, &st->q_spans, &st->n_q);
-    markdown_spans(st->answer, &st->a_spans, &st->n_a);
+    if (!st->question || !st->answer)
+        return fail_at(err, errlen, path, line, "out of memory");
+    if (markdown_spans(st->question, &st->q_spans, &st->n_q) || markdown_spans(st->answer, &st->a_spans, &st->n_a))
+        return fail_at(err, errlen, path, line, "the question block nests lists, quotes or emphasis more than %d deep",
+                       LESSON_MAX_NESTING);
     if (!st->question[0] || !st->answer[0])
         return fail_at(err, errlen, path, line, "a question needs both a question and an answer");
     return 0;
@@ -597,6 +640,12 @@ int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char
     cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
     if (!doc)
         return fail_at(err, errlen, path, 1, "could not be parsed as Markdown");
+    int deep = too_deep(doc);
+    if (deep) {
+        cmark_node_free(doc);
+        return fail_at(err, errlen, path, deep, "lists, quotes or emphasis nested more than %d deep; a lesson needs "
+                                                "a few levels at most", LESSON_MAX_NESTING);
+    }
     int status = 0;
     LessonStep *st = NULL;
     Config probe;
