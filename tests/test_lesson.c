@@ -268,6 +268,30 @@ static void test_deep_nesting_is_an_error_not_a_crash(void **s)
     }
 }
 
+/* Settings written before task= in a block count as much as those after it (they used to
+ * be reset to the task's defaults). */
+static void test_settings_before_the_task_are_kept(void **s)
+{
+    (void)s;
+    const char *text = "# T\n\nS.\n\n## One\n\n```rnnlab\nhidden=64\nseq_len=100\ntask=echo\nlag=5\n```\n\n"
+                       "## Two\n\n```rnnlab\ntask=adding\n```\n";
+    Lesson l;
+    char err[LESSON_ERR_LEN];
+    if (lesson_parse(&l, "order.md", text, strlen(text), err, sizeof err) != 0)
+        fail_msg("%s", err);
+    Config base, c;
+    config_default(&base);
+    assert_int_equal(lesson_config_at(&l, 0, &base, &c, err, sizeof err), 0);
+    assert_int_equal(c.hidden, 64);
+    assert_int_equal(c.seq_len, 100);
+    assert_int_equal(c.lag, 5);
+    /* a later step's new task alone takes that task's own lengths again */
+    assert_int_equal(lesson_config_at(&l, 1, &base, &c, err, sizeof err), 0);
+    assert_int_equal(c.hidden, 0);
+    assert_int_equal(c.seq_len, 0);
+    lesson_free(&l);
+}
+
 static void test_a_missing_file_is_a_message(void **s)
 {
     (void)s;
@@ -327,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_a_check_names_the_seeds_it_is_for),
         cmocka_unit_test(test_a_check_can_count_the_seeds_it_holds_on),
         cmocka_unit_test(test_deep_nesting_is_an_error_not_a_crash),
+        cmocka_unit_test(test_settings_before_the_task_are_kept),
         cmocka_unit_test(test_truncated_and_mutated_lessons_never_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

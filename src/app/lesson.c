@@ -732,10 +732,13 @@ int lesson_config_at(const Lesson *l, int k, const Config *base, Config *out, ch
             snprintf(pair, sizeof pair, "%s=%s", st->settings[i].key, st->settings[i].value);
             if (config_set(out, pair, msg, sizeof msg) != 0)
                 return fail_at(err, errlen, l->path, st->settings[i].line, "%s", msg);
-            /* a new task picks its own lengths unless the lesson sets them too */
+            /* a new task picks its own lengths unless the step sets them too, before the
+             * task or after it */
             if (!strcmp(st->settings[i].key, "task")) {
                 int later_len = 0, later_hidden = 0, later_lag = 0, later_sym = 0;
-                for (int j = i + 1; j < st->n_settings; j++) {
+                for (int j = 0; j < st->n_settings; j++) {
+                    if (j == i)
+                        continue;
                     later_len |= !strcmp(st->settings[j].key, "seq_len");
                     later_hidden |= !strcmp(st->settings[j].key, "hidden");
                     later_lag |= !strcmp(st->settings[j].key, "lag");
