@@ -56,12 +56,12 @@ static char *slurp(FILE *f)
 static void run_impl(Run *r, const char *const *args)
 {
     memset(r, 0, sizeof *r);
-    const char *argv[64];
+    const char *argv[320];
     int n = 0;
     argv[n++] = RNNLAB_BIN;
     snprintf(r->cmd, sizeof r->cmd, "rnnlab");
     for (int i = 0; args[i]; i++) {
-        assert_true(n < 63);
+        assert_true(n < 319);
         argv[n++] = args[i];
         size_t used = strlen(r->cmd);
         snprintf(r->cmd + used, sizeof r->cmd - used, " %s", args[i]);
@@ -327,6 +327,26 @@ static void test_train_csv_has_a_column_per_seed(void **state)
         assert_string_equal(csv_field(la[i], 10, x, sizeof x), csv_field(la[i], 1, y, sizeof y)); /* seed 4 = the run */
     }
     free(la), free(lb), free(a), free(b);
+}
+
+/* An option's value that looks like --help is a value (it used to print help, exit 0), and
+ * more lesson files than lesson-check takes are refused (it used to check the first 256). */
+static void test_misuse_that_used_to_exit_0_exits_2(void **state)
+{
+    (void)state;
+    MISUSE("--set '--help' is not key=value", "train", "--steps", "1", "--set", "--help");
+    const char *args[300];
+    int n = 0;
+    args[n++] = "lesson-check";
+    for (int i = 0; i < 257; i++)
+        args[n++] = "lessons-that-do-not-exist.md";
+    args[n] = NULL;
+    Run r;
+    run_impl(&r, args);
+    expect_status(&r, 2);
+    if (!strstr(r.err, "at most 256 lesson files at once"))
+        fail_msg("%s", r.err);
+    run_free(&r);
 }
 
 static int make_dir(void **state)
@@ -1896,6 +1916,7 @@ int main(void)
         TEST(test_bench_prints_sequences_per_second),
         TEST(test_lesson_check_counts_a_claim_over_the_seeds),
         TEST(test_train_csv_has_a_column_per_seed),
+        TEST(test_misuse_that_used_to_exit_0_exits_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

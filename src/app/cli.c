@@ -197,6 +197,12 @@ static int options_first_pass(Options *o, int argc, char **argv, unsigned allowe
                 return -1;
             }
         }
+        /* an option's value is not an option: `--set --help` is a bad setting, not help */
+        for (int k = 0; k < N_OPTIONS; k++)
+            if (OPTIONS[k].takes_value && strcmp(argv[i], OPTIONS[k].name) == 0) {
+                i++;
+                break;
+            }
     }
     return 0;
 }
@@ -308,8 +314,13 @@ int cli_parse_options(Options *o, int argc, char **argv, unsigned allowed, const
             }
         if (!flag && a[0] != '-' && strcmp(o->verb, "lesson-check") == 0) {
             o->first_file = 1;
-            if (o->n_files < CLI_MAX_FILES)
-                o->files[o->n_files++] = i;
+            if (o->n_files == CLI_MAX_FILES) { /* refused, not silently left unchecked */
+                snprintf(msg, sizeof msg, "at most %d lesson files at once (%s is one more); check them in groups",
+                         CLI_MAX_FILES, a);
+                cli_fail(o->verb, msg);
+                return -1;
+            }
+            o->files[o->n_files++] = i;
             continue;
         }
         if (!flag || !(allowed & flag)) {
