@@ -565,15 +565,15 @@ void session_execute(Session *s, const Queued *q)
 /* ---- what the window sees ---- */
 
 /* Brings *it up to date with tr's current weights if the terms view is visible and they
- * changed: at once when paused, and while training no more often than every 0.25 s nor
- * than keeps the work under a fifth of the worker's time. A command cancels it (it is
- * then left for the next publication). */
+ * changed: at once when paused, and while training (free play, or a bounded run: busy) no
+ * more often than every 0.25 s nor than keeps the work under a fifth of the worker's
+ * time. A command cancels it (it is then left for the next publication). */
 static void itemise_if_due(Session *s, Trainer *tr, Itemised *it, uint64_t id, double *at, double *cost)
 {
     if (!s->want_terms || (it->valid && it->run_id == id && it->step == tr->step))
         return;
     double now = session_now();
-    if (s->running && now - *at < fmax(0.25, 4 * *cost))
+    if ((s->running || s->busy) && now - *at < fmax(0.25, 4 * *cost))
         return;
     pthread_mutex_lock(&s->mu);
     int cancelled = atomic_load(&s->cancel) || s->head != NULL;
