@@ -12,7 +12,9 @@
 
 #define RNNLAB_VERSION "0.1.0"
 
-enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_DIVERGED = 3 };
+/* 1: an output could not be written (the old file kept); 130 and 143: stopped by SIGINT,
+ * SIGTERM (128 + the signal, as shells report it) after saving what there was. */
+enum { EXIT_OK = 0, EXIT_WRITE = 1, EXIT_USAGE = 2, EXIT_DIVERGED = 3, EXIT_SIGINT = 130, EXIT_SIGTERM = 143 };
 
 enum {
     OPT_CONFIG = 1 << 0,

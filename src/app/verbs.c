@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,31 @@
 #include <unistd.h>
 
 /* ---- train ---- */
+
+/* The signal that asked train to stop (SIGINT, SIGTERM), or 0: the step in progress
+ * finishes, then the rows so far and the save are written. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* Installs on_stop_signal for SIGINT and SIGTERM. */
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char *stop_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : "SIGTERM";
+}
 
 /* Two runs, A and B, on the same data stream (the same seed and task), stepping in turn;
  * one CSV with a first column naming the run. */
@@ -44,7 +70,9 @@ static int train_compare(Options *o)
     }
     int live = !o->quiet && isatty(STDERR_FILENO), status = EXIT_OK, stopped[2] = {0, 0};
     double start = cli_now(), last = 0;
-    for (long s = 0; s < o->steps && !(stopped[0] && stopped[1]); s++) {
+    stop_signal = 0;
+    catch_stop_signals();
+    for (long s = 0; s < o->steps && !(stopped[0] && stopped[1]) && !stop_signal; s++) {
         for (int r = 0; r < 2; r++) {
             if (stopped[r])
                 continue;
@@ -68,7 +96,13 @@ static int train_compare(Options *o)
         fputc('\n', stderr);
     if (o->csv_path && csv_close(&csv, err, sizeof err) != 0) {
         fprintf(stderr, "rnnlab train: --csv %s\n", err);
-        status = EXIT_USAGE;
+        status = EXIT_WRITE;
+    }
+    if (stop_signal) {
+        fprintf(stderr, "rnnlab train: stopped by %s after step %ld of %ld%s\n", stop_name(stop_signal), tr[0].step,
+                o->steps, o->csv_path ? "; wrote the CSV rows so far" : "");
+        if (status == EXIT_OK)
+            status = stop_signal == SIGINT ? EXIT_SIGINT : EXIT_SIGTERM;
     }
     if (!o->quiet)
         for (int r = 0; r < 2; r++)
@@ -102,11 +136,11 @@ int cli_train(int argc, char **argv)
     if (cli_make_trainer(&tr, &o) != 0)
         return EXIT_USAGE;
 
-    /* Fail now, not after the training, if --save cannot be written. */
-    if (o.save_dir && mkdir(o.save_dir, 0777) != 0 && errno != EEXIST) {
-        char msg[4400];
-        snprintf(msg, sizeof msg, "--save %s: cannot create directory: %s", o.save_dir,
-                 strerror(errno));
+    /* Fail now, not after the training, if --save names what cannot be replaced. */
+    char save_err[CONFIG_ERR_LEN + 4400];
+    if (o.save_dir && dir_writer_check(o.save_dir, save_err, sizeof save_err) != 0) {
+        char msg[sizeof save_err + 16];
+        snprintf(msg, sizeof msg, "--save %s", save_err);
         trainer_destroy(&tr);
         return cli_fail(o.verb, msg);
     }
@@ -125,7 +159,9 @@ int cli_train(int argc, char **argv)
     int status = EXIT_OK;
     long done = 0;
     double last_loss = NAN, last_metric = NAN;
-    for (long s = 0; s < o.steps; s++) {
+    stop_signal = 0;
+    catch_stop_signals();
+    for (long s = 0; s < o.steps && !stop_signal; s++) {
         int bad = trainer_step(&tr);
         if (o.csv_path)
             csv_row_history(&csv, NULL, &tr.hist, history_index(&tr.hist, tr.hist.count - 1));
@@ -145,18 +181,25 @@ int cli_train(int argc, char **argv)
         }
     }
     double elapsed = cli_now() - start;
+    int sig = stop_signal;
     if (live)
         fputc('\n', stderr);
     if (o.csv_path && csv_close(&csv, csv_err, sizeof csv_err) != 0) {
         fprintf(stderr, "rnnlab train: --csv %s\n", csv_err);
-        status = EXIT_USAGE;
+        status = EXIT_WRITE;
     }
-    if (o.save_dir) {
-        char err[CONFIG_ERR_LEN];
-        if (trainer_save(&tr, o.save_dir, err, sizeof err) != 0) {
-            fprintf(stderr, "rnnlab train: --save: %s\n", err);
-            status = EXIT_USAGE;
-        }
+    if (o.save_dir && trainer_save_stopped(&tr, o.save_dir, sig ? stop_name(sig) : NULL, save_err,
+                                           sizeof save_err) != 0) {
+        fprintf(stderr, "rnnlab train: --save %s\n", save_err);
+        status = EXIT_WRITE;
+    }
+    if (sig) {
+        fprintf(stderr, "rnnlab train: stopped by %s after step %ld of %ld%s%s%s\n", stop_name(sig), tr.step,
+                o.steps, o.csv_path || o.save_dir ? "; wrote" : "", o.csv_path ? " the CSV rows so far" : "",
+                o.save_dir ? (o.csv_path ? " and the run (state.txt says stopped)" : " the run (state.txt says stopped)")
+                           : "");
+        if (status == EXIT_OK)
+            status = sig == SIGINT ? EXIT_SIGINT : EXIT_SIGTERM;
     }
     if (!o.quiet && done > 0)
         printf("trained %ld steps in %.2f s (%.0f steps/s): loss %.5g (memoryless baseline %.5g), "
@@ -169,13 +212,16 @@ int cli_train(int argc, char **argv)
 
 /* ---- grads ---- */
 
-static int write_array(const char *dir, const char *name, NpyType type, int ndim,
+/* NAME.npy into dir (the new directory); a failure is reported as in `shown`, the
+ * directory the user named. */
+static int write_array(const char *dir, const char *shown, const char *name, NpyType type, int ndim,
                        const size_t *shape, const void *data)
 {
-    char path[4096], err[4400];
+    char path[8400], err[8800];
     snprintf(path, sizeof path, "%s/%s.npy", dir, name);
     if (npy_write(path, type, ndim, shape, data, err, sizeof err) != 0) {
-        fprintf(stderr, "rnnlab grads: %s\n", err);
+        size_t n = strlen(dir);
+        fprintf(stderr, "rnnlab grads: --out %s%s\n", strncmp(err, dir, n) ? "" : shown, strncmp(err, dir, n) ? err : err + n);
         return -1;
     }
     return 0;
@@ -206,17 +252,28 @@ int cli_grads(int argc, char **argv)
         return EXIT_USAGE;
     int bad = trainer_evaluate_next(&tr);
 
-    char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
+    char err[CONFIG_ERR_LEN];
     int status = EXIT_OK;
     const ModelDims *d = &tr.dims;
     const Batch *bt = &tr.batch;
     size_t T = (size_t)bt->T, Td = (size_t)bt->Td, B = (size_t)bt->B, H = (size_t)d->H;
     size_t TT = (size_t)tr.T; /* encoder steps, then decoder steps */
-    /* The saved-run files (config.txt, NAME.npy, optimiser state) come from trainer_save. */
-    if (trainer_save(&tr, o.out_dir, err, sizeof err) != 0) {
-        snprintf(msg, sizeof msg, "--out: %s", err);
+    /* DIR is written whole (a new directory swapped in at the end): the saved-run files
+     * (config.txt, NAME.npy, optimiser state) from trainer_save_files, then the arrays */
+    DirWriter dw;
+    char dir_err[CONFIG_ERR_LEN + 4400];
+    if (dir_writer_open(&dw, o.out_dir, dir_err, sizeof dir_err) != 0) {
+        char m[sizeof dir_err + 16];
+        snprintf(m, sizeof m, "--out %s", dir_err);
         trainer_destroy(&tr);
-        return cli_fail(o.verb, msg);
+        return cli_fail(o.verb, m);
+    }
+    const char *out_dir = dw.tmp;
+    if (trainer_save_files(&tr, out_dir, NULL, err, sizeof err) != 0) {
+        trainer_save_dir_finish(&dw, -1, err, sizeof err);
+        fprintf(stderr, "rnnlab grads: --out %s\n", err);
+        trainer_destroy(&tr);
+        return EXIT_WRITE;
     }
     size_t x_shape[3] = {T, B, (size_t)d->I};
     size_t xd_shape[3] = {Td, B, (size_t)d->Id};
@@ -241,26 +298,26 @@ int cli_grads(int argc, char **argv)
     }
     trainer_copy_states(&tr, states, 0);
     trainer_copy_dh(&tr, grads, 0);
-    if (write_array(o.out_dir, "x", NPY_F8, 3, x_shape, bt->x) ||
-        (Td && write_array(o.out_dir, "x_decoder", NPY_F8, 3, xd_shape, bt->xd)) ||
-        write_array(o.out_dir, "y", d->loss == LOSS_XENT ? NPY_I8 : NPY_F8, y_ndim, y_shape,
+    if (write_array(out_dir, o.out_dir, "x", NPY_F8, 3, x_shape, bt->x) ||
+        (Td && write_array(out_dir, o.out_dir, "x_decoder", NPY_F8, 3, xd_shape, bt->xd)) ||
+        write_array(out_dir, o.out_dir, "y", d->loss == LOSS_XENT ? NPY_I8 : NPY_F8, y_ndim, y_shape,
                     d->loss == LOSS_XENT ? (const void *)bt->label : (const void *)bt->y) ||
-        write_array(o.out_dir, "loss", NPY_F8, 0, NULL, &loss) ||
-        write_array(o.out_dir, "h", NPY_F8, 3, h_shape, states) ||
-        write_array(o.out_dir, "dh", NPY_F8, 3, h_shape, grads))
-        status = EXIT_USAGE;
+        write_array(out_dir, o.out_dir, "loss", NPY_F8, 0, NULL, &loss) ||
+        write_array(out_dir, o.out_dir, "h", NPY_F8, 3, h_shape, states) ||
+        write_array(out_dir, o.out_dir, "dh", NPY_F8, 3, h_shape, grads))
+        status = EXIT_WRITE;
     if (status == EXIT_OK && d->cell->has_cell_state) {
         trainer_copy_states(&tr, states, 1);
         trainer_copy_dh(&tr, grads, 1);
-        if (write_array(o.out_dir, "c", NPY_F8, 3, h_shape, states) ||
-            write_array(o.out_dir, "dc", NPY_F8, 3, h_shape, grads))
-            status = EXIT_USAGE;
+        if (write_array(out_dir, o.out_dir, "c", NPY_F8, 3, h_shape, states) ||
+            write_array(out_dir, o.out_dir, "dc", NPY_F8, 3, h_shape, grads))
+            status = EXIT_WRITE;
     }
     /* the gradient view's upper bound, only where it is one (not lstm's or gru's factor) */
     size_t t_shape[1] = {TT};
     if (status == EXIT_OK && tr.obs.reference_kind == REFERENCE_BOUND &&
-        write_array(o.out_dir, "bound", NPY_F8, 1, t_shape, tr.obs.reference))
-        status = EXIT_USAGE;
+        write_array(out_dir, o.out_dir, "bound", NPY_F8, 1, t_shape, tr.obs.reference))
+        status = EXIT_WRITE;
     free(grads);
     free(states);
     /* The gradient itemised by loss term, and the output-input connectivity: (S, T_total). */
@@ -274,23 +331,29 @@ int cli_grads(int argc, char **argv)
         status = EXIT_USAGE;
     }
     if (status == EXIT_OK &&
-        (write_array(o.out_dir, "itemised", NPY_F8, 2, st_shape, itemised) ||
-         write_array(o.out_dir, "itemised_first", NPY_F8, 2, st_shape, first) ||
-         write_array(o.out_dir, "connectivity", NPY_F8, 2, st_shape, connectivity)))
-        status = EXIT_USAGE;
+        (write_array(out_dir, o.out_dir, "itemised", NPY_F8, 2, st_shape, itemised) ||
+         write_array(out_dir, o.out_dir, "itemised_first", NPY_F8, 2, st_shape, first) ||
+         write_array(out_dir, o.out_dir, "connectivity", NPY_F8, 2, st_shape, connectivity)))
+        status = EXIT_WRITE;
     free(connectivity);
     free(first);
     free(itemised);
     for (int i = 0; i < d->n_tensors && status == EXIT_OK; i++) {
         char name[128];
         snprintf(name, sizeof name, "grad.%s", tr.specs[i].name);
-        if (write_array(o.out_dir, name, NPY_F8, tr.specs[i].ndim, tr.specs[i].shape,
+        if (write_array(out_dir, o.out_dir, name, NPY_F8, tr.specs[i].ndim, tr.specs[i].shape,
                         model_tensor(&tr.grad, d, i)))
-            status = EXIT_USAGE;
+            status = EXIT_WRITE;
     }
     if (bad && status == EXIT_OK) {
         fprintf(stderr, "rnnlab grads: %s\n", tr.event.message);
         status = EXIT_DIVERGED;
+    }
+    /* all of it in place at once, or none of it (the old DIR kept) */
+    if (trainer_save_dir_finish(&dw, status == EXIT_OK || status == EXIT_DIVERGED ? 0 : -1, dir_err,
+                                sizeof dir_err) != 0 && (status == EXIT_OK || status == EXIT_DIVERGED)) {
+        fprintf(stderr, "rnnlab grads: --out %s\n", dir_err);
+        status = EXIT_WRITE;
     }
     trainer_destroy(&tr);
     return status;

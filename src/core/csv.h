@@ -1,18 +1,17 @@
 /* csv.h: the one writer of training histories as CSV, used by `train`, `train --compare`
  * and the window's export: a header naming one g_t column per time step the network runs
  * (T, or T + Td for seq2seq) and, for seeds=K, each run's loss, metric and grad_ratio
- * (loss_seed3, ...), then one row per step with 17 significant digits. Written to a
- * temporary name and renamed over the target only when every write succeeded. */
+ * (loss_seed3, ...), then one row per step with 17 significant digits. Written through
+ * fileio's one writer: a temporary file renamed over the target only when every write
+ * succeeded. */
 #ifndef RNNLAB_CSV_H
 #define RNNLAB_CSV_H
 
+#include "fileio.h"
 #include "trainer.h"
 
-#include <stdio.h>
-
 typedef struct {
-    FILE *f;
-    char path[4096], tmp[4200];
+    FileWriter *w;
     int T;        /* g_t columns */
     int K;        /* runs of a seeds=K history, 3 columns each when K > 1 */
     int labelled; /* a first column naming the run (compare mode) */
@@ -31,6 +30,9 @@ void csv_row_history(CsvWriter *w, const char *label, const History *h, int k);
 /* Checks every write, flushes to disk and renames into place. Returns 0, or -1 with a
  * message (the target is then left as it was). */
 int csv_close(CsvWriter *w, char *err, size_t errlen);
+
+/* Gives up: the temporary file removed, the target as it was. */
+void csv_abort(CsvWriter *w);
 
 /* A whole history (oldest first) into path: the window's export. */
 int csv_write_history(const char *path, const History *h, uint64_t seed, char *err, size_t errlen);

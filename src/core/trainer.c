@@ -703,12 +703,8 @@ static int copy_dir(char *out, size_t len, const char *dir, const Trainer *copy)
     return snprintf(out, len, "%s/seed_%llu", dir, (unsigned long long)copy->cfg.seed) < (int)len ? 0 : -1;
 }
 
-int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
+int trainer_save_files(const Trainer *tr, const char *dir, const char *stopped, char *err, size_t errlen)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
-        return -1;
-    }
     char path[4096], text[4096];
     config_format(&tr->cfg, text, sizeof text);
     if (join(path, sizeof path, dir, "config.txt", NULL) || file_write_text(path, text, err, errlen))
@@ -728,11 +724,13 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
                           errlen) != 0)
                 return -1;
         }
-    snprintf(text, sizeof text,
-             "# rnnlab run state: updates applied and the data generator's state\n"
-             "step=%ld\nopt_step=%ld\nrng_data=%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %016" PRIx64 "\n",
-             tr->step, tr->opt_step, tr->rng_data.s[0], tr->rng_data.s[1], tr->rng_data.s[2],
-             tr->rng_data.s[3]);
+    int n = snprintf(text, sizeof text,
+                     "# rnnlab run state: updates applied and the data generator's state\n"
+                     "step=%ld\nopt_step=%ld\nrng_data=%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %016" PRIx64 "\n",
+                     tr->step, tr->opt_step, tr->rng_data.s[0], tr->rng_data.s[1], tr->rng_data.s[2],
+                     tr->rng_data.s[3]);
+    if (stopped && n > 0 && (size_t)n < sizeof text) /* an interrupted run says so */
+        snprintf(text + n, sizeof text - (size_t)n, "stopped=%s at step %ld\n", stopped, tr->step);
     if (join(path, sizeof path, dir, "state.txt", NULL) || file_write_text(path, text, err, errlen))
         return -1;
     /* seeds=K: each further seed's run in a folder of its own, seed_N */
@@ -741,10 +739,50 @@ int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
             snprintf(err, errlen, "%s: path too long", dir);
             return -1;
         }
-        if (trainer_save(&tr->copies[i], path, err, errlen) != 0)
+        if (mkdir(path, 0755) != 0) {
+            snprintf(err, errlen, "%s: cannot create directory: %s", path, strerror(errno));
+            return -1;
+        }
+        if (trainer_save_files(&tr->copies[i], path, stopped, err, errlen) != 0)
             return -1;
     }
     return 0;
+}
+
+/* err with every mention of the temporary directory tmp named as dir, its future name. */
+static void name_as(char *err, size_t errlen, const char *tmp, const char *dir)
+{
+    char *at = strstr(err, tmp);
+    if (!at)
+        return;
+    char rest[1024];
+    snprintf(rest, sizeof rest, "%s", at + strlen(tmp));
+    *at = '\0';
+    size_t used = strlen(err);
+    snprintf(err + used, errlen - used, "%s%s", dir, rest);
+}
+
+int trainer_save_dir_finish(DirWriter *d, int status, char *err, size_t errlen)
+{
+    if (status != 0) {
+        name_as(err, errlen, d->tmp, d->dir);
+        dir_writer_abort(d);
+        return -1;
+    }
+    return dir_writer_close(d, err, errlen);
+}
+
+int trainer_save_stopped(const Trainer *tr, const char *dir, const char *stopped, char *err, size_t errlen)
+{
+    DirWriter d;
+    if (dir_writer_open(&d, dir, err, errlen) != 0)
+        return -1;
+    return trainer_save_dir_finish(&d, trainer_save_files(tr, d.tmp, stopped, err, errlen), err, errlen);
+}
+
+int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen)
+{
+    return trainer_save_stopped(tr, dir, NULL, err, errlen);
 }
 
 static int load_tensor(double *dst, const ParamSpec *sp, const char *path, int required,

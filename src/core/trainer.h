@@ -5,6 +5,7 @@
 #define RNNLAB_TRAINER_H
 
 #include "config.h"
+#include "fileio.h"
 #include "model.h"
 #include "rng.h"
 #include "task.h"
@@ -197,9 +198,20 @@ int history_seed_spread(const History *h, int k, int v, double *lo, double *medi
 /* A run's value v at entry k: run 0 this one, then the copies. */
 double history_seed_value(const History *h, int k, int run, int v);
 
-/* A saved run: config.txt, NAME.npy per parameter, the optimiser's moments and
- * state.txt (step and the data generator). Writes each file under a temporary name. */
+/* A saved run: config.txt, NAME.npy per parameter, the optimiser's moments, state.txt
+ * (step and the data generator) and, for seeds=K, a seed_N folder of the same per further
+ * seed. The directory is written whole (fileio's DirWriter): a new one beside dir swapped
+ * in by one rename, so --load sees the old run or the new one, never a mixture. An
+ * existing dir must hold nothing but a saved run's files. */
 int trainer_save(const Trainer *tr, const char *dir, char *err, size_t errlen);
+/* The same for a run stopped by a signal: state.txt adds "stopped=WHY at step N". */
+int trainer_save_stopped(const Trainer *tr, const char *dir, const char *stopped, char *err, size_t errlen);
+/* The files alone, into an existing (new) directory; stopped may be NULL. For writers that
+ * add files of their own before swapping the directory in (grads). */
+int trainer_save_files(const Trainer *tr, const char *dir, const char *stopped, char *err, size_t errlen);
+/* Ends a DirWriter a trainer_save_files went into: swaps it in when status is 0, else
+ * removes it (err, which names its files, is made to name dir instead). Returns 0 or -1. */
+int trainer_save_dir_finish(DirWriter *d, int status, char *err, size_t errlen);
 
 /* Loads parameters (and, if present, optimiser state and generator) from dir into a
  * trainer created from that dir's configuration. Shapes must match. */

@@ -7,9 +7,9 @@
 
 #include <SDL.h>
 
-/* Writes s to `path` via `path`.tmp and rename(), so a reader never sees half a file and a
- * failed write leaves any old file in place. Returns 0, or -1 with a message naming the
- * path in err. */
+/* Encodes s in memory and writes it through fileio's one writer (a temporary file renamed
+ * over path), so a reader never sees half a file and a failed write leaves any old file
+ * in place. Returns 0, or -1 with a message naming the path in err. */
 int png_write(SDL_Surface *s, const char *path, char *err, size_t errlen);
 
 #endif

@@ -30,7 +30,7 @@ void platform_present(Platform *p, const DrawList *dl);
 
 void platform_toggle_fullscreen(Platform *p);
 
-/* Saves what was last presented as a PNG (temporary name, then renamed). */
+/* Saves what was last presented as a PNG (png_write: the old file kept on failure). */
 int platform_save_png(Platform *p, const char *path, char *err, size_t errlen);
 
 /* A rectangle of what was last presented, as a PNG. */
