@@ -4,6 +4,7 @@
 
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -102,11 +103,143 @@ static void test_read_all_refuses_what_is_not_a_regular_file_without_blocking(vo
     check_rmdir(dir);
 }
 
+/* The file's contents (malloc'd, NUL-terminated), or NULL. */
+static char *contents(const char *path)
+{
+    unsigned char *buf;
+    size_t n;
+    return file_read_all(path, 1 << 20, &buf, &n) == FILE_OK ? (char *)buf : NULL;
+}
+
+/* Nothing but the named entries is left in dir (no temporary files). */
+static void only_these(const char *dir, const char *const *names)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        int known = 0;
+        for (int i = 0; names[i]; i++)
+            known |= !strcmp(e->d_name, names[i]);
+        if (!known)
+            fail_msg("%s/%s is left over", dir, e->d_name);
+    }
+    closedir(d);
+}
+
+/* A symlink's target is replaced and the link kept; a FIFO nobody reads and a directory
+ * are refused, the FIFO untouched; /dev/null is written in place; an aborted write keeps
+ * the old file and leaves no temporary file. */
+static void test_the_writer_follows_links_and_never_replaces_what_is_not_a_file(void **s)
+{
+    (void)s;
+    char dir[512], target[600], link[600], fifo[600], err[1024];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(target, sizeof target, "%s/real.csv", dir);
+    snprintf(link, sizeof link, "%s/link.csv", dir);
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    assert_int_equal(file_write_text(target, "old\n", err, sizeof err), 0);
+    assert_int_equal(symlink("real.csv", link), 0);
+    if (file_write_text(link, "new\n", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode)); /* still a link */
+    char *got = contents(target);
+    assert_string_equal(got, "new\n");
+    free(got);
+
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    signal(SIGALRM, on_alarm);
+    alarm(5);
+    assert_int_equal(file_write_text(fifo, "x", err, sizeof err), -1);
+    assert_non_null(strstr(err, "a FIFO with nobody reading it"));
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    alarm(0);
+    assert_int_equal(file_write_text(dir, "x", err, sizeof err), -1);
+    assert_non_null(strstr(err, "it is a directory"));
+    assert_int_equal(file_write_text("/dev/null", "x", err, sizeof err), 0);
+    assert_int_equal(lstat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+
+    FileWriter *w = malloc(sizeof *w);
+    assert_non_null(w);
+    assert_int_equal(file_writer_open(w, target, err, sizeof err), 0);
+    file_writer_printf(w, "half a file");
+    file_writer_abort(w);
+    free(w);
+    got = contents(target);
+    assert_string_equal(got, "new\n");
+    free(got);
+    only_these(dir, (const char *const[]){"real.csv", "link.csv", "pipe", NULL});
+    unlink(link), unlink(target), unlink(fifo);
+    check_rmdir(dir);
+}
+
+/* A saved run's directory is replaced whole; one with other files, or a file, is refused;
+ * a new one needs its parent. */
+static void test_a_directory_is_replaced_whole_or_not_at_all(void **s)
+{
+    (void)s;
+    char dir[512], run[600], file[4400], err[2048];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(run, sizeof run, "%s/run", dir);
+    DirWriter d;
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(dir_writer_open(&d, run, err, sizeof err), 0);
+        snprintf(file, sizeof file, "%s/state.txt", d.tmp);
+        assert_int_equal(file_write_text(file, round ? "two\n" : "one\n", err, sizeof err), 0);
+        if (round == 0) { /* a seed folder in the first, gone with it in the second */
+            snprintf(file, sizeof file, "%s/seed_2", d.tmp);
+            assert_int_equal(mkdir(file, 0755), 0);
+            snprintf(file, sizeof file, "%s/seed_2/w.npy", d.tmp);
+            assert_int_equal(file_write_text(file, "w", err, sizeof err), 0);
+        }
+        if (dir_writer_close(&d, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        snprintf(file, sizeof file, "%s/state.txt", run);
+        char *got = contents(file);
+        assert_string_equal(got, round ? "two\n" : "one\n");
+        free(got);
+    }
+    only_these(dir, (const char *const[]){"run", NULL});
+    only_these(run, (const char *const[]){"state.txt", NULL});
+    /* an aborted one leaves the old run and nothing else */
+    assert_int_equal(dir_writer_open(&d, run, err, sizeof err), 0);
+    snprintf(file, sizeof file, "%s/state.txt", d.tmp);
+    assert_int_equal(file_write_text(file, "three\n", err, sizeof err), 0);
+    dir_writer_abort(&d);
+    only_these(dir, (const char *const[]){"run", NULL});
+    /* a directory holding something else is refused, naming it */
+    snprintf(file, sizeof file, "%s/notes.md", run);
+    assert_int_equal(file_write_text(file, "mine", err, sizeof err), 0);
+    assert_int_equal(dir_writer_check(run, err, sizeof err), -1);
+    assert_non_null(strstr(err, "notes.md, which is not part of a saved run"));
+    unlink(file);
+    snprintf(file, sizeof file, "%s/plain", dir);
+    assert_int_equal(file_write_text(file, "x", err, sizeof err), 0);
+    assert_int_equal(dir_writer_check(file, err, sizeof err), -1);
+    assert_non_null(strstr(err, "exists and is not a directory"));
+    unlink(file);
+    snprintf(file, sizeof file, "%s/no/such/place", dir);
+    assert_int_equal(dir_writer_check(file, err, sizeof err), -1);
+    assert_non_null(strstr(err, "does not exist"));
+    snprintf(file, sizeof file, "%s/state.txt", run);
+    unlink(file);
+    rmdir(run);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_all_reads_within_its_limit_and_says_why_it_cannot),
         cmocka_unit_test(test_read_all_refuses_what_is_not_a_regular_file_without_blocking),
+        cmocka_unit_test(test_the_writer_follows_links_and_never_replaces_what_is_not_a_file),
+        cmocka_unit_test(test_a_directory_is_replaced_whole_or_not_at_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
