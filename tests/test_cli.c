@@ -349,6 +349,75 @@ static void test_misuse_that_used_to_exit_0_exits_2(void **state)
     run_free(&r);
 }
 
+/* SIGINT or SIGTERM during `train --csv --save`: the step in progress finishes, the CSV
+ * holds every step done, the save says where it stopped, and the exit status is 130 or
+ * 143 with a line saying so. */
+static void test_train_stops_cleanly_on_sigint_and_sigterm(void **state)
+{
+    const char *dir = *state;
+    const int sigs[2] = {SIGINT, SIGTERM}, codes[2] = {130, 143};
+    for (int k = 0; k < 2; k++) {
+        char csv[4200], save[4200], errf[4200], state_txt[4300];
+        path_join(csv, sizeof csv, dir, k ? "term.csv" : "int.csv");
+        path_join(save, sizeof save, dir, k ? "term-run" : "int-run");
+        path_join(errf, sizeof errf, dir, "stderr.txt");
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (e < 0 || dup2(e, 2) < 0)
+                _exit(126);
+            execl(RNNLAB_BIN, RNNLAB_BIN, "train", "--quiet", "--steps", "100000000", "--set", "hidden=8", "--set",
+                  "seq_len=10", "--csv", csv, "--save", save, (char *)NULL);
+            _exit(127);
+        }
+        usleep(700 * 1000);
+        kill(pid, sigs[k]);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), codes[k]);
+        FILE *f = fopen(errf, "r");
+        assert_non_null(f);
+        fseek(f, 0, SEEK_END);
+        char *err = slurp(f);
+        fclose(f);
+        long at = -1;
+        const char *line = strstr(err, "stopped by ");
+        if (!line || sscanf(strstr(line, "after step ") ? strstr(line, "after step ") : "", "after step %ld", &at) != 1)
+            fail_msg("no 'stopped by ... after step N' line: %s", err);
+        assert_non_null(strstr(line, k ? "SIGTERM" : "SIGINT"));
+        free(err);
+        /* the CSV: the header and one row per step done */
+        f = fopen(csv, "r");
+        assert_non_null(f);
+        fseek(f, 0, SEEK_END);
+        char *text = slurp(f);
+        fclose(f);
+        char **lines;
+        int n = split_lines(text, &lines);
+        assert_int_equal(n, at + 1);
+        free(lines);
+        free(text);
+        path_join(state_txt, sizeof state_txt, save, "state.txt");
+        f = fopen(state_txt, "r");
+        assert_non_null(f);
+        fseek(f, 0, SEEK_END);
+        char *st = slurp(f);
+        fclose(f);
+        char want[64];
+        snprintf(want, sizeof want, "stopped=%s at step %ld", k ? "SIGTERM" : "SIGINT", at);
+        if (!strstr(st, want))
+            fail_msg("state.txt lacks '%s':\n%s", want, st);
+        free(st);
+        Run r; /* and it loads */
+        RUN(&r, "train", "--quiet", "--steps", "1", "--load", save);
+        expect_status(&r, 0);
+        run_free(&r);
+    }
+}
+
 static int make_dir(void **state)
 {
     char *dir = malloc(4096);
@@ -1917,6 +1986,7 @@ int main(void)
         TEST(test_lesson_check_counts_a_claim_over_the_seeds),
         TEST(test_train_csv_has_a_column_per_seed),
         TEST(test_misuse_that_used_to_exit_0_exits_2),
+        TEST(test_train_stops_cleanly_on_sigint_and_sigterm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,9 +181,10 @@ int cli_render(int argc, char **argv)
         } else {
             gui_train(&g, o.train_steps);
         }
-        if (draw_to_png(p, &g, o.out_dir, err, sizeof err) != 0)
-            status = cli_fail(o.verb, err);
-        else if (g.st->diverged[0])
+        if (draw_to_png(p, &g, o.out_dir, err, sizeof err) != 0) {
+            fprintf(stderr, "rnnlab %s: %s\n", o.verb, err); /* the old picture is kept */
+            status = EXIT_WRITE;
+        } else if (g.st->diverged[0])
             fprintf(stderr, "rnnlab render: %s (drawn with the banner)\n", g.st->run[0].event.message);
     }
     gui_destroy(&g);

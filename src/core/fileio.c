@@ -458,6 +458,20 @@ int dir_writer_open(DirWriter *d, const char *dir, char *err, size_t errlen)
     d->exists = lstat(d->dir, &st) == 0;
     char parent[4096], base[4096];
     split_path(d->dir, parent, sizeof parent, base, sizeof base);
+    /* what a save killed before its swap left beside it: a partial new run, removed */
+    char stale[4200];
+    snprintf(stale, sizeof stale, ".%s.new-", base);
+    DIR *pd = opendir(parent);
+    for (struct dirent *e; pd && (e = readdir(pd));) {
+        char path[8400], bad[8400];
+        if (strncmp(e->d_name, stale, strlen(stale)) != 0 || strlen(e->d_name) != strlen(stale) + 6)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            walk_run(path, 0, 1, bad, sizeof bad);
+    }
+    if (pd)
+        closedir(pd);
     if (snprintf(d->tmp, sizeof d->tmp, "%s/.%s.new-XXXXXX", parent, base) >= (int)sizeof d->tmp) {
         snprintf(err, errlen, "%.200s...: path too long", dir);
         d->tmp[0] = '\0';
