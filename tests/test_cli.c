@@ -335,6 +335,7 @@ static void test_misuse_that_used_to_exit_0_exits_2(void **state)
 {
     (void)state;
     MISUSE("--set '--help' is not key=value", "train", "--steps", "1", "--set", "--help");
+    MISUSE("--step K needs --lesson FILE", "render", "--step", "2", "--out", "never.png");
     const char *args[300];
     int n = 0;
     args[n++] = "lesson-check";

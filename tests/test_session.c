@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -241,6 +242,32 @@ static void test_the_terms_are_of_the_current_weights_while_wanted(void **unused
     session_destroy(s);
 }
 
+/* Ctrl V of `task=charlm; text=FIFO` used to freeze the worker for good in open(): the
+ * window now says what the file is and keeps the run it had. */
+static void test_a_pasted_fifo_is_refused_at_once(void **unused)
+{
+    (void)unused;
+    char dir[512], fifo[600], line[800];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    Gui g;
+    char err[CONFIG_ERR_LEN];
+    Config cfg = config_of("task=echo; seq_len=6; hidden=4");
+    TextMeasure none = {NULL, NULL};
+    assert_int_equal(gui_create(&g, &cfg, none, err, sizeof err), 0);
+    gui_wait(&g, 10);
+    snprintf(line, sizeof line, "task=charlm; text=%s", fifo);
+    gui_apply_line(&g, line, 1.0);
+    assert_int_equal(gui_wait(&g, 5), 0); /* the worker is not stuck */
+    if (!strstr(g.st->message, "is a FIFO"))
+        fail_msg("message: %s", g.st->message);
+    assert_int_equal(g.st->run[0].cfg.task, cfg.task); /* the echo run stays */
+    gui_destroy(&g);
+    unlink(fifo);
+    check_rmdir(dir);
+}
+
 static void test_commands_apply_in_order_and_report(void **unused)
 {
     (void)unused;
@@ -378,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_a_long_step_reports_its_progress),
         cmocka_unit_test(test_the_same_bits_whatever_the_timing),
         cmocka_unit_test(test_commands_apply_in_order_and_report),
+        cmocka_unit_test(test_a_pasted_fifo_is_refused_at_once),
         cmocka_unit_test(test_the_terms_are_of_the_current_weights_while_wanted),
         cmocka_unit_test(test_window_render_and_train_give_the_same_bits),
     };

@@ -149,6 +149,8 @@ int cli_render(int argc, char **argv)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     if (!o.out_dir)
         return cli_fail(o.verb, "--out FILE.png is required");
+    if (o.step && !o.lesson) /* it used to be ignored */
+        return cli_fail(o.verb, "--step K needs --lesson FILE: it picks the lesson's step to draw");
     char err[CONFIG_ERR_LEN + 600];
     if (!o.lesson && !o.compare && o.n_sets == 0 && !o.load_dir)
         config_free_play(&o.cfg); /* the window's free play, as it opens */
