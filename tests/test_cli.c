@@ -656,6 +656,29 @@ static void train_and_save(const char *dir, const char *name, const char *extra,
     assert_true(file_exists(w));
 }
 
+/* A saved state the run could not have had is refused by name: the generator's all-zero
+ * state (it never leaves it) and a negative second moment; and --save naming a regular
+ * file is refused before a long training, not after it. */
+static void test_load_refuses_impossible_states_and_save_refuses_a_file_at_once(void **state)
+{
+    const char *dir = *state;
+    char run_dir[4200], st_path[4300], v[4300], file[4200];
+    train_and_save(dir, "imp", "hidden=4", run_dir, sizeof run_dir);
+    path_join(st_path, sizeof st_path, run_dir, "state.txt");
+    write_text(st_path, "step=3\nopt_step=3\nrng_data=0 0 0 0\n");
+    MISUSE("rng_data is all zero", "train", "--steps", "1", "--load", run_dir);
+    train_and_save(dir, "neg", "hidden=4", run_dir, sizeof run_dir);
+    path_join(v, sizeof v, run_dir, "optimizer.v.bias_hh_l0.npy");
+    double minus[4] = {-1, 0, 0, 0};
+    size_t shape[1] = {4};
+    char err[600];
+    assert_int_equal(npy_write(v, NPY_F8, 1, shape, minus, err, sizeof err), 0);
+    MISUSE("negative value", "train", "--steps", "1", "--load", run_dir);
+    path_join(file, sizeof file, dir, "a-file");
+    write_text(file, "not a directory\n");
+    MISUSE("exists and is not a directory", "train", "--quiet", "--steps", "100000000", SMALL, "--save", file);
+}
+
 static void test_load_of_a_truncated_or_malformed_weight_file_exits_2(void **state)
 {
     const char *dir = *state;
@@ -1988,6 +2011,7 @@ int main(void)
         TEST(test_train_csv_has_a_column_per_seed),
         TEST(test_misuse_that_used_to_exit_0_exits_2),
         TEST(test_train_stops_cleanly_on_sigint_and_sigterm),
+        TEST(test_load_refuses_impossible_states_and_save_refuses_a_file_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
