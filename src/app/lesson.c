@@ -471,7 +471,7 @@ static int fence_closed(const char *text, size_t len, int end_line, int start_li
     }
     while (i < len && (text[i] == ' ' || text[i] == '\t'))
         i++;
-    return i + 2 < len + 1 && (strncmp(text + i, "```", 3) == 0 || strncmp(text + i, "~~~", 3) == 0);
+    return i + 3 <= len && (memcmp(text + i, "```", 3) == 0 || memcmp(text + i, "~~~", 3) == 0);
 }
 
 /* ---- the document ---- */
