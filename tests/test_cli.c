@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef RNNLAB_BIN
@@ -830,6 +831,67 @@ static void test_train_zero_steps_is_allowed(void **state)
     assert_non_null(text);
     assert_string_equal(text, "step,loss,metric,grad_norm,clipped,g_0,g_1,g_2,g_3,g_4,g_5\n");
     free(text);
+}
+
+/* ---- the memory budget (issue 12) ---- */
+
+/* The issue's example: about 3.4 GB of caches, killed in a 1 GB cgroup before the budget. */
+#define ISSUE_BIG "--set", "model=lstm", "--set", "hidden=128", "--set", "seq_len=1000", "--set", "batch=128", \
+                  "--set", "task=sine"
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Refused before anything is allocated: at once, exit 2, one line naming the setting that
+ * dominates and a value of it that fits. */
+static void test_a_configuration_above_the_memory_budget_exits_2_at_once_naming_what_fits(void **state)
+{
+    (void)state;
+    Run r;
+    double t0 = seconds_now();
+    RUN(&r, "train", "--memory", "64M", ISSUE_BIG, "--steps", "1");
+    double took = seconds_now() - t0;
+    expect_one_line(&r, 2, "rnnlab train: needs ", "GiB, more than the memory budget of 64 MiB (--memory): ",
+                    "batch=128 dominates; batch=1 fits");
+    printf("refused in %.0f ms: %s", took * 1e3, r.err);
+    assert_true(took < 1.0);
+    run_free(&r);
+    /* every verb that trains or draws, the window before it opens */
+    MISUSE("more than the memory budget of 64 MiB", "train", "--memory", "64M", ISSUE_BIG, "--compare", "hidden=32,64",
+           "--steps", "1");
+    MISUSE("more than the memory budget of 64 MiB", "grads", "--memory", "64M", ISSUE_BIG, "--out", "never");
+    MISUSE("more than the memory budget of 64 MiB", "bench", "--memory", "64M", ISSUE_BIG);
+    MISUSE("more than the memory budget of 64 MiB", "render", "--memory", "64M", ISSUE_BIG, "--out", "never.png");
+    MISUSE("more than the memory budget of 64 MiB", "--memory", "64M", ISSUE_BIG);
+    /* history is named when it is the cause */
+    MISUSE("history=1000000 dominates; history=", "train", "--memory", "1G", "--set", "seq_len=1000", "--set",
+           "history=1000000", "--steps", "1");
+}
+
+static void test_memory_takes_bytes_or_k_m_g_of_at_least_16M(void **state)
+{
+    (void)state;
+    MISUSE("--memory 4X: expected", "train", "--memory", "4X", "--steps", "1");
+    MISUSE("--memory 1.5G: expected", "grads", "--memory", "1.5G", "--out", "never");
+    MISUSE("--memory 1M: ", "train", "--memory", "1M", "--steps", "1");
+    MISUSE("16M", "train", "--memory", "1000000", "--steps", "1");
+    MISUSE("--memory", "tasks", "--memory", "4G"); /* no run: not an option of tasks */
+    MISUSE("--memory 4X", "lesson-check", "--memory", "4X", "lessons/01.md");
+    /* the defaults run at the default budget, and in the least budget */
+    Run r;
+    RUN(&r, "train", "--steps", "1", "--quiet");
+    expect_status(&r, 0);
+    run_free(&r);
+    RUN(&r, "train", "--memory", "16M", "--steps", "1", "--quiet");
+    expect_status(&r, 0);
+    run_free(&r);
+    RUN(&r, "train", "--memory", "1000000000", ISSUE_BIG, "--set", "batch=8", "--steps", "0", "--quiet");
+    expect_status(&r, 0);
+    run_free(&r);
 }
 
 /* Finds settings that overflow; these reach Inf/NaN within a few steps. */
@@ -1986,6 +2048,8 @@ int main(void)
         TEST(test_unwritable_outputs_exit_2),
         TEST(test_train_csv_has_the_header_and_one_row_per_step),
         TEST(test_train_zero_steps_is_allowed),
+        TEST(test_a_configuration_above_the_memory_budget_exits_2_at_once_naming_what_fits),
+        TEST(test_memory_takes_bytes_or_k_m_g_of_at_least_16M),
         TEST(test_divergence_exits_3_with_one_message_naming_step_and_time),
         TEST(test_same_seed_gives_identical_csv_and_another_seed_differs),
         TEST(test_save_then_load_continues_the_run_exactly),

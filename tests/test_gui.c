@@ -169,7 +169,7 @@ static void make_gui(Gui *g, const char *const *settings)
     for (int i = 0; settings && settings[i]; i++)
         if (config_set(&cfg, settings[i], err, sizeof err) != 0)
             fail_msg("%s", err);
-    if (gui_create(g, &cfg, FAKE, err, sizeof err) != 0)
+    if (gui_create(g, &cfg, budget_default(), FAKE, err, sizeof err) != 0)
         fail_msg("%s", err);
 }
 
@@ -424,7 +424,7 @@ static SDL_Surface *render_window(const char *const *settings, int w, int h, lon
     config_default(&cfg);
     for (int i = 0; settings && settings[i]; i++)
         assert_int_equal(config_set(&cfg, settings[i], err, sizeof err), 0);
-    assert_int_equal(gui_create(keep, &cfg, platform_measure(p), err, sizeof err), 0);
+    assert_int_equal(gui_create(keep, &cfg, budget_default(), platform_measure(p), err, sizeof err), 0);
     gui_train(keep, steps); /* the window opens paused: only these steps */
     GuiInput in;
     platform_poll(p, &in);
@@ -534,7 +534,7 @@ static void test_every_view_alone_fills_its_area(void **s)
     config_default(&cfg);
     assert_int_equal(config_set(&cfg, "model=gru", err, sizeof err), 0);
     Gui g;
-    assert_int_equal(gui_create(&g, &cfg, platform_measure(p), err, sizeof err), 0);
+    assert_int_equal(gui_create(&g, &cfg, budget_default(), platform_measure(p), err, sizeof err), 0);
     gui_train(&g, 50);
     const Theme *t = theme_get(THEME_NORMAL);
     for (int v = 0; v < VIEW_COUNT; v++) {
@@ -1229,7 +1229,7 @@ static void test_exports_write_valid_files(void **s)
     assert_non_null(p);
     Config cfg;
     config_default(&cfg);
-    assert_int_equal(gui_create(&g, &cfg, platform_measure(p), err, sizeof err), 0);
+    assert_int_equal(gui_create(&g, &cfg, budget_default(), platform_measure(p), err, sizeof err), 0);
     wait_idle(&g); /* the first pass, so the gradient view has a curve at step 0 */
     GuiInput in;
     platform_poll(p, &in);
@@ -1514,7 +1514,7 @@ static void test_h_cycles_the_palettes_and_cvd_draws_okabe_ito_curves(void **s)
     config_default(&cfg);
     for (int i = 0; settings[i]; i++)
         assert_int_equal(config_set(&cfg, settings[i], err, sizeof err), 0);
-    assert_int_equal(gui_create(&g, &cfg, platform_measure(p), err, sizeof err), 0);
+    assert_int_equal(gui_create(&g, &cfg, budget_default(), platform_measure(p), err, sizeof err), 0);
     g.theme = THEME_CVD;
     gui_train(&g, 30);
     GuiInput in;

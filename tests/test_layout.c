@@ -158,7 +158,7 @@ static Gui *gui_new(const char *setting)
     config_default(&cfg);
     if (setting)
         assert_int_equal(config_set(&cfg, setting, err, sizeof err), 0);
-    assert_int_equal(gui_create(g, &cfg, platform_measure(g_platform), err, sizeof err), 0);
+    assert_int_equal(gui_create(g, &cfg, budget_default(), platform_measure(g_platform), err, sizeof err), 0);
     return g;
 }
 

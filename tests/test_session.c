@@ -5,7 +5,10 @@
 
 #include "../src/app/gui.h"
 #include "../src/app/session.h"
+#include "../src/core/budget.h"
 #include "../src/core/trainer.h"
+
+#include <malloc.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +66,7 @@ static void test_a_slow_step_does_not_delay_pause_or_cancel(void **unused)
     (void)unused;
     Config cfg = config_of(SLOW);
     char err[CONFIG_ERR_LEN];
-    Session *s = session_create(&cfg, err, sizeof err);
+    Session *s = session_create(&cfg, budget_default(), err, sizeof err);
     assert_non_null(s);
     assert_true(session_wait_idle(s, 30) == 0);
 
@@ -108,7 +111,7 @@ static void test_a_long_step_reports_its_progress(void **unused)
     (void)unused;
     Config cfg = config_of(SLOW);
     char err[CONFIG_ERR_LEN];
-    Session *s = session_create(&cfg, err, sizeof err);
+    Session *s = session_create(&cfg, budget_default(), err, sizeof err);
     assert_non_null(s);
     /* the first pass, for the views, is a step in progress too */
     assert_true(until(s, is_stepping, 30) < 30);
@@ -157,7 +160,7 @@ static void test_the_same_bits_whatever_the_timing(void **unused)
         double want_loss[N], want_g[N];
         straight_run(&cfg, N, want_loss, want_g);
         char err[CONFIG_ERR_LEN];
-        Session *s = session_create(&cfg, err, sizeof err);
+        Session *s = session_create(&cfg, budget_default(), err, sizeof err);
         assert_non_null(s);
         /* the spectrum and the terms computed between steps whenever the worker finds time */
         session_command(s, SESSION_WANT, SESSION_WANT_SPECTRUM | SESSION_WANT_TERMS);
@@ -204,7 +207,7 @@ static void test_the_terms_are_of_the_current_weights_while_wanted(void **unused
     (void)unused;
     Config cfg = config_of("model=gru; task=echo; seq_len=9; hidden=6");
     char err[CONFIG_ERR_LEN];
-    Session *s = session_create(&cfg, err, sizeof err);
+    Session *s = session_create(&cfg, budget_default(), err, sizeof err);
     assert_non_null(s);
     session_command(s, SESSION_RUN, 4);
     assert_int_equal(session_wait_idle(s, 10), 0);
@@ -255,7 +258,7 @@ static void test_a_pasted_fifo_is_refused_at_once(void **unused)
     char err[CONFIG_ERR_LEN];
     Config cfg = config_of("task=echo; seq_len=6; hidden=4");
     TextMeasure none = {NULL, NULL};
-    assert_int_equal(gui_create(&g, &cfg, none, err, sizeof err), 0);
+    assert_int_equal(gui_create(&g, &cfg, budget_default(), none, err, sizeof err), 0);
     gui_wait(&g, 10);
     snprintf(line, sizeof line, "task=charlm; text=%s", fifo);
     gui_apply_line(&g, line, 1.0);
@@ -273,7 +276,7 @@ static void test_commands_apply_in_order_and_report(void **unused)
     (void)unused;
     Config cfg = config_of("task=adding; seq_len=10");
     char err[CONFIG_ERR_LEN];
-    Session *s = session_create(&cfg, err, sizeof err);
+    Session *s = session_create(&cfg, budget_default(), err, sizeof err);
     assert_non_null(s);
     unsigned seq = session_state(s)->cfg_seq;
     /* a training key applies at once; an architectural one re-initialises and says so */
@@ -304,6 +307,111 @@ static void test_commands_apply_in_order_and_report(void **unused)
     session_destroy(s);
 }
 
+
+/* ---- the memory budget ---- */
+
+static const char *ISSUE_BIG = "model=lstm; hidden=128; seq_len=1000; batch=128; task=sine";
+
+/* A change the budget refuses leaves the run as it was and says why, in the panel's
+ * "Not applied" line; so do a pasted experiment and compare mode; and a first run the
+ * budget refuses is no session at all. */
+static void test_a_configuration_above_the_budget_leaves_the_run_and_says_why(void **unused)
+{
+    (void)unused;
+    char err[CONFIG_ERR_LEN];
+    Config big = config_of(ISSUE_BIG);
+    assert_null(session_create(&big, 64 << 20, err, sizeof err));
+    assert_non_null(strstr(err, "more than the memory budget of 64 MiB (--memory): batch=128 dominates"));
+
+    Config cfg = config_of("task=adding; seq_len=10");
+    Session *s = session_create(&cfg, 64 << 20, err, sizeof err);
+    assert_non_null(s);
+    session_command(s, SESSION_RUN, 5);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    uint64_t id = session_state(s)->run[0].run_id;
+    unsigned seq = session_state(s)->cfg_seq;
+    SessionCommand c = {.kind = SESSION_CONFIG, .exact = 1}; /* not the new task's own lengths */
+    c.cfg = big;
+    session_send(s, &c);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    const SessionState *st = session_state(s);
+    printf("%s\n", st->message);
+    assert_non_null(strstr(st->message, "Not applied: needs "));
+    assert_non_null(strstr(st->message, "more than the memory budget of 64 MiB (--memory): batch=128 dominates"));
+    assert_true(st->cfg_seq != seq); /* the panel goes back to the settings in use */
+    assert_true(st->run[0].run_id == id);
+    assert_int_equal(st->run[0].step, 5);
+    assert_int_equal(st->run[0].cfg.seq_len, 10);
+    session_command(s, SESSION_RUN, 2); /* and it trains on */
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    assert_int_equal(session_state(s)->run[0].step, 7);
+
+    c.kind = SESSION_APPLY;
+    session_send(s, &c);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    assert_non_null(strstr(session_state(s)->message, "Not applied: needs "));
+    assert_int_equal(session_state(s)->run[0].step, 7);
+
+    SessionCommand k = {.kind = SESSION_COMPARE};
+    snprintf(k.text, sizeof k.text, "batch=16,4096");
+    session_send(s, &k);
+    assert_int_equal(session_wait_idle(s, 10), 0);
+    st = session_state(s);
+    assert_false(st->compare);
+    assert_non_null(strstr(st->message, "Not compared: needs "));
+    assert_non_null(strstr(st->message, "batch=4096 dominates"));
+    assert_int_equal(st->run[0].step, 7);
+    session_destroy(s);
+}
+
+static size_t in_use(void)
+{
+    struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd;
+}
+
+/* Everything the session allocates for a run with every copy in use (both runs of compare
+ * mode, a full set of snapshots, time travel, the terms view) is at most the window's
+ * estimate, and not far below it. */
+static void test_the_window_estimate_bounds_what_a_session_allocates(void **unused)
+{
+    (void)unused;
+#ifdef RNNLAB_SANITIZED
+    skip(); /* mallinfo2 knows glibc's allocator only */
+#endif
+    Config cfg = config_of("model=lstm; task=echo; hidden=16; seq_len=40; batch=4; history=3000");
+    char err[CONFIG_ERR_LEN];
+    size_t before = in_use();
+    Session *s = session_create(&cfg, budget_default(), err, sizeof err);
+    assert_non_null(s);
+    session_command(s, SESSION_WANT, SESSION_WANT_SPECTRUM | SESSION_WANT_TERMS);
+    SessionCommand k = {.kind = SESSION_COMPARE};
+    snprintf(k.text, sizeof k.text, "hidden=16,24");
+    session_send(s, &k);
+    session_command(s, SESSION_SPEED, 0);
+    session_command(s, SESSION_RUN, SESSION_SNAPSHOTS * SESSION_SNAPSHOT_EVERY + 50);
+    assert_int_equal(session_wait_idle(s, 120), 0);
+    assert_true(session_state(s)->compare);
+    assert_int_equal(session_state(s)->n_snaps, SESSION_SNAPSHOTS);
+    session_command(s, SESSION_SCRUB, 3);
+    session_command(s, SESSION_RUN, 1); /* publishes the scrub's views, then back to now */
+    session_command(s, SESSION_SCRUB, 5);
+    assert_int_equal(session_wait_idle(s, 60), 0);
+    for (int i = 0; i < 3; i++) { /* every buffer filled with the scrub's views */
+        session_state(s);
+        session_command(s, SESSION_WANT, SESSION_WANT_SPECTRUM | SESSION_WANT_TERMS);
+        assert_int_equal(session_wait_idle(s, 60), 0);
+    }
+    size_t got = in_use() - before;
+    Config b = cfg;
+    b.hidden = 24;
+    size_t est = budget_estimate(&b, 2, &SESSION_WINDOW, NULL);
+    printf("the session allocated %zu bytes; the window's estimate is %zu (%+.1f%%)\n", got, est,
+           100.0 * ((double)est - (double)got) / (double)got);
+    session_destroy(s);
+    assert_true(got <= est);
+    assert_true(est <= got + got / 2);
+}
 
 /* ---- the window, render and train: the same bits ---- */
 
@@ -348,7 +456,7 @@ static void test_window_render_and_train_give_the_same_bits(void **unused)
 
     /* the window: frames at odd moments, the pace changed, paused, stepped, played again */
     Gui g;
-    assert_int_equal(gui_create(&g, &cfg, fake, err, sizeof err), 0);
+    assert_int_equal(gui_create(&g, &cfg, budget_default(), fake, err, sizeof err), 0);
     srand(3);
     press(&g, GK_PLAY, session_now());
     for (int f = 0; f < 40 && g.st->run[0].step < N / 2; f++) {
@@ -365,7 +473,7 @@ static void test_window_render_and_train_give_the_same_bits(void **unused)
     gui_destroy(&g);
 
     /* render's path: a fresh window, trained at once */
-    assert_int_equal(gui_create(&g, &cfg, fake, err, sizeof err), 0);
+    assert_int_equal(gui_create(&g, &cfg, budget_default(), fake, err, sizeof err), 0);
     gui_train(&g, N);
     press(&g, -1, session_now());
     export(&g, b);
@@ -406,6 +514,8 @@ int main(void)
         cmocka_unit_test(test_the_same_bits_whatever_the_timing),
         cmocka_unit_test(test_commands_apply_in_order_and_report),
         cmocka_unit_test(test_a_pasted_fifo_is_refused_at_once),
+        cmocka_unit_test(test_a_configuration_above_the_budget_leaves_the_run_and_says_why),
+        cmocka_unit_test(test_the_window_estimate_bounds_what_a_session_allocates),
         cmocka_unit_test(test_the_terms_are_of_the_current_weights_while_wanted),
         cmocka_unit_test(test_window_render_and_train_give_the_same_bits),
     };

@@ -99,6 +99,8 @@ static const OptionSpec OPTIONS[] = {
      "  --start          draw the start screen (the list of lessons)\n"},
     {"--compare", OPT_COMPARE, 1,
      "  --compare K=A,B  two runs on the same data and seed, differing in key K (e.g. model=rnn,lstm)\n"},
+    {"--memory", OPT_MEMORY, 1,
+     "  --memory SIZE    the memory budget: bytes, or K, M or G (powers of 1024), at least 16M; a\n                   configuration that needs more is refused, naming what fits (default: half\n                   of physical memory)\n"},
     {"--palette", OPT_PALETTE, 1,
      "  --palette NAME   colours: default, cvd (colour-blind safe, Okabe-Ito) or contrast (H cycles)\n"},
 };
@@ -169,6 +171,7 @@ static void options_default(Options *o, char **argv)
     o->width = 1280;
     o->height = 800;
     o->train_steps = 300;
+    o->memory = budget_default();
 }
 
 /* The first pass: --help (returns 1), and --load, whose config.txt is the base the other
@@ -282,6 +285,13 @@ static int option_apply(Options *o, unsigned flag, const char *v)
         break;
     }
     case OPT_SCALE: return parse_double(o->verb, "--scale", v, 1, 2, &o->scale);
+    case OPT_MEMORY:
+        if (budget_parse(v, &o->memory, err, sizeof err) != 0) {
+            snprintf(msg, sizeof msg, "--memory %s", err);
+            cli_fail(o->verb, msg);
+            return -1;
+        }
+        break;
     case OPT_START: o->start = 1; break;
     case OPT_SEEDS: return parse_long(o->verb, "--seeds", v, 1, 32, &o->seeds);
     case OPT_SIZE: return parse_size(o, v);
@@ -347,7 +357,8 @@ int cli_parse_options(Options *o, int argc, char **argv, unsigned allowed, const
 int cli_make_trainer(Trainer *tr, const Options *o)
 {
     char err[CONFIG_ERR_LEN], msg[CONFIG_ERR_LEN + 64];
-    if (trainer_create(tr, &o->cfg, err, sizeof err) != 0) {
+    if (budget_check(&o->cfg, 1, NULL, o->memory, err, sizeof err) != 0 ||
+        trainer_create(tr, &o->cfg, err, sizeof err) != 0) {
         cli_fail(o->verb, err);
         return -1;
     }

@@ -5,6 +5,7 @@
 #ifndef RNNLAB_CLI_H
 #define RNNLAB_CLI_H
 
+#include "../core/budget.h"
 #include "../core/config.h"
 #include "../core/trainer.h"
 
@@ -41,6 +42,7 @@ enum {
     OPT_START = 1 << 21,
     OPT_PALETTE = 1 << 22,
     OPT_SEEDS = 1 << 23,
+    OPT_MEMORY = 1 << 24,
 };
 
 #define CLI_MAX_FILES 256
@@ -72,6 +74,7 @@ typedef struct {
     int start;       /* render: the start screen */
     long seeds;      /* lesson-check --seeds N: every claim on seeds 1..N (0: as the lesson says) */
     int palette; /* --palette: a row of the theme table (ui/theme.h) */
+    size_t memory; /* --memory: every run must fit in this many bytes (budget.h; budget_default()) */
 } Options;
 
 typedef struct {
@@ -88,7 +91,8 @@ extern const int CLI_VERB_COUNT;
 int cli_parse_options(Options *o, int argc, char **argv, unsigned allowed, const char *synopsis, const char *what);
 /* Prints "rnnlab VERB: msg" and returns EXIT_USAGE. */
 int cli_fail(const char *verb, const char *msg);
-/* Creates the trainer and applies --load. Prints the message and returns -1 on failure. */
+/* Checks the configuration against --memory, creates the trainer and applies --load.
+ * Prints the message and returns -1 on failure. */
 int cli_make_trainer(Trainer *tr, const Options *o);
 double cli_now(void);
 void cli_sleep_ms(unsigned ms);

@@ -1,4 +1,5 @@
-/* compare.c: parsing "KEY=A,B" and making the two runs' configurations. */
+/* compare.c: parsing "KEY=A,B", making the two runs' configurations, and checking that
+ * the two fit the memory budget together. */
 #include "compare.h"
 
 #include <stdio.h>
@@ -45,4 +46,17 @@ int compare_config(const Config *base, const CompareSpec *spec, int r, Config *o
         return -1;
     }
     return 0;
+}
+
+int compare_budget_check(const Config *base, const CompareSpec *spec, const BudgetWindow *window, size_t budget,
+                         char *err, size_t errlen)
+{
+    Config c[2];
+    size_t need[2];
+    for (int r = 0; r < 2; r++) {
+        if (compare_config(base, spec, r, &c[r], err, errlen) != 0 || config_resolve(&c[r], err, errlen) != 0)
+            return -1;
+        need[r] = budget_estimate(&c[r], 1, window, NULL);
+    }
+    return budget_check(&c[need[1] > need[0]], 2, window, budget, err, errlen);
 }

@@ -39,10 +39,10 @@ static void adopt_config(Gui *g)
     g->cfg_seq = g->st->cfg_seq;
 }
 
-int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t errlen)
+int gui_create(Gui *g, const Config *cfg, size_t budget, TextMeasure measure, char *err, size_t errlen)
 {
     memset(g, 0, sizeof *g);
-    g->session = session_create(cfg, err, errlen);
+    g->session = session_create(cfg, budget, err, errlen);
     if (!g->session)
         return -1;
     g->scratch = view_scratch_create();

@@ -106,8 +106,9 @@ typedef struct {
     double undo_note_until;
 } Gui;
 
-/* Starts from cfg (resolved inside; errors leave a message in err). */
-int gui_create(Gui *g, const Config *cfg, TextMeasure measure, char *err, size_t errlen);
+/* Starts from cfg (resolved inside; errors leave a message in err); every run must fit in
+ * budget bytes (session_create). */
+int gui_create(Gui *g, const Config *cfg, size_t budget, TextMeasure measure, char *err, size_t errlen);
 void gui_destroy(Gui *g);
 
 /* One frame: handle input, send commands, draw the newest state into g->dl. */

@@ -164,7 +164,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-Session *session_create(const Config *cfg, char *err, size_t errlen)
+Session *session_create(const Config *cfg, size_t budget, char *err, size_t errlen)
 {
     Session *s = calloc(1, sizeof *s);
     if (!s) {
@@ -172,6 +172,7 @@ Session *session_create(const Config *cfg, char *err, size_t errlen)
         return NULL;
     }
     s->back = &s->buf[0], s->pending = &s->buf[1], s->front = &s->buf[2];
+    s->budget = budget;
     s->speed = 5;
     s->scrub = -1;
     s->lesson_step = -1;

@@ -8,6 +8,7 @@
 #ifndef RNNLAB_SESSION_H
 #define RNNLAB_SESSION_H
 
+#include "../core/budget.h"
 #include "../core/config.h"
 #include "../core/runview.h"
 
@@ -110,8 +111,19 @@ typedef struct {
 
 typedef struct Session Session;
 
-/* Starts the worker with a run of cfg. Returns NULL with a message if cfg is rejected. */
-Session *session_create(const Config *cfg, char *err, size_t errlen);
+/* What the session keeps of its runs besides their trainers (budget.h): the last good
+ * state and the three published buffers, time travel's trainer and its views, up to
+ * SESSION_SNAPSHOT_BYTES of snapshots. */
+extern const BudgetWindow SESSION_WINDOW;
+
+/* Starts the worker with a run of cfg. Every run it creates must fit in budget bytes
+ * (budget_check with SESSION_WINDOW; --memory, or budget_default()). Returns NULL with a
+ * message if cfg is rejected. */
+Session *session_create(const Config *cfg, size_t budget, char *err, size_t errlen);
+
+/* The session's own check of cfg, in compare mode ("KEY=A,B", or NULL for none) of both
+ * runs: 0, or -1 with the message. The window's verbs call it before opening anything. */
+int session_budget_check(const Config *cfg, const char *compare, size_t budget, char *err, size_t errlen);
 /* Cancels whatever runs and stops the worker (within a pass of one time step). */
 void session_destroy(Session *s);
 

@@ -56,6 +56,8 @@ struct Session {
     int itemising;       /* the terms view's arrays are being computed (a command cancels it) */
     unsigned long long publish_count;
 
+    size_t budget;       /* bytes every run must fit in (set at creation) */
+
     /* ---- worker-owned ---- */
     Run run[2];          /* A, and B in compare mode */
     int compare;

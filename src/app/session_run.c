@@ -10,6 +10,24 @@
 #include <math.h>
 #include <string.h>
 
+const BudgetWindow SESSION_WINDOW = {
+    .view_copies = 4, /* Run.last_good and run[r] of the three SessionState buffers */
+    .scrub = 1,       /* scrub_tr ... */
+    .scrub_views = 3, /* ... and the buffers' scrub views */
+    .snapshot_bytes = SESSION_SNAPSHOT_BYTES,
+    .snapshots = SESSION_SNAPSHOTS,
+};
+
+int session_budget_check(const Config *cfg, const char *compare, size_t budget, char *err, size_t errlen)
+{
+    CompareSpec spec;
+    if (!compare || !*compare)
+        return budget_check(cfg, 1, &SESSION_WINDOW, budget, err, errlen);
+    if (compare_parse(&spec, compare, err, errlen) != 0)
+        return -1;
+    return compare_budget_check(cfg, &spec, &SESSION_WINDOW, budget, err, errlen);
+}
+
 void session_say(Session *s, const char *fmt, ...)
 {
     va_list ap;
@@ -106,8 +124,9 @@ static void run_adopt(Session *s, Run *r, Trainer *fresh, int preview)
 
 int session_start_run(Session *s, const Config *cfg, char *err, size_t errlen)
 {
-    Trainer fresh;
-    if (trainer_create(&fresh, cfg, err, errlen) != 0)
+    Trainer fresh; /* refused before anything is allocated: the run in use stays */
+    if (budget_check(cfg, 1, &SESSION_WINDOW, s->budget, err, errlen) != 0 ||
+        trainer_create(&fresh, cfg, err, errlen) != 0)
         return -1;
     run_adopt(s, &s->run[0], &fresh, s->next_id > 0); /* the first run: previewed on the worker */
     snapshots_free(s);
@@ -128,7 +147,8 @@ static int compare_restart(Session *s, const Config *base, char *err, size_t err
 {
     Config a, b;
     if (compare_config(base, &s->spec, 0, &a, err, errlen) != 0 ||
-        compare_config(base, &s->spec, 1, &b, err, errlen) != 0)
+        compare_config(base, &s->spec, 1, &b, err, errlen) != 0 ||
+        compare_budget_check(base, &s->spec, &SESSION_WINDOW, s->budget, err, errlen) != 0)
         return -1;
     Trainer fresh;
     if (trainer_create(&fresh, &b, err, errlen) != 0)
@@ -595,7 +615,7 @@ void session_fill_state(Session *s, SessionState *st)
     for (int r = 0; r < 2; r++) {
         Run *run = &s->run[r];
         if (r == 1 && !s->compare) {
-            st->run[1].valid = 0;
+            runview_free(&st->run[1]); /* not kept past compare mode: the budget counts one run */
             continue;
         }
         Trainer *tr = &run->tr;

@@ -50,6 +50,8 @@ static int train_compare(Options *o)
     CompareSpec spec;
     char err[CONFIG_ERR_LEN + 128];
     compare_parse(&spec, o->compare, err, sizeof err);
+    if (compare_budget_check(&o->cfg, &spec, NULL, o->memory, err, sizeof err) != 0)
+        return cli_fail(o->verb, err);
     Trainer tr[2];
     for (int r = 0; r < 2; r++) {
         Config c;
@@ -118,8 +120,8 @@ int cli_train(int argc, char **argv)
 {
     Options o = {0};
     int r = cli_parse_options(&o, argc, argv,
-                          OPT_CONFIG | OPT_SET | OPT_STEPS | OPT_CSV | OPT_SAVE | OPT_LOAD | OPT_QUIET | OPT_COMPARE,
-                          "[--config F] [--set k=v]... --steps N [--csv FILE] [--save DIR] [--load DIR] [--quiet] [--compare K=A,B]",
+                          OPT_CONFIG | OPT_SET | OPT_STEPS | OPT_CSV | OPT_SAVE | OPT_LOAD | OPT_QUIET | OPT_COMPARE | OPT_MEMORY,
+                          "[--config F] [--set k=v]... --steps N [--csv FILE] [--save DIR] [--load DIR] [--quiet] [--compare K=A,B] [--memory SIZE]",
                           "Trains headless. On a terminal, a progress line shows step, loss, gradient\n"
                           "norm and speed. Exit status 3 if training met Inf or NaN (the message says\n"
                           "where; --csv and --save still hold everything up to the last finite step).");
@@ -230,8 +232,8 @@ static int write_array(const char *dir, const char *shown, const char *name, Npy
 int cli_grads(int argc, char **argv)
 {
     Options o = {0};
-    int r = cli_parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_OUT,
-                          "[--config F] [--set k=v]... [--load DIR] --out DIR",
+    int r = cli_parse_options(&o, argc, argv, OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_OUT | OPT_MEMORY,
+                          "[--config F] [--set k=v]... [--load DIR] [--memory SIZE] --out DIR",
                           "Runs one forward and backward pass on the first batch of the task at this\n"
                           "seed, with no update, and writes into DIR: config.txt, every parameter as\n"
                           "NAME.npy, x.npy, y.npy, loss.npy, h.npy, dh.npy (c.npy, dc.npy for lstm),\n"
@@ -396,8 +398,8 @@ static double measure(const Config *cfg, double seconds, double *spectrum_us, ch
 int cli_bench(int argc, char **argv)
 {
     Options o = {0};
-    int r = cli_parse_options(&o, argc, argv, OPT_SET | OPT_CONFIG | OPT_SECONDS | OPT_RENDER | OPT_FONT,
-                          "[--set k=v]... [--seconds S] [--render]",
+    int r = cli_parse_options(&o, argc, argv, OPT_SET | OPT_CONFIG | OPT_SECONDS | OPT_RENDER | OPT_FONT | OPT_MEMORY,
+                          "[--set k=v]... [--seconds S] [--render] [--memory SIZE]",
                           "Measures training throughput (forward, backward, recording, clipping and the\n"
                           "update) in sequences per second. With no --set: rnn, lstm and gru at\n"
                           "hidden=32 seq_len=50 on adding, batch 1 and 32; with --set, that one\n"
@@ -429,6 +431,9 @@ int cli_bench(int argc, char **argv)
                 runs[n_runs++] = c;
             }
     }
+    for (int i = 0; i < n_runs; i++) /* all of them, before the first is measured */
+        if (budget_check(&runs[i], 1, NULL, o.memory, err, sizeof err) != 0)
+            return cli_fail(o.verb, err);
     for (int i = 0; i < n_runs; i++) {
         double spectrum_us = 0;
         double rate = measure(&runs[i], o.seconds, &spectrum_us, err, sizeof err);
@@ -677,8 +682,8 @@ static int sample_text(Trainer *tr, const Options *o)
 int cli_sample(int argc, char **argv)
 {
     Options o = {0};
-    int r = cli_parse_options(&o, argc, argv, OPT_LOAD | OPT_N | OPT_TEMPERATURE | OPT_PRIME,
-                          "--load DIR [--n N] [--temperature T] [--prime TEXT]",
+    int r = cli_parse_options(&o, argc, argv, OPT_LOAD | OPT_N | OPT_TEMPERATURE | OPT_PRIME | OPT_MEMORY,
+                          "--load DIR [--n N] [--temperature T] [--prime TEXT] [--memory SIZE]",
                           "Generates from a saved model (rnnlab train --save DIR): text for charlm,\n"
                           "the drawn wave for wave, the reversed sequence for reverse (the decoder fed\n"
                           "its own predictions), and predictions beside targets for the other tasks,\n"

@@ -73,8 +73,8 @@ int cli_window(int argc, char **argv)
     Options o = {0};
     int r = cli_parse_options(&o, argc, argv,
                               OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_LESSON | OPT_COMPARE | OPT_SIZE | OPT_SCALE |
-                                  OPT_PALETTE,
-                              "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B] [--size WxH] [--scale S] [--palette NAME]",
+                                  OPT_PALETTE | OPT_MEMORY,
+                              "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B] [--size WxH] [--scale S] [--palette NAME] [--memory SIZE]",
                               "Opens the window, training and drawing live. F1 lists the keys. With no\n"
                               "options it opens on a start screen listing the lessons.");
     if (r)
@@ -83,11 +83,13 @@ int cli_window(int argc, char **argv)
     int plain = !o.lesson && !o.compare && o.n_sets == 0 && !o.load_dir; /* nothing asked for */
     if (plain)
         config_free_play(&o.cfg); /* the first picture (docs/DEFAULTS.md) */
+    if (session_budget_check(&o.cfg, o.compare, o.memory, err, sizeof err) != 0)
+        return cli_fail("window", err); /* before a window opens */
     Platform *p = platform_open("rnnlab", o.width, o.height, 0, o.font, err, sizeof err);
     if (!p)
         return cli_fail("window", err);
     Gui g;
-    if (gui_create(&g, &o.cfg, platform_measure(p), err, sizeof err) != 0) {
+    if (gui_create(&g, &o.cfg, o.memory, platform_measure(p), err, sizeof err) != 0) {
         platform_close(p);
         return cli_fail("window", err);
     }
@@ -141,8 +143,8 @@ int cli_render(int argc, char **argv)
     Options o = {0};
     int r = cli_parse_options(&o, argc, argv,
                               OPT_CONFIG | OPT_SET | OPT_LOAD | OPT_FONT | OPT_SIZE | OPT_TRAIN_STEPS | OPT_OUT | OPT_LESSON |
-                                  OPT_STEP | OPT_COMPARE | OPT_SCALE | OPT_START | OPT_PALETTE,
-                              "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--scale S] [--font PATH] [--lesson FILE [--step K]] [--compare K=A,B] [--start] [--palette NAME] --out FILE.png",
+                                  OPT_STEP | OPT_COMPARE | OPT_SCALE | OPT_START | OPT_PALETTE | OPT_MEMORY,
+                              "[--config F] [--set k=v]... [--load DIR] [--train-steps N] [--size WxH] [--scale S] [--font PATH] [--lesson FILE [--step K]] [--compare K=A,B] [--start] [--palette NAME] [--memory SIZE] --out FILE.png",
                               "Trains headless, then writes a picture of the whole window as it would look.\n"
                               "Needs no display.");
     if (r)
@@ -154,11 +156,13 @@ int cli_render(int argc, char **argv)
     char err[CONFIG_ERR_LEN + 600];
     if (!o.lesson && !o.compare && o.n_sets == 0 && !o.load_dir)
         config_free_play(&o.cfg); /* the window's free play, as it opens */
+    if (session_budget_check(&o.cfg, o.compare, o.memory, err, sizeof err) != 0)
+        return cli_fail(o.verb, err);
     Platform *p = platform_open("rnnlab", o.width, o.height, 1, o.font, err, sizeof err);
     if (!p)
         return cli_fail(o.verb, err);
     Gui g;
-    if (gui_create(&g, &o.cfg, platform_measure(p), err, sizeof err) != 0) {
+    if (gui_create(&g, &o.cfg, o.memory, platform_measure(p), err, sizeof err) != 0) {
         platform_close(p);
         return cli_fail(o.verb, err);
     }
@@ -206,7 +210,7 @@ int cli_bench_render(Options *o)
     if (!p)
         return cli_fail(o->verb, err);
     Gui g;
-    if (gui_create(&g, &cfg, platform_measure(p), err, sizeof err) != 0) {
+    if (gui_create(&g, &cfg, o->memory, platform_measure(p), err, sizeof err) != 0) {
         platform_close(p);
         return cli_fail(o->verb, err);
     }
@@ -341,7 +345,7 @@ static int check_seeds(const Options *o, const Lesson *l, const char *file, int 
         Config base;
         config_default(&base);
         Gui g;
-        if (gui_create(&g, &base, (TextMeasure){NULL, NULL}, err, sizeof err) != 0) {
+        if (gui_create(&g, &base, o->memory, (TextMeasure){NULL, NULL}, err, sizeof err) != 0) {
             fprintf(stderr, "%s: %s\n", file, err);
             bad++;
             break;
@@ -446,7 +450,7 @@ static int check_lesson(const Options *o, const char *file)
         none = platform_measure(p);
     }
     Gui g;
-    if (gui_create(&g, &base, none, err, sizeof err) != 0) {
+    if (gui_create(&g, &base, o->memory, none, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", file, err);
         false_claims++;
     } else {
@@ -467,7 +471,8 @@ static int check_lesson(const Options *o, const char *file)
 int cli_lesson_check(int argc, char **argv)
 {
     Options o = {0};
-    int r = cli_parse_options(&o, argc, argv, OPT_RUN | OPT_OUT | OPT_SEEDS, "FILE... [--run [--out DIR] [--seeds N]]",
+    int r = cli_parse_options(&o, argc, argv, OPT_RUN | OPT_OUT | OPT_SEEDS | OPT_MEMORY,
+                              "FILE... [--run [--out DIR] [--seeds N]] [--memory SIZE]",
                               "Parses each lesson and checks every step's settings; with --run, also runs\n"
                               "every step headless, as the window would, and checks its claims (a step\n"
                               "that diverges must claim diverged = 1). With --out DIR, also draws the\n"

@@ -117,6 +117,16 @@ static const KeySpec *find_key(const char *name)
     return NULL;
 }
 
+int config_int_range(const char *key, int *lo, int *hi)
+{
+    const KeySpec *k = find_key(key);
+    if (!k || k->type != KEY_INT)
+        return -1;
+    *lo = (int)k->lo;
+    *hi = (int)k->hi;
+    return 0;
+}
+
 /* Word i of a KEY_WORD, KEY_CELL or KEY_TASK key, or NULL past the last; the cell and task
  * words are their tables' names, in their order. */
 static const char *key_word(const KeySpec *k, int i)

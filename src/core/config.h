@@ -101,6 +101,10 @@ char *config_trim(char *s);
  * needed, like snprintf. */
 int config_format_double(char *buf, size_t len, double v);
 
+/* The inclusive range integer key `key` accepts (its KEYS row): 0, or -1 when key is no
+ * integer key. */
+int config_int_range(const char *key, int *lo, int *hi);
+
 /* Names for printing; the inverse of parsing. */
 const char *config_model_name(int m); /* the cell table's name of row m */
 const char *config_activation_name(Activation a);

@@ -3,6 +3,7 @@
  * model's buffers. */
 #include "trainer.h"
 
+#include "budget.h"
 #include "fileio.h"
 #include "linalg.h"
 #include "npy.h"
@@ -243,9 +244,9 @@ int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
         spectrum_create(&tr->spectrum, &tr->dims) != 0 ||
         !(tr->sigma_vec = calloc((size_t)(blocks + 1) * tr->dims.H, sizeof(double))) ||
         history_create(&tr->hist, cfg->history, tr->T, blocks, cfg->seeds) != 0) {
-        snprintf(err, errlen, "out of memory for hidden=%d seq_len=%d batch=%d", cfg->hidden,
-                 cfg->seq_len, cfg->batch);
+        Config failed = *cfg;
         trainer_destroy(tr);
+        budget_explain(&failed, err, errlen); /* names what dominates: history, not always hidden */
         return -1;
     }
     model_params_point(&tr->param, tr->block, &tr->dims);
