@@ -337,6 +337,13 @@ static void test_misuse_that_used_to_exit_0_exits_2(void **state)
     (void)state;
     MISUSE("--set '--help' is not key=value", "train", "--steps", "1", "--set", "--help");
     MISUSE("--step K needs --lesson FILE", "render", "--step", "2", "--out", "never.png");
+    /* a FIFO as the font is named, not waited on by SDL_ttf */
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "/tmp/rnnlab-font-fifo-%d", (int)getpid());
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    MISUSE("is a FIFO", "render", "--font", fifo, "--out", "never.png");
+    unlink(fifo);
     const char *args[300];
     int n = 0;
     args[n++] = "lesson-check";

@@ -3,16 +3,20 @@
  * one entry serves every colour. No drawing into targets: see render.c. */
 #include "font.h"
 
+#include "../core/fileio.h"
+
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <fontconfig/fontconfig.h>
 
 #include <assert.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FONT_MAX_SIZE 256 /* pixel heights above this are drawn at this height */
 
@@ -125,6 +129,18 @@ Fonts *fonts_open(const char *path_or_null, char *err, size_t errlen)
     }
     cache_init(f);
     if (path_or_null) {
+        /* a FIFO or a directory is named at once, before SDL_ttf could block on it */
+        int fd;
+        size_t size;
+        FileStatus st = file_open_regular(path_or_null, (size_t)256 << 20, &fd, &size);
+        if (st != FILE_OK) {
+            char name[4200];
+            snprintf(name, sizeof name, "--font %s", path_or_null);
+            file_read_error(err, errlen, name, st, errno, (size_t)256 << 20, "a font is a TTF or OTF file");
+            fonts_close(f);
+            return NULL;
+        }
+        close(fd);
         if (probe_font(f, path_or_null) != 0) {
             set_err(err, errlen, "cannot open font '%s': %s", path_or_null, TTF_GetError());
             fonts_close(f);
