@@ -54,6 +54,48 @@ static void test_kernels_match_their_reference_loops(void **s)
     }
 }
 
+/* Every instruction-set path this CPU runs gives the baseline's bits, on shapes whose
+ * sizes are not multiples of any vector width. */
+static void test_every_isa_path_gives_the_same_bits(void **s)
+{
+    (void)s;
+    char paths[128], err[256];
+    linalg_isa_supported(paths, sizeof paths);
+    const char *names[3] = {"baseline", "avx2", "avx512"};
+    enum { R = 7, K = 13, N = 29 };
+    double a[R * K], wt[K * N], bias[N], g[R * N], x[R * K];
+    Rng rng;
+    rng_seed(&rng, 5, 1);
+    for (int i = 0; i < R * K; i++)
+        a[i] = rng_normal(&rng), x[i] = rng_normal(&rng);
+    for (int i = 0; i < K * N; i++)
+        wt[i] = rng_normal(&rng);
+    for (int i = 0; i < N; i++)
+        bias[i] = rng_normal(&rng);
+    for (int i = 0; i < R * N; i++)
+        g[i] = rng_normal(&rng);
+    double want[3][R * N + R * K + N * K];
+    int tried = 0;
+    for (int p = 0; p < 3; p++) {
+        if (!strstr(paths, names[p]))
+            continue;
+        assert_int_equal(linalg_isa_select(names[p], err, sizeof err), 0);
+        assert_string_equal(linalg_isa_name(), names[p]);
+        double *out = want[p], *back = out + R * N, *dw = back + R * K;
+        linalg_matmul_bias(out, a, wt, bias, R, K, N);
+        memset(back, 0, R * K * sizeof(double));
+        linalg_matmul_acc(back, g, wt, R, N, K); /* (R, N) . (N, K): wt read as w (N, K) */
+        memset(dw, 0, N * K * sizeof(double));
+        linalg_matmul_tn_acc(dw, g, x, R, N, K);
+        if (tried++)
+            assert_memory_equal(want[p], want[0], sizeof want[0]);
+    }
+    assert_true(tried >= 1);
+    assert_int_equal(linalg_isa_select(NULL, err, sizeof err), 0); /* back to the best */
+    assert_int_equal(linalg_isa_select("avx9", err, sizeof err), -1);
+    assert_non_null(strstr(err, "accepted"));
+}
+
 static void test_power_iteration_finds_lapacks_largest_singular_value(void **s)
 {
     (void)s;
@@ -115,6 +157,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kernels_match_their_reference_loops),
+        cmocka_unit_test(test_every_isa_path_gives_the_same_bits),
         cmocka_unit_test(test_power_iteration_finds_lapacks_largest_singular_value),
         cmocka_unit_test(test_random_orthogonal_is_orthogonal),
         cmocka_unit_test(test_eigenvalues_of_a_rotation_lie_on_the_unit_circle),

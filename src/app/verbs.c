@@ -4,6 +4,7 @@
 
 #include "../core/csv.h"
 #include "../core/itemise.h"
+#include "../core/linalg.h"
 #include "../core/npy.h"
 #include "compare.h"
 
@@ -364,7 +365,39 @@ int cli_grads(int argc, char **argv)
 /* ---- bench ---- */
 
 /* Trains for about `seconds` and returns sequences per second. */
-static double measure(const Config *cfg, double seconds, double *spectrum_us, char *err,
+/* The floating-point operations of one training step's matrix products (a multiply and
+ * an add each count one): forward x W_ih^T and h W_hh^T at every step and the head at every
+ * output, backward to h_{t-1} and to both weights at every step, and through the head
+ * (to its weights and to h). Element-wise work is left out. Per step of a batch B:
+ * B (T G H (4 I + 6 H) + 6 T_out H O). */
+static double step_flops(const Trainer *tr)
+{
+    const ModelDims *d = &tr->dims;
+    double T = tr->T, G = d->G, H = d->H, I = d->I > d->Id ? d->I : d->Id, O = d->O;
+    double T_out = model_head_every(d) ? (d->shape == SHAPE_SEQ2SEQ ? tr->task.info.Td : tr->task.info.T) : 1;
+    return (double)tr->cfg.batch * (T * G * H * (4 * I + 6 * H) + 6 * T_out * H * O) * (1 + tr->n_copies);
+}
+
+/* The double-precision peak of one core of this CPU: the clock (/proc/cpuinfo's "cpu MHz"
+ * of the first core) x 2 FMA ports x the widest vector's doubles x 2 (a fused multiply-add
+ * is two operations), whatever path is in use. 0 when the clock is unknown. */
+static double core_peak_gflops(void)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r"); /* (a proc file: regular reads do not block) */
+    double mhz = 0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "cpu MHz : %lf", &mhz) == 1)
+            break;
+    if (f)
+        fclose(f);
+    char paths[128];
+    linalg_isa_supported(paths, sizeof paths);
+    double doubles = strstr(paths, "avx512") ? 8 : strstr(paths, "avx2") ? 4 : 2;
+    return mhz / 1000 * 2 * doubles * 2;
+}
+
+static double measure(const Config *cfg, double seconds, double *spectrum_us, double *gflops, char *err,
                       size_t errlen)
 {
     Trainer tr;
@@ -381,6 +414,7 @@ static double measure(const Config *cfg, double seconds, double *spectrum_us, ch
         elapsed = cli_now() - start;
     } while (elapsed < seconds);
     double rate = (double)steps * tr.cfg.batch / elapsed;
+    *gflops = step_flops(&tr) * (double)steps / elapsed / 1e9;
     /* The full spectrum, which the window asks for once per frame, not per step. */
     int calls = 0;
     start = cli_now();
@@ -435,18 +469,18 @@ int cli_bench(int argc, char **argv)
         if (budget_check(&runs[i], 1, NULL, o.memory, err, sizeof err) != 0)
             return cli_fail(o.verb, err);
     for (int i = 0; i < n_runs; i++) {
-        double spectrum_us = 0;
-        double rate = measure(&runs[i], o.seconds, &spectrum_us, err, sizeof err);
+        double spectrum_us = 0, gflops = 0, peak = core_peak_gflops();
+        double rate = measure(&runs[i], o.seconds, &spectrum_us, &gflops, err, sizeof err);
         if (rate < 0)
             return cli_fail(o.verb, err);
         Config c = runs[i];
         char text[CONFIG_ERR_LEN];
         config_resolve(&c, text, sizeof text);
         printf("model=%s activation=%s hidden=%d seq_len=%d batch=%d optimizer=%s "
-               "sequences_per_s=%.1f step_us=%.1f spectrum_us=%.1f\n",
+               "sequences_per_s=%.1f step_us=%.1f spectrum_us=%.1f isa=%s gflops=%.2f peak_share=%.1f%%\n",
                config_model_name(c.model), config_activation_name(c.activation), c.hidden,
                c.seq_len, c.batch, config_optimizer_name(c.optimizer), rate,
-               1e6 * c.batch / rate, spectrum_us);
+               1e6 * c.batch / rate, spectrum_us, linalg_isa_name(), gflops, peak > 0 ? 100 * gflops / peak : 0.0);
         fflush(stdout);
     }
     return EXIT_OK;

@@ -4,47 +4,197 @@
 
 #include <lapacke.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The hot kernels are compiled twice, for AVX2 and for plain x86-64, and the loader picks
- * one. AVX2 without FMA: wider vectors, the same roundings, so the bits do not depend on
- * the machine. Each kernel folds four rows of its second operand per pass, so the output
- * row is loaded and stored a quarter as often. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define HOT __attribute__((target_clones("avx2", "default")))
+/* The hot kernels are compiled three times from one source (KERNELS below): for plain
+ * x86-64 (SSE2), for AVX2 and for AVX-512F, and linalg_isa_select() picks one at start-up:
+ * the best the CPU has, or the one RNNLAB_ISA names. No FMA in any of them (-ffp-contract=off,
+ * and the AVX2 and AVX-512 targets multiply then add): wider vectors, the same roundings in
+ * the same order, so the bits do not depend on the path. Each kernel folds four rows of its
+ * second operand per pass, so the output row is loaded and stored a quarter as often. */
+#define KERNELS(SUFFIX, TARGET) \
+    TARGET static void matmul_bias_##SUFFIX(double *out, const double *a, const double *wt, const double *bias, \
+                                            size_t R, size_t K, size_t N) \
+{ \
+    for (size_t r = 0; r < R; r++) { \
+        double *o = out + r * N; \
+        const double *ar = a + r * K; \
+        if (bias) \
+            memcpy(o, bias, N * sizeof(double)); \
+        else \
+            memset(o, 0, N * sizeof(double)); \
+        size_t k = 0; \
+        for (; k + 4 <= K; k += 4) { \
+            double s0 = ar[k], s1 = ar[k + 1], s2 = ar[k + 2], s3 = ar[k + 3]; \
+            if (s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) \
+                continue; /* one-hot inputs and the zero initial state */ \
+            const double *w0 = wt + k * N, *w1 = w0 + N, *w2 = w1 + N, *w3 = w2 + N; \
+            for (size_t n = 0; n < N; n++) \
+                o[n] += s0 * w0[n] + s1 * w1[n] + s2 * w2[n] + s3 * w3[n]; \
+        } \
+        for (; k < K; k++) { \
+            double s = ar[k]; \
+            if (s == 0.0) \
+                continue; \
+            const double *w = wt + k * N; \
+            for (size_t n = 0; n < N; n++) \
+                o[n] += s * w[n]; \
+        } \
+    } \
+} \
+    TARGET static void matmul_acc_##SUFFIX(double *out, const double *a, const double *w, size_t R, size_t N, \
+                                           size_t K) \
+{ \
+    for (size_t r = 0; r < R; r++) { \
+        double *o = out + r * K; \
+        const double *ar = a + r * N; \
+        size_t n = 0; \
+        for (; n + 4 <= N; n += 4) { \
+            double s0 = ar[n], s1 = ar[n + 1], s2 = ar[n + 2], s3 = ar[n + 3]; \
+            const double *w0 = w + n * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K; \
+            for (size_t k = 0; k < K; k++) \
+                o[k] += s0 * w0[k] + s1 * w1[k] + s2 * w2[k] + s3 * w3[k]; \
+        } \
+        for (; n < N; n++) { \
+            double s = ar[n]; \
+            const double *wn = w + n * K; \
+            for (size_t k = 0; k < K; k++) \
+                o[k] += s * wn[k]; \
+        } \
+    } \
+} \
+    TARGET static void matmul_tn_acc_##SUFFIX(double *dw, const double *a, const double *x, size_t R, size_t N, \
+                                              size_t K) \
+{ \
+    size_t r = 0; \
+    for (; r + 4 <= R; r += 4) { \
+        const double *a0 = a + r * N, *a1 = a0 + N, *a2 = a1 + N, *a3 = a2 + N; \
+        const double *x0 = x + r * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K; \
+        for (size_t n = 0; n < N; n++) { \
+            double s0 = a0[n], s1 = a1[n], s2 = a2[n], s3 = a3[n]; \
+            double *d = dw + n * K; \
+            for (size_t k = 0; k < K; k++) \
+                d[k] += s0 * x0[k] + s1 * x1[k] + s2 * x2[k] + s3 * x3[k]; \
+        } \
+    } \
+    for (; r < R; r++) { \
+        const double *ar = a + r * N, *xr = x + r * K; \
+        for (size_t n = 0; n < N; n++) { \
+            double s = ar[n]; \
+            double *d = dw + n * K; \
+            for (size_t k = 0; k < K; k++) \
+                d[k] += s * xr[k]; \
+        } \
+    } \
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define X86 1
+KERNELS(baseline, )
+KERNELS(avx2, __attribute__((target("avx2"))))
+KERNELS(avx512, __attribute__((target("avx512f"))))
 #else
-#define HOT
+#define X86 0
+KERNELS(baseline, )
 #endif
 
-HOT void linalg_matmul_bias(double *out, const double *a, const double *wt, const double *bias,
-                            size_t R, size_t K, size_t N)
+typedef struct {
+    const char *name;
+    void (*bias)(double *, const double *, const double *, const double *, size_t, size_t, size_t);
+    void (*acc)(double *, const double *, const double *, size_t, size_t, size_t);
+    void (*tn_acc)(double *, const double *, const double *, size_t, size_t, size_t);
+} KernelSet;
+
+static const KernelSet PATHS[] = {
+    {"baseline", matmul_bias_baseline, matmul_acc_baseline, matmul_tn_acc_baseline},
+#if X86
+    {"avx2", matmul_bias_avx2, matmul_acc_avx2, matmul_tn_acc_avx2},
+    {"avx512", matmul_bias_avx512, matmul_acc_avx512, matmul_tn_acc_avx512},
+#endif
+};
+#define N_PATHS ((int)(sizeof PATHS / sizeof PATHS[0]))
+
+/* The path in use: the best the CPU has, from before main runs (pick_best); main may
+ * force another (RNNLAB_ISA) before any thread starts. */
+static const KernelSet *kernels = &PATHS[0];
+
+/* Whether this CPU runs path i. */
+static int path_supported(int i)
 {
-    for (size_t r = 0; r < R; r++) {
-        double *o = out + r * N;
-        const double *ar = a + r * K;
-        if (bias)
-            memcpy(o, bias, N * sizeof(double));
-        else
-            memset(o, 0, N * sizeof(double));
-        size_t k = 0;
-        for (; k + 4 <= K; k += 4) {
-            double s0 = ar[k], s1 = ar[k + 1], s2 = ar[k + 2], s3 = ar[k + 3];
-            if (s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0)
-                continue; /* one-hot inputs and the zero initial state */
-            const double *w0 = wt + k * N, *w1 = w0 + N, *w2 = w1 + N, *w3 = w2 + N;
-            for (size_t n = 0; n < N; n++)
-                o[n] += s0 * w0[n] + s1 * w1[n] + s2 * w2[n] + s3 * w3[n];
-        }
-        for (; k < K; k++) {
-            double s = ar[k];
-            if (s == 0.0)
-                continue;
-            const double *w = wt + k * N;
-            for (size_t n = 0; n < N; n++)
-                o[n] += s * w[n];
+#if X86
+    __builtin_cpu_init();
+    if (!strcmp(PATHS[i].name, "avx2"))
+        return __builtin_cpu_supports("avx2");
+    if (!strcmp(PATHS[i].name, "avx512"))
+        return __builtin_cpu_supports("avx512f");
+#endif
+    return i == 0;
+}
+
+int linalg_isa_select(const char *want, char *err, size_t errlen)
+{
+    int best = 0;
+    for (int i = 0; i < N_PATHS; i++)
+        if (path_supported(i))
+            best = i;
+    if (!want || !*want) {
+        kernels = &PATHS[best];
+        return 0;
+    }
+    char list[128] = "";
+    for (int i = 0; i < N_PATHS; i++) {
+        if (!strcmp(want, PATHS[i].name)) {
+            if (!path_supported(i)) {
+                snprintf(err, errlen, "RNNLAB_ISA=%s: this CPU has no %s; it runs %s", want,
+                         !strcmp(want, "avx512") ? "AVX-512F" : "AVX2", linalg_isa_supported(list, sizeof list));
+                return -1;
+            }
+            kernels = &PATHS[i];
+            return 0;
         }
     }
+    snprintf(err, errlen, "RNNLAB_ISA=%s: unknown; accepted: %s (this CPU runs %s)", want,
+             X86 ? "baseline, avx2, avx512" : "baseline", linalg_isa_supported(list, sizeof list));
+    return -1;
+}
+
+const char *linalg_isa_supported(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < N_PATHS && n < len; i++)
+        if (path_supported(i))
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", PATHS[i].name);
+    return buf;
+}
+
+__attribute__((constructor)) static void pick_best(void)
+{
+    char err[8];
+    linalg_isa_select(NULL, err, sizeof err);
+}
+
+const char *linalg_isa_name(void)
+{
+    return kernels->name;
+}
+
+void linalg_matmul_bias(double *out, const double *a, const double *wt, const double *bias, size_t R, size_t K,
+                        size_t N)
+{
+    kernels->bias(out, a, wt, bias, R, K, N);
+}
+
+void linalg_matmul_acc(double *out, const double *a, const double *w, size_t R, size_t N, size_t K)
+{
+    kernels->acc(out, a, w, R, N, K);
+}
+
+void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R, size_t N, size_t K)
+{
+    kernels->tn_acc(dw, a, x, R, N, K);
 }
 
 void linalg_matmul_bias_ref(double *out, const double *a, const double *w, const double *bias,
@@ -59,28 +209,6 @@ void linalg_matmul_bias_ref(double *out, const double *a, const double *w, const
         }
 }
 
-HOT void linalg_matmul_acc(double *out, const double *a, const double *w, size_t R, size_t N,
-                           size_t K)
-{
-    for (size_t r = 0; r < R; r++) {
-        double *o = out + r * K;
-        const double *ar = a + r * N;
-        size_t n = 0;
-        for (; n + 4 <= N; n += 4) {
-            double s0 = ar[n], s1 = ar[n + 1], s2 = ar[n + 2], s3 = ar[n + 3];
-            const double *w0 = w + n * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
-            for (size_t k = 0; k < K; k++)
-                o[k] += s0 * w0[k] + s1 * w1[k] + s2 * w2[k] + s3 * w3[k];
-        }
-        for (; n < N; n++) {
-            double s = ar[n];
-            const double *wn = w + n * K;
-            for (size_t k = 0; k < K; k++)
-                o[k] += s * wn[k];
-        }
-    }
-}
-
 void linalg_matmul_acc_ref(double *out, const double *a, const double *w, size_t R, size_t N,
                            size_t K)
 {
@@ -91,31 +219,6 @@ void linalg_matmul_acc_ref(double *out, const double *a, const double *w, size_t
                 s += a[r * N + n] * w[n * K + k];
             out[r * K + k] += s;
         }
-}
-
-HOT void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R, size_t N,
-                              size_t K)
-{
-    size_t r = 0;
-    for (; r + 4 <= R; r += 4) {
-        const double *a0 = a + r * N, *a1 = a0 + N, *a2 = a1 + N, *a3 = a2 + N;
-        const double *x0 = x + r * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
-        for (size_t n = 0; n < N; n++) {
-            double s0 = a0[n], s1 = a1[n], s2 = a2[n], s3 = a3[n];
-            double *d = dw + n * K;
-            for (size_t k = 0; k < K; k++)
-                d[k] += s0 * x0[k] + s1 * x1[k] + s2 * x2[k] + s3 * x3[k];
-        }
-    }
-    for (; r < R; r++) {
-        const double *ar = a + r * N, *xr = x + r * K;
-        for (size_t n = 0; n < N; n++) {
-            double s = ar[n];
-            double *d = dw + n * K;
-            for (size_t k = 0; k < K; k++)
-                d[k] += s * xr[k];
-        }
-    }
 }
 
 void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size_t R, size_t N,

@@ -28,6 +28,15 @@ void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R
 void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size_t R, size_t N,
                               size_t K);
 
+/* The instruction set the three kernels above run on: "baseline" (SSE2), "avx2" or
+ * "avx512" (on x86-64), all giving the same bits. want NULL or "" picks the best this CPU
+ * has; a name forces that path (RNNLAB_ISA, read by main). 0, or -1 with a message naming
+ * what is accepted (a path the CPU lacks is refused). Call once, before any thread. */
+int linalg_isa_select(const char *want, char *err, size_t errlen);
+const char *linalg_isa_name(void);
+/* "baseline, avx2, avx512": the paths this CPU runs, into buf. Returns buf. */
+const char *linalg_isa_supported(char *buf, size_t len);
+
 /* wt (K, N) = w (N, K)^T */
 void linalg_transpose(double *wt, const double *w, size_t N, size_t K);
 

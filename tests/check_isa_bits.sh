@@ -1,0 +1,27 @@
+#!/bin/sh
+# The same configurations under every instruction-set path this CPU runs (RNNLAB_ISA):
+# train's CSV and grads' arrays must be byte for byte the same on each.
+# Usage: check_isa_bits.sh RNNLAB WORKDIR
+set -u
+bin=$1 work=$2
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+paths=$("$bin" --version | sed 's/.*this CPU runs \(.*\); RNNLAB_ISA.*/\1/' | tr -d ,)
+set -- "model=rnn task=adding seq_len=30" "model=lstm task=echo seq_len=20 clip=0.5" \
+       "model=gru task=charlm seq_len=16" "model=lstm task=reverse" "model=rnn activation=sigmoid task=sine"
+bad=0 n=0
+for cfg in "$@"; do
+    n=$((n + 1))
+    sets=""
+    for kv in $cfg; do sets="$sets --set $kv"; done
+    for p in $paths; do
+        RNNLAB_ISA=$p "$bin" train --quiet --steps 30 --set hidden=24 --set batch=5 $sets --csv "$p-$n.csv" > /dev/null || bad=1
+        RNNLAB_ISA=$p "$bin" grads --set hidden=24 --set batch=5 $sets --out "$p-$n" > /dev/null || bad=1
+    done
+    first=${paths%% *}
+    for p in $paths; do
+        cmp -s "$first-$n.csv" "$p-$n.csv" || { echo "FAIL $cfg: $p's CSV differs from $first's"; bad=1; }
+        diff -r -q "$first-$n" "$p-$n" > /dev/null || { echo "FAIL $cfg: $p's arrays differ from $first's"; bad=1; }
+    done
+done
+echo "isa bits: $n configurations on paths [$paths]: $( [ $bad -eq 0 ] && echo 'identical' || echo 'DIFFERENT')"
+[ $bad -eq 0 ]
