@@ -1,84 +1,77 @@
 #!/bin/sh
 # Measures rnnlab's training throughput next to PyTorch's for the same model and work, in
-# one run on this machine, and writes the table to docs/BENCHMARKS.md.
-# Needs Debian's python3-torch (scripts/deps.sh --bench installs it).
-# Usage: bench/compare.sh [SECONDS_PER_MEASUREMENT]
+# one run on this machine, interleaved configuration by configuration: PyTorch as Debian
+# ships it (its BLAS the reference one) and PyTorch on OpenBLAS's optimised kernels
+# (libopenblas0-pthread, chosen for that process only through LD_LIBRARY_PATH, one thread).
+# rnn, lstm and gru at H = 32, T = 50, batch 1, 32 and 128; lstm at H = 256, batch 1, and at
+# T = 1000. Builds rnnlab in build-bench/ (its own directory) and prints the table; with
+# --write it also replaces the table in docs/BENCHMARKS.md (between its compare.sh markers).
+# Needs Debian's python3-torch and libopenblas0-pthread (installed if missing).
+# Usage: bench/compare.sh [SECONDS_PER_MEASUREMENT] [--write]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-secs=${1:-2}
+secs=2 write=0
+for a in "$@"; do
+    case "$a" in
+        --write) write=1 ;;
+        *) secs=$a ;;
+    esac
+done
 "$root/scripts/deps.sh" --bench
-"$root/scripts/build.sh" "$root/build"
+lib=/usr/lib/x86_64-linux-gnu
+if ! dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q "install ok installed"; then
+    echo "bench/compare.sh: installing libopenblas0-pthread" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libopenblas0-pthread >&2
+    # installing it makes OpenBLAS the system's BLAS and LAPACK; keep the reference ones the
+    # default (rnnlab's LAPACK calls included): OpenBLAS is chosen per process below
+    update-alternatives --set libblas.so.3-x86_64-linux-gnu "$lib/blas/libblas.so.3" >&2
+    update-alternatives --set liblapack.so.3-x86_64-linux-gnu "$lib/lapack/liblapack.so.3" >&2
+fi
+[ -e "$lib/blas/libblas.so.3" ] && [ -e "$lib/openblas-pthread/libblas.so.3" ] || {
+    echo "bench/compare.sh: needs $lib/blas and $lib/openblas-pthread (Debian's libblas3, libopenblas0-pthread)" >&2
+    exit 1
+}
+build="$root/build-bench"
+"$root/scripts/build.sh" "$build" >&2
+bin="$build/rnnlab"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# Alternate the two so that a change in the machine's load falls on both.
-"$root/build/rnnlab" bench --seconds "$secs" > "$out/rnnlab.txt"
-"$root/build/rnnlab" bench --render --seconds "$secs" > "$out/render.txt"
-OMP_NUM_THREADS=1 /usr/bin/python3 "$root/bench/torch_bench.py" "$secs" > "$out/torch.txt"
-
+configs="rnn:32:50:1 rnn:32:50:32 rnn:32:50:128 lstm:32:50:1 lstm:32:50:32 lstm:32:50:128
+gru:32:50:1 gru:32:50:32 gru:32:50:128 lstm:256:50:1 lstm:32:1000:1"
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
-{
-    echo "| model | batch | rnnlab seq/s | PyTorch seq/s | speed-up | target | full spectrum (µs) |"
-    echo "|---|---|---|---|---|---|---|"
-    for m in rnn lstm gru; do
-        for b in 1 32; do
-            ours=$(grep "model=$m .*batch=$b " "$out/rnnlab.txt" | field sequences_per_s)
-            theirs=$(grep "model=$m .*batch=$b " "$out/torch.txt" | field sequences_per_s)
-            spec=$(grep "model=$m .*batch=$b " "$out/rnnlab.txt" | field spectrum_us)
-            target=$([ "$b" = 1 ] && echo 10 || echo 2)
-            awk -v m="$m" -v b="$b" -v o="$ours" -v t="$theirs" -v g="$target" -v s="$spec" 'BEGIN {
-                x = o / t; printf "| %s | %s | %.0f | %.0f | %.1fx | %dx %s | %.0f |\n", m, b, o, t, x, g, (x >= g ? "met" : "MISSED"), s }'
-        done
-    done
-} > "$out/table.md"
-
+echo "| model | H | T | batch | rnnlab seq/s | GFLOP/s | share of peak | PyTorch, reference BLAS | speed-up | PyTorch, OpenBLAS | speed-up |" > "$out/table.md"
+echo "|---|---|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
+for c in $configs; do
+    IFS=: read -r m h t b <<EOT
+$c
+EOT
+    "$bin" bench --set model=$m --set hidden=$h --set seq_len=$t --set batch=$b --seconds "$secs" > "$out/ours.txt"
+    LD_LIBRARY_PATH="$lib/blas" OMP_NUM_THREADS=1 /usr/bin/python3 "$root/bench/torch_bench.py" "$secs" "$c" > "$out/ref.txt"
+    LD_LIBRARY_PATH="$lib/openblas-pthread" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+        /usr/bin/python3 "$root/bench/torch_bench.py" "$secs" "$c" > "$out/open.txt"
+    awk -v m=$m -v h=$h -v t=$t -v b=$b -v o="$(field sequences_per_s < "$out/ours.txt")" \
+        -v g="$(field gflops < "$out/ours.txt")" -v p="$(field peak_share < "$out/ours.txt")" \
+        -v r="$(field sequences_per_s < "$out/ref.txt")" -v q="$(field sequences_per_s < "$out/open.txt")" 'BEGIN {
+        printf "| %s | %s | %s | %s | %.0f | %.2f | %s | %.0f | %.1fx | %.0f | %.1fx |\n", m, h, t, b, o, g, p, r, o / r, q, o / q }' \
+        >> "$out/table.md"
+    echo "bench/compare.sh: $c done" >&2
+done
 torch_version=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)')
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 {
-    cat <<HEAD
-# Benchmarks
-
-Training throughput, sequences per second: forward, loss, backward through time, the
-per-step recording every view needs (norms of dL/dh_t per time step, per-parameter gradient
-norms, the first sample's states and gates, sigma_max of W_hh by warm-started power
-iteration), clipping and an Adam update. Adding task, hidden=32, seq_len=50, float64.
-PyTorch does the same work (nn.RNN/LSTM/GRU + nn.Linear, MSELoss, Adam, float64, one
-thread, data generated per step) with \`bench/torch_bench.py\`.
-
-Measured by \`bench/compare.sh $secs\` on $(date -u +%Y-%m-%d), both in the same run:
-$cpu, $(nproc) cores, PyTorch $torch_version (Debian's python3-torch),
-rnnlab $("$root/build/rnnlab" --version | cut -d' ' -f2) built with gcc -O3 (no -march).
-
-Targets (issue 2): 10x PyTorch at batch 1, 2x at batch 32.
-
-HEAD
+    echo "Measured by \`bench/compare.sh $secs\` on $(date -u +%Y-%m-%d), all in one run: $cpu, $(nproc) cores,"
+    echo "PyTorch $torch_version (Debian's python3-torch) on the reference BLAS and on OpenBLAS 0.3 (one thread),"
+    echo "$("$bin" --version), gcc -O3. GFLOP/s and share of peak as in \`rnnlab bench\`."
+    echo
     cat "$out/table.md"
-    cat <<'TAIL'
-
-TAIL
-    cat <<HEAD2
-
-## The window
-
-\`rnnlab bench --render\`: a full frame drawn offscreen in software at 1280x800 with
-T = 100, H = 32 and every view visible (the same rasteriser draws the window); then the
-window's frames back to back at "max" steps a frame, where training gets an 8 ms budget a
-frame, beside headless training of the same configuration (rnn, adding, batch 16):
-
-\`\`\`
-$(cat "$out/render.txt")
-\`\`\`
-
-Target: 8 ms or less a frame.
-HEAD2
-    cat <<'TAIL'
-
-The machine is shared; figures move by 10-20% between runs. Run `bench/compare.sh` to
-measure again. Not included in rnnlab's throughput: the full spectrum (every singular
-value and eigenvalue of each H x H gate block of W_hh, LAPACK dgesvd + dgeev), which is
-computed when the window asks for it, at most once per frame, rather than once per step;
-its cost per call is the last column. Recomputing it every step would cost more than the
-step itself at batch 1, which is why it is not recorded per step.
-TAIL
-} > "$root/docs/BENCHMARKS.md"
-cat "$root/docs/BENCHMARKS.md"
+} > "$out/section.md"
+cat "$out/section.md"
+if [ $write -eq 1 ]; then
+    doc="$root/docs/BENCHMARKS.md"
+    awk -v section="$out/section.md" '
+        /<!-- compare.sh begin -->/ { print; while ((getline line < section) > 0) print line; skip = 1; next }
+        /<!-- compare.sh end -->/ { skip = 0 }
+        !skip { print }' "$doc" > "$out/doc.md" && cp "$out/doc.md" "$doc"
+    echo "bench/compare.sh: wrote the table into $doc" >&2
+fi

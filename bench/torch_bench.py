@@ -57,12 +57,15 @@ def measure(kind, B, H=32, T=50, seconds=1.0):
 
 
 def main():
+    """Usage: torch_bench.py [SECONDS] [MODEL:HIDDEN:SEQ_LEN:BATCH ...] (default: rnn, lstm
+    and gru at 32:50 and batch 1 and 32)."""
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
-    for kind in ("rnn", "lstm", "gru"):
-        for B in (1, 32):
-            rate = measure(kind, B, seconds=seconds)
-            print(f"model={kind} hidden=32 seq_len=50 batch={B} torch={torch.__version__} "
-                  f"sequences_per_s={rate:.1f}", flush=True)
+    specs = sys.argv[2:] or [f"{k}:32:50:{b}" for k in ("rnn", "lstm", "gru") for b in (1, 32)]
+    for spec in specs:
+        kind, H, T, B = spec.split(":")
+        rate = measure(kind, int(B), H=int(H), T=int(T), seconds=seconds)
+        print(f"model={kind} hidden={H} seq_len={T} batch={B} torch={torch.__version__} "
+              f"sequences_per_s={rate:.1f}", flush=True)
 
 
 if __name__ == "__main__":
