@@ -4,6 +4,8 @@
 
 #include "linalg.h"
 
+#include <lapacke.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +138,45 @@ static void test_random_orthogonal_is_orthogonal(void **s)
         assert_true(fabs(sv[i] - 1.0) < 1e-12);
 }
 
+/* The orthogonal init is LAPACK's dgeqrf/dorgqr result (the Haar sample Q diag(sign R_ii)
+ * of the same Gaussian matrix) to rounding, computed without LAPACK; and the exact sigma_max
+ * rho= scales by is dgesvd's largest singular value to rounding. */
+static void test_the_plain_loop_qr_and_sigma_max_agree_with_lapack(void **s)
+{
+    (void)s;
+    for (int n = 1; n <= 40; n += 13) {
+        size_t nn = (size_t)n * n;
+        double *q = malloc(nn * sizeof(double)), *ref = malloc(nn * sizeof(double));
+        double *tau = malloc((size_t)n * sizeof(double)), *diag = malloc((size_t)n * sizeof(double));
+        assert_non_null(q && ref && tau && diag);
+        Rng r1, r2;
+        rng_seed(&r1, 9, 3);
+        r2 = r1;
+        assert_int_equal(linalg_random_orthogonal(q, n, &r1), 0);
+        for (size_t i = 0; i < nn; i++)
+            ref[i] = rng_normal(&r2);
+        assert_int_equal((int)LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, n, n, ref, n, tau), 0);
+        for (int i = 0; i < n; i++)
+            diag[i] = ref[(size_t)i * n + i];
+        assert_int_equal((int)LAPACKE_dorgqr(LAPACK_ROW_MAJOR, n, n, n, ref, n, tau), 0);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                if (diag[j] < 0)
+                    ref[(size_t)i * n + j] = -ref[(size_t)i * n + j];
+        check_close("Q against LAPACK's", q, ref, nn, 1e-12, 1.0);
+        /* sigma_max of a Gaussian matrix, and of a matrix with a repeated top value */
+        for (size_t i = 0; i < nn; i++)
+            ref[i] = rng_normal(&r2);
+        double sv[40];
+        assert_int_equal(linalg_singular_values(sv, ref, n), 0);
+        double got = linalg_sigma_max_exact(ref, n);
+        if (fabs(got - sv[0]) > 1e-13 * sv[0])
+            fail_msg("n=%d: sigma_max %.17g, LAPACK %.17g", n, got, sv[0]);
+        assert_true(fabs(linalg_sigma_max_exact(q, n) - 1.0) < 1e-13);
+        free(diag), free(tau), free(ref), free(q);
+    }
+}
+
 static void test_eigenvalues_of_a_rotation_lie_on_the_unit_circle(void **s)
 {
     (void)s;
@@ -160,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_every_isa_path_gives_the_same_bits),
         cmocka_unit_test(test_power_iteration_finds_lapacks_largest_singular_value),
         cmocka_unit_test(test_random_orthogonal_is_orthogonal),
+        cmocka_unit_test(test_the_plain_loop_qr_and_sigma_max_agree_with_lapack),
         cmocka_unit_test(test_eigenvalues_of_a_rotation_lie_on_the_unit_circle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

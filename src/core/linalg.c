@@ -318,28 +318,110 @@ int linalg_eigenvalues(double *re, double *im, const double *a, int n)
 
 int linalg_random_orthogonal(double *q, int n, Rng *rng)
 {
-    size_t nn = (size_t)n * n;
-    double *tau = malloc(sizeof(double) * (size_t)n);
-    double *diag = malloc(sizeof(double) * (size_t)n);
-    if (!tau || !diag) {
-        free(tau);
-        free(diag);
+    /* Householder QR of a Gaussian matrix in plain loops (no LAPACK: its result would
+     * depend on which BLAS the system picked), R's diagonal signs folded into Q, which makes
+     * the distribution uniform (Mezzadri 2007). The same reflections as LAPACK's dgeqrf. */
+    size_t N = (size_t)n, nn = N * N;
+    double *a = malloc(nn * sizeof(double)), *v = malloc(nn * sizeof(double)), *sign = malloc(N * sizeof(double));
+    if (!a || !v || !sign) {
+        free(a), free(v), free(sign);
         return -1;
     }
     for (size_t i = 0; i < nn; i++)
-        q[i] = rng_normal(rng);
-    int info = (int)LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, n, n, q, n, tau);
-    if (info == 0) {
-        for (int i = 0; i < n; i++)
-            diag[i] = q[(size_t)i * n + i];
-        info = (int)LAPACKE_dorgqr(LAPACK_ROW_MAJOR, n, n, n, q, n, tau);
+        a[i] = rng_normal(rng);
+    memset(v, 0, nn * sizeof(double));
+    for (size_t k = 0; k < N; k++) {
+        double norm = 0;
+        for (size_t i = k; i < N; i++)
+            norm += a[i * N + k] * a[i * N + k];
+        norm = sqrt(norm);
+        double x0 = a[k * N + k], alpha = x0 >= 0 ? -norm : norm; /* R_kk */
+        sign[k] = alpha < 0 ? -1.0 : 1.0;
+        double *vk = v + k * N, vv = 0;
+        for (size_t i = k; i < N; i++)
+            vk[i] = a[i * N + k];
+        vk[k] = x0 - alpha;
+        for (size_t i = k; i < N; i++)
+            vv += vk[i] * vk[i];
+        if (vv == 0)
+            continue; /* already triangular in this column */
+        for (size_t j = k; j < N; j++) { /* A[k:, j] -= 2 v (v . A[k:, j]) / (v . v) */
+            double d = 0;
+            for (size_t i = k; i < N; i++)
+                d += vk[i] * a[i * N + j];
+            double f = 2.0 * d / vv;
+            for (size_t i = k; i < N; i++)
+                a[i * N + j] -= f * vk[i];
+        }
     }
-    if (info == 0) /* Q . diag(sign(R_ii)) makes the distribution uniform (Mezzadri 2007) */
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++)
-                if (diag[j] < 0)
-                    q[(size_t)i * n + j] = -q[(size_t)i * n + j];
-    free(diag);
-    free(tau);
-    return info;
+    /* Q = H_0 H_1 ... H_{n-1}, applied to the identity from the last reflection back */
+    memset(q, 0, nn * sizeof(double));
+    for (size_t i = 0; i < N; i++)
+        q[i * N + i] = 1.0;
+    for (size_t k = N; k-- > 0;) {
+        const double *vk = v + k * N;
+        double vv = 0;
+        for (size_t i = k; i < N; i++)
+            vv += vk[i] * vk[i];
+        if (vv == 0)
+            continue;
+        for (size_t j = 0; j < N; j++) {
+            double d = 0;
+            for (size_t i = k; i < N; i++)
+                d += vk[i] * q[i * N + j];
+            double f = 2.0 * d / vv;
+            for (size_t i = k; i < N; i++)
+                q[i * N + j] -= f * vk[i];
+        }
+    }
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            q[i * N + j] *= sign[j];
+    free(sign), free(v), free(a);
+    return 0;
+}
+
+double linalg_sigma_max_exact(const double *m, int n)
+{
+    /* One-sided Jacobi (Hestenes 1958): rotate pairs of columns of a copy until every pair
+     * is orthogonal to working precision; the singular values are then the column norms.
+     * Plain loops in a fixed order: the same bits on every machine and BLAS. */
+    size_t N = (size_t)n;
+    double *a = malloc(N * N * sizeof(double));
+    if (!a)
+        return NAN;
+    memcpy(a, m, N * N * sizeof(double));
+    for (int sweep = 0; sweep < 60; sweep++) {
+        int rotated = 0;
+        for (size_t p = 0; p + 1 < N; p++)
+            for (size_t r = p + 1; r < N; r++) {
+                double alpha = 0, beta = 0, gamma = 0;
+                for (size_t i = 0; i < N; i++) {
+                    double x = a[i * N + p], y = a[i * N + r];
+                    alpha += x * x, beta += y * y, gamma += x * y;
+                }
+                if (gamma == 0 || fabs(gamma) <= 1e-15 * sqrt(alpha * beta))
+                    continue;
+                rotated = 1;
+                double zeta = (beta - alpha) / (2 * gamma);
+                double t = (zeta >= 0 ? 1.0 : -1.0) / (fabs(zeta) + sqrt(1 + zeta * zeta));
+                double c = 1 / sqrt(1 + t * t), s = c * t;
+                for (size_t i = 0; i < N; i++) {
+                    double x = a[i * N + p], y = a[i * N + r];
+                    a[i * N + p] = c * x - s * y;
+                    a[i * N + r] = s * x + c * y;
+                }
+            }
+        if (!rotated)
+            break;
+    }
+    double best = 0;
+    for (size_t j = 0; j < N; j++) {
+        double s2 = 0;
+        for (size_t i = 0; i < N; i++)
+            s2 += a[i * N + j] * a[i * N + j];
+        best = s2 > best ? s2 : best;
+    }
+    free(a);
+    return sqrt(best);
 }

@@ -1,5 +1,6 @@
 /* linalg.h: the few dense kernels small RNNs need, each with a plain reference loop kept
- * beside it for the tests, plus LAPACKE wrappers for spectra and orthogonal matrices.
+ * beside it for the tests, the orthogonal init and the exact sigma_max in plain loops, and
+ * LAPACKE wrappers for the spectrum view.
  * Leaves out general BLAS: every matrix here is small enough to sit in cache. */
 #ifndef RNNLAB_LINALG_H
 #define RNNLAB_LINALG_H
@@ -55,5 +56,10 @@ int linalg_eigenvalues(double *re, double *im, const double *a, int n);
 /* A uniformly random orthogonal (n, n) matrix: QR of a Gaussian matrix with the signs of
  * R's diagonal folded into Q, as torch.nn.init.orthogonal_ does. */
 int linalg_random_orthogonal(double *q, int n, Rng *rng);
+
+/* The largest singular value of m (n, n) to working precision, by one-sided Jacobi in plain
+ * loops: what init's rho= scales by, the same on every machine (LAPACK's would depend on
+ * the system's BLAS). NAN when memory runs out. */
+double linalg_sigma_max_exact(const double *m, int n);
 
 #endif

@@ -149,20 +149,15 @@ static int layer_init(LayerParams *p, const ModelDims *d, size_t I, const Config
         }
     }
     if (cfg->rho > 0) {
-        double *s = malloc(H * sizeof(double));
-        if (!s)
-            return -1;
         for (size_t g = 0; g < G; g++) {
             double *blk = p->weight_hh + g * H * H;
-            if (linalg_singular_values(s, blk, d->H) != 0) {
-                free(s);
+            double top = linalg_sigma_max_exact(blk, d->H);
+            if (isnan(top))
                 return -1;
-            }
-            if (s[0] > 0)
+            if (top > 0)
                 for (size_t i = 0; i < H * H; i++)
-                    blk[i] *= cfg->rho / s[0];
+                    blk[i] *= cfg->rho / top;
         }
-        free(s);
     }
     if (d->cell->forget_gate >= 0 && cfg->has_forget_bias) {
         size_t f = (size_t)d->cell->forget_gate * H; /* the forget gate's block of rows */
