@@ -2,9 +2,12 @@
 #include "check.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 void check_close_impl(const char *what, const double *a, const double *b, size_t n, double tol,
                       double floor, const char *file, int line)
@@ -71,4 +74,23 @@ char *check_read_file(const char *path, size_t *len)
             *len = (size_t)n;
     }
     return buf;
+}
+
+double check_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    _exit(99);
+}
+
+void check_alarm(unsigned seconds)
+{
+    signal(SIGALRM, on_alarm);
+    alarm(seconds);
 }

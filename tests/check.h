@@ -26,4 +26,10 @@ void check_rmdir(const char *dir);
 /* Reads a whole file into a malloc'd, NUL-terminated buffer; *len gets its size. */
 char *check_read_file(const char *path, size_t *len);
 
+/* Monotonic seconds, for "refused at once" checks. */
+double check_now(void);
+/* Ends the test process with status 99 if it is still running after `seconds` (a read or
+ * write that blocks fails instead of hanging); check_alarm(0) cancels it. */
+void check_alarm(unsigned seconds);
+
 #endif

@@ -307,11 +307,8 @@ static void test_train_csv_has_a_column_per_seed(void **state)
         alone);
     expect_status(&r, 0);
     run_free(&r);
-    FILE *f = fopen(three, "r"), *g = fopen(alone, "r");
-    assert_non_null(f && g);
-    fseek(f, 0, SEEK_END), fseek(g, 0, SEEK_END); /* slurp reads up to where the file is */
-    char *a = slurp(f), *b = slurp(g);
-    fclose(f), fclose(g);
+    char *a = check_read_file(three, NULL), *b = check_read_file(alone, NULL);
+    assert_non_null(a && b);
     char **la, **lb;
     int na = split_lines(a, &la), nb = split_lines(b, &lb);
     assert_int_equal(na, 5);
@@ -387,11 +384,8 @@ static void test_train_stops_cleanly_on_sigint_and_sigterm(void **state)
         assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), codes[k]);
-        FILE *f = fopen(errf, "r");
-        assert_non_null(f);
-        fseek(f, 0, SEEK_END);
-        char *err = slurp(f);
-        fclose(f);
+        char *err = check_read_file(errf, NULL);
+        assert_non_null(err);
         long at = -1;
         const char *line = strstr(err, "stopped by ");
         if (!line || sscanf(strstr(line, "after step ") ? strstr(line, "after step ") : "", "after step %ld", &at) != 1)
@@ -399,22 +393,16 @@ static void test_train_stops_cleanly_on_sigint_and_sigterm(void **state)
         assert_non_null(strstr(line, k ? "SIGTERM" : "SIGINT"));
         free(err);
         /* the CSV: the header and one row per step done */
-        f = fopen(csv, "r");
-        assert_non_null(f);
-        fseek(f, 0, SEEK_END);
-        char *text = slurp(f);
-        fclose(f);
+        char *text = check_read_file(csv, NULL);
+        assert_non_null(text);
         char **lines;
         int n = split_lines(text, &lines);
         assert_int_equal(n, at + 1);
         free(lines);
         free(text);
         path_join(state_txt, sizeof state_txt, save, "state.txt");
-        f = fopen(state_txt, "r");
-        assert_non_null(f);
-        fseek(f, 0, SEEK_END);
-        char *st = slurp(f);
-        fclose(f);
+        char *st = check_read_file(state_txt, NULL);
+        assert_non_null(st);
         char want[64];
         snprintf(want, sizeof want, "stopped=%s at step %ld", k ? "SIGTERM" : "SIGINT", at);
         if (!strstr(st, want))

@@ -7,12 +7,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 static void test_read_all_reads_within_its_limit_and_says_why_it_cannot(void **s)
@@ -56,19 +54,6 @@ static void test_read_all_reads_within_its_limit_and_says_why_it_cannot(void **s
     check_rmdir(dir);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    _exit(99); /* the read blocked: the test fails instead of hanging */
-}
-
 /* A FIFO (nobody writing), a device and a huge sparse file are refused at once, before any
  * byte is read. */
 static void test_read_all_refuses_what_is_not_a_regular_file_without_blocking(void **s)
@@ -79,8 +64,7 @@ static void test_read_all_refuses_what_is_not_a_regular_file_without_blocking(vo
     snprintf(fifo, sizeof fifo, "%s/pipe", dir);
     snprintf(sparse, sizeof sparse, "%s/sparse.bin", dir);
     assert_int_equal(mkfifo(fifo, 0600), 0);
-    signal(SIGALRM, on_alarm);
-    alarm(5);
+    check_alarm(5);
     unsigned char *buf;
     size_t n;
     FileStatus st = file_read_all(fifo, 100, &buf, &n);
@@ -94,21 +78,13 @@ static void test_read_all_refuses_what_is_not_a_regular_file_without_blocking(vo
     assert_true(fd >= 0);
     assert_int_equal(ftruncate(fd, (off_t)2 << 30), 0);
     close(fd);
-    double t0 = now_s();
+    double t0 = check_now();
     assert_int_equal(file_read_all(sparse, (size_t)8 << 20, &buf, &n), FILE_TOO_LARGE);
-    assert_true(now_s() - t0 < 0.5);
-    alarm(0);
+    assert_true(check_now() - t0 < 0.5);
+    check_alarm(0);
     unlink(fifo);
     unlink(sparse);
     check_rmdir(dir);
-}
-
-/* The file's contents (malloc'd, NUL-terminated), or NULL. */
-static char *contents(const char *path)
-{
-    unsigned char *buf;
-    size_t n;
-    return file_read_all(path, 1 << 20, &buf, &n) == FILE_OK ? (char *)buf : NULL;
 }
 
 /* Nothing but the named entries is left in dir (no temporary files). */
@@ -147,18 +123,17 @@ static void test_the_writer_follows_links_and_never_replaces_what_is_not_a_file(
     struct stat st;
     assert_int_equal(lstat(link, &st), 0);
     assert_true(S_ISLNK(st.st_mode)); /* still a link */
-    char *got = contents(target);
+    char *got = check_read_file(target, NULL);
     assert_string_equal(got, "new\n");
     free(got);
 
     assert_int_equal(mkfifo(fifo, 0600), 0);
-    signal(SIGALRM, on_alarm);
-    alarm(5);
+    check_alarm(5);
     assert_int_equal(file_write_text(fifo, "x", err, sizeof err), -1);
     assert_non_null(strstr(err, "a FIFO with nobody reading it"));
     assert_int_equal(lstat(fifo, &st), 0);
     assert_true(S_ISFIFO(st.st_mode));
-    alarm(0);
+    check_alarm(0);
     assert_int_equal(file_write_text(dir, "x", err, sizeof err), -1);
     assert_non_null(strstr(err, "it is a directory"));
     assert_int_equal(file_write_text("/dev/null", "x", err, sizeof err), 0);
@@ -171,7 +146,7 @@ static void test_the_writer_follows_links_and_never_replaces_what_is_not_a_file(
     file_writer_printf(w, "half a file");
     file_writer_abort(w);
     free(w);
-    got = contents(target);
+    got = check_read_file(target, NULL);
     assert_string_equal(got, "new\n");
     free(got);
     only_these(dir, (const char *const[]){"real.csv", "link.csv", "pipe", NULL});
@@ -201,7 +176,7 @@ static void test_a_directory_is_replaced_whole_or_not_at_all(void **s)
         if (dir_writer_close(&d, err, sizeof err) != 0)
             fail_msg("%s", err);
         snprintf(file, sizeof file, "%s/state.txt", run);
-        char *got = contents(file);
+        char *got = check_read_file(file, NULL);
         assert_string_equal(got, round ? "two\n" : "one\n");
         free(got);
     }

@@ -5,26 +5,11 @@
 #include "npy.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    _exit(99); /* a read blocked: fail instead of hanging */
-}
 
 /* A file whose first bytes are a valid header for `shape` (its dict as NumPy writes it)
  * and which is `size` bytes long in all (a sparse tail). */
@@ -54,13 +39,12 @@ static void test_the_header_is_judged_before_the_data(void **s)
     snprintf(odd, sizeof odd, "%s/odd.npy", dir);
     size_t shape[2] = {16384, 16384}; /* 2 GiB of float64 */
     header_file(big, 2, shape, 128 + ((off_t)2 << 30));
-    signal(SIGALRM, on_alarm);
-    alarm(10);
+    check_alarm(10);
     NpyArray a;
-    double t0 = now_s();
+    double t0 = check_now();
     size_t want[2] = {32, 8};
     assert_int_equal(npy_read_shaped(big, NPY_F8, 2, want, &a, err, sizeof err), -1);
-    assert_true(now_s() - t0 < 0.5);
+    assert_true(check_now() - t0 < 0.5);
     assert_non_null(strstr(err, "expected float64 of shape (32, 8) for this configuration, found float64 of "
                                 "shape (16384, 16384)"));
     assert_null(a.data);
@@ -84,7 +68,7 @@ static void test_the_header_is_judged_before_the_data(void **s)
     bytes[10 + hlen - 1] = '\n';
     assert_int_equal(npy_parse(bytes, 10 + hlen, &a, err, sizeof err), -1);
     assert_non_null(strstr(err, "dtype '<f4' is not accepted"));
-    alarm(0);
+    check_alarm(0);
     unlink(big), unlink(fifo), unlink(huge), unlink(odd);
     check_rmdir(dir);
 }

@@ -227,7 +227,7 @@ const char *runview_symbol(const RunView *rv, int k, int output)
 
 double runview_grad_ratio(const RunView *rv)
 {
-    return rv->T > 0 ? rv->obs.dh_norm[0] / rv->obs.dh_norm[rv->T - 1] : NAN;
+    return grad_ratio_of(rv->obs.dh_norm, rv->T);
 }
 
 double runview_cell_ratio(const RunView *rv)

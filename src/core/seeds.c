@@ -58,7 +58,7 @@ static void seed_values(const Trainer *tr, double *v)
     const Observables *o = &tr->obs;
     v[SEED_LOSS] = o->loss;
     v[SEED_METRIC] = o->metric;
-    v[SEED_GRAD_RATIO] = tr->T > 0 ? o->dh_norm[0] / o->dh_norm[tr->T - 1] : NAN;
+    v[SEED_GRAD_RATIO] = grad_ratio_of(o->dh_norm, tr->T);
 }
 
 /* Puts the copies back as they were before this step (the first n of them stepped). */

@@ -581,6 +581,11 @@ int trainer_preview(Trainer *tr)
     return bad;
 }
 
+double grad_ratio_of(const double *dh_norm, int T)
+{
+    return T > 0 ? dh_norm[0] / dh_norm[T - 1] : NAN;
+}
+
 int trainer_step(Trainer *tr)
 {
     return tr->n_copies ? seeds_step(tr) : trainer_step_alone(tr);

@@ -183,6 +183,10 @@ size_t trainer_state_bytes(const Trainer *tr);
 void trainer_state_save(const Trainer *tr, unsigned char *buf);
 void trainer_state_restore(Trainer *tr, const unsigned char *buf);
 
+/* grad_ratio = ||dL/dh_0|| / ||dL/dh_{T-1}|| of T per-step norms (NAN for T = 0): the one
+ * definition lessons, views, the seeds' history and the CSV use. */
+double grad_ratio_of(const double *dh_norm, int T);
+
 /* One step of this run alone, not its copies (trainer_step does both). */
 int trainer_step_alone(Trainer *tr);
 

@@ -48,9 +48,9 @@ static int history_points(const History *h, int v, double *xs, double *ys, doubl
             if (lo)
                 lo[m] = a, hi[m] = b;
         } else {
-            ys[m] = v == SEED_LOSS ? h->loss[k] : v == SEED_METRIC ? h->metric[k]
-                                                                   : h->dh_norm[(size_t)k * h->T] /
-                                                                         h->dh_norm[(size_t)k * h->T + h->T - 1];
+            ys[m] = v == SEED_LOSS     ? h->loss[k]
+                    : v == SEED_METRIC ? h->metric[k]
+                                       : grad_ratio_of(h->dh_norm + (size_t)k * h->T, h->T);
         }
     }
     return m;
