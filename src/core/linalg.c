@@ -1,6 +1,7 @@
 /* linalg.c: plain loops the compiler vectorises (axpy form, contiguous inner loops) and
  * their dot-product references; spectra through LAPACKE's dgesvd and dgeev. */
 #include "linalg.h"
+#include "vmath.h"
 
 #include <lapacke.h>
 #include <math.h>
@@ -88,6 +89,21 @@
                 d[k] += s * xr[k]; \
         } \
     } \
+} \
+    TARGET static void vexp_##SUFFIX(double *y, const double *x, size_t n) \
+{ \
+    for (size_t i = 0; i < n; i++) \
+        y[i] = rl_exp(x[i]); \
+} \
+    TARGET static void vtanh_##SUFFIX(double *y, const double *x, size_t n) \
+{ \
+    for (size_t i = 0; i < n; i++) \
+        y[i] = rl_tanh(x[i]); \
+} \
+    TARGET static void vsigmoid_##SUFFIX(double *y, const double *x, size_t n) \
+{ \
+    for (size_t i = 0; i < n; i++) \
+        y[i] = rl_sigmoid(x[i]); \
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -105,13 +121,16 @@ typedef struct {
     void (*bias)(double *, const double *, const double *, const double *, size_t, size_t, size_t);
     void (*acc)(double *, const double *, const double *, size_t, size_t, size_t);
     void (*tn_acc)(double *, const double *, const double *, size_t, size_t, size_t);
+    void (*exp)(double *, const double *, size_t);
+    void (*tanh)(double *, const double *, size_t);
+    void (*sigmoid)(double *, const double *, size_t);
 } KernelSet;
 
 static const KernelSet PATHS[] = {
-    {"baseline", matmul_bias_baseline, matmul_acc_baseline, matmul_tn_acc_baseline},
+    {"baseline", matmul_bias_baseline, matmul_acc_baseline, matmul_tn_acc_baseline, vexp_baseline, vtanh_baseline, vsigmoid_baseline},
 #if X86
-    {"avx2", matmul_bias_avx2, matmul_acc_avx2, matmul_tn_acc_avx2},
-    {"avx512", matmul_bias_avx512, matmul_acc_avx512, matmul_tn_acc_avx512},
+    {"avx2", matmul_bias_avx2, matmul_acc_avx2, matmul_tn_acc_avx2, vexp_avx2, vtanh_avx2, vsigmoid_avx2},
+    {"avx512", matmul_bias_avx512, matmul_acc_avx512, matmul_tn_acc_avx512, vexp_avx512, vtanh_avx512, vsigmoid_avx512},
 #endif
 };
 #define N_PATHS ((int)(sizeof PATHS / sizeof PATHS[0]))
@@ -195,6 +214,21 @@ void linalg_matmul_acc(double *out, const double *a, const double *w, size_t R, 
 void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R, size_t N, size_t K)
 {
     kernels->tn_acc(dw, a, x, R, N, K);
+}
+
+void linalg_vexp(double *y, const double *x, size_t n)
+{
+    kernels->exp(y, x, n);
+}
+
+void linalg_vtanh(double *y, const double *x, size_t n)
+{
+    kernels->tanh(y, x, n);
+}
+
+void linalg_vsigmoid(double *y, const double *x, size_t n)
+{
+    kernels->sigmoid(y, x, n);
 }
 
 void linalg_matmul_bias_ref(double *out, const double *a, const double *w, const double *bias,

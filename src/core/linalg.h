@@ -29,7 +29,13 @@ void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R
 void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size_t R, size_t N,
                               size_t K);
 
-/* The instruction set the three kernels above run on: "baseline" (SSE2), "avx2" or
+/* y = e^x, tanh x, 1 / (1 + e^-x) element by element (vmath.h's functions, vectorised;
+ * y may be x). */
+void linalg_vexp(double *y, const double *x, size_t n);
+void linalg_vtanh(double *y, const double *x, size_t n);
+void linalg_vsigmoid(double *y, const double *x, size_t n);
+
+/* The instruction set the kernels above run on: "baseline" (SSE2), "avx2" or
  * "avx512" (on x86-64), all giving the same bits. want NULL or "" picks the best this CPU
  * has; a name forces that path (RNNLAB_ISA, read by main). 0, or -1 with a message naming
  * what is accepted (a path the CPU lacks is refused). Call once, before any thread. */

@@ -5,6 +5,7 @@
  * previous target (teacher forcing) or, in model_free_run, its own previous output.
  * Dimension letters: B batch, T steps (Td decoder steps), I input, H hidden, G gates, O output. */
 #include "model.h"
+#include "vmath.h"
 
 #include "linalg.h"
 
@@ -419,13 +420,13 @@ double model_loss(Cache *c, const Batch *in, const ModelDims *d)
             m = z[k] > m ? z[k] : m;
         double s = 0.0;
         for (size_t k = 0; k < O; k++)
-            s += exp(z[k] - m);
-        double lse = m + log(s);
+            s += rl_exp(z[k] - m);
+        double lse = m + rl_log(s);
         int64_t y = in->label[p];
         assert(y >= 0 && (size_t)y < O);
         loss += lse - z[y];
         for (size_t k = 0; k < O; k++)
-            dz[k] = (exp(z[k] - lse) - (k == (size_t)y)) / (double)positions;
+            dz[k] = (rl_exp(z[k] - lse) - (k == (size_t)y)) / (double)positions;
     }
     return loss / (double)positions;
 }

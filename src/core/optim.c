@@ -1,5 +1,6 @@
 /* optim.c: the update rules exactly as torch.optim writes them, in double precision. */
 #include "optim.h"
+#include "vmath.h"
 
 #include <math.h>
 
@@ -66,7 +67,7 @@ void optim_update(double *param, const double *grad, double *m, double *v, size_
     }
     case OPT_ADAM: {
         const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-        double c1 = 1.0 - pow(b1, (double)step), c2 = 1.0 - pow(b2, (double)step);
+        double c1 = 1.0 - rl_powi(b1, step), c2 = 1.0 - rl_powi(b2, step);
         double step_size = lr / c1, sc2 = sqrt(c2);
         for (size_t i = 0; i < n; i++) {
             m[i] = b1 * m[i] + (1.0 - b1) * grad[i];

@@ -1,6 +1,7 @@
 /* rng.c: xoshiro256** (Blackman & Vigna 2018) with splitmix64 seeding.
  * Box-Muller for normals: slower than a ziggurat, but short and exact enough here. */
 #include "rng.h"
+#include "vmath.h"
 
 #include <assert.h>
 #include <math.h>
@@ -47,7 +48,7 @@ double rng_normal(Rng *rng)
 {
     double u1 = 1.0 - rng_uniform(rng); /* (0, 1]: log never sees zero */
     double u2 = rng_uniform(rng);
-    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+    return sqrt(-2.0 * rl_log(u1)) * rl_cos(2.0 * M_PI * u2);
 }
 
 int rng_int(Rng *rng, int n)

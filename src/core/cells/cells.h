@@ -76,7 +76,4 @@ double cell_activation_max_slope(Activation a);
 CellForwardFn rnn_forward, lstm_forward, gru_forward;
 CellBackwardFn rnn_backward, lstm_backward, gru_backward;
 
-/* The logistic function every gated cell uses; inline because it sits in the hot loops. */
-static inline double cell_sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
-
 #endif

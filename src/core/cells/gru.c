@@ -3,6 +3,7 @@
  *        n = tanh(W_in x + b_in + r (W_hn h + b_hn)),  h' = (1 - z) n + z h.
  * No cell state; the affine maps and time are the layer's (model.c). */
 #include "cells.h"
+#include "linalg.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -19,14 +20,16 @@ void gru_forward(double *gate, double *h, double *c, double *tc, const double *a
     for (int b = 0; b < B; b++) {
         const double *axb = ax + b * GH, *ahb = ah + b * GH, *hp = h_prev + b * Hs;
         double *gb = gate + b * GH, *hb = h + b * Hs;
+        for (size_t j = 0; j < 2 * Hs; j++) /* r and z */
+            gb[j] = axb[j] + ahb[j];
+        linalg_vsigmoid(gb, gb, 2 * Hs);
+        double *n = gb + GRU_N * Hs;
+        for (size_t j = 0; j < Hs; j++)
+            n[j] = axb[GRU_N * Hs + j] + gb[GRU_R * Hs + j] * ahb[GRU_N * Hs + j];
+        linalg_vtanh(n, n, Hs);
         for (size_t j = 0; j < Hs; j++) {
-            double r = cell_sigmoid(axb[GRU_R * Hs + j] + ahb[GRU_R * Hs + j]);
-            double z = cell_sigmoid(axb[GRU_Z * Hs + j] + ahb[GRU_Z * Hs + j]);
-            double n = tanh(axb[GRU_N * Hs + j] + r * ahb[GRU_N * Hs + j]);
-            gb[GRU_R * Hs + j] = r;
-            gb[GRU_Z * Hs + j] = z;
-            gb[GRU_N * Hs + j] = n;
-            hb[j] = (1.0 - z) * n + z * hp[j];
+            double z = gb[GRU_Z * Hs + j];
+            hb[j] = (1.0 - z) * n[j] + z * hp[j];
         }
     }
 }

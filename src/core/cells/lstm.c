@@ -3,6 +3,7 @@
  *        c' = f c + i g,  h' = o tanh(c').
  * No peepholes or projection; the affine maps and time are the layer's (model.c). */
 #include "cells.h"
+#include "linalg.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -15,26 +16,26 @@ void lstm_forward(double *gate, double *h, double *c, double *tc, const double *
                   const double *c_probe, int B, int H, Activation act)
 {
     (void)h_prev, (void)act;
-    size_t Hs = (size_t)H, GH = 4 * Hs;
-    for (int b = 0; b < B; b++) {
-        const double *axb = ax + b * GH, *ahb = ah + b * GH, *cp = c_prev + b * Hs;
-        double *gb = gate + b * GH, *hb = h + b * Hs, *cb = c + b * Hs, *tb = tc + b * Hs;
+    size_t Hs = (size_t)H, GH = 4 * Hs, BH = (size_t)B * Hs;
+    for (size_t k = 0; k < (size_t)B * GH; k++)
+        gate[k] = ax[k] + ah[k];
+    for (int b = 0; b < B; b++) { /* i and f, g, o: whole blocks through the vector functions */
+        double *gb = gate + b * GH;
+        linalg_vsigmoid(gb, gb, 2 * Hs);
+        linalg_vtanh(gb + LSTM_G * Hs, gb + LSTM_G * Hs, Hs);
+        linalg_vsigmoid(gb + LSTM_O * Hs, gb + LSTM_O * Hs, Hs);
+        const double *cp = c_prev + b * Hs;
+        double *cb = c + b * Hs;
         for (size_t j = 0; j < Hs; j++) {
-            double i = cell_sigmoid(axb[LSTM_I * Hs + j] + ahb[LSTM_I * Hs + j]);
-            double f = cell_sigmoid(axb[LSTM_F * Hs + j] + ahb[LSTM_F * Hs + j]);
-            double g = tanh(axb[LSTM_G * Hs + j] + ahb[LSTM_G * Hs + j]);
-            double o = cell_sigmoid(axb[LSTM_O * Hs + j] + ahb[LSTM_O * Hs + j]);
-            gb[LSTM_I * Hs + j] = i;
-            gb[LSTM_F * Hs + j] = f;
-            gb[LSTM_G * Hs + j] = g;
-            gb[LSTM_O * Hs + j] = o;
-            cb[j] = f * cp[j] + i * g;
+            cb[j] = gb[LSTM_F * Hs + j] * cp[j] + gb[LSTM_I * Hs + j] * gb[LSTM_G * Hs + j];
             if (c_probe)
                 cb[j] += c_probe[b * Hs + j];
-            tb[j] = tanh(cb[j]);
-            hb[j] = o * tb[j];
         }
     }
+    linalg_vtanh(tc, c, BH);
+    for (int b = 0; b < B; b++)
+        for (size_t j = 0; j < Hs; j++)
+            h[b * Hs + j] = gate[b * GH + LSTM_O * Hs + j] * tc[b * Hs + j];
 }
 
 /* dL/dc_t = dc_next + dh o (1 - tanh^2 c_t); then each gate's pre-activation through its

@@ -2,20 +2,11 @@
  * one step for a batch, forward and backward side by side. No gates and no cell state; the
  * affine maps and time are the layer's (model.c). */
 #include "cells.h"
+#include "linalg.h"
 
 #include <math.h>
 #include <stddef.h>
-
-static double activate(Activation a, double x)
-{
-    switch (a) {
-    case ACT_TANH: return tanh(x);
-    case ACT_RELU: return x > 0 ? x : 0.0;
-    case ACT_SIGMOID: return cell_sigmoid(x);
-    case ACT_LINEAR: return x;
-    }
-    return x;
-}
+#include <string.h>
 
 /* The derivative written in terms of the output y = act(x). */
 static double activate_grad(Activation a, double y)
@@ -49,7 +40,17 @@ void rnn_forward(double *gate, double *h, double *c, double *tc, const double *a
     (void)c, (void)tc, (void)h_prev, (void)c_prev, (void)c_probe;
     size_t BH = (size_t)B * H;
     for (size_t i = 0; i < BH; i++)
-        h[i] = gate[i] = activate(act, ax[i] + ah[i]);
+        gate[i] = ax[i] + ah[i];
+    switch (act) {
+    case ACT_TANH: linalg_vtanh(gate, gate, BH); break;
+    case ACT_SIGMOID: linalg_vsigmoid(gate, gate, BH); break;
+    case ACT_RELU:
+        for (size_t i = 0; i < BH; i++)
+            gate[i] = gate[i] > 0 ? gate[i] : 0.0;
+        break;
+    case ACT_LINEAR: break;
+    }
+    memcpy(h, gate, BH * sizeof(double));
 }
 
 /* dL/d ax = dL/d ah = dh act'(.); h_{t-1} is reached only through ah. */

@@ -2,6 +2,7 @@
  * blanks, a delimiter, then the ten symbols again. Many-to-many with equal lengths, but
  * the answer comes long after the question. Leaves out the variable-length variant. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,9 +47,9 @@ static void copy_sample(const Task *task, Batch *bt, Rng *rng)
 static double copy_baseline(const Task *task)
 {
     double L = task->cfg.seq_len, q = COPY_LEN / (L + COPY_LEN - 1);
-    double h = -q * log(q / COPY_SYMBOLS);
+    double h = -q * rl_log(q / COPY_SYMBOLS);
     if (q < 1)
-        h -= (1 - q) * log(1 - q);
+        h -= (1 - q) * rl_log(1 - q);
     return (L + COPY_LEN - 1) / (L + 2 * COPY_LEN) * h;
 }
 
@@ -57,7 +58,7 @@ static double copy_baseline(const Task *task)
  * so it is lower than the memoryless baseline (equal at seq_len = 1, with no wait). */
 static double copy_clock_baseline(const Config *cfg)
 {
-    return COPY_LEN * log((double)COPY_SYMBOLS) / (cfg->seq_len + 2 * COPY_LEN);
+    return COPY_LEN * rl_log((double)COPY_SYMBOLS) / (cfg->seq_len + 2 * COPY_LEN);
 }
 
 /* Only the recalled symbols count: the blanks before them are free. */

@@ -3,6 +3,7 @@
  * and a sequence of indices, and its bigram baseline. Leaves out sampling (charlm.c) and
  * any normalisation of the text: what the file says is what the network sees. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include "../fileio.h"
 
@@ -248,7 +249,7 @@ double corpus_bigram_entropy(const Task *task)
         for (int b = 0; b < V; b++) {
             double c = counts[a * V + b];
             if (c > 0)
-                h -= c / n * log(c / row[a]);
+                h -= c / n * rl_log(c / row[a]);
         }
     free(row);
     free(counts);

@@ -1,6 +1,7 @@
 /* echo.c: repeat each symbol `lag` steps after it was seen: many-to-many with equal
  * lengths, the simplest test of how far back a memory reaches. Leaves out variable lags. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <assert.h>
 #include <math.h>
@@ -33,9 +34,9 @@ static double echo_baseline(const Task *task)
 {
     const Config *cfg = &task->cfg;
     double p0 = (double)cfg->lag / cfg->seq_len, S = cfg->symbols;
-    double h = -(1 - p0) * log((1 - p0) / S);
+    double h = -(1 - p0) * rl_log((1 - p0) / S);
     if (p0 > 0)
-        h -= p0 * log(p0);
+        h -= p0 * rl_log(p0);
     return h;
 }
 

@@ -2,6 +2,7 @@
  * hide among distractors, and the class is the order they came in. Leaves out the
  * three-symbol variant. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <assert.h>
 #include <math.h>
@@ -43,7 +44,7 @@ static void order_sample(const Task *task, Batch *bt, Rng *rng)
 static double order_baseline(const Task *task)
 {
     (void)task;
-    return log(4.0);
+    return rl_log(4.0);
 }
 
 static void order_symbol_name(const Task *task, int k, int output, char *buf, size_t len)

@@ -1,6 +1,7 @@
 /* parity.c: a string of bits in, whether the number of ones is odd out: many-to-one, and
  * the answer depends on every bit. Leaves out any hint: no single bit says anything. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <math.h>
 
@@ -29,7 +30,7 @@ static void parity_sample(const Task *task, Batch *bt, Rng *rng)
  * For T = 1 the last bit is the whole string and its parity: 0. */
 static double parity_baseline(const Task *task)
 {
-    return task->cfg.seq_len == 1 ? 0.0 : log(2.0);
+    return task->cfg.seq_len == 1 ? 0.0 : rl_log(2.0);
 }
 
 const TaskKindInfo task_kind_parity = {

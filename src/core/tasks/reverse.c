@@ -2,6 +2,7 @@
  * reads it all and a decoder fed the previous target (teacher forcing): the seq2seq
  * shape. Leaves out sequences of different lengths in one batch. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <assert.h>
 #include <math.h>
@@ -40,7 +41,7 @@ static void reverse_sample(const Task *task, Batch *bt, Rng *rng)
  * memory each output is a uniform guess: ln S. */
 static double reverse_baseline(const Task *task)
 {
-    return log((double)task->cfg.symbols);
+    return rl_log((double)task->cfg.symbols);
 }
 
 const TaskKindInfo task_kind_reverse = {

@@ -2,6 +2,7 @@
  * late 'good' or 'bad': many-to-one classification of a word sequence. Leaves out real
  * reviews and any grammar beyond fillers, one sentiment word and the negation. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <assert.h>
 #include <math.h>
@@ -52,7 +53,7 @@ static void sentiment_sample(const Task *task, Batch *bt, Rng *rng)
 static double sentiment_baseline(const Task *task)
 {
     (void)task;
-    return log(2.0);
+    return rl_log(2.0);
 }
 
 static void sentiment_symbol_name(const Task *task, int k, int output, char *buf, size_t len)

@@ -2,6 +2,7 @@
  * many-to-many regression, as in time-series prediction. Leaves out forecasts further
  * ahead than one step. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static void sine_sample(const Task *task, Batch *bt, Rng *rng)
         for (int t = 0; t <= T; t++) {
             double v = SINE_NOISE * rng_normal(rng);
             for (int k = 0; k < SINE_N; k++)
-                v += SINE_AMPLITUDE[k] * sin(2 * M_PI * t / SINE_PERIOD[k] + phase[k]);
+                v += SINE_AMPLITUDE[k] * rl_sin(2 * M_PI * t / SINE_PERIOD[k] + phase[k]);
             if (t < T)
                 task_xat(bt, t, b)[0] = v;
             if (t > 0)
@@ -84,8 +85,8 @@ static double sine_baseline(const Task *task)
             Pk[j] = Mk[j] = 0;
         for (int i = 0; i < SINE_PHASES; i++) {
             /* each phase's mass shared between the two nearest cells, keeping its mean */
-            double th = 2 * M_PI * (i + 0.5) / SINE_PHASES, pos = SINE_AMPLITUDE[k] * sin(th) / h + half[k];
-            double g = SINE_AMPLITUDE[k] * sin(th + 2 * M_PI / SINE_PERIOD[k]) / SINE_PHASES;
+            double th = 2 * M_PI * (i + 0.5) / SINE_PHASES, pos = SINE_AMPLITUDE[k] * rl_sin(th) / h + half[k];
+            double g = SINE_AMPLITUDE[k] * rl_sin(th + 2 * M_PI / SINE_PERIOD[k]) / SINE_PHASES;
             int j = (int)floor(pos);
             double f = pos - j;
             Pk[j] += (1 - f) / SINE_PHASES, Pk[j + 1] += f / SINE_PHASES;
@@ -100,7 +101,7 @@ static double sine_baseline(const Task *task)
             P[i] = tP[i], G[i] = tG[i] + tQ[i];
     }
     for (int d = -K; d <= K; d++)
-        kern[d + K] = exp(-0.5 * (d * h / SINE_NOISE) * (d * h / SINE_NOISE)) / (SINE_NOISE * sqrt(2 * M_PI));
+        kern[d + K] = rl_exp(-0.5 * (d * h / SINE_NOISE) * (d * h / SINE_NOISE)) / (SINE_NOISE * sqrt(2 * M_PI));
     /* E m(x)^2 = integral of (E[g phi(x - s)])^2 / E[phi(x - s)] dx, on the same grid */
     double em2 = 0;
     for (int i = 0; i < n + 2 * K; i++) {

@@ -1,6 +1,7 @@
 /* wave.c: a code at the first step names one of six sine waves, and the network draws it:
  * the one-to-many shape. Leaves noise out: the waves are exact, so a network can be perfect. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@ static const double WAVE_PHASE[WAVE_CODES] = {0, M_PI / 2, 0, M_PI / 2, 0, M_PI 
 
 static double wave_value(int code, int t)
 {
-    return WAVE_AMPLITUDE * sin(2 * M_PI * t / WAVE_PERIOD[code] + WAVE_PHASE[code]);
+    return WAVE_AMPLITUDE * rl_sin(2 * M_PI * t / WAVE_PERIOD[code] + WAVE_PHASE[code]);
 }
 
 static void wave_sizes(TaskInfo *info, const Config *cfg)

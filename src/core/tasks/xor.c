@@ -1,6 +1,7 @@
 /* xor.c: two bits in, their exclusive or out, in one step: the one-to-one shape, where an
  * RNN is a plain feed-forward network. Leaves memory out: there is nothing to remember. */
 #include "tasks.h"
+#include "vmath.h"
 
 #include <math.h>
 
@@ -34,7 +35,7 @@ static double xor_baseline(const Task *task)
 static double xor_chance(const Config *cfg)
 {
     (void)cfg;
-    return log(2.0);
+    return rl_log(2.0);
 }
 
 const TaskKindInfo task_kind_xor = {
