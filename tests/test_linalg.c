@@ -105,7 +105,7 @@ static void test_power_iteration_finds_lapacks_largest_singular_value(void **s)
     rng_seed(&r, 4, 0);
     for (int n = 1; n <= 64; n = n * 2 + 1) {
         double *a = random_array((size_t)n * n, &r, 0.0), *sv = malloc(n * sizeof(double));
-        double *v = calloc(n, sizeof(double)), *work = malloc(n * sizeof(double));
+        double *v = calloc(n, sizeof(double)), *work = malloc((size_t)(n + n * n) * sizeof(double));
         assert_int_equal(linalg_singular_values(sv, a, n), 0);
         double sigma = linalg_sigma_max(a, n, v, work, 5000, 1e-15);
         if (!(fabs(sigma - sv[0]) <= 1e-9 * sv[0]))

@@ -156,7 +156,10 @@ static size_t history_bytes(size_t capacity, const Sizes *z, int K)
 }
 
 /* trainer.c's spectrum_create and the power iteration's vectors. */
-static size_t spectrum_bytes(const Sizes *z) { return 3 * doubles(z->blocks * z->H) + doubles((z->blocks + 1) * z->H); }
+static size_t spectrum_bytes(const Sizes *z)
+{
+    return 3 * doubles(z->blocks * z->H) + doubles((z->blocks + 1) * z->H) + doubles((z->H + 1) * z->H);
+}
 
 /* trainer.c's state_bytes_one: what a snapshot (or seeds.c's saved state) keeps of a run. */
 static size_t state_bytes(const Sizes *z)

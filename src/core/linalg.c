@@ -13,82 +13,134 @@
  * x86-64 (SSE2), for AVX2 and for AVX-512F, and linalg_isa_select() picks one at start-up:
  * the best the CPU has, or the one RNNLAB_ISA names. No FMA in any of them (-ffp-contract=off,
  * and the AVX2 and AVX-512 targets multiply then add): wider vectors, the same roundings in
- * the same order, so the bits do not depend on the path. Each kernel folds four rows of its
- * second operand per pass, so the output row is loaded and stored a quarter as often. */
-#define KERNELS(SUFFIX, TARGET) \
+ * the same order, so the bits do not depend on the path.
+ *
+ * The three products are one register-blocked kernel, gemm: C (M, N) += A (M, K) . B (K, N)
+ * with B's rows contiguous and A read through strides (so A may be a transposed view).
+ * Every element of C gets the same sequence of roundings, whatever the tile or the vector
+ * width:  c += ((a0 b0 + a1 b1) + a2 b2) + a3 b3  for each block of four along K, then
+ * c += a b  for the last K mod 4, and with `skip` a block (or a last term) whose a's are all
+ * zero is left out (one-hot inputs, the zero initial state). A tile of MR rows by two
+ * vectors of C stays in registers across the whole of K, and each load of B serves MR rows:
+ * that is what lets throughput grow with the batch. Columns left over from the vectors are
+ * done one at a time in the same order. */
+#define MR 4
+
+/* One tile: `rows` (<= MR) rows of C by `nv` vectors of type T (W doubles each) at c. */
+#define GEMM_TILE(T, W, LOAD, STORE, c, ldc, a, rsa, csa, b, ldb, K, rows, nv, skip) \
+    do { \
+        T acc[MR][2]; \
+        for (int i_ = 0; i_ < (rows); i_++) \
+            for (int v_ = 0; v_ < (nv); v_++) \
+                acc[i_][v_] = LOAD((c) + i_ * (ldc) + v_ * (W)); \
+        size_t k_ = 0; \
+        for (; k_ + 4 <= (K); k_ += 4) { \
+            T b0[2], b1[2], b2[2], b3[2]; \
+            for (int v_ = 0; v_ < (nv); v_++) { \
+                const double *bk_ = (b) + k_ * (ldb) + v_ * (W); \
+                b0[v_] = LOAD(bk_), b1[v_] = LOAD(bk_ + (ldb)); \
+                b2[v_] = LOAD(bk_ + 2 * (ldb)), b3[v_] = LOAD(bk_ + 3 * (ldb)); \
+            } \
+            for (int i_ = 0; i_ < (rows); i_++) { \
+                const double *ai_ = (a) + i_ * (rsa) + k_ * (csa); \
+                double s0 = ai_[0], s1 = ai_[(csa)], s2 = ai_[2 * (csa)], s3 = ai_[3 * (csa)]; \
+                if ((skip) && s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) \
+                    continue; \
+                for (int v_ = 0; v_ < (nv); v_++) { \
+                    T t_ = s0 * b0[v_]; \
+                    t_ = t_ + s1 * b1[v_]; \
+                    t_ = t_ + s2 * b2[v_]; \
+                    t_ = t_ + s3 * b3[v_]; \
+                    acc[i_][v_] = acc[i_][v_] + t_; \
+                } \
+            } \
+        } \
+        for (; k_ < (K); k_++) \
+            for (int i_ = 0; i_ < (rows); i_++) { \
+                double s_ = (a)[i_ * (rsa) + k_ * (csa)]; \
+                if ((skip) && s_ == 0.0) \
+                    continue; \
+                for (int v_ = 0; v_ < (nv); v_++) \
+                    acc[i_][v_] = acc[i_][v_] + s_ * LOAD((b) + k_ * (ldb) + v_ * (W)); \
+            } \
+        for (int i_ = 0; i_ < (rows); i_++) \
+            for (int v_ = 0; v_ < (nv); v_++) \
+                STORE((c) + i_ * (ldc) + v_ * (W), acc[i_][v_]); \
+    } while (0)
+
+#define SCALAR_LOAD(p) (*(p))
+#define SCALAR_STORE(p, x) (*(p) = (x))
+
+#define KERNELS(SUFFIX, TARGET, W) \
+    typedef double vec_##SUFFIX __attribute__((vector_size(8 * (W)), aligned(8), may_alias)); \
+    TARGET static inline vec_##SUFFIX load_##SUFFIX(const double *p) \
+{ \
+    return *(const vec_##SUFFIX *)p; \
+} \
+    TARGET static inline void store_##SUFFIX(double *p, vec_##SUFFIX x) \
+{ \
+    *(vec_##SUFFIX *)p = x; \
+} \
+    /* `rows` rows of C, all N columns: pairs of vectors, one vector, then single columns. */ \
+    TARGET static inline __attribute__((always_inline)) void gemm_rows_##SUFFIX( \
+        double *c, const double *a, size_t rsa, size_t csa, const double *b, int M_rows, size_t K, size_t N, \
+        int skip) \
+{ \
+    size_t j = 0; \
+    for (; j + 2 * (W) <= N; j += 2 * (W)) \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, N, a, rsa, csa, b + j, N, K, M_rows, 2, \
+                  skip); \
+    if (j + (W) <= N) { \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, N, a, rsa, csa, b + j, N, K, M_rows, 1, \
+                  skip); \
+        j += (W); \
+    } \
+    for (; j < N; j++) \
+        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + j, N, a, rsa, csa, b + j, N, K, M_rows, 1, skip); \
+} \
+    TARGET static void gemm_##SUFFIX(double *c, const double *a, size_t rsa, size_t csa, const double *b, size_t M, \
+                                     size_t K, size_t N, int skip) \
+{ \
+    size_t i = 0; \
+    for (; i + MR <= M; i += MR) \
+        gemm_rows_##SUFFIX(c + i * N, a + i * rsa, rsa, csa, b, MR, K, N, skip); \
+    for (; i < M; i++) \
+        gemm_rows_##SUFFIX(c + i * N, a + i * rsa, rsa, csa, b, 1, K, N, skip); \
+} \
     TARGET static void matmul_bias_##SUFFIX(double *out, const double *a, const double *wt, const double *bias, \
                                             size_t R, size_t K, size_t N) \
 { \
     for (size_t r = 0; r < R; r++) { \
-        double *o = out + r * N; \
-        const double *ar = a + r * K; \
         if (bias) \
-            memcpy(o, bias, N * sizeof(double)); \
+            memcpy(out + r * N, bias, N * sizeof(double)); \
         else \
-            memset(o, 0, N * sizeof(double)); \
-        size_t k = 0; \
-        for (; k + 4 <= K; k += 4) { \
-            double s0 = ar[k], s1 = ar[k + 1], s2 = ar[k + 2], s3 = ar[k + 3]; \
-            if (s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) \
-                continue; /* one-hot inputs and the zero initial state */ \
-            const double *w0 = wt + k * N, *w1 = w0 + N, *w2 = w1 + N, *w3 = w2 + N; \
-            for (size_t n = 0; n < N; n++) \
-                o[n] += s0 * w0[n] + s1 * w1[n] + s2 * w2[n] + s3 * w3[n]; \
-        } \
-        for (; k < K; k++) { \
-            double s = ar[k]; \
-            if (s == 0.0) \
-                continue; \
-            const double *w = wt + k * N; \
-            for (size_t n = 0; n < N; n++) \
-                o[n] += s * w[n]; \
-        } \
+            memset(out + r * N, 0, N * sizeof(double)); \
     } \
+    gemm_##SUFFIX(out, a, K, 1, wt, R, K, N, 1); \
 } \
     TARGET static void matmul_acc_##SUFFIX(double *out, const double *a, const double *w, size_t R, size_t N, \
                                            size_t K) \
 { \
-    for (size_t r = 0; r < R; r++) { \
-        double *o = out + r * K; \
-        const double *ar = a + r * N; \
-        size_t n = 0; \
-        for (; n + 4 <= N; n += 4) { \
-            double s0 = ar[n], s1 = ar[n + 1], s2 = ar[n + 2], s3 = ar[n + 3]; \
-            const double *w0 = w + n * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K; \
-            for (size_t k = 0; k < K; k++) \
-                o[k] += s0 * w0[k] + s1 * w1[k] + s2 * w2[k] + s3 * w3[k]; \
-        } \
-        for (; n < N; n++) { \
-            double s = ar[n]; \
-            const double *wn = w + n * K; \
-            for (size_t k = 0; k < K; k++) \
-                o[k] += s * wn[k]; \
-        } \
-    } \
+    gemm_##SUFFIX(out, a, N, 1, w, R, N, K, 0); \
 } \
     TARGET static void matmul_tn_acc_##SUFFIX(double *dw, const double *a, const double *x, size_t R, size_t N, \
                                               size_t K) \
 { \
-    size_t r = 0; \
-    for (; r + 4 <= R; r += 4) { \
-        const double *a0 = a + r * N, *a1 = a0 + N, *a2 = a1 + N, *a3 = a2 + N; \
-        const double *x0 = x + r * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K; \
-        for (size_t n = 0; n < N; n++) { \
-            double s0 = a0[n], s1 = a1[n], s2 = a2[n], s3 = a3[n]; \
-            double *d = dw + n * K; \
-            for (size_t k = 0; k < K; k++) \
-                d[k] += s0 * x0[k] + s1 * x1[k] + s2 * x2[k] + s3 * x3[k]; \
-        } \
-    } \
-    for (; r < R; r++) { \
-        const double *ar = a + r * N, *xr = x + r * K; \
-        for (size_t n = 0; n < N; n++) { \
-            double s = ar[n]; \
-            double *d = dw + n * K; \
-            for (size_t k = 0; k < K; k++) \
-                d[k] += s * xr[k]; \
-        } \
-    } \
+    gemm_##SUFFIX(dw, a, 1, N, x, N, R, K, 0); /* A = a^T: row n is column n of a */ \
+} \
+    TARGET static double sumsq_##SUFFIX(const double *g, size_t n) \
+{ \
+    double acc[16] = {0}; \
+    size_t i = 0; \
+    for (; i + 16 <= n; i += 16) \
+        for (int j = 0; j < 16; j++) \
+            acc[j] += g[i + j] * g[i + j]; \
+    for (int j = 0; j < 8; j++) \
+        acc[j] += acc[j + 8]; \
+    double s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])); \
+    for (; i < n; i++) \
+        s += g[i] * g[i]; \
+    return s; \
 } \
     TARGET static void vexp_##SUFFIX(double *y, const double *x, size_t n) \
 { \
@@ -108,12 +160,12 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define X86 1
-KERNELS(baseline, )
-KERNELS(avx2, __attribute__((target("avx2"))))
-KERNELS(avx512, __attribute__((target("avx512f"))))
+KERNELS(baseline, , 2)
+KERNELS(avx2, __attribute__((target("avx2"))), 4)
+KERNELS(avx512, __attribute__((target("avx512f"))), 8)
 #else
 #define X86 0
-KERNELS(baseline, )
+KERNELS(baseline, , 2)
 #endif
 
 typedef struct {
@@ -121,16 +173,17 @@ typedef struct {
     void (*bias)(double *, const double *, const double *, const double *, size_t, size_t, size_t);
     void (*acc)(double *, const double *, const double *, size_t, size_t, size_t);
     void (*tn_acc)(double *, const double *, const double *, size_t, size_t, size_t);
+    double (*sumsq)(const double *, size_t);
     void (*exp)(double *, const double *, size_t);
     void (*tanh)(double *, const double *, size_t);
     void (*sigmoid)(double *, const double *, size_t);
 } KernelSet;
 
 static const KernelSet PATHS[] = {
-    {"baseline", matmul_bias_baseline, matmul_acc_baseline, matmul_tn_acc_baseline, vexp_baseline, vtanh_baseline, vsigmoid_baseline},
+    {"baseline", matmul_bias_baseline, matmul_acc_baseline, matmul_tn_acc_baseline, sumsq_baseline, vexp_baseline, vtanh_baseline, vsigmoid_baseline},
 #if X86
-    {"avx2", matmul_bias_avx2, matmul_acc_avx2, matmul_tn_acc_avx2, vexp_avx2, vtanh_avx2, vsigmoid_avx2},
-    {"avx512", matmul_bias_avx512, matmul_acc_avx512, matmul_tn_acc_avx512, vexp_avx512, vtanh_avx512, vsigmoid_avx512},
+    {"avx2", matmul_bias_avx2, matmul_acc_avx2, matmul_tn_acc_avx2, sumsq_avx2, vexp_avx2, vtanh_avx2, vsigmoid_avx2},
+    {"avx512", matmul_bias_avx512, matmul_acc_avx512, matmul_tn_acc_avx512, sumsq_avx512, vexp_avx512, vtanh_avx512, vsigmoid_avx512},
 #endif
 };
 #define N_PATHS ((int)(sizeof PATHS / sizeof PATHS[0]))
@@ -216,6 +269,11 @@ void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R
     kernels->tn_acc(dw, a, x, R, N, K);
 }
 
+double linalg_sumsq(const double *g, size_t n)
+{
+    return kernels->sumsq(g, n);
+}
+
 void linalg_vexp(double *y, const double *x, size_t n)
 {
     kernels->exp(y, x, n);
@@ -274,33 +332,24 @@ void linalg_transpose(double *wt, const double *w, size_t N, size_t K)
             wt[k * N + n] = w[n * K + k];
 }
 
-static double norm2(const double *v, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += v[i] * v[i];
-    return sqrt(s);
-}
-
 double linalg_sigma_max(const double *a, int n, double *v, double *work, int max_iter, double tol)
 {
+    /* Both products through the vectorised kernels: u = a v as v . (a^T)^T, from a^T
+     * copied once, and a^T u as u . a. */
     size_t N = (size_t)n;
-    double nv = norm2(v, N);
+    double *u = work, *at = work + N;
+    linalg_transpose(at, a, N, N);
+    double nv = linalg_sumsq(v, N);
     if (!(nv > 0) || !isfinite(nv)) {
         for (size_t i = 0; i < N; i++)
             v[i] = 1.0 / sqrt((double)n);
     }
-    double sigma = 0.0;
+    double sigma = 0.0, prev = 0.0;
     for (int it = 0; it < max_iter; it++) {
-        /* u = a v: its norm is a lower bound on sigma_max that rises to it. */
-        for (size_t i = 0; i < N; i++) {
-            double s = 0.0;
-            for (size_t k = 0; k < N; k++)
-                s += a[i * N + k] * v[k];
-            work[i] = s;
-        }
-        double next = norm2(work, N);
-        if (next == 0.0) {
+        memset(u, 0, N * sizeof(double)); /* u = a v */
+        linalg_matmul_acc(u, v, at, 1, N, N);
+        double nu = sqrt(linalg_sumsq(u, N));
+        if (nu == 0.0) {
             if (it == 0) { /* v is in the null space: try a basis vector */
                 memset(v, 0, N * sizeof(double));
                 v[(size_t)it % N] = 1.0;
@@ -308,16 +357,19 @@ double linalg_sigma_max(const double *a, int n, double *v, double *work, int max
             }
             return 0.0;
         }
-        /* v = a^T u / ||a^T u|| */
-        memset(v, 0, N * sizeof(double));
-        for (size_t i = 0; i < N; i++)
-            for (size_t k = 0; k < N; k++)
-                v[k] += a[i * N + k] * work[i];
-        double nw = norm2(v, N);
+        memset(v, 0, N * sizeof(double)); /* v = a^T u / ||a^T u|| */
+        linalg_matmul_acc(v, u, a, 1, N, N);
+        double nw = sqrt(linalg_sumsq(v, N));
         for (size_t k = 0; k < N; k++)
             v[k] /= nw;
-        int done = fabs(next - sigma) <= tol * next;
+        /* ||a^T a v|| / ||a v|| <= sigma_max, and rises to it faster than ||a v||. The
+         * estimate climbs by steps that shrink geometrically by rho; what is still to come
+         * is about delta rho / (1 - rho): stop when that and the step are below tol. */
+        double next = nw / nu, delta = fabs(next - sigma), rho = prev > 0 ? delta / prev : 1.0;
+        int done = delta <= tol * next &&
+                   (rho < 1.0 ? delta * rho / (1.0 - rho) <= tol * next : delta <= 1e-3 * tol * next);
         sigma = next;
+        prev = delta;
         if (done)
             break;
     }

@@ -29,6 +29,10 @@ void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R
 void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size_t R, size_t N,
                               size_t K);
 
+/* The sum of g's squares, in sixteen interleaved partial sums added in a fixed order: one
+ * pass, and the same bits on every path. Overflows for |g| beyond about 1e154. */
+double linalg_sumsq(const double *g, size_t n);
+
 /* y = e^x, tanh x, 1 / (1 + e^-x) element by element (vmath.h's functions, vectorised;
  * y may be x). */
 void linalg_vexp(double *y, const double *x, size_t n);
@@ -50,7 +54,8 @@ void linalg_transpose(double *wt, const double *w, size_t N, size_t K);
 /* The largest singular value of a (n, n) by power iteration on a^T a, warm-started from v
  * (n, unit length or all zero) and leaving the converged right singular vector there, so
  * that when a changes a little between calls a few products suffice. Stops when the
- * estimate changes by less than tol relative, or after max_iter products. work: (n). */
+ * estimate has moved, and is expected still to move, by less than tol relative, or after
+ * max_iter products. work: n + n^2. */
 double linalg_sigma_max(const double *a, int n, double *v, double *work, int max_iter, double tol);
 
 /* Singular values of a (n, n), descending, into s (n). Returns 0 or a LAPACK error code. */

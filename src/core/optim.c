@@ -1,10 +1,13 @@
 /* optim.c: the update rules exactly as torch.optim writes them, in double precision. */
 #include "optim.h"
+#include "linalg.h"
 #include "vmath.h"
 
 #include <math.h>
 
-double optim_norm(const double *g, size_t n)
+/* The two-pass norm: the largest |g| first, then the sum of squares scaled by it, which
+ * neither overflows nor loses the tiny. Inf or NaN anywhere gives Inf or NaN. */
+static double norm_scaled(const double *g, size_t n)
 {
     double scale = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -20,6 +23,21 @@ double optim_norm(const double *g, size_t n)
         s += r * r;
     }
     return scale * sqrt(s);
+}
+
+double optim_norm_of_sumsq(double sumsq, const double *g, size_t n)
+{
+    /* Between 2^-900 and 2^1000 no square overflowed and the ones that underflowed weigh
+     * under 2^-122 n of the sum: the one-pass sum is exact enough. Outside (NaN too), the
+     * scaled method. */
+    if (sumsq >= 0x1p-900 && sumsq <= 0x1p1000)
+        return sqrt(sumsq);
+    return norm_scaled(g, n);
+}
+
+double optim_norm(const double *g, size_t n)
+{
+    return optim_norm_of_sumsq(linalg_sumsq(g, n), g, n);
 }
 
 int optim_clip(double *g, size_t n, double norm, const Config *cfg)

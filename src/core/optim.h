@@ -8,9 +8,11 @@
 
 #include <stddef.h>
 
-/* The Euclidean norm of g, computed with scaling so it neither overflows nor underflows
- * for any finite g. Inf or NaN if g holds one. */
+/* The Euclidean norm of g: one pass (linalg_sumsq) where that is safe, else with scaling,
+ * so that it neither overflows nor underflows for any finite g. Inf or NaN if g holds one. */
 double optim_norm(const double *g, size_t n);
+/* The same from a sum of squares already taken over g (several norms from one pass). */
+double optim_norm_of_sumsq(double sumsq, const double *g, size_t n);
 
 /* Clips g in place by cfg->clip and cfg->clip_mode, given its norm before clipping.
  * norm: Pascanu, Mikolov & Bengio 2013, Algorithm 1 (if ||g|| >= C, g <- C g / ||g||).
