@@ -49,8 +49,12 @@ const char *datadir_find(char *out, size_t len)
     const char *env = getenv("RNNLAB_DATA_DIR");
     if (env && *env && (size_t)snprintf(out, len, "%s", env) < len)
         return out;
-    if (beside_executable(out, len) == 0 && holds_lessons(out))
+    if (beside_executable(out, len) == 0 && holds_lessons(out)) {
+        char real[PATH_MAX]; /* /usr/share/rnnlab rather than /usr/bin/../share/rnnlab */
+        if (realpath(out, real) && strlen(real) < len)
+            memcpy(out, real, strlen(real) + 1);
         return out;
+    }
 #ifdef RNNLAB_SOURCE_DIR
     if ((size_t)snprintf(out, len, "%s", RNNLAB_SOURCE_DIR) < len && holds_lessons(out))
         return out;
