@@ -538,6 +538,9 @@ static void test_help_and_version_exit_0_with_text_on_stdout(void **s)
     HELP("--seconds", "bench", "--help");
     HELP("usage: rnnlab tasks", "tasks", "--help");
     HELP("usage: rnnlab sample", "sample", "--help");
+    HELP("usage: rnnlab window", "window", "--help"); /* the window, also with no command */
+    HELP("rnnlab FILE", "window", "--help");
+    HELP("keys in the window", "--help");
     HELP("--load", "sample", "--help");
     HELP("--n", "sample", "--help");
     HELP("--temperature", "sample", "--help");

@@ -145,7 +145,7 @@ void cli_unknown_command(const char *word, const char *why)
     fprintf(stderr, "; commands are");
     for (int i = 0; i < CLI_VERB_COUNT; i++)
         fprintf(stderr, "%s %s", i ? "," : "", CLI_VERBS[i].name);
-    fprintf(stderr, ", or a file to open (see rnnlab --help)\n");
+    fprintf(stderr, " (see rnnlab --help)\n");
 }
 
 /* A whole number from lo to hi into *out (written even when out of range, as strtol leaves
