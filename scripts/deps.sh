@@ -1,18 +1,23 @@
 #!/bin/sh
 # Installs the Debian packages rnnlab needs to build and test, if any are missing.
 # Uses apt-get as root (or through sudo); elsewhere it prints what to install.
-# Usage: scripts/deps.sh [--bench] [--fuzz]   (--bench adds PyTorch and NumPy for bench/;
-# --fuzz adds clang and its libFuzzer/sanitizer runtimes for scripts/fuzz.sh)
+# Usage: scripts/deps.sh [--bench] [--fuzz] [--package]   (--bench adds PyTorch and NumPy for
+# bench/; --fuzz adds clang and its libFuzzer/sanitizer runtimes for scripts/fuzz.sh;
+# --package what scripts/package.sh needs: dpkg-shlibdeps, file and lintian)
 set -eu
 
+# (the last line: the tests' validators of the desktop entry, the AppStream metadata, the
+# file types and the manual page)
 PKGS="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-libcmocka-dev libcmark-dev liblapacke-dev libfontconfig-dev fontconfig fonts-dejavu-core"
+libcmocka-dev libcmark-dev liblapacke-dev libfontconfig-dev fontconfig fonts-dejavu-core
+desktop-file-utils appstream shared-mime-info groff-base man-db"
 for opt in "$@"; do
     case "$opt" in
     --bench) PKGS="$PKGS python3 python3-numpy python3-torch" ;;
     # libclang-rt-dev (libFuzzer, ASan) is only recommended by clang, and recommends are skipped
     --fuzz) PKGS="$PKGS clang libclang-rt-dev" ;;
-    *) echo "rnnlab: scripts/deps.sh: unknown option $opt (accepted: --bench, --fuzz)" >&2; exit 2 ;;
+    --package) PKGS="$PKGS dpkg-dev file lintian" ;;
+    *) echo "rnnlab: scripts/deps.sh: unknown option $opt (accepted: --bench, --fuzz, --package)" >&2; exit 2 ;;
     esac
 done
 

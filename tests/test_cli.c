@@ -415,6 +415,74 @@ static void test_train_stops_cleanly_on_sigint_and_sigterm(void **state)
     }
 }
 
+/* Starts RNNLAB_BIN with args and no display (SDL's dummy driver), waits `ms` and sends
+ * SIGTERM. Returns its exit status, or -1 if it did not exit normally. */
+static int run_window_briefly(const char *const *args, unsigned ms)
+{
+    const char *argv[16];
+    int n = 0;
+    argv[n++] = RNNLAB_BIN;
+    for (int i = 0; args[i]; i++) {
+        assert_true(n < 15);
+        argv[n++] = args[i];
+    }
+    argv[n] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || setenv("SDL_VIDEODRIVER", "dummy", 1) != 0)
+            _exit(126);
+        execv(RNNLAB_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    usleep(ms * 1000);
+    kill(pid, SIGTERM); /* SDL turns it into a quit event: the window closes as on Ctrl Q */
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* rnnlab FILE (the desktop file's Exec=rnnlab %f): an experiment file opens as --config, a
+ * lesson (*.md) as --lesson, a directory as --load, each followed by any options; a word
+ * that names no file is still an unknown command. */
+static void test_a_file_as_the_first_word_opens_the_window_on_it(void **state)
+{
+    const char *dir = *state;
+    char bad[4200], big[4200], good[4200], lesson[4200], run_dir[4200];
+    path_join(bad, sizeof bad, dir, "bad.cfg");
+    write_text(bad, "# an rnnlab experiment\nbogus=1\n");
+    MISUSE("bogus", bad); /* read as a configuration file ... */
+    Run r;
+    RUN(&r, bad);
+    expect_one_line(&r, 2, bad, "rnnlab window");
+    run_free(&r);
+    path_join(big, sizeof big, dir, "big.cfg");
+    write_text(big, "model=lstm\nhidden=128\nseq_len=1000\nbatch=128\ntask=sine\n");
+    MISUSE("more than the memory budget", big, "--memory", "16M"); /* ... with the options after it */
+    path_join(run_dir, sizeof run_dir, dir, "not-a-run");
+    assert_int_equal(mkdir(run_dir, 0700), 0);
+    RUN(&r, run_dir); /* a directory is a saved run */
+    expect_one_line(&r, 2, "config.txt", "rnnlab window");
+    run_free(&r);
+    rmdir(run_dir);
+    char missing[4200];
+    path_join(missing, sizeof missing, dir, "missing.cfg");
+    MISUSE("missing.cfg", missing);
+    MISUSE("nor a file", "frobnicate");
+    /* a good experiment and a lesson keep the window open until it is closed (read the
+     * other way round, a lesson is a malformed configuration and exits 2 at once) */
+    path_join(good, sizeof good, dir, "good.cfg");
+    write_text(good, "# an rnnlab experiment\nhidden=8\nseq_len=10\n");
+    assert_int_equal(run_window_briefly((const char *const[]){good, NULL}, 1500), 0);
+    path_join(lesson, sizeof lesson, dir, "lesson.md");
+    write_text(lesson, "# A lesson\n\nOne step.\n\n## Train\n\nText.\n\n```rnnlab\nhidden=8\n```\n");
+    assert_int_equal(run_window_briefly((const char *const[]){lesson, "--scale", "1.5", NULL}, 1500), 0);
+    assert_int_not_equal(run_window_briefly((const char *const[]){lesson, "--scale", "9", NULL}, 300), 0);
+    unlink(bad), unlink(big), unlink(good), unlink(lesson);
+}
+
 static int make_dir(void **state)
 {
     char *dir = malloc(4096);
@@ -470,6 +538,9 @@ static void test_help_and_version_exit_0_with_text_on_stdout(void **s)
     HELP("--seconds", "bench", "--help");
     HELP("usage: rnnlab tasks", "tasks", "--help");
     HELP("usage: rnnlab sample", "sample", "--help");
+    HELP("usage: rnnlab window", "window", "--help"); /* the window, also with no command */
+    HELP("rnnlab FILE", "window", "--help");
+    HELP("keys in the window", "--help");
     HELP("--load", "sample", "--help");
     HELP("--n", "sample", "--help");
     HELP("--temperature", "sample", "--help");
@@ -2029,6 +2100,7 @@ int main(void)
         cmocka_unit_test(test_render_honours_set_and_draws_free_play_only_without_settings),
         TEST(test_help_and_version_exit_0_with_text_on_stdout),
         TEST(test_unknown_command_exits_2_naming_it),
+        TEST(test_a_file_as_the_first_word_opens_the_window_on_it),
         TEST(test_unknown_option_exits_2_naming_it),
         TEST(test_palette_names_a_theme_and_a_bad_one_exits_2_listing_them),
         TEST(test_option_missing_its_value_exits_2),

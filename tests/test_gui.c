@@ -738,7 +738,7 @@ static void test_after_the_last_step_next_opens_the_next_lesson(void **s)
     (void)s;
     Gui g;
     make_gui(&g, NULL);
-    gui_lessons_scan(&g, gui_lesson_dir());
+    gui_lessons_scan(&g, g.lesson_dir);
     assert_true(g.n_entries >= 2);
     assert_int_equal(gui_lesson_open(&g, g.entries[0].path, 0), 0);
     wait_idle(&g);

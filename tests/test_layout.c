@@ -7,6 +7,7 @@
  * the sanitizers, the first lesson only: the runs would take minutes). */
 #include "check.h"
 
+#include "../src/app/datadir.h"
 #include "../src/app/gui.h"
 #include "../src/platform/window.h"
 
@@ -182,7 +183,7 @@ static void test_start_screen_fits_every_screen(void **state)
 {
     (void)state;
     Gui *g = gui_new(NULL);
-    gui_lessons_scan(g, gui_lesson_dir());
+    gui_lessons_scan(g, g->lesson_dir);
     assert_true(g->n_entries >= 10);
     g->start_screen = 1;
     char *report = calloc(REPORT_LEN, 1);
@@ -198,7 +199,7 @@ static void test_the_start_screen_reaches_every_lesson(void **state)
 {
     (void)state;
     Gui *g = gui_new(NULL);
-    gui_lessons_scan(g, gui_lesson_dir());
+    gui_lessons_scan(g, g->lesson_dir);
     g->start_screen = 1;
     for (int i = 0; i < N_SCREENS; i++) {
         const Screen *s = &SCREENS[i];
@@ -280,7 +281,8 @@ static int is_lesson(const struct dirent *e)
 static void test_every_lesson_step_fits_every_screen(void **state)
 {
     (void)state;
-    const char *dir = gui_lesson_dir();
+    char dir[1024];
+    datadir_lessons(dir, sizeof dir);
     struct dirent **names;
     int n = scandir(dir, &names, is_lesson, alphasort);
     assert_true(n >= 10);
@@ -293,7 +295,7 @@ static void test_every_lesson_step_fits_every_screen(void **state)
     int problems = 0;
     for (int i = 0; i < n; i++) {
         if (i < lessons) {
-            char path[1024], what[300];
+            char path[1300], what[300];
             snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
             Gui *g = gui_new(NULL);
             assert_int_equal(gui_lesson_open(g, path, 0), 0);

@@ -5,6 +5,8 @@
 
 #include "../ui/theme.h"
 #include "compare.h"
+#include "datadir.h"
+#include "gui.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +16,7 @@
 #include <time.h>
 
 const Verb CLI_VERBS[] = {
-    {"", cli_window, "the window: rnnlab [--config F] [--set k=v]... [--load DIR] [--lesson FILE] [--compare K=A,B] [--palette NAME]"},
+    {"window", cli_window, "the window, also with no command: rnnlab [FILE] [--config F] [--set k=v]... [--load DIR] [--lesson FILE] [--compare K=A,B] [--palette NAME]"},
     {"render", cli_render, "a picture of the window without a display (--out FILE.png)"},
     {"demo", cli_demo, "a short headless demonstration: a tanh RNN whose gradient vanishes"},
     {"lesson-check", cli_lesson_check, "FILE... [--run]: check lessons (and, with --run, their claims)"},
@@ -120,12 +122,30 @@ void cli_usage(FILE *f)
     fprintf(f, "usage: rnnlab [COMMAND] [OPTIONS]\n\n"
                "Trains small recurrent networks live and shows why they are hard to train.\n\ncommands:\n");
     for (int i = 0; i < CLI_VERB_COUNT; i++)
-        fprintf(f, "  %-13s%s\n", CLI_VERBS[i].name[0] ? CLI_VERBS[i].name : "(none)", CLI_VERBS[i].summary);
+        fprintf(f, "  %-13s%s\n", CLI_VERBS[i].name, CLI_VERBS[i].summary);
     fprintf(f, "\noptions:\n"
                "  --help, -h     this text; rnnlab COMMAND --help for a command's options\n"
                "  --version      print the version\n\n"
+               "files: rnnlab FILE [OPTIONS] opens the window on an experiment file (as --config), a\n"
+               "lesson (*.md, as --lesson) or a saved run's directory (as --load)\n\n"
                "configuration keys (--set key=value, or one per line in a --config file):\n");
     config_print_keys(f);
+    fprintf(f, "\nkeys in the window (F1 lists them there):\n");
+    gui_keys_print(f);
+    char lessons[4096];
+    fprintf(f, "\nlessons: %s (RNNLAB_LESSONS or RNNLAB_DATA_DIR choose others)\n",
+            datadir_lessons(lessons, sizeof lessons));
+}
+
+void cli_unknown_command(const char *word, const char *why)
+{
+    fprintf(stderr, "rnnlab: unknown command '%s'", word);
+    if (why)
+        fprintf(stderr, ", nor a file to open (%s)", why);
+    fprintf(stderr, "; commands are");
+    for (int i = 0; i < CLI_VERB_COUNT; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", CLI_VERBS[i].name);
+    fprintf(stderr, " (see rnnlab --help)\n");
 }
 
 /* A whole number from lo to hi into *out (written even when out of range, as strtol leaves

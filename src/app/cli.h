@@ -11,7 +11,9 @@
 
 #include <stdio.h>
 
-#define RNNLAB_VERSION "0.1.0"
+#ifndef RNNLAB_VERSION
+#error "RNNLAB_VERSION comes from project(... VERSION) in CMakeLists.txt"
+#endif
 
 /* 1: an output could not be written (the old file kept); 130 and 143: stopped by SIGINT,
  * SIGTERM (128 + the signal, as shells report it) after saving what there was. */
@@ -78,7 +80,7 @@ typedef struct {
 } Options;
 
 typedef struct {
-    const char *name;                 /* the command word; "" for the window (no command) */
+    const char *name;                 /* the command word ("window" also runs with none) */
     int (*run)(int argc, char **argv); /* argv[0] is the verb */
     const char *summary;              /* one line for rnnlab --help */
 } Verb;
@@ -98,6 +100,8 @@ double cli_now(void);
 void cli_sleep_ms(unsigned ms);
 /* rnnlab --help */
 void cli_usage(FILE *f);
+/* "rnnlab: unknown command 'WORD' [, nor a file to open (WHY)]; commands are ..." on stderr. */
+void cli_unknown_command(const char *word, const char *why);
 
 /* The verbs. */
 int cli_train(int argc, char **argv);
@@ -108,6 +112,9 @@ int cli_tasks(int argc, char **argv);
 int cli_sample(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_window(int argc, char **argv);
+/* rnnlab PATH [OPTIONS]: the window on PATH (argv[0]) as what it is: a saved run's directory
+ * (--load), a lesson (--lesson) or an experiment file (--config). */
+int cli_open(int argc, char **argv);
 int cli_render(int argc, char **argv);
 int cli_lesson_check(int argc, char **argv);
 

@@ -8,6 +8,7 @@
 #include "../core/csv.h"
 #include "../ui/plot.h"
 #include "compare.h"
+#include "datadir.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -56,6 +57,7 @@ int gui_create(Gui *g, const Config *cfg, size_t budget, TextMeasure measure, ch
     g->vs.hover_t = -1;
     g->focus = -1;
     g->lesson_at = -1;
+    datadir_lessons(g->lesson_dir, sizeof g->lesson_dir);
     for (int i = 0; i < VIEW_COUNT; i++)
         g->visible[i] = 1;
     session_command(g->session, SESSION_SPEED, gui_speed_steps(g->speed));
@@ -147,8 +149,7 @@ int gui_apply_line(Gui *g, const char *line, double now)
 
 int gui_apply_file(Gui *g, const char *path, double now)
 {
-    size_t n = strlen(path);
-    if (n > 3 && strcmp(path + n - 3, ".md") == 0)
+    if (lesson_is_lesson_path(path))
         return gui_lesson_open(g, path, now);
     Config cfg;
     char err[CONFIG_ERR_LEN + 64];

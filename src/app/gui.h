@@ -14,6 +14,8 @@
 #include "lesson.h"
 #include "session.h"
 
+#include <stdio.h>
+
 /* What the frame asks the platform to do. */
 typedef struct {
     int screenshot;      /* save the window as PNG */
@@ -80,6 +82,7 @@ typedef struct {
     int focus;              /* the view the step points at, or -1 */
     double lesson_scroll;
     int start_screen;
+    char lesson_dir[1024];  /* where the start screen lists lessons from (datadir.h) */
     LessonEntry entries[GUI_MAX_LESSONS];
     int n_entries;
     char line[8192];        /* the configuration as one line, for the clipboard */
@@ -157,8 +160,6 @@ int gui_lesson_check(Gui *g, int k, char *report, size_t len);
  * claim about this run's seed. */
 int gui_lesson_claim(Gui *g, int k, int c, double *value);
 
-/* Where the lessons are: $RNNLAB_LESSONS, ./lessons, or the source tree's. */
-const char *gui_lesson_dir(void);
 /* Reads every lesson's title and summary in dir for the start screen. */
 void gui_lessons_scan(Gui *g, const char *dir);
 
@@ -171,6 +172,8 @@ void gui_lesson_panel(Gui *g, Rect r, double now);
 void gui_start_screen(Gui *g, Rect r, double now);
 void gui_handle_keys(Gui *g, const GuiInput *in, GuiActions *act);
 void gui_help_overlay(Gui *g);
+/* The keys, as the help overlay (F1) lists them, one a line: for rnnlab --help. */
+void gui_keys_print(FILE *f);
 void gui_timeline(Gui *g, Rect r);
 /* The lesson step's views, focus and answer, on the UI side, when the text moves to k. */
 void gui_lesson_show(Gui *g, int k, double now);

@@ -47,6 +47,17 @@ static const Shortcut SHORTCUTS[] = {
 };
 #define N_SHORTCUTS ((int)(sizeof SHORTCUTS / sizeof SHORTCUTS[0]))
 
+void gui_keys_print(FILE *f)
+{
+    for (int i = 0; i < N_SHORTCUTS; i++) {
+        /* padded by columns, not bytes: the arrow is three bytes of UTF-8 and one column */
+        int cols = 0;
+        for (const char *c = SHORTCUTS[i].keys; *c; c++)
+            cols += ((unsigned char)*c & 0xC0) != 0x80;
+        fprintf(f, "  %s%*s %s\n", SHORTCUTS[i].keys, cols < 22 ? 22 - cols : 0, "", SHORTCUTS[i].help);
+    }
+}
+
 /* Whether the session is doing work that Esc should stop. */
 static int long_work(const Gui *g, double now)
 {
@@ -206,7 +217,7 @@ void gui_handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
     }
     if (k[GK_LESSONS] && !g->start_screen) {
         if (!g->n_entries)
-            gui_lessons_scan(g, gui_lesson_dir());
+            gui_lessons_scan(g, g->lesson_dir);
         g->start_screen = 1;
     }
     if (k[GK_PANEL])

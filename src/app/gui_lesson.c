@@ -128,7 +128,7 @@ int gui_lesson_open(Gui *g, const char *path, double now)
     g->lesson = l;
     g->have_lesson = 1;
     if (!g->n_entries) /* the list Next goes on through after the last step (once, not a frame) */
-        gui_lessons_scan(g, gui_lesson_dir());
+        gui_lessons_scan(g, g->lesson_dir);
     g->panel_hidden = 1; /* the lesson's panel and the views take the room; Tab shows the settings */
     g->lesson_at = -1;
     send_steps(g, 0, 0, 0, 1);
@@ -560,7 +560,7 @@ void gui_lesson_panel(Gui *g, Rect r, double now)
         Rect lb = {r.x + r.w - pad - lw, y - ui_px(ui, 2), lw, lh};
         if (ui_button_ex(ui, ui_id(ui, "lesson-list"), lb, list, "Every lesson, and free play (Home).", 0) & UI_CLICKED) {
             if (!g->n_entries)
-                gui_lessons_scan(g, gui_lesson_dir());
+                gui_lessons_scan(g, g->lesson_dir);
             g->start_screen = 1;
         }
         int lines = wrap_lines(ui, r.x + pad, y, r.w - 3 * pad - lw, l->title, big, 2, t->text);
@@ -686,23 +686,6 @@ void gui_start_screen(Gui *g, Rect r, double now)
         draw_frame(ui->dl, cr, t->border, 1);
         draw_text(ui->dl, cr.x + ui_px(ui, 8), cr.y + ui_px(ui, 4), small, t->accent, cue);
     }
-}
-
-const char *gui_lesson_dir(void)
-{
-    const char *env = getenv("RNNLAB_LESSONS");
-    if (env && *env)
-        return env;
-    DIR *d = opendir("lessons");
-    if (d) {
-        closedir(d);
-        return "lessons";
-    }
-#ifdef RNNLAB_LESSON_DIR
-    return RNNLAB_LESSON_DIR;
-#else
-    return "lessons";
-#endif
 }
 
 static int cmp_entries(const void *a, const void *b)

@@ -688,6 +688,12 @@ int lesson_load(Lesson *l, const char *path, char *err, size_t errlen)
     return r;
 }
 
+int lesson_is_lesson_path(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 3 && strcmp(path + n - 3, ".md") == 0;
+}
+
 void lesson_free(Lesson *l)
 {
     for (int s = 0; s < l->n_steps; s++) {

@@ -74,6 +74,9 @@ typedef struct {
 int lesson_parse(Lesson *l, const char *path, const char *text, size_t len, char *err, size_t errlen);
 int lesson_load(Lesson *l, const char *path, char *err, size_t errlen);
 void lesson_free(Lesson *l);
+/* Whether path names a lesson rather than an experiment file: by its name, *.md (a file
+ * dropped on the window, rnnlab FILE). */
+int lesson_is_lesson_path(const char *path);
 
 /* The configuration in force at step k (0-based): base, then every step's settings up to
  * and including k. Returns 0, or -1 with path:line: message. */

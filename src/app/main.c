@@ -1,5 +1,6 @@
-/* main.c: dispatches to the command-line verbs through their table (cli.c). Thin on
- * purpose: the verbs live in verbs.c and verbs_window.c, what they compute in core/. */
+/* main.c: dispatches to the command-line verbs through their table (cli.c), to the window
+ * when there is none, and to the window opening a file when the first word names one. Thin
+ * on purpose: the verbs live in verbs.c and verbs_window.c, what they compute in core/. */
 #include "cli.h"
 
 #include "../core/linalg.h"
@@ -16,8 +17,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "rnnlab: %s\n", err);
         return EXIT_USAGE;
     }
-    /* no command, or only options: the window */
-    const char *cmd = argc >= 2 && argv[1][0] != '-' ? argv[1] : "";
     const char *first = argc >= 2 ? argv[1] : "";
     if (!strcmp(first, "--help") || !strcmp(first, "-h") || !strcmp(first, "help")) {
         cli_usage(stdout);
@@ -29,19 +28,14 @@ int main(int argc, char **argv)
                linalg_isa_supported(paths, sizeof paths));
         return EXIT_OK;
     }
-    for (int i = 0; i < CLI_VERB_COUNT; i++) {
-        if (strcmp(cmd, CLI_VERBS[i].name) != 0)
-            continue;
-        if (!cmd[0]) { /* the window: every argument is an option */
-            argv[0] = "window";
-            return CLI_VERBS[i].run(argc, argv);
-        }
-        return CLI_VERBS[i].run(argc - 1, argv + 1);
-    }
-    fprintf(stderr, "rnnlab: unknown command '%s'; commands are", cmd);
     for (int i = 0; i < CLI_VERB_COUNT; i++)
-        if (CLI_VERBS[i].name[0])
-            fprintf(stderr, "%s %s", i > 1 ? "," : "", CLI_VERBS[i].name);
-    fprintf(stderr, " (see rnnlab --help)\n");
-    return EXIT_USAGE;
+        if (strcmp(first, CLI_VERBS[i].name) == 0)
+            return CLI_VERBS[i].run(argc - 1, argv + 1);
+    if (!first[0] || first[0] == '-') { /* no command, or only options: the window */
+        argv[0] = "window";
+        return cli_window(argc, argv);
+    }
+    /* rnnlab FILE [OPTIONS]: what a file manager runs through the desktop file (Exec=rnnlab
+     * %f); a word that names no file is an unknown command */
+    return cli_open(argc - 1, argv + 1);
 }

@@ -7,11 +7,14 @@
 #include "../core/fileio.h"
 #include "../core/trainer.h"
 #include "../platform/window.h"
+#include "datadir.h"
 #include "gui.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Saves what a frame asked for: a screenshot or one view as PNG. */
@@ -76,7 +79,9 @@ int cli_window(int argc, char **argv)
                                   OPT_PALETTE | OPT_MEMORY,
                               "[--config F] [--set k=v]... [--load DIR] [--font PATH] [--lesson FILE] [--compare K=A,B] [--size WxH] [--scale S] [--palette NAME] [--memory SIZE]",
                               "Opens the window, training and drawing live. F1 lists the keys. With no\n"
-                              "options it opens on a start screen listing the lessons.");
+                              "options it opens on a start screen listing the lessons. rnnlab FILE\n"
+                              "[OPTIONS] opens FILE: an experiment file (as --config), a lesson (*.md, as\n"
+                              "--lesson) or a saved run's directory (as --load).");
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     char err[CONFIG_ERR_LEN + 600];
@@ -88,6 +93,8 @@ int cli_window(int argc, char **argv)
     Platform *p = platform_open("rnnlab", o.width, o.height, 0, o.font, err, sizeof err);
     if (!p)
         return cli_fail("window", err);
+    char icon[4096];
+    platform_set_icon(p, datadir_asset(icon, sizeof icon, "icons/rnnlab-64.png")); /* else SDL's own */
     Gui g;
     if (gui_create(&g, &o.cfg, o.memory, platform_measure(p), err, sizeof err) != 0) {
         platform_close(p);
@@ -100,7 +107,7 @@ int cli_window(int argc, char **argv)
     }
     g.presenter = (float)o.scale;
     if (plain) {
-        gui_lessons_scan(&g, gui_lesson_dir());
+        gui_lessons_scan(&g, g.lesson_dir);
         g.start_screen = 1; /* training starts when free play does */
     } else if (!o.lesson) {
         session_command(g.session, SESSION_PLAY, 0);
@@ -126,6 +133,28 @@ int cli_window(int argc, char **argv)
     gui_destroy(&g);
     platform_close(p);
     return EXIT_OK;
+}
+
+int cli_open(int argc, char **argv)
+{
+    const char *path = argv[0];
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cli_unknown_command(path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    const char *as = S_ISDIR(st.st_mode) ? "--load" : lesson_is_lesson_path(path) ? "--lesson" : "--config";
+    char **args = calloc((size_t)argc + 3, sizeof *args);
+    if (!args)
+        return cli_fail("window", "out of memory");
+    args[0] = "window";
+    args[1] = (char *)as;
+    args[2] = (char *)path;
+    for (int i = 1; i < argc; i++)
+        args[i + 2] = argv[i];
+    int status = cli_window(argc + 2, args);
+    free(args);
+    return status;
 }
 
 /* One frame of g drawn offscreen and saved as a PNG. */
@@ -172,7 +201,7 @@ int cli_render(int argc, char **argv)
     } else {
         g.presenter = (float)o.scale;
         if (o.start) {
-            gui_lessons_scan(&g, gui_lesson_dir());
+            gui_lessons_scan(&g, g.lesson_dir);
             g.start_screen = 1;
         } else if (o.lesson) {
             int k = o.step ? o.step - 1 : 0;

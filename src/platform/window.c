@@ -7,7 +7,10 @@
 #include "png.h"
 #include "render.h"
 
+#include "../core/fileio.h"
+
 #include <SDL.h>
+#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,21 @@ struct Platform {
     int mouse_down;
     int sdl_video;
 };
+
+int platform_set_icon(Platform *p, const char *png_path)
+{
+    unsigned char *bytes;
+    size_t n;
+    if (!p->window || file_read_all(png_path, (size_t)1 << 20, &bytes, &n) != FILE_OK)
+        return -1;
+    SDL_Surface *icon = IMG_Load_RW(SDL_RWFromConstMem(bytes, (int)n), 1);
+    if (icon) {
+        SDL_SetWindowIcon(p->window, icon);
+        SDL_FreeSurface(icon);
+    }
+    free(bytes);
+    return icon ? 0 : -1;
+}
 
 double platform_now(void)
 {

@@ -30,6 +30,10 @@ void platform_present(Platform *p, const DrawList *dl);
 
 void platform_toggle_fullscreen(Platform *p);
 
+/* The window's icon, from a PNG file (for window lists that ask the window rather than the
+ * desktop file). 0, or -1 when it cannot be read or decoded: the window keeps SDL's. */
+int platform_set_icon(Platform *p, const char *png_path);
+
 /* Saves what was last presented as a PNG (png_write: the old file kept on failure). */
 int platform_save_png(Platform *p, const char *path, char *err, size_t errlen);
 
