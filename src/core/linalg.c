@@ -25,6 +25,8 @@
  * that is what lets throughput grow with the batch. Columns left over from the vectors are
  * done one at a time in the same order. */
 #define MR 4
+/* B bigger than this (in doubles, 256 KB) is streamed by rows for a single row of C. */
+#define GEMM_STREAM_DOUBLES 32768
 
 /* One tile: `rows` (<= MR) rows of C by `nv` vectors of type T (W doubles each) at c. */
 #define GEMM_TILE(T, W, LOAD, STORE, c, ldc, a, rsa, csa, b, ldb, K, rows, nv, skip) \
@@ -81,31 +83,86 @@
 { \
     *(vec_##SUFFIX *)p = x; \
 } \
-    /* `rows` rows of C, all N columns: pairs of vectors, one vector, then single columns. */ \
-    TARGET static inline __attribute__((always_inline)) void gemm_rows_##SUFFIX( \
-        double *c, const double *a, size_t rsa, size_t csa, const double *b, int M_rows, size_t K, size_t N, \
+    /* All M rows of C in one strip of nv vectors (row tiles of MR, then single rows). */ \
+    TARGET static inline __attribute__((always_inline)) void gemm_strip_##SUFFIX( \
+        double *c, const double *a, size_t rsa, size_t csa, const double *b, size_t M, size_t K, size_t N, int nv, \
         int skip) \
-{ \
-    size_t j = 0; \
-    for (; j + 2 * (W) <= N; j += 2 * (W)) \
-        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, N, a, rsa, csa, b + j, N, K, M_rows, 2, \
-                  skip); \
-    if (j + (W) <= N) { \
-        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, N, a, rsa, csa, b + j, N, K, M_rows, 1, \
-                  skip); \
-        j += (W); \
-    } \
-    for (; j < N; j++) \
-        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + j, N, a, rsa, csa, b + j, N, K, M_rows, 1, skip); \
-} \
-    TARGET static void gemm_##SUFFIX(double *c, const double *a, size_t rsa, size_t csa, const double *b, size_t M, \
-                                     size_t K, size_t N, int skip) \
 { \
     size_t i = 0; \
     for (; i + MR <= M; i += MR) \
-        gemm_rows_##SUFFIX(c + i * N, a + i * rsa, rsa, csa, b, MR, K, N, skip); \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, a + i * rsa, rsa, csa, b, N, K, MR, \
+                  nv, skip); \
     for (; i < M; i++) \
-        gemm_rows_##SUFFIX(c + i * N, a + i * rsa, rsa, csa, b, 1, K, N, skip); \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, a + i * rsa, rsa, csa, b, N, K, 1, \
+                  nv, skip); \
+} \
+    /* All M rows of C in one column, one double at a time in the same order. */ \
+    TARGET static void gemm_column_##SUFFIX(double *c, const double *a, size_t rsa, size_t csa, const double *b, \
+                                            size_t M, size_t K, size_t N, int skip) \
+{ \
+    size_t i = 0; \
+    for (; i + MR <= M; i += MR) \
+        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + i * N, N, a + i * rsa, rsa, csa, b, N, K, MR, 1, skip); \
+    for (; i < M; i++) \
+        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + i * N, N, a + i * rsa, rsa, csa, b, N, K, 1, 1, skip); \
+} \
+    /* One row of C by streaming B's rows (axpy form): for a single row and a B too big for \
+     * the cache, where walking B by column strips would touch a new line every load. */ \
+    TARGET static void gemm_stream_row_##SUFFIX(double *o, const double *a, size_t csa, const double *b, size_t K, \
+                                                size_t N, int skip) \
+{ \
+    size_t k = 0; \
+    for (; k + 4 <= K; k += 4) { \
+        double s0 = a[k * csa], s1 = a[(k + 1) * csa], s2 = a[(k + 2) * csa], s3 = a[(k + 3) * csa]; \
+        if (skip && s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) \
+            continue; \
+        const double *b0 = b + k * N, *b1 = b0 + N, *b2 = b1 + N, *b3 = b2 + N; \
+        for (size_t n = 0; n < N; n++) \
+            o[n] += ((s0 * b0[n] + s1 * b1[n]) + s2 * b2[n]) + s3 * b3[n]; \
+    } \
+    for (; k < K; k++) { \
+        double s = a[k * csa]; \
+        if (skip && s == 0.0) \
+            continue; \
+        const double *bk = b + k * N; \
+        for (size_t n = 0; n < N; n++) \
+            o[n] += s * bk[n]; \
+    } \
+} \
+    /* Rows M of C, column strips outer and row tiles inner: a strip of B (K by two vectors) \
+     * stays in L1 while every row tile uses it. */ \
+    TARGET static void gemm_strips_##SUFFIX(double *c, const double *a, size_t rsa, size_t csa, const double *b, \
+                                            size_t M, size_t K, size_t N, int skip) \
+{ \
+    size_t j = 0; \
+    for (; j + 2 * (W) <= N; j += 2 * (W)) \
+        gemm_strip_##SUFFIX(c + j, a, rsa, csa, b + j, M, K, N, 2, skip); \
+    if (j + (W) <= N) { \
+        gemm_strip_##SUFFIX(c + j, a, rsa, csa, b + j, M, K, N, 1, skip); \
+        j += (W); \
+    } \
+    for (; j < N; j++) \
+        gemm_column_##SUFFIX(c + j, a, rsa, csa, b + j, M, K, N, skip); \
+} \
+    /* Row tiles outer while B fits the cache (each tile's rows of A stay in L1 as it sweeps \
+     * B); for a bigger B, strips outer, or for a single row B streamed by rows. */ \
+    TARGET static void gemm_##SUFFIX(double *c, const double *a, size_t rsa, size_t csa, const double *b, size_t M, \
+                                     size_t K, size_t N, int skip) \
+{ \
+    if (M < MR && K * N > GEMM_STREAM_DOUBLES) { \
+        for (size_t i = 0; i < M; i++) \
+            gemm_stream_row_##SUFFIX(c + i * N, a + i * rsa, csa, b, K, N, skip); \
+        return; \
+    } \
+    if (K * N <= GEMM_STREAM_DOUBLES) { /* B fits the cache: each row tile sweeps it */ \
+        size_t i = 0; \
+        for (; i + MR <= M; i += MR) \
+            gemm_strips_##SUFFIX(c + i * N, a + i * rsa, rsa, csa, b, MR, K, N, skip); \
+        if (i < M) \
+            gemm_strips_##SUFFIX(c + i * N, a + i * rsa, rsa, csa, b, M - i, K, N, skip); \
+        return; \
+    } \
+    gemm_strips_##SUFFIX(c, a, rsa, csa, b, M, K, N, skip); \
 } \
     TARGET static void matmul_bias_##SUFFIX(double *out, const double *a, const double *wt, const double *bias, \
                                             size_t R, size_t K, size_t N) \
