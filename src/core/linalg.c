@@ -28,13 +28,15 @@
 /* B bigger than this (in doubles, 256 KB) is streamed by rows for a single row of C. */
 #define GEMM_STREAM_DOUBLES 32768
 
-/* One tile: `rows` (<= MR) rows of C by `nv` vectors of type T (W doubles each) at c. */
-#define GEMM_TILE(T, W, LOAD, STORE, c, ldc, a, rsa, csa, b, ldb, K, rows, nv, skip) \
+/* One tile: `rows` (<= MR) rows of C by `nv` vectors of type T (W doubles each) at c,
+ * starting from c0 (row stride ld0: c0 = c to accumulate, a bias with ld0 = 0) or from 0
+ * where c0 is NULL. */
+#define GEMM_TILE(T, W, LOAD, STORE, c, ldc, c0, ld0, a, rsa, csa, b, ldb, K, rows, nv, skip) \
     do { \
-        T acc[MR][2]; \
+        T acc[MR][2], zero_ = {0}; \
         for (int i_ = 0; i_ < (rows); i_++) \
             for (int v_ = 0; v_ < (nv); v_++) \
-                acc[i_][v_] = LOAD((c) + i_ * (ldc) + v_ * (W)); \
+                acc[i_][v_] = (c0) ? LOAD((c0) + i_ * (ld0) + v_ * (W)) : zero_; \
         size_t k_ = 0; \
         for (; k_ + 4 <= (K); k_ += 4) { \
             T b0[2], b1[2], b2[2], b3[2]; \
@@ -85,26 +87,28 @@
 } \
     /* All M rows of C in one strip of nv vectors (row tiles of MR, then single rows). */ \
     TARGET static inline __attribute__((always_inline)) void gemm_strip_##SUFFIX( \
-        double *c, const double *a, size_t rsa, size_t csa, const double *b, size_t M, size_t K, size_t N, int nv, \
-        int skip) \
+        double *c, const double *c0, size_t ld0, const double *a, size_t rsa, size_t csa, const double *b, size_t M, \
+        size_t K, size_t N, int nv, int skip) \
 { \
     size_t i = 0; \
     for (; i + MR <= M; i += MR) \
-        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, a + i * rsa, rsa, csa, b, N, K, MR, \
-                  nv, skip); \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, \
+                  a + i * rsa, rsa, csa, b, N, K, MR, nv, skip); \
     for (; i < M; i++) \
-        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, a + i * rsa, rsa, csa, b, N, K, 1, \
-                  nv, skip); \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, \
+                  a + i * rsa, rsa, csa, b, N, K, 1, nv, skip); \
 } \
     /* All M rows of C in one column, one double at a time in the same order. */ \
-    TARGET static void gemm_column_##SUFFIX(double *c, const double *a, size_t rsa, size_t csa, const double *b, \
-                                            size_t M, size_t K, size_t N, int skip) \
+    TARGET static void gemm_column_##SUFFIX(double *c, const double *c0, size_t ld0, const double *a, size_t rsa, \
+                                            size_t csa, const double *b, size_t M, size_t K, size_t N, int skip) \
 { \
     size_t i = 0; \
     for (; i + MR <= M; i += MR) \
-        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + i * N, N, a + i * rsa, rsa, csa, b, N, K, MR, 1, skip); \
+        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, a + i * rsa, \
+                  rsa, csa, b, N, K, MR, 1, skip); \
     for (; i < M; i++) \
-        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + i * N, N, a + i * rsa, rsa, csa, b, N, K, 1, 1, skip); \
+        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, a + i * rsa, \
+                  rsa, csa, b, N, K, 1, 1, skip); \
 } \
     /* One row of C by streaming B's rows (axpy form): for a single row and a B too big for \
      * the cache, where walking B by column strips would touch a new line every load. */ \
@@ -131,59 +135,59 @@
 } \
     /* Rows M of C, column strips outer and row tiles inner: a strip of B (K by two vectors) \
      * stays in L1 while every row tile uses it. */ \
-    TARGET static void gemm_strips_##SUFFIX(double *c, const double *a, size_t rsa, size_t csa, const double *b, \
-                                            size_t M, size_t K, size_t N, int skip) \
+    TARGET static void gemm_strips_##SUFFIX(double *c, const double *c0, size_t ld0, const double *a, size_t rsa, \
+                                            size_t csa, const double *b, size_t M, size_t K, size_t N, int skip) \
 { \
     size_t j = 0; \
     for (; j + 2 * (W) <= N; j += 2 * (W)) \
-        gemm_strip_##SUFFIX(c + j, a, rsa, csa, b + j, M, K, N, 2, skip); \
+        gemm_strip_##SUFFIX(c + j, c0 ? c0 + j : NULL, ld0, a, rsa, csa, b + j, M, K, N, 2, skip); \
     if (j + (W) <= N) { \
-        gemm_strip_##SUFFIX(c + j, a, rsa, csa, b + j, M, K, N, 1, skip); \
+        gemm_strip_##SUFFIX(c + j, c0 ? c0 + j : NULL, ld0, a, rsa, csa, b + j, M, K, N, 1, skip); \
         j += (W); \
     } \
     for (; j < N; j++) \
-        gemm_column_##SUFFIX(c + j, a, rsa, csa, b + j, M, K, N, skip); \
+        gemm_column_##SUFFIX(c + j, c0 ? c0 + j : NULL, ld0, a, rsa, csa, b + j, M, K, N, skip); \
 } \
     /* Row tiles outer while B fits the cache (each tile's rows of A stay in L1 as it sweeps \
      * B); for a bigger B, strips outer, or for a single row B streamed by rows. */ \
-    TARGET static void gemm_##SUFFIX(double *c, const double *a, size_t rsa, size_t csa, const double *b, size_t M, \
-                                     size_t K, size_t N, int skip) \
+    TARGET static void gemm_##SUFFIX(double *c, const double *c0, size_t ld0, const double *a, size_t rsa, \
+                                     size_t csa, const double *b, size_t M, size_t K, size_t N, int skip) \
 { \
     if (M < MR && K * N > GEMM_STREAM_DOUBLES) { \
-        for (size_t i = 0; i < M; i++) \
+        for (size_t i = 0; i < M; i++) { \
+            if (!c0) \
+                memset(c + i * N, 0, N * sizeof(double)); \
+            else if (c0 != c) \
+                memcpy(c + i * N, c0 + i * ld0, N * sizeof(double)); \
             gemm_stream_row_##SUFFIX(c + i * N, a + i * rsa, csa, b, K, N, skip); \
+        } \
         return; \
     } \
     if (K * N <= GEMM_STREAM_DOUBLES) { /* B fits the cache: each row tile sweeps it */ \
         size_t i = 0; \
         for (; i + MR <= M; i += MR) \
-            gemm_strips_##SUFFIX(c + i * N, a + i * rsa, rsa, csa, b, MR, K, N, skip); \
+            gemm_strips_##SUFFIX(c + i * N, c0 ? c0 + i * ld0 : NULL, ld0, a + i * rsa, rsa, csa, b, MR, K, N, skip); \
         if (i < M) \
-            gemm_strips_##SUFFIX(c + i * N, a + i * rsa, rsa, csa, b, M - i, K, N, skip); \
+            gemm_strips_##SUFFIX(c + i * N, c0 ? c0 + i * ld0 : NULL, ld0, a + i * rsa, rsa, csa, b, M - i, K, N, \
+                                 skip); \
         return; \
     } \
-    gemm_strips_##SUFFIX(c, a, rsa, csa, b, M, K, N, skip); \
+    gemm_strips_##SUFFIX(c, c0, ld0, a, rsa, csa, b, M, K, N, skip); \
 } \
     TARGET static void matmul_bias_##SUFFIX(double *out, const double *a, const double *wt, const double *bias, \
                                             size_t R, size_t K, size_t N) \
 { \
-    for (size_t r = 0; r < R; r++) { \
-        if (bias) \
-            memcpy(out + r * N, bias, N * sizeof(double)); \
-        else \
-            memset(out + r * N, 0, N * sizeof(double)); \
-    } \
-    gemm_##SUFFIX(out, a, K, 1, wt, R, K, N, 1); \
+    gemm_##SUFFIX(out, bias, 0, a, K, 1, wt, R, K, N, 1); \
 } \
     TARGET static void matmul_acc_##SUFFIX(double *out, const double *a, const double *w, size_t R, size_t N, \
                                            size_t K) \
 { \
-    gemm_##SUFFIX(out, a, N, 1, w, R, N, K, 0); \
+    gemm_##SUFFIX(out, out, K, a, N, 1, w, R, N, K, 0); \
 } \
     TARGET static void matmul_tn_acc_##SUFFIX(double *dw, const double *a, const double *x, size_t R, size_t N, \
                                               size_t K) \
 { \
-    gemm_##SUFFIX(dw, a, 1, N, x, N, R, K, 0); /* A = a^T: row n is column n of a */ \
+    gemm_##SUFFIX(dw, dw, K, a, 1, N, x, N, R, K, 0); /* A = a^T: row n is column n of a */ \
 } \
     TARGET static double sumsq_##SUFFIX(const double *g, size_t n) \
 { \

@@ -437,8 +437,8 @@ double model_loss(Cache *c, const Batch *in, const ModelDims *d)
  * W_hh. dh_in (B, H) is dL/dh_t reaching this step, dc_in (B, H) the part of dL/dc_t
  * coming from c_{t+1}. Adds this step's pre-activation gradients into dax_t, dah_t and its
  * dL/dc_t into dc_t; writes the gradient reaching h_{t-1} and c_{t-1} into dh_prev and
- * dc_prev. The cell accumulates into zeroed buffers: this step's dL/d ah_t alone is what
- * W_hh carries back, however often truncation revisits the step. */
+ * dc_prev. The cell writes this step's dL/d ax_t, dL/d ah_t into scratch: dL/d ah_t of this
+ * step alone is what W_hh carries back, however often truncation revisits the step. */
 static void step_backward(double *dh_prev, double *dc_prev, double *dax, double *dah,
                           double *dc_rec, const double *dh_in, const double *dc_in, int t,
                           const LayerCache *c, const LayerParams *p, const ModelDims *d)
@@ -447,7 +447,6 @@ static void step_backward(double *dh_prev, double *dc_prev, double *dax, double 
     size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
     double *sx = c->scratch, *sh = c->scratch + BGH;
 
-    memset(c->scratch, 0, 2 * BGH * sizeof(double));
     memset(dh_prev, 0, BH * sizeof(double));
     memset(dc_prev, 0, BH * sizeof(double));
     d->cell->backward(sx, sh, dh_prev, dc_prev, dc_rec, dh_in, dc_in, c->gate + (size_t)t * BGH,

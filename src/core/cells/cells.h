@@ -26,10 +26,10 @@ typedef void CellForwardFn(double *gate, double *h, double *c, double *tc, const
 /* That step backward. dh (B, H) is the total dL/dh_t; dc_next (B, H) the part of dL/dc_t
  * arriving from c_{t+1} (a cell with a cell state; others ignore it). Reads what forward
  * kept: gate and tc of this step, ah, h_prev, c_prev.
- * Accumulates (+=), never overwrites: dax, dah (B, G*H) dL/d ax and dL/d ah; dh_prev (B, H)
- * the part of dL/dh_{t-1} that bypasses ah (gru: z dh; the path through W_hh is the
- * layer's); dc_prev (B, H) dL/dc_{t-1}; dc (B, H) the total dL/dc_t. The last two only for
- * a cell with a cell state. */
+ * Writes dax, dah (B, G*H): dL/d ax and dL/d ah of this step. Accumulates (+=) into dh_prev
+ * (B, H) the part of dL/dh_{t-1} that bypasses ah (gru: z dh; the path through W_hh is the
+ * layer's), dc_prev (B, H) dL/dc_{t-1} and dc (B, H) the total dL/dc_t; the last two only
+ * for a cell with a cell state. */
 typedef void CellBackwardFn(double *dax, double *dah, double *dh_prev, double *dc_prev,
                             double *dc, const double *dh, const double *dc_next,
                             const double *gate, const double *tc, const double *ah,

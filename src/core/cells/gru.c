@@ -52,12 +52,12 @@ void gru_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, do
             double dn = dhb[j] * (1.0 - z) * (1.0 - n * n);
             double dz = dhb[j] * (hp[j] - n) * z * (1.0 - z);
             double dr = dn * ahb[GRU_N * Hs + j] * r * (1.0 - r);
-            gx[GRU_R * Hs + j] += dr;
-            gx[GRU_Z * Hs + j] += dz;
-            gx[GRU_N * Hs + j] += dn;
-            gh[GRU_R * Hs + j] += dr;
-            gh[GRU_Z * Hs + j] += dz;
-            gh[GRU_N * Hs + j] += dn * r;
+            gx[GRU_R * Hs + j] = dr;
+            gx[GRU_Z * Hs + j] = dz;
+            gx[GRU_N * Hs + j] = dn;
+            gh[GRU_R * Hs + j] = dr;
+            gh[GRU_Z * Hs + j] = dz;
+            gh[GRU_N * Hs + j] = dn * r;
             dhp[j] += dhb[j] * z;
         }
     }

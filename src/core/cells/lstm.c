@@ -61,14 +61,14 @@ void lstm_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, d
             double df = dct * cp[j] * f * (1.0 - f);
             double dg = dct * i * (1.0 - gg * gg);
             double d_o = dhb[j] * tb[j] * o * (1.0 - o);
-            gx[LSTM_I * Hs + j] += di;
-            gx[LSTM_F * Hs + j] += df;
-            gx[LSTM_G * Hs + j] += dg;
-            gx[LSTM_O * Hs + j] += d_o;
-            gh[LSTM_I * Hs + j] += di;
-            gh[LSTM_F * Hs + j] += df;
-            gh[LSTM_G * Hs + j] += dg;
-            gh[LSTM_O * Hs + j] += d_o;
+            gx[LSTM_I * Hs + j] = di;
+            gx[LSTM_F * Hs + j] = df;
+            gx[LSTM_G * Hs + j] = dg;
+            gx[LSTM_O * Hs + j] = d_o;
+            gh[LSTM_I * Hs + j] = di;
+            gh[LSTM_F * Hs + j] = df;
+            gh[LSTM_G * Hs + j] = dg;
+            gh[LSTM_O * Hs + j] = d_o;
         }
     }
 }

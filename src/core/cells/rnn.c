@@ -64,7 +64,7 @@ void rnn_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, do
     size_t BH = (size_t)B * H;
     for (size_t i = 0; i < BH; i++) {
         double g = dh[i] * activate_grad(act, gate[i]);
-        dax[i] += g;
-        dah[i] += g;
+        dax[i] = g;
+        dah[i] = g;
     }
 }
