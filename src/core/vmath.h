@@ -221,12 +221,13 @@ static inline int vm_reduce_pio2(double x, double *r)
     return (int)((int64_t)q & 3);
 }
 
-static inline double rl_sin(double x)
+/* sin(x + shift pi/2): quadrant q + shift of the reduced angle picks the kernel and sign. */
+static inline double vm_sin_shifted(double x, int shift)
 {
     if (!isfinite(x))
         return x - x; /* NaN for Inf and NaN */
     double r;
-    switch (vm_reduce_pio2(x, &r)) {
+    switch ((vm_reduce_pio2(x, &r) + shift) & 3) {
     case 0: return vm_sin_kernel(r);
     case 1: return vm_cos_kernel(r);
     case 2: return -vm_sin_kernel(r);
@@ -234,17 +235,14 @@ static inline double rl_sin(double x)
     }
 }
 
+static inline double rl_sin(double x)
+{
+    return vm_sin_shifted(x, 0);
+}
+
 static inline double rl_cos(double x)
 {
-    if (!isfinite(x))
-        return x - x;
-    double r;
-    switch (vm_reduce_pio2(x, &r)) {
-    case 0: return vm_cos_kernel(r);
-    case 1: return -vm_sin_kernel(r);
-    case 2: return -vm_cos_kernel(r);
-    default: return vm_sin_kernel(r);
-    }
+    return vm_sin_shifted(x, 1); /* cos x = sin(x + pi/2) */
 }
 
 /* b^n for an integer n >= 0 by repeated squaring: the same few roundings everywhere. */
