@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Checks `rnnlab grads` against PyTorch: loads the parameters into torch.nn.RNN/LSTM/GRU +
-nn.Linear with no reshaping, runs the same batch, and compares the hidden states, the loss,
-dL/dh_t, every parameter gradient, the gradient itemised by loss term (itemised.npy, and
-itemised_first.npy for the first sample) and
-the first sample's output-input Jacobian norms (connectivity.npy). Needs Debian's python3-torch.
+"""Checks `rnnlab grads` against PyTorch: loads the parameters into torch.nn.RNN/LSTM/GRU
+(num_layers=L) + nn.Linear with no reshaping, runs the same batch, and compares the hidden
+states, the loss, dL/dh_t of every layer, every parameter gradient, the gradient itemised by
+loss term (itemised.npy, and itemised_first.npy for the first sample) and the first sample's
+output-input Jacobian norms (connectivity.npy). Needs Debian's python3-torch.
 Usage: bench/check_pytorch.py RNNLAB_BINARY"""
 import os
 import subprocess
@@ -20,6 +20,11 @@ except ImportError:
 torch.set_default_dtype(torch.float64)
 BIN = sys.argv[1] if len(sys.argv) > 1 else "build/rnnlab"
 NAMES = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+
+
+def names(L):
+    """PyTorch's parameter names of an L-layer module, layer by layer."""
+    return [n[:-1] + str(l) for l in range(L) for n in NAMES]
 
 
 def grads_dump(settings, d):
@@ -42,6 +47,8 @@ def report(settings, pairs):
     """Fails on the first (name, torch value, rnnlab value) that differs; prints the worst."""
     worst = 0.0
     for name, a, b in pairs:
+        if a.shape != b.shape:  # no broadcasting past a wrong shape
+            raise SystemExit(f"{settings}: {name} has shape {tuple(b.shape)}, PyTorch's {tuple(a.shape)}")
         e = (a - b).norm().item() / max(a.norm().item(), b.norm().item(), 1e-300)
         worst = max(worst, e)
         if e > 1e-12:
@@ -80,40 +87,86 @@ def grad_of(v):
     return v.grad if v.grad is not None else torch.zeros_like(v)
 
 
-def make(cfg, I, H):
+def make(cfg, I, H, L=1):
     if cfg["model"] == "rnn":
-        return torch.nn.RNN(I, H, nonlinearity=cfg["activation"])
-    return {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cfg["model"]](I, H)
+        return torch.nn.RNN(I, H, num_layers=L, nonlinearity=cfg["activation"])
+    return {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cfg["model"]](I, H, num_layers=L)
+
+
+def stack(cfg, ld, prefix, I, H, L):
+    """The saved stack loaded, with no reshaping, into one nn.RNN/LSTM/GRU(num_layers=L), and
+    the same weights as L one-layer modules, layer l's _l{l} tensors as its _l0: stepped layer
+    by layer, each h_t of each layer is then one tensor feeding both the layer above and the
+    next step, and its .grad the total dL/dh_t."""
+    whole = make(cfg, I, H, L)
+    whole.load_state_dict({k: ld(prefix + k) for k in names(L)})
+    layers = []
+    for l in range(L):
+        one = make(cfg, I if l == 0 else H, H)
+        one.load_state_dict({k: ld(prefix + k[:-1] + str(l)) for k in NAMES})
+        layers.append(one)
+    return whole, layers
+
+
+def step_stack(cfg, layers, inp, states, hs):
+    """One time step up the stack from states (one per layer, None = zero); appends each
+    layer's h_t to hs[l] and returns the new states."""
+    new = []
+    for l, layer in enumerate(layers):
+        _, st = layer(inp, states[l])
+        h = st[0] if cfg["model"] == "lstm" else st
+        h.retain_grad()
+        hs[l].append(h)
+        new.append(st)
+        inp = h
+    return new
+
+
+def detach(cfg, st):
+    return tuple(s.detach() for s in st) if cfg["model"] == "lstm" else st.detach()
+
+
+def layer_grads(prefix, layers, ld):
+    """(name, torch, rnnlab) for every parameter gradient of the one-layer modules."""
+    return [("grad." + prefix + k[:-1] + str(l), getattr(layer, k).grad, ld("grad." + prefix + k[:-1] + str(l)))
+            for l, layer in enumerate(layers) for k in NAMES]
+
+
+def per_layer(a, L):
+    """rnnlab's per-step arrays are (T, B, H) for one layer, (L, T, B, H) for a stack."""
+    return a if L > 1 else a.unsqueeze(0)
 
 
 def check_seq2seq(settings):
-    """encoder.* and decoder.* load into two PyTorch layers; the encoder's final state
-    starts the decoder, fed x_decoder.npy (teacher forcing)."""
+    """encoder.* and decoder.* load into two PyTorch stacks; each encoder layer's final state
+    starts the decoder layer of the same index (h_n, c_n), fed x_decoder.npy (teacher forcing)."""
     with tempfile.TemporaryDirectory() as d:
         cfg, ld = grads_dump(settings, d)
         x, xd, y = ld("x").requires_grad_(), ld("x_decoder").requires_grad_(), ld("y")
-        H, O = int(cfg["hidden"]), ld("head.weight").shape[0]
-        enc, dec, head = make(cfg, x.shape[2], H), make(cfg, xd.shape[2], H), torch.nn.Linear(H, O)
-        enc.load_state_dict({k: ld("encoder." + k) for k in NAMES})
-        dec.load_state_dict({k: ld("decoder." + k) for k in NAMES})
+        H, O, L = int(cfg["hidden"]), ld("head.weight").shape[0], int(cfg.get("layers", 1))
+        enc_whole, enc = stack(cfg, ld, "encoder.", x.shape[2], H, L)
+        dec_whole, dec = stack(cfg, ld, "decoder.", xd.shape[2], H, L)
+        head = torch.nn.Linear(H, O)
         head.load_state_dict({"weight": ld("head.weight"), "bias": ld("head.bias")})
-        state, hs = None, []
-        for layer, inp in ((enc, x), (dec, xd)):
+        states, hs = [None] * L, [[] for _ in range(L)]
+        for layers, inp in ((enc, x), (dec, xd)):
             for t in range(inp.shape[0]):
-                _, state = layer(inp[t:t + 1], state)
-                h = state[0] if cfg["model"] == "lstm" else state
-                h.retain_grad()
-                hs.append(h)
+                states = step_stack(cfg, layers, inp[t:t + 1], states, hs)
         T = x.shape[0]
-        pred = head(torch.cat(hs[T:]))
+        pred = head(torch.cat(hs[-1][T:]))
         loss = loss_of(cfg, pred, y, O)
         loss.backward(retain_graph=True)
-        pairs = [("h", torch.cat(hs).detach(), ld("h")), ("loss", loss.detach(), ld("loss")),
-                 ("dL/dh_t (encoder, then decoder)", torch.cat([h.grad for h in hs]), ld("dh")),
+        # the stacks in one call each, the encoder's (h_n, c_n) starting the decoder
+        _, final = enc_whole(x)
+        out, _ = dec_whole(xd, final)
+        pairs = [("h", torch.stack([torch.cat(h) for h in hs]).detach(), per_layer(ld("h"), L)),
+                 ("h (one call)", out.detach(), per_layer(ld("h"), L)[-1, T:]),
+                 ("loss", loss.detach(), ld("loss")),
+                 ("dL/dh_t (encoder, then decoder)", torch.stack([torch.cat([h.grad for h in hl]) for hl in hs]),
+                  per_layer(ld("dh"), L)),
                  ("grad.head.weight", head.weight.grad, ld("grad.head.weight"))]
-        for prefix, layer in (("encoder.", enc), ("decoder.", dec)):
-            pairs += [("grad." + prefix + k, getattr(layer, k).grad, ld("grad." + prefix + k)) for k in NAMES]
-        pairs += itemised_and_connectivity(cfg, ld, pred, y, O, hs, [x, xd], True)
+        pairs += layer_grads("encoder.", enc, ld) + layer_grads("decoder.", dec, ld)
+        pairs += itemised_and_connectivity(cfg, ld, pred, y, O, hs[-1], [x, xd], True)
         report(settings, pairs)
 
 
@@ -121,83 +174,95 @@ def check(settings):
     with tempfile.TemporaryDirectory() as d:
         cfg, ld = grads_dump(settings, d)
         x, y = ld("x").requires_grad_(), ld("y")
-        I, H = x.shape[2], int(cfg["hidden"])
+        I, H, L = x.shape[2], int(cfg["hidden"]), int(cfg.get("layers", 1))
         O = ld("head.weight").shape[0]
-        rnn = make(cfg, I, H)
+        whole, layers = stack(cfg, ld, "", I, H, L)
         head = torch.nn.Linear(H, O)
-        rnn.load_state_dict({k: ld(k) for k in NAMES})
         head.load_state_dict({"weight": ld("head.weight"), "bias": ld("head.bias")})
-        # Step by step, so that each h_t is one tensor feeding both the head and the next
-        # step: its .grad is then the total dL/dh_t, the recurrent path included.
-        # truncate_mode=chunk is TBPTT in chunks of K steps: the state carried into each
-        # chunk is detached (h.detach(), and c for the LSTM), so no gradient crosses back.
+        last = cfg["shape"] in ("many-to-one", "one-to-one")
+        # Step by step, so that each h_t is one tensor feeding both the head (or the layer
+        # above) and the next step: its .grad is then the total dL/dh_t, the recurrent path
+        # included. truncate_mode=chunk is TBPTT in chunks of K steps: the state each layer
+        # carries into a chunk is detached (h.detach(), and c for the LSTM), so no gradient
+        # crosses back.
         K = int(cfg["truncate"]) if cfg.get("truncate_mode") == "chunk" else 0
-        state, hs, cs = None, [], []
+        states, hs = [None] * L, [[] for _ in range(L)]
         for t in range(x.shape[0]):
             if K and t and t % K == 0:
-                state = tuple(s.detach() for s in state) if cfg["model"] == "lstm" else state.detach()
-            _, state = rnn(x[t:t + 1], state)
-            h = state[0] if cfg["model"] == "lstm" else state
-            h.retain_grad()
-            hs.append(h)
-        out = torch.cat(hs)
-        if cfg["shape"] in ("many-to-one", "one-to-one"):
-            pred = head(hs[-1][0])
-        else:
-            pred = head(out)
+                states = [detach(cfg, st) for st in states]
+            states = step_stack(cfg, layers, x[t:t + 1], states, hs)
+        top = hs[-1]
+        pred = head(top[-1][0]) if last else head(torch.cat(top))
         loss = loss_of(cfg, pred, y, O)
         loss.backward(retain_graph=True)  # the graph again for itemised and connectivity
         pairs = []
-        whole, _ = rnn(x)  # the one-call forward agrees with the unrolled one
+        one_call, _ = whole(x)  # the num_layers=L module agrees with the unrolled layers
+        if not K:  # and so do its parameter gradients, by autograd through the one call
+            p1 = head(one_call[-1]) if last else head(one_call)
+            g1 = torch.autograd.grad(loss_of(cfg, p1, y, O), list(whole.parameters()))
+            pairs += [("grad." + k + " (num_layers=%d)" % L, g, ld("grad." + k))
+                      for (k, _), g in zip(whole.named_parameters(), g1)]
 
+        cs = [[] for _ in range(L)]
         if cfg["model"] == "lstm":
             # nn.LSTM returns c_t as a separate output, whose .grad misses the path through
             # h_t = o tanh(c_t); unroll PyTorch's equations by hand to get the total dL/dc_t.
             B = x.shape[1]
-            hh, cc, mh = torch.zeros(B, H), torch.zeros(B, H), []
-            W = {k: ld(k).requires_grad_() for k in NAMES}
+            hh, cc, mh = [torch.zeros(B, H)] * L, [torch.zeros(B, H)] * L, []
+            W = {k: ld(k).requires_grad_() for k in names(L)}
             for t in range(x.shape[0]):
                 if K and t and t % K == 0:
-                    hh, cc = hh.detach(), cc.detach()
-                z = x[t] @ W["weight_ih_l0"].T + W["bias_ih_l0"] + hh @ W["weight_hh_l0"].T + W["bias_hh_l0"]
-                i, f, g, o = z.chunk(4, dim=1)
-                cc = torch.sigmoid(f) * cc + torch.sigmoid(i) * torch.tanh(g)
-                cc.retain_grad()
-                cs.append(cc)
-                hh = torch.sigmoid(o) * torch.tanh(cc)
-                mh.append(hh)
-            mpred = head(mh[-1]) if cfg["shape"] in ("many-to-one", "one-to-one") else head(torch.stack(mh))
+                    hh, cc = [v.detach() for v in hh], [v.detach() for v in cc]
+                inp = x[t]
+                for l in range(L):
+                    w = lambda n: W[n + str(l)]
+                    z = inp @ w("weight_ih_l").T + w("bias_ih_l") + hh[l] @ w("weight_hh_l").T + w("bias_hh_l")
+                    i, f, g, o = z.chunk(4, dim=1)
+                    cc[l] = torch.sigmoid(f) * cc[l] + torch.sigmoid(i) * torch.tanh(g)
+                    cc[l].retain_grad()
+                    cs[l].append(cc[l])
+                    hh[l] = torch.sigmoid(o) * torch.tanh(cc[l])
+                    inp = hh[l]
+                mh.append(hh[-1])
+            mpred = head(mh[-1]) if last else head(torch.stack(mh))
             mloss = loss_of(cfg, mpred, y, O)
             hw, hb = head.weight.grad.clone(), head.bias.grad.clone()
             mloss.backward()
             head.weight.grad, head.bias.grad = hw, hb
-            pairs.append(("h (by hand)", torch.stack(mh).detach(), ld("h")))
-        pairs += [("h", out.detach(), ld("h")), ("h (one call)", whole.detach(), ld("h")),
-                  ("loss", loss.detach(), ld("loss")), ("dL/dh_t", torch.cat([grad_of(h) for h in hs]), ld("dh"))]
-        if cs:
-            pairs += [("c", torch.stack(cs).detach(), ld("c")),
-                      ("dL/dc_t", torch.stack([grad_of(c) for c in cs]), ld("dc"))]
-        pairs += [("grad." + k, getattr(rnn, k).grad, ld("grad." + k)) for k in NAMES]
+            pairs.append(("h (by hand, top layer)", torch.stack(mh).detach(), per_layer(ld("h"), L)[-1]))
+        pairs += [("h", torch.stack([torch.cat(h) for h in hs]).detach(), per_layer(ld("h"), L)),
+                  ("h (one call)", one_call.detach(), per_layer(ld("h"), L)[-1]),
+                  ("loss", loss.detach(), ld("loss")),
+                  ("dL/dh_t", torch.stack([torch.cat([grad_of(h) for h in hl]) for hl in hs]), per_layer(ld("dh"), L))]
+        if cs[0]:
+            pairs += [("c", torch.stack([torch.stack(c) for c in cs]).detach(), per_layer(ld("c"), L)),
+                      ("dL/dc_t", torch.stack([torch.stack([grad_of(c) for c in cl]) for cl in cs]),
+                       per_layer(ld("dc"), L))]
+        pairs += layer_grads("", layers, ld)
         pairs += [("grad.head.weight", head.weight.grad, ld("grad.head.weight")),
                   ("grad.head.bias", head.bias.grad, ld("grad.head.bias"))]
         # after the .grad reads: autograd.grad also runs the retained h_t's hooks
-        extra = itemised_and_connectivity(cfg, ld, pred, y, O, hs, [x],
-                                          cfg["shape"] not in ("many-to-one", "one-to-one"))
+        extra = itemised_and_connectivity(cfg, ld, pred, y, O, top, [x], not last)
         # connectivity is the model's Jacobian (full BPTT): with chunks, this graph's
         # detached states cut it, so it is compared in the unchunked cases only
         pairs += [e for e in extra if not (K and e[0].startswith("connectivity"))]
         report(settings, pairs)
 
 
-for model in ["model=rnn activation=tanh", "model=rnn activation=relu", "model=lstm", "model=gru"]:
-    for task in ["task=adding", "task=echo", "task=xor seq_len=1", "task=wave seq_len=9", "task=charlm seq_len=11"]:
-        extra = task.split()
-        if len(extra) == 1:
-            extra.append("seq_len=13")
-        check(model.split() + extra + ["hidden=7", "batch=3", "seed=5"])
-    check_seq2seq(model.split() + ["task=reverse", "seq_len=6", "hidden=7", "batch=3", "seed=5"])
+# Every model and shape, one to three layers.
+for layers in ["layers=1", "layers=2", "layers=3"]:
+    for model in ["model=rnn activation=tanh", "model=rnn activation=relu", "model=lstm", "model=gru"]:
+        for task in ["task=adding", "task=echo", "task=xor seq_len=1", "task=wave seq_len=9", "task=charlm seq_len=11"]:
+            extra = task.split()
+            if len(extra) == 1:
+                extra.append("seq_len=13")
+            check(model.split() + extra + ["hidden=7", "batch=3", "seed=5", layers])
+        check_seq2seq(model.split() + ["task=reverse", "seq_len=6", "hidden=7", "batch=3", "seed=5", layers])
 
-# Truncated BPTT in chunks of 5 steps: 13 steps are chunks of 5, 5 and 3, 11 of 5, 5 and 1.
-for model in ["model=rnn activation=tanh", "model=lstm", "model=gru"]:
-    for task in ["task=adding seq_len=13", "task=echo seq_len=13", "task=charlm seq_len=11"]:
-        check(model.split() + task.split() + ["truncate=5", "truncate_mode=chunk", "hidden=7", "batch=3", "seed=5"])
+# Truncated BPTT in chunks of 5 steps: 13 steps are chunks of 5, 5 and 3, 11 of 5, 5 and 1;
+# in a stack every layer's state is detached at the chunk boundaries.
+for layers in ["layers=1", "layers=2"]:
+    for model in ["model=rnn activation=tanh", "model=lstm", "model=gru"]:
+        for task in ["task=adding seq_len=13", "task=echo seq_len=13", "task=charlm seq_len=11"]:
+            check(model.split() + task.split() + ["truncate=5", "truncate_mode=chunk", "hidden=7", "batch=3", "seed=5",
+                                                  layers])

@@ -176,7 +176,7 @@ static void test_bound_is_the_recursion_from_the_heads_direct_norms(void **s)
     for (int t = T - 1; t >= 0; t--) {
         double dir = 0.0;
         for (size_t i = 0; i < BH; i++)
-            dir += tr.cache.rnn.dtop[t * BH + i] * tr.cache.rnn.dtop[t * BH + i];
+            dir += tr.cache.rnn[0].dtop[t * BH + i] * tr.cache.rnn[0].dtop[t * BH + i];
         dir = sqrt(dir);
         assert_true(fabs(o->dh_direct_norm[t] - dir) <= 1e-14 * dir);
         b = t == T - 1 ? dir : r * b + dir;

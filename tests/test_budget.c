@@ -96,6 +96,10 @@ static void test_the_estimate_bounds_what_trainer_create_allocates_for_every_tas
             snprintf(line, sizeof line, "task=%s; model=%s; hidden=12; seq_len=%d; batch=3; seeds=3", k->name,
                      cell_kind(m)->name, T);
             expect_estimate_bounds_allocation(line);
+            /* a stack: every layer's caches, observables, spectrum and history columns */
+            snprintf(line, sizeof line, "task=%s; model=%s; hidden=16; layers=3; seq_len=%d; batch=4", k->name,
+                     cell_kind(m)->name, T);
+            expect_estimate_bounds_allocation(line);
         }
 }
 

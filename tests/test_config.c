@@ -16,13 +16,13 @@
 #include <string.h>
 
 static const char *const ALL_KEYS[] = {
-    "model", "activation", "hidden", "seed",     "task",     "seq_len",   "lag",
+    "model", "activation", "hidden", "layers", "seed",     "task",     "seq_len",   "lag",
     "symbols", "text",     "batch",  "init",     "rho",      "forget_bias", "optimizer",
     "lr",    "momentum",   "clip",   "clip_mode", "truncate", "truncate_mode", "history",
     "seeds", "shape", "loss",
 };
 #define N_ALL_KEYS (sizeof ALL_KEYS / sizeof ALL_KEYS[0])
-_Static_assert(N_ALL_KEYS == 24, "the vocabulary has 24 keys");
+_Static_assert(N_ALL_KEYS == 25, "the vocabulary has 25 keys");
 
 /* The task words in enum order, and the shape each task has. */
 static const struct {

@@ -1,5 +1,6 @@
 /* test_model.c: BPTT against finite differences for every model, activation, shape, loss
- * and truncation; the exact linear law of gradient decay; PyTorch's parameter layout. */
+ * and truncation, one layer and stacks; the exact linear law of gradient decay; PyTorch's
+ * parameter layout. */
 #include "check.h"
 
 #include "config.h"
@@ -26,8 +27,8 @@ typedef struct {
     Cache cache;
 } Problem;
 
-static void problem_create_len(Problem *pb, int model, Activation act, int task, int truncate,
-                               int seq_len)
+static void problem_create_layers(Problem *pb, int model, Activation act, int task, int truncate, int seq_len,
+                                  int layers)
 {
     char err[CONFIG_ERR_LEN];
     config_default(&pb->cfg);
@@ -40,6 +41,7 @@ static void problem_create_len(Problem *pb, int model, Activation act, int task,
     pb->cfg.lag = 2;
     pb->cfg.symbols = 3;
     pb->cfg.truncate = truncate;
+    pb->cfg.layers = layers;
     if (config_resolve(&pb->cfg, err, sizeof err) != 0)
         fail_msg("%s", err);
     if (task_create(&pb->task, &pb->cfg, err, sizeof err) != 0)
@@ -63,10 +65,9 @@ static void problem_create_len(Problem *pb, int model, Activation act, int task,
     assert_int_equal(model_cache_create(&pb->cache, &pb->d, pb->T, pb->Td, 2), 0);
 }
 
-static void problem_create(Problem *pb, int model, Activation act, int task, int truncate)
+static void problem_create_len(Problem *pb, int model, Activation act, int task, int truncate, int seq_len)
 {
-    int T = task == task_find("xor") ? 1 : task == task_find("copy") ? 1 : task == task_find("reverse") ? 3 : 5;
-    problem_create_len(pb, model, act, task, truncate, T);
+    problem_create_layers(pb, model, act, task, truncate, seq_len, 1);
 }
 
 static void problem_destroy(Problem *pb)
@@ -78,38 +79,53 @@ static void problem_destroy(Problem *pb)
     free(pb->block);
 }
 
-/* dL/dh_t (or dL/dc_t) over all steps, encoder then decoder. */
+/* dL/dh_t (or dL/dc_t) over all steps, encoder then decoder, of every layer: (L, TT, B, H). */
 static void analytic_dh(const Problem *pb, double *out, int cell)
 {
     size_t BH = (size_t)pb->cfg.batch * pb->d.H;
-    memcpy(out, cell ? pb->cache.rnn.dc : pb->cache.rnn.dh, (size_t)pb->T * BH * sizeof(double));
-    if (pb->Td)
-        memcpy(out + (size_t)pb->T * BH, cell ? pb->cache.dec.dc : pb->cache.dec.dh,
-               (size_t)pb->Td * BH * sizeof(double));
+    for (int l = 0; l < pb->d.L; l++, out += (size_t)pb->TT * BH) {
+        memcpy(out, cell ? pb->cache.rnn[l].dc : pb->cache.rnn[l].dh, (size_t)pb->T * BH * sizeof(double));
+        if (pb->Td)
+            memcpy(out + (size_t)pb->T * BH, cell ? pb->cache.dec[l].dc : pb->cache.dec[l].dh,
+                   (size_t)pb->Td * BH * sizeof(double));
+    }
+}
+
+/* Every layer's state at step s0 of fixed (L, T+1, B, H), as the (L, B, H) a forward starts from. */
+static void states_at(double *out, const double *fixed, int L, int T, size_t BH, int s0)
+{
+    for (int l = 0; l < L; l++)
+        memcpy(out + (size_t)l * BH, fixed + ((size_t)l * (T + 1) + s0) * BH, BH * sizeof(double));
 }
 
 /* The loss whose exact gradient (truncated) BPTT computes. With full BPTT, the loss itself,
- * from the initial state fixed_hs[0..BH) (and fixed_cs). Truncated: each loss term at t sees
- * the network only through the last K steps, the state before them held at the value the
- * unperturbed parameters give (`fixed_hs`, `fixed_cs`: (T+1, B, H)). probe_t >= 0 adds
- * `delta` to h_t (or c_t) at (t, i) (i over B*H) in every window that computes it. */
-static double surrogate_loss(const Problem *pb, const double *fixed_hs, const double *fixed_cs,
+ * from the initial states at step 0 of fixed_hs (and fixed_cs). Truncated: each loss term
+ * at t sees the network only through the last K steps, every layer's state before them
+ * held at the value the unperturbed parameters give (`fixed_hs`, `fixed_cs`: (L, T+1, B,
+ * H)). probe_t >= 0 adds `delta` to h_t (or c_t) of layer probe_l at (t, i) (i over B*H) in
+ * every window that computes it. */
+static double surrogate_loss(const Problem *pb, const double *fixed_hs, const double *fixed_cs, int probe_l,
                              int probe_t, size_t probe_i, int probe_c, double delta)
 {
     const ModelDims *d = &pb->d;
-    int T = pb->T, B = pb->cfg.batch, K = pb->cfg.truncate;
+    int T = pb->T, B = pb->cfg.batch, K = pb->cfg.truncate, L = d->L;
     size_t BH = (size_t)B * d->H, O = (size_t)d->O;
+    double *h0 = malloc((size_t)L * BH * sizeof(double)), *c0 = malloc((size_t)L * BH * sizeof(double));
     if (K <= 0 || K >= T) {
-        double *probe = calloc((size_t)pb->TT * BH, sizeof(double));
+        double *probe = calloc((size_t)L * pb->TT * BH, sizeof(double));
         if (probe_t >= 0)
-            probe[(size_t)probe_t * BH + probe_i] = delta;
-        ForwardOptions opt = {fixed_hs, fixed_cs, probe_c ? NULL : probe, probe_c ? probe : NULL};
+            probe[((size_t)probe_l * pb->TT + probe_t) * BH + probe_i] = delta;
+        states_at(h0, fixed_hs, L, T, BH, 0);
+        states_at(c0, fixed_cs, L, T, BH, 0);
+        ForwardOptions opt = {h0, c0, probe_c ? NULL : probe, probe_c ? probe : NULL};
         Cache c;
         assert_int_equal(model_cache_create(&c, d, T, pb->Td, B), 0);
         model_forward(&c, &pb->batch, &pb->p, d, &opt);
         double l = model_loss(&c, &pb->batch, d);
         model_cache_destroy(&c);
         free(probe);
+        free(c0);
+        free(h0);
         return l;
     }
     ModelDims sub = *d;
@@ -129,11 +145,12 @@ static double surrogate_loss(const Problem *pb, const double *fixed_hs, const do
             if (w.label)
                 w.label = pb->batch.label + (size_t)tl * B;
         }
-        double *probe = calloc((size_t)Tw * BH, sizeof(double));
+        double *probe = calloc((size_t)L * Tw * BH, sizeof(double));
         if (probe_t >= s0 && probe_t <= tl)
-            probe[(size_t)(probe_t - s0) * BH + probe_i] = delta;
-        ForwardOptions opt = {fixed_hs + (size_t)s0 * BH, fixed_cs + (size_t)s0 * BH,
-                              probe_c ? NULL : probe, probe_c ? probe : NULL};
+            probe[((size_t)probe_l * Tw + (probe_t - s0)) * BH + probe_i] = delta;
+        states_at(h0, fixed_hs, L, T, BH, s0);
+        states_at(c0, fixed_cs, L, T, BH, s0);
+        ForwardOptions opt = {h0, c0, probe_c ? NULL : probe, probe_c ? probe : NULL};
         Cache c;
         assert_int_equal(model_cache_create(&c, &sub, Tw, 0, B), 0);
         model_forward(&c, &w, &pb->p, &sub, &opt);
@@ -143,29 +160,34 @@ static double surrogate_loss(const Problem *pb, const double *fixed_hs, const do
         model_cache_destroy(&c);
         free(probe);
     }
+    free(c0);
+    free(h0);
     return total;
 }
 
-static void gradient_check(int model, Activation act, int task, int truncate)
+static void gradient_check_layers(int model, Activation act, int task, int truncate, int layers)
 {
     Problem pb;
-    problem_create(&pb, model, act, task, truncate);
+    int T = task == task_find("xor") ? 1 : task == task_find("copy") ? 1 : task == task_find("reverse") ? 3 : 5;
+    problem_create_layers(&pb, model, act, task, truncate, T, layers);
     const ModelDims *d = &pb.d;
-    int B = pb.cfg.batch, TT = pb.TT;
-    size_t BH = (size_t)B * d->H, TBH = (size_t)pb.T * BH;
+    int B = pb.cfg.batch, TT = pb.TT, L = d->L;
+    size_t BH = (size_t)B * d->H, TBH = (size_t)pb.T * BH, LTT = (size_t)L * TT;
     char what[200];
-    snprintf(what, sizeof what, "%s %s %s truncate=%d", config_model_name(model),
-             config_activation_name(act), config_task_name(task), truncate);
+    snprintf(what, sizeof what, "%s %s %s truncate=%d layers=%d", config_model_name(model),
+             config_activation_name(act), config_task_name(task), truncate, L);
 
     model_forward(&pb.cache, &pb.batch, &pb.p, d, NULL);
     double loss = model_loss(&pb.cache, &pb.batch, d);
     model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, truncate, TRUNCATE_WINDOW);
-    double *fixed_hs = malloc((TBH + BH) * sizeof(double));
-    double *fixed_cs = malloc((TBH + BH) * sizeof(double));
-    memcpy(fixed_hs, pb.cache.rnn.hs, (TBH + BH) * sizeof(double));
-    memcpy(fixed_cs, pb.cache.rnn.cs, (TBH + BH) * sizeof(double));
+    double *fixed_hs = malloc((size_t)L * (TBH + BH) * sizeof(double));
+    double *fixed_cs = malloc((size_t)L * (TBH + BH) * sizeof(double));
+    for (int l = 0; l < L; l++) {
+        memcpy(fixed_hs + (size_t)l * (TBH + BH), pb.cache.rnn[l].hs, (TBH + BH) * sizeof(double));
+        memcpy(fixed_cs + (size_t)l * (TBH + BH), pb.cache.rnn[l].cs, (TBH + BH) * sizeof(double));
+    }
     if (truncate == 0) {
-        double s = surrogate_loss(&pb, fixed_hs, fixed_cs, -1, 0, 0, 0);
+        double s = surrogate_loss(&pb, fixed_hs, fixed_cs, 0, -1, 0, 0, 0);
         if (!(fabs(s - loss) <= 1e-14 * fabs(loss)))
             fail_msg("%s: the loss from a given zero state %.17g differs from %.17g", what, s, loss);
     }
@@ -179,9 +201,9 @@ static void gradient_check(int model, Activation act, int task, int truncate)
         for (size_t i = 0; i < specs[k].size; i++) {
             double keep = w[i];
             w[i] = keep + eps;
-            double up = surrogate_loss(&pb, fixed_hs, fixed_cs, -1, 0, 0, 0);
+            double up = surrogate_loss(&pb, fixed_hs, fixed_cs, 0, -1, 0, 0, 0);
             w[i] = keep - eps;
-            double down = surrogate_loss(&pb, fixed_hs, fixed_cs, -1, 0, 0, 0);
+            double down = surrogate_loss(&pb, fixed_hs, fixed_cs, 0, -1, 0, 0, 0);
             w[i] = keep;
             fd[i] = (up - down) / (2 * eps);
         }
@@ -190,44 +212,52 @@ static void gradient_check(int model, Activation act, int task, int truncate)
             fail_msg("%s: %s: relative error %.3g", what, specs[k].name, e);
         free(fd);
     }
-    /* dL/dh_t (and dL/dc_t) through the probes, one time step at a time. */
-    double *an = malloc((size_t)TT * BH * sizeof(double));
+    /* dL/dh_t (and dL/dc_t) of every layer through the probes, one time step at a time. */
+    double *an = malloc(LTT * BH * sizeof(double));
     for (int pc = 0; pc <= d->cell->has_cell_state; pc++) {
-        double *fd = calloc((size_t)TT * BH, sizeof(double));
-        for (int t = 0; t < TT; t++)
-            for (size_t i = 0; i < BH; i++) {
-                double up = surrogate_loss(&pb, fixed_hs, fixed_cs, t, i, pc, eps);
-                double down = surrogate_loss(&pb, fixed_hs, fixed_cs, t, i, pc, -eps);
-                fd[(size_t)t * BH + i] = (up - down) / (2 * eps);
-            }
+        double *fd = calloc(LTT * BH, sizeof(double));
+        for (int l = 0; l < L; l++)
+            for (int t = 0; t < TT; t++)
+                for (size_t i = 0; i < BH; i++) {
+                    double up = surrogate_loss(&pb, fixed_hs, fixed_cs, l, t, i, pc, eps);
+                    double down = surrogate_loss(&pb, fixed_hs, fixed_cs, l, t, i, pc, -eps);
+                    fd[((size_t)l * TT + t) * BH + i] = (up - down) / (2 * eps);
+                }
         analytic_dh(&pb, an, pc);
-        for (int t = 0; t < TT; t++) {
-            double e = check_rel_error(fd + (size_t)t * BH, an + (size_t)t * BH, BH, 1e-300);
+        for (size_t lt = 0; lt < LTT; lt++) {
+            double e = check_rel_error(fd + lt * BH, an + lt * BH, BH, 1e-300);
             if (!(e < 1e-6))
-                fail_msg("%s: %s at t=%d: relative error %.3g", what, pc ? "dL/dc_t" : "dL/dh_t", t, e);
+                fail_msg("%s: %s of layer %d at t=%d: relative error %.3g", what, pc ? "dL/dc_t" : "dL/dh_t",
+                         (int)(lt / (size_t)TT), (int)(lt % (size_t)TT), e);
         }
         free(fd);
     }
     free(an);
-    /* dL/d(initial state): what of each term's gradient reaches before t = 0. */
-    for (int pc = 0; pc <= d->cell->has_cell_state; pc++) {
-        double *fd = calloc(BH, sizeof(double)), *v = pc ? fixed_cs : fixed_hs;
-        for (size_t i = 0; i < BH; i++) {
-            v[i] = eps;
-            double up = surrogate_loss(&pb, fixed_hs, fixed_cs, -1, 0, 0, 0);
-            v[i] = -eps;
-            double down = surrogate_loss(&pb, fixed_hs, fixed_cs, -1, 0, 0, 0);
-            v[i] = 0.0;
-            fd[i] = (up - down) / (2 * eps);
+    /* dL/d(initial state) of each layer: what of each term's gradient reaches before t = 0. */
+    for (int l = 0; l < L; l++)
+        for (int pc = 0; pc <= d->cell->has_cell_state; pc++) {
+            double *fd = calloc(BH, sizeof(double)), *v = (pc ? fixed_cs : fixed_hs) + (size_t)l * (TBH + BH);
+            for (size_t i = 0; i < BH; i++) {
+                v[i] = eps;
+                double up = surrogate_loss(&pb, fixed_hs, fixed_cs, 0, -1, 0, 0, 0);
+                v[i] = -eps;
+                double down = surrogate_loss(&pb, fixed_hs, fixed_cs, 0, -1, 0, 0, 0);
+                v[i] = 0.0;
+                fd[i] = (up - down) / (2 * eps);
+            }
+            double e = check_rel_error(fd, pc ? pb.cache.rnn[l].dc_init : pb.cache.rnn[l].dh_init, BH, 1e-300);
+            if (!(e < 1e-6))
+                fail_msg("%s: dL/d initial %s of layer %d: relative error %.3g", what, pc ? "c" : "h", l, e);
+            free(fd);
         }
-        double e = check_rel_error(fd, pc ? pb.cache.rnn.dc_init : pb.cache.rnn.dh_init, BH, 1e-300);
-        if (!(e < 1e-6))
-            fail_msg("%s: dL/d initial %s: relative error %.3g", what, pc ? "c" : "h", e);
-        free(fd);
-    }
     free(fixed_cs);
     free(fixed_hs);
     problem_destroy(&pb);
+}
+
+static void gradient_check(int model, Activation act, int task, int truncate)
+{
+    gradient_check_layers(model, act, task, truncate, 1);
 }
 
 /* Every shape and both losses: xor one-to-one, wave one-to-many (mse), adding many-to-one
@@ -250,6 +280,24 @@ static void test_rnn_sigmoid_backward_matches_finite_differences(void **s) { (vo
 static void test_rnn_linear_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("rnn", ACT_LINEAR); }
 static void test_lstm_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("lstm", ACT_TANH); }
 static void test_gru_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("gru", ACT_TANH); }
+
+/* Stacks: every layer's dL/dh_t (dL/dc_t), dL/d(initial state) and parameter gradient, on
+ * every shape, with full BPTT and with a window of 2 steps (which a loss term's gradient
+ * walks in every layer, passing down freely); two layers everywhere, three on a few. */
+static void test_stacks_backward_match_finite_differences(void **s)
+{
+    (void)s;
+    const char *models[] = {"rnn", "lstm", "gru"};
+    const int tasks[] = {task_find("xor"), task_find("wave"), task_find("adding"), task_find("echo"),
+                         task_find("reverse")};
+    for (size_t m = 0; m < 3; m++)
+        for (size_t t = 0; t < sizeof tasks / sizeof tasks[0]; t++)
+            for (int K = 0; K <= (tasks[t] == task_find("reverse") ? 0 : 2); K += 2)
+                gradient_check_layers(cell_find(models[m]), ACT_TANH, tasks[t], K, 2);
+    gradient_check_layers(cell_find("lstm"), ACT_TANH, task_find("adding"), 2, 3);
+    gradient_check_layers(cell_find("gru"), ACT_TANH, task_find("echo"), 2, 3);
+    gradient_check_layers(cell_find("rnn"), ACT_RELU, task_find("reverse"), 0, 3);
+}
 
 /* Linear RNN, W_hh = rho Q with Q orthogonal, many-to-one: dL/dh_{t-1} = dL/dh_t W_hh, so
  * ||dL/dh_t|| = rho^(T-1-t) ||dL/dh_{T-1}|| exactly. */
@@ -277,7 +325,7 @@ static void linear_law(double rho)
     rng_seed(&rng, 3, 1);
     assert_int_equal(model_init(&p, &d, &cfg, &rng), 0);
     double s[16];
-    assert_int_equal(linalg_singular_values(s, p.rnn.weight_hh, 16), 0);
+    assert_int_equal(linalg_singular_values(s, p.rnn[0].weight_hh, 16), 0);
     for (int i = 0; i < 16; i++) /* every singular value is rho */
         assert_true(fabs(s[i] - rho) < 1e-12);
     Batch b;
@@ -291,7 +339,7 @@ static void linear_law(double rho)
     double norms[60], expect[60];
     size_t BH = 4 * 16;
     for (int t = 0; t < 60; t++)
-        norms[t] = optim_norm(c.rnn.dh + t * BH, BH);
+        norms[t] = optim_norm(c.rnn[0].dh + t * BH, BH);
     for (int t = 0; t < 60; t++)
         expect[t] = pow(rho, 59 - t) * norms[59];
     check_close("||dL/dh_t||", norms, expect, 60, 1e-10, 0);
@@ -335,13 +383,13 @@ static void test_chunk_of_the_whole_sequence_is_full_bptt_bit_for_bit(void **s)
             model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, 0, TRUNCATE_WINDOW);
             double *full = malloc(pb.n * sizeof(double)), *full_dh = malloc(TBH * sizeof(double));
             memcpy(full, pb.grad_block, pb.n * sizeof(double));
-            memcpy(full_dh, pb.cache.rnn.dh, TBH * sizeof(double));
+            memcpy(full_dh, pb.cache.rnn[0].dh, TBH * sizeof(double));
             const int Ks[] = {12, 13, 1000, 0};
             for (size_t j = 0; j < 4; j++) {
                 memset(pb.grad_block, 0, pb.n * sizeof(double));
                 model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, Ks[j], TRUNCATE_CHUNK);
                 if (memcmp(full, pb.grad_block, pb.n * sizeof(double)) != 0 ||
-                    memcmp(full_dh, pb.cache.rnn.dh, TBH * sizeof(double)) != 0)
+                    memcmp(full_dh, pb.cache.rnn[0].dh, TBH * sizeof(double)) != 0)
                     fail_msg("%s %s chunk K=%d: not the bits of full BPTT", models[m],
                              config_task_name(tasks[k]), Ks[j]);
             }
@@ -359,15 +407,16 @@ static void test_chunk_of_the_whole_sequence_is_full_bptt_bit_for_bit(void **s)
 static void chunk_reference(const Problem *pb, int K, double *grad, double *dh, double *dc)
 {
     const ModelDims *d = &pb->d;
-    int T = pb->T, B = pb->cfg.batch;
-    size_t BH = (size_t)B * d->H, O = (size_t)d->O, I = (size_t)d->I;
+    int T = pb->T, B = pb->cfg.batch, L = d->L;
+    size_t BH = (size_t)B * d->H, O = (size_t)d->O, I = (size_t)d->I, TBH = (size_t)T * BH;
     int every = model_head_every(d);
     double *gb = malloc(pb->n * sizeof(double));
+    double *h0 = malloc((size_t)L * BH * sizeof(double)), *c0 = malloc((size_t)L * BH * sizeof(double));
     Params g;
     model_params_point(&g, gb, d);
     memset(grad, 0, pb->n * sizeof(double));
-    memset(dh, 0, (size_t)T * BH * sizeof(double));
-    memset(dc, 0, (size_t)T * BH * sizeof(double));
+    memset(dh, 0, (size_t)L * TBH * sizeof(double));
+    memset(dc, 0, (size_t)L * TBH * sizeof(double));
     for (int s0 = 0; s0 < T; s0 += K) {
         int Tc = s0 + K < T ? K : T - s0;
         if (!every && s0 + Tc < T)
@@ -381,8 +430,11 @@ static void chunk_reference(const Problem *pb, int K, double *grad, double *dh, 
             if (w.label)
                 w.label = pb->batch.label + (size_t)s0 * B;
         }
-        ForwardOptions opt = {pb->cache.rnn.hs + (size_t)s0 * BH, pb->cache.rnn.cs + (size_t)s0 * BH,
-                              NULL, NULL};
+        for (int l = 0; l < L; l++) { /* every layer's state entering the chunk */
+            memcpy(h0 + (size_t)l * BH, pb->cache.rnn[l].hs + (size_t)s0 * BH, BH * sizeof(double));
+            memcpy(c0 + (size_t)l * BH, pb->cache.rnn[l].cs + (size_t)s0 * BH, BH * sizeof(double));
+        }
+        ForwardOptions opt = {h0, c0, NULL, NULL};
         Cache c;
         assert_int_equal(model_cache_create(&c, d, Tc, 0, B), 0);
         model_forward(&c, &w, &pb->p, d, &opt);
@@ -392,47 +444,57 @@ static void chunk_reference(const Problem *pb, int K, double *grad, double *dh, 
         double weight = every ? (double)Tc / T : 1.0;
         for (size_t i = 0; i < pb->n; i++)
             grad[i] += weight * gb[i];
-        for (size_t i = 0; i < (size_t)Tc * BH; i++) {
-            dh[(size_t)s0 * BH + i] = weight * c.rnn.dh[i];
-            dc[(size_t)s0 * BH + i] = weight * c.rnn.dc[i];
-        }
+        for (int l = 0; l < L; l++)
+            for (size_t i = 0; i < (size_t)Tc * BH; i++) {
+                dh[(size_t)l * TBH + (size_t)s0 * BH + i] = weight * c.rnn[l].dh[i];
+                dc[(size_t)l * TBH + (size_t)s0 * BH + i] = weight * c.rnn[l].dc[i];
+            }
         model_cache_destroy(&c);
     }
+    free(c0);
+    free(h0);
     free(gb);
 }
 
-/* T = 12 in chunks of 5 (5, 5, 2) and 4 (4, 4, 4), many-to-one, many-to-many (mse, xent). */
+/* T = 12 in chunks of 5 (5, 5, 2) and 4 (4, 4, 4), many-to-one, many-to-many (mse, xent),
+ * one layer and a stack of two (every layer's state detached at the boundaries). */
 static void test_chunk_gradient_is_the_sum_over_chunks_run_on_their_own(void **s)
 {
     (void)s;
     const char *models[] = {"rnn", "lstm", "gru"};
     const int tasks[] = {task_find("adding"), task_find("echo"), task_find("sine")};
     const int Ks[] = {5, 4, 1};
+    for (int L = 1; L <= 2; L++)
     for (size_t m = 0; m < 3; m++)
         for (size_t k = 0; k < 3; k++)
             for (size_t j = 0; j < 3; j++) {
                 Problem pb;
-                problem_create_len(&pb, cell_find(models[m]), ACT_TANH, tasks[k], 0, 12);
+                problem_create_layers(&pb, cell_find(models[m]), ACT_TANH, tasks[k], 0, 12, L);
                 const ModelDims *d = &pb.d;
                 size_t TBH = (size_t)pb.T * pb.cfg.batch * d->H;
+                size_t LTBH = (size_t)L * TBH;
                 model_forward(&pb.cache, &pb.batch, &pb.p, d, NULL);
                 model_loss(&pb.cache, &pb.batch, d);
                 model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, Ks[j], TRUNCATE_CHUNK);
                 double *grad = malloc(pb.n * sizeof(double));
-                double *dh = malloc(TBH * sizeof(double)), *dc = malloc(TBH * sizeof(double));
+                double *dh = malloc(LTBH * sizeof(double)), *dc = malloc(LTBH * sizeof(double));
+                double *an = malloc(LTBH * sizeof(double));
                 chunk_reference(&pb, Ks[j], grad, dh, dc);
                 char what[160];
-                snprintf(what, sizeof what, "%s %s chunk K=%d: parameter gradient", models[m],
-                         config_task_name(tasks[k]), Ks[j]);
+                snprintf(what, sizeof what, "%s %s chunk K=%d layers=%d: parameter gradient", models[m],
+                         config_task_name(tasks[k]), Ks[j], L);
                 check_close(what, pb.grad_block, grad, pb.n, 1e-12, 1e-14);
-                snprintf(what, sizeof what, "%s %s chunk K=%d: dL/dh_t", models[m],
-                         config_task_name(tasks[k]), Ks[j]);
-                check_close(what, pb.cache.rnn.dh, dh, TBH, 1e-12, 1e-14);
+                snprintf(what, sizeof what, "%s %s chunk K=%d layers=%d: dL/dh_t", models[m],
+                         config_task_name(tasks[k]), Ks[j], L);
+                analytic_dh(&pb, an, 0);
+                check_close(what, an, dh, LTBH, 1e-12, 1e-14);
                 if (d->cell->has_cell_state) {
-                    snprintf(what, sizeof what, "%s %s chunk K=%d: dL/dc_t", models[m],
-                             config_task_name(tasks[k]), Ks[j]);
-                    check_close(what, pb.cache.rnn.dc, dc, TBH, 1e-12, 1e-14);
+                    snprintf(what, sizeof what, "%s %s chunk K=%d layers=%d: dL/dc_t", models[m],
+                             config_task_name(tasks[k]), Ks[j], L);
+                    analytic_dh(&pb, an, 1);
+                    check_close(what, an, dc, LTBH, 1e-12, 1e-14);
                 }
+                free(an);
                 /* and it is not full BPTT: something crossed the boundaries there */
                 memcpy(grad, pb.grad_block, pb.n * sizeof(double));
                 memset(pb.grad_block, 0, pb.n * sizeof(double));
@@ -490,6 +552,41 @@ static void test_parameter_names_and_shapes_are_pytorchs(void **s)
     assert_int_equal(sp[4].shape[0], 28);
     assert_int_equal(sp[4].shape[1], 6);
     assert_int_equal(sp[8].shape[0], 5);
+
+    /* a stack of three, as nn.LSTM(num_layers=3): layer by layer, layers 1 and 2 reading H */
+    cfg.task = task_find("echo");
+    cfg.symbols = 0;
+    cfg.layers = 3;
+    cfg.shape_given = cfg.loss_given = -1;
+    assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
+    d = dims_of(&cfg);
+    assert_int_equal(d.n_tensors, 14);
+    model_param_specs(sp, &d);
+    offset = 0;
+    for (int i = 0; i < 12; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "%s_l%d", (const char *[]){"weight_ih", "weight_hh", "bias_ih", "bias_hh"}[i % 4],
+                 i / 4);
+        assert_string_equal(sp[i].name, want);
+        assert_int_equal(sp[i].shape[0], 28);
+        if (i % 4 == 0)
+            assert_int_equal(sp[i].shape[1], i == 0 ? 4 : 7);
+        assert_int_equal(sp[i].offset, offset);
+        offset += sp[i].size;
+    }
+    assert_string_equal(sp[12].name, "head.weight");
+    /* and seq2seq's two stacks: encoder.*_l0 .. _l2, then decoder.*_l0 .. _l2 */
+    cfg.task = task_find("reverse");
+    cfg.symbols = 5;
+    cfg.shape_given = cfg.loss_given = -1;
+    assert_int_equal(config_resolve(&cfg, err, sizeof err), 0);
+    d = dims_of(&cfg);
+    assert_int_equal(d.n_tensors, 26);
+    model_param_specs(sp, &d);
+    assert_string_equal(sp[11].name, "encoder.bias_hh_l2");
+    assert_string_equal(sp[12].name, "decoder.weight_ih_l0");
+    assert_int_equal(sp[16].shape[1], 7); /* decoder.weight_ih_l1 reads H */
+    assert_string_equal(sp[24].name, "head.weight");
 }
 
 /* forget_bias=B puts B in bias_ih's forget block (rows H..2H-1, PyTorch's i, f, g, o order)
@@ -514,10 +611,10 @@ static void test_forget_bias_sets_the_forget_block(void **s)
     for (int j = 0; j < 20; j++) {
         int in_f = j >= 5 && j < 10;
         if (in_f) {
-            assert_true(p.rnn.bias_ih[j] == 2.5);
-            assert_true(p.rnn.bias_hh[j] == 0.0);
+            assert_true(p.rnn[0].bias_ih[j] == 2.5);
+            assert_true(p.rnn[0].bias_hh[j] == 0.0);
         } else {
-            assert_true(fabs(p.rnn.bias_ih[j]) <= 1 / sqrt(5.0) && p.rnn.bias_ih[j] != 2.5);
+            assert_true(fabs(p.rnn[0].bias_ih[j]) <= 1 / sqrt(5.0) && p.rnn[0].bias_ih[j] != 2.5);
         }
     }
     free(block);
@@ -552,7 +649,7 @@ static void test_default_init_bounds_and_rho_per_gate_block(void **s)
     assert_int_equal(model_init(&p, &d, &cfg, &rng), 0);
     for (int gblk = 0; gblk < 3; gblk++) {
         double sv[16];
-        assert_int_equal(linalg_singular_values(sv, p.rnn.weight_hh + gblk * 256, 16), 0);
+        assert_int_equal(linalg_singular_values(sv, p.rnn[0].weight_hh + gblk * 256, 16), 0);
         assert_true(fabs(sv[0] - 1.7) < 1e-12);
     }
     free(block);
@@ -567,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_rnn_linear_backward_matches_finite_differences),
         cmocka_unit_test(test_lstm_backward_matches_finite_differences),
         cmocka_unit_test(test_gru_backward_matches_finite_differences),
+        cmocka_unit_test(test_stacks_backward_match_finite_differences),
         cmocka_unit_test(test_linear_rnn_gradient_decays_as_rho_to_the_distance),
         cmocka_unit_test(test_linear_rnn_gradient_grows_as_rho_to_the_distance),
         cmocka_unit_test(test_chunk_of_the_whole_sequence_is_full_bptt_bit_for_bit),

@@ -67,7 +67,7 @@ static void test_the_spread_is_least_median_largest_of_the_finite(void **s)
 {
     (void)s;
     History h;
-    assert_int_equal(history_create(&h, 4, 2, 1, 4), 0);
+    assert_int_equal(history_create(&h, 4, 2, 1, 1, 4), 0);
     double vals[4] = {3, NAN, 1, 2};
     for (int r = 0; r < 4; r++)
         h.seeds[(size_t)r * SEED_VALUES + SEED_LOSS] = vals[r];

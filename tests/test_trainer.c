@@ -74,7 +74,7 @@ static void test_recorded_sigma_max_is_within_1e_6_of_the_exact_one_along_traini
             Params p;
             model_params_point(&p, before, &tr.dims);
             for (int g = 0; g < tr.obs.n_blocks; g++) {
-                double exact = linalg_sigma_max_exact(p.rnn.weight_hh + g * HH, H);
+                double exact = linalg_sigma_max_exact(p.rnn[0].weight_hh + g * HH, H);
                 double e = fabs(tr.obs.sigma_max[g] - exact) / exact;
                 worst = e > worst ? e : worst;
             }
@@ -84,6 +84,63 @@ static void test_recorded_sigma_max_is_within_1e_6_of_the_exact_one_along_traini
     }
     print_message("  worst relative error of the recorded sigma_max: %.2e\n", worst);
     assert_true(worst <= 1e-6);
+}
+
+/* A stack records every layer: its norms, states and gates are slices of that layer's caches,
+ * the plain names are the top layer's, each layer's sigma_max is of its own weight_hh, the
+ * history keeps every layer's row, and a snapshot restores the run bit for bit. */
+static void test_a_stack_records_every_layer(void **s)
+{
+    (void)s;
+    const char *const stack3[] = {"model=gru", "hidden=5", "seq_len=9", "batch=2", "task=adding", "layers=3", NULL};
+    Trainer tr;
+    create(&tr, stack3);
+    unsigned char *snap = malloc(trainer_state_bytes(&tr));
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(trainer_step(&tr), 0);
+    trainer_state_save(&tr, snap);
+    double *w_before = malloc(tr.n_params * sizeof(double));
+    memcpy(w_before, tr.block, tr.n_params * sizeof(double));
+    assert_int_equal(trainer_step(&tr), 0);
+    const Observables *o = &tr.obs;
+    int T = 9, B = 2, H = 5, G = 3, L = 3;
+    size_t BH = (size_t)B * H;
+    assert_int_equal(o->L, L);
+    assert_true(o->dh_norm == o->layers_dh_norm + (L - 1) * T);
+    Params p;
+    model_params_point(&p, w_before, &tr.dims);
+    for (int l = 0; l < L; l++) {
+        Observables lo = observables_layer(o, &tr.dims, T, l);
+        for (int t = 0; t < T; t++) {
+            assert_true(lo.dh_norm[t] == optim_norm(tr.cache.rnn[l].dh + t * BH, BH));
+            assert_true(lo.dh_norm[t] > 0);
+            assert_true(lo.dh_direct_norm[t] == optim_norm(tr.cache.rnn[l].dtop + t * BH, BH));
+            assert_memory_equal(lo.h + t * H, tr.cache.rnn[l].hs + (t + 1) * BH, H * sizeof(double));
+            assert_memory_equal(lo.gate + t * G * H, tr.cache.rnn[l].gate + t * B * G * H, G * H * sizeof(double));
+        }
+        for (int g = 0; g < G; g++) {
+            double sv[5];
+            assert_int_equal(linalg_singular_values(sv, p.rnn[l].weight_hh + g * 25, 5), 0);
+            assert_true(fabs(lo.sigma_max[g] - sv[0]) < 1e-6 * sv[0]);
+        }
+        const History *h = &tr.hist;
+        assert_memory_equal(history_dh_norm(h, history_index(h, h->count - 1), l), lo.dh_norm, T * sizeof(double));
+    }
+    /* below the top, what arrives from above is the layer above's dL/dx */
+    assert_true(o->layers_dh_direct_norm[0] > 0);
+    assert_int_equal(trainer_spectrum(&tr)->n_blocks, L * G);
+    /* the snapshot: the step again from it gives the same bits */
+    double loss = o->loss;
+    double *after = malloc(tr.n_params * sizeof(double));
+    memcpy(after, tr.block, tr.n_params * sizeof(double));
+    trainer_state_restore(&tr, snap);
+    assert_int_equal(trainer_step(&tr), 0);
+    assert_true(tr.obs.loss == loss);
+    assert_memory_equal(tr.block, after, tr.n_params * sizeof(double));
+    free(after);
+    free(w_before);
+    free(snap);
+    trainer_destroy(&tr);
 }
 
 static void test_observables_are_slices_of_the_passes(void **s)
@@ -101,18 +158,18 @@ static void test_observables_are_slices_of_the_passes(void **s)
     size_t BH = (size_t)B * H;
     assert_int_equal(o->step, 4);
     for (int t = 0; t < T; t++) {
-        assert_true(o->dh_norm[t] == optim_norm(tr.cache.rnn.dh + t * BH, BH));
-        assert_true(o->dc_norm[t] == optim_norm(tr.cache.rnn.dc + t * BH, BH));
+        assert_true(o->dh_norm[t] == optim_norm(tr.cache.rnn[0].dh + t * BH, BH));
+        assert_true(o->dc_norm[t] == optim_norm(tr.cache.rnn[0].dc + t * BH, BH));
         assert_true(o->dh_norm[t] > 0);
-        assert_memory_equal(o->h + t * H, tr.cache.rnn.hs + (t + 1) * BH, H * sizeof(double));
-        assert_memory_equal(o->c + t * H, tr.cache.rnn.cs + (t + 1) * BH, H * sizeof(double));
+        assert_memory_equal(o->h + t * H, tr.cache.rnn[0].hs + (t + 1) * BH, H * sizeof(double));
+        assert_memory_equal(o->c + t * H, tr.cache.rnn[0].cs + (t + 1) * BH, H * sizeof(double));
     }
     /* sigma_max is of the weights the gradients were computed with (before the update). */
     Params p;
     model_params_point(&p, w_before, &tr.dims);
     for (int g = 0; g < 4; g++) {
         double sv[6];
-        assert_int_equal(linalg_singular_values(sv, p.rnn.weight_hh + g * 36, 6), 0);
+        assert_int_equal(linalg_singular_values(sv, p.rnn[0].weight_hh + g * 36, 6), 0);
         assert_true(fabs(o->sigma_max[g] - sv[0]) < 1e-6 * sv[0]);
     }
     /* the full spectrum is of the current weights, computed when asked */
@@ -120,7 +177,7 @@ static void test_observables_are_slices_of_the_passes(void **s)
     assert_int_equal(sp->step, 4);
     assert_true(sp->valid);
     double sv[6];
-    assert_int_equal(linalg_singular_values(sv, tr.param.rnn.weight_hh + 36, 6), 0);
+    assert_int_equal(linalg_singular_values(sv, tr.param.rnn[0].weight_hh + 36, 6), 0);
     check_close("singular values of the forget block", sp->sv + 6, sv, 6, 0, 0);
     double prod_re = 1, prod_im = 0; /* the product of the eigenvalues is det, real */
     for (int i = 0; i < 6; i++) {
@@ -200,7 +257,7 @@ static void test_overflowing_hidden_state_is_an_event_and_changes_nothing(void *
     assert_string_equal(tr.event.what, "hidden state");
     /* h_t ~ 100^t overflows double near t = 154; it must name the first such step. */
     assert_true(tr.event.t > 140 && tr.event.t < 160);
-    assert_true(isfinite(tr.cache.rnn.hs[(size_t)tr.event.t * 8]));
+    assert_true(isfinite(tr.cache.rnn[0].hs[(size_t)tr.event.t * 8]));
     assert_non_null(strstr(tr.event.message, "t="));
     assert_memory_equal(before, tr.block, tr.n_params * sizeof(double));
     assert_int_equal(tr.step, 0);
@@ -263,8 +320,8 @@ static void test_overflowing_gradient_is_an_event_naming_where_it_started(void *
     tr.param.head_weight[0] = 1e308;
     tr.param.head_weight[1] = -1e308;
     tr.param.head_bias[0] = tr.param.head_bias[1] = 0;
-    tr.param.rnn.weight_ih[0] = tr.param.rnn.weight_ih[1] = 0.001;
-    tr.param.rnn.bias_ih[0] = tr.param.rnn.bias_hh[0] = 0.001;
+    tr.param.rnn[0].weight_ih[0] = tr.param.rnn[0].weight_ih[1] = 0.001;
+    tr.param.rnn[0].bias_ih[0] = tr.param.rnn[0].bias_hh[0] = 0.001;
     double *before = malloc(tr.n_params * sizeof(double));
     memcpy(before, tr.block, tr.n_params * sizeof(double));
     int seen = 0;
@@ -439,18 +496,18 @@ static void test_seq2seq_records_encoder_then_decoder_steps(void **s)
     assert_int_equal(trainer_evaluate_next(&tr), 0); /* no update: the weights stay */
     size_t BH = (size_t)tr.cfg.batch * 5;
     for (int t = 0; t < 4; t++) {
-        assert_true(tr.obs.dh_norm[t] == optim_norm(tr.cache.rnn.dh + t * BH, BH));
-        assert_true(tr.obs.dh_norm[4 + t] == optim_norm(tr.cache.dec.dh + t * BH, BH));
+        assert_true(tr.obs.dh_norm[t] == optim_norm(tr.cache.rnn[0].dh + t * BH, BH));
+        assert_true(tr.obs.dh_norm[4 + t] == optim_norm(tr.cache.dec[0].dh + t * BH, BH));
         assert_true(tr.obs.dh_norm[t] > 0);
     }
     /* the teacher-forced decoder states survive the free-running decode that scores it */
     Cache fresh;
     assert_int_equal(model_cache_create(&fresh, &tr.dims, 4, 4, tr.cfg.batch), 0);
     model_forward(&fresh, &tr.batch, &tr.param, &tr.dims, NULL);
-    check_close("decoder states", tr.cache.dec.hs, fresh.dec.hs, 5 * BH, 0, 1e-300);
+    check_close("decoder states", tr.cache.dec[0].hs, fresh.dec[0].hs, 5 * BH, 0, 1e-300);
     model_cache_destroy(&fresh);
     /* the gradient crosses into the encoder through its final state */
-    check_close("encoder's last dL/dh", tr.cache.rnn.dh + 3 * BH, tr.cache.dec.dh_init, BH, 1e-15, 1e-300);
+    check_close("encoder's last dL/dh", tr.cache.rnn[0].dh + 3 * BH, tr.cache.dec[0].dh_init, BH, 1e-15, 1e-300);
     const Spectrum *sp = trainer_spectrum(&tr);
     assert_int_equal(sp->n_blocks, 8);
     assert_true(sp->valid);
@@ -491,6 +548,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_seed_gives_the_same_bits_and_another_seed_does_not),
         cmocka_unit_test(test_observables_are_slices_of_the_passes),
+        cmocka_unit_test(test_a_stack_records_every_layer),
         cmocka_unit_test(test_recorded_sigma_max_is_within_1e_6_of_the_exact_one_along_training),
         cmocka_unit_test(test_history_keeps_the_last_steps_in_order),
         cmocka_unit_test(test_the_step_below_a_tenth_of_the_baseline_outlives_the_history),

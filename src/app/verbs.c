@@ -280,7 +280,10 @@ int cli_grads(int argc, char **argv)
     }
     size_t x_shape[3] = {T, B, (size_t)d->I};
     size_t xd_shape[3] = {Td, B, (size_t)d->Id};
-    size_t h_shape[3] = {TT, B, H};
+    /* per-step arrays: (T_total, B, H), or (L, T_total, B, H) for a stack, layer 0 first */
+    size_t L = (size_t)d->L, h_shape[4] = {L, TT, B, H};
+    int h_ndim = L > 1 ? 4 : 3;
+    const size_t *hs = L > 1 ? h_shape : h_shape + 1;
     /* Targets: one row per sequence when the head reads the last step, else one per step. */
     size_t steps = d->shape == SHAPE_SEQ2SEQ ? Td : T;
     int every = model_head_every(d);
@@ -292,7 +295,7 @@ int cli_grads(int argc, char **argv)
     if (d->loss == LOSS_MSE)
         y_shape[y_ndim++] = (size_t)d->O; /* class indices have no O axis */
     double loss = tr.obs.loss;
-    double *states = malloc(TT * B * H * sizeof(double)), *grads = malloc(TT * B * H * sizeof(double));
+    double *states = malloc(L * TT * B * H * sizeof(double)), *grads = malloc(L * TT * B * H * sizeof(double));
     if (!states || !grads) {
         free(states);
         free(grads);
@@ -306,20 +309,21 @@ int cli_grads(int argc, char **argv)
         write_array(out_dir, o.out_dir, "y", d->loss == LOSS_XENT ? NPY_I8 : NPY_F8, y_ndim, y_shape,
                     d->loss == LOSS_XENT ? (const void *)bt->label : (const void *)bt->y) ||
         write_array(out_dir, o.out_dir, "loss", NPY_F8, 0, NULL, &loss) ||
-        write_array(out_dir, o.out_dir, "h", NPY_F8, 3, h_shape, states) ||
-        write_array(out_dir, o.out_dir, "dh", NPY_F8, 3, h_shape, grads))
+        write_array(out_dir, o.out_dir, "h", NPY_F8, h_ndim, hs, states) ||
+        write_array(out_dir, o.out_dir, "dh", NPY_F8, h_ndim, hs, grads))
         status = EXIT_WRITE;
     if (status == EXIT_OK && d->cell->has_cell_state) {
         trainer_copy_states(&tr, states, 1);
         trainer_copy_dh(&tr, grads, 1);
-        if (write_array(out_dir, o.out_dir, "c", NPY_F8, 3, h_shape, states) ||
-            write_array(out_dir, o.out_dir, "dc", NPY_F8, 3, h_shape, grads))
+        if (write_array(out_dir, o.out_dir, "c", NPY_F8, h_ndim, hs, states) ||
+            write_array(out_dir, o.out_dir, "dc", NPY_F8, h_ndim, hs, grads))
             status = EXIT_WRITE;
     }
     /* the gradient view's upper bound, only where it is one (not lstm's or gru's factor) */
-    size_t t_shape[1] = {TT};
+    size_t t_shape[2] = {L, TT}; /* (T_total), or (L, T_total) for a stack */
     if (status == EXIT_OK && tr.obs.reference_kind == REFERENCE_BOUND &&
-        write_array(out_dir, o.out_dir, "bound", NPY_F8, 1, t_shape, tr.obs.reference))
+        write_array(out_dir, o.out_dir, "bound", NPY_F8, L > 1 ? 2 : 1, L > 1 ? t_shape : t_shape + 1,
+                    tr.obs.layers_reference))
         status = EXIT_WRITE;
     free(grads);
     free(states);
@@ -668,8 +672,10 @@ static int sample_text(Trainer *tr, const Options *o)
         free(prime);
         return cli_fail(o->verb, "out of memory");
     }
-    memset(c.rnn.hs, 0, (size_t)d->H * sizeof(double));
-    memset(c.rnn.cs, 0, (size_t)d->H * sizeof(double));
+    for (int l = 0; l < d->L; l++) { /* every layer starts from the zero state */
+        memset(c.rnn[l].hs, 0, (size_t)d->H * sizeof(double));
+        memset(c.rnn[l].cs, 0, (size_t)d->H * sizeof(double));
+    }
     Rng rng;
     rng_seed(&rng, tr->cfg.seed, 6);
     char name[8];
@@ -680,12 +686,12 @@ static int sample_text(Trainer *tr, const Options *o)
     int cur = prime[0];
     for (int t = 0; t < steps - 1; t++) {
         x[(size_t)t * V + cur] = 1.0;
-        layer_forward_steps(&c.rnn, x, &tr->param.rnn, d, t, t + 1, NULL, NULL);
+        stack_forward_steps(c.rnn, x, tr->param.rnn, d, t, t + 1);
         if ((size_t)t + 1 < plen) {
             cur = prime[t + 1];
             continue;
         }
-        model_head(logits, c.rnn.hs + (size_t)(t + 1) * d->H, &tr->param, d, 1);
+        model_head(logits, c.rnn[d->L - 1].hs + (size_t)(t + 1) * d->H, &tr->param, d, 1);
         if (o->temperature == 0) {
             cur = argmax(logits, V);
         } else {

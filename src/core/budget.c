@@ -67,7 +67,8 @@ typedef struct {
     TaskInfo ti;
     ModelDims d;
     size_t T, Td, TT, B, H, GH, I, O, Id;
-    size_t blocks; /* gate blocks of W_hh: G, or 2G for seq2seq */
+    size_t L;      /* layers */
+    size_t blocks; /* gate blocks of W_hh of one layer: G, or 2G for seq2seq */
     size_t n_out;  /* rows of the head's output kept in the observables: T_out or 1 */
     size_t S;      /* loss terms (itemise_terms) */
     size_t P;      /* parameters */
@@ -84,6 +85,7 @@ static Sizes sizes_of(const Config *cfg, const TaskData *td)
     z.B = (size_t)cfg->batch, z.H = (size_t)z.d.H, z.GH = (size_t)z.d.G * z.H;
     z.I = (size_t)z.d.I, z.O = (size_t)z.d.O, z.Id = (size_t)z.d.Id;
     int s2s = z.d.shape == SHAPE_SEQ2SEQ;
+    z.L = (size_t)z.d.L;
     z.blocks = (size_t)z.d.G * (s2s ? 2 : 1);
     z.n_out = model_head_every(&z.d) ? (z.Td ? z.Td : z.T) : 1;
     z.S = s2s ? z.Td : model_head_every(&z.d) ? z.T : 1;
@@ -122,9 +124,13 @@ static size_t layer_cache_bytes(const Sizes *z, size_t T, size_t B, size_t I)
 static size_t cache_bytes(const Sizes *z, size_t B)
 {
     size_t rows = z->d.shape == SHAPE_SEQ2SEQ ? z->Td * B : model_head_every(&z->d) ? z->T * B : B;
-    size_t n = layer_cache_bytes(z, z->T, B, z->I) + 2 * doubles(rows * z->O); /* out, dout */
+    size_t n = layer_cache_bytes(z, z->T, B, z->I) + (z->L - 1) * layer_cache_bytes(z, z->T, B, z->H) +
+               2 * doubles(rows * z->O); /* out, dout */
+    if (z->d.shape != SHAPE_SEQ2SEQ) /* the terms of window truncation, below the top layer */
+        n += (z->L - 1) * doubles(z->T * B * z->H);
     if (z->d.shape == SHAPE_SEQ2SEQ) /* the decoder, its free run, and what that feeds itself */
-        n += 2 * layer_cache_bytes(z, z->Td, B, z->Id) + doubles(z->Td * B * z->O) + doubles(z->Td * B * z->Id);
+        n += 2 * (layer_cache_bytes(z, z->Td, B, z->Id) + (z->L - 1) * layer_cache_bytes(z, z->Td, B, z->H)) +
+             doubles(z->Td * B * z->O) + doubles(z->Td * B * z->Id);
     return n;
 }
 
@@ -142,9 +148,9 @@ static size_t batch_bytes(const Sizes *z)
  * are one longer. */
 static size_t observables_bytes(const Sizes *z, size_t extra)
 {
-    size_t TT = z->TT;
-    return 4 * doubles(TT + extra) /* dh_norm, dc_norm, dh_direct_norm, reference */ + doubles(TT * z->I + extra) +
-           2 * doubles(TT * z->H + extra) /* h, c */ + doubles(TT * z->GH + extra) + doubles(z->n_out * z->O + extra);
+    size_t TT = z->TT, LT = z->L * TT;
+    return 4 * doubles(LT + extra) /* dh_norm, dc_norm, dh_direct_norm, reference */ + doubles(TT * z->I + extra) +
+           2 * doubles(LT * z->H + extra) /* h, c */ + doubles(LT * z->GH + extra) + doubles(z->n_out * z->O + extra);
 }
 
 /* trainer.c's history_create. */
@@ -152,19 +158,20 @@ static size_t history_bytes(size_t capacity, const Sizes *z, int K)
 {
     return chunk(capacity * sizeof(long)) + 4 * doubles(capacity) /* loss, metric, grad_norm, _clipped */ +
            chunk(capacity) /* clipped */ + doubles(capacity * z->blocks) /* sigma_max */ +
-           doubles(capacity * z->TT) /* dh_norm */ + (K > 1 ? doubles(capacity * (size_t)K * SEED_VALUES) : 0);
+           doubles(capacity * z->L * z->TT) /* dh_norm */ + (K > 1 ? doubles(capacity * (size_t)K * SEED_VALUES) : 0);
 }
 
 /* trainer.c's spectrum_create and the power iteration's vectors. */
 static size_t spectrum_bytes(const Sizes *z)
 {
-    return 3 * doubles(z->blocks * z->H) + doubles((z->blocks + 1) * z->H) + doubles((z->H + 1) * z->H);
+    size_t all = z->L * z->blocks;
+    return 3 * doubles(all * z->H) + doubles((all + 1) * z->H) + doubles((z->H + 1) * z->H);
 }
 
 /* trainer.c's state_bytes_one: what a snapshot (or seeds.c's saved state) keeps of a run. */
 static size_t state_bytes(const Sizes *z)
 {
-    return 64 /* StateHead */ + (3 * z->P + (z->blocks + 1) * z->H) * D;
+    return 64 /* StateHead */ + (3 * z->P + (z->L * z->blocks + 1) * z->H) * D;
 }
 
 /* Whether the window computes the terms view's arrays for this run (itemise_now's limit). */
@@ -207,7 +214,7 @@ static size_t view_bytes(const Sizes *z, const Config *cfg, size_t *history)
 {
     *history = history_bytes((size_t)cfg->history, z, cfg->seeds);
     size_t targets = z->d.loss == LOSS_XENT ? chunk((z->n_out + 1) * sizeof(int64_t)) : doubles(z->n_out * z->O + 1);
-    return observables_bytes(z, 1) + 3 * doubles(z->blocks * z->H + 1) + targets +
+    return observables_bytes(z, 1) + 3 * doubles(z->L * z->blocks * z->H + 1) + targets +
            chunk((z->I + z->O + 1) * RUNVIEW_NAME_LEN);
 }
 

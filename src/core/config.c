@@ -42,6 +42,8 @@ static const KeySpec KEYS[] = {
     {"model", KEY_CELL, OFF(model), NULL, 0, 0, "recurrent cell"},
     {"activation", KEY_WORD, OFF(activation), ACT_WORDS, 0, 0, "nonlinearity of model=rnn"},
     {"hidden", KEY_INT, OFF(hidden), NULL, 0, 256, "hidden units H (0 = the task's default)"},
+    {"layers", KEY_INT, OFF(layers), NULL, 1, CONFIG_MAX_LAYERS,
+     "recurrent layers stacked L, each reading the states of the one below (PyTorch's num_layers)"},
     {"task", KEY_TASK, OFF(task), NULL, 0, 0, "what the network learns"},
     {"seq_len", KEY_INT, OFF(seq_len), NULL, 0, SEQ_MAX, "time steps T (0 = the task's default)"},
     {"lag", KEY_INT, OFF(lag), NULL, 0, SEQ_MAX - 1, "echo: how far back the target is (0 = default 3)"},
@@ -74,6 +76,7 @@ void config_default(Config *cfg)
     cfg->model = CELL_DEFAULT;
     cfg->activation = ACT_TANH;
     cfg->hidden = 0;
+    cfg->layers = 1;
     cfg->task = task_find("adding");
     cfg->seq_len = 0;
     cfg->lag = 0;

@@ -25,6 +25,7 @@ typedef enum { LOSS_MSE, LOSS_XENT } LossKind;
 
 #define CONFIG_TEXT_LEN 1024
 #define CONFIG_SEQ_MAX 1000 /* the longest seq_len any task accepts */
+#define CONFIG_MAX_LAYERS 4 /* the deepest stack `layers` accepts */
 
 /* Every field is a key of the same name. Integers that may be left to the task (hidden,
  * seq_len, lag, symbols) use 0 for "the task's default" until resolved. */
@@ -32,6 +33,7 @@ typedef struct {
     int model;           /* a row of the cell table, cells/cells.h (CELL_DEFAULT: rnn) */
     Activation activation;
     int hidden;
+    int layers;          /* stacked recurrent layers, 1 .. CONFIG_MAX_LAYERS */
     int task; /* an index into the task table (task_kind_info, task_find in task.h) */
     int seq_len;
     int lag;

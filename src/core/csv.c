@@ -40,7 +40,7 @@ void csv_row_history(CsvWriter *w, const char *label, const History *h, int k)
     if (w->labelled)
         file_writer_printf(w->w, "%s,", label ? label : "");
     file_writer_printf(w->w, "%ld,%.17g,%.17g,%.17g,%d", h->step[k], h->loss[k], h->metric[k], h->grad_norm[k], h->clipped[k]);
-    const double *g = h->dh_norm + (size_t)k * h->T;
+    const double *g = history_dh_norm(h, k, -1);
     for (int t = 0; t < w->T; t++) {
         if (t < h->T)
             file_writer_printf(w->w, ",%.17g", g[t]);

@@ -61,7 +61,7 @@ int itemise_gradient(Trainer *tr, double *itemised, double *first, double *per_t
         memset(c->dout, 0, n * sizeof(double));
         memcpy(c->dout + term_row(tr, s) * O, dout + term_row(tr, s) * O, B * O * sizeof(double));
         model_backward(&g, c, &tr->batch, &tr->param, d, tr->cfg.truncate, tr->cfg.truncate_mode);
-        trainer_copy_dh(tr, dh, 0);
+        trainer_copy_layer_dh(tr, d->L - 1, dh, 0); /* the top layer's, the one the terms enter */
         if (per_term)
             memcpy(per_term + (size_t)s * TT * BH, dh, (size_t)TT * BH * sizeof(double));
         for (int t = 0; t < TT; t++) {
@@ -127,7 +127,7 @@ int itemise_connectivity(Trainer *tr, double *connectivity)
         free(block);
         return -1;
     }
-    c1.rnn.cancel = c1.dec.cancel = c1.free_run.cancel = tr->cache.rnn.cancel;
+    model_cache_set_cancel(&c1, tr->cache.rnn[0].cancel);
     size_t n = (size_t)(model_head_every(d) ? S : 1) * O;
     double *jac = malloc((size_t)TT * O * I * sizeof(double)), *scratch = malloc(tr->n_params * sizeof(double));
     if (!jac || !scratch) {
@@ -150,10 +150,10 @@ int itemise_connectivity(Trainer *tr, double *connectivity)
             c1.dout[row * O + k] = 1.0;
             model_backward(&g, &c1, &one, &tr->param, d, 0, TRUNCATE_WINDOW);
             for (int t = 0; t < TT; t++) {
-                /* x_t enters only through ax_t = x_t W_ih^T + b_ih: dL/dx_t = dL/dax_t W_ih */
+                /* x_t enters only through layer 0's ax_t = x_t W_ih^T + b_ih: dL/dx_t = dL/dax_t W_ih */
                 int dec = t >= c1.T;
-                const LayerCache *l = dec ? &c1.dec : &c1.rnn;
-                const LayerParams *p = dec ? &tr->param.dec : &tr->param.rnn;
+                const LayerCache *l = dec ? &c1.dec[0] : &c1.rnn[0];
+                const LayerParams *p = dec ? &tr->param.dec[0] : &tr->param.rnn[0];
                 int tl = dec ? t - c1.T : t;
                 linalg_matmul_acc(jac + ((size_t)t * O + k) * I, l->dax + (size_t)tl * GH, p->weight_ih, 1, GH,
                                   (size_t)l->I);

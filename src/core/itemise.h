@@ -14,7 +14,7 @@ int itemise_terms(const Trainer *tr);
 /* The step on the T_total axis (encoder, then decoder) that term s reads. */
 int itemise_term_step(const Trainer *tr, int s);
 
-/* itemised (S, T_total): [s, t] = ||dL_s/dh_t||, Frobenius over the batch and units like
+/* itemised (S, T_total): [s, t] = ||dL_s/dh_t|| of the top layer (a stack's, the one the head reads), Frobenius over the batch and units like
  * Observables.dh_norm, L_s the part of the trainer's loss (its mean included) that term s
  * adds, through the trainer's own truncation; so the vectors sum over s to dL/dh_t. If
  * first is not NULL it receives the same norms over the batch's first sample only (its H

@@ -1,9 +1,12 @@
 /* model.c: forward and backward of the recurrent layers and head, side by side: the affine
  * maps x W_ih^T + b_ih and h W_hh^T + b_hh, time (BPTT, truncation) and the head. What a
  * cell does with the pre-activations is its table row's (cells/, PyTorch's equations).
- * seq2seq: the encoder's final h (and c) start the decoder, whose input at step s is the
- * previous target (teacher forcing) or, in model_free_run, its own previous output.
- * Dimension letters: B batch, T steps (Td decoder steps), I input, H hidden, G gates, O output. */
+ * Stacks: layer l > 0 reads the states of layer l-1, and its dL/dx passes down into that
+ * layer's dtop. seq2seq: the encoder's final h (and c) of each layer start the decoder's
+ * layer of the same index (PyTorch's h_n, c_n of shape (L, B, H)), whose input at step s is
+ * the previous target (teacher forcing) or, in model_free_run, its own previous output.
+ * Dimension letters: B batch, T steps (Td decoder steps), I input, H hidden, G gates,
+ * O output, L layers. */
 #include "model.h"
 #include "vmath.h"
 
@@ -26,7 +29,8 @@ ModelDims model_dims(const Config *cfg, const TaskInfo *task)
     d.Id = task->Id;
     d.shape = task->shape;
     d.loss = task->loss;
-    d.n_tensors = task->shape == SHAPE_SEQ2SEQ ? 10 : 6;
+    d.L = cfg->layers >= 1 && cfg->layers <= MODEL_MAX_LAYERS ? cfg->layers : 1;
+    d.n_tensors = 4 * d.L * (task->shape == SHAPE_SEQ2SEQ ? 2 : 1) + 2;
     return d;
 }
 
@@ -36,23 +40,36 @@ int model_head_every(const ModelDims *d)
            d->shape == SHAPE_SEQ2SEQ;
 }
 
+/* PyTorch's state_dict names, per stack (the plain one, seq2seq's encoder and decoder),
+ * layer by layer in registration order. */
+#define LAYER_NAMES(prefix, l) prefix "weight_ih_l" #l, prefix "weight_hh_l" #l, prefix "bias_ih_l" #l, prefix "bias_hh_l" #l
+#define STACK_NAMES(prefix) {LAYER_NAMES(prefix, 0), LAYER_NAMES(prefix, 1), LAYER_NAMES(prefix, 2), LAYER_NAMES(prefix, 3)}
+_Static_assert(MODEL_MAX_LAYERS == 4, "STACK_NAMES names four layers");
+static const char *const NAMES[3][4 * MODEL_MAX_LAYERS] = {STACK_NAMES(""), STACK_NAMES("encoder."),
+                                                           STACK_NAMES("decoder.")};
+
+/* The stacks of a model: 1, or 2 for seq2seq (encoder, decoder). */
+static int stacks(const ModelDims *d) { return d->shape == SHAPE_SEQ2SEQ ? 2 : 1; }
+
+/* The input size of layer l of stack k. */
+static size_t layer_input(const ModelDims *d, int k, int l)
+{
+    return (size_t)(l > 0 ? d->H : k == 0 ? d->I : d->Id);
+}
+
 void model_param_specs(ParamSpec specs[MODEL_MAX_TENSORS], const ModelDims *d)
 {
     size_t GH = (size_t)d->G * d->H, H = (size_t)d->H;
     int n = 0;
-    static const char *const plain[4] = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
-    static const char *const enc[4] = {"encoder.weight_ih_l0", "encoder.weight_hh_l0",
-                                       "encoder.bias_ih_l0", "encoder.bias_hh_l0"};
-    static const char *const dec[4] = {"decoder.weight_ih_l0", "decoder.weight_hh_l0",
-                                       "decoder.bias_ih_l0", "decoder.bias_hh_l0"};
-    int layers = d->shape == SHAPE_SEQ2SEQ ? 2 : 1;
-    for (int l = 0; l < layers; l++) {
-        const char *const *names = layers == 1 ? plain : l == 0 ? enc : dec;
-        size_t I = (size_t)(l == 0 ? d->I : d->Id);
-        specs[n++] = (ParamSpec){names[0], 2, {GH, I}, 0, 0};
-        specs[n++] = (ParamSpec){names[1], 2, {GH, H}, 0, 0};
-        specs[n++] = (ParamSpec){names[2], 1, {GH, 0}, 0, 0};
-        specs[n++] = (ParamSpec){names[3], 1, {GH, 0}, 0, 0};
+    for (int k = 0; k < stacks(d); k++) {
+        const char *const *names = NAMES[stacks(d) == 1 ? 0 : 1 + k];
+        for (int l = 0; l < d->L; l++) {
+            const char *const *nl = names + 4 * l;
+            specs[n++] = (ParamSpec){nl[0], 2, {GH, layer_input(d, k, l)}, 0, 0};
+            specs[n++] = (ParamSpec){nl[1], 2, {GH, H}, 0, 0};
+            specs[n++] = (ParamSpec){nl[2], 1, {GH, 0}, 0, 0};
+            specs[n++] = (ParamSpec){nl[3], 1, {GH, 0}, 0, 0};
+        }
     }
     specs[n++] = (ParamSpec){"head.weight", 2, {(size_t)d->O, H}, 0, 0};
     specs[n++] = (ParamSpec){"head.bias", 1, {(size_t)d->O, 0}, 0, 0};
@@ -77,24 +94,26 @@ void model_params_point(Params *p, double *block, const ModelDims *d)
     ParamSpec s[MODEL_MAX_TENSORS];
     model_param_specs(s, d);
     memset(p, 0, sizeof *p);
-    LayerParams *layers[2] = {&p->rnn, &p->dec};
     int n = 0;
-    for (int l = 0; l < (d->shape == SHAPE_SEQ2SEQ ? 2 : 1); l++) {
-        layers[l]->weight_ih = block + s[n++].offset;
-        layers[l]->weight_hh = block + s[n++].offset;
-        layers[l]->bias_ih = block + s[n++].offset;
-        layers[l]->bias_hh = block + s[n++].offset;
-    }
+    for (int k = 0; k < stacks(d); k++)
+        for (int l = 0; l < d->L; l++) {
+            LayerParams *lp = k == 0 ? &p->rnn[l] : &p->dec[l];
+            lp->weight_ih = block + s[n++].offset;
+            lp->weight_hh = block + s[n++].offset;
+            lp->bias_ih = block + s[n++].offset;
+            lp->bias_hh = block + s[n++].offset;
+        }
     p->head_weight = block + s[n++].offset;
     p->head_bias = block + s[n++].offset;
 }
 
 double *model_tensor(const Params *p, const ModelDims *d, int i)
 {
-    const LayerParams *l = i < 4 ? &p->rnn : &p->dec;
     assert(i >= 0 && i < d->n_tensors);
     if (i >= d->n_tensors - 2)
         return i == d->n_tensors - 2 ? p->head_weight : p->head_bias;
+    int k = i / (4 * d->L), layer = i / 4 % d->L;
+    const LayerParams *l = k == 0 ? &p->rnn[layer] : &p->dec[layer];
     switch (i % 4) {
     case 0: return l->weight_ih;
     case 1: return l->weight_hh;
@@ -172,10 +191,11 @@ static int layer_init(LayerParams *p, const ModelDims *d, size_t I, const Config
 
 int model_init(Params *p, const ModelDims *d, const Config *cfg, Rng *rng)
 {
-    if (layer_init(&p->rnn, d, (size_t)d->I, cfg, rng) != 0)
-        return -1;
-    if (d->shape == SHAPE_SEQ2SEQ && layer_init(&p->dec, d, (size_t)d->Id, cfg, rng) != 0)
-        return -1;
+    /* PyTorch's registration order: the encoder's layers 0 .. L-1, then the decoder's */
+    for (int k = 0; k < stacks(d); k++)
+        for (int l = 0; l < d->L; l++)
+            if (layer_init(k == 0 ? &p->rnn[l] : &p->dec[l], d, layer_input(d, k, l), cfg, rng) != 0)
+                return -1;
     /* the head keeps nn.Linear's default, U(-1/sqrt(H), 1/sqrt(H)) */
     double k = 1.0 / sqrt((double)d->H);
     fill_uniform(p->head_weight, (size_t)d->O * d->H, k, rng);
@@ -197,6 +217,7 @@ static void layer_cache_destroy(LayerCache *c)
     free(c->scratch);
     free(c->whh_t);
     free(c->wih_t);
+    free(c->term);
     free(c->dtop);
     free(c->dah);
     free(c->dax);
@@ -211,7 +232,9 @@ static void layer_cache_destroy(LayerCache *c)
     memset(c, 0, sizeof *c);
 }
 
-static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, int I)
+/* term: the layer sits below the top of a stack that window truncation may walk term by
+ * term (layer_term's `g`, the buffer the layer above writes into). */
+static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, int I, int term)
 {
     memset(c, 0, sizeof *c);
     c->T = T;
@@ -229,6 +252,7 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->dax = calloc(TB * GH, sizeof(double));
     c->dah = calloc(TB * GH, sizeof(double));
     c->dtop = calloc(TB * H, sizeof(double));
+    c->term = term ? calloc(TB * H, sizeof(double)) : NULL;
     c->wih_t = calloc((size_t)I * GH, sizeof(double));
     c->whh_t = calloc(H * GH, sizeof(double));
     c->scratch = calloc(2 * (size_t)B * GH, sizeof(double));
@@ -236,7 +260,7 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->dh_init = calloc((size_t)B * H, sizeof(double));
     c->dc_init = calloc((size_t)B * H, sizeof(double));
     if (!c->ax || !c->ah || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh || !c->dc ||
-        !c->dax || !c->dah || !c->dtop || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
+        !c->dax || !c->dah || !c->dtop || (term && !c->term) || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
         !c->dh_init || !c->dc_init) {
         layer_cache_destroy(c);
         return -1;
@@ -250,14 +274,20 @@ int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B)
     c->T = T;
     c->Td = Td;
     c->B = B;
+    c->L = d->L;
     size_t O = (size_t)d->O;
     size_t rows = d->shape == SHAPE_SEQ2SEQ ? (size_t)Td * B
                   : model_head_every(d)     ? (size_t)T * B
                                             : (size_t)B;
-    int ok = layer_cache_create(&c->rnn, d, T, B, d->I) == 0;
+    int ok = 1;
+    for (int l = 0; l < d->L; l++)
+        ok = ok && layer_cache_create(&c->rnn[l], d, T, B, (int)layer_input(d, 0, l),
+                                      l < d->L - 1 && d->shape != SHAPE_SEQ2SEQ) == 0;
     if (d->shape == SHAPE_SEQ2SEQ) {
-        ok = ok && layer_cache_create(&c->dec, d, Td, B, d->Id) == 0;
-        ok = ok && layer_cache_create(&c->free_run, d, Td, B, d->Id) == 0;
+        for (int l = 0; l < d->L; l++) {
+            ok = ok && layer_cache_create(&c->dec[l], d, Td, B, (int)layer_input(d, 1, l), 0) == 0;
+            ok = ok && layer_cache_create(&c->free_run[l], d, Td, B, (int)layer_input(d, 1, l), 0) == 0;
+        }
         ok = ok && (c->free_run_out = calloc((size_t)Td * B * O, sizeof(double))) != NULL;
         ok = ok && (c->free_run_x = calloc((size_t)Td * B * d->Id, sizeof(double))) != NULL;
     }
@@ -270,15 +300,23 @@ int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B)
     return 0;
 }
 
+void model_cache_set_cancel(Cache *c, const atomic_int *flag)
+{
+    for (int l = 0; l < MODEL_MAX_LAYERS; l++)
+        c->rnn[l].cancel = c->dec[l].cancel = c->free_run[l].cancel = flag;
+}
+
 void model_cache_destroy(Cache *c)
 {
     free(c->free_run_x);
     free(c->free_run_out);
     free(c->dout);
     free(c->out);
-    layer_cache_destroy(&c->free_run);
-    layer_cache_destroy(&c->dec);
-    layer_cache_destroy(&c->rnn);
+    for (int l = 0; l < MODEL_MAX_LAYERS; l++) {
+        layer_cache_destroy(&c->free_run[l]);
+        layer_cache_destroy(&c->dec[l]);
+        layer_cache_destroy(&c->rnn[l]);
+    }
     memset(c, 0, sizeof *c);
 }
 
@@ -308,6 +346,17 @@ static void weight_grad(const LayerCache *c, double *dw, const double *a, const 
     for (size_t r = 0; r < rows && !cancelled(c); r += CANCEL_ROWS) {
         size_t n = rows - r < CANCEL_ROWS ? rows - r : CANCEL_ROWS;
         linalg_matmul_tn_acc(dw, a + r * N, x + r * K, n, N, K);
+    }
+}
+
+/* dL/d(input) of a layer: dx (rows, I) += dax (rows, GH) W_ih (GH, I), what it sends down
+ * to the layer below. Rows are independent, so the pieces give the bits of one product. */
+static void input_grad(const LayerCache *c, double *dx, const double *dax, const double *w_ih, size_t rows,
+                       size_t GH, size_t I)
+{
+    for (size_t r = 0; r < rows && !cancelled(c); r += CANCEL_ROWS) {
+        size_t n = rows - r < CANCEL_ROWS ? rows - r : CANCEL_ROWS;
+        linalg_matmul_acc(dx + r * I, dax + r * GH, w_ih, n, GH, I);
     }
 }
 
@@ -363,6 +412,28 @@ void model_head(double *out, const double *h, const Params *p, const ModelDims *
                            (size_t)d->O);
 }
 
+LayerCache *model_top(Cache *c, const ModelDims *d)
+{
+    return d->shape == SHAPE_SEQ2SEQ ? &c->dec[d->L - 1] : &c->rnn[d->L - 1];
+}
+
+/* Steps t0 .. t1-1 of each layer of a stack in turn, layer 0 reading x; the probes are
+ * (L, ...) with `stride` doubles per layer. */
+static void stack_steps(LayerCache *lc, const double *x, const LayerParams *p, const ModelDims *d, int t0, int t1,
+                        const double *h_probe, const double *c_probe, size_t stride)
+{
+    size_t BH = (size_t)lc[0].B * d->H;
+    for (int l = 0; l < d->L; l++)
+        layer_forward_steps(&lc[l], l > 0 ? lc[l - 1].hs + BH : x, &p[l], d, t0, t1,
+                            h_probe ? h_probe + (size_t)l * stride : NULL,
+                            c_probe ? c_probe + (size_t)l * stride : NULL);
+}
+
+void stack_forward_steps(LayerCache *lc, const double *x, const LayerParams *p, const ModelDims *d, int t0, int t1)
+{
+    stack_steps(lc, x, p, d, t0, t1, NULL, NULL, 0);
+}
+
 void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *d,
                    const ForwardOptions *opt)
 {
@@ -371,23 +442,23 @@ void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *
         opt = &none;
     int T = c->T, B = c->B;
     assert(in->T == T && in->B == B && in->I == d->I);
-    size_t BH = (size_t)B * d->H, TBH = (size_t)T * BH;
-    LayerCache *l = &c->rnn;
-    layer_start(l, d, opt->h0, opt->c0);
-    layer_forward_steps(l, in->x, &p->rnn, d, 0, T, opt->h_probe, opt->c_probe);
+    size_t BH = (size_t)B * d->H, TBH = (size_t)T * BH, stride = (size_t)(T + c->Td) * BH;
+    for (int l = 0; l < d->L; l++)
+        layer_start(&c->rnn[l], d, opt->h0 ? opt->h0 + (size_t)l * BH : NULL, opt->c0 ? opt->c0 + (size_t)l * BH : NULL);
+    stack_steps(c->rnn, in->x, p->rnn, d, 0, T, opt->h_probe, opt->c_probe, stride);
     if (d->shape == SHAPE_SEQ2SEQ) {
         assert(in->Td == c->Td && in->Id == d->Id);
-        LayerCache *dl = &c->dec;
-        layer_start(dl, d, l->hs + TBH, l->cs + TBH);
-        dl->zero_h0 = 0;
-        layer_forward_steps(dl, in->xd, &p->dec, d, 0, c->Td,
-                            opt->h_probe ? opt->h_probe + TBH : NULL,
-                            opt->c_probe ? opt->c_probe + TBH : NULL);
-        model_head(c->out, dl->hs + BH, p, d, (size_t)c->Td * B);
+        for (int l = 0; l < d->L; l++) {
+            layer_start(&c->dec[l], d, c->rnn[l].hs + TBH, c->rnn[l].cs + TBH);
+            c->dec[l].zero_h0 = 0;
+        }
+        stack_steps(c->dec, in->xd, p->dec, d, 0, c->Td, opt->h_probe ? opt->h_probe + TBH : NULL,
+                    opt->c_probe ? opt->c_probe + TBH : NULL, stride);
+        model_head(c->out, c->dec[d->L - 1].hs + BH, p, d, (size_t)c->Td * B);
     } else if (model_head_every(d)) {
-        model_head(c->out, l->hs + BH, p, d, (size_t)T * B);
+        model_head(c->out, c->rnn[d->L - 1].hs + BH, p, d, (size_t)T * B);
     } else {
-        model_head(c->out, l->hs + TBH, p, d, (size_t)B);
+        model_head(c->out, c->rnn[d->L - 1].hs + TBH, p, d, (size_t)B);
     }
 }
 
@@ -460,91 +531,102 @@ static void step_backward(double *dh_prev, double *dc_prev, double *dax, double 
     linalg_matmul_acc(dh_prev, sh, p->weight_hh, (size_t)B, GH, H);
 }
 
-/* BPTT through one layer. c->dtop holds the gradient arriving at each h_t from above;
- * `every` says whether loss terms sit at every step or only the last (which matters only
- * for window truncation); dc_last, if given, is dL/dc_{T-1} arriving from outside (the
- * decoder). mode TRUNCATE_CHUNK with truncate = K > 0 runs the full sweep but detaches the
- * state carried into steps K, 2K, ...: nothing from step t reaches h_{t-1}, c_{t-1} there. */
-static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
-                           const LayerParams *p, const ModelDims *d, int truncate,
-                           TruncateMode mode, int every, const double *dc_last)
+/* Clears what backward writes into one layer's cache. */
+static void layer_backward_begin(LayerCache *c, const ModelDims *d)
 {
-    int T = c->T, B = c->B;
-    size_t H = (size_t)d->H, GH = (size_t)d->G * H;
-    size_t BH = (size_t)B * H, BGH = (size_t)B * GH, TBH = (size_t)T * BH;
-
+    size_t BH = (size_t)c->B * d->H, TBH = (size_t)c->T * BH, TBGH = TBH * d->G;
     memset(c->dh, 0, TBH * sizeof(double));
     memset(c->dc, 0, TBH * sizeof(double));
-    memset(c->dax, 0, (size_t)T * BGH * sizeof(double));
-    memset(c->dah, 0, (size_t)T * BGH * sizeof(double));
-
-    /* Running gradients reaching h_t (and c_t from c_{t+1}), and their next values. For a
-     * cell without a cell state the c pair stays zero. */
-    double *run_h = c->run + RUN_H * BH, *run_c = c->run + RUN_C * BH,
-           *next_h = c->run + RUN_NEXT_H * BH, *next_c = c->run + RUN_NEXT_C * BH;
+    memset(c->dax, 0, TBGH * sizeof(double));
+    memset(c->dah, 0, TBGH * sizeof(double));
     memset(c->run, 0, RUN_COUNT * BH * sizeof(double));
     memset(c->dh_init, 0, BH * sizeof(double));
     memset(c->dc_init, 0, BH * sizeof(double));
+}
 
-    int chunk = mode == TRUNCATE_CHUNK && truncate > 0 ? truncate : 0;
-    if (truncate <= 0 || truncate >= T || chunk) {
-        /* Full BPTT: one sweep, the head's gradient joining at every step. */
-        if (dc_last)
-            memcpy(run_c, dc_last, BH * sizeof(double));
-        for (int t = T - 1; t >= 0 && !cancelled(c); t--) {
-            double *dh = c->dh + (size_t)t * BH;
-            const double *dtop = c->dtop + (size_t)t * BH;
-            for (size_t i = 0; i < BH; i++)
-                dh[i] = run_h[i] + dtop[i];
-            step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
-                          c->dc + (size_t)t * BH, dh, run_c, t, c, p, d);
-            if (chunk && t > 0 && t % chunk == 0) { /* a chunk boundary: the carried state is detached */
-                memset(run_h, 0, BH * sizeof(double));
-                memset(next_c, 0, BH * sizeof(double));
-            }
-            double *s = run_c;
-            run_c = next_c;
-            next_c = s;
+/* Full BPTT through one layer in one sweep, the gradient from above (c->dtop) joining at
+ * every step; dc_last, if given, is dL/dc_{T-1} arriving from outside (the decoder). chunk
+ * = K > 0 (truncate_mode=chunk) detaches the state carried into steps K, 2K, ...: nothing
+ * from step t reaches h_{t-1}, c_{t-1} there. For a cell without a cell state the c pair
+ * of running gradients stays zero. */
+static void layer_sweep(LayerCache *c, const LayerParams *p, const ModelDims *d, int chunk, const double *dc_last)
+{
+    int T = c->T;
+    size_t BH = (size_t)c->B * d->H, BGH = BH * d->G;
+    double *run_h = c->run + RUN_H * BH, *run_c = c->run + RUN_C * BH, *next_c = c->run + RUN_NEXT_C * BH;
+    if (dc_last)
+        memcpy(run_c, dc_last, BH * sizeof(double));
+    for (int t = T - 1; t >= 0 && !cancelled(c); t--) {
+        double *dh = c->dh + (size_t)t * BH;
+        const double *dtop = c->dtop + (size_t)t * BH;
+        for (size_t i = 0; i < BH; i++)
+            dh[i] = run_h[i] + dtop[i];
+        step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, c->dc + (size_t)t * BH, dh,
+                      run_c, t, c, p, d);
+        if (chunk && t > 0 && t % chunk == 0) { /* a chunk boundary: the carried state is detached */
+            memset(run_h, 0, BH * sizeof(double));
+            memset(next_c, 0, BH * sizeof(double));
         }
-        memcpy(c->dh_init, run_h, BH * sizeof(double));
-        memcpy(c->dc_init, run_c, BH * sizeof(double));
-    } else {
-        /* Truncated: each loss term's gradient walks back through at most `truncate` steps
-         * on its own, and the recorded dL/dh_t sums what reaches t from every term. */
-        assert(!dc_last);
-        int first = every ? 0 : T - 1;
-        for (int tl = T - 1; tl >= first && !cancelled(c); tl--) {
-            memcpy(run_h, c->dtop + (size_t)tl * BH, BH * sizeof(double));
-            memset(run_c, 0, BH * sizeof(double));
-            int stop = tl - truncate + 1 > 0 ? tl - truncate + 1 : 0;
-            for (int t = tl; t >= stop; t--) {
-                double *dh = c->dh + (size_t)t * BH;
-                for (size_t i = 0; i < BH; i++)
-                    dh[i] += run_h[i];
-                step_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH,
-                              c->dc + (size_t)t * BH, run_h, run_c, t, c, p, d);
-                double *s = run_h;
-                run_h = next_h;
-                next_h = s;
-                s = run_c;
-                run_c = next_c;
-                next_c = s;
-            }
-            if (stop == 0) /* this term's gradient reached the initial state */
-                for (size_t i = 0; i < BH; i++) {
-                    c->dh_init[i] += run_h[i];
-                    c->dc_init[i] += run_c[i];
-                }
-        }
+        double *s = run_c;
+        run_c = next_c;
+        next_c = s;
     }
+    memcpy(c->dh_init, run_h, BH * sizeof(double));
+    memcpy(c->dc_init, run_c, BH * sizeof(double));
+}
 
-    /* Weight gradients for all steps at once. A zero initial state adds nothing to dW_hh
-     * at step 0, so that step is skipped then. */
+/* Window truncation: the loss term at step s walks back through one layer on its own, over
+ * steps s down to stop. g (T, B, H) is what this term alone sends into h_t from above, read
+ * at steps stop .. s; NULL means the top layer, where the term is the head's dtop at step s
+ * alone. The recorded dL/dh_t sums what reaches t from every term. below, if given,
+ * receives (overwrites) what the term sends into the layer below at steps stop .. s. */
+static void layer_term(LayerCache *c, const double *g, double *below, const LayerParams *p, const ModelDims *d,
+                       int s, int stop)
+{
+    int B = c->B;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
+    double *run_h = c->run + RUN_H * BH, *run_c = c->run + RUN_C * BH, *next_h = c->run + RUN_NEXT_H * BH,
+           *next_c = c->run + RUN_NEXT_C * BH;
+    memset(run_h, 0, BH * sizeof(double));
+    memset(run_c, 0, BH * sizeof(double));
+    for (int t = s; t >= stop; t--) {
+        const double *gt = g ? g + (size_t)t * BH : t == s ? c->dtop + (size_t)s * BH : NULL;
+        double *dh = c->dh + (size_t)t * BH;
+        for (size_t i = 0; gt && i < BH; i++)
+            run_h[i] += gt[i];
+        for (size_t i = 0; i < BH; i++)
+            dh[i] += run_h[i];
+        step_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, c->dc + (size_t)t * BH,
+                      run_h, run_c, t, c, p, d);
+        if (below) { /* the step's own dL/d ax_t, left in scratch, through W_ih */
+            memset(below + (size_t)t * BH, 0, BH * sizeof(double));
+            linalg_matmul_acc(below + (size_t)t * BH, c->scratch, p->weight_ih, (size_t)B, GH, (size_t)c->I);
+        }
+        double *x = run_h;
+        run_h = next_h;
+        next_h = x;
+        x = run_c;
+        run_c = next_c;
+        next_c = x;
+    }
+    if (stop == 0) /* this term's gradient reached the initial state */
+        for (size_t i = 0; i < BH; i++) {
+            c->dh_init[i] += run_h[i];
+            c->dc_init[i] += run_c[i];
+        }
+}
+
+/* Weight gradients of one layer for all steps at once, x (T, B, I) its input. A zero
+ * initial state adds nothing to dW_hh at step 0, so that step is skipped then. */
+static void layer_weight_grads(LayerParams *grad, const LayerCache *c, const double *x, const ModelDims *d)
+{
+    int T = c->T, B = c->B;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
     weight_grad(c, grad->weight_ih, c->dax, x, (size_t)T * B, GH, (size_t)c->I);
     int t0 = c->zero_h0 ? 1 : 0;
     if (T > t0)
-        weight_grad(c, grad->weight_hh, c->dah + (size_t)t0 * BGH, c->hs + (size_t)t0 * BH,
-                    (size_t)(T - t0) * B, GH, H);
+        weight_grad(c, grad->weight_hh, c->dah + (size_t)t0 * BGH, c->hs + (size_t)t0 * BH, (size_t)(T - t0) * B, GH,
+                    H);
     for (size_t r = 0; r < (size_t)T * B; r++) {
         const double *ax = c->dax + r * GH, *ah = c->dah + r * GH;
         for (size_t j = 0; j < GH; j++) {
@@ -554,12 +636,52 @@ static void layer_backward(LayerParams *grad, LayerCache *c, const double *x,
     }
 }
 
+/* BPTT through a stack of d->L layers, x its input. The top layer's dtop holds what the
+ * head sends; each lower layer's dtop gets what the one above sends down (its dL/dx).
+ * `every` says whether loss terms sit at every step or only the last (which matters only
+ * for window truncation). dec, for seq2seq's encoder, is the decoder stack: its layer l's
+ * dL/d(initial h, c) arrives at layer l's last step. */
+static void stack_backward(LayerParams *grad, LayerCache *lc, const double *x, const LayerParams *p,
+                           const ModelDims *d, int truncate, TruncateMode mode, int every, const LayerCache *dec)
+{
+    int L = d->L, T = lc[0].T, B = lc[0].B;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, TB = (size_t)T * B;
+    for (int l = 0; l < L; l++) {
+        layer_backward_begin(&lc[l], d);
+        if (l < L - 1)
+            memset(lc[l].dtop, 0, TB * H * sizeof(double));
+        if (dec)
+            for (size_t i = 0; i < BH; i++)
+                lc[l].dtop[(size_t)(T - 1) * BH + i] += dec[l].dh_init[i];
+    }
+    if (mode == TRUNCATE_WINDOW && truncate > 0 && truncate < T) {
+        assert(!dec);
+        int first = every ? 0 : T - 1;
+        for (int s = T - 1; s >= first && !cancelled(&lc[0]); s--) {
+            int stop = s - truncate + 1 > 0 ? s - truncate + 1 : 0;
+            for (int l = L - 1; l >= 0; l--)
+                layer_term(&lc[l], l == L - 1 ? NULL : lc[l].term, l > 0 ? lc[l - 1].term : NULL, &p[l], d, s, stop);
+        }
+        for (int l = L - 2; l >= 0; l--) /* what each layer received in all, for the views */
+            input_grad(&lc[l], lc[l].dtop, lc[l + 1].dax, p[l + 1].weight_ih, TB, GH, H);
+    } else {
+        int chunk = mode == TRUNCATE_CHUNK && truncate > 0 ? truncate : 0;
+        for (int l = L - 1; l >= 0; l--) {
+            if (l < L - 1)
+                input_grad(&lc[l], lc[l].dtop, lc[l + 1].dax, p[l + 1].weight_ih, TB, GH, H);
+            layer_sweep(&lc[l], &p[l], d, chunk, dec && d->cell->has_cell_state ? dec[l].dc_init : NULL);
+        }
+    }
+    for (int l = 0; l < L; l++)
+        layer_weight_grads(&grad[l], &lc[l], l > 0 ? lc[l - 1].hs + BH : x, d);
+}
+
 void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, const ModelDims *d,
                     int truncate, TruncateMode mode)
 {
     int T = c->T, B = c->B;
     size_t H = (size_t)d->H, O = (size_t)d->O, BH = (size_t)B * H, TBH = (size_t)T * BH;
-    LayerCache *top = d->shape == SHAPE_SEQ2SEQ ? &c->dec : &c->rnn;
+    LayerCache *top = model_top(c, d);
     int Tt = top->T;
     size_t rows = out_rows(c, d);
 
@@ -574,16 +696,13 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
             grad->head_bias[k] += c->dout[r * O + k];
 
     if (d->shape != SHAPE_SEQ2SEQ) {
-        layer_backward(&grad->rnn, &c->rnn, in->x, &p->rnn, d, truncate, mode, model_head_every(d), NULL);
+        stack_backward(grad->rnn, c->rnn, in->x, p->rnn, d, truncate, mode, model_head_every(d), NULL);
         return;
     }
-    /* Through the decoder, then into the encoder through its final state. */
-    layer_backward(&grad->dec, &c->dec, in->xd, &p->dec, d, 0, TRUNCATE_WINDOW, 1, NULL);
-    LayerCache *enc = &c->rnn;
-    memset(enc->dtop, 0, TBH * sizeof(double));
-    memcpy(enc->dtop + (size_t)(T - 1) * BH, c->dec.dh_init, BH * sizeof(double));
-    layer_backward(&grad->rnn, enc, in->x, &p->rnn, d, 0, TRUNCATE_WINDOW, 0,
-                   d->cell->has_cell_state ? c->dec.dc_init : NULL);
+    /* Through the decoder, then into the encoder through each layer's final state. */
+    stack_backward(grad->dec, c->dec, in->xd, p->dec, d, 0, TRUNCATE_WINDOW, 1, NULL);
+    memset(c->rnn[d->L - 1].dtop, 0, TBH * sizeof(double));
+    stack_backward(grad->rnn, c->rnn, in->x, p->rnn, d, 0, TRUNCATE_WINDOW, 0, c->dec);
 }
 
 void model_free_run(Cache *c, const Params *p, const ModelDims *d)
@@ -591,8 +710,9 @@ void model_free_run(Cache *c, const Params *p, const ModelDims *d)
     assert(d->shape == SHAPE_SEQ2SEQ);
     int B = c->B, Td = c->Td, Id = d->Id, O = d->O;
     size_t BH = (size_t)B * d->H, TBH = (size_t)c->T * BH;
-    LayerCache *dl = &c->free_run;
-    layer_start(dl, d, c->rnn.hs + TBH, c->rnn.cs + TBH);
+    LayerCache *fr = c->free_run;
+    for (int l = 0; l < d->L; l++)
+        layer_start(&fr[l], d, c->rnn[l].hs + TBH, c->rnn[l].cs + TBH);
     memset(c->free_run_x, 0, (size_t)Td * B * Id * sizeof(double));
     for (int s = 0; s < Td; s++) {
         double *xs = c->free_run_x + (size_t)s * B * Id;
@@ -608,7 +728,7 @@ void model_free_run(Cache *c, const Params *p, const ModelDims *d)
                     best = k;
             xs[(size_t)b * Id + best] = 1.0;
         }
-        layer_forward_steps(dl, c->free_run_x, &p->dec, d, s, s + 1, NULL, NULL);
-        model_head(c->free_run_out + (size_t)s * B * O, dl->hs + (size_t)(s + 1) * BH, p, d, (size_t)B);
+        stack_forward_steps(fr, c->free_run_x, p->dec, d, s, s + 1);
+        model_head(c->free_run_out + (size_t)s * B * O, fr[d->L - 1].hs + (size_t)(s + 1) * BH, p, d, (size_t)B);
     }
 }

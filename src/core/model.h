@@ -1,9 +1,11 @@
-/* model.h: a recurrent layer (vanilla RNN, LSTM or GRU, PyTorch's equations and parameter
- * layout) with a linear head, or an encoder-decoder of two such layers; its loss; and exact
- * BPTT with optional truncation. Leaves out stacking, bidirectionality and dropout.
+/* model.h: a stack of L recurrent layers (vanilla RNN, LSTM or GRU, PyTorch's equations and
+ * parameter layout, as nn.RNN/LSTM/GRU(num_layers=L)) with a linear head, or an
+ * encoder-decoder of two such stacks; its loss; and exact BPTT with optional truncation.
+ * Leaves out bidirectionality and dropout.
  *
  * Dimension letters: B batch, T steps (Td decoder steps), I input (Id decoder input),
- * H hidden, G gates, O output. */
+ * H hidden, G gates, O output, L layers. Layer 0 reads the input; layer l > 0 reads the
+ * states h_t of layer l-1 (its input size is H); the head reads the top layer, L-1. */
 #ifndef RNNLAB_MODEL_H
 #define RNNLAB_MODEL_H
 
@@ -22,8 +24,11 @@ typedef struct {
     int Id;         /* seq2seq: the decoder's input size; 0 otherwise */
     Shape shape;
     LossKind loss;
-    int n_tensors;  /* 6, or 10 for seq2seq */
+    int L;          /* stacked layers, 1 .. MODEL_MAX_LAYERS */
+    int n_tensors;  /* 4 L + 2, or 8 L + 2 for seq2seq */
 } ModelDims;
+
+#define MODEL_MAX_LAYERS CONFIG_MAX_LAYERS
 
 /* One recurrent layer's parameters, pointing into a block. */
 typedef struct {
@@ -34,15 +39,16 @@ typedef struct {
 } LayerParams;
 
 /* Points into one block of doubles; the same struct holds gradients and optimiser moments.
- * `rnn` is the layer (the encoder for seq2seq); `dec` is only used by seq2seq. */
+ * `rnn` is the stack (the encoder for seq2seq), layer 0 first; `dec` is only used by
+ * seq2seq. Layers L and up are unused. */
 typedef struct {
-    LayerParams rnn;
-    LayerParams dec;
+    LayerParams rnn[MODEL_MAX_LAYERS];
+    LayerParams dec[MODEL_MAX_LAYERS];
     double *head_weight; /* (O, H) */
     double *head_bias;   /* (O) */
 } Params;
 
-#define MODEL_MAX_TENSORS 10
+#define MODEL_MAX_TENSORS (8 * MODEL_MAX_LAYERS + 2)
 
 typedef struct {
     const char *name; /* PyTorch's state_dict name */
@@ -65,7 +71,10 @@ typedef struct {
     double *dc;    /* (T, B, H) total dL/dc_t (cell->has_cell_state) */
     double *dax;   /* (T, B, G*H) dL/d(input-side pre-activation) */
     double *dah;   /* (T, B, G*H) dL/d(recurrent-side pre-activation) */
-    double *dtop;  /* (T, B, H) gradient arriving at h_t from above (the head) */
+    double *dtop;  /* (T, B, H) gradient arriving at h_t from above: the head, or the layer
+                      above (seq2seq's encoder: also the decoder, at the last step) */
+    double *term;  /* (T, B, H) below the top of a stack that window truncation walks term
+                      by term: one loss term's share of dtop; NULL otherwise */
     double *wih_t; /* (I, G*H) W_ih transposed for the forward product */
     double *whh_t; /* (H, G*H) W_hh transposed */
     double *scratch; /* (2, B, G*H) one step's dL/d ax_t, dL/d ah_t during backward */
@@ -79,12 +88,12 @@ typedef struct {
 } LayerCache;
 
 typedef struct {
-    int T, Td, B;     /* Td = 0 unless seq2seq */
-    LayerCache rnn;   /* the layer, or the encoder */
-    LayerCache dec;   /* seq2seq decoder */
+    int T, Td, B, L;  /* Td = 0 unless seq2seq */
+    LayerCache rnn[MODEL_MAX_LAYERS]; /* the stack, or the encoder, layer 0 first */
+    LayerCache dec[MODEL_MAX_LAYERS]; /* seq2seq decoder */
     double *out;      /* head outputs: (B, O) on the last step, (T, B, O) or (Td, B, O) on every step */
     double *dout;     /* same shape: dL/d out */
-    LayerCache free_run;  /* seq2seq: the decoder run again, fed its own predictions */
+    LayerCache free_run[MODEL_MAX_LAYERS]; /* seq2seq: the decoder run again, fed its own predictions */
     double *free_run_out; /* seq2seq: (Td, B, O) the free-running decoder's outputs */
     double *free_run_x;   /* seq2seq: (Td, B, Id) the inputs it fed itself */
 } Cache;
@@ -103,17 +112,22 @@ int model_head_every(const ModelDims *d);
 int model_init(Params *p, const ModelDims *d, const Config *cfg, Rng *rng);
 
 int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B);
+/* Points every layer cache's cancel flag at flag. */
+void model_cache_set_cancel(Cache *c, const atomic_int *flag);
 void model_cache_destroy(Cache *c);
 
 /* Optional inputs of the forward pass; any field may be NULL. */
 typedef struct {
-    const double *h0, *c0;           /* (B, H) initial states; NULL = zero */
-    const double *h_probe, *c_probe; /* (T+Td, B, H) added to h_t and c_t once computed, on
-                                        the encoder's steps then the decoder's: the gradient
-                                        checks measure dL/dh_t, dL/dc_t with them */
+    const double *h0, *c0;           /* (L, B, H) initial states; NULL = zero */
+    const double *h_probe, *c_probe; /* (L, T+Td, B, H) added to h_t and c_t once computed,
+                                        per layer on the encoder's steps then the decoder's:
+                                        the gradient checks measure dL/dh_t, dL/dc_t with them */
 } ForwardOptions;
 
-/* Runs the layer(s) and the head over the batch. opt may be NULL. */
+/* The layer the head reads: the stack's top (seq2seq: the decoder's). */
+LayerCache *model_top(Cache *c, const ModelDims *d);
+
+/* Runs the layers and the head over the batch. opt may be NULL. */
 void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *d,
                    const ForwardOptions *opt);
 
@@ -125,8 +139,10 @@ double model_loss(Cache *c, const Batch *in, const ModelDims *d);
  * with mode TRUNCATE_WINDOW lets each loss term's gradient pass through at most K cell
  * steps (K = 1: none through time); with TRUNCATE_CHUNK the steps fall into chunks of K
  * and no gradient crosses from one chunk into the one before (the state is detached at
- * t = K, 2K, ...). 0 is full BPTT in either mode. seq2seq takes full BPTT only
- * (config_resolve says so). */
+ * t = K, 2K, ...). 0 is full BPTT in either mode. In a stack truncation acts along time
+ * in every layer: a term at step s reaches steps s-K+1 .. s of each layer (window), or
+ * every layer's state is detached at the chunk boundaries (chunk); the gradient passes
+ * down the layers freely. seq2seq takes full BPTT only (config_resolve says so). */
 void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, const ModelDims *d,
                     int truncate, TruncateMode mode);
 
@@ -134,6 +150,11 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
  * its own previous prediction (argmax) instead of the target, in c->free_run (the training
  * caches are left as they were); fills c->free_run_out. */
 void model_free_run(Cache *c, const Params *p, const ModelDims *d);
+
+/* Steps t0 .. t1-1 of every layer of a stack, layer 0 reading x (T, B, I) and layer l the
+ * states of layer l-1, each continuing from its hs[t0], cs[t0]. For generation. */
+void stack_forward_steps(LayerCache *lc, const double *x, const LayerParams *p, const ModelDims *d, int t0,
+                         int t1);
 
 /* One layer forward over steps t0 .. t1-1 of x (T, B, I), continuing from lc->hs[t0] and
  * lc->cs[t0], which the caller sets for t0 = 0. For generation, step by step. */

@@ -7,20 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The arrays of an Observables, with their lengths for a run of these sizes. */
+/* The arrays an Observables owns, with their lengths for a run of these sizes (the plain
+ * per-layer names point into the layers_* ones). */
 enum { OBS_ARRAYS = 9 };
 
 static void obs_arrays(Observables *o, double **a[OBS_ARRAYS])
 {
-    a[0] = &o->dh_norm, a[1] = &o->dc_norm, a[2] = &o->x, a[3] = &o->h;
-    a[4] = &o->c, a[5] = &o->gate, a[6] = &o->out, a[7] = &o->dh_direct_norm, a[8] = &o->reference;
+    a[0] = &o->layers_dh_norm, a[1] = &o->layers_dc_norm, a[2] = &o->x, a[3] = &o->layers_h;
+    a[4] = &o->layers_c, a[5] = &o->layers_gate, a[6] = &o->out, a[7] = &o->layers_dh_direct_norm;
+    a[8] = &o->layers_reference;
 }
 
 static void obs_lengths(const ModelDims *d, int T, int n_out, size_t n[OBS_ARRAYS])
 {
-    size_t TT = (size_t)T, H = (size_t)d->H;
-    n[0] = TT, n[1] = TT, n[2] = TT * (size_t)d->I, n[3] = TT * H, n[4] = TT * H;
-    n[5] = TT * (size_t)d->G * H, n[6] = (size_t)n_out * (size_t)d->O, n[7] = TT, n[8] = TT;
+    size_t TT = (size_t)T, LT = (size_t)d->L * TT, H = (size_t)d->H;
+    n[0] = LT, n[1] = LT, n[2] = TT * (size_t)d->I, n[3] = LT * H, n[4] = LT * H;
+    n[5] = LT * (size_t)d->G * H, n[6] = (size_t)n_out * (size_t)d->O, n[7] = LT, n[8] = LT;
 }
 
 static void obs_free(Observables *o)
@@ -85,8 +87,8 @@ static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int 
     int ok = 1;
     for (int i = 0; i < OBS_ARRAYS; i++)
         ok &= (*a[i] = calloc(n[i] + 1, sizeof(double))) != NULL;
-    ok &= history_create(&rv->hist, capacity, T, n_blocks, K) == 0;
-    size_t sn = (size_t)n_blocks * (size_t)d->H + 1;
+    ok &= history_create(&rv->hist, capacity, T, d->L, n_blocks, K) == 0;
+    size_t sn = (size_t)d->L * (size_t)n_blocks * (size_t)d->H + 1; /* every layer's spectrum */
     ok &= (rv->spectrum.sv = calloc(sn, sizeof(double))) != NULL;
     ok &= (rv->spectrum.eig_re = calloc(sn, sizeof(double))) != NULL;
     ok &= (rv->spectrum.eig_im = calloc(sn, sizeof(double))) != NULL;
@@ -99,6 +101,7 @@ static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int 
         runview_free(rv);
         return -1;
     }
+    observables_point(&rv->obs, d, T, d->L - 1);
     rv->spectrum.step = -1;
     return 0;
 }
@@ -128,6 +131,7 @@ void observables_copy(Observables *dst, const Observables *src, const ModelDims 
         memcpy(keep[i], *from[i], n[i] * sizeof(double));
         *to[i] = keep[i];
     }
+    observables_point(dst, d, T, d->L - 1);
 }
 
 static void copy_observables(RunView *dst, const Observables *src)
@@ -233,6 +237,18 @@ double runview_grad_ratio(const RunView *rv)
 double runview_cell_ratio(const RunView *rv)
 {
     return rv->T > 0 ? rv->obs.dc_norm[0] / rv->obs.dc_norm[rv->T - 1] : NAN;
+}
+
+double runview_depth_ratio(const RunView *rv)
+{
+    int T = rv->T, L = rv->obs.L;
+    return T > 0 && L > 0 ? rv->obs.layers_dh_norm[0] / rv->obs.layers_dh_norm[(size_t)L * T - 1] : NAN;
+}
+
+double runview_layer_ratio(const RunView *rv)
+{
+    int T = rv->T, L = rv->obs.L;
+    return T > 0 && L > 0 ? rv->obs.layers_dh_norm[T - 1] / rv->obs.layers_dh_norm[(size_t)L * T - 1] : NAN;
 }
 
 double runview_sigma_max(const RunView *rv)

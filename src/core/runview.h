@@ -37,6 +37,9 @@ typedef struct {
     int past;           /* a look back at an earlier snapshot, not the live run (set by its owner) */
     long step_below_tenth; /* Trainer's: the first step with loss < baseline / 10, or -1 */
     Itemised items;     /* the terms view's arrays, set by the owner (itemised_copy) */
+    /* Which layer of a stack the one-layer views show, counted down from the top: 0 (the
+     * default) the top layer, L-1 layer 0. Set by the owner; syncing and copying leave it. */
+    int layer_down;
 } RunView;
 
 /* Brings dst up to date with tr: every field, the history incrementally (only the steps
@@ -68,6 +71,11 @@ const char *runview_symbol(const RunView *rv, int k, int output);
 double runview_grad_ratio(const RunView *rv);
 double runview_cell_ratio(const RunView *rv);
 double runview_sigma_max(const RunView *rv);
+/* Stacks (grad_ratio is the top layer's, along time): depth_ratio = ||dL/dh_0|| of layer 0
+ * over ||dL/dh_{T-1}|| of the top layer, across both time and the layers; layer_ratio the
+ * same with layer 0's last step, across the layers alone. 1 for a single layer. */
+double runview_depth_ratio(const RunView *rv);
+double runview_layer_ratio(const RunView *rv);
 double runview_clipped_fraction(const RunView *rv, long last, int *counted);
 
 #endif

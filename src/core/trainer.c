@@ -20,45 +20,72 @@
 
 enum { STREAM_INIT = 1, STREAM_DATA = 2 };
 
+void observables_point(Observables *o, const ModelDims *d, int T, int l)
+{
+    size_t TT = (size_t)T, H = (size_t)d->H, GH = (size_t)d->G * H, at = (size_t)l * TT;
+    assert(l >= 0 && l < d->L);
+    o->L = d->L;
+    o->dh_norm = o->layers_dh_norm + at;
+    o->dc_norm = o->layers_dc_norm + at;
+    o->dh_direct_norm = o->layers_dh_direct_norm + at;
+    o->reference = o->layers_reference + at;
+    o->h = o->layers_h + at * H;
+    o->c = o->layers_c + at * H;
+    o->gate = o->layers_gate + at * GH;
+    memcpy(o->sigma_max, o->layers_sigma_max[l], sizeof o->sigma_max);
+}
+
+Observables observables_layer(const Observables *o, const ModelDims *d, int T, int l)
+{
+    Observables v = *o;
+    observables_point(&v, d, T, l);
+    return v;
+}
+
 static int observables_create(Observables *o, const ModelDims *d, int T, int T_out)
 {
     memset(o, 0, sizeof *o);
-    size_t H = (size_t)d->H, GH = (size_t)d->G * H, TT = (size_t)T;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, TT = (size_t)T, LT = (size_t)d->L * TT;
     o->n_out = model_head_every(d) ? T_out : 1;
     o->n_blocks = d->G * (d->shape == SHAPE_SEQ2SEQ ? 2 : 1);
     size_t outs = (size_t)o->n_out * d->O;
-    o->dh_norm = calloc(TT, sizeof(double));
-    o->dc_norm = calloc(TT, sizeof(double));
-    o->dh_direct_norm = calloc(TT, sizeof(double));
-    o->reference = calloc(TT, sizeof(double));
+    o->layers_dh_norm = calloc(LT, sizeof(double));
+    o->layers_dc_norm = calloc(LT, sizeof(double));
+    o->layers_dh_direct_norm = calloc(LT, sizeof(double));
+    o->layers_reference = calloc(LT, sizeof(double));
     o->x = calloc(TT * d->I, sizeof(double));
-    o->h = calloc(TT * H, sizeof(double));
-    o->c = calloc(TT * H, sizeof(double));
-    o->gate = calloc(TT * GH, sizeof(double));
+    o->layers_h = calloc(LT * H, sizeof(double));
+    o->layers_c = calloc(LT * H, sizeof(double));
+    o->layers_gate = calloc(LT * GH, sizeof(double));
     o->out = calloc(outs, sizeof(double));
-    return o->dh_norm && o->dc_norm && o->dh_direct_norm && o->reference && o->x && o->h && o->c && o->gate && o->out ? 0 : -1;
+    if (!(o->layers_dh_norm && o->layers_dc_norm && o->layers_dh_direct_norm && o->layers_reference && o->x &&
+          o->layers_h && o->layers_c && o->layers_gate && o->out))
+        return -1;
+    observables_point(o, d, T, d->L - 1);
+    return 0;
 }
 
 static void observables_destroy(Observables *o)
 {
     free(o->out);
-    free(o->gate);
-    free(o->c);
-    free(o->h);
+    free(o->layers_gate);
+    free(o->layers_c);
+    free(o->layers_h);
     free(o->x);
-    free(o->reference);
-    free(o->dh_direct_norm);
-    free(o->dc_norm);
-    free(o->dh_norm);
+    free(o->layers_reference);
+    free(o->layers_dh_direct_norm);
+    free(o->layers_dc_norm);
+    free(o->layers_dh_norm);
     memset(o, 0, sizeof *o);
 }
 
-int history_create(History *h, int capacity, int T, int G, int K)
+int history_create(History *h, int capacity, int T, int L, int G, int K)
 {
     memset(h, 0, sizeof *h);
     size_t n = (size_t)capacity;
     h->capacity = capacity;
     h->T = T;
+    h->L = L > 1 ? L : 1;
     h->G = G;
     h->K = K > 1 ? K : 1;
     if (h->K > 1 && !(h->seeds = calloc(n * (size_t)h->K * SEED_VALUES, sizeof(double))))
@@ -70,7 +97,7 @@ int history_create(History *h, int capacity, int T, int G, int K)
     h->grad_norm_clipped = calloc(n, sizeof(double));
     h->clipped = calloc(n, 1);
     h->sigma_max = calloc(n * (size_t)(G > 0 ? G : 1), sizeof(double));
-    h->dh_norm = calloc(n * (size_t)(T > 0 ? T : 1), sizeof(double));
+    h->dh_norm = calloc(n * (size_t)h->L * (size_t)(T > 0 ? T : 1), sizeof(double));
     return h->step && h->loss && h->metric && h->grad_norm && h->grad_norm_clipped && h->clipped && h->sigma_max &&
                    h->dh_norm
                ? 0
@@ -91,6 +118,13 @@ void history_destroy(History *h)
     memset(h, 0, sizeof *h);
 }
 
+const double *history_dh_norm(const History *h, int k, int l)
+{
+    if (l < 0 || l >= h->L)
+        l = h->L - 1;
+    return h->dh_norm + ((size_t)k * h->L + (size_t)l) * h->T;
+}
+
 int history_index(const History *h, int i)
 {
     int oldest = h->count < h->capacity ? 0 : h->next;
@@ -107,7 +141,7 @@ static void history_push(History *h, const Observables *o)
     h->grad_norm_clipped[k] = o->grad_norm_clipped;
     h->clipped[k] = (unsigned char)o->clipped;
     memcpy(h->sigma_max + (size_t)k * h->G, o->sigma_max, (size_t)h->G * sizeof(double));
-    memcpy(h->dh_norm + (size_t)k * h->T, o->dh_norm, (size_t)h->T * sizeof(double));
+    memcpy(h->dh_norm + (size_t)k * h->L * h->T, o->layers_dh_norm, (size_t)h->L * h->T * sizeof(double));
     h->next = (k + 1) % h->capacity;
     if (h->count < h->capacity)
         h->count++;
@@ -124,7 +158,8 @@ void history_put(History *dst, const History *src, int k)
     dst->grad_norm_clipped[d] = src->grad_norm_clipped[k];
     dst->clipped[d] = src->clipped[k];
     memcpy(dst->sigma_max + (size_t)d * dst->G, src->sigma_max + (size_t)k * src->G, (size_t)src->G * sizeof(double));
-    memcpy(dst->dh_norm + (size_t)d * dst->T, src->dh_norm + (size_t)k * src->T, (size_t)src->T * sizeof(double));
+    size_t row = (size_t)src->L * src->T;
+    memcpy(dst->dh_norm + (size_t)d * row, src->dh_norm + (size_t)k * row, row * sizeof(double));
     if (dst->seeds && src->seeds && dst->K == src->K) {
         size_t row = (size_t)src->K * SEED_VALUES;
         memcpy(dst->seeds + (size_t)d * row, src->seeds + (size_t)k * row, row * sizeof(double));
@@ -158,19 +193,23 @@ void history_truncate(History *h, long step)
     }
 }
 
-/* Gate block g of weight_hh_l0: the encoder's G blocks, then the decoder's. */
-static const double *weight_hh_block(const Trainer *tr, int g)
+/* Gate blocks per layer: the encoder's G, then the decoder's. */
+static int blocks_per_layer(const ModelDims *d) { return d->G * (d->shape == SHAPE_SEQ2SEQ ? 2 : 1); }
+
+/* Gate block b of the weight_hh of every layer: layer 0's blocks_per_layer first. */
+static const double *weight_hh_block(const Trainer *tr, int b)
 {
     const ModelDims *d = &tr->dims;
     size_t HH = (size_t)d->H * d->H;
+    int l = b / blocks_per_layer(d), g = b % blocks_per_layer(d);
     if (g < d->G)
-        return tr->param.rnn.weight_hh + (size_t)g * HH;
-    return tr->param.dec.weight_hh + (size_t)(g - d->G) * HH;
+        return tr->param.rnn[l].weight_hh + (size_t)g * HH;
+    return tr->param.dec[l].weight_hh + (size_t)(g - d->G) * HH;
 }
 
 static int spectrum_create(Spectrum *s, const ModelDims *d)
 {
-    s->n_blocks = d->G * (d->shape == SHAPE_SEQ2SEQ ? 2 : 1);
+    s->n_blocks = d->L * blocks_per_layer(d);
     size_t GH = (size_t)s->n_blocks * d->H;
     s->step = -1;
     s->valid = 0;
@@ -219,10 +258,11 @@ static void record_sigma_max(Trainer *tr)
 {
     const ModelDims *d = &tr->dims;
     size_t H = (size_t)d->H;
-    int n = tr->obs.n_blocks;
-    for (int g = 0; g < n; g++)
-        tr->obs.sigma_max[g] = linalg_sigma_max(weight_hh_block(tr, g), d->H, tr->sigma_vec + g * H,
-                                                tr->sigma_work, SIGMA_MAX_ITER, SIGMA_TOL);
+    int n = blocks_per_layer(d);
+    for (int b = 0; b < d->L * n; b++)
+        tr->obs.layers_sigma_max[b / n][b % n] = linalg_sigma_max(weight_hh_block(tr, b), d->H, tr->sigma_vec + b * H,
+                                                                 tr->sigma_work, SIGMA_MAX_ITER, SIGMA_TOL);
+    memcpy(tr->obs.sigma_max, tr->obs.layers_sigma_max[d->L - 1], sizeof tr->obs.sigma_max);
 }
 
 int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
@@ -241,15 +281,15 @@ int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
     int T_out = ti->Td ? ti->Td : ti->T;
     model_param_specs(tr->specs, &tr->dims);
     tr->n_params = model_param_count(&tr->dims);
-    int blocks = tr->dims.G * (tr->dims.shape == SHAPE_SEQ2SEQ ? 2 : 1);
+    int blocks = blocks_per_layer(&tr->dims); /* sigma_max values per layer */
     tr->block = calloc(4 * tr->n_params, sizeof(double));
     if (!tr->block || task_batch_create(&tr->batch, &tr->task) != 0 ||
         model_cache_create(&tr->cache, &tr->dims, ti->T, ti->Td, cfg->batch) != 0 ||
         observables_create(&tr->obs, &tr->dims, tr->T, T_out) != 0 ||
         spectrum_create(&tr->spectrum, &tr->dims) != 0 ||
-        !(tr->sigma_vec = calloc((size_t)(blocks + 1) * tr->dims.H, sizeof(double))) ||
+        !(tr->sigma_vec = calloc((size_t)(tr->dims.L * blocks + 1) * tr->dims.H, sizeof(double))) ||
         !(tr->sigma_work = malloc(((size_t)tr->dims.H + 1) * tr->dims.H * sizeof(double))) ||
-        history_create(&tr->hist, cfg->history, tr->T, blocks, cfg->seeds) != 0) {
+        history_create(&tr->hist, cfg->history, tr->T, tr->dims.L, blocks, cfg->seeds) != 0) {
         Config failed = *cfg;
         trainer_destroy(tr);
         budget_explain(&failed, err, errlen); /* names what dominates: history, not always hidden */
@@ -305,11 +345,12 @@ static const char *nonfinite_word(double v) { return isnan(v) ? "NaN" : "Inf"; }
 /* The per-step (B, H) arrays of the layer caches that layer_step reads. */
 typedef enum { STEP_H, STEP_C, STEP_DH, STEP_DC } StepArray;
 
-/* A per-step (T_total, B, H) view: the encoder's (or only) layer, then the decoder's. */
-static const double *layer_step(const Trainer *tr, int t, StepArray which)
+/* A per-step (T_total, B, H) view of layer `layer`: the encoder's (or only) stack, then
+ * the decoder's. */
+static const double *layer_step(const Trainer *tr, int layer, int t, StepArray which)
 {
     const Cache *c = &tr->cache;
-    const LayerCache *l = t < c->T ? &c->rnn : &c->dec;
+    const LayerCache *l = t < c->T ? &c->rnn[layer] : &c->dec[layer];
     int tl = t < c->T ? t : t - c->T;
     size_t BH = (size_t)c->B * tr->dims.H;
     switch (which) {
@@ -322,18 +363,30 @@ static const double *layer_step(const Trainer *tr, int t, StepArray which)
     return NULL;
 }
 
-void trainer_copy_states(const Trainer *tr, double *out, int cell)
+static void copy_layer(const Trainer *tr, int l, double *out, StepArray which)
 {
     size_t BH = (size_t)tr->cache.B * tr->dims.H;
     for (int t = 0; t < tr->T; t++)
-        memcpy(out + (size_t)t * BH, layer_step(tr, t, cell ? STEP_C : STEP_H), BH * sizeof(double));
+        memcpy(out + (size_t)t * BH, layer_step(tr, l, t, which), BH * sizeof(double));
+}
+
+void trainer_copy_states(const Trainer *tr, double *out, int cell)
+{
+    size_t n = (size_t)tr->T * tr->cache.B * tr->dims.H;
+    for (int l = 0; l < tr->dims.L; l++)
+        copy_layer(tr, l, out + (size_t)l * n, cell ? STEP_C : STEP_H);
+}
+
+void trainer_copy_layer_dh(const Trainer *tr, int l, double *out, int cell)
+{
+    copy_layer(tr, l, out, cell ? STEP_DC : STEP_DH);
 }
 
 void trainer_copy_dh(const Trainer *tr, double *out, int cell)
 {
-    size_t BH = (size_t)tr->cache.B * tr->dims.H;
-    for (int t = 0; t < tr->T; t++)
-        memcpy(out + (size_t)t * BH, layer_step(tr, t, cell ? STEP_DC : STEP_DH), BH * sizeof(double));
+    size_t n = (size_t)tr->T * tr->cache.B * tr->dims.H;
+    for (int l = 0; l < tr->dims.L; l++)
+        trainer_copy_layer_dh(tr, l, out + (size_t)l * n, cell);
 }
 
 static size_t out_count(const Trainer *tr)
@@ -380,12 +433,12 @@ static void bound_layer(double *bound, const double *d, int n, double r, double 
 /* The cell path's factor (lstm prod f, gru prod z from t+1 to T-1, averaged over the batch
  * and the units) times the last step's norm along that path; over the encoder's steps then
  * the decoder's, which the path crosses unchanged. Truncation cuts it K steps back. */
-static void record_cell_path(Trainer *tr)
+static void record_cell_path(Trainer *tr, int layer)
 {
     const ModelDims *d = &tr->dims;
     const Cache *c = &tr->cache;
-    Observables *o = &tr->obs;
     int T = tr->T, B = c->B, H = d->H, K = tr->cfg.truncate;
+    Observables lo = observables_layer(&tr->obs, d, T, layer), *o = &lo;
     size_t GH = (size_t)d->G * H, gate_at = (size_t)d->cell->path_gate * H;
     int first = K > 0 && tr->cfg.truncate_mode == TRUNCATE_CHUNK ? (T - 1) / K * K /* the last chunk */
                 : K > 0 && K < T                               ? T - K
@@ -396,7 +449,7 @@ static void record_cell_path(Trainer *tr)
             double p = 1.0;
             for (int t = T - 1; t >= first; t--) {
                 o->reference[t] += p;
-                const LayerCache *l = t < c->T ? &c->rnn : &c->dec;
+                const LayerCache *l = t < c->T ? &c->rnn[layer] : &c->dec[layer];
                 int tl = t < c->T ? t : t - c->T;
                 p *= l->gate[((size_t)tl * B + b) * GH + gate_at + j];
             }
@@ -406,30 +459,33 @@ static void record_cell_path(Trainer *tr)
         o->reference[t] = last * (o->reference[t] / ((double)B * H));
 }
 
-/* dh_direct_norm from the head's gradients (model.c's dtop), and the view's line. */
-static void record_reference(Trainer *tr)
+/* Layer l's dh_direct_norm from the gradients arriving from above (model.c's dtop: the
+ * head's, or the layer above's), and the view's line. */
+static void record_reference(Trainer *tr, int l)
 {
     const ModelDims *d = &tr->dims;
     const Cache *c = &tr->cache;
-    Observables *o = &tr->obs;
-    int T = tr->T, Te = c->T;
+    int T = tr->T, Te = c->T, top = l == d->L - 1;
+    Observables lo = observables_layer(&tr->obs, d, T, l), *o = &lo;
     size_t BH = (size_t)c->B * d->H;
     int s2s = d->shape == SHAPE_SEQ2SEQ;
+    /* the top encoder layer has no head: what reaches its last step from the decoder is
+     * the bound's start below, not a direct term */
     for (int t = 0; t < T; t++)
-        o->dh_direct_norm[t] = s2s && t < Te ? 0.0
-                               : s2s         ? optim_norm(c->dec.dtop + (size_t)(t - Te) * BH, BH)
-                                             : optim_norm(c->rnn.dtop + (size_t)t * BH, BH);
+        o->dh_direct_norm[t] = s2s && t < Te && top ? 0.0
+                               : s2s && t >= Te     ? optim_norm(c->dec[l].dtop + (size_t)(t - Te) * BH, BH)
+                                                    : optim_norm(c->rnn[l].dtop + (size_t)t * BH, BH);
     if (d->cell->path_gate >= 0) {
-        o->reference_kind = REFERENCE_CELL_PATH;
-        record_cell_path(tr);
+        tr->obs.reference_kind = REFERENCE_CELL_PATH;
+        record_cell_path(tr, l);
         return;
     }
     if (!d->cell->has_activation) { /* a cell the table gives neither */
-        o->reference_kind = REFERENCE_NONE;
+        tr->obs.reference_kind = REFERENCE_NONE;
         memset(o->reference, 0, (size_t)T * sizeof(double));
         return;
     }
-    o->reference_kind = REFERENCE_BOUND;
+    tr->obs.reference_kind = REFERENCE_BOUND;
     double gamma = cell_activation_max_slope(d->act);
     double r_enc = gamma * o->sigma_max[0];
     if (!s2s) {
@@ -441,7 +497,7 @@ static void record_reference(Trainer *tr)
      * what the decoder's first step passes back through its W_hh, and no head of its own. */
     double r_dec = gamma * o->sigma_max[d->G];
     bound_layer(o->reference + Te, o->dh_direct_norm + Te, T - Te, r_dec, 0.0, 0, 0);
-    bound_layer(o->reference, o->dh_direct_norm, Te, r_enc, r_dec * o->reference[Te], 0, 0);
+    bound_layer(o->reference, o->dh_direct_norm, Te, r_enc, top ? r_dec * o->reference[Te] : 0.0, 0, 0);
 }
 
 /* Fills tr->event when the forward or backward pass left Inf/NaN; returns 1 then. */
@@ -454,17 +510,21 @@ static int check_finite(Trainer *tr, double loss)
     TrainEvent *e = &tr->event;
     long step = tr->step + 1;
 
+    char in_layer[32] = ""; /* where a stack's overflow started */
     if (!isfinite(loss)) {
-        for (int t = 0; t < T; t++) {
-            if (!all_finite(layer_step(tr, t, STEP_H), BH)) {
+        for (int t = 0; t < T; t++)
+            for (int l = 0; l < d->L; l++) {
+                if (all_finite(layer_step(tr, l, t, STEP_H), BH))
+                    continue;
+                if (d->L > 1)
+                    snprintf(in_layer, sizeof in_layer, " in layer %d", l);
                 *e = (TrainEvent){EVENT_NONFINITE, step, "hidden state", t, ""};
                 snprintf(e->message, sizeof e->message,
                          "step %ld: the loss is %s: the hidden state h_t overflowed first at "
-                         "t=%d (forward pass)",
-                         step, nonfinite_word(loss), t);
+                         "t=%d%s (forward pass)",
+                         step, nonfinite_word(loss), t, in_layer);
                 return 1;
             }
-        }
         int out_ok = all_finite(c->out, out_count(tr));
         *e = (TrainEvent){EVENT_NONFINITE, step, "", -1, ""};
         snprintf(e->what, sizeof e->what, "%s", out_ok ? "loss" : "output");
@@ -479,9 +539,13 @@ static int check_finite(Trainer *tr, double loss)
         return 0;
     int where = -1;
     for (int t = T - 1; t >= 0 && where < 0; t--)
-        if (!all_finite(layer_step(tr, t, STEP_DH), BH) ||
-            (d->cell->has_cell_state && !all_finite(layer_step(tr, t, STEP_DC), BH)))
-            where = t;
+        for (int l = d->L - 1; l >= 0 && where < 0; l--)
+            if (!all_finite(layer_step(tr, l, t, STEP_DH), BH) ||
+                (d->cell->has_cell_state && !all_finite(layer_step(tr, l, t, STEP_DC), BH))) {
+                where = t;
+                if (d->L > 1)
+                    snprintf(in_layer, sizeof in_layer, " in layer %d", l);
+            }
     const char *name = "?";
     for (int i = 0; i < d->n_tensors; i++)
         if (!all_finite(model_tensor(&tr->grad, d, i), tr->specs[i].size)) {
@@ -492,9 +556,9 @@ static int check_finite(Trainer *tr, double loss)
     snprintf(e->what, sizeof e->what, "gradient of %s", name);
     if (where >= 0)
         snprintf(e->message, sizeof e->message,
-                 "step %ld: the gradient overflowed: dL/dh_t first became non-finite at t=%d "
+                 "step %ld: the gradient overflowed: dL/dh_t first became non-finite at t=%d%s "
                  "travelling back from t=%d; first bad parameter gradient: %s",
-                 step, where, T - 1, name);
+                 step, where, in_layer, T - 1, name);
     else
         snprintf(e->message, sizeof e->message,
                  "step %ld: the gradient of %s is non-finite (every dL/dh_t is finite)", step,
@@ -533,16 +597,19 @@ static int evaluate(Trainer *tr)
     o->clipped = 0;
     for (int i = 0; i < d->n_tensors; i++)
         o->param_grad_norm[i] = optim_norm_of_sumsq(part[i], model_tensor(&tr->grad, d, i), tr->specs[i].size);
-    for (int t = 0; t < T; t++) {
-        o->dh_norm[t] = optim_norm(layer_step(tr, t, STEP_DH), BH);
-        o->dc_norm[t] = d->cell->has_cell_state ? optim_norm(layer_step(tr, t, STEP_DC), BH) : 0.0;
-        memcpy(o->h + t * H, layer_step(tr, t, STEP_H), H * sizeof(double));
-        memcpy(o->c + t * H, layer_step(tr, t, STEP_C), H * sizeof(double));
-        const LayerCache *l = t < c->T ? &c->rnn : &c->dec;
-        int tl = t < c->T ? t : t - c->T;
-        memcpy(o->gate + t * GH, l->gate + (size_t)tl * B * GH, GH * sizeof(double));
+    for (int l = 0; l < d->L; l++) {
+        Observables lo = observables_layer(o, d, T, l);
+        for (int t = 0; t < T; t++) {
+            lo.dh_norm[t] = optim_norm(layer_step(tr, l, t, STEP_DH), BH);
+            lo.dc_norm[t] = d->cell->has_cell_state ? optim_norm(layer_step(tr, l, t, STEP_DC), BH) : 0.0;
+            memcpy(lo.h + t * H, layer_step(tr, l, t, STEP_H), H * sizeof(double));
+            memcpy(lo.c + t * H, layer_step(tr, l, t, STEP_C), H * sizeof(double));
+            const LayerCache *lc = t < c->T ? &c->rnn[l] : &c->dec[l];
+            int tl = t < c->T ? t : t - c->T;
+            memcpy(lo.gate + t * GH, lc->gate + (size_t)tl * B * GH, GH * sizeof(double));
+        }
+        record_reference(tr, l);
     }
-    record_reference(tr);
     for (int t = 0; t < c->T; t++)
         memcpy(o->x + t * I, tr->batch.x + (size_t)t * B * I, I * sizeof(double));
 
@@ -571,7 +638,7 @@ int trainer_cancelled(const Trainer *tr)
 void trainer_set_cancel(Trainer *tr, const atomic_int *flag)
 {
     tr->cancel = flag;
-    tr->cache.rnn.cancel = tr->cache.dec.cancel = tr->cache.free_run.cancel = flag;
+    model_cache_set_cancel(&tr->cache, flag);
     for (int i = 0; i < tr->n_copies; i++)
         trainer_set_cancel(&tr->copies[i], flag);
 }
@@ -656,7 +723,7 @@ typedef struct {
  * its own), power-iteration vectors. */
 static size_t state_bytes_one(const Trainer *tr)
 {
-    size_t sigma = (size_t)(tr->obs.n_blocks + 1) * tr->dims.H;
+    size_t sigma = (size_t)(tr->spectrum.n_blocks + 1) * tr->dims.H;
     return sizeof(StateHead) + (3 * tr->n_params + sigma) * sizeof(double);
 }
 
@@ -671,7 +738,7 @@ size_t trainer_state_bytes(const Trainer *tr)
 static unsigned char *state_save_one(const Trainer *tr, unsigned char *p)
 {
     StateHead h = {tr->rng_data, tr->step, tr->opt_step, tr->step_below_tenth};
-    size_t n = tr->n_params * sizeof(double), ns = (size_t)(tr->obs.n_blocks + 1) * tr->dims.H * sizeof(double);
+    size_t n = tr->n_params * sizeof(double), ns = (size_t)(tr->spectrum.n_blocks + 1) * tr->dims.H * sizeof(double);
     memcpy(p, &h, sizeof h);
     memcpy(p + sizeof h, tr->block, n);                              /* parameters */
     memcpy(p + sizeof h + n, tr->block + 2 * tr->n_params, 2 * n);   /* moments */
@@ -682,7 +749,7 @@ static unsigned char *state_save_one(const Trainer *tr, unsigned char *p)
 static const unsigned char *state_restore_one(Trainer *tr, const unsigned char *p)
 {
     StateHead h;
-    size_t n = tr->n_params * sizeof(double), ns = (size_t)(tr->obs.n_blocks + 1) * tr->dims.H * sizeof(double);
+    size_t n = tr->n_params * sizeof(double), ns = (size_t)(tr->spectrum.n_blocks + 1) * tr->dims.H * sizeof(double);
     memcpy(&h, p, sizeof h);
     memcpy(tr->block, p + sizeof h, n);
     memcpy(tr->block + 2 * tr->n_params, p + sizeof h + n, 2 * n);

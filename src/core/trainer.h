@@ -13,8 +13,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-/* Dimension letters: T steps, H hidden, G gates. For seq2seq every per-step array runs
- * over the encoder's steps, then the decoder's: T = T_enc + T_dec. */
+/* Dimension letters: T steps, H hidden, G gates, L layers. For seq2seq every per-step
+ * array runs over the encoder's steps, then the decoder's: T = T_enc + T_dec. */
 
 typedef enum { EVENT_NONE, EVENT_NONFINITE } EventKind;
 
@@ -32,7 +32,10 @@ typedef struct {
  * is no bound: the gates' other paths add to the gradient. */
 typedef enum { REFERENCE_NONE, REFERENCE_BOUND, REFERENCE_CELL_PATH } ReferenceKind;
 
-/* The latest step, ready to draw. Per-sample arrays are the batch's first sample. */
+/* The latest step, ready to draw. Per-sample arrays are the batch's first sample. The
+ * per-step arrays of a layer (dh_norm, dc_norm, dh_direct_norm, reference, h, c, gate) are
+ * kept for every layer, layer 0 first, in the layers_* blocks; the plain names point at the
+ * top layer's part (the one the head reads), and observables_layer points them at another. */
 typedef struct {
     long step;
     double loss, metric;
@@ -44,36 +47,53 @@ typedef struct {
     double *dc_norm;  /* (T) ||dL/dc_t|| (lstm; zero otherwise) */
     /* (T) ||the head's own dL/dh_t||, Frobenius over the batch like dh_norm: what the loss
      * term at t sends into h_t before the path from t+1 joins it. Zero where the head does
-     * not read, so on seq2seq's encoder steps. */
+     * not read, so on seq2seq's encoder steps. Below the top layer: what the layer above
+     * sends down into h_t (seq2seq's encoder: and the decoder into its last step). */
     double *dh_direct_norm;
     /* (T) the gradient view's line, of kind reference_kind (zero where it has nothing to
      * say). REFERENCE_BOUND (rnn): B_t = sum over loss terms s >= t that reach t of
      * (gamma sigma_max)^(s-t) dh_direct_norm[s] >= dh_norm[t], gamma the activation's
      * largest slope; seq2seq chains the decoder's factor into the encoder's.
      * REFERENCE_CELL_PATH: the last step's norm (dc_norm for lstm, dh_norm for gru) times
-     * the mean over batch and units of prod_{s=t+1}^{T-1} of the path gate. */
+     * the mean over batch and units of prod_{s=t+1}^{T-1} of the path gate. Below the top
+     * layer the same with that layer's own sigma_max, gates and dh_direct_norm. */
     double *reference;
     ReferenceKind reference_kind;
     double *x;        /* (T, I) the input; seq2seq: the encoder's */
     double *h;        /* (T, H) */
     double *c;        /* (T, H) lstm */
     double *gate;     /* (T, G*H) */
+    int L;            /* layers */
+    double *layers_dh_norm, *layers_dc_norm, *layers_dh_direct_norm, *layers_reference; /* (L, T) */
+    double *layers_h, *layers_c; /* (L, T, H) */
+    double *layers_gate;         /* (L, T, G*H) */
     double *out;      /* (O) on the last step, or (T_out, O) on every step: the head's output */
     int n_out;        /* rows of out: 1 or T_out */
-    /* Largest singular value of each H x H gate block of weight_hh_l0 (the encoder's, then
-     * the decoder's for seq2seq), of the weights this step's gradients were computed with
-     * (power iteration, warm-started every step). */
+    /* Largest singular value of each H x H gate block of the top layer's weight_hh (the
+     * encoder's, then the decoder's for seq2seq), of the weights this step's gradients were
+     * computed with (power iteration, warm-started every step); layers_sigma_max the same
+     * for every layer. */
     int n_blocks;
     double sigma_max[8]; /* (n_blocks) */
+    double layers_sigma_max[MODEL_MAX_LAYERS][8];
 } Observables;
 
-/* The whole spectrum of each gate block of weight_hh_l0 (LAPACK dgesvd and dgeev): too
- * dear to compute at every step at batch 1, so computed when asked for, for the current
- * weights, and kept until they change. */
+/* o's per-layer arrays, allocated for L layers of T steps, with the plain names pointed at
+ * layer l's part. */
+void observables_point(Observables *o, const ModelDims *d, int T, int l);
+
+/* A shallow copy of o showing layer l: its plain names (and sigma_max) are layer l's. */
+Observables observables_layer(const Observables *o, const ModelDims *d, int T, int l);
+
+/* The whole spectrum of each gate block of every layer's weight_hh (LAPACK dgesvd and
+ * dgeev): too dear to compute at every step at batch 1, so computed when asked for, for the
+ * current weights, and kept until they change. */
 typedef struct {
     long step;      /* the weights after this many updates; -1 = never computed */
     int valid;      /* 0 if the weights were not finite or LAPACK failed */
-    int n_blocks;   /* G, or 2G for seq2seq (encoder blocks, then decoder blocks) */
+    /* L times G, or 2G for seq2seq: layer 0's encoder blocks, then its decoder blocks, then
+     * layer 1's ... (spectrum_blocks_per_layer blocks a layer) */
+    int n_blocks;
     double *sv;     /* (n_blocks, H) singular values per block, descending */
     double *eig_re; /* (n_blocks, H) eigenvalues per block */
     double *eig_im; /* (n_blocks, H) */
@@ -84,7 +104,8 @@ enum { SEED_LOSS, SEED_METRIC, SEED_GRAD_RATIO, SEED_VALUES };
 
 /* A ring of the last `capacity` steps. */
 typedef struct {
-    int capacity, count, next, T, G; /* G: sigma_max values per entry (n_blocks) */
+    int capacity, count, next, T, G; /* G: sigma_max values per entry (the top layer's n_blocks) */
+    int L;             /* layers whose dh_norm each entry keeps */
     int K;             /* runs per entry: cfg.seeds (1: this run alone) */
     long total; /* entries ever pushed: tells a copy which entries it has not seen */
     long *step;
@@ -92,7 +113,7 @@ typedef struct {
     double *grad_norm_clipped;
     unsigned char *clipped;
     double *sigma_max; /* (capacity, G) */
-    double *dh_norm;   /* (capacity, T) */
+    double *dh_norm;   /* (capacity, L, T): read it through history_dh_norm */
     /* (capacity, K, SEED_VALUES) when K > 1: each copy's loss, metric and grad_ratio at
      * that step, copy 0 this run (the others: seeds.c); NULL when K = 1 */
     double *seeds;
@@ -161,9 +182,11 @@ void trainer_set_training(Trainer *tr, const Config *cfg);
  * updating anything: what the views show before the first step. */
 int trainer_preview(Trainer *tr);
 
-/* A ring of `capacity` entries for T steps, G sigma_max values and K runs' values each. 0,
- * or -1 (memory). */
-int history_create(History *h, int capacity, int T, int G, int K);
+/* A ring of `capacity` entries for T steps of L layers, G sigma_max values and K runs'
+ * values each. 0, or -1 (memory). */
+int history_create(History *h, int capacity, int T, int L, int G, int K);
+/* Entry k's (T) ||dL/dh_t|| of layer l; l = -1 the top layer. */
+const double *history_dh_norm(const History *h, int k, int l);
 void history_destroy(History *h);
 /* Appends src's entry k to dst (the same T and G). */
 void history_put(History *dst, const History *src, int k);
@@ -222,8 +245,10 @@ int trainer_save_dir_finish(DirWriter *d, int status, char *err, size_t errlen);
  * trainer created from that dir's configuration. Shapes must match. */
 int trainer_load(Trainer *tr, const char *dir, char *err, size_t errlen);
 
-/* Copies the per-step (T_total, B, H) gradient arrays, encoder then decoder, into out. */
+/* Copies the per-step (L, T_total, B, H) gradient arrays, each layer's encoder steps then
+ * its decoder steps, layer 0 first, into out; the _layer forms one layer's (T_total, B, H). */
 void trainer_copy_dh(const Trainer *tr, double *out, int cell);
 void trainer_copy_states(const Trainer *tr, double *out, int cell);
+void trainer_copy_layer_dh(const Trainer *tr, int l, double *out, int cell);
 
 #endif

@@ -138,7 +138,7 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
         return;
     uint8_t *px = draw_image(ui->dl, img, T, rows, NULL);
     for (int rr = 0; rr < rows; rr++) {
-        const double *g = h->dh_norm + (size_t)history_index(h, h->count - rows + rr) * h->T;
+        const double *g = history_dh_norm(h, history_index(h, h->count - rows + rr), views_layer(rv));
         for (int s = 0; s < T; s++) {
             double v = g[s];
             double lv = v > 0 ? (log10(v) - (topv - decades)) / decades : 0;

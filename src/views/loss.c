@@ -50,7 +50,7 @@ static int history_points(const History *h, int v, double *xs, double *ys, doubl
         } else {
             ys[m] = v == SEED_LOSS     ? h->loss[k]
                     : v == SEED_METRIC ? h->metric[k]
-                                       : grad_ratio_of(h->dh_norm + (size_t)k * h->T, h->T);
+                                       : grad_ratio_of(history_dh_norm(h, k, -1), h->T);
         }
     }
     return m;

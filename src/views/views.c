@@ -93,13 +93,26 @@ double views_grad_level(double g, double top)
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }
 
+int views_layer(const RunView *rv)
+{
+    int L = rv->dims.L > 0 ? rv->dims.L : 1;
+    return rv->layer_down > 0 && rv->layer_down < L ? L - 1 - rv->layer_down : L - 1;
+}
+
+Observables views_obs(const RunView *rv)
+{
+    if (!rv->obs.layers_dh_norm)
+        return rv->obs;
+    return observables_layer(&rv->obs, &rv->dims, rv->T, views_layer(rv));
+}
+
 int views_waterfall_scale(const RunView *rv, int rows, double *top_out, double *decades_out)
 {
     const History *h = &rv->hist;
     rows = rows < h->count ? rows : h->count;
     double top = -INFINITY, bot = INFINITY;
     for (int i = h->count - rows; i < h->count; i++) {
-        const double *row = h->dh_norm + (size_t)history_index(h, i) * h->T;
+        const double *row = history_dh_norm(h, history_index(h, i), views_layer(rv));
         for (int s = 0; s < rv->T && s < h->T; s++)
             if (isfinite(row[s]) && row[s] > 0) {
                 double l = log10(row[s]);

@@ -94,6 +94,11 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b);
 
 /* Shared by the views. */
 void views_message(Ui *ui, Rect r, const char *title, const char *text);
+/* The layer rv's one-layer views show (rv->layer_down below the top), and
+ * rv's observables pointed at that layer. */
+int views_layer(const RunView *rv);
+Observables views_obs(const RunView *rv);
+
 double views_log_top(const double *v, int n); /* log10 of the largest finite positive value, or NAN */
 double views_grad_level(double g, double top); /* 0..1 on the scale [top - GRAD_DECADES, top] */
 /* The waterfall's colour scale over the last `rows` steps of rv's history (all of them when
