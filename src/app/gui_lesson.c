@@ -167,6 +167,10 @@ static double quantity(const Gui *g, const char *q, long ran)
         return runview_grad_ratio(rv);
     if (!strcmp(q, "cell_ratio"))
         return runview_cell_ratio(rv);
+    if (!strcmp(q, "depth_ratio"))
+        return runview_depth_ratio(rv);
+    if (!strcmp(q, "layer_ratio"))
+        return runview_layer_ratio(rv);
     if (!strcmp(q, "sigma_max"))
         return runview_sigma_max(rv);
     if (!strcmp(q, "diverged"))

@@ -17,14 +17,16 @@
 
 static const char *const QUANTITIES[] = {"loss", "metric", "final_loss", "grad_first", "grad_last",
                                          "grad_ratio", "cell_ratio", "sigma_max", "diverged",
-                                         "clipped_fraction", "step", "baseline"};
+                                         "clipped_fraction", "step", "baseline", "depth_ratio", "layer_ratio"};
 #define N_QUANTITIES (sizeof QUANTITIES / sizeof QUANTITIES[0])
 
 const char *lesson_quantity_names(void)
 {
     return "loss, metric (means over the last 20 steps of the run), final_loss, grad_first "
            "(||dL/dh_0||), grad_last (||dL/dh_{T-1}||), grad_ratio (first/last), cell_ratio "
-           "(the same for dL/dc), sigma_max, diverged (0 or 1), clipped_fraction, step, baseline";
+           "(the same for dL/dc), sigma_max, diverged (0 or 1), clipped_fraction, step, baseline, "
+           "depth_ratio (||dL/dh_0|| of layer 0 / ||dL/dh_{T-1}|| of the top layer), layer_ratio (the same at "
+           "layer 0's last step); grad_* are the top layer's";
 }
 
 static char *dup(const char *s)
