@@ -622,8 +622,8 @@ static void test_compared_runs_share_the_waterfalls_colour_bar(void **s)
     Rect r = {0, 0, 700, 420};
     two_runs_share_a_colour_bar(&c, &a, &b, VIEW_GRADIENT, r);
     double ta = 0, da = 0, tb = 0, db = 0;
-    assert_true(views_waterfall_scale(&a, a.hist.count, &ta, &da));
-    assert_true(views_waterfall_scale(&b, b.hist.count, &tb, &db));
+    assert_true(views_waterfall_scale(&a, 0, a.hist.count, &ta, &da));
+    assert_true(views_waterfall_scale(&b, 0, b.hist.count, &tb, &db));
     assert_true(c.vs.grad_top == fmax(ta, tb));
     assert_true(c.vs.grad_top - c.vs.grad_decades <= fmin(ta - da, tb - db));
     /* the gradient norm's strip too: its range holds both runs' norms */

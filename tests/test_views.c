@@ -170,8 +170,10 @@ static void test_every_row_draws_from_a_runview_alone(void **s)
                              *const GRU[] = {"model=gru", NULL},
                              *const SEQ2SEQ[] = {"model=lstm", "task=reverse", "seq_len=6", NULL},
                              *const SINE[] = {"model=gru", "task=sine", NULL},
-                             *const TRUNC[] = {"model=rnn", "task=echo", "truncate=3", "clip=0.01", NULL};
-    const char *const *runs[] = {RNN, LSTM, GRU, SEQ2SEQ, SINE, TRUNC};
+                             *const TRUNC[] = {"model=rnn", "task=echo", "truncate=3", "clip=0.01", NULL},
+                             *const STACK[] = {"model=lstm", "layers=3", NULL},
+                             *const STACK_S2S[] = {"model=gru", "task=reverse", "seq_len=6", "layers=2", NULL};
+    const char *const *runs[] = {RNN, LSTM, GRU, SEQ2SEQ, SINE, TRUNC, STACK, STACK_S2S};
     Rect r = {40, 30, 900, 600};
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         RunView rv;
@@ -431,6 +433,63 @@ static void test_the_unfolded_view_draws_a_box_per_shown_step_and_marks_skipped_
     runview_free(&rv);
 }
 
+/* Draws the unfolded view of rv with the mouse at (mx, my), the button going down
+ * (press) or up. */
+static void unfolded_mouse(Canvas *c, Rect r, const RunView *rv, int mx, int my, int press)
+{
+    draw_clear(&c->dl, 3000, 2000);
+    UiInput in = {.mouse_x = mx, .mouse_y = my, .mouse_down = press, .mouse_pressed = press, .mouse_released = !press};
+    ui_begin(&c->ui, &in, theme_get(THEME_NORMAL), 1);
+    VIEWS[VIEW_UNFOLDED].draw(&c->ui, r, rv, &c->vs, c->scratch);
+    ui_end(&c->ui);
+}
+
+/* A stack of three: a row of boxes per layer, each box framed, the rows' labels; a click
+ * on layer 0's row shows layer 0 in the one-layer views (ViewState.layer_down = 2), and
+ * the gradient view then draws every layer's curve, the shown one in the gradient colour. */
+static void test_a_stack_draws_a_row_per_layer_and_a_click_shows_that_layer(void **s)
+{
+    (void)s;
+    static const char *const STACK[] = {"model=lstm", "task=echo", "seq_len=12", "layers=3", NULL};
+    Canvas c;
+    canvas_open(&c);
+    Rect r = {20, 10, 1000, 300};
+    RunView rv;
+    make_view(&rv, STACK, 2);
+    size_t n = draw_row(&c, VIEW_UNFOLDED, r, &rv, -1, -1);
+    assert_int_equal(count_boxes(&c, n), 3 * 12);
+    int rows[3] = {-1, -1, -1};
+    for (size_t i = 0; i < n; i++) {
+        const DrawCmd *d = &c.dl.cmds[i];
+        for (int l = 0; l < 3; l++) {
+            char lab[16];
+            snprintf(lab, sizeof lab, "layer %d", l);
+            if (d->kind == CMD_TEXT && !strcmp(c.dl.text + d->text, lab))
+                rows[l] = (int)d->y0;
+        }
+    }
+    assert_true(rows[0] > rows[1] && rows[1] > rows[2] && rows[2] > r.y); /* layer 0 lowest */
+    assert_int_equal(c.vs.layer_down, 0);
+    int x = r.x + r.w / 2, y = rows[0] + ui_text_size_small(&c.ui) / 2;
+    unfolded_mouse(&c, r, &rv, x, y, 1);
+    unfolded_mouse(&c, r, &rv, x, y, 0);
+    assert_int_equal(c.vs.layer_down, 2);
+    assert_int_equal(views_layer(&rv, &c.vs), 0);
+    /* the tooltip names the hovered layer */
+    draw_row(&c, VIEW_UNFOLDED, r, &rv, x, y);
+    assert_non_null(strstr(c.ui.tooltip, "layer 0"));
+    /* the gradient view: layer 0 bold in the gradient colour, the others dotted */
+    n = draw_row(&c, VIEW_GRADIENT, (Rect){20, 10, 900, 500}, &rv, -1, -1);
+    int texts = 0;
+    for (size_t i = 0; i < n; i++) {
+        const DrawCmd *d = &c.dl.cmds[i];
+        texts += d->kind == CMD_TEXT && strstr(c.dl.text + d->text, "layer 0") != NULL;
+    }
+    assert_true(texts >= 2); /* the legend's entry and the waterfall's title */
+    canvas_close(&c);
+    runview_free(&rv);
+}
+
 /* The x of each vertical dashed line in the clip colour (the chunk boundaries), sorted
  * and distinct; returns how many, and the dashes in *dashes. */
 static int chunk_lines(const Canvas *c, size_t n, float *xs, int max, int *dashes)
@@ -493,8 +552,10 @@ static void test_the_unfolded_views_text_fits_and_never_overlaps(void **s)
                              *const S2S[] = {"model=gru", "task=reverse", "seq_len=6", NULL},
                              *const TRUNC[] = {"model=rnn", "task=echo", "truncate=3", NULL},
                              *const CHUNK[] = {"model=lstm", "task=echo", "truncate=3", "truncate_mode=chunk", NULL},
-                             *const XOR[] = {"model=rnn", "task=xor", "seq_len=1", NULL};
-    const char *const *runs[] = {RNN, LSTM, S2S, TRUNC, CHUNK, XOR};
+                             *const XOR[] = {"model=rnn", "task=xor", "seq_len=1", NULL},
+                             *const STACK[] = {"model=lstm", "task=echo", "seq_len=40", "layers=3", NULL},
+                             *const STACK4[] = {"model=gru", "task=reverse", "seq_len=6", "layers=4", NULL};
+    const char *const *runs[] = {RNN, LSTM, S2S, TRUNC, CHUNK, XOR, STACK, STACK4};
     struct { Rect r; float scale; } shapes[] = {
         {{298, 8, 718, 210}, 1}, {{358, 16, 650, 165}, 2}, {{298, 8, 357, 210}, 1},
         {{358, 16, 318, 190}, 2}, {{298, 8, 718, 700}, 1}, {{358, 16, 650, 600}, 2},
@@ -586,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_the_unfolded_view_draws_a_box_per_shown_step_and_marks_skipped_ones),
         cmocka_unit_test(test_the_unfolded_view_draws_chunk_boundaries_as_dashed_lines),
         cmocka_unit_test(test_the_unfolded_views_text_fits_and_never_overlaps),
+        cmocka_unit_test(test_a_stack_draws_a_row_per_layer_and_a_click_shows_that_layer),
         cmocka_unit_test(test_the_unfolded_tooltip_shows_input_and_target_alike),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

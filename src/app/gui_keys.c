@@ -27,6 +27,7 @@ static const Shortcut SHORTCUTS[] = {
     {GK_ENLARGE, "Z", "enlarge the view under the mouse (again: back)"},
     {GK_LOG, "L", "loss axis: linear / log"},
     {GK_SAMPLE, "B", "gradient by loss term: the batch's norm / the first sample's"},
+    {GK_LAYER_DOWN, "[ / ]", "a stack: show the layer below / above (or click its row in the unfolded view)"},
     {GK_PALETTE, "H", "palette: default, colour-blind safe, high contrast"},
     {GK_UNDO, "Ctrl Z / Ctrl Shift Z", "undo / redo a setting change (also Ctrl Y)"},
     {GK_ZOOM_IN, "Ctrl + / Ctrl -", "presenter scale x1 .. x2"},
@@ -130,6 +131,16 @@ static void display_keys(Gui *g, const GuiInput *in)
         g->vs.loss_log = !g->vs.loss_log;
     if (k[GK_SAMPLE])
         g->vs.terms_first = !g->vs.terms_first;
+    int L = gui_shown(g)->dims.L > 1 ? gui_shown(g)->dims.L : 1;
+    if (k[GK_LAYER_DOWN] || k[GK_LAYER_UP]) {
+        int down = g->vs.layer_down + (k[GK_LAYER_DOWN] ? 1 : 0) - (k[GK_LAYER_UP] ? 1 : 0);
+        g->vs.layer_down = down < 0 ? 0 : down > L - 1 ? L - 1 : down;
+        if (L > 1)
+            gui_status(g, now, "Showing layer %d of %d ([ the one below, ] the one above).", L - 1 - g->vs.layer_down,
+                       L);
+        else
+            gui_status(g, now, "One layer: set layers=2..4 (the panel's layers slider) to stack more.");
+    }
     for (int v = 0; v < VIEW_COUNT && GK_VIEW1 + v <= GK_VIEW9; v++)
         if (k[GK_VIEW1 + v])
             g->visible[v] = !g->visible[v];

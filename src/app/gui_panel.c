@@ -60,6 +60,9 @@ static void model_settings(Gui *g)
         ui_choice(ui, "activation", (int *)&c->activation, ACT_WORDS, 4,
                   "The RNN's nonlinearity. Its largest slope gamma sets the vanishing threshold: sigma_max(W_hh) < 1/gamma.");
     ui_slider_int(ui, "hidden units", &c->hidden, 1, 256, 1, "Hidden units H (1..256).");
+    ui_slider_int(ui, "layers", &c->layers, 1, CONFIG_MAX_LAYERS, 1,
+                  "Recurrent layers stacked (PyTorch's num_layers): each reads the states of the one below. "
+                  "[ and ] choose the layer the gradient, hidden, gates and spectrum views show.");
     ui_choice(ui, "init", (int *)&c->init, INIT_WORDS, 5,
               "How W_hh starts: PyTorch's default uniform, Xavier, orthogonal, identity (IRNN) or normal N(0, 1/H).");
     ui_slider(ui, "rho (0 = off)", &c->rho, 0, 3, "%.2f",

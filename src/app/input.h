@@ -37,6 +37,8 @@ enum {
     GK_LESSONS,     /* Home: the start screen (the list of lessons) */
     GK_UNDO,        /* Ctrl Z: the last setting change */
     GK_REDO,        /* Ctrl Shift Z or Ctrl Y */
+    GK_LAYER_DOWN,  /* [: a stack's layer below, in the one-layer views */
+    GK_LAYER_UP,    /* ]: the layer above */
     GK_VIEW1,       /* 1..9 show or hide a view (the views' table says which are used) */
     GK_VIEW9 = GK_VIEW1 + 8,
     GK_COUNT

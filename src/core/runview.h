@@ -37,9 +37,6 @@ typedef struct {
     int past;           /* a look back at an earlier snapshot, not the live run (set by its owner) */
     long step_below_tenth; /* Trainer's: the first step with loss < baseline / 10, or -1 */
     Itemised items;     /* the terms view's arrays, set by the owner (itemised_copy) */
-    /* Which layer of a stack the one-layer views show, counted down from the top: 0 (the
-     * default) the top layer, L-1 layer 0. Set by the owner; syncing and copying leave it. */
-    int layer_down;
 } RunView;
 
 /* Brings dst up to date with tr: every field, the history incrementally (only the steps

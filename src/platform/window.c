@@ -164,6 +164,8 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_a: return GK_ANSWER;
     case SDLK_TAB: return GK_PANEL;
     case SDLK_HOME: return GK_LESSONS;
+    case SDLK_LEFTBRACKET: return GK_LAYER_DOWN;
+    case SDLK_RIGHTBRACKET: return GK_LAYER_UP;
     default:
         if (k->sym >= SDLK_1 && k->sym <= SDLK_9)
             return GK_VIEW1 + (int)(k->sym - SDLK_1);

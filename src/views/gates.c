@@ -40,8 +40,8 @@ static void gates_colour_bar(Ui *ui, Rect bar, int is_tanh, const char *name)
 void view_gates(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *scratch)
 {
     (void)scratch;
-    (void)vs;
     const Theme *t = ui->theme;
+    Observables shown = views_obs(rv, vs); /* a stack: the layer shown */
     const ModelDims *d = &rv->dims;
     if (d->cell->gates == 1) {
         views_message(ui, r, "Gates", "A vanilla RNN has no gates: choose model lstm or gru.");
@@ -53,7 +53,12 @@ void view_gates(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *s
     draw_rect(ui->dl, r, t->plot_bg);
     draw_frame(ui->dl, r, t->border, 1);
     char title[128];
-    plot_fit_text(ui, title, sizeof title, "Gates: units (rows) \u00d7 t (columns), first sample", size, r.w - 2 * pad);
+    char full[128];
+    if (d->L > 1)
+        snprintf(full, sizeof full, "Gates of layer %d: units (rows) \u00d7 t (columns), first sample", views_layer(rv, vs));
+    else
+        snprintf(full, sizeof full, "Gates: units (rows) \u00d7 t (columns), first sample");
+    plot_fit_text(ui, title, sizeof title, full, size, r.w - 2 * pad);
     draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, title);
     unsigned tanh_mask = d->cell->tanh_gates;
     int kinds = (tanh_mask != 0) + (tanh_mask != (1u << G) - 1);
@@ -91,7 +96,7 @@ void view_gates(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *s
         for (int row = 0; row < rows; row++)
             for (int col = 0; col < cols; col++) {
                 int j = (int)((long)row * H / rows), s = (int)((long)col * T / cols);
-                double v = rv->obs.gate[(size_t)s * G * H + (size_t)g * H + j];
+                double v = shown.gate[(size_t)s * G * H + (size_t)g * H + j];
                 Color c = is_tanh ? colormap_signed(v) : colormap_magnitude(v);
                 uint8_t *q = px + ((size_t)row * cols + col) * 4;
                 q[0] = c.r, q[1] = c.g, q[2] = c.b, q[3] = 255;

@@ -1,6 +1,8 @@
 /* gradient.c: ||dL/dh_t|| against t on a log axis with the trainer's reference line (an
  * upper bound for a vanilla RNN, the cell path's factor for lstm and gru), and the
- * waterfall of the same norms over recent steps. Computes neither line: trainer.c does. */
+ * waterfall of the same norms over recent steps. A stack: every layer's curve, the shown
+ * layer's (ViewState.layer_down) drawn bold with its line and its waterfall. Computes
+ * neither line: trainer.c does. */
 #include "views.h"
 
 #include "../ui/plot.h"
@@ -14,9 +16,8 @@
 
 /* The line's legend: what the trainer computed (Observables.reference) and whether it is a
  * bound. Returns 0 when there is no line. */
-static int gradient_reference_label(const RunView *rv, char *buf, size_t len)
+static int gradient_reference_label(const RunView *rv, const Observables *o, char *buf, size_t len)
 {
-    const Observables *o = &rv->obs;
     const CellKind *cell = rv->dims.cell;
     switch (o->reference_kind) {
     case REFERENCE_BOUND: {
@@ -39,12 +40,12 @@ static int gradient_reference_label(const RunView *rv, char *buf, size_t len)
 
 /* The per-step plot's value range: the data, the reference nearby, dL/dc_t, or the range
  * shared between compared runs. */
-static void gradient_range(const RunView *rv, const ViewState *vs, int show_ref, double *lo_out, double *hi_out)
+static void gradient_range(const RunView *rv, const Observables *o, const ViewState *vs, int show_ref, double *lo_out,
+                           double *hi_out)
 {
-    const Observables *o = &rv->obs;
-    int T = rv->T;
+    int T = rv->T, L = o->L > 1 ? o->L : 1;
     double lo, hi;
-    int ok = plot_range(o->dh_norm, T, 1, &lo, &hi);
+    int ok = plot_range(L > 1 ? o->layers_dh_norm : o->dh_norm, L * T, 1, &lo, &hi); /* every layer's curve */
     if (!ok)
         lo = 1e-10, hi = 1;
     /* let the reference show, within three decades of the data */
@@ -53,7 +54,7 @@ static void gradient_range(const RunView *rv, const ViewState *vs, int show_ref,
         lo = fmax(fmin(lo, rlo), lo / 1e3);
         hi = fmin(fmax(hi, rhi), hi * 1e3);
     }
-    if (rv->dims.cell->has_cell_state) {
+    if (rv->dims.cell->has_cell_state && L == 1) {
         double a, b;
         if (plot_range(o->dc_norm, T, 1, &a, &b))
             lo = a < lo ? a : lo, hi = b > hi ? b : hi;
@@ -69,28 +70,47 @@ static void gradient_range(const RunView *rv, const ViewState *vs, int show_ref,
 static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewState *vs)
 {
     const Theme *t = ui->theme;
-    const Observables *o = &rv->obs;
-    int T = rv->T;
+    Observables shown = views_obs(rv, vs);
+    const Observables *o = &shown;
+    int T = rv->T, L = o->L > 1 ? o->L : 1, layer = views_layer(rv, vs);
     char ref_label[96];
-    int show_ref = gradient_reference_label(rv, ref_label, sizeof ref_label);
+    int show_ref = gradient_reference_label(rv, o, ref_label, sizeof ref_label);
     double lo, hi;
-    gradient_range(rv, vs, show_ref, &lo, &hi);
+    gradient_range(rv, o, vs, show_ref, &lo, &hi);
     int has_cell = rv->dims.cell->has_cell_state;
-    char title[160], readout[96];
+    char title[160], readout[128];
     if (vs->label)
         snprintf(title, sizeof title, "%s: gradient per step (log)", vs->label);
+    else if (L > 1)
+        snprintf(title, sizeof title, "Gradient reaching each step of each layer (log)");
     else
         snprintf(title, sizeof title, "Gradient reaching each step (log)");
-    if (has_cell)
-        snprintf(readout, sizeof readout, "grad_ratio = %.3g, cell_ratio = %.3g", runview_grad_ratio(rv),
-                 runview_cell_ratio(rv));
+    double ratio = grad_ratio_of(o->dh_norm, T);
+    if (L > 1) /* along time in the shown layer; from the top's last step to layer 0's first */
+        snprintf(readout, sizeof readout, "grad_ratio = %.3g (layer %d), depth_ratio = %.3g", ratio, layer,
+                 runview_depth_ratio(rv));
+    else if (has_cell)
+        snprintf(readout, sizeof readout, "grad_ratio = %.3g, cell_ratio = %.3g", ratio,
+                 T > 0 ? o->dc_norm[0] / o->dc_norm[T - 1] : NAN);
     else
-        snprintf(readout, sizeof readout, "grad_ratio = %.3g", runview_grad_ratio(rv));
-    PlotSeries curves[3];
+        snprintf(readout, sizeof readout, "grad_ratio = %.3g", ratio);
+    PlotSeries curves[3 + MODEL_MAX_LAYERS];
+    char names[MODEL_MAX_LAYERS][40];
     int n = 0;
+    if (L > 1)
+        snprintf(names[0], sizeof names[0], "||dL/dh_t|| layer %d%s", layer, layer == L - 1 ? " (top)" : "");
     curves[n++] = (PlotSeries){NULL, o->dh_norm, T, t->grad, (float)ui_px(ui, 2.5f), VIEW_DASH_DH, PLOT_MARK_NONE,
-                               "||dL/dh_t||"};
-    if (has_cell)
+                               L > 1 ? names[0] : "||dL/dh_t||"};
+    /* the other layers, thin and dotted, each its colour */
+    for (int l = L - 1, k = 1; l >= 0; l--) {
+        if (l == layer)
+            continue;
+        snprintf(names[k], sizeof names[k], "layer %d%s", l, l == L - 1 ? " (top)" : "");
+        curves[n++] = (PlotSeries){NULL, o->layers_dh_norm + (size_t)l * T, T, t->series[(l + 1) % 8],
+                                   (float)ui_px(ui, 1.5f), PLOT_DOTTED, PLOT_MARK_NONE, names[k]};
+        k++;
+    }
+    if (has_cell && L == 1) /* a stack's curves are its layers' dL/dh (the tooltip has dL/dc) */
         curves[n++] = (PlotSeries){NULL, o->dc_norm, T, t->grad_cell, (float)ui_px(ui, 2), VIEW_DASH_DC,
                                    PLOT_MARK_NONE, "||dL/dc_t|| (cell state)"};
     if (show_ref)
@@ -99,7 +119,7 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewS
     PlotOpts po = {.title = title, .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi, .log_y = 1, .x_label = "t",
                    .x_integer = 1, .readout = readout, .legend = curves, .n_legend = n};
     Plot p = plot_begin_ex(ui, top_r, &po);
-    for (int k = n - 1; k >= 0; k--) /* ||dL/dh_t|| on top */
+    for (int k = n - 1; k >= 0; k--) /* the shown layer's ||dL/dh_t|| on top */
         plot_series_ex(ui, &p, &curves[k]);
     plot_legend(ui, &p, curves, n, NULL, 0);
 }
@@ -113,8 +133,13 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
     draw_rect(ui->dl, bot_r, t->plot_bg);
     draw_frame(ui->dl, bot_r, t->border, 1);
     int size = ui_text_size(ui), small = ui_text_size_small(ui), pad = ui_px(ui, 6);
-    char wt[128];
-    plot_fit_text(ui, wt, sizeof wt, "Waterfall: ||dL/dh_t|| over recent steps (rows), t (columns)", size, bot_r.w - 2 * pad);
+    char wt[128], wl[128];
+    int layer = views_layer(rv, vs);
+    if (rv->dims.L > 1)
+        snprintf(wl, sizeof wl, "Waterfall of layer %d ([ ] another): ||dL/dh_t|| over recent steps (rows), t", layer);
+    else
+        snprintf(wl, sizeof wl, "Waterfall: ||dL/dh_t|| over recent steps (rows), t (columns)");
+    plot_fit_text(ui, wt, sizeof wt, wl, size, bot_r.w - 2 * pad);
     draw_text(ui->dl, bot_r.x + pad, bot_r.y + pad / 2, size, t->text, wt);
     /* the image starts half a label below the title, so the bar's top label, centred on
      * it, stays clear of the title */
@@ -126,7 +151,7 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
     if (vs->shared && vs->grad_decades > 0)
         topv = vs->grad_top, decades = vs->grad_decades;
     else
-        views_waterfall_scale(rv, rows > 0 ? rows : 1, &topv, &decades);
+        views_waterfall_scale(rv, layer, rows > 0 ? rows : 1, &topv, &decades);
     /* the bar and its labels take what their widest label needs */
     char widest[64];
     views_decade_label(widest, sizeof widest, topv, (int)decades);
@@ -138,7 +163,7 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
         return;
     uint8_t *px = draw_image(ui->dl, img, T, rows, NULL);
     for (int rr = 0; rr < rows; rr++) {
-        const double *g = history_dh_norm(h, history_index(h, h->count - rows + rr), views_layer(rv));
+        const double *g = history_dh_norm(h, history_index(h, h->count - rows + rr), layer);
         for (int s = 0; s < T; s++) {
             double v = g[s];
             double lv = v > 0 ? (log10(v) - (topv - decades)) / decades : 0;

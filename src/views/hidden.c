@@ -69,8 +69,17 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
 {
     (void)scratch;
     const Theme *t = ui->theme;
-    const Observables *o = &rv->obs;
-    int T = rv->T, H = rv->dims.H;
+    Observables shown = views_obs(rv, vs); /* a stack: the layer shown */
+    const Observables *o = &shown;
+    int T = rv->T, H = rv->dims.H, layer = views_layer(rv, vs);
+    char title[64], pca_title[64];
+    if (rv->dims.L > 1) {
+        snprintf(title, sizeof title, "Hidden units h_t of layer %d (first sample)", layer);
+        snprintf(pca_title, sizeof pca_title, "layer %d's h_t on 2 principal axes", layer);
+    } else {
+        snprintf(title, sizeof title, "Hidden units h_t (first sample)");
+        snprintf(pca_title, sizeof pca_title, "h_t on 2 principal axes");
+    }
     int gap = ui_px(ui, 6);
     Rect left = {r.x, r.y, r.w * 58 / 100 - gap / 2, r.h};
     Rect right = {left.x + left.w + gap, r.y, r.w - left.w - gap, r.h};
@@ -79,7 +88,7 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
     double lo, hi;
     if (!(plot_range(o->h, T * H, 0, &lo, &hi) && (lo < -1.05 || hi > 1.05)))
         lo = -1.05, hi = 1.05;
-    PlotOpts po = {.title = "Hidden units h_t (first sample)", .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi,
+    PlotOpts po = {.title = title, .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi,
                    .x_label = "t", .x_integer = 1}; /* t counts steps: no tick at 0.5 */
     Plot p = plot_begin_ex(ui, left, &po);
     /* the unit nearest the mouse is highlighted */
@@ -115,13 +124,14 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
 
     /* the path h_0 .. h_T on its two principal axes */
     double mean[256], axes[2][256];
-    if (vs->pca_valid && vs->pca_run == rv->run_id && vs->pca_step == rv->step && vs->pca_H == H) {
+    if (vs->pca_valid && vs->pca_run == rv->run_id && vs->pca_step == rv->step && vs->pca_H == H &&
+        vs->pca_layer == layer) {
         memcpy(mean, vs->pca_mean, sizeof mean); /* the same states as last frame */
         memcpy(axes, vs->pca, sizeof axes);
     } else {
         principal_axes(vs, o->h, T, H, mean, axes);
         memcpy(vs->pca_mean, mean, sizeof mean);
-        vs->pca_run = rv->run_id, vs->pca_step = rv->step, vs->pca_H = H;
+        vs->pca_run = rv->run_id, vs->pca_step = rv->step, vs->pca_H = H, vs->pca_layer = layer;
     }
     double px[1000], py[1000];
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
@@ -142,7 +152,7 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
     if (!(y0 < y1))
         y0 -= 1, y1 += 1;
     double mx = (x1 - x0) * 0.08, my = (y1 - y0) * 0.08;
-    Plot q = plot_begin(ui, right, "h_t on 2 principal axes", x0 - mx, x1 + mx, y0 - my, y1 + my, 0, NULL);
+    Plot q = plot_begin(ui, right, pca_title, x0 - mx, x1 + mx, y0 - my, y1 + my, 0, NULL);
     ui_push_clip(ui, q.area);
     for (int s = 1; s < T && s < 1000; s++)
         draw_line(ui->dl, plot_px(&q, px[s - 1]), plot_py(&q, py[s - 1]), plot_px(&q, px[s]), plot_py(&q, py[s]),

@@ -1,5 +1,5 @@
 /* spectrum.c: the singular values and eigenvalues of each gate block of W_hh, for the
- * weights shown. */
+ * weights shown; a stack's shown layer (ViewState.layer_down). */
 #include "views.h"
 
 #include "../ui/plot.h"
@@ -15,7 +15,6 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
 {
     (void)scratch;
     const Spectrum *sp = &rv->spectrum;
-    (void)vs;
     const Theme *t = ui->theme;
     const ModelDims *d = &rv->dims;
     if (!sp || !sp->valid) {
@@ -23,12 +22,15 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
                       sp->step < 0 ? "Computing the spectrum\u2026" : "Not available: the weights are not finite.");
         return;
     }
-    int H = d->H, n = sp->n_blocks, gap = ui_px(ui, 6);
+    /* the shown layer's blocks: each layer's are blocks_per_layer apart (trainer.h) */
+    int H = d->H, L = d->L > 0 ? d->L : 1, n = sp->n_blocks / L, layer = views_layer(rv, vs), gap = ui_px(ui, 6);
+    const double *sv = sp->sv + (size_t)layer * n * H, *eig_re = sp->eig_re + (size_t)layer * n * H,
+                 *eig_im = sp->eig_im + (size_t)layer * n * H;
     Rect left = {r.x, r.y, r.w / 2 - gap / 2, r.h};
     Rect right = {left.x + left.w + gap, r.y, r.w - left.w - gap, r.h};
     double hi = 0;
     for (int i = 0; i < n * H; i++)
-        hi = sp->sv[i] > hi ? sp->sv[i] : hi;
+        hi = sv[i] > hi ? sv[i] : hi;
     /* each gate block its colour and its marker shape, named in both plots' legends */
     PlotSeries blocks[8];
     char names[8][32];
@@ -36,12 +38,20 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     for (int b = 0; b < nb; b++) {
         const char *nm = d->cell->gates > 1 ? d->cell->gate_titles[b % d->G] : "W_hh";
         snprintf(names[b], sizeof names[b], "%s%s", b >= d->G ? "dec " : "", nm);
-        blocks[b] = (PlotSeries){NULL, sp->sv + (size_t)b * H, H, t->series[b % 8], (float)ui_px(ui, 2), PLOT_SOLID,
+        blocks[b] = (PlotSeries){NULL, sv + (size_t)b * H, H, t->series[b % 8], (float)ui_px(ui, 2), PLOT_SOLID,
                                  b % PLOT_MARK_COUNT, n > 1 ? names[b] : NULL};
     }
-    char readout[64];
-    snprintf(readout, sizeof readout, "sigma_max = %.4g", runview_sigma_max(rv));
-    PlotOpts po = {.title = "Singular values", .x0 = 0, .x1 = H > 1 ? H - 1 : 1, .y0 = 0, .y1 = hi > 0 ? hi * 1.1 : 1,
+    char readout[64], sv_title[48];
+    Observables shown = views_obs(rv, vs);
+    double top = 0;
+    for (int b = 0; b < shown.n_blocks; b++)
+        top = shown.sigma_max[b] > top ? shown.sigma_max[b] : top;
+    snprintf(readout, sizeof readout, "sigma_max = %.4g", top);
+    if (L > 1)
+        snprintf(sv_title, sizeof sv_title, "Singular values, layer %d", layer);
+    else
+        snprintf(sv_title, sizeof sv_title, "Singular values");
+    PlotOpts po = {.title = sv_title, .x0 = 0, .x1 = H > 1 ? H - 1 : 1, .y0 = 0, .y1 = hi > 0 ? hi * 1.1 : 1,
                    .x_label = "index", .x_integer = 1, .readout = readout};
     Plot p = plot_begin_ex(ui, left, &po);
     /* the lines, and their markers at a few points only: 32 markers a line would be a smear */
@@ -64,7 +74,7 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     double gamma = d->cell->has_activation ? cell_activation_max_slope(d->act) : 1.0;
     double extent = 1.0 / gamma;
     for (int i = 0; i < n * H; i++) {
-        double m = hypot(sp->eig_re[i], sp->eig_im[i]);
+        double m = hypot(eig_re[i], eig_im[i]);
         extent = m > extent ? m : extent;
     }
     extent *= 1.1;
@@ -93,7 +103,7 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     PlotSeries eig[8];
     for (int b = 0; b < nb; b++) {
         eig[b] = blocks[b];
-        eig[b].xs = sp->eig_re + (size_t)b * H, eig[b].ys = sp->eig_im + (size_t)b * H;
+        eig[b].xs = eig_re + (size_t)b * H, eig[b].ys = eig_im + (size_t)b * H;
         eig[b].dash = -1;
         eig[b].marker = n > 1 ? b % PLOT_MARK_COUNT : PLOT_MARK_DISC;
         plot_series_ex(ui, &q, &eig[b]);

@@ -1,7 +1,9 @@
 /* unfolded.c: the network unrolled in time, as courses draw it: a box per shown step with
  * x_t below it and y_t above, h_{t-1} -> h_t arrows all labelled with the one W_hh, and
  * ||dL/dh_t|| as a band under them whose width and colour fade where the gradient vanishes.
- * Reads the RunView only; the other views plot the same numbers against t. */
+ * A stack draws a row of boxes and a band per layer, layer 0 at the bottom, with h_t
+ * passing up from each layer to the one above; a click on a row shows that layer in the
+ * other views. Reads the RunView only; the other views plot the same numbers against t. */
 #include "views.h"
 
 #include "../ui/plot.h"
@@ -27,9 +29,13 @@ typedef struct {
     int labels;               /* 0: too narrow for the row labels */
     int trunc_y;              /* the truncation line, or -1 */
     int y_y, y_h;             /* y_t */
-    int h_y, h_h;             /* the boxes */
+    int h_y, h_h;             /* the boxes: h_y the top layer's */
     int c_h;                  /* gated: the c_t strip's height at the box's top (0 otherwise) */
-    int b_y, b_h;             /* the gradient band's lane */
+    int b_y, b_h;             /* the gradient band's lane: b_y layer 0's, the lowest */
+    int nl;                   /* rows drawn, each a layer's boxes over its band, row 0 lowest */
+    int row_layer[MODEL_MAX_LAYERS]; /* the layer each row draws: all of a stack, bottom up,
+                                        or only the shown one where the view is too short */
+    int box_y[MODEL_MAX_LAYERS], band_y[MODEL_MAX_LAYERS]; /* per row */
     int x_y, x_h;             /* x_t */
     int t_y;                  /* the t labels */
     Rect bar;                 /* the colour bar */
@@ -106,6 +112,11 @@ static void unfolded_title(Ui *ui, Rect r, const RunView *rv, const ViewState *v
                  who, colon, cell);
         snprintf(forms[1], sizeof forms[1], "%s%sUnfolded (%s): W, W' = encoder's, decoder's W_hh, each shared by all its steps", who, colon, cell);
         snprintf(forms[2], sizeof forms[2], "%s%s%s: W, W' each shared by all its steps", who, colon, cell);
+    } else if (d->L > 1) {
+        snprintf(forms[0], sizeof forms[0], "%s%sUnfolded network (%s, %d layers): each row's W is its layer's W_hh, shared by every step; h_t goes up a layer",
+                 who, colon, cell, d->L);
+        snprintf(forms[1], sizeof forms[1], "%s%sUnfolded (%s, %d layers): each row's W is that layer's W_hh (click a row to show it)", who, colon, cell, d->L);
+        snprintf(forms[2], sizeof forms[2], "%s%s%s, %d layers: one W_hh a layer", who, colon, cell, d->L);
     } else {
         snprintf(forms[0], sizeof forms[0], "%s%sUnfolded network (%s): every W is the same W_hh, one matrix shared by every step",
                  who, colon, cell);
@@ -147,8 +158,12 @@ static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, const ViewState *v
     }
     if (A < small + ui_px(ui, 20))
         return 0;
-    /* the colour bar at the right, its decades as labels */
-    double lt = views_log_top(rv->obs.dh_norm, T);
+    /* the colour bar at the right, its decades as labels, one scale for every layer's band */
+    int stack = rv->dims.L > 1 && rv->obs.layers_dh_norm ? rv->dims.L : 1;
+    L->nl = stack;
+    for (int i = 0; i < stack; i++)
+        L->row_layer[i] = i;
+    double lt = views_log_top(stack > 1 ? rv->obs.layers_dh_norm : rv->obs.dh_norm, stack * T);
     L->bar_top = vs->shared ? vs->band_top : isnan(lt) ? 0 : (int)ceil(lt - 1e-9); /* compare: one bar */
     char lo[16], hi[16];
     snprintf(hi, sizeof hi, "1e%d", L->bar_top);
@@ -158,9 +173,9 @@ static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, const ViewState *v
     int bar_w = ui_px(ui, 10);
     L->bar = (Rect){r.x + r.w - pad - lw - ui_px(ui, 3) - bar_w, 0, bar_w, 0};
     /* the row labels at the left */
-    static const char *const LABELS[] = {"y_t", "h_t", "c_t", "x_t", "dL/dh", "t"};
+    static const char *const LABELS[] = {"y_t", "h_t", "c_t", "x_t", "dL/dh", "t", "layer 3"};
     int mw = 0;
-    for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++) {
+    for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0] - (L->nl > 1 ? 0 : 1); i++) {
         int w = ui_text_width(ui, LABELS[i], small);
         mw = w > mw ? w : mw;
     }
@@ -207,13 +222,34 @@ static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, const ViewState *v
     /* rows: shares of the height, but no box taller than a few times its width (an enlarged
      * view draws them bigger, not only longer); what is left centres the diagram */
     float bw = L->box_w;
-    L->y_h = (int)fminf(A * 0.14f, bw * 2.5f), L->h_h = (int)fminf(A * 0.36f, bw * 6.0f);
-    L->b_h = (int)fminf(A * 0.22f, L->h_h * 1.2f), L->x_h = (int)fminf(A * 0.16f, bw * 2.5f);
+    /* a stack too tall for the view draws its shown layer's row alone */
+    int nl = L->nl;
+    if (nl > 1 && A * 0.58f / nl < ui_px(ui, 18)) {
+        nl = L->nl = 1;
+        L->row_layer[0] = views_layer(rv, vs);
+    }
+    /* a stack shares the rows' 58% among its layers: a box, its band, and the gap the
+     * arrow up to the next layer crosses */
+    float share = A * 0.58f / nl;
+    L->y_h = (int)fminf(A * 0.14f, bw * 2.5f), L->x_h = (int)fminf(A * 0.16f, bw * 2.5f);
+    L->h_h = (int)fminf(nl > 1 ? share * 0.56f : A * 0.36f, bw * 6.0f);
+    L->b_h = (int)fminf(nl > 1 ? share * 0.3f : A * 0.22f, L->h_h * 1.2f);
+    int vgap = nl > 1 ? (int)fmaxf(share * 0.14f, (float)ui_px(ui, 4)) : 0;
     int arrow = (int)fminf(A * 0.12f, L->h_h * 0.8f); /* the arrow into y_t */
-    int used = L->y_h + arrow + L->h_h + 2 * ui_px(ui, 1) + L->b_h + L->x_h;
+    int used = L->y_h + arrow + nl * (L->h_h + 2 * ui_px(ui, 1) + L->b_h) + (nl - 1) * vgap + L->x_h;
+    if (used > A && nl > 1) { /* the boxes give up what the gaps' minimum took */
+        int cut = (used - A + nl - 1) / nl;
+        L->h_h -= cut, used -= cut * nl;
+    }
     L->y_y = top + (A - used) / 2;
-    L->h_y = L->y_y + L->y_h + arrow;
-    L->b_y = L->h_y + L->h_h + ui_px(ui, 1);
+    int y = L->y_y + L->y_h + arrow;
+    for (int i = nl - 1; i >= 0; i--) { /* the top row first */
+        L->box_y[i] = y;
+        L->band_y[i] = y + L->h_h + ui_px(ui, 1);
+        y = L->band_y[i] + L->b_h + ui_px(ui, 1) + (i > 0 ? vgap : 0);
+    }
+    L->h_y = L->box_y[nl - 1];
+    L->b_y = L->band_y[0];
     L->x_y = L->b_y + L->b_h + ui_px(ui, 1);
     L->t_y = L->x_y + L->x_h + ui_px(ui, 2);
     L->c_h = rv->dims.cell->has_cell_state ? L->h_h * 2 / 5 : 0;
@@ -226,10 +262,29 @@ static int unfolded_layout(Ui *ui, Rect r, const RunView *rv, const ViewState *v
 /* The row labels, each at the middle of its row where it fits there, else at the row's edge
  * next to the boxes; in a short view a label that would touch one already drawn is left out
  * (in this order: h_t, x_t, the band, y_t). */
-static void unfolded_row_labels(Ui *ui, const UnfoldedLayout *L)
+static void unfolded_row_labels(Ui *ui, const UnfoldedLayout *L, int stack, int shown)
 {
     Color col = ui->theme->text_dim;
     int s = L->small;
+    if (stack > 1) { /* a stack: each row its layer, the shown one in the accent colour */
+        int placed_y = -1000;
+        for (int i = L->nl - 1; i >= 0; i--) {
+            char lab[16];
+            int l = L->row_layer[i];
+            snprintf(lab, sizeof lab, "layer %d", l);
+            int y = L->box_y[i] + (L->h_h + L->b_h - s) / 2;
+            if (y < placed_y + s)
+                continue;
+            placed_y = y;
+            draw_text(ui->dl, L->label_x, y, s, l == shown ? ui->theme->accent : col, lab);
+        }
+        if (L->x_h >= s)
+            draw_text(ui->dl, L->label_x, L->x_y + L->x_h - s, s, col, "x_t");
+        if (L->y_h >= s)
+            draw_text(ui->dl, L->label_x, L->y_y, s, col, "y_t");
+        draw_text(ui->dl, L->label_x, L->t_y, s, col, "t");
+        return;
+    }
     int split = L->c_h && L->c_h >= s && L->h_h - L->c_h >= s;
     struct { const char *text; int y, h, align; } rows[] = { /* align: -1 top, 0 middle, 1 bottom */
         {split ? "h_t" : L->c_h ? "h,c" : "h_t", split ? L->h_y + L->c_h : L->h_y, split ? L->h_h - L->c_h : L->h_h, 0},
@@ -294,14 +349,44 @@ static int unfolded_hot(const double *x, int I)
     return hot;
 }
 
-/* Column c: x_t, the box with h_t (and c_t), y_t where the head reads, and the arrows
- * x_t -> h_t -> y_t. */
+/* Row i's box of column c: c_t on top (gated cells), h_t below. */
+static void unfolded_box(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int c, int i)
+{
+    const Theme *t = ui->theme;
+    Observables o = rv->obs.layers_dh_norm ? observables_layer(&rv->obs, &rv->dims, rv->T, L->row_layer[i]) : rv->obs;
+    int s = L->steps[c], H = rv->dims.H, y0 = L->box_y[i];
+    float bx = box_left(L, c);
+    int ibx = (int)bx, ibw = (int)L->box_w, in = ui_px(ui, 2);
+    Rect box = {ibx, y0, ibw, L->h_h};
+    draw_rect(ui->dl, box, t->plot_bg);
+    int hy = y0 + in, hh = L->h_h - 2 * in;
+    if (L->c_h) {
+        unfolded_strip(ui, (Rect){ibx + in, y0 + in, ibw - 2 * in, L->c_h - in - 1}, o.c + (size_t)s * H, H, 1, 1, 1);
+        draw_line(ui->dl, bx, (float)(y0 + L->c_h), bx + L->box_w - 1, (float)(y0 + L->c_h), t->text_dim, 1);
+        hy = y0 + L->c_h + 1 + ui_px(ui, 1), hh = L->h_h - L->c_h - 1 - ui_px(ui, 1) - in;
+    }
+    unfolded_strip(ui, (Rect){ibx + in, hy, ibw - 2 * in, hh}, o.h + (size_t)s * H, H, 1, 1, 0);
+    draw_frame(ui->dl, box, t->text, (float)ui_px(ui, 1));
+}
+
+/* An arrow up at x from y_from to y_to, over whatever band lies between (a halo keeps it
+ * readable on any colour). */
+static void unfolded_up(Ui *ui, float x, float y_from, float y_to, float th)
+{
+    const Theme *t = ui->theme;
+    draw_line(ui->dl, x, y_from, x, y_to, t->plot_bg, th + 2 * ui_px(ui, 1));
+    draw_line(ui->dl, x, y_from, x, y_to, t->text_dim, th);
+    unfolded_head(ui, x, y_to, 0, -1, (float)ui_px(ui, 5), t->text_dim, th);
+}
+
+/* Column c: x_t, the box with h_t (and c_t) of each layer, y_t where the head reads, and
+ * the arrows x_t -> h_t (-> h_t of the layer above ...) -> y_t. */
 static void unfolded_column(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int c)
 {
     const Theme *t = ui->theme;
     const Observables *o = &rv->obs;
     const ModelDims *d = &rv->dims;
-    int s = L->steps[c], H = d->H, I = d->I, small = L->small;
+    int s = L->steps[c], I = d->I, small = L->small;
     float bx = box_left(L, c), cx = bx + L->box_w / 2;
     int ibx = (int)bx, ibw = (int)L->box_w;
     int in = ui_px(ui, 2); /* the frames' inset */
@@ -322,21 +407,12 @@ static void unfolded_column(Ui *ui, const RunView *rv, const UnfoldedLayout *L, 
         draw_rect(ui->dl, xr, t->grid);
     }
     draw_frame(ui->dl, xr, t->text_dim, 1);
-    /* x_t -> h_t, over the gradient band (a halo keeps it readable on any colour) */
-    draw_line(ui->dl, cx, (float)L->x_y - 1, cx, (float)(L->h_y + L->h_h + 1), t->plot_bg, th + 2 * ui_px(ui, 1));
-    draw_line(ui->dl, cx, (float)L->x_y - 1, cx, (float)(L->h_y + L->h_h + 1), t->text_dim, th);
-    unfolded_head(ui, cx, (float)(L->h_y + L->h_h + 1), 0, -1, (float)ui_px(ui, 5), t->text_dim, th);
-    /* the box: c_t on top (gated cells), h_t below */
-    Rect box = {ibx, L->h_y, ibw, L->h_h};
-    draw_rect(ui->dl, box, t->plot_bg);
-    int hy = L->h_y + in, hh = L->h_h - 2 * in;
-    if (L->c_h) {
-        unfolded_strip(ui, (Rect){ibx + in, L->h_y + in, ibw - 2 * in, L->c_h - in - 1}, o->c + (size_t)s * H, H, 1, 1, 1);
-        draw_line(ui->dl, bx, (float)(L->h_y + L->c_h), bx + L->box_w - 1, (float)(L->h_y + L->c_h), t->text_dim, 1);
-        hy = L->h_y + L->c_h + 1 + ui_px(ui, 1), hh = L->h_h - L->c_h - 1 - ui_px(ui, 1) - in;
-    }
-    unfolded_strip(ui, (Rect){ibx + in, hy, ibw - 2 * in, hh}, o->h + (size_t)s * H, H, 1, 1, 0);
-    draw_frame(ui->dl, box, t->text, (float)ui_px(ui, 1));
+    /* x_t -> h_t of layer 0, each layer's h_t -> the one above, over the bands */
+    unfolded_up(ui, cx, (float)L->x_y - 1, (float)(L->box_y[0] + L->h_h + 1), th);
+    for (int i = 1; i < L->nl; i++)
+        unfolded_up(ui, cx, (float)L->box_y[i - 1] - 1, (float)(L->box_y[i] + L->h_h + 1), th);
+    for (int i = 0; i < L->nl; i++)
+        unfolded_box(ui, rv, L, c, i);
     /* y_t where the head reads this step */
     int row;
     if (unfolded_reads(rv, s, &row)) {
@@ -359,13 +435,13 @@ static void unfolded_column(Ui *ui, const RunView *rv, const UnfoldedLayout *L, 
 
 /* The recurrent arrow h_{t-1} -> h_t into column c, labelled W (W' in the decoder); a break
  * mark on it where steps between the two columns are not shown. */
-static void unfolded_recurrent(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int c)
+static void unfolded_recurrent(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int c, int i)
 {
     const Theme *t = ui->theme;
     int decoder = rv->dims.shape == SHAPE_SEQ2SEQ && L->steps[c] >= rv->T_enc;
     Color wc = unfolded_w_color(t, decoder);
     float xa = box_left(L, c - 1) + L->box_w + 1, xb = box_left(L, c) - 1;
-    float y = L->h_y + L->h_h / 2.0f, th = (float)ui_px(ui, 2);
+    float y = L->box_y[i] + L->h_h / 2.0f, th = (float)ui_px(ui, 2);
     float head = (float)ui_px(ui, 6);
     if (L->steps[c] - L->steps[c - 1] > 1) {
         /* the break: the line cut between two slanted strokes, as on a broken axis */
@@ -378,31 +454,34 @@ static void unfolded_recurrent(Ui *ui, const RunView *rv, const UnfoldedLayout *
         draw_line(ui->dl, xa, y, xb, y, wc, th);
     }
     unfolded_head(ui, xb, y, 1, 0, head, wc, th);
+    if (i < L->nl - 1) /* a stack labels its top row only: the rows below sit close */
+        return;
     const char *w = decoder ? "W'" : "W";
     int lw = ui_text_width(ui, w, L->small);
-    int ly = (int)y - ui_px(ui, 3) - L->small;
-    draw_text(ui->dl, (int)((xa + xb - lw) / 2), ly < L->y_y ? L->y_y : ly, L->small, wc, w);
+    int ly = (int)y - ui_px(ui, 3) - L->small, ceiling = L->y_y;
+    draw_text(ui->dl, (int)((xa + xb - lw) / 2), ly < ceiling ? ceiling : ly, L->small, wc, w);
 }
 
 /* ||dL/dh_t|| as one band under the recurrent arrows: at each shown step its colour is the
  * step's place on the log scale and its width grows with it, in between interpolated, so a
  * vanishing gradient is a band that thins and darkens from right to left. */
-static void unfolded_band(Ui *ui, const RunView *rv, const UnfoldedLayout *L)
+static void unfolded_band(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int i)
 {
     int n = L->cols;
     double top = L->bar_top;
+    const double *g = rv->obs.layers_dh_norm ? rv->obs.layers_dh_norm + (size_t)L->row_layer[i] * rv->T : rv->obs.dh_norm;
     float xa = box_left(L, 0), xb = box_left(L, n - 1) + L->box_w;
     float slice = (float)(ui_px(ui, 2) > 1 ? ui_px(ui, 2) : 1);
-    float mid = L->b_y + L->b_h / 2.0f, full = (float)(L->b_h - 2);
+    float mid = L->band_y[i] + L->b_h / 2.0f, full = (float)(L->b_h - 2);
     int c = 0;
     for (float x = xa; x < xb; x += slice) {
         float centre = x + slice / 2;
         while (c + 1 < n && box_left(L, c + 1) + L->box_w / 2 <= centre)
             c++;
         float ca = box_left(L, c) + L->box_w / 2;
-        double la = views_grad_level(rv->obs.dh_norm[L->steps[c]], top), lv = la;
+        double la = views_grad_level(g[L->steps[c]], top), lv = la;
         if (c + 1 < n && centre > ca) {
-            double lb = views_grad_level(rv->obs.dh_norm[L->steps[c + 1]], top);
+            double lb = views_grad_level(g[L->steps[c + 1]], top);
             double u = (centre - ca) / L->pitch;
             lv = la + (lb - la) * (u > 1 ? 1 : u);
         }
@@ -486,15 +565,18 @@ static int unfolded_vector(char *buf, size_t len, const double *v, int n, int st
 
 /* The tooltip for the hovered step s: x_t and the target in the same form (symbols for a
  * one-hot input, else vectors), h_t, the gradient norms and the mean gates. */
-static void unfolded_tooltip(Ui *ui, const RunView *rv, int s)
+static void unfolded_tooltip(Ui *ui, const RunView *rv, int s, int layer)
 {
-    const Observables *o = &rv->obs;
+    Observables lo = observables_layer(&rv->obs, &rv->dims, rv->T, layer);
+    const Observables *o = rv->obs.layers_dh_norm ? &lo : &rv->obs;
     const ModelDims *d = &rv->dims;
     int H = d->H, I = d->I, O = d->O, row;
     int symbols = task_kind_info(rv->cfg.task)->input_is_one_hot;
-    char info[256], v[96];
+    char info[320], v[96];
     size_t len = sizeof info;
     int n = snprintf(info, len, "t=%d", s);
+    if (d->L > 1)
+        n += snprintf(info + n, len - (size_t)n, " layer %d", layer);
     if (s < rv->T_enc) {
         if (symbols)
             n += snprintf(info + n, len - (size_t)n, "  x=%s", runview_symbol(rv, unfolded_hot(o->x + (size_t)s * I, I), 0));
@@ -521,6 +603,9 @@ static void unfolded_tooltip(Ui *ui, const RunView *rv, int s)
     }
     unfolded_vector(v, sizeof v, o->h + (size_t)s * H, H, 1, 4);
     n += snprintf(info + n, len - (size_t)n, "  h=%s  ||dL/dh_t||=%.3g", v, o->dh_norm[s]);
+    if (d->L > 1 && (size_t)n < len) /* what reached h_t from the layer above (or the head) */
+        n += snprintf(info + n, len - (size_t)n, " (%.3g from %s)", o->dh_direct_norm[s],
+                      layer == d->L - 1 ? "the head" : "above");
     if (d->cell->has_cell_state && (size_t)n < len)
         n += snprintf(info + n, len - (size_t)n, "  ||dL/dc_t||=%.3g", o->dc_norm[s]);
     if (d->cell->gates > 1 && (size_t)n + 40 < len) {
@@ -566,13 +651,32 @@ void view_unfolded(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
         draw_rect(ui->dl, (Rect){(int)(box_left(&L, c) - gap / 2), L.y_y - 2, (int)L.pitch, L.t_y + L.small + 2 - L.y_y},
                   t->grid);
     }
+    /* a stack: the layer whose row (its boxes and band) is under the mouse; a click on a
+     * row shows that layer in the other views */
+    int stack = rv->dims.L > 1 ? rv->dims.L : 1, shown = views_layer(rv, vs), hover_l = shown;
+    for (int i = 0; i < L.nl && L.nl > 1; i++) {
+        Rect row = {r.x, L.box_y[i], r.w, L.band_y[i] + L.b_h - L.box_y[i]};
+        char id[24];
+        snprintf(id, sizeof id, "unfolded-layer-%d", i);
+        if (rect_contains(row, mx, my))
+            hover_l = L.row_layer[i];
+        if (ui_interact(ui, ui_id(ui, id), row) & UI_CLICKED)
+            vs->layer_down = stack - 1 - L.row_layer[i], shown = L.row_layer[i];
+    }
+    for (int i = 0; i < L.nl && stack > 1; i++) /* the shown layer's row, marked at its left */
+        if (L.row_layer[i] == shown) {
+            int w = ui_px(ui, 3) > 2 ? ui_px(ui, 3) : 2;
+            draw_rect(ui->dl, (Rect){r.x + ui_px(ui, 1), L.box_y[i], w, L.band_y[i] + L.b_h - L.box_y[i]}, t->accent);
+        }
     if (L.labels)
-        unfolded_row_labels(ui, &L);
-    unfolded_band(ui, rv, &L);
+        unfolded_row_labels(ui, &L, stack, shown);
+    for (int i = 0; i < L.nl; i++)
+        unfolded_band(ui, rv, &L, i);
     for (int c = 0; c < L.cols; c++)
         unfolded_column(ui, rv, &L, c);
-    for (int c = 1; c < L.cols; c++)
-        unfolded_recurrent(ui, rv, &L, c);
+    for (int i = 0; i < L.nl; i++)
+        for (int c = 1; c < L.cols; c++)
+            unfolded_recurrent(ui, rv, &L, c, i);
     /* the encoder-decoder boundary */
     for (int c = 1; c < L.cols && rv->dims.shape == SHAPE_SEQ2SEQ; c++)
         if (L.steps[c - 1] < rv->T_enc && L.steps[c] >= rv->T_enc) {
@@ -585,5 +689,5 @@ void view_unfolded(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     ui_pop_clip(ui);
 
     if (vs->hover_t >= 0)
-        unfolded_tooltip(ui, rv, vs->hover_t);
+        unfolded_tooltip(ui, rv, vs->hover_t, hover_l);
 }

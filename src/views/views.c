@@ -93,26 +93,26 @@ double views_grad_level(double g, double top)
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }
 
-int views_layer(const RunView *rv)
+int views_layer(const RunView *rv, const ViewState *vs)
 {
     int L = rv->dims.L > 0 ? rv->dims.L : 1;
-    return rv->layer_down > 0 && rv->layer_down < L ? L - 1 - rv->layer_down : L - 1;
+    return vs && vs->layer_down > 0 && vs->layer_down < L ? L - 1 - vs->layer_down : L - 1;
 }
 
-Observables views_obs(const RunView *rv)
+Observables views_obs(const RunView *rv, const ViewState *vs)
 {
     if (!rv->obs.layers_dh_norm)
         return rv->obs;
-    return observables_layer(&rv->obs, &rv->dims, rv->T, views_layer(rv));
+    return observables_layer(&rv->obs, &rv->dims, rv->T, views_layer(rv, vs));
 }
 
-int views_waterfall_scale(const RunView *rv, int rows, double *top_out, double *decades_out)
+int views_waterfall_scale(const RunView *rv, int layer, int rows, double *top_out, double *decades_out)
 {
     const History *h = &rv->hist;
     rows = rows < h->count ? rows : h->count;
     double top = -INFINITY, bot = INFINITY;
     for (int i = h->count - rows; i < h->count; i++) {
-        const double *row = history_dh_norm(h, history_index(h, i), views_layer(rv));
+        const double *row = history_dh_norm(h, history_index(h, i), layer);
         for (int s = 0; s < rv->T && s < h->T; s++)
             if (isfinite(row[s]) && row[s] > 0) {
                 double l = log10(row[s]);
@@ -176,17 +176,21 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b)
     double glo = INFINITY, ghi = -INFINITY, llo = INFINITY, lhi = -INFINITY, x0 = INFINITY, x1 = -INFINITY;
     for (int r = 0; r < 2; r++) {
         double lo, hi;
-        if (plot_range(runs[r]->obs.dh_norm, runs[r]->T, 1, &lo, &hi))
+        /* the gradient plot and the band draw every layer of a stack: their ranges too */
+        const Observables *o = &runs[r]->obs;
+        int LT = runs[r]->T * (o->L > 0 ? o->L : 1);
+        Observables shown = views_obs(runs[r], vs);
+        if (plot_range(o->layers_dh_norm ? o->layers_dh_norm : o->dh_norm, LT, 1, &lo, &hi))
             glo = fmin(glo, lo), ghi = fmax(ghi, hi);
-        if (runs[r]->dims.cell->has_cell_state && plot_range(runs[r]->obs.dc_norm, runs[r]->T, 1, &lo, &hi))
+        if (runs[r]->dims.cell->has_cell_state && plot_range(shown.dc_norm, runs[r]->T, 1, &lo, &hi))
             glo = fmin(glo, lo), ghi = fmax(ghi, hi);
-        double lt = views_log_top(runs[r]->obs.dh_norm, runs[r]->T);
+        double lt = views_log_top(o->layers_dh_norm ? o->layers_dh_norm : o->dh_norm, LT);
         if (!isnan(lt))
             btop = fmax(btop, lt);
         /* the waterfall's colour bar over both runs' whole histories: its top the higher
          * top, its bottom the lower bottom */
         double top, dec;
-        if (views_waterfall_scale(runs[r], runs[r]->hist.count, &top, &dec)) {
+        if (views_waterfall_scale(runs[r], views_layer(runs[r], vs), runs[r]->hist.count, &top, &dec)) {
             wtop = fmax(wtop, top);
             wbot = fmin(wbot, top - dec);
         }

@@ -33,6 +33,7 @@ typedef struct {
     uint64_t pca_run;
     long pca_step;
     int pca_H;
+    int pca_layer;
     int hover_t;         /* the time step under the mouse in the unfolded view, or -1 */
     /* Shared axes (compare mode): when set, the plots use these ranges instead of their own. */
     int shared;
@@ -46,6 +47,9 @@ typedef struct {
     int has_cursor;
     long cursor_step;
     int terms_first;     /* the terms view shows the first sample's norms, not the batch's */
+    /* Which layer of a stack the one-layer views (gradient, hidden, gates, spectrum) show,
+     * counted down from the top: 0 (a zeroed ViewState) the top layer, L-1 layer 0. */
+    int layer_down;
     const char *label;   /* a run's name, drawn in the views' titles (compare mode) */
 } ViewState;
 
@@ -94,17 +98,17 @@ void views_shared_ranges(ViewState *vs, const RunView *a, const RunView *b);
 
 /* Shared by the views. */
 void views_message(Ui *ui, Rect r, const char *title, const char *text);
-/* The layer rv's one-layer views show (rv->layer_down below the top), and
+/* The layer the one-layer views show (vs->layer_down below the top of rv's stack), and
  * rv's observables pointed at that layer. */
-int views_layer(const RunView *rv);
-Observables views_obs(const RunView *rv);
+int views_layer(const RunView *rv, const ViewState *vs);
+Observables views_obs(const RunView *rv, const ViewState *vs);
 
 double views_log_top(const double *v, int n); /* log10 of the largest finite positive value, or NAN */
 double views_grad_level(double g, double top); /* 0..1 on the scale [top - GRAD_DECADES, top] */
 /* The waterfall's colour scale over the last `rows` steps of rv's history (all of them when
  * rows exceeds the count): log10 of the top decade in *top, the decades it spans in
  * *decades (at least GRAD_DECADES). Returns 0 when no value is finite and positive. */
-int views_waterfall_scale(const RunView *rv, int rows, double *top, double *decades);
+int views_waterfall_scale(const RunView *rv, int layer, int rows, double *top, double *decades);
 
 /* A colour bar of the magnitude map right of img (pad from it), labelled in decades from
  * 10^topv down `decades` of them ("1e-3"), the labels kept between y = lo and hi; and one
