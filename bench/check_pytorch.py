@@ -249,6 +249,101 @@ def check(settings):
         report(settings, pairs)
 
 
+def masked_loss(cfg, pred, y, mask, O):
+    """The mean over the real positions (mask (P...) True) of MSELoss or CrossEntropyLoss."""
+    if cfg["loss"] == "mse":
+        return ((pred - y) ** 2 * mask.unsqueeze(-1)).sum() / (mask.sum() * O)
+    return torch.nn.functional.cross_entropy(pred[mask], y[mask])
+
+
+def check_varlen(settings):
+    """min_len=: the dump's lengths.npy into pack_padded_sequence through one
+    nn.RNN/LSTM/GRU(num_layers=L) call (h_n the state after each sequence's end,
+    pad_packed_sequence's zeros past it, seq2seq's decoder started from the encoder's h_n
+    and packed by the same lengths), and the same stack stepped by hand with each
+    sequence's state frozen past its end, for dL/dh_t and dL/dc_t of every layer."""
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+    with tempfile.TemporaryDirectory() as d:
+        cfg, ld = grads_dump(settings, d)
+        x, y, lengths = ld("x").requires_grad_(), ld("y"), ld("lengths")
+        H, L, O = int(cfg["hidden"]), int(cfg.get("layers", 1)), ld("head.weight").shape[0]
+        s2s, last = cfg["shape"] == "seq2seq", cfg["shape"] in ("many-to-one", "one-to-one")
+        lstm = cfg["model"] == "lstm"
+        prefix = "encoder." if s2s else ""
+        whole, layers = stack(cfg, ld, prefix, x.shape[2], H, L)
+        head = torch.nn.Linear(H, O)
+        head.load_state_dict({"weight": ld("head.weight"), "bias": ld("head.bias")})
+        T, B = x.shape[0], x.shape[1]
+        params = list(whole.parameters())
+        # ---- packed, in one call
+        out, final = whole(pack_padded_sequence(x, lengths, enforce_sorted=False))
+        if s2s:
+            xd = ld("x_decoder")
+            dec_whole, dec = stack(cfg, ld, "decoder.", xd.shape[2], H, L)
+            params += list(dec_whole.parameters())
+            out, _ = dec_whole(pack_padded_sequence(xd, lengths, enforce_sorted=False), final)
+        top, _ = pad_packed_sequence(out, total_length=xd.shape[0] if s2s else T)
+        mask = torch.arange(top.shape[0]).unsqueeze(1) < lengths.unsqueeze(0)  # (steps, B)
+        if last:
+            h_n = final[0] if lstm else final
+            pred1, loss1 = head(h_n[-1]), None
+            loss1 = loss_of(cfg, pred1, y, O)
+        else:
+            loss1 = masked_loss(cfg, head(top), y, mask, O)
+        g1 = torch.autograd.grad(loss1, params)
+        names1 = [prefix + k for k, _ in whole.named_parameters()]
+        if s2s:
+            names1 += ["decoder." + k for k, _ in dec_whole.named_parameters()]
+        pairs = [("loss (packed)", loss1.detach(), ld("loss"))]
+        pairs += [("grad." + k + " (packed)", g, ld("grad." + k)) for k, g in zip(names1, g1)]
+        h_dump, dh_dump = per_layer(ld("h"), L), per_layer(ld("dh"), L)
+        pairs.append(("h of the top layer (pad_packed_sequence)", top.detach(), h_dump[-1, T:] if s2s else h_dump[-1]))
+        # ---- stepped by hand, each sequence's state frozen past its end
+        def run(mods, inp, n, states, hs, cs):
+            for t in range(inp.shape[0]):
+                real = (t < n).reshape(1, -1, 1)
+                cur = inp[t:t + 1]
+                for l, m in enumerate(mods):
+                    _, st = m(cur, states[l])
+                    h = st[0] if lstm else st
+                    h.retain_grad()
+                    hs[l].append(h)
+                    if lstm:
+                        st[1].retain_grad()
+                        cs[l].append(st[1])
+                    old = states[l]
+                    if old is None:
+                        old = (torch.zeros_like(h), torch.zeros_like(h)) if lstm else torch.zeros_like(h)
+                    states[l] = tuple(torch.where(real, a, b) for a, b in zip(st, old)) if lstm else torch.where(real, st, old)
+                    cur = h
+            return states
+        hs, cs = [[] for _ in range(L)], [[] for _ in range(L)]
+        states = run(layers, x, lengths, [None] * L, hs, cs)
+        if s2s:
+            run(dec, xd, lengths, states, hs, cs)
+            pred = head(torch.cat(hs[-1][T:]))
+            loss = masked_loss(cfg, pred, y, mask, O)
+        elif last:
+            pred = head(torch.stack([hs[-1][int(lengths[b]) - 1][0, b] for b in range(B)]))
+            loss = loss_of(cfg, pred, y, O)
+        else:
+            loss = masked_loss(cfg, head(torch.cat(hs[-1])), y, mask, O)
+        loss.backward()
+        steps = len(hs[0])
+        real = torch.stack([(t % T if s2s else t) < lengths for t in range(steps)]).unsqueeze(-1)  # (steps, B, 1)
+        zero = lambda a: torch.where(real, a, torch.zeros_like(a))
+        pairs += [("h (stepped)", torch.stack([zero(torch.cat(h).detach()) for h in hs]), h_dump),
+                  ("dL/dh_t (stepped)", torch.stack([torch.cat([grad_of(h) for h in hl]) for hl in hs]), dh_dump)]
+        # lstm: nn.LSTM's c_n misses the path through h_t = o tanh(c_t), so only the states
+        if lstm:
+            pairs.append(("c (stepped)", torch.stack([zero(torch.cat(c).detach()) for c in cs]), per_layer(ld("c"), L)))
+        pairs += layer_grads(prefix, layers, ld)
+        if s2s:
+            pairs += layer_grads("decoder.", dec, ld)
+        pairs.append(("grad.head.weight", head.weight.grad, ld("grad.head.weight")))
+        report(settings, pairs)
+
+
 # Every model and shape, one to three layers.
 for layers in ["layers=1", "layers=2", "layers=3"]:
     for model in ["model=rnn activation=tanh", "model=rnn activation=relu", "model=lstm", "model=gru"]:
@@ -258,6 +353,16 @@ for layers in ["layers=1", "layers=2", "layers=3"]:
                 extra.append("seq_len=13")
             check(model.split() + extra + ["hidden=7", "batch=3", "seed=5", layers])
         check_seq2seq(model.split() + ["task=reverse", "seq_len=6", "hidden=7", "batch=3", "seed=5", layers])
+
+# Variable lengths against pack_padded_sequence: every model and shape (many-to-one mse
+# and xent, many-to-many xent and mse, copy's blanks, seq2seq), one and two layers.
+for layers in ["layers=1", "layers=2"]:
+    for model in ["model=rnn activation=tanh", "model=lstm", "model=gru"]:
+        for task in ["task=adding seq_len=13 min_len=2", "task=parity seq_len=9 min_len=1",
+                     "task=echo seq_len=13 min_len=3", "task=sine seq_len=11 min_len=2",
+                     "task=charlm seq_len=11 min_len=4", "task=copy seq_len=6 min_len=1",
+                     "task=reverse seq_len=6 min_len=2"]:
+            check_varlen(model.split() + task.split() + ["hidden=7", "batch=5", "seed=5", layers])
 
 # Truncated BPTT in chunks of 5 steps: 13 steps are chunks of 5, 5 and 3, 11 of 5, 5 and 1;
 # in a stack every layer's state is detached at the chunk boundaries.

@@ -4,7 +4,7 @@
 # ships it (its BLAS the reference one) and PyTorch on OpenBLAS's optimised kernels
 # (libopenblas0-pthread, chosen for that process only through LD_LIBRARY_PATH, one thread).
 # rnn, lstm and gru at H = 32, T = 50, batch 1, 32 and 128; lstm at H = 256, batch 1, and at
-# T = 1000. Builds rnnlab in build-bench/ (its own directory) and prints the table; with
+# T = 1000; a stack of two lstm layers (num_layers=2) at batch 1 and 32. Builds rnnlab in build-bench/ (its own directory) and prints the table; with
 # --write it also replaces the table in docs/BENCHMARKS.md (between its compare.sh markers).
 # Needs Debian's python3-torch and libopenblas0-pthread (installed if missing).
 # Usage: bench/compare.sh [SECONDS_PER_MEASUREMENT] [--write]
@@ -38,22 +38,24 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 configs="rnn:32:50:1 rnn:32:50:32 rnn:32:50:128 lstm:32:50:1 lstm:32:50:32 lstm:32:50:128
-gru:32:50:1 gru:32:50:32 gru:32:50:128 lstm:256:50:1 lstm:32:1000:1"
+gru:32:50:1 gru:32:50:32 gru:32:50:128 lstm:256:50:1 lstm:32:1000:1 lstm:32:50:1:2 lstm:32:50:32:2"
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
-echo "| model | H | T | batch | rnnlab seq/s | GFLOP/s | share of peak | PyTorch, reference BLAS | speed-up | PyTorch, OpenBLAS | speed-up |" > "$out/table.md"
-echo "|---|---|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
+echo "| model | L | H | T | batch | rnnlab seq/s | GFLOP/s | share of peak | PyTorch, reference BLAS | speed-up | PyTorch, OpenBLAS | speed-up |" > "$out/table.md"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
 for c in $configs; do
-    IFS=: read -r m h t b <<EOT
+    IFS=: read -r m h t b l <<EOT
 $c
 EOT
-    "$bin" bench --set model=$m --set hidden=$h --set seq_len=$t --set batch=$b --seconds "$secs" > "$out/ours.txt"
+    l=${l:-1}
+    "$bin" bench --set model=$m --set hidden=$h --set seq_len=$t --set batch=$b --set layers=$l --seconds "$secs" \
+        > "$out/ours.txt"
     LD_LIBRARY_PATH="$lib/blas" OMP_NUM_THREADS=1 /usr/bin/python3 "$root/bench/torch_bench.py" "$secs" "$c" > "$out/ref.txt"
     LD_LIBRARY_PATH="$lib/openblas-pthread" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
         /usr/bin/python3 "$root/bench/torch_bench.py" "$secs" "$c" > "$out/open.txt"
-    awk -v m=$m -v h=$h -v t=$t -v b=$b -v o="$(field sequences_per_s < "$out/ours.txt")" \
+    awk -v m=$m -v l=$l -v h=$h -v t=$t -v b=$b -v o="$(field sequences_per_s < "$out/ours.txt")" \
         -v g="$(field gflops < "$out/ours.txt")" -v p="$(field peak_share < "$out/ours.txt")" \
         -v r="$(field sequences_per_s < "$out/ref.txt")" -v q="$(field sequences_per_s < "$out/open.txt")" 'BEGIN {
-        printf "| %s | %s | %s | %s | %.0f | %.2f | %s | %.0f | %.1fx | %.0f | %.1fx |\n", m, h, t, b, o, g, p, r, o / r, q, o / q }' \
+        printf "| %s | %s | %s | %s | %s | %.0f | %.2f | %s | %.0f | %.1fx | %.0f | %.1fx |\n", m, l, h, t, b, o, g, p, r, o / r, q, o / q }' \
         >> "$out/table.md"
     echo "bench/compare.sh: $c done" >&2
 done

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""PyTorch's training throughput for the same work as `rnnlab bench`: one recurrent layer
-(nn.RNN tanh / nn.LSTM / nn.GRU) and an nn.Linear head on the adding task, many-to-one,
+"""PyTorch's training throughput for the same work as `rnnlab bench`: a recurrent layer, or
+a stack of num_layers of them (nn.RNN tanh / nn.LSTM / nn.GRU), and an nn.Linear head on the adding task, many-to-one,
 MSE loss, Adam, float64, one thread. Prints one line per measurement in rnnlab bench's
 key=value form. Data generation is included, as it is in rnnlab's measurement."""
 import sys
@@ -25,11 +25,11 @@ def adding_batch(T, B, gen):
     return x, y
 
 
-def measure(kind, B, H=32, T=50, seconds=1.0):
+def measure(kind, B, H=32, T=50, seconds=1.0, L=1):
     cls = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind]
     torch.manual_seed(1)
     gen = torch.Generator().manual_seed(2)
-    rnn = cls(2, H)
+    rnn = cls(2, H, num_layers=L)
     head = torch.nn.Linear(H, 1)
     params = list(rnn.parameters()) + list(head.parameters())
     opt = torch.optim.Adam(params, lr=0.01)
@@ -57,14 +57,15 @@ def measure(kind, B, H=32, T=50, seconds=1.0):
 
 
 def main():
-    """Usage: torch_bench.py [SECONDS] [MODEL:HIDDEN:SEQ_LEN:BATCH ...] (default: rnn, lstm
-    and gru at 32:50 and batch 1 and 32)."""
+    """Usage: torch_bench.py [SECONDS] [MODEL:HIDDEN:SEQ_LEN:BATCH[:LAYERS] ...] (default:
+    rnn, lstm and gru at 32:50 and batch 1 and 32, one layer)."""
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
     specs = sys.argv[2:] or [f"{k}:32:50:{b}" for k in ("rnn", "lstm", "gru") for b in (1, 32)]
     for spec in specs:
-        kind, H, T, B = spec.split(":")
-        rate = measure(kind, int(B), H=int(H), T=int(T), seconds=seconds)
-        print(f"model={kind} hidden={H} seq_len={T} batch={B} torch={torch.__version__} "
+        kind, H, T, B, *rest = spec.split(":")
+        L = int(rest[0]) if rest else 1
+        rate = measure(kind, int(B), H=int(H), T=int(T), seconds=seconds, L=L)
+        print(f"model={kind} hidden={H} seq_len={T} batch={B} layers={L} torch={torch.__version__} "
               f"sequences_per_s={rate:.1f}", flush=True)
 
 

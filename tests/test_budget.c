@@ -100,6 +100,12 @@ static void test_the_estimate_bounds_what_trainer_create_allocates_for_every_tas
             snprintf(line, sizeof line, "task=%s; model=%s; hidden=16; layers=3; seq_len=%d; batch=4", k->name,
                      cell_kind(m)->name, T);
             expect_estimate_bounds_allocation(line);
+            /* variable lengths: the counts' history column */
+            if (!k->fixed_length && T >= 2 * (k->min_seq_len > 1 ? k->min_seq_len : 1)) {
+                snprintf(line, sizeof line, "task=%s; model=%s; hidden=8; seq_len=%d; min_len=%d; batch=4", k->name,
+                         cell_kind(m)->name, T, k->min_seq_len > 1 ? k->min_seq_len : 1);
+                expect_estimate_bounds_allocation(line);
+            }
         }
 }
 

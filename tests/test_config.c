@@ -16,13 +16,13 @@
 #include <string.h>
 
 static const char *const ALL_KEYS[] = {
-    "model", "activation", "hidden", "layers", "seed",     "task",     "seq_len",   "lag",
+    "model", "activation", "hidden", "layers", "min_len", "seed",     "task",     "seq_len",   "lag",
     "symbols", "text",     "batch",  "init",     "rho",      "forget_bias", "optimizer",
     "lr",    "momentum",   "clip",   "clip_mode", "truncate", "truncate_mode", "history",
     "seeds", "shape", "loss",
 };
 #define N_ALL_KEYS (sizeof ALL_KEYS / sizeof ALL_KEYS[0])
-_Static_assert(N_ALL_KEYS == 25, "the vocabulary has 25 keys");
+_Static_assert(N_ALL_KEYS == 26, "the vocabulary has 26 keys");
 
 /* The task words in enum order, and the shape each task has. */
 static const struct {
@@ -984,6 +984,27 @@ static void test_resolve_rejects_symbols_below_2(void **s)
     RESOLVES("task=reverse", "symbols=64");
 }
 
+/* min_len=K: from the task's shortest length to seq_len, on the tasks whose length can
+ * vary; xor and wave say why they cannot and which tasks can. */
+static void test_resolve_takes_min_len_where_a_length_can_vary(void **s)
+{
+    (void)s;
+    char err[CONFIG_ERR_LEN];
+    RESOLVES("task=adding", "seq_len=50", "min_len=2");
+    RESOLVES("task=copy", "seq_len=10", "min_len=1");
+    RESOLVES("task=reverse", "seq_len=6", "min_len=6");
+    RESOLVE_REJECTS_MSG(err, "min_len", "task=adding", "seq_len=50", "min_len=51");
+    assert_non_null(strstr(err, "50"));
+    RESOLVE_REJECTS_MSG(err, "min_len", "task=adding", "seq_len=50", "min_len=1");
+    assert_non_null(strstr(err, "from 2"));
+    RESOLVE_REJECTS_MSG(err, "min_len", "task=order", "min_len=5");
+    RESOLVE_REJECTS_MSG(err, "min_len", "task=xor", "seq_len=1", "min_len=1");
+    assert_non_null(strstr(err, "one step"));
+    assert_non_null(strstr(err, "adding"));
+    RESOLVE_REJECTS_MSG(err, "min_len", "task=wave", "min_len=3");
+    assert_non_null(strstr(err, "one-to-many"));
+}
+
 static void test_resolve_rejects_seq_len_outside_the_tasks_range(void **s)
 {
     (void)s;
@@ -1327,6 +1348,7 @@ int main(void)
         cmocka_unit_test(test_resolve_fills_hidden_seq_len_symbols_and_shape_from_each_task),
         cmocka_unit_test(test_resolve_rejects_lag_not_below_seq_len_for_echo),
         cmocka_unit_test(test_resolve_rejects_symbols_below_2),
+        cmocka_unit_test(test_resolve_takes_min_len_where_a_length_can_vary),
         cmocka_unit_test(test_resolve_rejects_seq_len_outside_the_tasks_range),
         cmocka_unit_test(test_resolve_rejects_text_for_every_task_but_charlm),
         cmocka_unit_test(test_resolve_rejects_truncate_with_the_seq2seq_task),

@@ -27,8 +27,8 @@ typedef struct {
     Cache cache;
 } Problem;
 
-static void problem_create_layers(Problem *pb, int model, Activation act, int task, int truncate, int seq_len,
-                                  int layers)
+static void problem_create_full(Problem *pb, int model, Activation act, int task, int truncate, int seq_len,
+                                int layers, int min_len, int batch)
 {
     char err[CONFIG_ERR_LEN];
     config_default(&pb->cfg);
@@ -37,11 +37,12 @@ static void problem_create_layers(Problem *pb, int model, Activation act, int ta
     pb->cfg.task = task;
     pb->cfg.hidden = 3;
     pb->cfg.seq_len = seq_len;
-    pb->cfg.batch = 2;
+    pb->cfg.batch = batch;
     pb->cfg.lag = 2;
     pb->cfg.symbols = 3;
     pb->cfg.truncate = truncate;
     pb->cfg.layers = layers;
+    pb->cfg.min_len = min_len;
     if (config_resolve(&pb->cfg, err, sizeof err) != 0)
         fail_msg("%s", err);
     if (task_create(&pb->task, &pb->cfg, err, sizeof err) != 0)
@@ -62,7 +63,13 @@ static void problem_create_layers(Problem *pb, int model, Activation act, int ta
         pb->block[i] = rng_uniform_range(&rng, -1.0, 1.0);
     assert_int_equal(task_batch_create(&pb->batch, &pb->task), 0);
     task_sample(&pb->task, &pb->batch, &rng);
-    assert_int_equal(model_cache_create(&pb->cache, &pb->d, pb->T, pb->Td, 2), 0);
+    assert_int_equal(model_cache_create(&pb->cache, &pb->d, pb->T, pb->Td, batch), 0);
+}
+
+static void problem_create_layers(Problem *pb, int model, Activation act, int task, int truncate, int seq_len,
+                                  int layers)
+{
+    problem_create_full(pb, model, act, task, truncate, seq_len, layers, 0, 2);
 }
 
 static void problem_create_len(Problem *pb, int model, Activation act, int task, int truncate, int seq_len)
@@ -280,6 +287,93 @@ static void test_rnn_sigmoid_backward_matches_finite_differences(void **s) { (vo
 static void test_rnn_linear_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("rnn", ACT_LINEAR); }
 static void test_lstm_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("lstm", ACT_TANH); }
 static void test_gru_backward_matches_finite_differences(void **s) { (void)s; check_all_tasks("gru", ACT_TANH); }
+
+/* Forward, loss and backward of pb into fresh gradients; returns the loss. */
+static double pass(Problem *pb, int K, TruncateMode mode)
+{
+    memset(pb->grad_block, 0, pb->n * sizeof(double));
+    model_forward(&pb->cache, &pb->batch, &pb->p, &pb->d, NULL);
+    double loss = model_loss(&pb->cache, &pb->batch, &pb->d);
+    model_backward(&pb->g, &pb->cache, &pb->batch, &pb->p, &pb->d, K, mode);
+    return loss;
+}
+
+/* Padding is inert: with min_len=, writing anything into x past a sequence's length (and
+ * into the decoder's input past its own) changes no bit of the loss, the outputs, the
+ * parameter gradients or any dL/dh_t, dL/dc_t; and the states and gradients are zero there. */
+static void padding_is_inert(const char *model, const char *task, int seq_len, int min_len, int layers, int K,
+                             TruncateMode mode)
+{
+    Problem pb;
+    problem_create_full(&pb, cell_find(model), ACT_TANH, task_find(task), 0, seq_len, layers, min_len, 6);
+    const ModelDims *d = &pb.d;
+    const Batch *bt = &pb.batch;
+    int B = bt->B, TT = pb.TT, L = d->L;
+    size_t H = (size_t)d->H, BH = (size_t)B * H, LN = (size_t)L * TT * BH, OUT = (size_t)d->O;
+    size_t n_out = (d->shape == SHAPE_SEQ2SEQ ? (size_t)pb.Td * B : model_head_every(d) ? (size_t)pb.T * B : (size_t)B) * OUT;
+    int shorter = 0;
+    for (int b = 0; b < B; b++)
+        shorter += bt->len[b] < pb.T;
+    assert_true(shorter > 0); /* some padding to test */
+    double loss = pass(&pb, K, mode);
+    double *grad = malloc(pb.n * sizeof(double)), *out = malloc(n_out * sizeof(double));
+    double *dh = malloc(LN * sizeof(double)), *dc = malloc(LN * sizeof(double));
+    memcpy(grad, pb.grad_block, pb.n * sizeof(double));
+    memcpy(out, pb.cache.out, n_out * sizeof(double));
+    analytic_dh(&pb, dh, 0);
+    analytic_dh(&pb, dc, 1);
+    for (int l = 0; l < L; l++) /* zero past each end, in every layer */
+        for (int t = 0; t < pb.T; t++)
+            for (int b = 0; b < B; b++)
+                for (size_t j = 0; j < H && t >= bt->len[b]; j++) {
+                    assert_true(pb.cache.rnn[l].hs[((size_t)(t + 1) * B + b) * H + j] == 0.0);
+                    assert_true(dh[((size_t)l * TT + t) * BH + (size_t)b * H + j] == 0.0);
+                }
+    Rng rng;
+    rng_seed(&rng, 99, 3);
+    for (int t = 0; t < pb.T; t++)
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < bt->I && t >= bt->len[b]; i++)
+                bt->x[((size_t)t * B + b) * bt->I + i] = rng_uniform_range(&rng, -3, 3);
+    for (int s = 0; s < pb.Td; s++)
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < bt->Id && s >= bt->len_d[b]; i++)
+                bt->xd[((size_t)s * B + b) * bt->Id + i] = rng_uniform_range(&rng, -3, 3);
+    double loss2 = pass(&pb, K, mode);
+    double *dh2 = calloc(LN, sizeof(double));
+    char what[160];
+    snprintf(what, sizeof what, "%s %s min_len=%d layers=%d truncate=%d", model, task, min_len, layers, K);
+    if (memcmp(&loss, &loss2, sizeof loss) != 0)
+        fail_msg("%s: the loss moved from %.17g to %.17g", what, loss, loss2);
+    if (memcmp(out, pb.cache.out, n_out * sizeof(double)) != 0)
+        fail_msg("%s: an output moved", what);
+    if (memcmp(grad, pb.grad_block, pb.n * sizeof(double)) != 0)
+        fail_msg("%s: a parameter gradient moved", what);
+    analytic_dh(&pb, dh2, 0);
+    if (memcmp(dh, dh2, LN * sizeof(double)) != 0)
+        fail_msg("%s: dL/dh_t moved", what);
+    analytic_dh(&pb, dh2, 1);
+    if (memcmp(dc, dh2, LN * sizeof(double)) != 0)
+        fail_msg("%s: dL/dc_t moved", what);
+    free(dh2), free(dc), free(dh), free(out), free(grad);
+    problem_destroy(&pb);
+}
+
+static void test_a_padded_step_contributes_nothing(void **s)
+{
+    (void)s;
+    const char *models[] = {"rnn", "lstm", "gru"};
+    for (int m = 0; m < 3; m++)
+        for (int L = 1; L <= 2; L++) {
+            padding_is_inert(models[m], "adding", 12, 2, L, 0, TRUNCATE_WINDOW);
+            padding_is_inert(models[m], "adding", 12, 2, L, 3, TRUNCATE_WINDOW);
+            padding_is_inert(models[m], "echo", 12, 2, L, 0, TRUNCATE_WINDOW);
+            padding_is_inert(models[m], "echo", 12, 2, L, 4, TRUNCATE_CHUNK);
+            padding_is_inert(models[m], "sine", 10, 2, L, 3, TRUNCATE_WINDOW);
+            padding_is_inert(models[m], "copy", 6, 1, L, 0, TRUNCATE_WINDOW);
+            padding_is_inert(models[m], "reverse", 6, 2, L, 0, TRUNCATE_WINDOW);
+        }
+}
 
 /* Stacks: every layer's dL/dh_t (dL/dc_t), dL/d(initial state) and parameter gradient, on
  * every shape, with full BPTT and with a window of 2 steps (which a loss term's gradient
@@ -665,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_lstm_backward_matches_finite_differences),
         cmocka_unit_test(test_gru_backward_matches_finite_differences),
         cmocka_unit_test(test_stacks_backward_match_finite_differences),
+        cmocka_unit_test(test_a_padded_step_contributes_nothing),
         cmocka_unit_test(test_linear_rnn_gradient_decays_as_rho_to_the_distance),
         cmocka_unit_test(test_linear_rnn_gradient_grows_as_rho_to_the_distance),
         cmocka_unit_test(test_chunk_of_the_whole_sequence_is_full_bptt_bit_for_bit),

@@ -64,7 +64,7 @@ static int train_compare(Options *o)
     }
     int Tmax = tr[0].T > tr[1].T ? tr[0].T : tr[1].T;
     CsvWriter csv;
-    if (o->csv_path && csv_open(&csv, o->csv_path, Tmax, tr[0].cfg.seeds, tr[0].cfg.seed, 1, err, sizeof err) != 0) {
+    if (o->csv_path && csv_open(&csv, o->csv_path, Tmax, tr[0].hist.n_t || tr[1].hist.n_t, tr[0].cfg.seeds, tr[0].cfg.seed, 1, err, sizeof err) != 0) {
         trainer_destroy(&tr[1]);
         trainer_destroy(&tr[0]);
         char msg[CONFIG_ERR_LEN + 200];
@@ -151,7 +151,7 @@ int cli_train(int argc, char **argv)
     int T = tr.T;
     CsvWriter csv;
     char csv_err[CONFIG_ERR_LEN + 200];
-    if (o.csv_path && csv_open(&csv, o.csv_path, T, tr.cfg.seeds, tr.cfg.seed, 0, csv_err, sizeof csv_err) != 0) {
+    if (o.csv_path && csv_open(&csv, o.csv_path, T, tr.hist.n_t != NULL, tr.cfg.seeds, tr.cfg.seed, 0, csv_err, sizeof csv_err) != 0) {
         char msg[CONFIG_ERR_LEN + 300];
         snprintf(msg, sizeof msg, "--csv %s", csv_err);
         trainer_destroy(&tr);
@@ -295,6 +295,9 @@ int cli_grads(int argc, char **argv)
     if (d->loss == LOSS_MSE)
         y_shape[y_ndim++] = (size_t)d->O; /* class indices have no O axis */
     double loss = tr.obs.loss;
+    int64_t lengths[4096]; /* each sequence's length (batch <= 4096), as pack_padded_sequence takes them */
+    for (size_t b = 0; b < B; b++)
+        lengths[b] = bt->len[b];
     double *states = malloc(L * TT * B * H * sizeof(double)), *grads = malloc(L * TT * B * H * sizeof(double));
     if (!states || !grads) {
         free(states);
@@ -309,6 +312,7 @@ int cli_grads(int argc, char **argv)
         write_array(out_dir, o.out_dir, "y", d->loss == LOSS_XENT ? NPY_I8 : NPY_F8, y_ndim, y_shape,
                     d->loss == LOSS_XENT ? (const void *)bt->label : (const void *)bt->y) ||
         write_array(out_dir, o.out_dir, "loss", NPY_F8, 0, NULL, &loss) ||
+        write_array(out_dir, o.out_dir, "lengths", NPY_I8, 1, &B, lengths) ||
         write_array(out_dir, o.out_dir, "h", NPY_F8, h_ndim, hs, states) ||
         write_array(out_dir, o.out_dir, "dh", NPY_F8, h_ndim, hs, grads))
         status = EXIT_WRITE;
@@ -372,14 +376,16 @@ int cli_grads(int argc, char **argv)
 /* The floating-point operations of one training step's matrix products (a multiply and
  * an add each count one): forward x W_ih^T and h W_hh^T at every step and the head at every
  * output, backward to h_{t-1} and to both weights at every step, and through the head
- * (to its weights and to h). Element-wise work is left out. Per step of a batch B:
- * B (T G H (4 I + 6 H) + 6 T_out H O). */
+ * (to its weights and to h). Element-wise work is left out. A stack's layers above the
+ * first read H inputs and also send dL/dx down (12 H a step and unit). Per step of a batch
+ * B: B (T G H (4 I + 6 H + 12 (L - 1) H) + 6 T_out H O). */
 static double step_flops(const Trainer *tr)
 {
     const ModelDims *d = &tr->dims;
-    double T = tr->T, G = d->G, H = d->H, I = d->I > d->Id ? d->I : d->Id, O = d->O;
+    double T = tr->T, G = d->G, H = d->H, I = d->I > d->Id ? d->I : d->Id, O = d->O, L = d->L;
     double T_out = model_head_every(d) ? (d->shape == SHAPE_SEQ2SEQ ? tr->task.info.Td : tr->task.info.T) : 1;
-    return (double)tr->cfg.batch * (T * G * H * (4 * I + 6 * H) + 6 * T_out * H * O) * (1 + tr->n_copies);
+    return (double)tr->cfg.batch * (T * G * H * (4 * I + 6 * H + 12 * (L - 1) * H) + 6 * T_out * H * O) *
+           (1 + tr->n_copies);
 }
 
 /* The double-precision peak of one core of this CPU: the clock (/proc/cpuinfo's "cpu MHz"

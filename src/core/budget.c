@@ -68,6 +68,7 @@ typedef struct {
     ModelDims d;
     size_t T, Td, TT, B, H, GH, I, O, Id;
     size_t L;      /* layers */
+    int varlen;    /* min_len= */
     size_t blocks; /* gate blocks of W_hh of one layer: G, or 2G for seq2seq */
     size_t n_out;  /* rows of the head's output kept in the observables: T_out or 1 */
     size_t S;      /* loss terms (itemise_terms) */
@@ -86,6 +87,7 @@ static Sizes sizes_of(const Config *cfg, const TaskData *td)
     z.I = (size_t)z.d.I, z.O = (size_t)z.d.O, z.Id = (size_t)z.d.Id;
     int s2s = z.d.shape == SHAPE_SEQ2SEQ;
     z.L = (size_t)z.d.L;
+    z.varlen = cfg->min_len > 0;
     z.blocks = (size_t)z.d.G * (s2s ? 2 : 1);
     z.n_out = model_head_every(&z.d) ? (z.Td ? z.Td : z.T) : 1;
     z.S = s2s ? z.Td : model_head_every(&z.d) ? z.T : 1;
@@ -128,6 +130,8 @@ static size_t cache_bytes(const Sizes *z, size_t B)
                2 * doubles(rows * z->O); /* out, dout */
     if (z->d.shape != SHAPE_SEQ2SEQ) /* the terms of window truncation, below the top layer */
         n += (z->L - 1) * doubles(z->T * B * z->H);
+    if (!model_head_every(&z->d)) /* last_h, d_last: each sequence's last state */
+        n += 2 * doubles(B * z->H);
     if (z->d.shape == SHAPE_SEQ2SEQ) /* the decoder, its free run, and what that feeds itself */
         n += 2 * (layer_cache_bytes(z, z->Td, B, z->Id) + (z->L - 1) * layer_cache_bytes(z, z->Td, B, z->H)) +
              doubles(z->Td * B * z->O) + doubles(z->Td * B * z->Id);
@@ -141,7 +145,8 @@ static size_t batch_bytes(const Sizes *z)
                : z->d.shape == SHAPE_ONE_TO_ONE || z->d.shape == SHAPE_MANY_TO_ONE ? z->B
                                                                                  : z->T * z->B;
     size_t targets = z->d.loss == LOSS_MSE ? doubles(P * z->O) : chunk(P * sizeof(int64_t));
-    return doubles(z->T * z->B * z->I) + (z->Td ? doubles(z->Td * z->B * z->Id) : 0) + targets;
+    return doubles(z->T * z->B * z->I) + (z->Td ? doubles(z->Td * z->B * z->Id) : 0) + targets +
+           2 * chunk(z->B * sizeof(int)); /* len, len_d */
 }
 
 /* trainer.c's observables_create, or (extra = 1) runview.c's runview_alloc, whose arrays
@@ -149,7 +154,8 @@ static size_t batch_bytes(const Sizes *z)
 static size_t observables_bytes(const Sizes *z, size_t extra)
 {
     size_t TT = z->TT, LT = z->L * TT;
-    return 4 * doubles(LT + extra) /* dh_norm, dc_norm, dh_direct_norm, reference */ + doubles(TT * z->I + extra) +
+    return 5 * doubles(LT + extra) /* dh_norm, dc_norm, dh_direct_norm, reference, dh_norm_end */ +
+           2 * doubles(TT + extra) /* n_t, n_end */ + doubles(TT * z->I + extra) +
            2 * doubles(LT * z->H + extra) /* h, c */ + doubles(LT * z->GH + extra) + doubles(z->n_out * z->O + extra);
 }
 
@@ -158,7 +164,8 @@ static size_t history_bytes(size_t capacity, const Sizes *z, int K)
 {
     return chunk(capacity * sizeof(long)) + 4 * doubles(capacity) /* loss, metric, grad_norm, _clipped */ +
            chunk(capacity) /* clipped */ + doubles(capacity * z->blocks) /* sigma_max */ +
-           doubles(capacity * z->L * z->TT) /* dh_norm */ + (K > 1 ? doubles(capacity * (size_t)K * SEED_VALUES) : 0);
+           doubles(capacity * z->L * z->TT) /* dh_norm */ +
+           (z->varlen ? chunk(capacity * z->TT * sizeof(unsigned short)) : 0) /* n_t */ + (K > 1 ? doubles(capacity * (size_t)K * SEED_VALUES) : 0);
 }
 
 /* trainer.c's spectrum_create and the power iteration's vectors. */

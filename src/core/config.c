@@ -42,6 +42,8 @@ static const KeySpec KEYS[] = {
     {"model", KEY_CELL, OFF(model), NULL, 0, 0, "recurrent cell"},
     {"activation", KEY_WORD, OFF(activation), ACT_WORDS, 0, 0, "nonlinearity of model=rnn"},
     {"hidden", KEY_INT, OFF(hidden), NULL, 0, 256, "hidden units H (0 = the task's default)"},
+    {"min_len", KEY_INT, OFF(min_len), NULL, 0, SEQ_MAX,
+     "variable lengths: each sequence's length uniform in [min_len, seq_len], the batch padded and masked (0 = off)"},
     {"layers", KEY_INT, OFF(layers), NULL, 1, CONFIG_MAX_LAYERS,
      "recurrent layers stacked L, each reading the states of the one below (PyTorch's num_layers)"},
     {"task", KEY_TASK, OFF(task), NULL, 0, 0, "what the network learns"},
@@ -386,6 +388,23 @@ int config_resolve(Config *cfg, char *err, size_t errlen)
         else
             snprintf(err, errlen, "seq_len=%d: task %s takes seq_len from %d to %d", cfg->seq_len,
                      k->name, k->min_seq_len, k->max_seq_len);
+        return -1;
+    }
+    if (cfg->min_len > 0 && k->fixed_length) {
+        char takers[256] = "";
+        for (int t = 0; t < task_kind_count(); t++) {
+            size_t used = strlen(takers);
+            if (!task_kind_info(t)->fixed_length)
+                snprintf(takers + used, sizeof takers - used, "%s%s", used ? ", " : "", task_kind_info(t)->name);
+        }
+        snprintf(err, errlen, "min_len=%d: task %s %s; variable lengths work with %s", cfg->min_len, k->name,
+                 k->fixed_length, takers);
+        return -1;
+    }
+    int min_len_lo = k->min_seq_len > 1 ? k->min_seq_len : 1;
+    if (cfg->min_len > 0 && (cfg->min_len < min_len_lo || cfg->min_len > cfg->seq_len)) {
+        snprintf(err, errlen, "min_len=%d: task %s takes min_len from %d to seq_len=%d (or 0, every sequence seq_len long)",
+                 cfg->min_len, k->name, min_len_lo, cfg->seq_len);
         return -1;
     }
     if (k->uses_lag && cfg->lag >= cfg->seq_len) {

@@ -36,6 +36,7 @@ typedef struct {
     int layers;          /* stacked recurrent layers, 1 .. CONFIG_MAX_LAYERS */
     int task; /* an index into the task table (task_kind_info, task_find in task.h) */
     int seq_len;
+    int min_len;         /* > 0: each sequence's length drawn from [min_len, seq_len]; 0 = off */
     int lag;
     int symbols;
     char text[CONFIG_TEXT_LEN]; /* charlm: a text file; empty = the generated corpus */

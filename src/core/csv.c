@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int csv_open(CsvWriter *w, const char *path, int T, int K, uint64_t seed, int labelled, char *err, size_t errlen)
+int csv_open(CsvWriter *w, const char *path, int T, int counts, int K, uint64_t seed, int labelled, char *err,
+             size_t errlen)
 {
     memset(w, 0, sizeof *w);
     w->w = malloc(sizeof *w->w);
@@ -21,9 +22,12 @@ int csv_open(CsvWriter *w, const char *path, int T, int K, uint64_t seed, int la
     w->T = T;
     w->K = K > 1 ? K : 1;
     w->labelled = labelled;
+    w->counts = counts;
     file_writer_printf(w->w, "%s", labelled ? "run,step,loss,metric,grad_norm,clipped" : "step,loss,metric,grad_norm,clipped");
     for (int t = 0; t < T; t++)
         file_writer_printf(w->w, ",g_%d", t);
+    for (int t = 0; counts && t < T; t++)
+        file_writer_printf(w->w, ",n_%d", t);
     /* each run by its seed; in compare mode, where the runs' seeds may differ, by its
      * offset from the run's own */
     for (int r = 0; w->K > 1 && r < w->K; r++) {
@@ -44,6 +48,12 @@ void csv_row_history(CsvWriter *w, const char *label, const History *h, int k)
     for (int t = 0; t < w->T; t++) {
         if (t < h->T)
             file_writer_printf(w->w, ",%.17g", g[t]);
+        else
+            file_writer_write(w->w, ",", 1);
+    }
+    for (int t = 0; w->counts && t < w->T; t++) {
+        if (t < h->T && h->n_t)
+            file_writer_printf(w->w, ",%u", (unsigned)h->n_t[(size_t)k * h->T + t]);
         else
             file_writer_write(w->w, ",", 1);
     }
@@ -79,7 +89,7 @@ void csv_abort(CsvWriter *w)
 int csv_write_history(const char *path, const History *h, uint64_t seed, char *err, size_t errlen)
 {
     CsvWriter w;
-    if (csv_open(&w, path, h->T, h->K, seed, 0, err, errlen) != 0)
+    if (csv_open(&w, path, h->T, h->n_t != NULL, h->K, seed, 0, err, errlen) != 0)
         return -1;
     for (int i = 0; i < h->count; i++)
         csv_row_history(&w, NULL, h, history_index(h, i));

@@ -292,6 +292,9 @@ int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B)
         ok = ok && (c->free_run_x = calloc((size_t)Td * B * d->Id, sizeof(double))) != NULL;
     }
     ok = ok && (c->out = calloc(rows * O, sizeof(double))) != NULL;
+    if (!model_head_every(d))
+        ok = ok && (c->last_h = calloc((size_t)B * d->H, sizeof(double))) &&
+             (c->d_last = calloc((size_t)B * d->H, sizeof(double)));
     ok = ok && (c->dout = calloc(rows * O, sizeof(double))) != NULL;
     if (!ok) {
         model_cache_destroy(c);
@@ -310,6 +313,8 @@ void model_cache_destroy(Cache *c)
 {
     free(c->free_run_x);
     free(c->free_run_out);
+    free(c->d_last);
+    free(c->last_h);
     free(c->dout);
     free(c->out);
     for (int l = 0; l < MODEL_MAX_LAYERS; l++) {
@@ -389,6 +394,29 @@ void layer_forward_steps(LayerCache *c, const double *x, const LayerParams *p,
             for (size_t i = 0; i < BH; i++)
                 h[i] += ph[i];
         }
+        for (int b = 0; c->len && b < B; b++) /* padding: past its end a sequence's state is zero */
+            if (t >= c->len[b]) {
+                memset(h + (size_t)b * H, 0, H * sizeof(double));
+                memset(cst + (size_t)b * H, 0, H * sizeof(double));
+            }
+    }
+}
+
+/* Each sequence's state after its own last step: out (B, H) row b = states[len[b]] row b,
+ * states (T+1, B, H) as LayerCache.hs; len NULL: all at T. */
+static void gather_last(double *out, const double *states, const int *len, int T, int B, size_t H)
+{
+    for (int b = 0; b < B; b++)
+        memcpy(out + (size_t)b * H, states + ((size_t)(len ? len[b] : T) * B + b) * H, H * sizeof(double));
+}
+
+/* The reverse: adds g (B, H) into dtop (T, B, H) at each sequence's last step. */
+static void scatter_last(double *dtop, const double *g, const int *len, int T, int B, size_t H)
+{
+    for (int b = 0; b < B; b++) {
+        double *row = dtop + ((size_t)((len ? len[b] : T) - 1) * B + b) * H;
+        for (size_t j = 0; j < H; j++)
+            row[j] += g[(size_t)b * H + j];
     }
 }
 
@@ -442,15 +470,21 @@ void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *
         opt = &none;
     int T = c->T, B = c->B;
     assert(in->T == T && in->B == B && in->I == d->I);
-    size_t BH = (size_t)B * d->H, TBH = (size_t)T * BH, stride = (size_t)(T + c->Td) * BH;
-    for (int l = 0; l < d->L; l++)
+    size_t H = (size_t)d->H, BH = (size_t)B * d->H, TBH = (size_t)T * BH, stride = (size_t)(T + c->Td) * BH;
+    /* the lengths count only when they vary (min_len=); else every sequence is T long */
+    c->len = in->varlen ? in->len : NULL, c->len_d = in->varlen ? in->len_d : NULL;
+    for (int l = 0; l < d->L; l++) {
         layer_start(&c->rnn[l], d, opt->h0 ? opt->h0 + (size_t)l * BH : NULL, opt->c0 ? opt->c0 + (size_t)l * BH : NULL);
+        c->rnn[l].len = c->len;
+    }
     stack_steps(c->rnn, in->x, p->rnn, d, 0, T, opt->h_probe, opt->c_probe, stride);
     if (d->shape == SHAPE_SEQ2SEQ) {
         assert(in->Td == c->Td && in->Id == d->Id);
-        for (int l = 0; l < d->L; l++) {
-            layer_start(&c->dec[l], d, c->rnn[l].hs + TBH, c->rnn[l].cs + TBH);
+        for (int l = 0; l < d->L; l++) { /* each encoder layer's state after each sequence's end */
+            gather_last(c->dec[l].hs, c->rnn[l].hs, c->len, T, B, H);
+            gather_last(c->dec[l].cs, c->rnn[l].cs, c->len, T, B, H);
             c->dec[l].zero_h0 = 0;
+            c->dec[l].len = c->len_d;
         }
         stack_steps(c->dec, in->xd, p->dec, d, 0, c->Td, opt->h_probe ? opt->h_probe + TBH : NULL,
                     opt->c_probe ? opt->c_probe + TBH : NULL, stride);
@@ -458,7 +492,8 @@ void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *
     } else if (model_head_every(d)) {
         model_head(c->out, c->rnn[d->L - 1].hs + BH, p, d, (size_t)T * B);
     } else {
-        model_head(c->out, c->rnn[d->L - 1].hs + TBH, p, d, (size_t)B);
+        gather_last(c->last_h, c->rnn[d->L - 1].hs, c->len, T, B, H);
+        model_head(c->out, c->last_h, p, d, (size_t)B);
     }
 }
 
@@ -472,11 +507,15 @@ static size_t out_rows(const Cache *c, const ModelDims *d)
 double model_loss(Cache *c, const Batch *in, const ModelDims *d)
 {
     size_t positions = out_rows(c, d);
-    size_t O = (size_t)d->O;
+    size_t O = (size_t)d->O, real = task_real_positions(in);
     double loss = 0.0;
     if (d->loss == LOSS_MSE) {
-        double n = (double)(positions * O);
+        double n = (double)(real * O);
         for (size_t i = 0; i < positions * O; i++) {
+            if (!task_position_real(in, i / O)) { /* padding */
+                c->dout[i] = 0.0;
+                continue;
+            }
             double e = c->out[i] - in->y[i];
             loss += e * e;
             c->dout[i] = 2.0 * e / n;
@@ -486,6 +525,10 @@ double model_loss(Cache *c, const Batch *in, const ModelDims *d)
     for (size_t p = 0; p < positions; p++) {
         const double *z = c->out + p * O;
         double *dz = c->dout + p * O;
+        if (!task_position_real(in, p)) {
+            memset(dz, 0, O * sizeof(double));
+            continue;
+        }
         double m = z[0];
         for (size_t k = 1; k < O; k++)
             m = z[k] > m ? z[k] : m;
@@ -497,9 +540,9 @@ double model_loss(Cache *c, const Batch *in, const ModelDims *d)
         assert(y >= 0 && (size_t)y < O);
         loss += lse - z[y];
         for (size_t k = 0; k < O; k++)
-            dz[k] = (rl_exp(z[k] - lse) - (k == (size_t)y)) / (double)positions;
+            dz[k] = (rl_exp(z[k] - lse) - (k == (size_t)y)) / (double)real;
     }
-    return loss / (double)positions;
+    return loss / (double)real;
 }
 
 /* ---- backward ---- */
@@ -545,7 +588,8 @@ static void layer_backward_begin(LayerCache *c, const ModelDims *d)
 }
 
 /* Full BPTT through one layer in one sweep, the gradient from above (c->dtop) joining at
- * every step; dc_last, if given, is dL/dc_{T-1} arriving from outside (the decoder). chunk
+ * every step; dc_last (B, H), if given, is dL/dc arriving from outside (the decoder) at
+ * each sequence's last step (c->len; T-1 without). chunk
  * = K > 0 (truncate_mode=chunk) detaches the state carried into steps K, 2K, ...: nothing
  * from step t reaches h_{t-1}, c_{t-1} there. For a cell without a cell state the c pair
  * of running gradients stays zero. */
@@ -554,9 +598,12 @@ static void layer_sweep(LayerCache *c, const LayerParams *p, const ModelDims *d,
     int T = c->T;
     size_t BH = (size_t)c->B * d->H, BGH = BH * d->G;
     double *run_h = c->run + RUN_H * BH, *run_c = c->run + RUN_C * BH, *next_c = c->run + RUN_NEXT_C * BH;
-    if (dc_last)
-        memcpy(run_c, dc_last, BH * sizeof(double));
+    size_t H = (size_t)d->H;
     for (int t = T - 1; t >= 0 && !cancelled(c); t--) {
+        for (int b = 0; dc_last && b < c->B; b++)
+            if ((c->len ? c->len[b] : T) - 1 == t)
+                for (size_t j = 0; j < H; j++)
+                    run_c[(size_t)b * H + j] += dc_last[(size_t)b * H + j];
         double *dh = c->dh + (size_t)t * BH;
         const double *dtop = c->dtop + (size_t)t * BH;
         for (size_t i = 0; i < BH; i++)
@@ -650,9 +697,8 @@ static void stack_backward(LayerParams *grad, LayerCache *lc, const double *x, c
         layer_backward_begin(&lc[l], d);
         if (l < L - 1)
             memset(lc[l].dtop, 0, TB * H * sizeof(double));
-        if (dec)
-            for (size_t i = 0; i < BH; i++)
-                lc[l].dtop[(size_t)(T - 1) * BH + i] += dec[l].dh_init[i];
+        if (dec) /* into each sequence's last step */
+            scatter_last(lc[l].dtop, dec[l].dh_init, lc[l].len, T, B, H);
     }
     if (mode == TRUNCATE_WINDOW && truncate > 0 && truncate < T) {
         assert(!dec);
@@ -687,16 +733,23 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
 
     /* The head: out = h W^T + b. */
     memset(top->dtop, 0, (size_t)Tt * BH * sizeof(double));
-    const double *h_read = model_head_every(d) ? top->hs + BH : top->hs + (size_t)Tt * BH;
-    double *dtop = model_head_every(d) ? top->dtop : top->dtop + (size_t)(Tt - 1) * BH;
+    int every = model_head_every(d);
+    const double *h_read = every ? top->hs + BH : c->last_h; /* each sequence's last h */
+    double *dtop = every ? top->dtop : c->d_last;
+    if (!every)
+        memset(c->d_last, 0, BH * sizeof(double));
     linalg_matmul_tn_acc(grad->head_weight, c->dout, h_read, rows, O, H);
     linalg_matmul_acc(dtop, c->dout, p->head_weight, rows, O, H);
+    if (!every)
+        scatter_last(top->dtop, c->d_last, top->len, Tt, B, H);
     for (size_t r = 0; r < rows; r++)
         for (size_t k = 0; k < O; k++)
             grad->head_bias[k] += c->dout[r * O + k];
 
     if (d->shape != SHAPE_SEQ2SEQ) {
-        stack_backward(grad->rnn, c->rnn, in->x, p->rnn, d, truncate, mode, model_head_every(d), NULL);
+        /* a window walks from each loss term: with lengths that vary, each sequence's last
+         * step is one, so every step may hold terms */
+        stack_backward(grad->rnn, c->rnn, in->x, p->rnn, d, truncate, mode, every || in->varlen, NULL);
         return;
     }
     /* Through the decoder, then into the encoder through each layer's final state. */
@@ -709,10 +762,14 @@ void model_free_run(Cache *c, const Params *p, const ModelDims *d)
 {
     assert(d->shape == SHAPE_SEQ2SEQ);
     int B = c->B, Td = c->Td, Id = d->Id, O = d->O;
-    size_t BH = (size_t)B * d->H, TBH = (size_t)c->T * BH;
+    size_t BH = (size_t)B * d->H;
     LayerCache *fr = c->free_run;
-    for (int l = 0; l < d->L; l++)
-        layer_start(&fr[l], d, c->rnn[l].hs + TBH, c->rnn[l].cs + TBH);
+    for (int l = 0; l < d->L; l++) {
+        gather_last(fr[l].hs, c->rnn[l].hs, c->len, c->T, B, (size_t)d->H);
+        gather_last(fr[l].cs, c->rnn[l].cs, c->len, c->T, B, (size_t)d->H);
+        fr[l].zero_h0 = 0;
+        fr[l].len = c->len_d;
+    }
     memset(c->free_run_x, 0, (size_t)Td * B * Id * sizeof(double));
     for (int s = 0; s < Td; s++) {
         double *xs = c->free_run_x + (size_t)s * B * Id;

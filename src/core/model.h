@@ -82,6 +82,8 @@ typedef struct {
     double *dh_init; /* (B, H) dL/d(initial h), as far as truncation lets it reach */
     double *dc_init; /* (B, H) dL/d(initial c), cell->has_cell_state */
     int zero_h0;     /* the last forward started from the zero state */
+    const int *len;  /* (B) the sequences' lengths, set by the forward pass: h_t and c_t are
+                        zero past them (padding); NULL: every one T long */
     /* If set and nonzero, the passes stop early (between time steps and between chunks of
      * the big products) and leave meaningless results: the caller discards them. */
     const atomic_int *cancel;
@@ -92,6 +94,9 @@ typedef struct {
     LayerCache rnn[MODEL_MAX_LAYERS]; /* the stack, or the encoder, layer 0 first */
     LayerCache dec[MODEL_MAX_LAYERS]; /* seq2seq decoder */
     double *out;      /* head outputs: (B, O) on the last step, (T, B, O) or (Td, B, O) on every step */
+    double *last_h;   /* (B, H) the head reading the last step: each sequence's own last h */
+    double *d_last;   /* (B, H) and its gradient */
+    const int *len, *len_d; /* the last forward's batch lengths (Batch.len, len_d) */
     double *dout;     /* same shape: dL/d out */
     LayerCache free_run[MODEL_MAX_LAYERS]; /* seq2seq: the decoder run again, fed its own predictions */
     double *free_run_out; /* seq2seq: (Td, B, O) the free-running decoder's outputs */
@@ -127,12 +132,15 @@ typedef struct {
 /* The layer the head reads: the stack's top (seq2seq: the decoder's). */
 LayerCache *model_top(Cache *c, const ModelDims *d);
 
-/* Runs the layers and the head over the batch. opt may be NULL. */
+/* Runs the layers and the head over the batch. opt may be NULL. Sequences shorter than T
+ * (Batch.len) are padded as PyTorch's packed sequences: their states are zero past their
+ * end, and the head (seq2seq: the decoder) reads each one's own last step. */
 void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *d,
                    const ForwardOptions *opt);
 
 /* The loss of c->out against the batch's targets (MSELoss / CrossEntropyLoss mean
- * reductions); also fills c->dout. */
+ * reductions over the real positions: padding has no loss and a zero dout); also fills
+ * c->dout. */
 double model_loss(Cache *c, const Batch *in, const ModelDims *d);
 
 /* BPTT: accumulates (+=) into grad, and overwrites the caches' dh, dc. truncate = K > 0

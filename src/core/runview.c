@@ -9,13 +9,13 @@
 
 /* The arrays an Observables owns, with their lengths for a run of these sizes (the plain
  * per-layer names point into the layers_* ones). */
-enum { OBS_ARRAYS = 9 };
+enum { OBS_ARRAYS = 12 };
 
 static void obs_arrays(Observables *o, double **a[OBS_ARRAYS])
 {
     a[0] = &o->layers_dh_norm, a[1] = &o->layers_dc_norm, a[2] = &o->x, a[3] = &o->layers_h;
     a[4] = &o->layers_c, a[5] = &o->layers_gate, a[6] = &o->out, a[7] = &o->layers_dh_direct_norm;
-    a[8] = &o->layers_reference;
+    a[8] = &o->layers_reference, a[9] = &o->n_t, a[10] = &o->n_end, a[11] = &o->layers_dh_norm_end;
 }
 
 static void obs_lengths(const ModelDims *d, int T, int n_out, size_t n[OBS_ARRAYS])
@@ -23,6 +23,7 @@ static void obs_lengths(const ModelDims *d, int T, int n_out, size_t n[OBS_ARRAY
     size_t TT = (size_t)T, LT = (size_t)d->L * TT, H = (size_t)d->H;
     n[0] = LT, n[1] = LT, n[2] = TT * (size_t)d->I, n[3] = LT * H, n[4] = LT * H;
     n[5] = LT * (size_t)d->G * H, n[6] = (size_t)n_out * (size_t)d->O, n[7] = LT, n[8] = LT;
+    n[9] = TT, n[10] = TT, n[11] = LT;
 }
 
 static void obs_free(Observables *o)
@@ -77,7 +78,7 @@ void runview_free(RunView *rv)
 
 /* Allocates every array for these sizes; the contents are filled by the caller. */
 static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int n_blocks, int capacity, int K,
-                         int has_labels)
+                         int has_labels, int counts)
 {
     runview_free(rv);
     size_t n[OBS_ARRAYS];
@@ -88,6 +89,7 @@ static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int 
     for (int i = 0; i < OBS_ARRAYS; i++)
         ok &= (*a[i] = calloc(n[i] + 1, sizeof(double))) != NULL;
     ok &= history_create(&rv->hist, capacity, T, d->L, n_blocks, K) == 0;
+    ok &= !counts || history_keep_counts(&rv->hist) == 0;
     size_t sn = (size_t)d->L * (size_t)n_blocks * (size_t)d->H + 1; /* every layer's spectrum */
     ok &= (rv->spectrum.sv = calloc(sn, sizeof(double))) != NULL;
     ok &= (rv->spectrum.eig_re = calloc(sn, sizeof(double))) != NULL;
@@ -108,8 +110,10 @@ static int runview_alloc(RunView *rv, const ModelDims *d, int T, int n_out, int 
 
 /* Whether dst's arrays already have src's sizes. */
 static int same_shapes(const RunView *dst, const ModelDims *d, int T, int n_out, int capacity, int G, int K,
-                       int has_labels)
+                       int has_labels, int counts)
 {
+    if (dst->valid && (dst->hist.n_t != NULL) != counts)
+        return 0;
     return dst->valid && memcmp(&dst->dims, d, sizeof *d) == 0 && dst->T == T && dst->obs.n_out == n_out &&
            dst->hist.capacity == capacity && dst->hist.G == G && dst->hist.K == K &&
            (dst->label != NULL) == has_labels;
@@ -143,8 +147,10 @@ int runview_sync(RunView *dst, const Trainer *tr, const Observables *last_good, 
 {
     const Observables *o = last_good ? last_good : &tr->obs;
     int has_labels = tr->batch.label != NULL, n_out = o->n_out;
-    if (!same_shapes(dst, &tr->dims, tr->T, n_out, tr->hist.capacity, tr->hist.G, tr->hist.K, has_labels)) {
-        if (runview_alloc(dst, &tr->dims, tr->T, n_out, tr->hist.G, tr->hist.capacity, tr->hist.K, has_labels) != 0)
+    int counts = tr->hist.n_t != NULL;
+    if (!same_shapes(dst, &tr->dims, tr->T, n_out, tr->hist.capacity, tr->hist.G, tr->hist.K, has_labels, counts)) {
+        if (runview_alloc(dst, &tr->dims, tr->T, n_out, tr->hist.G, tr->hist.capacity, tr->hist.K, has_labels,
+                          counts) != 0)
             return -1;
         dst->dims = tr->dims;
         dst->T = tr->T;
@@ -188,10 +194,11 @@ int runview_copy(RunView *dst, const RunView *src)
         return 0;
     }
     int has_labels = src->label != NULL;
+    int counts = src->hist.n_t != NULL;
     if (!same_shapes(dst, &src->dims, src->T, src->obs.n_out, src->hist.capacity, src->hist.G, src->hist.K,
-                     has_labels)) {
+                     has_labels, counts)) {
         if (runview_alloc(dst, &src->dims, src->T, src->obs.n_out, src->hist.G, src->hist.capacity, src->hist.K,
-                          has_labels) != 0)
+                          has_labels, counts) != 0)
             return -1;
         dst->dims = src->dims;
         dst->T = src->T;

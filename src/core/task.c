@@ -61,6 +61,28 @@ TaskInfo task_info(const Config *cfg)
     return t;
 }
 
+/* The baseline of min_len=: lengths n uniform in [min_len, seq_len]. A loss read once a
+ * sequence averages the per-length baselines; a loss over every real position weighs each
+ * length by its positions (the batch's mean pools them: sum_n P(n) b(n) / sum_n P(n)). */
+static double baseline_over_lengths(Task *task, const TaskKindInfo *k)
+{
+    const Config *cfg = &task->cfg;
+    if (cfg->min_len <= 0 || !k->baseline_varies_with_length)
+        return k->baseline(task);
+    Task one = *task;
+    double sum = 0, weight = 0;
+    for (int n = cfg->min_len; n <= cfg->seq_len; n++) {
+        one.cfg.seq_len = n;
+        one.info = task_info(&one.cfg);
+        double w = k->shape == SHAPE_MANY_TO_ONE || k->shape == SHAPE_ONE_TO_ONE ? 1.0
+                   : one.info.Td                                                ? one.info.Td
+                                                                                : one.info.T;
+        sum += w * k->baseline(&one);
+        weight += w;
+    }
+    return sum / weight;
+}
+
 int task_create(Task *task, const Config *cfg, char *err, size_t errlen)
 {
     memset(task, 0, sizeof *task);
@@ -72,7 +94,7 @@ int task_create(Task *task, const Config *cfg, char *err, size_t errlen)
         task_destroy(task);
         return -1;
     }
-    task->baseline = k->baseline(task);
+    task->baseline = baseline_over_lengths(task, k);
     return 0;
 }
 
@@ -105,6 +127,30 @@ static size_t positions(const Batch *b)
     return (size_t)b->T * b->B;
 }
 
+int task_draw_len(const Task *task, Rng *rng)
+{
+    const Config *c = &task->cfg;
+    return c->min_len > 0 ? c->min_len + rng_int(rng, c->seq_len - c->min_len + 1) : c->seq_len;
+}
+
+int task_position_real(const Batch *b, size_t p)
+{
+    if (!b->varlen || b->shape == SHAPE_ONE_TO_ONE || b->shape == SHAPE_MANY_TO_ONE)
+        return 1;
+    size_t t = p / (size_t)b->B, s = p % (size_t)b->B;
+    return (int)t < (b->shape == SHAPE_SEQ2SEQ ? b->len_d : b->len)[s];
+}
+
+size_t task_real_positions(const Batch *b)
+{
+    size_t P = positions(b), n = 0;
+    if (!b->varlen)
+        return P;
+    for (size_t p = 0; p < P; p++)
+        n += (size_t)task_position_real(b, p);
+    return n;
+}
+
 int task_batch_create(Batch *batch, const Task *task)
 {
     const TaskInfo *info = &task->info;
@@ -119,6 +165,10 @@ int task_batch_create(Batch *batch, const Task *task)
     batch->loss = info->loss;
     size_t T = (size_t)batch->T, B = (size_t)batch->B, P = positions(batch);
     int ok = (batch->x = calloc(T * B * (size_t)info->I, sizeof(double))) != NULL;
+    ok = ok && (batch->len = calloc(B, sizeof(int))) && (batch->len_d = calloc(B, sizeof(int)));
+    for (size_t b = 0; ok && b < B; b++)
+        batch->len[b] = batch->T, batch->len_d[b] = batch->Td;
+    batch->varlen = task->cfg.min_len > 0;
     if (info->Td)
         ok = ok && (batch->xd = calloc((size_t)info->Td * B * info->Id, sizeof(double))) != NULL;
     if (info->loss == LOSS_MSE)
@@ -134,6 +184,8 @@ int task_batch_create(Batch *batch, const Task *task)
 
 void task_batch_destroy(Batch *batch)
 {
+    free(batch->len_d);
+    free(batch->len);
     free(batch->label);
     free(batch->y);
     free(batch->xd);
@@ -151,6 +203,13 @@ void task_sample(const Task *task, Batch *bt, Rng *rng)
     memset(bt->x, 0, (size_t)bt->T * bt->B * bt->I * sizeof(double));
     if (bt->xd)
         memset(bt->xd, 0, (size_t)bt->Td * bt->B * bt->Id * sizeof(double));
+    size_t P = positions(bt); /* padding's targets: zero, whatever the last batch left */
+    if (bt->label)
+        memset(bt->label, 0, P * sizeof(int64_t));
+    if (bt->y)
+        memset(bt->y, 0, P * (size_t)bt->O * sizeof(double));
+    for (int b = 0; b < bt->B; b++)
+        bt->len[b] = bt->T, bt->len_d[b] = bt->Td;
     task_kind_info(task->kind)->sample(task, bt, rng);
 }
 
@@ -164,11 +223,12 @@ double task_metric(const Task *task, const Batch *batch, const double *out)
 double task_metric_mse(const Task *task, const Batch *batch, const double *out)
 {
     (void)task;
-    size_t n = positions(batch) * (size_t)batch->O;
+    size_t O = (size_t)batch->O, P = positions(batch);
     double se = 0;
-    for (size_t i = 0; i < n; i++)
-        se += (out[i] - batch->y[i]) * (out[i] - batch->y[i]);
-    return se / (double)n;
+    for (size_t p = 0; p < P; p++)
+        for (size_t k = 0; k < O && task_position_real(batch, p); k++)
+            se += (out[p * O + k] - batch->y[p * O + k]) * (out[p * O + k] - batch->y[p * O + k]);
+    return se / (double)(task_real_positions(batch) * O);
 }
 
 double task_metric_accuracy(const Task *task, const Batch *batch, const double *out)
@@ -184,6 +244,8 @@ double task_accuracy_from(const Batch *batch, const double *out, size_t first)
     size_t hits = 0, counted = 0;
     for (size_t p = first; p < P; p++) {
         const double *o = out + p * (size_t)O;
+        if (!task_position_real(batch, p))
+            continue;
         counted++;
         if (batch->loss == LOSS_MSE) {
             int ok = 1;

@@ -33,6 +33,11 @@ typedef struct {
     int Td, Id;
     Shape shape;
     LossKind loss;
+    /* (B) each sequence's length in network steps (<= T), the decoder's for seq2seq in
+     * len_d (<= Td); all T (Td) unless min_len= is set. Steps past a length are padding:
+     * zero inputs, no target. */
+    int *len, *len_d;
+    int varlen;     /* min_len= is set: the lengths vary */
     double *x;      /* (T, B, I) */
     double *xd;     /* (Td, B, Id) seq2seq decoder input: start symbol, then the previous target */
     double *y;      /* mse targets: (B, O) on the last step, (T, B, O) on every step */
@@ -73,6 +78,9 @@ typedef struct {
     int generates_text;    /* `rnnlab sample` writes text from it (--prime, --temperature) */
     int input_is_one_hot;  /* every input row is one symbol, one-hot: printed by its name */
     int symbols_are_words; /* its symbol names are words: print them with spaces between */
+    /* NULL where min_len= varies its sequences' lengths (sample honours Batch.len); else
+     * why it cannot, as a phrase after the task's name ("has one step") */
+    const char *fixed_length;
 
     /* I and O, and T, Td, Id where they are not seq_len and 0 (info holds T = seq_len, the
      * shape and the loss on entry); I = O = 0 where the data decides (charlm's vocabulary). */
@@ -84,6 +92,8 @@ typedef struct {
     /* Fills x (xd) and y or label of a batch whose inputs are zeroed, from rng. */
     void (*sample)(const Task *task, Batch *batch, Rng *rng);
     double (*baseline)(const Task *task); /* see task_baseline */
+    /* the baseline changes with seq_len: min_len= then averages it over the lengths */
+    int baseline_varies_with_length;
     /* NULL, or a second reference loss the loss view draws beside the baseline, named
      * reference_name (copy's clock baseline, xor's chance level); see task_reference. */
     double (*reference)(const Config *cfg);
@@ -114,6 +124,12 @@ void task_batch_destroy(Batch *batch);
 
 /* Draws a fresh batch from rng. */
 void task_sample(const Task *task, Batch *batch, Rng *rng);
+
+/* Whether the target at position p of the head's layout (batch.y rows, batch.label) is a
+ * real one, not padding: one per sequence (many-to-one), or (t, b) = (p / B, p % B). */
+int task_position_real(const Batch *batch, size_t p);
+/* Positions with a target, padding left out. */
+size_t task_real_positions(const Batch *batch);
 
 /* The task's metric for predictions `out` in the head's output layout. */
 double task_metric(const Task *task, const Batch *batch, const double *out);

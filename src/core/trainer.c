@@ -26,6 +26,7 @@ void observables_point(Observables *o, const ModelDims *d, int T, int l)
     assert(l >= 0 && l < d->L);
     o->L = d->L;
     o->dh_norm = o->layers_dh_norm + at;
+    o->dh_norm_end = o->layers_dh_norm_end + at;
     o->dc_norm = o->layers_dc_norm + at;
     o->dh_direct_norm = o->layers_dh_direct_norm + at;
     o->reference = o->layers_reference + at;
@@ -50,6 +51,9 @@ static int observables_create(Observables *o, const ModelDims *d, int T, int T_o
     o->n_blocks = d->G * (d->shape == SHAPE_SEQ2SEQ ? 2 : 1);
     size_t outs = (size_t)o->n_out * d->O;
     o->layers_dh_norm = calloc(LT, sizeof(double));
+    o->layers_dh_norm_end = calloc(LT, sizeof(double));
+    o->n_t = calloc(TT, sizeof(double));
+    o->n_end = calloc(TT, sizeof(double));
     o->layers_dc_norm = calloc(LT, sizeof(double));
     o->layers_dh_direct_norm = calloc(LT, sizeof(double));
     o->layers_reference = calloc(LT, sizeof(double));
@@ -58,7 +62,7 @@ static int observables_create(Observables *o, const ModelDims *d, int T, int T_o
     o->layers_c = calloc(LT * H, sizeof(double));
     o->layers_gate = calloc(LT * GH, sizeof(double));
     o->out = calloc(outs, sizeof(double));
-    if (!(o->layers_dh_norm && o->layers_dc_norm && o->layers_dh_direct_norm && o->layers_reference && o->x &&
+    if (!(o->layers_dh_norm && o->layers_dh_norm_end && o->n_t && o->n_end && o->layers_dc_norm && o->layers_dh_direct_norm && o->layers_reference && o->x &&
           o->layers_h && o->layers_c && o->layers_gate && o->out))
         return -1;
     observables_point(o, d, T, d->L - 1);
@@ -76,6 +80,9 @@ static void observables_destroy(Observables *o)
     free(o->layers_dh_direct_norm);
     free(o->layers_dc_norm);
     free(o->layers_dh_norm);
+    free(o->layers_dh_norm_end);
+    free(o->n_t);
+    free(o->n_end);
     memset(o, 0, sizeof *o);
 }
 
@@ -104,8 +111,16 @@ int history_create(History *h, int capacity, int T, int L, int G, int K)
                : -1;
 }
 
+int history_keep_counts(History *h)
+{
+    if (!h->n_t)
+        h->n_t = calloc((size_t)h->capacity * (size_t)(h->T > 0 ? h->T : 1), sizeof *h->n_t);
+    return h->n_t ? 0 : -1;
+}
+
 void history_destroy(History *h)
 {
+    free(h->n_t);
     free(h->seeds);
     free(h->dh_norm);
     free(h->sigma_max);
@@ -142,6 +157,8 @@ static void history_push(History *h, const Observables *o)
     h->clipped[k] = (unsigned char)o->clipped;
     memcpy(h->sigma_max + (size_t)k * h->G, o->sigma_max, (size_t)h->G * sizeof(double));
     memcpy(h->dh_norm + (size_t)k * h->L * h->T, o->layers_dh_norm, (size_t)h->L * h->T * sizeof(double));
+    for (int t = 0; h->n_t && t < h->T; t++)
+        h->n_t[(size_t)k * h->T + t] = (unsigned short)o->n_t[t];
     h->next = (k + 1) % h->capacity;
     if (h->count < h->capacity)
         h->count++;
@@ -160,6 +177,8 @@ void history_put(History *dst, const History *src, int k)
     memcpy(dst->sigma_max + (size_t)d * dst->G, src->sigma_max + (size_t)k * src->G, (size_t)src->G * sizeof(double));
     size_t row = (size_t)src->L * src->T;
     memcpy(dst->dh_norm + (size_t)d * row, src->dh_norm + (size_t)k * row, row * sizeof(double));
+    if (dst->n_t && src->n_t)
+        memcpy(dst->n_t + (size_t)d * dst->T, src->n_t + (size_t)k * src->T, (size_t)src->T * sizeof *src->n_t);
     if (dst->seeds && src->seeds && dst->K == src->K) {
         size_t row = (size_t)src->K * SEED_VALUES;
         memcpy(dst->seeds + (size_t)d * row, src->seeds + (size_t)k * row, row * sizeof(double));
@@ -289,7 +308,8 @@ int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
         spectrum_create(&tr->spectrum, &tr->dims) != 0 ||
         !(tr->sigma_vec = calloc((size_t)(tr->dims.L * blocks + 1) * tr->dims.H, sizeof(double))) ||
         !(tr->sigma_work = malloc(((size_t)tr->dims.H + 1) * tr->dims.H * sizeof(double))) ||
-        history_create(&tr->hist, cfg->history, tr->T, tr->dims.L, blocks, cfg->seeds) != 0) {
+        history_create(&tr->hist, cfg->history, tr->T, tr->dims.L, blocks, cfg->seeds) != 0 ||
+        (cfg->min_len > 0 && history_keep_counts(&tr->hist) != 0)) {
         Config failed = *cfg;
         trainer_destroy(tr);
         budget_explain(&failed, err, errlen); /* names what dominates: history, not always hidden */
@@ -500,6 +520,45 @@ static void record_reference(Trainer *tr, int l)
     bound_layer(o->reference, o->dh_direct_norm, Te, r_enc, top ? r_dec * o->reference[Te] : 0.0, 0, 0);
 }
 
+/* Variable lengths: how many sequences have each step, and every layer's dL/dh_t norm with
+ * the sequences aligned on their own ends (each stack part, encoder and decoder, on its
+ * own). With equal lengths these are B and dh_norm. */
+static void record_lengths(Trainer *tr)
+{
+    const Batch *bt = &tr->batch;
+    const Cache *c = &tr->cache;
+    Observables *o = &tr->obs;
+    int T = tr->T, Te = c->T, B = c->B, H = tr->dims.H;
+    o->len0 = bt->len[0], o->len0_d = bt->len_d[0];
+    if (!bt->varlen) {
+        for (int t = 0; t < T; t++)
+            o->n_t[t] = o->n_end[t] = B;
+        memcpy(o->layers_dh_norm_end, o->layers_dh_norm, (size_t)tr->dims.L * T * sizeof(double));
+        return;
+    }
+    for (int t = 0; t < T; t++) {
+        int dec = t >= Te, part = dec ? T - Te : Te, x = dec ? t - Te : t, have = 0, reach = 0;
+        for (int b = 0; b < B; b++) {
+            int n = dec ? bt->len_d[b] : bt->len[b];
+            have += x < n;
+            reach += x >= part - n;
+        }
+        o->n_t[t] = have, o->n_end[t] = reach;
+        for (int l = 0; l < tr->dims.L; l++) {
+            double ss = 0;
+            for (int b = 0; b < B; b++) {
+                int n = dec ? bt->len_d[b] : bt->len[b], s = x - (part - n); /* this sequence's step */
+                if (s < 0)
+                    continue;
+                const double *g = layer_step(tr, l, (dec ? Te : 0) + s, STEP_DH) + (size_t)b * H;
+                for (int j = 0; j < H; j++)
+                    ss += g[j] * g[j];
+            }
+            o->layers_dh_norm_end[(size_t)l * T + t] = sqrt(ss);
+        }
+    }
+}
+
 /* Fills tr->event when the forward or backward pass left Inf/NaN; returns 1 then. */
 static int check_finite(Trainer *tr, double loss)
 {
@@ -610,6 +669,7 @@ static int evaluate(Trainer *tr)
         }
         record_reference(tr, l);
     }
+    record_lengths(tr);
     for (int t = 0; t < c->T; t++)
         memcpy(o->x + t * I, tr->batch.x + (size_t)t * B * I, I * sizeof(double));
 

@@ -65,6 +65,14 @@ typedef struct {
     double *gate;     /* (T, G*H) */
     int L;            /* layers */
     double *layers_dh_norm, *layers_dc_norm, *layers_dh_direct_norm, *layers_reference; /* (L, T) */
+    /* Variable lengths (min_len=; otherwise n_t = n_end = B and dh_norm_end = dh_norm):
+     * n_t (T) the sequences that have step t; dh_norm_end (T) the norm with each sequence
+     * shifted right until its own last step sits at T-1 (encoder and decoder each aligned
+     * on its own end), so at x it pools every sequence's step x - (T - len); n_end (T) how
+     * many sequences reach x so aligned; len0, len0_d the first sample's lengths. */
+    double *n_t, *n_end;
+    double *dh_norm_end, *layers_dh_norm_end; /* (L, T) as dh_norm */
+    int len0, len0_d;
     double *layers_h, *layers_c; /* (L, T, H) */
     double *layers_gate;         /* (L, T, G*H) */
     double *out;      /* (O) on the last step, or (T_out, O) on every step: the head's output */
@@ -114,6 +122,7 @@ typedef struct {
     unsigned char *clipped;
     double *sigma_max; /* (capacity, G) */
     double *dh_norm;   /* (capacity, L, T): read it through history_dh_norm */
+    unsigned short *n_t; /* (capacity, T) Observables.n_t, kept for variable lengths only (else NULL) */
     /* (capacity, K, SEED_VALUES) when K > 1: each copy's loss, metric and grad_ratio at
      * that step, copy 0 this run (the others: seeds.c); NULL when K = 1 */
     double *seeds;
@@ -185,6 +194,8 @@ int trainer_preview(Trainer *tr);
 /* A ring of `capacity` entries for T steps of L layers, G sigma_max values and K runs'
  * values each. 0, or -1 (memory). */
 int history_create(History *h, int capacity, int T, int L, int G, int K);
+/* Keeps each entry's n_t from now on (variable lengths): 0, or -1 (memory). */
+int history_keep_counts(History *h);
 /* Entry k's (T) ||dL/dh_t|| of layer l; l = -1 the top layer. */
 const double *history_dh_norm(const History *h, int k, int l);
 void history_destroy(History *h);

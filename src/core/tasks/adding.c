@@ -14,9 +14,8 @@ static void adding_sizes(TaskInfo *info, const Config *cfg)
 
 static void adding_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    (void)task;
-    int T = bt->T, half = T / 2;
     for (int b = 0; b < bt->B; b++) {
+        int T = bt->len[b] = task_draw_len(task, rng), half = T / 2; /* one mark in each half of its own length */
         int m1 = rng_int(rng, half);
         int m2 = half + rng_int(rng, T - half);
         for (int t = 0; t < T; t++) {
@@ -44,7 +43,7 @@ static double adding_baseline(const Task *task)
 static void adding_describe_input(const Task *task, const Batch *bt, int b, char *buf, size_t len)
 {
     (void)task;
-    int T = bt->T;
+    int T = bt->len[b];
     buf[0] = '\0';
     for (int t = 0; t < T; t++) {
         const double *x = task_xat(bt, t, b);
@@ -70,6 +69,7 @@ const TaskKindInfo task_kind_adding = {
     .sizes = adding_sizes,
     .sample = adding_sample,
     .baseline = adding_baseline,
+    .baseline_varies_with_length = 1,
     .metric = task_metric_accuracy,
     .symbol_name = task_symbol_number,
     .describe_input = adding_describe_input,

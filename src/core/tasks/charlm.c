@@ -21,9 +21,10 @@ static int charlm_create(Task *task, char *err, size_t errlen)
 
 static void charlm_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    int T = bt->T, B = bt->B;
-    size_t starts = task->corpus_len - (size_t)T; /* windows of T+1 characters */
+    int B = bt->B;
     for (int b = 0; b < B; b++) {
+        int T = bt->len[b] = task_draw_len(task, rng);
+        size_t starts = task->corpus_len - (size_t)T; /* windows of T+1 characters */
         size_t s = (size_t)(rng_uniform(rng) * (double)starts);
         for (int t = 0; t < T; t++) {
             task_xat(bt, t, b)[task->corpus[s + t]] = 1.0;

@@ -18,8 +18,9 @@ static void copy_sizes(TaskInfo *info, const Config *cfg)
 
 static void copy_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    int T = bt->T, B = bt->B, blanks = task->cfg.seq_len;
+    int B = bt->B;
     for (int b = 0; b < B; b++) {
+        int blanks = task_draw_len(task, rng), T = bt->len[b] = blanks + 2 * COPY_LEN;
         int sym[COPY_LEN];
         for (int i = 0; i < COPY_LEN; i++)
             sym[i] = 1 + rng_int(rng, COPY_SYMBOLS);
@@ -61,11 +62,25 @@ static double copy_clock_baseline(const Config *cfg)
     return COPY_LEN * rl_log((double)COPY_SYMBOLS) / (cfg->seq_len + 2 * COPY_LEN);
 }
 
-/* Only the recalled symbols count: the blanks before them are free. */
+/* Only the recalled symbols count, each sequence's last COPY_LEN steps: the blanks before
+ * them are free. */
 static double copy_metric(const Task *task, const Batch *bt, const double *out)
 {
     (void)task;
-    return task_accuracy_from(bt, out, (size_t)(bt->T - COPY_LEN) * bt->B);
+    if (!bt->varlen)
+        return task_accuracy_from(bt, out, (size_t)(bt->T - COPY_LEN) * bt->B);
+    size_t hits = 0, counted = 0, O = (size_t)bt->O;
+    for (int b = 0; b < bt->B; b++)
+        for (int t = bt->len[b] - COPY_LEN; t < bt->len[b]; t++) {
+            size_t p = (size_t)t * bt->B + b;
+            const double *o = out + p * O;
+            int best = 0;
+            for (size_t k = 1; k < O; k++)
+                best = o[k] > o[best] ? (int)k : best;
+            hits += best == bt->label[p];
+            counted++;
+        }
+    return (double)hits / (double)counted;
 }
 
 static void copy_symbol_name(const Task *task, int k, int output, char *buf, size_t len)
@@ -95,6 +110,7 @@ const TaskKindInfo task_kind_copy = {
     .sizes = copy_sizes,
     .sample = copy_sample,
     .baseline = copy_baseline,
+    .baseline_varies_with_length = 1,
     .reference = copy_clock_baseline,
     .reference_name = "Arjovsky's clock baseline",
     .metric = copy_metric,

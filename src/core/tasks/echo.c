@@ -14,10 +14,10 @@ static void echo_sizes(TaskInfo *info, const Config *cfg)
 
 static void echo_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    int T = bt->T, B = bt->B, S = task->cfg.symbols, lag = task->cfg.lag;
-    assert(T <= TASK_MAX_T);
+    int B = bt->B, S = task->cfg.symbols, lag = task->cfg.lag;
+    assert(bt->T <= TASK_MAX_T);
     for (int b = 0; b < B; b++) {
-        int sym[TASK_MAX_T];
+        int sym[TASK_MAX_T], T = bt->len[b] = task_draw_len(task, rng);
         for (int t = 0; t < T; t++) {
             sym[t] = rng_int(rng, S);
             task_xat(bt, t, b)[sym[t]] = 1.0;
@@ -67,6 +67,7 @@ const TaskKindInfo task_kind_echo = {
     .sizes = echo_sizes,
     .sample = echo_sample,
     .baseline = echo_baseline,
+    .baseline_varies_with_length = 1,
     .metric = task_metric_accuracy,
     .symbol_name = echo_symbol_name,
 };

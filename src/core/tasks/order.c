@@ -20,10 +20,9 @@ static void order_sizes(TaskInfo *info, const Config *cfg)
 
 static void order_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    (void)task;
-    int T = bt->T, span = T / 10 > 1 ? T / 10 : 1;
-    assert(T <= TASK_MAX_T);
+    assert(bt->T <= TASK_MAX_T);
     for (int b = 0; b < bt->B; b++) {
+        int T = bt->len[b] = task_draw_len(task, rng), span = T / 10 > 1 ? T / 10 : 1;
         int sym[TASK_MAX_T];
         for (int t = 0; t < T; t++)
             sym[t] = rng_int(rng, 4); /* distractors a b c d */

@@ -13,10 +13,9 @@ static void parity_sizes(TaskInfo *info, const Config *cfg)
 
 static void parity_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    (void)task;
     for (int b = 0; b < bt->B; b++) {
-        int p = 0;
-        for (int t = 0; t < bt->T; t++) {
+        int p = 0, T = bt->len[b] = task_draw_len(task, rng);
+        for (int t = 0; t < T; t++) {
             int bit = rng_int(rng, 2);
             task_xat(bt, t, b)[bit] = 1.0;
             p ^= bit;
@@ -48,6 +47,7 @@ const TaskKindInfo task_kind_parity = {
     .sizes = parity_sizes,
     .sample = parity_sample,
     .baseline = parity_baseline,
+    .baseline_varies_with_length = 1,
     .metric = task_metric_accuracy,
     .symbol_name = task_symbol_number,
 };

@@ -16,10 +16,10 @@ static void reverse_sizes(TaskInfo *info, const Config *cfg)
 
 static void reverse_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    int T = bt->T, B = bt->B, S = task->cfg.symbols, Id = bt->Id;
-    assert(T <= TASK_MAX_T);
+    int B = bt->B, S = task->cfg.symbols, Id = bt->Id;
+    assert(bt->T <= TASK_MAX_T);
     for (int b = 0; b < B; b++) {
-        int sym[TASK_MAX_T];
+        int sym[TASK_MAX_T], T = bt->len[b] = bt->len_d[b] = task_draw_len(task, rng); /* out as long as in */
         for (int t = 0; t < T; t++) {
             sym[t] = rng_int(rng, S);
             task_xat(bt, t, b)[sym[t]] = 1.0;

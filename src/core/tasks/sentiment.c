@@ -24,10 +24,9 @@ static void sentiment_sizes(TaskInfo *info, const Config *cfg)
  * only the recent word is right two times in three; the rest needs the long memory. */
 static void sentiment_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    (void)task;
-    int T = bt->T, quarter = T / 4 > 1 ? T / 4 : 1;
-    assert(T <= TASK_MAX_T);
+    assert(bt->T <= TASK_MAX_T);
     for (int b = 0; b < bt->B; b++) {
+        int T = bt->len[b] = task_draw_len(task, rng), quarter = T / 4 > 1 ? T / 4 : 1;
         int tok[TASK_MAX_T];
         for (int t = 0; t < T; t++)
             tok[t] = rng_int(rng, SEN_FILLERS);

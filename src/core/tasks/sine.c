@@ -20,9 +20,9 @@ static void sine_sizes(TaskInfo *info, const Config *cfg)
 
 static void sine_sample(const Task *task, Batch *bt, Rng *rng)
 {
-    (void)task;
-    int T = bt->T, B = bt->B;
+    int B = bt->B;
     for (int b = 0; b < B; b++) {
+        int T = bt->len[b] = task_draw_len(task, rng);
         double phase[SINE_N];
         for (int k = 0; k < SINE_N; k++)
             phase[k] = rng_uniform_range(rng, 0, 2 * M_PI);

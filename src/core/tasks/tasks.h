@@ -25,6 +25,11 @@ extern const TaskKindInfo task_kind_reverse;
 /* x at (t, b), a row of I. */
 double *task_xat(const Batch *bt, int t, int b);
 
+/* A sequence's length in the task's own units (its seq_len): seq_len itself, drawing
+ * nothing, unless min_len= is set; then uniform in [min_len, seq_len]. Samplers draw it
+ * first for each sequence and set Batch.len (and len_d) in network steps. */
+int task_draw_len(const Task *task, Rng *rng);
+
 /* Metrics: the mean squared error over every target; the fraction of right answers (the
  * argmax for xent, |error| < 0.04 on every output for mse) over every position, or over
  * positions from `first` on (time-major, so first = t * B skips steps before t). */

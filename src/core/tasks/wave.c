@@ -66,6 +66,7 @@ static void wave_describe_input(const Task *task, const Batch *bt, int b, char *
 }
 
 const TaskKindInfo task_kind_wave = {
+    .fixed_length = "is one-to-many: its one input, a code, has no length to vary",
     .name = "wave",
     .shape = SHAPE_ONE_TO_MANY,
     .loss = LOSS_MSE,

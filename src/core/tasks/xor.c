@@ -39,6 +39,7 @@ static double xor_chance(const Config *cfg)
 }
 
 const TaskKindInfo task_kind_xor = {
+    .fixed_length = "has one step, a lone pair of bits",
     .name = "xor",
     .shape = SHAPE_ONE_TO_ONE,
     .loss = LOSS_XENT,
