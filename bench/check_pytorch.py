@@ -364,6 +364,13 @@ for layers in ["layers=1", "layers=2"]:
                      "task=reverse seq_len=6 min_len=2"]:
             check_varlen(model.split() + task.split() + ["hidden=7", "batch=5", "seed=5", layers])
 
+# packing=off, the mistake packing prevents: the padded batch straight through the module
+# and the head on its last step, which is plain PyTorch on the padded tensor.
+for model in ["model=rnn activation=tanh", "model=lstm", "model=gru"]:
+    for layers in ["layers=1", "layers=2"]:
+        check(model.split() + ["task=adding", "seq_len=13", "min_len=2", "packing=off", "hidden=7", "batch=5", "seed=5",
+                               layers])
+
 # Truncated BPTT in chunks of 5 steps: 13 steps are chunks of 5, 5 and 3, 11 of 5, 5 and 1;
 # in a stack every layer's state is detached at the chunk boundaries.
 for layers in ["layers=1", "layers=2"]:

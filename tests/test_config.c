@@ -16,13 +16,13 @@
 #include <string.h>
 
 static const char *const ALL_KEYS[] = {
-    "model", "activation", "hidden", "layers", "min_len", "seed",     "task",     "seq_len",   "lag",
+    "model", "activation", "hidden", "layers", "min_len", "packing", "seed",     "task",     "seq_len",   "lag",
     "symbols", "text",     "batch",  "init",     "rho",      "forget_bias", "optimizer",
     "lr",    "momentum",   "clip",   "clip_mode", "truncate", "truncate_mode", "history",
     "seeds", "shape", "loss",
 };
 #define N_ALL_KEYS (sizeof ALL_KEYS / sizeof ALL_KEYS[0])
-_Static_assert(N_ALL_KEYS == 26, "the vocabulary has 26 keys");
+_Static_assert(N_ALL_KEYS == 27, "the vocabulary has 27 keys");
 
 /* The task words in enum order, and the shape each task has. */
 static const struct {

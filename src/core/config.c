@@ -32,6 +32,7 @@ static const char *const INIT_WORDS[] = {"default", "xavier", "orthogonal", "ide
 static const char *const OPT_WORDS[] = {"sgd", "momentum", "adam", "adagrad", "rmsprop", NULL};
 static const char *const CLIP_WORDS[] = {"norm", "value", NULL};
 static const char *const TRUNCATE_WORDS[] = {"window", "chunk", NULL};
+static const char *const PACKING_WORDS[] = {"on", "off", NULL};
 static const char *const SHAPE_WORDS[] = {"one-to-one", "one-to-many", "many-to-one", "many-to-many", "seq2seq", NULL};
 static const char *const LOSS_WORDS[] = {"mse", "xent", NULL};
 
@@ -44,6 +45,9 @@ static const KeySpec KEYS[] = {
     {"hidden", KEY_INT, OFF(hidden), NULL, 0, 256, "hidden units H (0 = the task's default)"},
     {"min_len", KEY_INT, OFF(min_len), NULL, 0, SEQ_MAX,
      "variable lengths: each sequence's length uniform in [min_len, seq_len], the batch padded and masked (0 = off)"},
+    {"packing", KEY_WORD, OFF(unpacked), PACKING_WORDS, 0, 0,
+     "min_len: on, each sequence stops at its end (PyTorch's pack_padded_sequence); off, the network runs on over "
+     "the padding and the head reads the last step of the batch, the mistake packing prevents"},
     {"layers", KEY_INT, OFF(layers), NULL, 1, CONFIG_MAX_LAYERS,
      "recurrent layers stacked L, each reading the states of the one below (PyTorch's num_layers)"},
     {"task", KEY_TASK, OFF(task), NULL, 0, 0, "what the network learns"},

@@ -37,6 +37,7 @@ typedef struct {
     int task; /* an index into the task table (task_kind_info, task_find in task.h) */
     int seq_len;
     int min_len;         /* > 0: each sequence's length drawn from [min_len, seq_len]; 0 = off */
+    int unpacked;        /* packing=off: the padding runs through the network, the head reads T-1 */
     int lag;
     int symbols;
     char text[CONFIG_TEXT_LEN]; /* charlm: a text file; empty = the generated corpus */

@@ -29,6 +29,7 @@ ModelDims model_dims(const Config *cfg, const TaskInfo *task)
     d.Id = task->Id;
     d.shape = task->shape;
     d.loss = task->loss;
+    d.unpacked = cfg->unpacked;
     d.L = cfg->layers >= 1 && cfg->layers <= MODEL_MAX_LAYERS ? cfg->layers : 1;
     d.n_tensors = 4 * d.L * (task->shape == SHAPE_SEQ2SEQ ? 2 : 1) + 2;
     return d;
@@ -472,7 +473,8 @@ void model_forward(Cache *c, const Batch *in, const Params *p, const ModelDims *
     assert(in->T == T && in->B == B && in->I == d->I);
     size_t H = (size_t)d->H, BH = (size_t)B * d->H, TBH = (size_t)T * BH, stride = (size_t)(T + c->Td) * BH;
     /* the lengths count only when they vary (min_len=); else every sequence is T long */
-    c->len = in->varlen ? in->len : NULL, c->len_d = in->varlen ? in->len_d : NULL;
+    int packed = in->varlen && !d->unpacked;
+    c->len = packed ? in->len : NULL, c->len_d = packed ? in->len_d : NULL;
     for (int l = 0; l < d->L; l++) {
         layer_start(&c->rnn[l], d, opt->h0 ? opt->h0 + (size_t)l * BH : NULL, opt->c0 ? opt->c0 + (size_t)l * BH : NULL);
         c->rnn[l].len = c->len;
@@ -749,7 +751,7 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
     if (d->shape != SHAPE_SEQ2SEQ) {
         /* a window walks from each loss term: with lengths that vary, each sequence's last
          * step is one, so every step may hold terms */
-        stack_backward(grad->rnn, c->rnn, in->x, p->rnn, d, truncate, mode, every || in->varlen, NULL);
+        stack_backward(grad->rnn, c->rnn, in->x, p->rnn, d, truncate, mode, every || c->len, NULL);
         return;
     }
     /* Through the decoder, then into the encoder through each layer's final state. */

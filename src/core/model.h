@@ -25,6 +25,8 @@ typedef struct {
     Shape shape;
     LossKind loss;
     int L;          /* stacked layers, 1 .. MODEL_MAX_LAYERS */
+    int unpacked;   /* packing=off: variable lengths run through the padding (Batch.len ignored
+                       but by the loss, which still scores the real positions only) */
     int n_tensors;  /* 4 L + 2, or 8 L + 2 for seq2seq */
 } ModelDims;
 
