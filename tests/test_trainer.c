@@ -143,6 +143,38 @@ static void test_a_stack_records_every_layer(void **s)
     trainer_destroy(&tr);
 }
 
+/* Variable lengths: n_t counts the sequences that have step t, the end-aligned norm at
+ * T-1 pools every sequence's own last step, and the history keeps the counts. */
+static void test_variable_lengths_record_counts_and_end_aligned_norms(void **s)
+{
+    (void)s;
+    const char *const run[] = {"model=lstm", "hidden=5", "seq_len=10", "min_len=2", "batch=7", "task=echo", NULL};
+    Trainer tr;
+    create(&tr, run);
+    assert_int_equal(trainer_step(&tr), 0);
+    const Observables *o = &tr.obs;
+    const Batch *bt = &tr.batch;
+    int T = 10, B = 7, H = 5, varied = 0;
+    for (int t = 0; t < T; t++) {
+        int have = 0;
+        for (int b = 0; b < B; b++)
+            have += t < bt->len[b];
+        assert_true(o->n_t[t] == have);
+        assert_int_equal(tr.hist.n_t[history_index(&tr.hist, tr.hist.count - 1) * T + t], have);
+    }
+    double ss = 0;
+    for (int b = 0; b < B; b++) {
+        varied += bt->len[b] != T;
+        const double *g = tr.cache.rnn[0].dh + ((size_t)(bt->len[b] - 1) * B + b) * H;
+        for (int j = 0; j < H; j++)
+            ss += g[j] * g[j];
+    }
+    assert_true(varied > 0);
+    assert_true(fabs(o->dh_norm_end[T - 1] - sqrt(ss)) <= 1e-15 * sqrt(ss));
+    assert_true(o->n_end[T - 1] == B && o->len0 == bt->len[0]);
+    trainer_destroy(&tr);
+}
+
 static void test_observables_are_slices_of_the_passes(void **s)
 {
     (void)s;
@@ -549,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_gives_the_same_bits_and_another_seed_does_not),
         cmocka_unit_test(test_observables_are_slices_of_the_passes),
         cmocka_unit_test(test_a_stack_records_every_layer),
+        cmocka_unit_test(test_variable_lengths_record_counts_and_end_aligned_norms),
         cmocka_unit_test(test_recorded_sigma_max_is_within_1e_6_of_the_exact_one_along_training),
         cmocka_unit_test(test_history_keeps_the_last_steps_in_order),
         cmocka_unit_test(test_the_step_below_a_tenth_of_the_baseline_outlives_the_history),

@@ -172,8 +172,10 @@ static void test_every_row_draws_from_a_runview_alone(void **s)
                              *const SINE[] = {"model=gru", "task=sine", NULL},
                              *const TRUNC[] = {"model=rnn", "task=echo", "truncate=3", "clip=0.01", NULL},
                              *const STACK[] = {"model=lstm", "layers=3", NULL},
-                             *const STACK_S2S[] = {"model=gru", "task=reverse", "seq_len=6", "layers=2", NULL};
-    const char *const *runs[] = {RNN, LSTM, GRU, SEQ2SEQ, SINE, TRUNC, STACK, STACK_S2S};
+                             *const STACK_S2S[] = {"model=gru", "task=reverse", "seq_len=6", "layers=2", NULL},
+                             *const VARLEN[] = {"model=lstm", "task=echo", "min_len=3", NULL},
+                             *const VARLEN_S2S[] = {"model=rnn", "task=reverse", "seq_len=6", "min_len=2", NULL};
+    const char *const *runs[] = {RNN, LSTM, GRU, SEQ2SEQ, SINE, TRUNC, STACK, STACK_S2S, VARLEN, VARLEN_S2S};
     Rect r = {40, 30, 900, 600};
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         RunView rv;
@@ -490,6 +492,40 @@ static void test_a_stack_draws_a_row_per_layer_and_a_click_shows_that_layer(void
     runview_free(&rv);
 }
 
+/* Variable lengths: the unfolded view veils the first sample's padding (one rect a padded
+ * column) and draws y_t at its own last step; its tooltip counts the sequences that have
+ * the step; the gradient view aligned on the ends says so in its title. */
+static void test_variable_lengths_grey_the_padding_and_align_on_the_ends(void **s)
+{
+    (void)s;
+    static const char *const RUN[] = {"model=gru", "task=adding", "seq_len=12", "min_len=3", NULL};
+    Canvas c;
+    canvas_open(&c);
+    Rect r = {20, 10, 1000, 260};
+    RunView rv;
+    make_view(&rv, RUN, 2);
+    int len0 = rv.obs.len0;
+    assert_true(len0 >= 3 && len0 <= 12);
+    size_t n = draw_row(&c, VIEW_UNFOLDED, r, &rv, -1, -1);
+    int veils = 0;
+    for (size_t i = 0; i < n; i++) {
+        const DrawCmd *d = &c.dl.cmds[i];
+        veils += d->kind == CMD_RECT && d->color.a == 200;
+    }
+    assert_int_equal(veils, 12 - len0);
+    /* the tooltip over the first column */
+    draw_row(&c, VIEW_UNFOLDED, r, &rv, 120, r.y + r.h / 2);
+    assert_non_null(strstr(c.ui.tooltip, "sequences have this step"));
+    c.vs.grad_end = 1;
+    n = draw_row(&c, VIEW_GRADIENT, (Rect){20, 10, 900, 500}, &rv, -1, -1);
+    int aligned = 0;
+    for (size_t i = 0; i < n; i++)
+        aligned += c.dl.cmds[i].kind == CMD_TEXT && strstr(c.dl.text + c.dl.cmds[i].text, "aligned") != NULL;
+    assert_true(aligned >= 1);
+    canvas_close(&c);
+    runview_free(&rv);
+}
+
 /* The x of each vertical dashed line in the clip colour (the chunk boundaries), sorted
  * and distinct; returns how many, and the dashes in *dashes. */
 static int chunk_lines(const Canvas *c, size_t n, float *xs, int max, int *dashes)
@@ -554,8 +590,9 @@ static void test_the_unfolded_views_text_fits_and_never_overlaps(void **s)
                              *const CHUNK[] = {"model=lstm", "task=echo", "truncate=3", "truncate_mode=chunk", NULL},
                              *const XOR[] = {"model=rnn", "task=xor", "seq_len=1", NULL},
                              *const STACK[] = {"model=lstm", "task=echo", "seq_len=40", "layers=3", NULL},
-                             *const STACK4[] = {"model=gru", "task=reverse", "seq_len=6", "layers=4", NULL};
-    const char *const *runs[] = {RNN, LSTM, S2S, TRUNC, CHUNK, XOR, STACK, STACK4};
+                             *const STACK4[] = {"model=gru", "task=reverse", "seq_len=6", "layers=4", NULL},
+                             *const VARLEN[] = {"model=lstm", "task=adding", "seq_len=30", "min_len=4", NULL};
+    const char *const *runs[] = {RNN, LSTM, S2S, TRUNC, CHUNK, XOR, STACK, STACK4, VARLEN};
     struct { Rect r; float scale; } shapes[] = {
         {{298, 8, 718, 210}, 1}, {{358, 16, 650, 165}, 2}, {{298, 8, 357, 210}, 1},
         {{358, 16, 318, 190}, 2}, {{298, 8, 718, 700}, 1}, {{358, 16, 650, 600}, 2},
@@ -648,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_the_unfolded_view_draws_chunk_boundaries_as_dashed_lines),
         cmocka_unit_test(test_the_unfolded_views_text_fits_and_never_overlaps),
         cmocka_unit_test(test_a_stack_draws_a_row_per_layer_and_a_click_shows_that_layer),
+        cmocka_unit_test(test_variable_lengths_grey_the_padding_and_align_on_the_ends),
         cmocka_unit_test(test_the_unfolded_tooltip_shows_input_and_target_alike),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

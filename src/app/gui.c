@@ -345,6 +345,7 @@ static void compare_columns(Gui *g, Rect main)
     int gap = ui_px(ui, 8), cw = (main.w - gap) / 2;
     g->cmp_vs[0].loss_log = g->vs.loss_log;
     g->cmp_vs[0].layer_down = g->vs.layer_down;
+    g->cmp_vs[0].grad_end = g->vs.grad_end;
     views_shared_ranges(&g->cmp_vs[0], &st->run[0], &st->run[1]);
     for (int r = 0; r < 2; r++) {
         ViewState *vs = &g->cmp_vs[r];

@@ -27,6 +27,7 @@ static const Shortcut SHORTCUTS[] = {
     {GK_ENLARGE, "Z", "enlarge the view under the mouse (again: back)"},
     {GK_LOG, "L", "loss axis: linear / log"},
     {GK_SAMPLE, "B", "gradient by loss term: the batch's norm / the first sample's"},
+    {GK_ALIGN_END, "G", "variable lengths: the gradient per step by t / aligned on each sequence's end"},
     {GK_LAYER_DOWN, "[ / ]", "a stack: show the layer below / above (or click its row in the unfolded view)"},
     {GK_PALETTE, "H", "palette: default, colour-blind safe, high contrast"},
     {GK_UNDO, "Ctrl Z / Ctrl Shift Z", "undo / redo a setting change (also Ctrl Y)"},
@@ -131,6 +132,14 @@ static void display_keys(Gui *g, const GuiInput *in)
         g->vs.loss_log = !g->vs.loss_log;
     if (k[GK_SAMPLE])
         g->vs.terms_first = !g->vs.terms_first;
+    if (k[GK_ALIGN_END]) {
+        g->vs.grad_end = !g->vs.grad_end;
+        if (gui_shown(g)->cfg.min_len > 0)
+            gui_status(g, now, g->vs.grad_end ? "The gradient per step: each sequence shifted so its own end sits at the right (G: back to t)."
+                                              : "The gradient per step against t (G: aligned on each sequence's end).");
+        else
+            gui_status(g, now, "Every sequence has seq_len steps: set min_len to vary them, then G aligns them on their ends.");
+    }
     int L = gui_shown(g)->dims.L > 1 ? gui_shown(g)->dims.L : 1;
     if (k[GK_LAYER_DOWN] || k[GK_LAYER_UP]) {
         int down = g->vs.layer_down + (k[GK_LAYER_DOWN] ? 1 : 0) - (k[GK_LAYER_UP] ? 1 : 0);

@@ -38,6 +38,7 @@ enum {
     GK_UNDO,        /* Ctrl Z: the last setting change */
     GK_REDO,        /* Ctrl Shift Z or Ctrl Y */
     GK_LAYER_DOWN,  /* [: a stack's layer below, in the one-layer views */
+    GK_ALIGN_END,   /* G: the gradient per step with variable lengths aligned on their ends */
     GK_LAYER_UP,    /* ]: the layer above */
     GK_VIEW1,       /* 1..9 show or hide a view (the views' table says which are used) */
     GK_VIEW9 = GK_VIEW1 + 8,

@@ -154,6 +154,7 @@ static int key_action(const SDL_Keysym *k)
     case SDLK_e: return GK_EXPORT;
     case SDLK_l: return GK_LOG;
     case SDLK_b: return GK_SAMPLE;
+    case SDLK_g: return GK_ALIGN_END;
     case SDLK_z: return !ctrl ? GK_ENLARGE : (k->mod & KMOD_SHIFT) ? GK_REDO : GK_UNDO;
     case SDLK_y: return ctrl ? GK_REDO : -1;
     case SDLK_u:

@@ -50,7 +50,7 @@ typedef struct {
     uint32_t focus;
     int focus_drawn;
     /* The tooltip of the widget under the mouse, drawn by ui_end on top. */
-    char tooltip[256];
+    char tooltip[512];
     int tooltip_x, tooltip_y;
     /* A vertical layout cursor for panels. */
     Rect column;

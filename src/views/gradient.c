@@ -40,12 +40,13 @@ static int gradient_reference_label(const RunView *rv, const Observables *o, cha
 
 /* The per-step plot's value range: the data, the reference nearby, dL/dc_t, or the range
  * shared between compared runs. */
-static void gradient_range(const RunView *rv, const Observables *o, const ViewState *vs, int show_ref, double *lo_out,
-                           double *hi_out)
+static void gradient_range(const RunView *rv, const Observables *o, const ViewState *vs, int show_ref, int end,
+                           double *lo_out, double *hi_out)
 {
     int T = rv->T, L = o->L > 1 ? o->L : 1;
     double lo, hi;
-    int ok = plot_range(L > 1 ? o->layers_dh_norm : o->dh_norm, L * T, 1, &lo, &hi); /* every layer's curve */
+    const double *all = end ? o->layers_dh_norm_end : o->layers_dh_norm;
+    int ok = plot_range(L > 1 ? all : end ? o->dh_norm_end : o->dh_norm, L * T, 1, &lo, &hi); /* every layer's curve */
     if (!ok)
         lo = 1e-10, hi = 1;
     /* let the reference show, within three decades of the data */
@@ -54,7 +55,7 @@ static void gradient_range(const RunView *rv, const Observables *o, const ViewSt
         lo = fmax(fmin(lo, rlo), lo / 1e3);
         hi = fmin(fmax(hi, rhi), hi * 1e3);
     }
-    if (rv->dims.cell->has_cell_state && L == 1) {
+    if (rv->dims.cell->has_cell_state && L == 1 && !end) {
         double a, b;
         if (plot_range(o->dc_norm, T, 1, &a, &b))
             lo = a < lo ? a : lo, hi = b > hi ? b : hi;
@@ -67,26 +68,36 @@ static void gradient_range(const RunView *rv, const Observables *o, const ViewSt
 /* ||dL/dh_t|| (and dL/dc_t) against t on a log axis, with the trainer's reference line (a
  * vanilla RNN's upper bound, or a gated cell's own path factor) and a legend that names
  * each curve by colour and dash; grad_ratio and cell_ratio as live numbers in the title row. */
-static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewState *vs)
+static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, ViewState *vs)
 {
     const Theme *t = ui->theme;
     Observables shown = views_obs(rv, vs);
     const Observables *o = &shown;
     int T = rv->T, L = o->L > 1 ? o->L : 1, layer = views_layer(rv, vs);
+    /* variable lengths, aligned: each sequence shifted until its end sits at T-1 (the
+     * reference line is by t, so it goes) */
+    int end = vs->grad_end && rv->cfg.min_len > 0 && o->layers_dh_norm_end;
+    const double *dh = end ? o->dh_norm_end : o->dh_norm;
     char ref_label[96];
-    int show_ref = gradient_reference_label(rv, o, ref_label, sizeof ref_label);
+    int show_ref = !end && gradient_reference_label(rv, o, ref_label, sizeof ref_label);
     double lo, hi;
-    gradient_range(rv, o, vs, show_ref, &lo, &hi);
+    gradient_range(rv, o, vs, show_ref, end, &lo, &hi);
     int has_cell = rv->dims.cell->has_cell_state;
     char title[160], readout[128];
     if (vs->label)
         snprintf(title, sizeof title, "%s: gradient per step (log)", vs->label);
+    else if (end)
+        snprintf(title, sizeof title, "Gradient, sequences aligned on their ends (log; G: by t)");
     else if (L > 1)
         snprintf(title, sizeof title, "Gradient reaching each step of each layer (log)");
     else
         snprintf(title, sizeof title, "Gradient reaching each step (log)");
-    double ratio = grad_ratio_of(o->dh_norm, T);
-    if (L > 1) /* along time in the shown layer; from the top's last step to layer 0's first */
+    double ratio = grad_ratio_of(dh, T);
+    if (end) { /* as far back as every sequence reaches: min_len - 1 steps before the ends */
+        int back = rv->cfg.min_len - 1;
+        snprintf(readout, sizeof readout, "%d steps before the ends / at the ends = %.3g", back,
+                 T - 1 - back >= 0 && dh[T - 1] > 0 ? dh[T - 1 - back] / dh[T - 1] : NAN);
+    } else if (L > 1) /* along time in the shown layer; from the top's last step to layer 0's first */
         snprintf(readout, sizeof readout, "grad_ratio = %.3g (layer %d), depth_ratio = %.3g", ratio, layer,
                  runview_depth_ratio(rv));
     else if (has_cell)
@@ -99,29 +110,42 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, const ViewS
     int n = 0;
     if (L > 1)
         snprintf(names[0], sizeof names[0], "||dL/dh_t|| layer %d%s", layer, layer == L - 1 ? " (top)" : "");
-    curves[n++] = (PlotSeries){NULL, o->dh_norm, T, t->grad, (float)ui_px(ui, 2.5f), VIEW_DASH_DH, PLOT_MARK_NONE,
-                               L > 1 ? names[0] : "||dL/dh_t||"};
+    curves[n++] = (PlotSeries){NULL, dh, T, t->grad, (float)ui_px(ui, 2.5f), VIEW_DASH_DH, PLOT_MARK_NONE,
+                               L > 1 ? names[0] : end ? "||dL/dh|| by distance from each end" : "||dL/dh_t||"};
     /* the other layers, thin and dotted, each its colour */
     for (int l = L - 1, k = 1; l >= 0; l--) {
         if (l == layer)
             continue;
         snprintf(names[k], sizeof names[k], "layer %d%s", l, l == L - 1 ? " (top)" : "");
-        curves[n++] = (PlotSeries){NULL, o->layers_dh_norm + (size_t)l * T, T, t->series[(l + 1) % 8],
+        curves[n++] = (PlotSeries){NULL, (end ? o->layers_dh_norm_end : o->layers_dh_norm) + (size_t)l * T, T,
+                                   t->series[(l + 1) % 8],
                                    (float)ui_px(ui, 1.5f), PLOT_DOTTED, PLOT_MARK_NONE, names[k]};
         k++;
     }
-    if (has_cell && L == 1) /* a stack's curves are its layers' dL/dh (the tooltip has dL/dc) */
+    if (has_cell && L == 1 && !end) /* a stack's curves are its layers' dL/dh (the tooltip has dL/dc) */
         curves[n++] = (PlotSeries){NULL, o->dc_norm, T, t->grad_cell, (float)ui_px(ui, 2), VIEW_DASH_DC,
                                    PLOT_MARK_NONE, "||dL/dc_t|| (cell state)"};
     if (show_ref)
         curves[n++] = (PlotSeries){NULL, o->reference, T, t->reference, (float)ui_px(ui, 1.5f), VIEW_DASH_REFERENCE,
                                    PLOT_MARK_NONE, ref_label};
-    PlotOpts po = {.title = title, .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi, .log_y = 1, .x_label = "t",
+    PlotOpts po = {.title = title, .x0 = 0, .x1 = T > 1 ? T - 1 : 1, .y0 = lo, .y1 = hi, .log_y = 1,
+                   .x_label = end ? "end" : "t",
                    .x_integer = 1, .readout = readout, .legend = curves, .n_legend = n};
     Plot p = plot_begin_ex(ui, top_r, &po);
     for (int k = n - 1; k >= 0; k--) /* the shown layer's ||dL/dh_t|| on top */
         plot_series_ex(ui, &p, &curves[k]);
     plot_legend(ui, &p, curves, n, NULL, 0);
+    /* variable lengths: a click on the title switches between t and the ends */
+    Rect title_r = {top_r.x, top_r.y, top_r.w / 2, ui_text_size(ui) + ui_px(ui, 6)};
+    if (rv->cfg.min_len > 0 && !vs->label) {
+        if (ui_interact(ui, ui_id(ui, "grad-end"), title_r) & UI_CLICKED)
+            vs->grad_end = !vs->grad_end;
+        else if (rect_contains(title_r, ui->in.mouse_x, ui->in.mouse_y))
+            ui_set_tooltip(ui, vs->grad_end ? "Each sequence shifted so its own last step sits at the right: the "
+                                              "distance back from its loss. Click (or press G) for t."
+                                            : "Click (or press G) to align the sequences on their own ends: the "
+                                              "distance back from each one's loss.");
+    }
 }
 
 /* The waterfall: one row per recent step (newest at the bottom), one column per t. */

@@ -56,7 +56,9 @@ static int unfolded_reads(const RunView *rv, int s, int *row)
         return *row >= 0 && *row < o->n_out;
     }
     *row = 0;
-    return s == rv->T - 1;
+    /* the first sample's own last step (variable lengths, packed) */
+    int last = rv->cfg.min_len > 0 && !rv->cfg.unpacked && o->len0 > 0 ? o->len0 - 1 : rv->T - 1;
+    return s == last;
 }
 
 static int truncation_shown(const RunView *rv)
@@ -369,6 +371,14 @@ static void unfolded_box(Ui *ui, const RunView *rv, const UnfoldedLayout *L, int
     draw_frame(ui->dl, box, t->text, (float)ui_px(ui, 1));
 }
 
+/* Variable lengths: whether step s is padding for the first sample (the one drawn). */
+static int unfolded_padding(const RunView *rv, int s)
+{
+    if (rv->cfg.min_len <= 0 || rv->cfg.unpacked)
+        return 0;
+    return s < rv->T_enc ? s >= rv->obs.len0 : s - rv->T_enc >= rv->obs.len0_d;
+}
+
 /* An arrow up at x from y_from to y_to, over whatever band lies between (a halo keeps it
  * readable on any colour). */
 static void unfolded_up(Ui *ui, float x, float y_from, float y_to, float th)
@@ -572,7 +582,7 @@ static void unfolded_tooltip(Ui *ui, const RunView *rv, int s, int layer)
     const ModelDims *d = &rv->dims;
     int H = d->H, I = d->I, O = d->O, row;
     int symbols = task_kind_info(rv->cfg.task)->input_is_one_hot;
-    char info[320], v[96];
+    char info[448], v[96];
     size_t len = sizeof info;
     int n = snprintf(info, len, "t=%d", s);
     if (d->L > 1)
@@ -616,6 +626,11 @@ static void unfolded_tooltip(Ui *ui, const RunView *rv, int s, int layer)
                 m += o->gate[(size_t)s * d->G * H + (size_t)g * H + j] / H;
             n += snprintf(info + n, len - (size_t)n, " %s=%.2f", d->cell->gate_names[g], m);
         }
+    }
+    if (rv->cfg.min_len > 0 && (size_t)n + 60 < len) { /* variable lengths */
+        int dec = s >= rv->T_enc, own = dec ? o->len0_d : o->len0;
+        n += snprintf(info + n, len - (size_t)n, "  %g of %d sequences have this step; the first is %d long%s", o->n_t[s],
+                      rv->cfg.batch, own, unfolded_padding(rv, s) ? " (this is its padding)" : "");
     }
     if (truncation_shown(rv) && (size_t)n + 40 < len) {
         int K = rv->cfg.truncate, end = o->n_out > 1 ? s : rv->T - 1;
@@ -677,6 +692,13 @@ void view_unfolded(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     for (int i = 0; i < L.nl; i++)
         for (int c = 1; c < L.cols; c++)
             unfolded_recurrent(ui, rv, &L, c, i);
+    /* the first sample's padding, greyed: its steps past its own end */
+    Color veil = t->plot_bg;
+    veil.a = 200;
+    for (int c = 0; c < L.cols; c++)
+        if (unfolded_padding(rv, L.steps[c]))
+            draw_rect(ui->dl, (Rect){(int)(box_left(&L, c) - gap / 2), L.y_y - 1, (int)ceilf(L.pitch), L.x_y + L.x_h + 1 - (L.y_y - 1)},
+                      veil);
     /* the encoder-decoder boundary */
     for (int c = 1; c < L.cols && rv->dims.shape == SHAPE_SEQ2SEQ; c++)
         if (L.steps[c - 1] < rv->T_enc && L.steps[c] >= rv->T_enc) {

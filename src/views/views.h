@@ -50,6 +50,7 @@ typedef struct {
     /* Which layer of a stack the one-layer views (gradient, hidden, gates, spectrum) show,
      * counted down from the top: 0 (a zeroed ViewState) the top layer, L-1 layer 0. */
     int layer_down;
+    int grad_end;        /* variable lengths: the gradient plot aligns the sequences on their ends */
     const char *label;   /* a run's name, drawn in the views' titles (compare mode) */
 } ViewState;
 
