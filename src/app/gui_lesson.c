@@ -430,7 +430,7 @@ static void run_line(const Gui *g, const LessonStep *st, char *run, size_t len)
     else if (s->run_total > 0 && (s->diverged[0] || s->diverged[1]))
         snprintf(run, len, "Stopped at step %ld: training diverged (see the banner).", s->run[0].step);
     else if (s->run_total > 0)
-        snprintf(run, len, "Ran %ld steps. %s", s->run_total, st->question && !g->answer_shown ? "A shows the answer." : "");
+        snprintf(run, len, "Ran %ld step%s. %s", s->run_total, s->run_total == 1 ? "" : "s", st->question && !g->answer_shown ? "A shows the answer." : "");
     else if (st->question && !g->answer_shown)
         snprintf(run, len, "Think it over, then A shows the answer.");
     else

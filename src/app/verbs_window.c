@@ -464,6 +464,7 @@ static int check_lesson(const Options *o, const char *file)
         lesson_free(&l);
         printf("%s: %d steps, %d claims checked on seeds 1..%ld, %d false on some seed\n", file, n_steps, claims,
                o->seeds, bad);
+        fflush(stdout); /* before the next file's problems, which go to stderr */
         return bad > 0;
     }
     lesson_free(&l);

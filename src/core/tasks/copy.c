@@ -1,6 +1,7 @@
 /* copy.c: Arjovsky, Shah & Bengio's (2016) copy memory problem: ten symbols, seq_len
  * blanks, a delimiter, then the ten symbols again. Many-to-many with equal lengths, but
- * the answer comes long after the question. Leaves out the variable-length variant. */
+ * the answer comes long after the question. With min_len=, the
+ * blanks vary: each sequence is its blanks + 20 steps long. */
 #include "tasks.h"
 #include "vmath.h"
 

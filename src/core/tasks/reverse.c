@@ -1,6 +1,7 @@
 /* reverse.c: a sequence of symbols in, the same sequence reversed out, by an encoder that
  * reads it all and a decoder fed the previous target (teacher forcing): the seq2seq
- * shape. Leaves out sequences of different lengths in one batch. */
+ * shape. With min_len=, each
+ * sequence's input length varies, and its output is as long. */
 #include "tasks.h"
 #include "vmath.h"
 
