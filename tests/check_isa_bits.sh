@@ -10,7 +10,8 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 paths=$("$bin" --version | sed 's/.*this CPU runs \(.*\); RNNLAB_ISA.*/\1/' | tr -d ,)
 set -- "model=rnn task=adding seq_len=30" "model=lstm task=echo seq_len=20 clip=0.5" \
        "model=gru task=charlm seq_len=16" "model=lstm task=reverse" "model=rnn activation=sigmoid task=sine" \
-       "model=lstm layers=3 task=adding seq_len=20 truncate=6" "model=gru layers=2 task=reverse"
+       "model=lstm layers=3 task=adding seq_len=20 truncate=6" "model=gru layers=2 task=reverse" \
+       "model=gru layers=2 task=echo min_len=4" "model=lstm task=reverse min_len=3"
 bad=0 n=0
 for cfg in "$@"; do
     n=$((n + 1))
