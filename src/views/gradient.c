@@ -191,7 +191,8 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
         for (int s = 0; s < T; s++) {
             double v = g[s];
             double lv = v > 0 ? (log10(v) - (topv - decades)) / decades : 0;
-            Color c = !isfinite(v) ? rgba(255, 255, 255, 255) : colormap_magnitude(lv);
+            /* white: Inf or NaN; the grid colour: exactly zero (no sequence has that step) */
+            Color c = !isfinite(v) ? rgba(255, 255, 255, 255) : v == 0 ? t->grid : colormap_magnitude(lv);
             uint8_t *q = px + ((size_t)rr * T + s) * 4;
             q[0] = c.r, q[1] = c.g, q[2] = c.b, q[3] = 255;
         }
