@@ -355,6 +355,21 @@ static void padding_is_inert(const char *model, const char *task, int seq_len, i
     analytic_dh(&pb, dh2, 1);
     if (memcmp(dc, dh2, LN * sizeof(double)) != 0)
         fail_msg("%s: dL/dc_t moved", what);
+    /* and a gradient put on the outputs past an end (as itemise's Jacobian rows do) reaches
+     * nothing: the padded outputs do not depend on the parameters or the inputs */
+    int padded_out = 0;
+    for (size_t i = 0; i < n_out; i++) {
+        int real = task_position_real(bt, i / OUT);
+        pb.cache.dout[i] = real ? 0.0 : 1.0;
+        padded_out += !real;
+    }
+    if (padded_out) {
+        memset(pb.grad_block, 0, pb.n * sizeof(double));
+        model_backward(&pb.g, &pb.cache, &pb.batch, &pb.p, d, K, mode);
+        for (size_t i = 0; i < pb.n - (size_t)d->O * (d->H + 1); i++) /* the head's own weights do take it */
+            if (pb.grad_block[i] != 0.0)
+                fail_msg("%s: a padded output's gradient reached parameter %zu", what, i);
+    }
     free(dh2), free(dc), free(dh), free(out), free(grad);
     problem_destroy(&pb);
 }

@@ -576,6 +576,15 @@ static void step_backward(double *dh_prev, double *dc_prev, double *dax, double 
     linalg_matmul_acc(dh_prev, sh, p->weight_hh, (size_t)B, GH, H);
 }
 
+/* Padding takes no gradient: zeroes the rows of g (B, H) at step t past their sequence's
+ * end. (A training loss sends none there; itemise's Jacobian rows may.) */
+static void mask_padding(double *g, const LayerCache *c, int t, size_t H)
+{
+    for (int b = 0; c->len && b < c->B; b++)
+        if (t >= c->len[b])
+            memset(g + (size_t)b * H, 0, H * sizeof(double));
+}
+
 /* Clears what backward writes into one layer's cache. */
 static void layer_backward_begin(LayerCache *c, const ModelDims *d)
 {
@@ -610,6 +619,7 @@ static void layer_sweep(LayerCache *c, const LayerParams *p, const ModelDims *d,
         const double *dtop = c->dtop + (size_t)t * BH;
         for (size_t i = 0; i < BH; i++)
             dh[i] = run_h[i] + dtop[i];
+        mask_padding(dh, c, t, H);
         step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, c->dc + (size_t)t * BH, dh,
                       run_c, t, c, p, d);
         if (chunk && t > 0 && t % chunk == 0) { /* a chunk boundary: the carried state is detached */
@@ -643,6 +653,7 @@ static void layer_term(LayerCache *c, const double *g, double *below, const Laye
         double *dh = c->dh + (size_t)t * BH;
         for (size_t i = 0; gt && i < BH; i++)
             run_h[i] += gt[i];
+        mask_padding(run_h, c, t, H);
         for (size_t i = 0; i < BH; i++)
             dh[i] += run_h[i];
         step_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, c->dc + (size_t)t * BH,

@@ -403,7 +403,9 @@ static void unfolded_column(Ui *ui, const RunView *rv, const UnfoldedLayout *L, 
     float th = (float)ui_px(ui, 1.5f);
     /* x_t: its symbol where it is one, else its values */
     Rect xr = {ibx, L->x_y, ibw, L->x_h};
-    if (s < rv->T_enc) {
+    if (unfolded_padding(rv, s)) { /* the first sample's padding: zeros, no symbol */
+        draw_rect(ui->dl, xr, t->grid);
+    } else if (s < rv->T_enc) {
         const double *x = o->x + (size_t)s * I;
         const char *sym = task_kind_info(rv->cfg.task)->input_is_one_hot ? runview_symbol(rv, unfolded_hot(x, I), 0) : NULL;
         int sw = sym ? ui_text_width(ui, sym, small) : 0;
