@@ -464,7 +464,7 @@ static void test_a_stack_draws_a_row_per_layer_and_a_click_shows_that_layer(void
     for (size_t i = 0; i < n; i++) {
         const DrawCmd *d = &c.dl.cmds[i];
         for (int l = 0; l < 3; l++) {
-            char lab[16];
+            char lab[24];
             snprintf(lab, sizeof lab, "layer %d", l);
             if (d->kind == CMD_TEXT && !strcmp(c.dl.text + d->text, lab))
                 rows[l] = (int)d->y0;

@@ -271,7 +271,7 @@ static void unfolded_row_labels(Ui *ui, const UnfoldedLayout *L, int stack, int 
     if (stack > 1) { /* a stack: each row its layer, the shown one in the accent colour */
         int placed_y = -1000;
         for (int i = L->nl - 1; i >= 0; i--) {
-            char lab[16];
+            char lab[24];
             int l = L->row_layer[i];
             snprintf(lab, sizeof lab, "layer %d", l);
             int y = L->box_y[i] + (L->h_h + L->b_h - s) / 2;
@@ -673,7 +673,7 @@ void view_unfolded(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     int stack = rv->dims.L > 1 ? rv->dims.L : 1, shown = views_layer(rv, vs), hover_l = shown;
     for (int i = 0; i < L.nl && L.nl > 1; i++) {
         Rect row = {r.x, L.box_y[i], r.w, L.band_y[i] + L.b_h - L.box_y[i]};
-        char id[24];
+        char id[32];
         snprintf(id, sizeof id, "unfolded-layer-%d", i);
         if (rect_contains(row, mx, my))
             hover_l = L.row_layer[i];
