@@ -56,6 +56,54 @@ static void test_kernels_match_their_reference_loops(void **s)
     }
 }
 
+/* The products add a_k b_k onto c in k order, as the plain loops do: on every path the
+ * CPU runs, each kernel gives the reference's bits exactly, on tiles, leftover rows and
+ * columns, a single row of a matrix too big for the cache (streamed), and with the
+ * sparse forward on inputs with zeros. */
+static void test_kernels_give_the_reference_loops_bits(void **s)
+{
+    (void)s;
+    char paths[128], err[256];
+    linalg_isa_supported(paths, sizeof paths);
+    const char *names[3] = {"baseline", "avx2", "avx512"};
+    const size_t dims[][3] = {{1, 32, 128}, {32, 32, 128}, {7, 3, 5}, {6, 33, 70}, {1, 256, 1024}, {3, 300, 211}};
+    for (int p = 0; p < 3; p++) {
+        if (!strstr(paths, names[p]))
+            continue;
+        assert_int_equal(linalg_isa_select(names[p], err, sizeof err), 0);
+        Rng r;
+        rng_seed(&r, 4, 2);
+        for (size_t c = 0; c < sizeof dims / sizeof dims[0]; c++) {
+            size_t R = dims[c][0], K = dims[c][1], N = dims[c][2];
+            double *a = random_array(R * K, &r, 0.3), *w = random_array(N * K, &r, 0.0);
+            double *bias = random_array(N, &r, 0.0), *wt = malloc(N * K * sizeof(double));
+            double *o1 = malloc(R * N * sizeof(double)), *o2 = malloc(R * N * sizeof(double));
+            linalg_transpose(wt, w, N, K);
+            linalg_matmul_bias_ref(o2, a, w, bias, R, K, N);
+            linalg_matmul_bias(o1, a, wt, bias, R, K, N);
+            assert_memory_equal(o1, o2, R * N * sizeof(double));
+            linalg_matmul_bias_sparse(o1, a, wt, bias, R, K, N);
+            assert_memory_equal(o1, o2, R * N * sizeof(double));
+
+            double *g = random_array(R * N, &r, 0.0);
+            double *i1 = random_array(R * K, &r, 0.0), *i2 = malloc(R * K * sizeof(double));
+            memcpy(i2, i1, R * K * sizeof(double));
+            linalg_matmul_acc(i1, g, w, R, N, K);
+            linalg_matmul_acc_ref(i2, g, w, R, N, K);
+            assert_memory_equal(i1, i2, R * K * sizeof(double));
+
+            double *d1 = random_array(N * K, &r, 0.0), *d2 = malloc(N * K * sizeof(double));
+            memcpy(d2, d1, N * K * sizeof(double));
+            linalg_matmul_tn_acc(d1, g, a, R, N, K);
+            linalg_matmul_tn_acc_ref(d2, g, a, R, N, K);
+            assert_memory_equal(d1, d2, N * K * sizeof(double));
+            free(d2), free(d1), free(i2), free(i1), free(g), free(o2), free(o1), free(wt), free(bias),
+                free(w), free(a);
+        }
+    }
+    assert_int_equal(linalg_isa_select(NULL, err, sizeof err), 0);
+}
+
 /* Every instruction-set path this CPU runs gives the baseline's bits, on shapes whose
  * sizes are not multiples of any vector width. */
 static void test_every_isa_path_gives_the_same_bits(void **s)
@@ -198,6 +246,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kernels_match_their_reference_loops),
+        cmocka_unit_test(test_kernels_give_the_reference_loops_bits),
         cmocka_unit_test(test_every_isa_path_gives_the_same_bits),
         cmocka_unit_test(test_power_iteration_finds_lapacks_largest_singular_value),
         cmocka_unit_test(test_random_orthogonal_is_orthogonal),

@@ -1,5 +1,5 @@
-/* linalg.c: plain loops the compiler vectorises (axpy form, contiguous inner loops) and
- * their dot-product references; spectra through LAPACKE's dgesvd and dgeev. */
+/* linalg.c: a register-blocked product compiled per instruction set, beside plain
+ * reference loops that give the same bits; spectra through LAPACKE's dgesvd and dgeev. */
 #include "linalg.h"
 #include "vmath.h"
 
@@ -18,55 +18,50 @@
  * The three products are one register-blocked kernel, gemm: C (M, N) += A (M, K) . B (K, N)
  * with B's rows contiguous and A read through strides (so A may be a transposed view).
  * Every element of C gets the same sequence of roundings, whatever the tile or the vector
- * width:  c += ((a0 b0 + a1 b1) + a2 b2) + a3 b3  for each block of four along K, then
- * c += a b  for the last K mod 4, and with `skip` a block (or a last term) whose a's are all
- * zero is left out (one-hot inputs, the zero initial state). A tile of MR rows by two
- * vectors of C stays in registers across the whole of K, and each load of B serves MR rows:
- * that is what lets throughput grow with the batch. Columns left over from the vectors are
- * done one at a time in the same order. */
+ * width, the plain loop's:  c = c0;  c = c + a_k b_k  for k = 0, 1, ..., K-1  (the _ref
+ * functions below, which give the same bits). With `skip`, a k at which every row of a tile
+ * of MR rows has a zero a is left out (one-hot inputs, the zero initial state): that changes
+ * at most the sign of a zero, or a NaN from an infinite weight times zero. A tile of MR rows
+ * by two vectors of C stays in registers across the whole of K, and each load of B serves MR
+ * rows: that is what lets throughput grow with the batch. (Grouping four products before
+ * each accumulation, as an earlier version did, needs four B vectors live per output vector:
+ * the tile spilled to the stack and ran at 18-25 GFLOP/s against 33-35 for this order.)
+ * Columns left over from the vectors are done one at a time in the same order. */
 #define MR 4
 /* B bigger than this (in doubles, 256 KB) is streamed by rows for a single row of C. */
 #define GEMM_STREAM_DOUBLES 32768
+
+/* Vectors of a tile: MR rows by 2, or a single row by up to GEMM_NV (the independent sums a
+ * single row needs to hide the latency of the additions). */
+#define GEMM_NV 8
 
 /* One tile: `rows` (<= MR) rows of C by `nv` vectors of type T (W doubles each) at c,
  * starting from c0 (row stride ld0: c0 = c to accumulate, a bias with ld0 = 0) or from 0
  * where c0 is NULL. */
 #define GEMM_TILE(T, W, LOAD, STORE, c, ldc, c0, ld0, a, rsa, csa, b, ldb, K, rows, nv, skip) \
     do { \
-        T acc[MR][2], zero_ = {0}; \
+        T acc[MR][GEMM_NV], zero_ = {0}; \
         for (int i_ = 0; i_ < (rows); i_++) \
             for (int v_ = 0; v_ < (nv); v_++) \
                 acc[i_][v_] = (c0) ? LOAD((c0) + i_ * (ld0) + v_ * (W)) : zero_; \
-        size_t k_ = 0; \
-        for (; k_ + 4 <= (K); k_ += 4) { \
-            T b0[2], b1[2], b2[2], b3[2]; \
-            for (int v_ = 0; v_ < (nv); v_++) { \
-                const double *bk_ = (b) + k_ * (ldb) + v_ * (W); \
-                b0[v_] = LOAD(bk_), b1[v_] = LOAD(bk_ + (ldb)); \
-                b2[v_] = LOAD(bk_ + 2 * (ldb)), b3[v_] = LOAD(bk_ + 3 * (ldb)); \
-            } \
-            for (int i_ = 0; i_ < (rows); i_++) { \
-                const double *ai_ = (a) + i_ * (rsa) + k_ * (csa); \
-                double s0 = ai_[0], s1 = ai_[(csa)], s2 = ai_[2 * (csa)], s3 = ai_[3 * (csa)]; \
-                if ((skip) && s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) \
+        for (size_t k_ = 0; k_ < (K); k_++) { \
+            const double *ak_ = (a) + k_ * (csa); \
+            if (skip) { \
+                int nz_ = 0; \
+                for (int i_ = 0; i_ < (rows); i_++) \
+                    nz_ |= ak_[i_ * (rsa)] != 0.0; /* NaN is not zero */ \
+                if (!nz_) \
                     continue; \
-                for (int v_ = 0; v_ < (nv); v_++) { \
-                    T t_ = s0 * b0[v_]; \
-                    t_ = t_ + s1 * b1[v_]; \
-                    t_ = t_ + s2 * b2[v_]; \
-                    t_ = t_ + s3 * b3[v_]; \
-                    acc[i_][v_] = acc[i_][v_] + t_; \
-                } \
+            } \
+            T bv_[GEMM_NV]; \
+            for (int v_ = 0; v_ < (nv); v_++) \
+                bv_[v_] = LOAD((b) + k_ * (ldb) + v_ * (W)); \
+            for (int i_ = 0; i_ < (rows); i_++) { \
+                double s_ = ak_[i_ * (rsa)]; \
+                for (int v_ = 0; v_ < (nv); v_++) \
+                    acc[i_][v_] = acc[i_][v_] + s_ * bv_[v_]; \
             } \
         } \
-        for (; k_ < (K); k_++) \
-            for (int i_ = 0; i_ < (rows); i_++) { \
-                double s_ = (a)[i_ * (rsa) + k_ * (csa)]; \
-                if ((skip) && s_ == 0.0) \
-                    continue; \
-                for (int v_ = 0; v_ < (nv); v_++) \
-                    acc[i_][v_] = acc[i_][v_] + s_ * LOAD((b) + k_ * (ldb) + v_ * (W)); \
-            } \
         for (int i_ = 0; i_ < (rows); i_++) \
             for (int v_ = 0; v_ < (nv); v_++) \
                 STORE((c) + i_ * (ldc) + v_ * (W), acc[i_][v_]); \
@@ -85,33 +80,42 @@
 { \
     *(vec_##SUFFIX *)p = x; \
 } \
-    /* All M rows of C in one strip of nv vectors (row tiles of MR, then single rows). */ \
+    /* Rows of C in tiles of MR (M a multiple of MR) in one strip of nv vectors. */ \
     TARGET static inline __attribute__((always_inline)) void gemm_strip_##SUFFIX( \
         double *c, const double *c0, size_t ld0, const double *a, size_t rsa, size_t csa, const double *b, size_t M, \
         size_t K, size_t N, int nv, int skip) \
 { \
-    size_t i = 0; \
-    for (; i + MR <= M; i += MR) \
+    for (size_t i = 0; i < M; i += MR) \
         GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, \
                   a + i * rsa, rsa, csa, b, N, K, MR, nv, skip); \
-    for (; i < M; i++) \
-        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, \
-                  a + i * rsa, rsa, csa, b, N, K, 1, nv, skip); \
 } \
-    /* All M rows of C in one column, one double at a time in the same order. */ \
+    /* One row of C across all N: GEMM_NV vectors at a time, then single vectors and doubles. */ \
+    TARGET static void gemm_row_##SUFFIX(double *c, const double *c0, const double *a, size_t csa, const double *b, \
+                                         size_t K, size_t N, int skip) \
+{ \
+    size_t j = 0; \
+    for (; j + GEMM_NV * (W) <= N; j += GEMM_NV * (W)) \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, 0, c0 ? c0 + j : NULL, 0, a, 0, csa, b + j, \
+                  N, K, 1, GEMM_NV, skip); \
+    for (; j + (W) <= N; j += (W)) \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, 0, c0 ? c0 + j : NULL, 0, a, 0, csa, b + j, \
+                  N, K, 1, 1, skip); \
+    for (; j < N; j++) \
+        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + j, 0, c0 ? c0 + j : NULL, 0, a, 0, csa, b + j, N, K, 1, 1, \
+                  skip); \
+} \
+    /* Rows of C in tiles of MR in one column, one double at a time in the same order. */ \
     TARGET static void gemm_column_##SUFFIX(double *c, const double *c0, size_t ld0, const double *a, size_t rsa, \
                                             size_t csa, const double *b, size_t M, size_t K, size_t N, int skip) \
 { \
-    size_t i = 0; \
-    for (; i + MR <= M; i += MR) \
+    for (size_t i = 0; i < M; i += MR) \
         GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, a + i * rsa, \
                   rsa, csa, b, N, K, MR, 1, skip); \
-    for (; i < M; i++) \
-        GEMM_TILE(double, 1, SCALAR_LOAD, SCALAR_STORE, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, a + i * rsa, \
-                  rsa, csa, b, N, K, 1, 1, skip); \
 } \
-    /* One row of C by streaming B's rows (axpy form): for a single row and a B too big for \
-     * the cache, where walking B by column strips would touch a new line every load. */ \
+    /* One row of C by streaming B's rows: for a single row and a B too big for the cache, \
+     * where walking B by column strips would touch a new line every load. Four rows of B \
+     * at a time pass over a piece of the output held in registers, in the order of the \
+     * tile: o = o + a_k b_k, k ascending (skip: a block of four zero a's is left out). */ \
     TARGET static void gemm_stream_row_##SUFFIX(double *o, const double *a, size_t csa, const double *b, size_t K, \
                                                 size_t N, int skip) \
 { \
@@ -121,8 +125,23 @@
         if (skip && s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) \
             continue; \
         const double *b0 = b + k * N, *b1 = b0 + N, *b2 = b1 + N, *b3 = b2 + N; \
-        for (size_t n = 0; n < N; n++) \
-            o[n] += ((s0 * b0[n] + s1 * b1[n]) + s2 * b2[n]) + s3 * b3[n]; \
+        size_t n = 0; \
+        for (; n + (W) <= N; n += (W)) { \
+            vec_##SUFFIX y = load_##SUFFIX(o + n); \
+            y = y + s0 * load_##SUFFIX(b0 + n); \
+            y = y + s1 * load_##SUFFIX(b1 + n); \
+            y = y + s2 * load_##SUFFIX(b2 + n); \
+            y = y + s3 * load_##SUFFIX(b3 + n); \
+            store_##SUFFIX(o + n, y); \
+        } \
+        for (; n < N; n++) { \
+            double y = o[n]; \
+            y = y + s0 * b0[n]; \
+            y = y + s1 * b1[n]; \
+            y = y + s2 * b2[n]; \
+            y = y + s3 * b3[n]; \
+            o[n] = y; \
+        } \
     } \
     for (; k < K; k++) { \
         double s = a[k * csa]; \
@@ -130,11 +149,11 @@
             continue; \
         const double *bk = b + k * N; \
         for (size_t n = 0; n < N; n++) \
-            o[n] += s * bk[n]; \
+            o[n] = o[n] + s * bk[n]; \
     } \
 } \
-    /* Rows M of C, column strips outer and row tiles inner: a strip of B (K by two vectors) \
-     * stays in L1 while every row tile uses it. */ \
+    /* Rows M of C (a multiple of MR), column strips outer and row tiles inner: a strip of B \
+     * (K by two vectors) stays in L1 while every row tile uses it. */ \
     TARGET static void gemm_strips_##SUFFIX(double *c, const double *c0, size_t ld0, const double *a, size_t rsa, \
                                             size_t csa, const double *b, size_t M, size_t K, size_t N, int skip) \
 { \
@@ -149,33 +168,36 @@
         gemm_column_##SUFFIX(c + j, c0 ? c0 + j : NULL, ld0, a, rsa, csa, b + j, M, K, N, skip); \
 } \
     /* Row tiles outer while B fits the cache (each tile's rows of A stay in L1 as it sweeps \
-     * B); for a bigger B, strips outer, or for a single row B streamed by rows. */ \
+     * B), for a bigger B strips outer; the last M mod MR rows one by one, B streamed by rows \
+     * when it is too big for the cache. */ \
     TARGET static void gemm_##SUFFIX(double *c, const double *c0, size_t ld0, const double *a, size_t rsa, \
                                      size_t csa, const double *b, size_t M, size_t K, size_t N, int skip) \
 { \
-    if (M < MR && K * N > GEMM_STREAM_DOUBLES) { \
-        for (size_t i = 0; i < M; i++) { \
-            if (!c0) \
-                memset(c + i * N, 0, N * sizeof(double)); \
-            else if (c0 != c) \
-                memcpy(c + i * N, c0 + i * ld0, N * sizeof(double)); \
-            gemm_stream_row_##SUFFIX(c + i * N, a + i * rsa, csa, b, K, N, skip); \
-        } \
-        return; \
-    } \
-    if (K * N <= GEMM_STREAM_DOUBLES) { /* B fits the cache: each row tile sweeps it */ \
-        size_t i = 0; \
-        for (; i + MR <= M; i += MR) \
+    size_t full = M - M % MR; \
+    if (K * N <= GEMM_STREAM_DOUBLES) \
+        for (size_t i = 0; i < full; i += MR) \
             gemm_strips_##SUFFIX(c + i * N, c0 ? c0 + i * ld0 : NULL, ld0, a + i * rsa, rsa, csa, b, MR, K, N, skip); \
-        if (i < M) \
-            gemm_strips_##SUFFIX(c + i * N, c0 ? c0 + i * ld0 : NULL, ld0, a + i * rsa, rsa, csa, b, M - i, K, N, \
-                                 skip); \
-        return; \
+    else if (full) \
+        gemm_strips_##SUFFIX(c, c0, ld0, a, rsa, csa, b, full, K, N, skip); \
+    for (size_t i = full; i < M; i++) { \
+        if (K * N <= GEMM_STREAM_DOUBLES) { \
+            gemm_row_##SUFFIX(c + i * N, c0 ? c0 + i * ld0 : NULL, a + i * rsa, csa, b, K, N, skip); \
+            continue; \
+        } \
+        if (!c0) \
+            memset(c + i * N, 0, N * sizeof(double)); \
+        else if (c0 != c) \
+            memcpy(c + i * N, c0 + i * ld0, N * sizeof(double)); \
+        gemm_stream_row_##SUFFIX(c + i * N, a + i * rsa, csa, b, K, N, skip); \
     } \
-    gemm_strips_##SUFFIX(c, c0, ld0, a, rsa, csa, b, M, K, N, skip); \
 } \
     TARGET static void matmul_bias_##SUFFIX(double *out, const double *a, const double *wt, const double *bias, \
                                             size_t R, size_t K, size_t N) \
+{ \
+    gemm_##SUFFIX(out, bias, 0, a, K, 1, wt, R, K, N, 0); \
+} \
+    TARGET static void matmul_bias_sparse_##SUFFIX(double *out, const double *a, const double *wt, \
+                                                   const double *bias, size_t R, size_t K, size_t N) \
 { \
     gemm_##SUFFIX(out, bias, 0, a, K, 1, wt, R, K, N, 1); \
 } \
@@ -232,6 +254,7 @@ KERNELS(baseline, , 2)
 typedef struct {
     const char *name;
     void (*bias)(double *, const double *, const double *, const double *, size_t, size_t, size_t);
+    void (*bias_sparse)(double *, const double *, const double *, const double *, size_t, size_t, size_t);
     void (*acc)(double *, const double *, const double *, size_t, size_t, size_t);
     void (*tn_acc)(double *, const double *, const double *, size_t, size_t, size_t);
     double (*sumsq)(const double *, size_t);
@@ -241,10 +264,10 @@ typedef struct {
 } KernelSet;
 
 static const KernelSet PATHS[] = {
-    {"baseline", matmul_bias_baseline, matmul_acc_baseline, matmul_tn_acc_baseline, sumsq_baseline, vexp_baseline, vtanh_baseline, vsigmoid_baseline},
+    {"baseline", matmul_bias_baseline, matmul_bias_sparse_baseline, matmul_acc_baseline, matmul_tn_acc_baseline, sumsq_baseline, vexp_baseline, vtanh_baseline, vsigmoid_baseline},
 #if X86
-    {"avx2", matmul_bias_avx2, matmul_acc_avx2, matmul_tn_acc_avx2, sumsq_avx2, vexp_avx2, vtanh_avx2, vsigmoid_avx2},
-    {"avx512", matmul_bias_avx512, matmul_acc_avx512, matmul_tn_acc_avx512, sumsq_avx512, vexp_avx512, vtanh_avx512, vsigmoid_avx512},
+    {"avx2", matmul_bias_avx2, matmul_bias_sparse_avx2, matmul_acc_avx2, matmul_tn_acc_avx2, sumsq_avx2, vexp_avx2, vtanh_avx2, vsigmoid_avx2},
+    {"avx512", matmul_bias_avx512, matmul_bias_sparse_avx512, matmul_acc_avx512, matmul_tn_acc_avx512, sumsq_avx512, vexp_avx512, vtanh_avx512, vsigmoid_avx512},
 #endif
 };
 #define N_PATHS ((int)(sizeof PATHS / sizeof PATHS[0]))
@@ -320,6 +343,12 @@ void linalg_matmul_bias(double *out, const double *a, const double *wt, const do
     kernels->bias(out, a, wt, bias, R, K, N);
 }
 
+void linalg_matmul_bias_sparse(double *out, const double *a, const double *wt, const double *bias, size_t R,
+                               size_t K, size_t N)
+{
+    kernels->bias_sparse(out, a, wt, bias, R, K, N);
+}
+
 void linalg_matmul_acc(double *out, const double *a, const double *w, size_t R, size_t N, size_t K)
 {
     kernels->acc(out, a, w, R, N, K);
@@ -367,10 +396,10 @@ void linalg_matmul_acc_ref(double *out, const double *a, const double *w, size_t
 {
     for (size_t r = 0; r < R; r++)
         for (size_t k = 0; k < K; k++) {
-            double s = 0.0;
+            double s = out[r * K + k];
             for (size_t n = 0; n < N; n++)
                 s += a[r * N + n] * w[n * K + k];
-            out[r * K + k] += s;
+            out[r * K + k] = s;
         }
 }
 
@@ -379,10 +408,10 @@ void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size
 {
     for (size_t n = 0; n < N; n++)
         for (size_t k = 0; k < K; k++) {
-            double s = 0.0;
+            double s = dw[n * K + k];
             for (size_t r = 0; r < R; r++)
                 s += a[r * N + n] * x[r * K + k];
-            dw[n * K + k] += s;
+            dw[n * K + k] = s;
         }
 }
 

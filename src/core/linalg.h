@@ -13,7 +13,12 @@
  * loop runs along contiguous rows of wt and vectorises. bias may be NULL. */
 void linalg_matmul_bias(double *out, const double *a, const double *wt, const double *bias,
                         size_t R, size_t K, size_t N);
-/* The same product from w (N, K) by dot products: the reference. */
+/* The same, leaving out the k at which a whole tile of rows of a is zero: for one-hot
+ * inputs and the zero initial state. Differs from the dense product at most in the sign of
+ * a zero result, or where an infinite weight meets a zero input (NaN there, not here). */
+void linalg_matmul_bias_sparse(double *out, const double *a, const double *wt, const double *bias,
+                               size_t R, size_t K, size_t N);
+/* The same product from w (N, K) by dot products: the reference, with the same bits. */
 void linalg_matmul_bias_ref(double *out, const double *a, const double *w, const double *bias,
                             size_t R, size_t K, size_t N);
 

@@ -342,7 +342,7 @@ static void input_side(LayerCache *c, double *out, const double *x, const double
 {
     for (size_t r = 0; r < rows && !cancelled(c); r += CANCEL_ROWS) {
         size_t n = rows - r < CANCEL_ROWS ? rows - r : CANCEL_ROWS;
-        linalg_matmul_bias(out + r * GH, x + r * I, c->wih_t, bias, n, I, GH);
+        linalg_matmul_bias_sparse(out + r * GH, x + r * I, c->wih_t, bias, n, I, GH);
     }
 }
 
@@ -386,7 +386,10 @@ void layer_forward_steps(LayerCache *c, const double *x, const LayerParams *p,
         double *h = c->hs + (size_t)(t + 1) * BH;
         double *cst = c->cs + (size_t)(t + 1) * BH;
         double *ah = c->ah + (size_t)t * BGH;
-        linalg_matmul_bias(ah, h_prev, c->whh_t, p->bias_hh, (size_t)B, H, GH);
+        if (t == 0 && c->zero_h0) /* nothing to multiply */
+            linalg_matmul_bias_sparse(ah, h_prev, c->whh_t, p->bias_hh, (size_t)B, H, GH);
+        else
+            linalg_matmul_bias(ah, h_prev, c->whh_t, p->bias_hh, (size_t)B, H, GH);
         d->cell->forward(c->gate + (size_t)t * BGH, h, cst, c->tc + (size_t)t * BH,
                          c->ax + (size_t)t * BGH, ah, h_prev, c->cs + (size_t)t * BH,
                          c_probe ? c_probe + (size_t)t * BH : NULL, B, d->H, d->act);
@@ -557,18 +560,19 @@ double model_loss(Cache *c, const Batch *in, const ModelDims *d)
  * step alone is what W_hh carries back, however often truncation revisits the step. */
 static void step_backward(double *dh_prev, double *dc_prev, double *dax, double *dah,
                           double *dc_rec, const double *dh_in, const double *dc_in, int t,
-                          const LayerCache *c, const LayerParams *p, const ModelDims *d)
+                          const LayerCache *c, const LayerParams *p, const ModelDims *d, int once)
 {
     int B = c->B;
     size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, BGH = (size_t)B * GH;
-    double *sx = c->scratch, *sh = c->scratch + BGH;
+    /* once: a sweep visits each step once, so the cell writes dax_t, dah_t themselves. */
+    double *sx = once ? dax : c->scratch, *sh = once ? dah : c->scratch + BGH;
 
     memset(dh_prev, 0, BH * sizeof(double));
     memset(dc_prev, 0, BH * sizeof(double));
     d->cell->backward(sx, sh, dh_prev, dc_prev, dc_rec, dh_in, dc_in, c->gate + (size_t)t * BGH,
                       c->tc + (size_t)t * BH, c->ah + (size_t)t * BGH, c->hs + (size_t)t * BH,
                       c->cs + (size_t)t * BH, B, d->H, d->act);
-    for (size_t i = 0; i < BGH; i++) {
+    for (size_t i = 0; !once && i < BGH; i++) {
         dax[i] += sx[i];
         dah[i] += sh[i];
     }
@@ -585,14 +589,16 @@ static void mask_padding(double *g, const LayerCache *c, int t, size_t H)
             memset(g + (size_t)b * H, 0, H * sizeof(double));
 }
 
-/* Clears what backward writes into one layer's cache. */
-static void layer_backward_begin(LayerCache *c, const ModelDims *d)
+/* Clears what backward writes into one layer's cache (a sweep overwrites dax and dah). */
+static void layer_backward_begin(LayerCache *c, const ModelDims *d, int sweep)
 {
     size_t BH = (size_t)c->B * d->H, TBH = (size_t)c->T * BH, TBGH = TBH * d->G;
     memset(c->dh, 0, TBH * sizeof(double));
     memset(c->dc, 0, TBH * sizeof(double));
-    memset(c->dax, 0, TBGH * sizeof(double));
-    memset(c->dah, 0, TBGH * sizeof(double));
+    if (!sweep) {
+        memset(c->dax, 0, TBGH * sizeof(double));
+        memset(c->dah, 0, TBGH * sizeof(double));
+    }
     memset(c->run, 0, RUN_COUNT * BH * sizeof(double));
     memset(c->dh_init, 0, BH * sizeof(double));
     memset(c->dc_init, 0, BH * sizeof(double));
@@ -621,7 +627,7 @@ static void layer_sweep(LayerCache *c, const LayerParams *p, const ModelDims *d,
             dh[i] = run_h[i] + dtop[i];
         mask_padding(dh, c, t, H);
         step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, c->dc + (size_t)t * BH, dh,
-                      run_c, t, c, p, d);
+                      run_c, t, c, p, d, 1);
         if (chunk && t > 0 && t % chunk == 0) { /* a chunk boundary: the carried state is detached */
             memset(run_h, 0, BH * sizeof(double));
             memset(next_c, 0, BH * sizeof(double));
@@ -657,7 +663,7 @@ static void layer_term(LayerCache *c, const double *g, double *below, const Laye
         for (size_t i = 0; i < BH; i++)
             dh[i] += run_h[i];
         step_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, c->dc + (size_t)t * BH,
-                      run_h, run_c, t, c, p, d);
+                      run_h, run_c, t, c, p, d, 0);
         if (below) { /* the step's own dL/d ax_t, left in scratch, through W_ih */
             memset(below + (size_t)t * BH, 0, BH * sizeof(double));
             linalg_matmul_acc(below + (size_t)t * BH, c->scratch, p->weight_ih, (size_t)B, GH, (size_t)c->I);
@@ -706,14 +712,15 @@ static void stack_backward(LayerParams *grad, LayerCache *lc, const double *x, c
 {
     int L = d->L, T = lc[0].T, B = lc[0].B;
     size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, TB = (size_t)T * B;
+    int window = mode == TRUNCATE_WINDOW && truncate > 0 && truncate < T;
     for (int l = 0; l < L; l++) {
-        layer_backward_begin(&lc[l], d);
+        layer_backward_begin(&lc[l], d, !window);
         if (l < L - 1)
             memset(lc[l].dtop, 0, TB * H * sizeof(double));
         if (dec) /* into each sequence's last step */
             scatter_last(lc[l].dtop, dec[l].dh_init, lc[l].len, T, B, H);
     }
-    if (mode == TRUNCATE_WINDOW && truncate > 0 && truncate < T) {
+    if (window) {
         assert(!dec);
         int first = every ? 0 : T - 1;
         for (int s = T - 1; s >= first && !cancelled(&lc[0]); s--) {
