@@ -286,12 +286,13 @@ static void test_the_issues_example_is_refused_naming_batch_with_a_value_that_fi
 {
     (void)unused;
     size_t est = estimate(ISSUE);
-    /* 3.4 GB as the issue measured: (T, B, G*H) five times, (T, B, H) six times */
-    assert_true(est > (size_t)3300 * 1000 * 1000 && est < (size_t)3500 * 1000 * 1000);
+    /* 2.4 GB: (T, B, G*H) three times (ax, gate, dax: only a gru keeps ah and dah apart;
+     * 3.4 GB, five times, when the issue measured it), (T, B, H) six times */
+    assert_true(est > (size_t)2300 * 1000 * 1000 && est < (size_t)2450 * 1000 * 1000);
     expect_refusal(ISSUE, GiB, "batch=128", "batch", "");
-    /* batch 1024 would need 27 GB */
+    /* batch 1024 would need 19 GB */
     size_t big = estimate("model=lstm; hidden=128; seq_len=1000; batch=1024; task=sine");
-    assert_true(big > (size_t)26000 * 1000 * 1000 && big < (size_t)28000 * 1000 * 1000);
+    assert_true(big > (size_t)18000 * 1000 * 1000 && big < (size_t)19500 * 1000 * 1000);
 }
 
 static void test_history_is_named_when_history_is_the_cause(void **unused)

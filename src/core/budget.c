@@ -113,7 +113,8 @@ static size_t doubles(size_t n) { return chunk(n * D); }
 static size_t layer_cache_bytes(const Sizes *z, size_t T, size_t B, size_t I)
 {
     size_t TB = T * B, H = z->H, GH = z->GH;
-    return 5 * doubles(TB * GH)      /* ax, ah, gate, dax, dah */
+    size_t kept = z->d.cell->keeps_ah ? 2 : 0; /* ah, dah apart (gru) */
+    return (3 + kept) * doubles(TB * GH) /* ax, gate, dax */
            + 2 * doubles((TB + B) * H) /* hs, cs */
            + 4 * doubles(TB * H)       /* tc, dh, dc, dtop */
            + doubles(I * GH) + doubles(H * GH) /* wih_t, whh_t */

@@ -44,8 +44,8 @@ typedef struct {
 size_t budget_estimate(const Config *cfg, int runs, const BudgetWindow *window, BudgetParts *parts);
 
 /* 0 when cfg (resolved here on a copy) fits in budget bytes; else -1 and one line in err:
- * "needs 3.2 GiB, more than the memory budget of 1.0 GiB (--memory): batch=128
- * dominates; batch=39 fits". The dominant setting is the one among batch, history,
+ * "needs 2.2 GiB, more than the memory budget of 1.0 GiB (--memory): batch=128
+ * dominates; batch=56 fits". The dominant setting is the one among batch, history,
  * seeds, seq_len and hidden whose lowest value saves the most (near ties, within 5%, go to
  * the one listed first: it changes the experiment least); the value said to fit is the
  * largest that does with the others unchanged. When no value of it fits, the next setting

@@ -220,7 +220,8 @@ static void layer_cache_destroy(LayerCache *c)
     free(c->wih_t);
     free(c->term);
     free(c->dtop);
-    free(c->dah);
+    if (c->dah != c->dax)
+        free(c->dah);
     free(c->dax);
     free(c->dc);
     free(c->dh);
@@ -243,7 +244,7 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->I = I;
     size_t TB = (size_t)T * B, H = (size_t)d->H, GH = (size_t)d->G * H;
     c->ax = calloc(TB * GH, sizeof(double));
-    c->ah = calloc(TB * GH, sizeof(double));
+    c->ah = d->cell->keeps_ah ? calloc(TB * GH, sizeof(double)) : NULL; /* others: in gate's place */
     c->gate = calloc(TB * GH, sizeof(double));
     c->hs = calloc((TB + B) * H, sizeof(double));
     c->cs = calloc((TB + B) * H, sizeof(double));
@@ -251,7 +252,9 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->dh = calloc(TB * H, sizeof(double));
     c->dc = calloc(TB * H, sizeof(double));
     c->dax = calloc(TB * GH, sizeof(double));
-    c->dah = calloc(TB * GH, sizeof(double));
+    /* A cell that adds ax and ah before anything else gives both the same gradient: one
+     * array serves. */
+    c->dah = d->cell->keeps_ah ? calloc(TB * GH, sizeof(double)) : c->dax;
     c->dtop = calloc(TB * H, sizeof(double));
     c->term = term ? calloc(TB * H, sizeof(double)) : NULL;
     c->wih_t = calloc((size_t)I * GH, sizeof(double));
@@ -260,7 +263,7 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->run = calloc(RUN_COUNT * (size_t)B * H, sizeof(double));
     c->dh_init = calloc((size_t)B * H, sizeof(double));
     c->dc_init = calloc((size_t)B * H, sizeof(double));
-    if (!c->ax || !c->ah || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh || !c->dc ||
+    if (!c->ax || (d->cell->keeps_ah && !c->ah) || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh || !c->dc ||
         !c->dax || !c->dah || !c->dtop || (term && !c->term) || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
         !c->dh_init || !c->dc_init) {
         layer_cache_destroy(c);
@@ -385,13 +388,16 @@ void layer_forward_steps(LayerCache *c, const double *x, const LayerParams *p,
         const double *h_prev = c->hs + (size_t)t * BH;
         double *h = c->hs + (size_t)(t + 1) * BH;
         double *cst = c->cs + (size_t)(t + 1) * BH;
-        double *ah = c->ah + (size_t)t * BGH;
+        /* A cell that does not keep ah gets it in the gate's place (one array less to
+         * write and read) and adds ax there, with the same rounding as ax + ah. */
+        int keep = d->cell->keeps_ah;
+        double *ah = (keep ? c->ah : c->gate) + (size_t)t * BGH;
         if (t == 0 && c->zero_h0) /* nothing to multiply */
             linalg_matmul_bias_sparse(ah, h_prev, c->whh_t, p->bias_hh, (size_t)B, H, GH);
         else
             linalg_matmul_bias(ah, h_prev, c->whh_t, p->bias_hh, (size_t)B, H, GH);
         d->cell->forward(c->gate + (size_t)t * BGH, h, cst, c->tc + (size_t)t * BH,
-                         c->ax + (size_t)t * BGH, ah, h_prev, c->cs + (size_t)t * BH,
+                         c->ax + (size_t)t * BGH, keep ? ah : NULL, h_prev, c->cs + (size_t)t * BH,
                          c_probe ? c_probe + (size_t)t * BH : NULL, B, d->H, d->act);
         if (h_probe) {
             const double *ph = h_probe + (size_t)t * BH;
@@ -570,11 +576,12 @@ static void step_backward(double *dh_prev, double *dc_prev, double *dax, double 
     memset(dh_prev, 0, BH * sizeof(double));
     memset(dc_prev, 0, BH * sizeof(double));
     d->cell->backward(sx, sh, dh_prev, dc_prev, dc_rec, dh_in, dc_in, c->gate + (size_t)t * BGH,
-                      c->tc + (size_t)t * BH, c->ah + (size_t)t * BGH, c->hs + (size_t)t * BH,
+                      c->tc + (size_t)t * BH, c->ah ? c->ah + (size_t)t * BGH : NULL, c->hs + (size_t)t * BH,
                       c->cs + (size_t)t * BH, B, d->H, d->act);
     for (size_t i = 0; !once && i < BGH; i++) {
         dax[i] += sx[i];
-        dah[i] += sh[i];
+        if (dah != dax)
+            dah[i] += sh[i];
     }
     /* dL/dh_{t-1} += dah . W_hh, after the cell's direct path (gru's z dh). */
     linalg_matmul_acc(dh_prev, sh, p->weight_hh, (size_t)B, GH, H);
@@ -597,7 +604,8 @@ static void layer_backward_begin(LayerCache *c, const ModelDims *d, int sweep)
     memset(c->dc, 0, TBH * sizeof(double));
     if (!sweep) {
         memset(c->dax, 0, TBGH * sizeof(double));
-        memset(c->dah, 0, TBGH * sizeof(double));
+        if (c->dah != c->dax)
+            memset(c->dah, 0, TBGH * sizeof(double));
     }
     memset(c->run, 0, RUN_COUNT * BH * sizeof(double));
     memset(c->dh_init, 0, BH * sizeof(double));

@@ -64,7 +64,8 @@ typedef struct {
 typedef struct {
     int T, B, I;
     double *ax;    /* (T, B, G*H) x_t W_ih^T + b_ih */
-    double *ah;    /* (T, B, G*H) h_{t-1} W_hh^T + b_hh */
+    double *ah;    /* (T, B, G*H) h_{t-1} W_hh^T + b_hh; only for a cell that keeps_ah, else NULL
+                      (gru): the others get it in gate's place */
     double *gate;  /* (T, B, G*H) activated gates: rnn h_t before any probe; lstm i f g o; gru r z n */
     double *hs;    /* (T+1, B, H) hs[0] the initial state, hs[t+1] = h_t */
     double *cs;    /* (T+1, B, H) cell states (cell->has_cell_state), same indexing */
@@ -72,7 +73,8 @@ typedef struct {
     double *dh;    /* (T, B, H) total dL/dh_t, the recurrent path included */
     double *dc;    /* (T, B, H) total dL/dc_t (cell->has_cell_state) */
     double *dax;   /* (T, B, G*H) dL/d(input-side pre-activation) */
-    double *dah;   /* (T, B, G*H) dL/d(recurrent-side pre-activation) */
+    double *dah;   /* (T, B, G*H) dL/d(recurrent-side pre-activation); dax itself for a cell
+                      that does not keep_ah (the two are equal there) */
     double *dtop;  /* (T, B, H) gradient arriving at h_t from above: the head, or the layer
                       above (seq2seq's encoder: also the decoder, at the last step) */
     double *term;  /* (T, B, H) below the top of a stack that window truncation walks term

@@ -54,6 +54,7 @@ static const CellKind CELLS[] = {
         .forget_gate = -1,
         .has_activation = 0,
         .path_gate = 1,      /* z */
+        .keeps_ah = 1,
         .forward = gru_forward,
         .backward = gru_backward,
     },

@@ -12,7 +12,9 @@
 
 /* One step for the whole batch. ax, ah (B, G*H) are the input-side and recurrent-side
  * pre-activations, x_t W_ih^T + b_ih and h_{t-1} W_hh^T + b_hh, kept apart because the
- * gru's r multiplies only the recurrent part of n. h_prev, c_prev (B, H) are the previous
+ * gru's r multiplies only the recurrent part of n; a cell whose backward does not read ah
+ * (CellKind.keeps_ah 0) may be given ah = NULL with the recurrent side already in gate,
+ * which it adds to ax in place. h_prev, c_prev (B, H) are the previous
  * states (c_prev only for a cell with a cell state).
  * Writes gate (B, G*H), the activated gates in PyTorch's order (rnn: h_t itself), and
  * h (B, H) = h_t; a cell with a cell state also writes c (B, H) = c_t and tc (B, H) =
@@ -52,6 +54,8 @@ typedef struct CellKind {
     int path_gate;                  /* the gate whose product over steps is the factor along
                                        the cell's own path, or -1: lstm f (dc_{t-1} gets
                                        f_t dc_t), gru z (h_t = (1-z) n + z h_{t-1}); rnn -1 */
+    int keeps_ah;                   /* backward reads ah (gru's r (W_hn h + b_hn)): the layer
+                                       must keep it apart from the gate */
     CellForwardFn *forward;
     CellBackwardFn *backward;
 } CellKind;

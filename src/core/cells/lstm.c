@@ -17,8 +17,8 @@ void lstm_forward(double *gate, double *h, double *c, double *tc, const double *
 {
     (void)h_prev, (void)act;
     size_t Hs = (size_t)H, GH = 4 * Hs, BH = (size_t)B * Hs;
-    for (size_t k = 0; k < (size_t)B * GH; k++)
-        gate[k] = ax[k] + ah[k];
+    for (size_t k = 0; k < (size_t)B * GH; k++) /* ah NULL: gate holds the recurrent side */
+        gate[k] = ax[k] + (ah ? ah[k] : gate[k]);
     for (int b = 0; b < B; b++) { /* i and f, g, o: whole blocks through the vector functions */
         double *gb = gate + b * GH;
         linalg_vsigmoid(gb, gb, 2 * Hs);

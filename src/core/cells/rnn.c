@@ -39,8 +39,8 @@ void rnn_forward(double *gate, double *h, double *c, double *tc, const double *a
 {
     (void)c, (void)tc, (void)h_prev, (void)c_prev, (void)c_probe;
     size_t BH = (size_t)B * H;
-    for (size_t i = 0; i < BH; i++)
-        gate[i] = ax[i] + ah[i];
+    for (size_t i = 0; i < BH; i++) /* ah NULL: gate holds the recurrent side */
+        gate[i] = ax[i] + (ah ? ah[i] : gate[i]);
     switch (act) {
     case ACT_TANH: linalg_vtanh(gate, gate, BH); break;
     case ACT_SIGMOID: linalg_vsigmoid(gate, gate, BH); break;
