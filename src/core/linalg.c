@@ -67,11 +67,39 @@
                 STORE((c) + i_ * (ldc) + v_ * (W), acc[i_][v_]); \
     } while (0)
 
+/* The cells' exp, tanh and sigmoid over n doubles (y may be x): VMATH_N vectors at a time,
+ * their chains interleaved (vmath.h: 4.6, 2.5 and 2.3 ns a value on AVX2 here, against 6.9,
+ * 5.9 and 5.2 for the scalar loop GCC did not vectorise), then single vectors, then the
+ * last doubles with the scalar function. All three give the same bits. */
+#define VMATH_N 4
+#define VMATH_LOOP(NAME, TARGET, VECFN, ONEFN, SCALARFN, T, W) \
+    TARGET static void NAME(double *y, const double *x, size_t n) \
+    { \
+        size_t i = 0; \
+        for (; i + VMATH_N * (W) <= n; i += VMATH_N * (W)) { \
+            T v[VMATH_N], r[VMATH_N]; /* T may alias a double, unaligned */ \
+            for (int u = 0; u < VMATH_N; u++) \
+                v[u] = *(const T *)(x + i + u * (W)); \
+            VECFN(r, v); \
+            for (int u = 0; u < VMATH_N; u++) \
+                *(T *)(y + i + u * (W)) = r[u]; \
+        } \
+        for (; i + (W) <= n; i += (W)) { \
+            T v = *(const T *)(x + i), r; \
+            ONEFN(&r, &v); \
+            *(T *)(y + i) = r; \
+        } \
+        for (; i < n; i++) \
+            y[i] = SCALARFN(x[i]); \
+    }
+
 #define SCALAR_LOAD(p) (*(p))
 #define SCALAR_STORE(p, x) (*(p) = (x))
 
 #define KERNELS(SUFFIX, TARGET, W) \
     typedef double vec_##SUFFIX __attribute__((vector_size(8 * (W)), aligned(8), may_alias)); \
+    typedef int64_t veci_##SUFFIX __attribute__((vector_size(8 * (W)))); \
+    typedef uint64_t vecu_##SUFFIX __attribute__((vector_size(8 * (W)))); \
     TARGET static inline vec_##SUFFIX load_##SUFFIX(const double *p) \
 { \
     return *(const vec_##SUFFIX *)p; \
@@ -225,21 +253,11 @@
         s += g[i] * g[i]; \
     return s; \
 } \
-    TARGET static void vexp_##SUFFIX(double *y, const double *x, size_t n) \
-{ \
-    for (size_t i = 0; i < n; i++) \
-        y[i] = rl_exp(x[i]); \
-} \
-    TARGET static void vtanh_##SUFFIX(double *y, const double *x, size_t n) \
-{ \
-    for (size_t i = 0; i < n; i++) \
-        y[i] = rl_tanh(x[i]); \
-} \
-    TARGET static void vsigmoid_##SUFFIX(double *y, const double *x, size_t n) \
-{ \
-    for (size_t i = 0; i < n; i++) \
-        y[i] = rl_sigmoid(x[i]); \
-}
+    VMATH_VECTOR(SUFFIX, vec_##SUFFIX, veci_##SUFFIX, vecu_##SUFFIX, VMATH_N) \
+    VMATH_VECTOR(one_##SUFFIX, vec_##SUFFIX, veci_##SUFFIX, vecu_##SUFFIX, 1) \
+    VMATH_LOOP(vexp_##SUFFIX, TARGET, vm_exp_##SUFFIX, vm_exp_one_##SUFFIX, rl_exp, vec_##SUFFIX, W) \
+    VMATH_LOOP(vtanh_##SUFFIX, TARGET, vm_tanh_##SUFFIX, vm_tanh_one_##SUFFIX, rl_tanh, vec_##SUFFIX, W) \
+    VMATH_LOOP(vsigmoid_##SUFFIX, TARGET, vm_sigmoid_##SUFFIX, vm_sigmoid_one_##SUFFIX, rl_sigmoid, vec_##SUFFIX, W)
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define X86 1

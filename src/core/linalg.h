@@ -38,8 +38,8 @@ void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size
  * pass, and the same bits on every path. Overflows for |g| beyond about 1e154. */
 double linalg_sumsq(const double *g, size_t n);
 
-/* y = e^x, tanh x, 1 / (1 + e^-x) element by element (vmath.h's functions, vectorised;
- * y may be x). */
+/* y = e^x, tanh x, 1 / (1 + e^-x) element by element (vmath.h's functions on this path's
+ * vectors, the scalar functions' bits; y may be x). */
 void linalg_vexp(double *y, const double *x, size_t n);
 void linalg_vtanh(double *y, const double *x, size_t n);
 void linalg_vsigmoid(double *y, const double *x, size_t n);

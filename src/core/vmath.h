@@ -1,10 +1,11 @@
-/* vmath.h: the project's own exp, expm1, tanh, sigmoid, log, sin and cos, so that a result
+/* vmath.h: the project's own exp, tanh, sigmoid, log, sin and cos, so that a result
  * never depends on which variant of libm's functions the C library picks for this CPU
  * (glibc chooses FMA versions of exp and expm1 at run time, and their last bits differ).
  *
  * Each function is a fixed sequence of IEEE additions, multiplications and divisions with
- * no branch on the value in exp, expm1, tanh and sigmoid (clamps are selects), so a loop
- * over them vectorises and gives the same bits lane by lane on SSE2, AVX2 and AVX-512.
+ * no branch on the value in exp, tanh and sigmoid (clamps are selects), written once for
+ * vectors of any width (VMATH_VECTOR below), so the same inputs give the same bits lane by
+ * lane on SSE2, AVX2 and AVX-512 and in the scalar functions.
  * Compiled with -ffp-contract=off: no fused multiply-add. Polynomials are Taylor series,
  * truncated where the next term is below half an ulp, evaluated by Horner's rule.
  * Accuracy: see test_vmath, which measures each against long double; overflow gives Inf,
@@ -40,104 +41,133 @@ VMATH_INLINE double vm_double(uint64_t u)
 #define VM_LN2_HI 6.93147180369123816490e-01
 #define VM_LN2_LO 1.90821492927058770002e-10
 
-/* 2^k for an integer-valued k with |k| <= 1022 held as a double: its bits built directly. */
-VMATH_INLINE double vm_pow2(double k)
-{
-    return vm_double((vm_bits(k + (VM_SHIFT + 1023.0)) - vm_bits(VM_SHIFT)) << 52);
-}
+/* The exp, tanh and sigmoid are written once, for any GCC vector of doubles VD (with VI, the
+ * integer vector of the same size) and any number N of such vectors at a time:
+ * VMATH_VECTOR(SUF, VD, VI, N) defines vm_exp_SUF, vm_tanh_SUF and vm_sigmoid_SUF on arrays
+ * of N vectors (VU: the unsigned integer vector). The scalar rl_exp, rl_tanh and rl_sigmoid below are the one-lane, N = 1
+ * instance; the kernels of linalg.c take their path's vector width and N = 4. Every
+ * statement applies one IEEE operation lane by lane to the N vectors in turn, so the lanes
+ * get the scalar's bits, and the N independent chains of a polynomial are interleaved in
+ * the program: a single chain of Horner's rule is latency-bound, and a loop of them is not
+ * vectorised by GCC at all (the selects read as control flow to it). Clamps and choices are
+ * selects on masks, copysign and fabs are bit operations: no branch on a value. */
+#define VM_EACH(N, stmt) \
+    for (int u_ = 0; u_ < (N); u_++) { \
+        stmt; \
+    }
 
 /* e^r - 1 - r for |r| <= ln2 / 2, as r^2 (1/2! + r/3! + ... + r^11/13!): the first term
- * left out, r^14/14!, is below 2^-57 of the result. */
-VMATH_INLINE double vm_expm1_tail(double r)
-{
-    double p = 1.0 / 6227020800.0;
-    p = 1.0 / 479001600.0 + r * p;
-    p = 1.0 / 39916800.0 + r * p;
-    p = 1.0 / 3628800.0 + r * p;
-    p = 1.0 / 362880.0 + r * p;
-    p = 1.0 / 40320.0 + r * p;
-    p = 1.0 / 5040.0 + r * p;
-    p = 1.0 / 720.0 + r * p;
-    p = 1.0 / 120.0 + r * p;
-    p = 1.0 / 24.0 + r * p;
-    p = 1.0 / 6.0 + r * p;
-    p = 0.5 + r * p;
-    return (r * r) * p;
-}
+ * left out, r^14/14!, is below 2^-57 of the result. Highest first, for Horner's rule. */
+static const double VM_EXPM1_TAIL[12] = {
+    1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0,
+    1.0 / 362880.0,     1.0 / 40320.0,     1.0 / 5040.0,     1.0 / 720.0,
+    1.0 / 120.0,        1.0 / 24.0,        1.0 / 6.0,        0.5};
 
-/* x = k ln 2 + r with k an integer (as a double) and |r| <= ln2 / 2 (a little more at the
- * rounding boundary). */
-VMATH_INLINE double vm_reduce(double x, double *k)
-{
-    double kd = (x * VM_INV_LN2 + VM_SHIFT) - VM_SHIFT;
-    *k = kd;
-    return (x - kd * VM_LN2_HI) - kd * VM_LN2_LO;
-}
+/* tanh x for |x| < 0.55: its Taylor series x - x^3/3 + 2x^5/15 - ... to x^37, as
+ * x + x z P(z) with z = x^2 (the first term left out is under 2^-57 of the result there). */
+static const double VM_TANH_SERIES[18] = {
+    7.054636946400968e-08,   -1.7406618963571648e-07, 4.294911078273806e-07,
+    -1.0597268320104654e-06, 2.6147711512907546e-06,  -6.451689215655431e-06,
+    1.5918905069328964e-05,  -3.927832388331683e-05,  9.691537956929451e-05,
+    -0.00023912911424355248, 0.000590027440945586,    -0.0014558343870513183,
+    0.003592128036572481,    -0.008863235529902197,   0.021869488536155203,
+    -0.05396825396825397,    0.13333333333333333,     -0.3333333333333333};
 
-/* e^x. Beyond 709.78 the product overflows to Inf and below -745.13 it rounds to 0, as the
- * true value does; the clamp only keeps k in range. 2^k is applied in two halves so that
- * neither half overflows nor underflows and a subnormal result is rounded once. */
+#define VM_SIGN_BIT ((int64_t)0x8000000000000000ull)
+
+/* m ? a : b lane by lane, m a mask (all ones or zeros) as a comparison gives. */
+#define VM_SELECT(VD, VI, m, a, b) ((VD)(((m) & (VI)(a)) | (~(m) & (VI)(b))))
+
+/* 2^k for an integer-valued k with |k| <= 1022 held as a double: its bits built directly. */
+#define VM_POW2(VD, VU, k) ((VD)(((VU)((k) + (VM_SHIFT + 1023.0)) - (VU)((VD){0} + VM_SHIFT)) << 52))
+
+#define VMATH_VECTOR(SUF, VD, VI, VU, N) \
+    /* (No function returns a vector: that would take the ABI of the wider types.) */ \
+    /* x = k ln 2 + r with k an integer (as a double) and |r| <= ln2 / 2 (a little more at \
+     * the rounding boundary); p = r + (e^r - 1 - r) = e^r - 1 by the series above. */ \
+    VMATH_INLINE void vm_expm1_reduced_##SUF(const VD *x, VD *k, VD *p) \
+    { \
+        VD r[N]; \
+        VM_EACH(N, k[u_] = (x[u_] * VM_INV_LN2 + VM_SHIFT) - VM_SHIFT) \
+        VM_EACH(N, r[u_] = (x[u_] - k[u_] * VM_LN2_HI) - k[u_] * VM_LN2_LO) \
+        VM_EACH(N, p[u_] = (VD){0} + VM_EXPM1_TAIL[0]) \
+        _Pragma("GCC unroll 12") for (int j_ = 1; j_ < 12; j_++) \
+            VM_EACH(N, p[u_] = VM_EXPM1_TAIL[j_] + r[u_] * p[u_]) \
+        VM_EACH(N, p[u_] = r[u_] + (r[u_] * r[u_]) * p[u_]) \
+    } \
+    /* e^x. Beyond 709.78 the product overflows to Inf and below -745.13 it rounds to 0, as \
+     * the true value does; the clamp only keeps k in range (NaN fails both tests and stays \
+     * NaN). 2^k is applied in two halves so that neither half overflows nor underflows and \
+     * a subnormal result is rounded once. */ \
+    VMATH_INLINE void vm_exp_##SUF(VD *y, const VD *x) \
+    { \
+        VD xc[N], k[N], p[N]; \
+        VM_EACH(N, xc[u_] = VM_SELECT(VD, VI, x[u_] < -746.0, (VD){0} - 746.0, x[u_])) \
+        VM_EACH(N, xc[u_] = VM_SELECT(VD, VI, xc[u_] > 710.0, (VD){0} + 710.0, xc[u_])) \
+        vm_expm1_reduced_##SUF(xc, k, p); \
+        VM_EACH(N, VD k1 = (k[u_] * 0.5 + VM_SHIFT) - VM_SHIFT; VD k2 = k[u_] - k1; \
+                y[u_] = ((1.0 + p[u_]) * VM_POW2(VD, VU, k1)) * VM_POW2(VD, VU, k2)) \
+    } \
+    /* tanh x: the series below |x| = atanh(1/2), and from there 1 - 2w / (1 + w) with \
+     * w = e^-2|x| <= 1/3, which does not cancel. Exactly +-1 from |x| = 19.1 on (the clamp \
+     * keeps 2^k normal). Both forms are computed and one selected (NaN takes the second). */ \
+    VMATH_INLINE void vm_tanh_##SUF(VD *y, const VD *x) \
+    { \
+        const VI sign = (VI){0} + VM_SIGN_BIT; \
+        VD a[N], m[N], k[N], p[N], z[N], q[N]; \
+        VM_EACH(N, a[u_] = (VD)((VI)x[u_] & ~sign)) \
+        VM_EACH(N, m[u_] = -2.0 * a[u_]) \
+        VM_EACH(N, m[u_] = VM_SELECT(VD, VI, m[u_] < -40.0, (VD){0} - 40.0, m[u_])) \
+        vm_expm1_reduced_##SUF(m, k, p); \
+        VM_EACH(N, z[u_] = a[u_] * a[u_]) \
+        VM_EACH(N, q[u_] = (VD){0} + VM_TANH_SERIES[0]) \
+        _Pragma("GCC unroll 18") for (int j_ = 1; j_ < 18; j_++) \
+            VM_EACH(N, q[u_] = VM_TANH_SERIES[j_] + z[u_] * q[u_]) \
+        VM_EACH(N, VD s = VM_POW2(VD, VU, k[u_]); VD w = s * p[u_] + s; \
+                VD far = 1.0 - 2.0 * w / (1.0 + w); VD near = a[u_] + (a[u_] * z[u_]) * q[u_]; \
+                VI sx = (VI)x[u_] & sign; /* copysign: near >= 0, far may be a NaN */ \
+                y[u_] = VM_SELECT(VD, VI, a[u_] < 0.5493061443340549, (VD)((VI)near | sx), \
+                                        (VD)(((VI)far & ~sign) | sx))) \
+    } \
+    /* 1 / (1 + e^-x) with e^-x = 2^k (1 + p) and 1 + e^-x = (1 + 2^k) + 2^k p, one \
+     * rounding (1 + 2^k is exact for |k| <= 52; above, 2^k + (1 + 2^k p)). 1 from x = 37 \
+     * on; 0 below -709, where the true value is under 2^-1022 (and e^-x would overflow). */ \
+    VMATH_INLINE void vm_sigmoid_##SUF(VD *y, const VD *x) \
+    { \
+        VD m[N], k[N], p[N]; \
+        VM_EACH(N, m[u_] = -x[u_]) \
+        VM_EACH(N, m[u_] = VM_SELECT(VD, VI, m[u_] < -40.0, (VD){0} - 40.0, m[u_])) \
+        VM_EACH(N, m[u_] = VM_SELECT(VD, VI, m[u_] > 709.0, (VD){0} + 709.0, m[u_])) \
+        vm_expm1_reduced_##SUF(m, k, p); \
+        VM_EACH(N, VD s = VM_POW2(VD, VU, k[u_]); VD sp = s * p[u_]; \
+                VD d = VM_SELECT(VD, VI, k[u_] > 52.0, s + (1.0 + sp), (1.0 + s) + sp); \
+                y[u_] = VM_SELECT(VD, VI, x[u_] < -709.0, (VD){0}, 1.0 / d)) \
+    }
+
+typedef double vm_lane __attribute__((vector_size(8)));
+typedef int64_t vm_lane_int __attribute__((vector_size(8)));
+typedef uint64_t vm_lane_uint __attribute__((vector_size(8)));
+VMATH_VECTOR(lane, vm_lane, vm_lane_int, vm_lane_uint, 1)
+
 VMATH_INLINE double rl_exp(double x)
 {
-    double xc = x < -746.0 ? -746.0 : x; /* NaN fails both tests and stays NaN */
-    xc = xc > 710.0 ? 710.0 : xc;
-    double k, r = vm_reduce(xc, &k);
-    double e = 1.0 + (r + vm_expm1_tail(r));
-    double k1 = (k * 0.5 + VM_SHIFT) - VM_SHIFT, k2 = k - k1;
-    return (e * vm_pow2(k1)) * vm_pow2(k2);
+    vm_lane v = {x}, y;
+    vm_exp_lane(&y, &v);
+    return y[0];
 }
 
-/* tanh x for |x| < 0.55: its Taylor series x - x^3/3 + 2x^5/15 - ... to x^37 (the first
- * term left out is under 2^-57 of the result there). */
-VMATH_INLINE double vm_tanh_series(double x)
-{
-    double z = x * x;
-    double p = 7.054636946400968e-08;
-    p = -1.7406618963571648e-07 + z * p;
-    p = 4.294911078273806e-07 + z * p;
-    p = -1.0597268320104654e-06 + z * p;
-    p = 2.6147711512907546e-06 + z * p;
-    p = -6.451689215655431e-06 + z * p;
-    p = 1.5918905069328964e-05 + z * p;
-    p = -3.927832388331683e-05 + z * p;
-    p = 9.691537956929451e-05 + z * p;
-    p = -0.00023912911424355248 + z * p;
-    p = 0.000590027440945586 + z * p;
-    p = -0.0014558343870513183 + z * p;
-    p = 0.003592128036572481 + z * p;
-    p = -0.008863235529902197 + z * p;
-    p = 0.021869488536155203 + z * p;
-    p = -0.05396825396825397 + z * p;
-    p = 0.13333333333333333 + z * p;
-    p = -0.3333333333333333 + z * p;
-    return x + (x * z) * p;
-}
-
-/* tanh x: the series below |x| = atanh(1/2), and from there 1 - 2w / (1 + w) with
- * w = e^-2|x| <= 1/3, which does not cancel. Exactly +-1 from |x| = 19.1 on (the clamp
- * keeps 2^k normal). Both forms are computed and one selected: no branch. */
 VMATH_INLINE double rl_tanh(double x)
 {
-    double a = fabs(x), y = -2.0 * a;
-    y = y < -40.0 ? -40.0 : y;
-    double k, r = vm_reduce(y, &k);
-    double s = vm_pow2(k), w = s * (r + vm_expm1_tail(r)) + s;
-    double far = copysign(1.0 - 2.0 * w / (1.0 + w), x);
-    return a < 0.5493061443340549 ? copysign(vm_tanh_series(a), x) : far; /* NaN takes far */
+    vm_lane v = {x}, y;
+    vm_tanh_lane(&y, &v);
+    return y[0];
 }
 
-/* 1 / (1 + e^-x) with e^-x = 2^k (1 + p) and 1 + e^-x = (1 + 2^k) + 2^k p, one rounding
- * (1 + 2^k is exact for |k| <= 52; above, 2^k + (1 + 2^k p)). 1 from x = 37 on; 0 below -709, where the true value is under 2^-1022 (and
- * e^-x would overflow). */
 VMATH_INLINE double rl_sigmoid(double x)
 {
-    double xc = -x;
-    xc = xc < -40.0 ? -40.0 : xc;
-    xc = xc > 709.0 ? 709.0 : xc;
-    double k, r = vm_reduce(xc, &k);
-    double p = r + vm_expm1_tail(r), s = vm_pow2(k);
-    double sp = s * p, d = k > 52.0 ? s + (1.0 + sp) : (1.0 + s) + sp;
-    return x < -709.0 ? 0.0 : 1.0 / d;
+    vm_lane v = {x}, y;
+    vm_sigmoid_lane(&y, &v);
+    return y[0];
 }
 
 /* ln x: x = 2^e m with m in [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f), and
