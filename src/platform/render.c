@@ -19,6 +19,8 @@ typedef struct {
     const SDL_PixelFormat *fmt;
     int x0, y0, x1, y1; /* clip, end exclusive; always inside the surface */
     int w, h;
+    Color last;          /* the colour map_color saw last (a is 0 before any), */
+    uint32_t last_pixel; /* and its pixel value */
 } Canvas;
 
 static inline uint32_t *row_at(const Canvas *cv, int y)
@@ -26,11 +28,20 @@ static inline uint32_t *row_at(const Canvas *cv, int y)
     return (uint32_t *)(cv->pixels + (size_t)y * (size_t)cv->pitch);
 }
 
-/* Source colour with alpha byte 255 (0 in a format without alpha). */
-static inline uint32_t map_color(const Canvas *cv, Color c)
+/* Source colour with alpha byte 255 (0 in a format without alpha); SDL_MapRGBA only when the
+ * colour changes (a frame has thousands of commands and a few dozen colours). */
+static inline uint32_t map_color(Canvas *cv, Color c)
 {
-    return SDL_MapRGBA(cv->fmt, c.r, c.g, c.b, 255);
+    if (cv->last.a == 0 || cv->last.r != c.r || cv->last.g != c.g || cv->last.b != c.b) {
+        cv->last = (Color){c.r, c.g, c.b, 255};
+        cv->last_pixel = SDL_MapRGBA(cv->fmt, c.r, c.g, c.b, 255);
+    }
+    return cv->last_pixel;
 }
+
+/* fmax and fmin, inline (GCC calls libm's for them): the other argument where one is NaN. */
+static inline double dmax(double a, double b) { return a > b || b != b ? a : b; }
+static inline double dmin(double a, double b) { return a < b || b != b ? a : b; }
 
 /* 0..255 -> 0..256, so that 255 is exactly opaque and 128 is very nearly half. */
 static inline uint32_t alpha256(uint32_t a) { return a + (a >> 7); }
@@ -77,7 +88,7 @@ static inline void plot(const Canvas *cv, int x, int y, uint32_t src, uint32_t a
     *p = aa >= 256 ? src : blend(*p, src, aa);
 }
 
-static void fill_rect(const Canvas *cv, int64_t x, int64_t y, int64_t w, int64_t h, Color c)
+static void fill_rect(Canvas *cv, int64_t x, int64_t y, int64_t w, int64_t h, Color c)
 {
     int64_t x0 = x > cv->x0 ? x : cv->x0, y0 = y > cv->y0 ? y : cv->y0;
     int64_t x1 = x + w < cv->x1 ? x + w : cv->x1, y1 = y + h < cv->y1 ? y + h : cv->y1;
@@ -88,7 +99,7 @@ static void fill_rect(const Canvas *cv, int64_t x, int64_t y, int64_t w, int64_t
         span(cv, (int)yy, (int)x0, (int)x1, src, a);
 }
 
-static void draw_frame_cmd(const Canvas *cv, Rect r, Color c, float thickness)
+static void draw_frame_cmd(Canvas *cv, Rect r, Color c, float thickness)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
@@ -107,8 +118,8 @@ static void draw_frame_cmd(const Canvas *cv, Rect r, Color c, float thickness)
 /* Rows of pixel centres within [lo, hi] that are inside the clip; false if none. */
 static int row_range(const Canvas *cv, double lo, double hi, int *ya, int *yb)
 {
-    lo = fmax(ceil(lo), cv->y0);
-    hi = fmin(floor(hi), cv->y1 - 1);
+    lo = dmax(ceil(lo), cv->y0);
+    hi = dmin(floor(hi), cv->y1 - 1);
     if (!(lo <= hi))
         return 0;
     *ya = (int)lo, *yb = (int)hi;
@@ -117,8 +128,8 @@ static int row_range(const Canvas *cv, double lo, double hi, int *ya, int *yb)
 
 static int col_range(const Canvas *cv, double lo, double hi, int *xa, int *xb)
 {
-    lo = fmax(ceil(lo), cv->x0);
-    hi = fmin(floor(hi), cv->x1 - 1);
+    lo = dmax(ceil(lo), cv->x0);
+    hi = dmin(floor(hi), cv->x1 - 1);
     if (!(lo <= hi))
         return 0;
     *xa = (int)lo, *xb = (int)hi;
@@ -130,9 +141,9 @@ static void aa_run(const Canvas *cv, int y, int xa, int xb, double cx, double dy
 {
     for (int x = xa; x <= xb; x++) {
         double dx = x - cx, d = sqrt(dx * dx + dy2);
-        double cov = fmin(fmax(ro - d, 0.0), 1.0);
+        double cov = dmin(dmax(ro - d, 0.0), 1.0);
         if (rh > -1.0)
-            cov *= fmin(fmax(d - rh, 0.0), 1.0);
+            cov *= dmin(dmax(d - rh, 0.0), 1.0);
         plot(cv, x, y, src, a, cov);
     }
 }
@@ -140,7 +151,7 @@ static void aa_run(const Canvas *cv, int y, int xa, int xb, double cx, double dy
 /* A disc (inner <= 0) or the annulus between radii inner and outer, anti-aliased over one
  * pixel: coverage = clamp(outer + 1/2 - d) * clamp(d - (inner - 1/2)). Each row is cut into
  * the runs that need a distance per pixel and, for a disc, one run of full pixels. */
-static void draw_annulus(const Canvas *cv, double cx, double cy, double outer, double inner,
+static void draw_annulus(Canvas *cv, double cx, double cy, double outer, double inner,
                          Color c)
 {
     if (!(outer > 0.0) || c.a == 0)
@@ -162,11 +173,11 @@ static void draw_annulus(const Canvas *cv, double cx, double cy, double outer, d
             continue;
         if (rh > 0.0 && dy2 < rh * rh) { /* two runs either side of the hole */
             double xh = sqrt(rh * rh - dy2);
-            aa_run(cv, y, xa, (int)fmin(floor(cx - xh), xb), cx, dy2, ro, rh, src, a);
-            aa_run(cv, y, (int)fmax(ceil(cx + xh), xa), xb, cx, dy2, ro, rh, src, a);
+            aa_run(cv, y, xa, (int)dmin(floor(cx - xh), xb), cx, dy2, ro, rh, src, a);
+            aa_run(cv, y, (int)dmax(ceil(cx + xh), xa), xb, cx, dy2, ro, rh, src, a);
         } else if (rh <= -1.0 && rf > 0.0 && dy2 < rf * rf) { /* disc: edge, full, edge */
             double xf = sqrt(rf * rf - dy2);
-            int fa = (int)fmax(ceil(cx - xf), xa), fb = (int)fmin(floor(cx + xf), xb);
+            int fa = (int)dmax(ceil(cx - xf), xa), fb = (int)dmin(floor(cx + xf), xb);
             if (fa > fb) {
                 aa_run(cv, y, xa, xb, cx, dy2, ro, rh, src, a);
                 continue;
@@ -215,12 +226,12 @@ static int clip_segment(double *ax, double *ay, double *bx, double *by, double x
 }
 
 /* A capsule of half-width hw around the segment: coverage = clamp(hw + 1/2 - distance). */
-static void draw_line_cmd(const Canvas *cv, double ax, double ay, double bx, double by,
+static void draw_line_cmd(Canvas *cv, double ax, double ay, double bx, double by,
                           double thickness, Color c)
 {
     if (c.a == 0)
         return;
-    double hw = 0.5 * fmax(thickness, 1.0);
+    double hw = 0.5 * dmax(thickness, 1.0);
     double R = hw + 0.5;
     double pad = R + 2.0;
     if (!clip_segment(&ax, &ay, &bx, &by, cv->x0 - pad, cv->y0 - pad, cv->x1 + pad, cv->y1 + pad))
@@ -231,20 +242,21 @@ static void draw_line_cmd(const Canvas *cv, double ax, double ay, double bx, dou
         return;
     }
     uint32_t src = map_color(cv, c), a = alpha256(c.a);
-    double L = sqrt(L2), RL = R * L;
-    double full2 = hw > 0.5 ? (hw - 0.5) * (hw - 0.5) : -1.0, none2 = R * R;
-    double bx0 = fmin(ax, bx) - R, bx1 = fmax(ax, bx) + R;
+    double L = sqrt(L2), RL = R * L, inv_L = 1.0 / L;
+    double inv_dy = fabs(dy) > 1e-9 ? 1.0 / dy : 0.0; /* used only then */
+    double full = hw > 0.5 ? hw - 0.5 : -1.0, none2 = R * R;
+    double bx0 = dmin(ax, bx) - R, bx1 = dmax(ax, bx) + R;
     int ya, yb;
-    if (!row_range(cv, fmin(ay, by) - R, fmax(ay, by) + R, &ya, &yb))
+    if (!row_range(cv, dmin(ay, by) - R, dmax(ay, by) + R, &ya, &yb))
         return;
     for (int y = ya; y <= yb; y++) {
         double ry = y - ay;
         /* The row's part of the slab |cross(D, P - A)| <= R |D|, within the bounding box. */
         double lo = bx0, hi = bx1;
         if (fabs(dy) > 1e-9) {
-            double u = (dx * ry - RL) / dy, v = (dx * ry + RL) / dy;
-            lo = fmax(lo, ax + fmin(u, v));
-            hi = fmin(hi, ax + fmax(u, v));
+            double u = (dx * ry - RL) * inv_dy, v = (dx * ry + RL) * inv_dy;
+            lo = dmax(lo, ax + dmin(u, v));
+            hi = dmin(hi, ax + dmax(u, v));
         } else if (fabs(dx * ry) > RL) {
             continue;
         }
@@ -253,22 +265,30 @@ static void draw_line_cmd(const Canvas *cv, double ax, double ay, double bx, dou
             continue;
         uint32_t *p = row_at(cv, y);
         for (int x = xa; x <= xb; x++) {
-            double rx = x - ax;
-            double t = (rx * dx + ry * dy) / L2;
-            t = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
-            double ex = rx - t * dx, ey = ry - t * dy, d2 = ex * ex + ey * ey;
-            if (d2 >= none2)
+            /* Beside the segment (its projection inside it) the distance is the one to the
+             * line, |cross| / L, without a square root; beyond an end, the one to that end. */
+            double rx = x - ax, along = rx * dx + ry * dy, d;
+            if (along >= 0.0 && along <= L2) {
+                d = fabs(rx * dy - ry * dx) * inv_L;
+            } else {
+                double ex = along < 0.0 ? rx : rx - dx, ey = along < 0.0 ? ry : ry - dy;
+                double d2 = ex * ex + ey * ey;
+                if (d2 >= none2)
+                    continue;
+                d = sqrt(d2);
+            }
+            if (d >= R)
                 continue;
-            if (d2 <= full2) {
+            if (d <= full) {
                 p[x] = a >= 256 ? src : blend(p[x], src, a);
                 continue;
             }
-            plot(cv, x, y, src, a, R - sqrt(d2));
+            plot(cv, x, y, src, a, R - d);
         }
     }
 }
 
-static void draw_text_cmd(const Canvas *cv, Fonts *fonts, const DrawCmd *cmd, const char *text)
+static void draw_text_cmd(Canvas *cv, Fonts *fonts, const DrawCmd *cmd, const char *text)
 {
     TextMask m;
     if (!fonts || cmd->size <= 0 || cmd->color.a == 0 || !isfinite(cmd->x0) ||
@@ -381,7 +401,7 @@ int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts)
     if (locked && SDL_LockSurface(target) != 0)
         return -1;
     Canvas cv = {target->pixels, target->pitch, f, 0, 0, target->w, target->h,
-                 target->w, target->h};
+                 target->w, target->h, {0, 0, 0, 0}, 0};
     for (size_t i = 0; i < dl->n; i++) {
         const DrawCmd *cmd = &dl->cmds[i];
         switch (cmd->kind) {
@@ -394,16 +414,16 @@ int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts)
         case CMD_LINE:
             if (finite4(cmd) && !isnan(cmd->thickness))
                 draw_line_cmd(&cv, cmd->x0, cmd->y0, cmd->x1, cmd->y1,
-                              fmin(cmd->thickness, 1e6), cmd->color);
+                              dmin(cmd->thickness, 1e6), cmd->color);
             break;
         case CMD_CIRCLE:
             if (centre_ok(cmd))
-                draw_annulus(&cv, cmd->x0, cmd->y0, fmin(cmd->r, 1e8), -1.0, cmd->color);
+                draw_annulus(&cv, cmd->x0, cmd->y0, dmin(cmd->r, 1e8), -1.0, cmd->color);
             break;
         case CMD_RING:
             if (centre_ok(cmd) && !isnan(cmd->thickness)) {
-                double outer = fmin(cmd->r, 1e8);
-                draw_annulus(&cv, cmd->x0, cmd->y0, outer, outer - fmax(cmd->thickness, 1.0),
+                double outer = dmin(cmd->r, 1e8);
+                draw_annulus(&cv, cmd->x0, cmd->y0, outer, outer - dmax(cmd->thickness, 1.0),
                              cmd->color);
             }
             break;
