@@ -443,6 +443,33 @@ static void test_text_sizes_scale_and_cache_survives_many_strings(void **state)
     SDL_FreeSurface(s);
 }
 
+/* Widths are remembered: the same text measures the same after thousands of others have
+ * displaced it, at every size, and long texts (not remembered) measure as their pieces do. */
+static void test_widths_are_the_same_when_remembered_and_displaced(void **state)
+{
+    Fonts *fonts = *state;
+    TextMeasure m = fonts_measure(fonts);
+    enum { N = 3000 };
+    static int first[N];
+    char buf[64];
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < N; i++) {
+            snprintf(buf, sizeof buf, "%s %d", i % 2 ? "loss" : "W", i * 31);
+            int w = m.width(m.ctx, buf, 10 + i % 7);
+            if (round == 0)
+                first[i] = w;
+            else
+                assert_int_equal(w, first[i]);
+        }
+    assert_int_equal(m.width(m.ctx, "abc", 16), m.width(m.ctx, "abc", 16));
+    assert_true(m.width(m.ctx, "abc", 32) > m.width(m.ctx, "abc", 16));
+    const char *longer = "a text longer than the widths remembered, measured each time it is asked";
+    int w1 = m.width(m.ctx, longer, 14);
+    assert_true(w1 > 0);
+    assert_int_equal(m.width(m.ctx, longer, 14), w1);
+    assert_int_equal(m.width(m.ctx, "", 14), 0);
+}
+
 static void test_opening_a_missing_font_names_it(void **state)
 {
     (void)state;
@@ -631,6 +658,8 @@ int main(void)
         cmocka_unit_test(test_unsupported_target_format_is_refused),
         cmocka_unit_test_setup_teardown(test_text_changes_pixels_only_inside_its_measured_box,
                                         open_fonts, close_fonts),
+        cmocka_unit_test_setup_teardown(test_widths_are_the_same_when_remembered_and_displaced, open_fonts,
+                                        close_fonts),
         cmocka_unit_test_setup_teardown(test_text_sizes_scale_and_cache_survives_many_strings,
                                         open_fonts, close_fonts),
         cmocka_unit_test(test_opening_a_missing_font_names_it),
