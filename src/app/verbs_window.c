@@ -283,7 +283,8 @@ int cli_bench_render(Options *o)
     gui_wait(&g, 1);
     long start_step = g.st->run[0].step;
     double t0 = platform_now();
-    int frames = 0;
+    int frames = 0, live_n = 0;
+    double live[600]; /* frame times while training (at most 10 s at 60 Hz kept) */
     while (platform_now() - t0 < o->seconds) {
         double f0 = platform_now();
         GuiInput in;
@@ -292,6 +293,8 @@ int cli_bench_render(Options *o)
         platform_present(p, &g.dl);
         frames++;
         double spent = platform_now() - f0;
+        if (live_n < (int)(sizeof live / sizeof live[0]))
+            live[live_n++] = spent;
         if (spent < 1.0 / 60)
             cli_sleep_ms((unsigned)((1.0 / 60 - spent) * 1000));
     }
@@ -321,6 +324,11 @@ int cli_bench_render(Options *o)
            raster[n / 2] * 1000, raster[n - 1] * 1000, first * 1000, later * 1000);
     printf("window steps_per_s=%.0f at %.0f frames/s (training on its own thread); headless steps_per_s=%.0f\n",
            window_rate, fps, headless);
+    if (live_n > 0) {
+        sort_doubles(live, live_n);
+        printf("window frames while training: median=%.2f worst=%.2f ms over %d frames (the numbers change "
+               "every frame)\n", live[live_n / 2] * 1000, live[live_n - 1] * 1000, live_n);
+    }
     gui_destroy(&g);
     platform_close(p);
     return EXIT_OK;
