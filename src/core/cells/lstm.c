@@ -65,10 +65,9 @@ void lstm_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, d
             gx[LSTM_F * Hs + j] = df;
             gx[LSTM_G * Hs + j] = dg;
             gx[LSTM_O * Hs + j] = d_o;
-            gh[LSTM_I * Hs + j] = di;
-            gh[LSTM_F * Hs + j] = df;
-            gh[LSTM_G * Hs + j] = dg;
-            gh[LSTM_O * Hs + j] = d_o;
         }
+        if (gh != gx) /* one array for both where the layer keeps no ah (model.c) */
+            for (size_t k = 0; k < GH; k++)
+                gh[k] = gx[k];
     }
 }

@@ -62,9 +62,9 @@ void rnn_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, do
     (void)dh_prev, (void)dc_prev, (void)dc, (void)dc_next, (void)tc, (void)ah, (void)h_prev,
         (void)c_prev;
     size_t BH = (size_t)B * H;
-    for (size_t i = 0; i < BH; i++) {
-        double g = dh[i] * activate_grad(act, gate[i]);
-        dax[i] = g;
-        dah[i] = g;
-    }
+    for (size_t i = 0; i < BH; i++)
+        dax[i] = dh[i] * activate_grad(act, gate[i]);
+    if (dah != dax) /* one array for both where the layer keeps no ah (model.c) */
+        for (size_t i = 0; i < BH; i++)
+            dah[i] = dax[i];
 }
