@@ -267,6 +267,75 @@ static void test_nothing_covers_the_baseline_label_and_the_legend_leaves_it_clea
     }
 }
 
+/* A corner note goes where the points are not, and never over a marker to avoid: points
+ * crowding the bottom left (the note's first choice) send it elsewhere, and a marker in
+ * the emptiest corner sends it on again. */
+static void test_a_corner_note_leaves_the_points_and_markers_clear(void **s)
+{
+    (void)s;
+    Canvas c;
+    canvas_open(&c);
+    static const char *const FORMS[] = {"ring: h_0, dot: last", "ring h_0"};
+    double xs[200], ys[200];
+    for (int i = 0; i < 200; i++) /* a cloud in the bottom-left quarter */
+        xs[i] = (i % 20) / 40.0, ys[i] = (i / 20) / 40.0;
+    PlotSeries cloud = {xs, ys, 200, {0, 0, 0, 255}, 1.0f, -1, PLOT_MARK_NONE, NULL};
+    Rect none = {0, 0, 0, 0}, placed[2];
+    for (int k = 0; k < 2; k++) {
+        canvas_begin(&c, THEME_NORMAL);
+        Plot q = plot_begin(&c.ui, (Rect){0, 0, 400, 300}, "t", 0, 1, 0, 1, 0, NULL);
+        Rect bottom_left = {q.area.x, q.area.y + q.area.h / 2, q.area.w / 2, q.area.h / 2};
+        Rect avoid = k ? placed[0] : none;
+        placed[k] = plot_corner_note(&c.ui, &q, &cloud, 1, &avoid, k, FORMS, 2);
+        canvas_end(&c);
+        assert_true(placed[k].w > 0);
+        assert_false(overlaps(placed[k], bottom_left));
+        assert_true(rect_contains(q.area, placed[k].x, placed[k].y) &&
+                    rect_contains(q.area, placed[k].x + placed[k].w - 1, placed[k].y + placed[k].h - 1));
+        const DrawCmd *t = find_text(&c.dl, "ring");
+        assert_non_null(t);
+        assert_string_equal(cmd_text(&c.dl, t), "ring: h_0, dot: last");
+    }
+    assert_false(overlaps(placed[1], placed[0]));
+    canvas_close(&c);
+}
+
+/* The hidden view's key to the path is never over the path's ring (h_0) or dot (h_T): on a
+ * long path it finds a corner clear of both; on parity's three steps the markers may hold
+ * every corner the key could take, and then it is left out. */
+static void test_the_path_key_leaves_its_ring_and_dot_clear(void **s)
+{
+    (void)s;
+    static const char *const RUNS[][4] = {{"model=rnn", "task=adding", NULL}, {"model=lstm", "task=echo", NULL},
+                                          {"model=gru", "task=parity", NULL}, {"model=rnn", "task=sine", NULL}};
+    for (size_t k = 0; k < sizeof RUNS / sizeof RUNS[0]; k++) {
+        RunView rv;
+        make_view(&rv, RUNS[k], 80);
+        Canvas c;
+        canvas_open(&c);
+        draw_view(&c, VIEW_HIDDEN, &rv, (Rect){0, 0, 560, 150}, THEME_NORMAL);
+        const DrawCmd *key = find_text(&c.dl, "ring");
+        if (!key && !strcmp(RUNS[k][1], "task=parity")) {
+            canvas_close(&c);
+            runview_free(&rv);
+            continue;
+        }
+        assert_non_null(key);
+        Rect kr = {(int)key->x0, (int)key->y0, fake_width(NULL, cmd_text(&c.dl, key), key->size), key->size};
+        for (size_t i = 0; i < c.dl.n; i++) {
+            const DrawCmd *d = &c.dl.cmds[i];
+            if (d->kind != CMD_RING && d->kind != CMD_CIRCLE)
+                continue;
+            Rect m = {(int)(d->x0 - d->r), (int)(d->y0 - d->r), (int)(2 * d->r), (int)(2 * d->r)};
+            if (overlaps(m, kr))
+                fail_msg("%s: the key at %d,%d %dx%d covers a marker at %d,%d", RUNS[k][0], kr.x, kr.y, kr.w, kr.h,
+                         m.x, m.y);
+        }
+        canvas_close(&c);
+        runview_free(&rv);
+    }
+}
+
 /* The vertical lines in colour c spanning the plot area's height. */
 static int vertical_lines(const DrawList *dl, Color c, int min_h)
 {
@@ -669,6 +738,8 @@ int main(void)
         cmocka_unit_test(test_accuracy_has_its_own_axis_from_0_to_1),
         cmocka_unit_test(test_nothing_covers_the_baseline_label_and_the_legend_leaves_it_clear),
         cmocka_unit_test(test_the_loss_cursor_marks_the_step_and_a_zeroed_state_has_none),
+        cmocka_unit_test(test_a_corner_note_leaves_the_points_and_markers_clear),
+        cmocka_unit_test(test_the_path_key_leaves_its_ring_and_dot_clear),
         cmocka_unit_test(test_the_views_show_the_numbers_lessons_quote),
         cmocka_unit_test(test_the_simulation_matches_the_paper_on_pure_colours),
         cmocka_unit_test(test_named_curves_differ_in_pattern_not_only_hue),

@@ -669,6 +669,48 @@ static long points_under(const Plot *p, const PlotSeries *s, int n, Rect box)
     return count;
 }
 
+Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid,
+                      const char *const *forms, int n_forms)
+{
+    Rect none = {0, 0, 0, 0};
+    int small = ui_text_size_small(ui), m = ui_px(ui, 4), pad = ui_px(ui, 3);
+    int max_w = p->area.w - 2 * m - 2 * pad, h = small + 2 * pad;
+    if (max_w < 3 * small || p->area.h < h + 2 * m)
+        return none;
+    /* each form that fits, longest first (the last cut to fit), in the corner with the
+     * fewest points among those clear of the markers; none clear for any form: no note */
+    for (int f = 0; f < n_forms; f++) {
+        if (f + 1 < n_forms && ui_text_width(ui, forms[f], small) > max_w)
+            continue;
+        char fitted[96];
+        plot_fit_text(ui, fitted, sizeof fitted, forms[f], small, max_w);
+        int w = ui_text_width(ui, fitted, small) + 2 * pad;
+        Rect best = none;
+        long best_score = -1;
+        for (int c = 0; c < 4; c++) { /* bottom left first: where the note always was */
+            int corner = (c + 2) & 3;
+            Rect box = {corner & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
+                        corner & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
+            int clear = 1;
+            for (int a = 0; a < n_avoid; a++)
+                clear &= !overlaps(box, avoid[a]);
+            long score = points_under(p, s, n, box);
+            if (clear && (best_score < 0 || score < best_score))
+                best_score = score, best = box;
+        }
+        if (best_score < 0)
+            continue;
+        Color veil = ui->theme->plot_bg;
+        veil.a = 225;
+        ui_push_clip(ui, p->area);
+        draw_rect(ui->dl, best, veil);
+        draw_text(ui->dl, best.x + pad, best.y + pad, small, ui->theme->text_dim, fitted);
+        ui_pop_clip(ui);
+        return best;
+    }
+    return none;
+}
+
 Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid)
 {
     const Theme *t = ui->theme;

@@ -162,16 +162,14 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
         draw_circle(ui->dl, plot_px(&q, px[T - 1]), plot_py(&q, py[T - 1]), (float)ui_px(ui, 4), t->text);
     }
     ui_pop_clip(ui);
-    /* the key to the path inside its area: the long form, else a shorter one, else cut */
-    int small = ui_text_size_small(ui), key_w = q.area.w - ui_px(ui, 8);
+    /* the key to the path, in the corner of its area the path leaves most free */
     static const char *const KEYS[] = {"ring: h_0, dot: last; colour: time", "ring: h_0, dot: last", "ring h_0, dot h_T"};
-    const char *key = KEYS[0];
-    for (size_t k = 0; k < sizeof KEYS / sizeof KEYS[0] && ui_text_width(ui, key, small) > key_w; k++)
-        key = KEYS[k];
-    char fitted[64];
-    plot_fit_text(ui, fitted, sizeof fitted, key, small, key_w);
-    if (q.area.h >= small + ui_px(ui, 6))
-        draw_text(ui->dl, q.area.x + ui_px(ui, 4), q.area.y + q.area.h - small - ui_px(ui, 3), small, t->text_dim,
-                  fitted);
+    PlotSeries path = {px, py, T < 1000 ? T : 1000, t->text, 1.0f, 0, -1, NULL};
+    Rect marks[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+    for (int k = 0; k < 2 && T > 0; k++) { /* the ring and the dot */
+        int s = k ? (T < 1000 ? T : 1000) - 1 : 0, r = ui_px(ui, 10);
+        marks[k] = (Rect){(int)plot_px(&q, px[s]) - r, (int)plot_py(&q, py[s]) - r, 2 * r, 2 * r};
+    }
+    plot_corner_note(ui, &q, &path, 1, marks, 2, KEYS, 3);
 }
 
