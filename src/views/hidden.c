@@ -163,13 +163,14 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
     }
     ui_pop_clip(ui);
     /* the key to the path, in the corner of its area the path leaves most free */
-    static const char *const KEYS[] = {"ring: h_0, dot: last; colour: time", "ring: h_0, dot: last", "ring h_0, dot h_T"};
+    static const char *const KEYS[] = {"ring: h_0, dot: last; colour: time", "ring: h_0, dot: last", "ring h_0, dot h_T",
+                                       "\u25cb h_0 \u25cf h_T"};
     PlotSeries path = {px, py, T < 1000 ? T : 1000, t->text, 1.0f, 0, -1, NULL};
     Rect marks[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
     for (int k = 0; k < 2 && T > 0; k++) { /* the ring and the dot */
         int s = k ? (T < 1000 ? T : 1000) - 1 : 0, r = ui_px(ui, 10);
         marks[k] = (Rect){(int)plot_px(&q, px[s]) - r, (int)plot_py(&q, py[s]) - r, 2 * r, 2 * r};
     }
-    plot_corner_note(ui, &q, &path, 1, marks, 2, KEYS, 3);
+    plot_corner_note(ui, &q, &path, 1, marks, 2, KEYS, 4);
 }
 
