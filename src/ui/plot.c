@@ -678,9 +678,11 @@ Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const R
     if (max_w < 3 * small || p->area.h < h + 2 * m)
         return none;
     /* each form that fits, longest first (the last cut to fit), in the corner with the
-     * fewest points among those clear of the markers; none clear for any form: no note */
+     * fewest points among those clear of the markers; none clear for any form: the last
+     * form in the corner with the fewest points, markers or not */
     for (int f = 0; f < n_forms; f++) {
-        if (f + 1 < n_forms && ui_text_width(ui, forms[f], small) > max_w)
+        int last = f + 1 == n_forms;
+        if (!last && ui_text_width(ui, forms[f], small) > max_w)
             continue;
         char fitted[96];
         plot_fit_text(ui, fitted, sizeof fitted, forms[f], small, max_w);
@@ -694,12 +696,12 @@ Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const R
             int clear = 1;
             for (int a = 0; a < n_avoid; a++)
                 clear &= !overlaps(box, avoid[a]);
-            long score = points_under(p, s, n, box);
-            if (clear && (best_score < 0 || score < best_score))
+            long score = points_under(p, s, n, box) + (clear ? 0 : 1L << 40);
+            if ((clear || last) && (best_score < 0 || score < best_score))
                 best_score = score, best = box;
         }
         if (best_score < 0)
-            continue;
+            continue; /* no corner clear of the markers: a shorter form */
         Color veil = ui->theme->plot_bg;
         veil.a = 225;
         ui_push_clip(ui, p->area);
@@ -708,7 +710,7 @@ Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const R
         ui_pop_clip(ui);
         return best;
     }
-    return none;
+    return none; /* not reached: the last form always has a corner */
 }
 
 Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid)

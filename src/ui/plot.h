@@ -113,11 +113,11 @@ void plot_vline(Ui *ui, const Plot *p, double x, Color c);
  * are still recorded as keys (draw_key). Returns the legend's rectangle (w = 0: none). */
 Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid);
 /* A note (a key without swatches: "ring: h_0, dot: last") in the corner of the data area
- * where the fewest of the series' points fall, never over the rectangles to avoid
- * (markers), on a veil like the legend's: the longest of the `n_forms` forms (longest
- * first; the last cut to fit) that fits the area's width and has a corner clear of them.
- * None where no form has one, or the area is lower than a line. Returns its rectangle
- * (w = 0: none). */
+ * where the fewest of the series' points fall, clear of the rectangles to avoid (markers),
+ * on a veil like the legend's: the longest of the `n_forms` forms (longest first; the last
+ * cut to fit) that fits the area's width and has a corner clear of them; where none has,
+ * the last form in the corner with the fewest points (draw the markers after it). None
+ * where the area is lower than a line. Returns its rectangle (w = 0: none). */
 Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid,
                       const char *const *forms, int n_forms);
 

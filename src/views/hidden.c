@@ -153,24 +153,28 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
         y0 -= 1, y1 += 1;
     double mx = (x1 - x0) * 0.08, my = (y1 - y0) * 0.08;
     Plot q = plot_begin(ui, right, pca_title, x0 - mx, x1 + mx, y0 - my, y1 + my, 0, NULL);
+    int n = T < 1000 ? T : 1000;
     ui_push_clip(ui, q.area);
-    for (int s = 1; s < T && s < 1000; s++)
+    for (int s = 1; s < n; s++)
         draw_line(ui->dl, plot_px(&q, px[s - 1]), plot_py(&q, py[s - 1]), plot_px(&q, px[s]), plot_py(&q, py[s]),
                   colormap_magnitude((double)s / (T - 1)), (float)ui_px(ui, 2));
-    if (T > 0) {
-        draw_ring(ui->dl, plot_px(&q, px[0]), plot_py(&q, py[0]), (float)ui_px(ui, 5), t->text, (float)ui_px(ui, 1.5f));
-        draw_circle(ui->dl, plot_px(&q, px[T - 1]), plot_py(&q, py[T - 1]), (float)ui_px(ui, 4), t->text);
-    }
     ui_pop_clip(ui);
-    /* the key to the path, in the corner of its area the path leaves most free */
+    /* the key to the path, in the corner of its area the path leaves most free and clear of
+     * the ring and the dot where one is; drawn before them, so they stay on top of it */
     static const char *const KEYS[] = {"ring: h_0, dot: last; colour: time", "ring: h_0, dot: last", "ring h_0, dot h_T",
                                        "\u25cb h_0 \u25cf h_T"};
-    PlotSeries path = {px, py, T < 1000 ? T : 1000, t->text, 1.0f, 0, -1, NULL};
+    PlotSeries path = {px, py, n, t->text, 1.0f, 0, -1, NULL};
     Rect marks[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
-    for (int k = 0; k < 2 && T > 0; k++) { /* the ring and the dot */
-        int s = k ? (T < 1000 ? T : 1000) - 1 : 0, r = ui_px(ui, 10);
+    for (int k = 0; k < 2 && n > 0; k++) {
+        int s = k ? n - 1 : 0, r = ui_px(ui, 10);
         marks[k] = (Rect){(int)plot_px(&q, px[s]) - r, (int)plot_py(&q, py[s]) - r, 2 * r, 2 * r};
     }
     plot_corner_note(ui, &q, &path, 1, marks, 2, KEYS, 4);
+    if (n > 0) {
+        ui_push_clip(ui, q.area);
+        draw_ring(ui->dl, plot_px(&q, px[0]), plot_py(&q, py[0]), (float)ui_px(ui, 5), t->text, (float)ui_px(ui, 1.5f));
+        draw_circle(ui->dl, plot_px(&q, px[n - 1]), plot_py(&q, py[n - 1]), (float)ui_px(ui, 4), t->text);
+        ui_pop_clip(ui);
+    }
 }
 
