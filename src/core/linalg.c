@@ -72,9 +72,9 @@
 #define TN_NARROW_MAX 4096
 
 /* The cells' exp, tanh and sigmoid over n doubles (y may be x): VMATH_N vectors at a time,
- * their chains interleaved (vmath.h: 4.6, 2.5 and 2.3 ns a value on AVX2 here, against 6.9,
- * 5.9 and 5.2 for the scalar loop GCC did not vectorise), then single vectors, then the
- * last doubles with the scalar function. All three give the same bits. */
+ * their chains interleaved (vmath.h: 2.4, 4.8 and 2.5 ns a value on AVX2, against 2.7, 5.8
+ * and 3.1 for the scalar loop GCC did not vectorise; docs/BENCHMARKS.md), then single
+ * vectors, then the last doubles with the scalar function. All three give the same bits. */
 #define VMATH_N 4
 #define VMATH_LOOP(NAME, TARGET, VECFN, ONEFN, SCALARFN, T, W) \
     TARGET static void NAME(double *y, const double *x, size_t n) \

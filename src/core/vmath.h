@@ -41,11 +41,12 @@ VMATH_INLINE double vm_double(uint64_t u)
 #define VM_LN2_HI 6.93147180369123816490e-01
 #define VM_LN2_LO 1.90821492927058770002e-10
 
-/* The exp, tanh and sigmoid are written once, for any GCC vector of doubles VD (with VI, the
- * integer vector of the same size) and any number N of such vectors at a time:
- * VMATH_VECTOR(SUF, VD, VI, N) defines vm_exp_SUF, vm_tanh_SUF and vm_sigmoid_SUF on arrays
- * of N vectors (VU: the unsigned integer vector). The scalar rl_exp, rl_tanh and rl_sigmoid below are the one-lane, N = 1
- * instance; the kernels of linalg.c take their path's vector width and N = 4. Every
+/* The exp, tanh and sigmoid are written once, for any GCC vector of doubles VD (with VI and
+ * VU, the signed and unsigned integer vectors of the same size) and any number N of such
+ * vectors at a time: VMATH_VECTOR(SUF, VD, VI, VU, N) defines vm_exp_SUF, vm_tanh_SUF and
+ * vm_sigmoid_SUF on arrays of N vectors. The scalar rl_exp, rl_tanh and rl_sigmoid below
+ * are the one-lane, N = 1 instance; the kernels of linalg.c take their path's vector width
+ * and N = 4. Every
  * statement applies one IEEE operation lane by lane to the N vectors in turn, so the lanes
  * get the scalar's bits, and the N independent chains of a polynomial are interleaved in
  * the program: a single chain of Horner's rule is latency-bound, and a loop of them is not

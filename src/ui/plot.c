@@ -669,6 +669,21 @@ static long points_under(const Plot *p, const PlotSeries *s, int n, Rect box)
     return count;
 }
 
+/* A w by h box in corner c of the data area (bit 0: right, bit 1: bottom), m inside it. */
+static Rect corner_box(const Plot *p, int c, int w, int h, int m)
+{
+    return (Rect){c & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
+                  c & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
+}
+
+/* What a legend or a note sits on: the plot's background, nearly opaque. */
+static Color veil_color(const Ui *ui)
+{
+    Color veil = ui->theme->plot_bg;
+    veil.a = 225;
+    return veil;
+}
+
 Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *avoid, int n_avoid,
                       const char *const *forms, int n_forms)
 {
@@ -690,9 +705,7 @@ Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const R
         Rect best = none;
         long best_score = -1;
         for (int c = 0; c < 4; c++) { /* bottom left first: where the note always was */
-            int corner = (c + 2) & 3;
-            Rect box = {corner & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
-                        corner & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
+            Rect box = corner_box(p, (c + 2) & 3, w, h, m);
             int clear = 1;
             for (int a = 0; a < n_avoid; a++)
                 clear &= !overlaps(box, avoid[a]);
@@ -702,10 +715,8 @@ Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const R
         }
         if (best_score < 0)
             continue; /* no corner clear of the markers: a shorter form */
-        Color veil = ui->theme->plot_bg;
-        veil.a = 225;
         ui_push_clip(ui, p->area);
-        draw_rect(ui->dl, best, veil);
+        draw_rect(ui->dl, best, veil_color(ui));
         draw_text(ui->dl, best.x + pad, best.y + pad, small, ui->theme->text_dim, fitted);
         ui_pop_clip(ui);
         return best;
@@ -768,8 +779,7 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
         int h = shown * row + m;
         best_score = -1;
         for (int c = 0; c < 4; c++) {
-            Rect box = {c & 1 ? p->area.x + p->area.w - w - m : p->area.x + m,
-                        c & 2 ? p->area.y + p->area.h - h - m : p->area.y + m, w, h};
+            Rect box = corner_box(p, c, w, h, m);
             long score = 0;
             for (int a = 0; a < n_avoid; a++) {
                 if (!overlaps(box, avoid[a]))
@@ -796,9 +806,7 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
         return none;
     }
     ui_push_clip(ui, p->area);
-    Color veil = t->plot_bg;
-    veil.a = 225;
-    draw_rect(ui->dl, best, veil);
+    draw_rect(ui->dl, best, veil_color(ui));
     int y = best.y + m / 2 + ui_px(ui, 1), drawn = 0;
     for (int k = 0; k < n; k++) {
         if (!s[k].label)

@@ -169,7 +169,7 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
         int s = k ? n - 1 : 0, r = ui_px(ui, 10);
         marks[k] = (Rect){(int)plot_px(&q, px[s]) - r, (int)plot_py(&q, py[s]) - r, 2 * r, 2 * r};
     }
-    plot_corner_note(ui, &q, &path, 1, marks, 2, KEYS, 4);
+    plot_corner_note(ui, &q, &path, 1, marks, 2, KEYS, (int)(sizeof KEYS / sizeof KEYS[0]));
     if (n > 0) {
         ui_push_clip(ui, q.area);
         draw_ring(ui->dl, plot_px(&q, px[0]), plot_py(&q, py[0]), (float)ui_px(ui, 5), t->text, (float)ui_px(ui, 1.5f));
