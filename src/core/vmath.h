@@ -46,11 +46,11 @@ VMATH_INLINE double vm_double(uint64_t u)
  * vectors at a time: VMATH_VECTOR(SUF, VD, VI, VU, N) defines vm_exp_SUF, vm_tanh_SUF and
  * vm_sigmoid_SUF on arrays of N vectors. The scalar rl_exp, rl_tanh and rl_sigmoid below
  * are the one-lane, N = 1 instance; the kernels of linalg.c take their path's vector width
- * and N = 4. Every
- * statement applies one IEEE operation lane by lane to the N vectors in turn, so the lanes
- * get the scalar's bits, and the N independent chains of a polynomial are interleaved in
- * the program: a single chain of Horner's rule is latency-bound, and a loop of them is not
- * vectorised by GCC at all (the selects read as control flow to it). Clamps and choices are
+ * and N = 8, 4 and 1. Every statement applies one IEEE operation lane by lane to the N
+ * vectors in turn, so the lanes get the scalar's bits, and the N independent chains of a
+ * polynomial are interleaved in the program (and kept so: VM_KEEP_INTERLEAVED): a single
+ * chain of Horner's rule is latency-bound, and a loop of them is not vectorised by GCC at
+ * all (the selects read as control flow to it). Clamps and choices are
  * selects on masks, copysign and fabs are bit operations: no branch on a value. */
 #define VM_EACH(N, stmt) \
     for (int u_ = 0; u_ < (N); u_++) { \
@@ -82,6 +82,24 @@ static const double VM_TANH_SERIES[18] = {
 /* 2^k for an integer-valued k with |k| <= 1022 held as a double: its bits built directly. */
 #define VM_POW2(VD, VU, k) ((VD)(((VU)((k) + (VM_SHIFT + 1023.0)) - (VU)((VD){0} + VM_SHIFT)) << 52))
 
+/* VM_KEEP_INTERLEAVED(N, v): an empty asm that takes the N chains' values v[0..N-1] in
+ * registers and gives them back unchanged. It emits no instruction, but the compiler can no
+ * longer move a chain's next step before every chain's current one. Left alone, GCC emits
+ * each chain of Horner's rule whole, one after another; those long dependent runs fill the
+ * out-of-order core's scheduler and leave its pipes idle (exp: 2.5 against 1.6 ns a value
+ * with N = 8 on AVX2, docs/BENCHMARKS.md). N is 1, 4 or 8 (a literal, pasted). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VM_KEEP_1(v) ((void)0)
+#define VM_KEEP_4(v) __asm__("" : "+v"((v)[0]), "+v"((v)[1]), "+v"((v)[2]), "+v"((v)[3]))
+#define VM_KEEP_8(v) \
+    __asm__("" : "+v"((v)[0]), "+v"((v)[1]), "+v"((v)[2]), "+v"((v)[3]), "+v"((v)[4]), "+v"((v)[5]), \
+            "+v"((v)[6]), "+v"((v)[7]))
+#define VM_KEEP_(N, v) VM_KEEP_##N(v)
+#define VM_KEEP_INTERLEAVED(N, v) VM_KEEP_(N, v)
+#else
+#define VM_KEEP_INTERLEAVED(N, v) ((void)0)
+#endif
+
 #define VMATH_VECTOR(SUF, VD, VI, VU, N) \
     /* (No function returns a vector: that would take the ABI of the wider types.) */ \
     /* x = k ln 2 + r with k an integer (as a double) and |r| <= ln2 / 2 (a little more at \
@@ -93,7 +111,10 @@ static const double VM_TANH_SERIES[18] = {
         VM_EACH(N, r[u_] = (x[u_] - k[u_] * VM_LN2_HI) - k[u_] * VM_LN2_LO) \
         VM_EACH(N, p[u_] = (VD){0} + VM_EXPM1_TAIL[0]) \
         _Pragma("GCC unroll 12") for (int j_ = 1; j_ < 12; j_++) \
+        { \
             VM_EACH(N, p[u_] = VM_EXPM1_TAIL[j_] + r[u_] * p[u_]) \
+            VM_KEEP_INTERLEAVED(N, p); \
+        } \
         VM_EACH(N, p[u_] = r[u_] + (r[u_] * r[u_]) * p[u_]) \
     } \
     /* e^x. Beyond 709.78 the product overflows to Inf and below -745.13 it rounds to 0, as \
@@ -123,7 +144,10 @@ static const double VM_TANH_SERIES[18] = {
         VM_EACH(N, z[u_] = a[u_] * a[u_]) \
         VM_EACH(N, q[u_] = (VD){0} + VM_TANH_SERIES[0]) \
         _Pragma("GCC unroll 18") for (int j_ = 1; j_ < 18; j_++) \
+        { \
             VM_EACH(N, q[u_] = VM_TANH_SERIES[j_] + z[u_] * q[u_]) \
+            VM_KEEP_INTERLEAVED(N, q); \
+        } \
         VM_EACH(N, VD s = VM_POW2(VD, VU, k[u_]); VD w = s * p[u_] + s; \
                 VD far = 1.0 - 2.0 * w / (1.0 + w); VD near = a[u_] + (a[u_] * z[u_]) * q[u_]; \
                 VI sx = (VI)x[u_] & sign; /* copysign: near >= 0, far may be a NaN */ \
