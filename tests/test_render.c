@@ -463,11 +463,32 @@ static void test_widths_are_the_same_when_remembered_and_displaced(void **state)
         }
     assert_int_equal(m.width(m.ctx, "abc", 16), m.width(m.ctx, "abc", 16));
     assert_true(m.width(m.ctx, "abc", 32) > m.width(m.ctx, "abc", 16));
-    const char *longer = "a text longer than the widths remembered, measured each time it is asked";
-    int w1 = m.width(m.ctx, longer, 14);
-    assert_true(w1 > 0);
-    assert_int_equal(m.width(m.ctx, longer, 14), w1);
     assert_int_equal(m.width(m.ctx, "", 14), 0);
+    /* Long texts (a wrapped paragraph's lines, kept apart from the short ones) that share
+     * their first hundred bytes: each keeps its own width, through rounds that displace. */
+    enum { L = 600 };
+    static int first_long[L];
+    static char text[400];
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < L; i++) {
+            int n = snprintf(text, sizeof text, "%s", "Backpropagation through time multiplies the gradient by one matrix per "
+                                                      "step, and the slope of tanh there: ");
+            for (int k = 0; k < i % 5 + 1; k++)
+                n += snprintf(text + n, sizeof text - (size_t)n, "%s", i % 2 ? "WWW" : "iii");
+            snprintf(text + n, sizeof text - (size_t)n, " %d", i);
+            int w = m.width(m.ctx, text, 12 + i % 3);
+            if (round == 0)
+                first_long[i] = w;
+            else if (w != first_long[i])
+                fail_msg("round %d: '%s' measured %d, first %d", round, text, w, first_long[i]);
+        }
+    assert_true(first_long[1] > first_long[0]); /* ...WWW 1 against ...iii 0, the same size */
+    const char *a = "a text longer than the short widths' 48 bytes, which ends in iiiiiiii";
+    const char *b = "a text longer than the short widths' 48 bytes, which ends in WWWWWWWW";
+    int wa = m.width(m.ctx, a, 14), wb = m.width(m.ctx, b, 14);
+    assert_true(wb > wa);
+    assert_int_equal(m.width(m.ctx, a, 14), wa);
+    assert_int_equal(m.width(m.ctx, b, 14), wb);
 }
 
 static void test_opening_a_missing_font_names_it(void **state)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #define FONT_MAX_SIZE 256 /* pixel heights above this are drawn at this height */
+#define FONT_MAX_BYTES ((size_t)64 << 20) /* DejaVu Sans is 0.7 MB; the largest CJK fonts ~20 */
 
 /* A frame shows ~150 texts; the cache holds several frames' worth so that a frame's texts
  * never evict each other (an LRU smaller than a cyclic working set would always miss). */
@@ -27,14 +28,19 @@
 #define CACHE_MAX_BYTES ((size_t)16 << 20)
 
 /* Widths measured: a frame measures ~360 texts (layout, ellipsis fitting), 0.42 ms through
- * TTF_SizeUTF8 each frame; remembered, direct-mapped by hash. Texts longer than
- * WIDTH_TEXT - 1 bytes are measured every time. */
-#define WIDTH_SLOTS 2048 /* power of two */
+ * TTF_SizeUTF8 each frame, and the start screen's wrapped paragraphs ~900 of up to 200
+ * bytes (25-40 ms a frame at 1024x768 when only texts under 48 bytes were remembered).
+ * Remembered in sets of two by hash, the less recently used of a set replaced; a text of
+ * WIDTH_TEXT bytes or more is kept in its own allocation (up to WIDTH_LONG_MAX). */
+#define WIDTH_SETS 4096 /* power of two; two entries each */
 #define WIDTH_TEXT 48
+#define WIDTH_LONG_MAX 4096
 
 typedef struct {
-    uint32_t hash;
-    int used, size, w;
+    uint32_t hash, used; /* used: the clock at the last use, 0 for an empty entry */
+    int size, w;
+    size_t len;
+    char *long_text; /* the text when len >= WIDTH_TEXT, else NULL and in text */
     char text[WIDTH_TEXT];
 } WidthEntry;
 
@@ -51,6 +57,8 @@ typedef struct {
 
 struct Fonts {
     char *path;
+    unsigned char *data; /* the font file, read once: every size opens from it */
+    size_t data_len;
     double pt_per_px; /* point size giving one pixel of line height */
     TTF_Font *by_size[FONT_MAX_SIZE + 1];
     uint8_t failed[FONT_MAX_SIZE + 1]; /* opening this size failed: do not retry each frame */
@@ -60,7 +68,8 @@ struct Fonts {
     int n_free;
     int head, tail;
     size_t bytes;
-    WidthEntry widths[WIDTH_SLOTS];
+    WidthEntry widths[WIDTH_SETS][2];
+    uint32_t width_clock;
 };
 
 static uint32_t hash_key(const char *text, size_t len, int size);
@@ -97,20 +106,38 @@ static int fc_match(FcConfig *cfg, const char *name, char *out, size_t outlen)
     return status;
 }
 
-/* Opens `path` once at a reference size to check it is a usable font and to learn the
- * ratio of point size to line height. */
+/* Reads `path` into memory once (every size opens from there: FreeType then reads glyphs
+ * with memcpy, not with a seek and a read system call each), opens it at a reference size
+ * to check it is a usable font, and learns the ratio of point size to line height. */
 static int probe_font(Fonts *f, const char *path)
 {
-    TTF_Font *font = TTF_OpenFont(path, 100);
-    if (!font)
+    unsigned char *data = NULL;
+    size_t len = 0;
+    FileStatus st = file_read_all(path, FONT_MAX_BYTES, &data, &len);
+    if (st != FILE_OK) {
+        char why[512];
+        file_read_error(why, sizeof why, path, st, errno, FONT_MAX_BYTES, "a font is a TTF or OTF file");
+        TTF_SetError("%s", why);
         return -1;
+    }
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    TTF_Font *font = rw ? TTF_OpenFontRW(rw, 1, 100) : NULL;
+    if (!font) {
+        free(data);
+        return -1;
+    }
     int h = TTF_FontHeight(font);
     TTF_CloseFont(font);
     if (h <= 0) {
+        free(data);
         TTF_SetError("font has no line height");
         return -1;
     }
+    free(f->path);
+    free(f->data);
     f->path = strdup(path);
+    f->data = data;
+    f->data_len = len;
     if (!f->path) {
         TTF_SetError("out of memory");
         return -1;
@@ -147,11 +174,11 @@ Fonts *fonts_open(const char *path_or_null, char *err, size_t errlen)
         /* a FIFO or a directory is named at once, before SDL_ttf could block on it */
         int fd;
         size_t size;
-        FileStatus st = file_open_regular(path_or_null, (size_t)256 << 20, &fd, &size);
+        FileStatus st = file_open_regular(path_or_null, FONT_MAX_BYTES, &fd, &size);
         if (st != FILE_OK) {
             char name[4200];
             snprintf(name, sizeof name, "--font %s", path_or_null);
-            file_read_error(err, errlen, name, st, errno, (size_t)256 << 20, "a font is a TTF or OTF file");
+            file_read_error(err, errlen, name, st, errno, FONT_MAX_BYTES, "a font is a TTF or OTF file");
             fonts_close(f);
             return NULL;
         }
@@ -205,10 +232,13 @@ void fonts_close(Fonts *f)
         free(f->slot[i].alpha);
         free(f->slot[i].text);
     }
+    for (int i = 0; i < WIDTH_SETS; i++)
+        free(f->widths[i][0].long_text), free(f->widths[i][1].long_text);
     for (int s = 0; s <= FONT_MAX_SIZE; s++)
         if (f->by_size[s])
             TTF_CloseFont(f->by_size[s]);
     free(f->path);
+    free(f->data); /* after every font that reads it is closed */
     free(f);
     TTF_Quit();
 }
@@ -224,7 +254,8 @@ static TTF_Font *font_for(Fonts *f, int size)
     size = clamp_size(size);
     if (!f->by_size[size] && !f->failed[size]) {
         long pt = lround(size * f->pt_per_px);
-        f->by_size[size] = TTF_OpenFont(f->path, pt < 1 ? 1 : (int)pt);
+        SDL_RWops *rw = SDL_RWFromConstMem(f->data, (int)f->data_len);
+        f->by_size[size] = rw ? TTF_OpenFontRW(rw, 1, pt < 1 ? 1 : (int)pt) : NULL;
         f->failed[size] = !f->by_size[size];
     }
     return f->by_size[size];
@@ -236,25 +267,42 @@ int fonts_line_height(Fonts *f, int size)
     return font ? TTF_FontHeight(font) : 0;
 }
 
+static const char *width_text(const WidthEntry *e)
+{
+    return e->long_text ? e->long_text : e->text;
+}
+
 static int measure_width(void *ctx, const char *text, int size)
 {
     Fonts *f = ctx;
     size_t len = strlen(text);
-    WidthEntry *e = NULL;
+    WidthEntry *set = NULL;
     uint32_t hash = 0;
-    if (len < WIDTH_TEXT) {
+    if (len < WIDTH_LONG_MAX) {
         hash = hash_key(text, len, size);
-        e = &f->widths[hash & (WIDTH_SLOTS - 1)];
-        if (e->used && e->size == size && e->hash == hash && !strcmp(e->text, text))
-            return e->w;
+        set = f->widths[hash & (WIDTH_SETS - 1)];
+        for (int i = 0; i < 2; i++) {
+            WidthEntry *e = &set[i];
+            if (e->used && e->hash == hash && e->size == size && e->len == len && !memcmp(width_text(e), text, len)) {
+                e->used = ++f->width_clock ? f->width_clock : (f->width_clock = 1);
+                return e->w;
+            }
+        }
     }
     TTF_Font *font = font_for(f, size);
     int w = 0;
     if (!font || !text[0] || TTF_SizeUTF8(font, text, &w, NULL) != 0)
         return 0; /* not remembered: a font that failed may open later */
-    if (e) {
-        e->hash = hash, e->used = 1, e->size = size, e->w = w;
-        memcpy(e->text, text, len + 1);
+    if (set) {
+        WidthEntry *e = set[0].used <= set[1].used ? &set[0] : &set[1]; /* empty, or used longer ago */
+        char *copy = NULL;
+        if (len >= WIDTH_TEXT && !(copy = malloc(len + 1)))
+            return w; /* measured, not remembered */
+        free(e->long_text);
+        e->long_text = copy;
+        memcpy(copy ? copy : e->text, text, len + 1);
+        e->hash = hash, e->size = size, e->w = w, e->len = len;
+        e->used = ++f->width_clock ? f->width_clock : (f->width_clock = 1);
     }
     return w;
 }

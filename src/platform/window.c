@@ -67,6 +67,14 @@ Platform *platform_open(const char *title, int w, int h, int offscreen, const ch
             return NULL;
         }
     } else {
+        /* The window's pixels are drawn on the CPU into its surface; SDL would otherwise,
+         * on Linux, open a test OpenGL context at the first SDL_GetWindowSurface to decide
+         * whether to present the surface through a texture. Under a software OpenGL
+         * (Xvfb, a virtual machine, a laptop without its GPU driver) that cost 80 ms before
+         * the first frame and made each present 4x slower (6-10 ms against 1.7-2.3 at
+         * 1024x768) than X11's shared-memory image. SDL_FRAMEBUFFER_ACCELERATION=1 in the
+         * environment still chooses the texture. */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
         if (SDL_Init(SDL_INIT_VIDEO) != 0) {
             snprintf(err, errlen, "cannot open a window (%s); `rnnlab render --out FILE.png` draws "
                      "the window without a display", SDL_GetError());

@@ -1,0 +1,113 @@
+/* test_ui.c: the toolkit's text fitting, with a measure that counts its calls: a text too
+ * wide for its box is cut at a character boundary to the longest prefix that fits with an
+ * ellipsis, the same prefix a search one character at a time finds, in a few measurements
+ * (the start screen's paragraphs measured a 200-byte text a hundred times a frame). */
+#include "check.h"
+
+#include "../src/ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long g_calls;
+
+/* Widths that vary by character: ASCII by its code, any other character (a lead byte) 9,
+ * continuation bytes nothing. */
+static int varied_width(void *ctx, const char *text, int size)
+{
+    (void)ctx;
+    g_calls++;
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        w += (*p & 0xc0) == 0x80 ? 0 : *p < 0x80 ? 3 + *p % 7 : 9;
+    return w * size / 10;
+}
+
+static Ui make_ui(DrawList *dl)
+{
+    Ui ui;
+    TextMeasure m = {NULL, varied_width};
+    ui_init(&ui, dl, m);
+    return ui;
+}
+
+/* The longest prefix (at a boundary) that fits with an ellipsis, found from the longest
+ * down: what ui_fit_text gives. */
+static void fit_reference(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
+{
+    snprintf(out, len, "%s", text);
+    size_t n = strlen(out);
+    if (ui->measure.width(NULL, out, size) <= max_w)
+        return;
+    char probe[1024];
+    while (n > 0) {
+        n--;
+        while (n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80)
+            n--;
+        if (n + 4 > len)
+            continue;
+        memcpy(probe, out, n);
+        memcpy(probe + n, "\u2026", 4);
+        if (ui->measure.width(NULL, probe, size) <= max_w) {
+            memcpy(out + n, "\u2026", 4);
+            return;
+        }
+    }
+    out[0] = '\0';
+}
+
+static const char *const TEXTS[] = {
+    "",
+    "a",
+    "gradient",
+    "The gradient that should teach it has to travel back through every step, and at each "
+    "step it is multiplied by W_hh and by the slope of tanh there: over fifty steps that "
+    "product fades by many decades, and the first inputs stop mattering to training.",
+    "σ_max(W_hh) ≈ 0.9 × ‖h‖ → 0: ∂L/∂h_0 fades — ○ h_0 ● h_T, ünïcödé all along the way…",
+    "€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€",
+};
+
+static void test_a_cut_text_is_the_longest_prefix_that_fits(void **s)
+{
+    (void)s;
+    DrawList dl = {0};
+    Ui ui = make_ui(&dl);
+    for (size_t t = 0; t < sizeof TEXTS / sizeof TEXTS[0]; t++)
+        for (int max_w = 0; max_w <= 420; max_w += 3)
+            for (size_t len = 8; len <= 512; len = len < 64 ? len + 5 : len * 2) {
+                char got[512], want[512];
+                fit_reference(&ui, want, len, TEXTS[t], 10, max_w);
+                ui_fit_text(&ui, got, len, TEXTS[t], 10, max_w);
+                if (strcmp(got, want) != 0)
+                    fail_msg("text %zu, width %d, buffer %zu: got '%s', want '%s'", t, max_w, len, got, want);
+                /* what fits fits, and a cut text ends in an ellipsis at a boundary */
+                assert_true(varied_width(NULL, got, 10) <= max_w || !strcmp(got, TEXTS[t]));
+            }
+}
+
+static void test_a_long_text_is_cut_in_a_few_measurements(void **s)
+{
+    (void)s;
+    DrawList dl = {0};
+    Ui ui = make_ui(&dl);
+    const char *text = TEXTS[3]; /* 248 bytes */
+    char out[512];
+    for (int max_w = 20; max_w <= 400; max_w += 20) {
+        g_calls = 0;
+        ui_fit_text(&ui, out, sizeof out, text, 10, max_w);
+        /* the whole text once, then bisection over 248 bytes: at most 1 + 8 + a few
+         * steps back over UTF-8 (none here); one at a time took up to 200 */
+        if (g_calls > 12)
+            fail_msg("width %d: %ld measurements to cut a %zu-byte text", max_w, g_calls, strlen(text));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_cut_text_is_the_longest_prefix_that_fits),
+        cmocka_unit_test(test_a_long_text_is_cut_in_a_few_measurements),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
