@@ -444,6 +444,39 @@ static int run_window_briefly(const char *const *args, unsigned ms)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* With no display, the window is refused at once with a message saying so and what works
+ * instead (SDL would otherwise open its invisible 'offscreen' window, and rnnlab would run
+ * unseen until killed). */
+static void test_the_window_without_a_display_says_so(void **state)
+{
+    (void)state;
+    const char *names[3] = {"DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"};
+    char *saved[3];
+    for (int i = 0; i < 3; i++) {
+        const char *v = getenv(names[i]);
+        saved[i] = v ? strdup(v) : NULL;
+        unsetenv(names[i]);
+    }
+    check_alarm(60); /* it used to run until killed */
+    Run r;
+    RUN(&r, "window");
+    check_alarm(0);
+    expect_status(&r, 2);
+    if (!strstr(r.err, "no display") || !strstr(r.err, "xvfb-run") || !strstr(r.err, "rnnlab render"))
+        fail_msg("stderr does not say there is no display and what works instead: %s", r.err);
+    run_free(&r);
+    RUN(&r, "bench", "--render", "--window", "--seconds", "0.1");
+    expect_status(&r, 2);
+    if (!strstr(r.err, "no display") || !strstr(r.err, "--window"))
+        fail_msg("bench --render --window does not say it needs a display: %s", r.err);
+    run_free(&r);
+    for (int i = 0; i < 3; i++)
+        if (saved[i]) {
+            setenv(names[i], saved[i], 1);
+            free(saved[i]);
+        }
+}
+
 /* rnnlab FILE (the desktop file's Exec=rnnlab %f): an experiment file opens as --config, a
  * lesson (*.md) as --lesson, a directory as --load, each followed by any options; a word
  * that names no file is still an unknown command. */
@@ -2101,6 +2134,7 @@ int main(void)
         TEST(test_help_and_version_exit_0_with_text_on_stdout),
         TEST(test_unknown_command_exits_2_naming_it),
         TEST(test_a_file_as_the_first_word_opens_the_window_on_it),
+        cmocka_unit_test(test_the_window_without_a_display_says_so),
         TEST(test_unknown_option_exits_2_naming_it),
         TEST(test_palette_names_a_theme_and_a_bad_one_exits_2_listing_them),
         TEST(test_option_missing_its_value_exits_2),

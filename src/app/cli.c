@@ -87,6 +87,8 @@ static const OptionSpec OPTIONS[] = {
      "  --train-steps N  train this many steps before drawing (default 300)\n"},
     {"--render", OPT_RENDER, 0,
      "  --render         time drawing a full frame offscreen instead of training\n"},
+    {"--window", OPT_WINDOW, 0,
+     "  --window         with --render: time the window on the display (a desktop, or under\n                   xvfb-run), its copy to the screen counted, instead of offscreen\n"},
     {"--lesson", OPT_LESSON, 1,
      "  --lesson FILE    open a lesson (lessons/*.md) at its first step\n"},
     {"--step", OPT_STEP, 1,
@@ -275,6 +277,7 @@ static int option_apply(Options *o, unsigned flag, const char *v)
     case OPT_PRIME: o->prime = v; break;
     case OPT_FONT: o->font = v; break;
     case OPT_RENDER: o->render = 1; break;
+    case OPT_WINDOW: o->window = 1; break;
     case OPT_LESSON: o->lesson = v; break;
     case OPT_COMPARE: {
         CompareSpec spec;

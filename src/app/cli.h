@@ -45,6 +45,7 @@ enum {
     OPT_PALETTE = 1 << 22,
     OPT_SEEDS = 1 << 23,
     OPT_MEMORY = 1 << 24,
+    OPT_WINDOW = 1 << 25,
 };
 
 #define CLI_MAX_FILES 256
@@ -65,6 +66,7 @@ typedef struct {
     int width, height;
     long train_steps;
     int render;
+    int window; /* bench --render: in the window on the display, not offscreen */
     const char *lesson;
     int step;
     int run_checks;

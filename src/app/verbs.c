@@ -442,16 +442,21 @@ static double measure(const Config *cfg, double seconds, double *spectrum_us, do
 int cli_bench(int argc, char **argv)
 {
     Options o = {0};
-    int r = cli_parse_options(&o, argc, argv, OPT_SET | OPT_CONFIG | OPT_SECONDS | OPT_RENDER | OPT_FONT | OPT_MEMORY,
-                          "[--set k=v]... [--seconds S] [--render] [--memory SIZE]",
-                          "Measures training throughput (forward, backward, recording, clipping and the\n"
-                          "update) in sequences per second. With no --set: rnn, lstm and gru at\n"
-                          "hidden=32 seq_len=50 on adding, batch 1 and 32; with --set, that one\n"
-                          "configuration. One line per measurement: key=value fields; step_us is\n"
-                          "the time of one training step, spectrum_us of one full spectrum of W_hh\n"
-                          "(all singular values and eigenvalues, computed per frame, not per step).");
+    int r = cli_parse_options(&o, argc, argv,
+                              OPT_SET | OPT_CONFIG | OPT_SECONDS | OPT_RENDER | OPT_WINDOW | OPT_FONT | OPT_MEMORY,
+                              "[--set k=v]... [--seconds S] [--render [--window]] [--memory SIZE]",
+                              "Measures training throughput (forward, backward, recording, clipping and the\n"
+                              "update) in sequences per second. With no --set: rnn, lstm and gru at\n"
+                              "hidden=32 seq_len=50 on adding, batch 1 and 32; with --set, that one\n"
+                              "configuration. One line per measurement: key=value fields; step_us is\n"
+                              "the time of one training step, spectrum_us of one full spectrum of W_hh\n"
+                              "(all singular values and eigenvalues, computed per frame, not per step).\n"
+                              "With --render: the window's frames instead (free play, then the start\n"
+                              "screen), offscreen, or with --window on the display.");
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
+    if (o.window && !o.render)
+        return cli_fail("bench", "--window goes with --render: it times the window's frames on the display");
     if (o.render)
         return cli_bench_render(&o);
     char err[CONFIG_ERR_LEN];

@@ -82,6 +82,16 @@ Platform *platform_open(const char *title, int w, int h, int offscreen, const ch
             return NULL;
         }
         p->sdl_video = 1;
+        /* With no display SDL falls back to a driver that shows nothing (offscreen, dummy):
+         * the window would run unseen. Only when asked for by name (the tests do). */
+        const char *driver = SDL_GetCurrentVideoDriver(), *asked = SDL_getenv("SDL_VIDEODRIVER");
+        if (driver && (!strcmp(driver, "offscreen") || !strcmp(driver, "dummy")) && !(asked && *asked)) {
+            snprintf(err, errlen, "no display to open a window on (DISPLAY and WAYLAND_DISPLAY unset; SDL "
+                     "found only its '%s' driver); `xvfb-run rnnlab` gives it one, and `rnnlab render "
+                     "--out FILE.png` draws the window without a display", driver);
+            platform_close(p);
+            return NULL;
+        }
         /* no larger than the screen (a 1024x768 projector): the window opens whole */
         SDL_Rect usable;
         if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
