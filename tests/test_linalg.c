@@ -68,7 +68,7 @@ static void test_kernels_give_the_reference_loops_bits(void **s)
     const char *names[3] = {"baseline", "avx2", "avx512"};
     /* (R, K, N); K below a vector: the narrow weight gradient, summed transposed */
     const size_t dims[][3] = {{1, 32, 128}, {32, 32, 128}, {7, 3, 5},  {6, 33, 70},   {1, 256, 1024},
-                              {3, 300, 211}, {64, 2, 128}, {65, 1, 33}, {10, 3, 2000}};
+                              {3, 300, 211}, {64, 2, 128}, {65, 1, 33}, {10, 3, 2000}, {1600, 2, 128}, {17, 9, 1}};
     for (int p = 0; p < 3; p++) {
         if (!strstr(paths, names[p]))
             continue;
@@ -99,6 +99,16 @@ static void test_kernels_give_the_reference_loops_bits(void **s)
             linalg_matmul_tn_acc(d1, g, a, R, N, K);
             linalg_matmul_tn_acc_ref(d2, g, a, R, N, K);
             assert_memory_equal(d1, d2, N * K * sizeof(double));
+
+            /* the sum of g's R rows, into a bias of N (and of a's, into K) */
+            double *b1 = random_array(N + K, &r, 0.0), *b2 = malloc((N + K) * sizeof(double));
+            memcpy(b2, b1, (N + K) * sizeof(double));
+            linalg_colsum_acc(b1, g, R, N);
+            linalg_colsum_acc_ref(b2, g, R, N);
+            linalg_colsum_acc(b1 + N, a, R, K);
+            linalg_colsum_acc_ref(b2 + N, a, R, K);
+            assert_memory_equal(b1, b2, (N + K) * sizeof(double));
+            free(b2), free(b1);
             free(d2), free(d1), free(i2), free(i1), free(g), free(o2), free(o1), free(wt), free(bias),
                 free(w), free(a);
         }

@@ -257,6 +257,32 @@
     } \
     gemm_##SUFFIX(dw, dw, K, a, 1, N, x, N, R, K, 0); /* A = a^T: row n is column n of a */ \
 } \
+    /* acc[j] += a[r][j] for r = 0, 1, ..., R-1 in turn (the plain loop's order): eight rows \
+     * at a time, the sums held in a register across them instead of loaded and stored for \
+     * every row. */ \
+    TARGET static void colsum_acc_##SUFFIX(double *acc, const double *a, size_t R, size_t N) \
+{ \
+    size_t r = 0; \
+    for (; r + 8 <= R; r += 8) { \
+        const double *a0 = a + r * N; \
+        size_t j = 0; \
+        for (; j + (W) <= N; j += (W)) { \
+            vec_##SUFFIX s = load_##SUFFIX(acc + j); \
+            for (int i = 0; i < 8; i++) \
+                s = s + load_##SUFFIX(a0 + (size_t)i * N + j); \
+            store_##SUFFIX(acc + j, s); \
+        } \
+        for (; j < N; j++) { \
+            double s = acc[j]; \
+            for (int i = 0; i < 8; i++) \
+                s = s + a0[(size_t)i * N + j]; \
+            acc[j] = s; \
+        } \
+    } \
+    for (; r < R; r++) \
+        for (size_t j = 0; j < N; j++) \
+            acc[j] = acc[j] + a[r * N + j]; \
+} \
     TARGET static double sumsq_##SUFFIX(const double *g, size_t n) \
 { \
     double acc[16] = {0}; \
@@ -298,16 +324,17 @@ typedef struct {
     void (*acc)(double *, const double *, const double *, size_t, size_t, size_t);
     void (*tn_acc)(double *, const double *, const double *, size_t, size_t, size_t);
     double (*sumsq)(const double *, size_t);
+    void (*colsum_acc)(double *, const double *, size_t, size_t);
     void (*exp)(double *, const double *, size_t);
     void (*tanh)(double *, const double *, size_t);
     void (*sigmoid)(double *, const double *, size_t);
 } KernelSet;
 
 static const KernelSet PATHS[] = {
-    {"baseline", matmul_bias_baseline, matmul_bias_sparse_baseline, matmul_acc_baseline, matmul_tn_acc_baseline, sumsq_baseline, vexp_baseline, vtanh_baseline, vsigmoid_baseline},
+    {"baseline", matmul_bias_baseline, matmul_bias_sparse_baseline, matmul_acc_baseline, matmul_tn_acc_baseline, sumsq_baseline, colsum_acc_baseline, vexp_baseline, vtanh_baseline, vsigmoid_baseline},
 #if X86
-    {"avx2", matmul_bias_avx2, matmul_bias_sparse_avx2, matmul_acc_avx2, matmul_tn_acc_avx2, sumsq_avx2, vexp_avx2, vtanh_avx2, vsigmoid_avx2},
-    {"avx512", matmul_bias_avx512, matmul_bias_sparse_avx512, matmul_acc_avx512, matmul_tn_acc_avx512, sumsq_avx512, vexp_avx512, vtanh_avx512, vsigmoid_avx512},
+    {"avx2", matmul_bias_avx2, matmul_bias_sparse_avx2, matmul_acc_avx2, matmul_tn_acc_avx2, sumsq_avx2, colsum_acc_avx2, vexp_avx2, vtanh_avx2, vsigmoid_avx2},
+    {"avx512", matmul_bias_avx512, matmul_bias_sparse_avx512, matmul_acc_avx512, matmul_tn_acc_avx512, sumsq_avx512, colsum_acc_avx512, vexp_avx512, vtanh_avx512, vsigmoid_avx512},
 #endif
 };
 #define N_PATHS ((int)(sizeof PATHS / sizeof PATHS[0]))
@@ -402,6 +429,18 @@ void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R
 double linalg_sumsq(const double *g, size_t n)
 {
     return kernels->sumsq(g, n);
+}
+
+void linalg_colsum_acc(double *acc, const double *a, size_t R, size_t N)
+{
+    kernels->colsum_acc(acc, a, R, N);
+}
+
+void linalg_colsum_acc_ref(double *acc, const double *a, size_t R, size_t N)
+{
+    for (size_t r = 0; r < R; r++)
+        for (size_t j = 0; j < N; j++)
+            acc[j] += a[r * N + j];
 }
 
 void linalg_vexp(double *y, const double *x, size_t n)

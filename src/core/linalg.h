@@ -38,6 +38,11 @@ void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size
  * pass, and the same bits on every path. Overflows for |g| beyond about 1e154. */
 double linalg_sumsq(const double *g, size_t n);
 
+/* acc (N) += the sum of a's R rows (R, N), row after row: a bias's gradient over a batch and
+ * its steps. linalg_colsum_acc_ref is the plain loop, with the same bits. */
+void linalg_colsum_acc(double *acc, const double *a, size_t R, size_t N);
+void linalg_colsum_acc_ref(double *acc, const double *a, size_t R, size_t N);
+
 /* y = e^x, tanh x, 1 / (1 + e^-x) element by element (vmath.h's functions on this path's
  * vectors, the scalar functions' bits; y may be x). */
 void linalg_vexp(double *y, const double *x, size_t n);

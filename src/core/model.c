@@ -701,13 +701,14 @@ static void layer_weight_grads(LayerParams *grad, const LayerCache *c, const dou
     if (T > t0)
         weight_grad(c, grad->weight_hh, c->dah + (size_t)t0 * BGH, c->hs + (size_t)t0 * BH, (size_t)(T - t0) * B, GH,
                     H);
-    for (size_t r = 0; r < (size_t)T * B; r++) {
-        const double *ax = c->dax + r * GH, *ah = c->dah + r * GH;
-        for (size_t j = 0; j < GH; j++) {
-            grad->bias_ih[j] += ax[j];
-            grad->bias_hh[j] += ah[j];
-        }
-    }
+    /* Where the layer keeps one array for dL/d(ax) and dL/d(ah) (rnn, lstm) and the two
+     * biases' gradients start equal, they end equal: summed once. */
+    int same = c->dah == c->dax && !memcmp(grad->bias_ih, grad->bias_hh, GH * sizeof(double));
+    linalg_colsum_acc(grad->bias_ih, c->dax, (size_t)T * B, GH);
+    if (same)
+        memcpy(grad->bias_hh, grad->bias_ih, GH * sizeof(double));
+    else
+        linalg_colsum_acc(grad->bias_hh, c->dah, (size_t)T * B, GH);
 }
 
 /* BPTT through a stack of d->L layers, x its input. The top layer's dtop holds what the
@@ -770,9 +771,7 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
     linalg_matmul_acc(dtop, c->dout, p->head_weight, rows, O, H);
     if (!every)
         scatter_last(top->dtop, c->d_last, top->len, Tt, B, H);
-    for (size_t r = 0; r < rows; r++)
-        for (size_t k = 0; k < O; k++)
-            grad->head_bias[k] += c->dout[r * O + k];
+    linalg_colsum_acc(grad->head_bias, c->dout, rows, O);
 
     if (d->shape != SHAPE_SEQ2SEQ) {
         /* a window walks from each loss term: with lengths that vary, each sequence's last
