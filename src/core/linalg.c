@@ -399,6 +399,11 @@ __attribute__((constructor)) static void pick_best(void)
     linalg_isa_select(NULL, err, sizeof err);
 }
 
+int linalg_isa_index(void)
+{
+    return (int)(kernels - PATHS);
+}
+
 const char *linalg_isa_name(void)
 {
     return kernels->name;

@@ -55,6 +55,29 @@ void linalg_vsigmoid(double *y, const double *x, size_t n);
  * what is accepted (a path the CPU lacks is refused). Call once, before any thread. */
 int linalg_isa_select(const char *want, char *err, size_t errlen);
 const char *linalg_isa_name(void);
+/* The path in use as a number: 0 baseline, 1 avx2, 2 avx512. */
+int linalg_isa_index(void);
+
+/* LINALG_PER_PATH(NAME, BODY, PARAMS, ARGS) defines void NAME PARAMS, which calls the
+ * static always-inline BODY compiled for the path in use: one copy per path (GCC target
+ * attributes), as the kernels are, for elementwise code outside this file. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define LINALG_PER_PATH(NAME, BODY, PARAMS, ARGS) \
+    static void NAME##_baseline PARAMS { BODY ARGS; } \
+    __attribute__((target("avx2"))) static void NAME##_avx2 PARAMS { BODY ARGS; } \
+    __attribute__((target("avx512f"))) static void NAME##_avx512 PARAMS { BODY ARGS; } \
+    void NAME PARAMS \
+    { \
+        switch (linalg_isa_index()) { \
+        case 2: NAME##_avx512 ARGS; break; \
+        case 1: NAME##_avx2 ARGS; break; \
+        default: NAME##_baseline ARGS; break; \
+        } \
+    }
+#else
+#define LINALG_PER_PATH(NAME, BODY, PARAMS, ARGS) \
+    void NAME PARAMS { BODY ARGS; }
+#endif
 /* "baseline, avx2, avx512": the paths this CPU runs, into buf. Returns buf. */
 const char *linalg_isa_supported(char *buf, size_t len);
 

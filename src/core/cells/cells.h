@@ -77,6 +77,23 @@ int cell_find(const char *name);
 double cell_activation_max_slope(Activation a);
 
 /* The rows' pairs (one file each). */
+/* CELL_PER_PATH(name) makes name_forward and name_backward from the static always-inline
+ * name_forward_body and name_backward_body: compiled once per instruction-set path
+ * (linalg.h) and called on the path in use, so RNNLAB_ISA chooses them with the kernels.
+ * Elementwise code with no reduction and no FMA: every path gives the same bits. */
+#define CELL_FORWARD_PARAMS \
+    (double *gate, double *h, double *c, double *tc, const double *ax, const double *ah, const double *h_prev, \
+     const double *c_prev, const double *c_probe, int B, int H, Activation act)
+#define CELL_FORWARD_ARGS (gate, h, c, tc, ax, ah, h_prev, c_prev, c_probe, B, H, act)
+#define CELL_BACKWARD_PARAMS \
+    (double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc, const double *dh, const double *dc_next, \
+     const double *gate, const double *tc, const double *ah, const double *h_prev, const double *c_prev, int B, int H, \
+     Activation act)
+#define CELL_BACKWARD_ARGS (dax, dah, dh_prev, dc_prev, dc, dh, dc_next, gate, tc, ah, h_prev, c_prev, B, H, act)
+#define CELL_PER_PATH(name) \
+    LINALG_PER_PATH(name##_forward, name##_forward_body, CELL_FORWARD_PARAMS, CELL_FORWARD_ARGS) \
+    LINALG_PER_PATH(name##_backward, name##_backward_body, CELL_BACKWARD_PARAMS, CELL_BACKWARD_ARGS)
+
 CellForwardFn rnn_forward, lstm_forward, gru_forward;
 CellBackwardFn rnn_backward, lstm_backward, gru_backward;
 

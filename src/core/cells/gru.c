@@ -11,7 +11,7 @@
 /* Gate blocks within a row of G*H, PyTorch's order. */
 enum { GRU_R, GRU_Z, GRU_N };
 
-void gru_forward(double *gate, double *h, double *c, double *tc, const double *ax,
+static inline __attribute__((always_inline)) void gru_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
                  const double *ah, const double *h_prev, const double *c_prev,
                  const double *c_probe, int B, int H, Activation act)
 {
@@ -36,7 +36,7 @@ void gru_forward(double *gate, double *h, double *c, double *tc, const double *a
 
 /* r multiplies only ah's n block, so ax and ah get different gradients there; h_{t-1} is
  * reached directly through z h as well as through ah. */
-void gru_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
+static inline __attribute__((always_inline)) void gru_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
                   const double *dh, const double *dc_next, const double *gate, const double *tc,
                   const double *ah, const double *h_prev, const double *c_prev, int B, int H,
                   Activation act)
@@ -62,3 +62,5 @@ void gru_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, do
         }
     }
 }
+
+CELL_PER_PATH(gru)

@@ -11,7 +11,7 @@
 /* Gate blocks within a row of G*H, PyTorch's order. */
 enum { LSTM_I, LSTM_F, LSTM_G, LSTM_O };
 
-void lstm_forward(double *gate, double *h, double *c, double *tc, const double *ax,
+static inline __attribute__((always_inline)) void lstm_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
                   const double *ah, const double *h_prev, const double *c_prev,
                   const double *c_probe, int B, int H, Activation act)
 {
@@ -40,7 +40,7 @@ void lstm_forward(double *gate, double *h, double *c, double *tc, const double *
 
 /* dL/dc_t = dc_next + dh o (1 - tanh^2 c_t); then each gate's pre-activation through its
  * own nonlinearity. ax and ah enter the gates as a sum, so they get the same gradient. */
-void lstm_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
+static inline __attribute__((always_inline)) void lstm_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
                    const double *dh, const double *dc_next, const double *gate, const double *tc,
                    const double *ah, const double *h_prev, const double *c_prev, int B, int H,
                    Activation act)
@@ -51,7 +51,7 @@ void lstm_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, d
         const double *g = gate + b * GH, *dhb = dh + b * Hs, *cp = c_prev + b * Hs;
         const double *tb = tc + b * Hs, *dcn = dc_next + b * Hs;
         double *dcb = dc + b * Hs, *dcp = dc_prev + b * Hs, *gx = dax + b * GH, *gh = dah + b * GH;
-        for (size_t j = 0; j < Hs; j++) {
+        _Pragma("GCC ivdep") for (size_t j = 0; j < Hs; j++) {
             double i = g[LSTM_I * Hs + j], f = g[LSTM_F * Hs + j], gg = g[LSTM_G * Hs + j],
                    o = g[LSTM_O * Hs + j];
             double dct = dcn[j] + dhb[j] * o * (1.0 - tb[j] * tb[j]);
@@ -71,3 +71,5 @@ void lstm_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, d
                 gh[k] = gx[k];
     }
 }
+
+CELL_PER_PATH(lstm)

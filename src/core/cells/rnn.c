@@ -33,7 +33,7 @@ double cell_activation_max_slope(Activation a)
 }
 
 /* G = 1: gate, ax, ah are (B, H) like h. The gate is h_t. */
-void rnn_forward(double *gate, double *h, double *c, double *tc, const double *ax,
+static inline __attribute__((always_inline)) void rnn_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
                  const double *ah, const double *h_prev, const double *c_prev,
                  const double *c_probe, int B, int H, Activation act)
 {
@@ -54,7 +54,7 @@ void rnn_forward(double *gate, double *h, double *c, double *tc, const double *a
 }
 
 /* dL/d ax = dL/d ah = dh act'(.); h_{t-1} is reached only through ah. */
-void rnn_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
+static inline __attribute__((always_inline)) void rnn_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
                   const double *dh, const double *dc_next, const double *gate, const double *tc,
                   const double *ah, const double *h_prev, const double *c_prev, int B, int H,
                   Activation act)
@@ -68,3 +68,5 @@ void rnn_backward(double *dax, double *dah, double *dh_prev, double *dc_prev, do
         for (size_t i = 0; i < BH; i++)
             dah[i] = dax[i];
 }
+
+CELL_PER_PATH(rnn)
