@@ -88,7 +88,7 @@ static const double VM_TANH_SERIES[18] = {
  * each chain of Horner's rule whole, one after another; those long dependent runs fill the
  * out-of-order core's scheduler and leave its pipes idle (exp: 2.5 against 1.6 ns a value
  * with N = 8 on AVX2, docs/BENCHMARKS.md). N is 1, 4 or 8 (a literal, pasted). */
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) /* clang refuses "+v" for ymm */
 #define VM_KEEP_1(v) ((void)0)
 #define VM_KEEP_4(v) __asm__("" : "+v"((v)[0]), "+v"((v)[1]), "+v"((v)[2]), "+v"((v)[3]))
 #define VM_KEEP_8(v) \
