@@ -7,6 +7,7 @@
 #include <lapacke.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,25 @@ static void test_every_isa_path_gives_the_same_bits(void **s)
     assert_non_null(strstr(err, "accepted"));
 }
 
+/* The arrays the kernels sweep start on a cache line, zeroed; an impossible size is refused. */
+static void test_linalg_calloc_gives_zeroed_cache_lines(void **s)
+{
+    (void)s;
+    size_t sizes[] = {1, 3, 100, 4096, 40000, 300000};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        double *p = linalg_calloc(sizes[i], sizeof(double));
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % 64, 0);
+        for (size_t k = 0; k < sizes[i]; k++)
+            assert_true(p[k] == 0.0);
+        free(p);
+    }
+    assert_null(linalg_calloc(SIZE_MAX / 4, 8));
+    void *one = linalg_calloc(0, 8); /* like calloc: a pointer that free() takes */
+    assert_non_null(one);
+    free(one);
+}
+
 static void test_power_iteration_finds_lapacks_largest_singular_value(void **s)
 {
     (void)s;
@@ -260,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_kernels_match_their_reference_loops),
         cmocka_unit_test(test_kernels_give_the_reference_loops_bits),
         cmocka_unit_test(test_every_isa_path_gives_the_same_bits),
+        cmocka_unit_test(test_linalg_calloc_gives_zeroed_cache_lines),
         cmocka_unit_test(test_power_iteration_finds_lapacks_largest_singular_value),
         cmocka_unit_test(test_random_orthogonal_is_orthogonal),
         cmocka_unit_test(test_the_plain_loop_qr_and_sigma_max_agree_with_lapack),

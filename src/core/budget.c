@@ -109,18 +109,22 @@ static size_t chunk(size_t n)
 /* One array of n doubles. */
 static size_t doubles(size_t n) { return chunk(n * D); }
 
+/* One array of n doubles from linalg_calloc: posix_memalign's chunk, with up to a cache
+ * line more to find the boundary. */
+static size_t lines(size_t n) { return chunk(n * D + 64); }
+
 /* model.c's layer_cache_create. */
 static size_t layer_cache_bytes(const Sizes *z, size_t T, size_t B, size_t I)
 {
     size_t TB = T * B, H = z->H, GH = z->GH;
     size_t kept = z->d.cell->keeps_ah ? 2 : 0; /* ah, dah apart (gru) */
-    return (3 + kept) * doubles(TB * GH) /* ax, gate, dax */
-           + 2 * doubles((TB + B) * H) /* hs, cs */
-           + 4 * doubles(TB * H)       /* tc, dh, dc, dtop */
-           + doubles(I * GH) + doubles(H * GH) /* wih_t, whh_t */
-           + doubles(2 * B * GH)       /* scratch */
-           + doubles(4 * B * H)        /* run */
-           + 2 * doubles(B * H);       /* dh_init, dc_init */
+    return (3 + kept) * lines(TB * GH) /* ax, gate, dax */
+           + 2 * lines((TB + B) * H) /* hs, cs */
+           + 4 * lines(TB * H)       /* tc, dh, dc, dtop */
+           + lines(I * GH) + lines(H * GH) /* wih_t, whh_t */
+           + lines(2 * B * GH)       /* scratch */
+           + lines(4 * B * H)        /* run */
+           + 2 * lines(B * H);       /* dh_init, dc_init */
 }
 
 /* model.c's model_cache_create. */
@@ -130,7 +134,7 @@ static size_t cache_bytes(const Sizes *z, size_t B)
     size_t n = layer_cache_bytes(z, z->T, B, z->I) + (z->L - 1) * layer_cache_bytes(z, z->T, B, z->H) +
                2 * doubles(rows * z->O); /* out, dout */
     if (z->d.shape != SHAPE_SEQ2SEQ) /* the terms of window truncation, below the top layer */
-        n += (z->L - 1) * doubles(z->T * B * z->H);
+        n += (z->L - 1) * lines(z->T * B * z->H);
     if (!model_head_every(&z->d)) /* last_h, d_last: each sequence's last state */
         n += 2 * doubles(B * z->H);
     if (z->d.shape == SHAPE_SEQ2SEQ) /* the decoder, its free run, and what that feeds itself */
@@ -192,7 +196,7 @@ static int terms_shown(const Sizes *z)
 static void add_trainer(BudgetParts *p, const Config *cfg, const TaskData *td)
 {
     Sizes z = sizes_of(cfg, td);
-    p->parameters += doubles(4 * z.P); /* parameters, gradients, first and second moments */
+    p->parameters += lines(4 * z.P); /* parameters, gradients, first and second moments */
     p->data += batch_bytes(&z) + (td->text_bytes ? chunk(4 * td->text_bytes) : 0); /* corpus.c: an int a byte */
     p->caches += cache_bytes(&z, z.B);
     p->observables += observables_bytes(&z, 0) + spectrum_bytes(&z);

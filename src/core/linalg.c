@@ -5,6 +5,7 @@
 
 #include <lapacke.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,6 +498,20 @@ void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size
                 s += a[r * N + n] * x[r * K + k];
             dw[n * K + k] = s;
         }
+}
+
+void *linalg_calloc(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    size_t bytes = n * size;
+    if (bytes == 0)
+        bytes = 1;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, bytes) != 0)
+        return NULL;
+    memset(p, 0, bytes);
+    return p;
 }
 
 void linalg_transpose(double *wt, const double *w, size_t N, size_t K)

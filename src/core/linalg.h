@@ -81,6 +81,11 @@ int linalg_isa_index(void);
 /* "baseline, avx2, avx512": the paths this CPU runs, into buf. Returns buf. */
 const char *linalg_isa_supported(char *buf, size_t len);
 
+/* n zeroed elements of `size` bytes on a 64-byte boundary (a cache line, an AVX-512 vector):
+ * the kernels' rows of eight doubles then never straddle two lines. Freed with free(). NULL
+ * when memory runs out or n * size overflows. */
+void *linalg_calloc(size_t n, size_t size);
+
 /* wt (K, N) = w (N, K)^T */
 void linalg_transpose(double *wt, const double *w, size_t N, size_t K);
 

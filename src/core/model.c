@@ -243,26 +243,26 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->B = B;
     c->I = I;
     size_t TB = (size_t)T * B, H = (size_t)d->H, GH = (size_t)d->G * H;
-    c->ax = calloc(TB * GH, sizeof(double));
-    c->ah = d->cell->keeps_ah ? calloc(TB * GH, sizeof(double)) : NULL; /* others: in gate's place */
-    c->gate = calloc(TB * GH, sizeof(double));
-    c->hs = calloc((TB + B) * H, sizeof(double));
-    c->cs = calloc((TB + B) * H, sizeof(double));
-    c->tc = calloc(TB * H, sizeof(double));
-    c->dh = calloc(TB * H, sizeof(double));
-    c->dc = calloc(TB * H, sizeof(double));
-    c->dax = calloc(TB * GH, sizeof(double));
+    c->ax = linalg_calloc(TB * GH, sizeof(double));
+    c->ah = d->cell->keeps_ah ? linalg_calloc(TB * GH, sizeof(double)) : NULL; /* others: in gate's place */
+    c->gate = linalg_calloc(TB * GH, sizeof(double));
+    c->hs = linalg_calloc((TB + B) * H, sizeof(double));
+    c->cs = linalg_calloc((TB + B) * H, sizeof(double));
+    c->tc = linalg_calloc(TB * H, sizeof(double));
+    c->dh = linalg_calloc(TB * H, sizeof(double));
+    c->dc = linalg_calloc(TB * H, sizeof(double));
+    c->dax = linalg_calloc(TB * GH, sizeof(double));
     /* A cell that adds ax and ah before anything else gives both the same gradient: one
      * array serves. */
-    c->dah = d->cell->keeps_ah ? calloc(TB * GH, sizeof(double)) : c->dax;
-    c->dtop = calloc(TB * H, sizeof(double));
-    c->term = term ? calloc(TB * H, sizeof(double)) : NULL;
-    c->wih_t = calloc((size_t)I * GH, sizeof(double));
-    c->whh_t = calloc(H * GH, sizeof(double));
-    c->scratch = calloc(2 * (size_t)B * GH, sizeof(double));
-    c->run = calloc(RUN_COUNT * (size_t)B * H, sizeof(double));
-    c->dh_init = calloc((size_t)B * H, sizeof(double));
-    c->dc_init = calloc((size_t)B * H, sizeof(double));
+    c->dah = d->cell->keeps_ah ? linalg_calloc(TB * GH, sizeof(double)) : c->dax;
+    c->dtop = linalg_calloc(TB * H, sizeof(double));
+    c->term = term ? linalg_calloc(TB * H, sizeof(double)) : NULL;
+    c->wih_t = linalg_calloc((size_t)I * GH, sizeof(double));
+    c->whh_t = linalg_calloc(H * GH, sizeof(double));
+    c->scratch = linalg_calloc(2 * (size_t)B * GH, sizeof(double));
+    c->run = linalg_calloc(RUN_COUNT * (size_t)B * H, sizeof(double));
+    c->dh_init = linalg_calloc((size_t)B * H, sizeof(double));
+    c->dc_init = linalg_calloc((size_t)B * H, sizeof(double));
     if (!c->ax || (d->cell->keeps_ah && !c->ah) || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh || !c->dc ||
         !c->dax || !c->dah || !c->dtop || (term && !c->term) || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
         !c->dh_init || !c->dc_init) {

@@ -301,7 +301,7 @@ int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
     model_param_specs(tr->specs, &tr->dims);
     tr->n_params = model_param_count(&tr->dims);
     int blocks = blocks_per_layer(&tr->dims); /* sigma_max values per layer */
-    tr->block = calloc(4 * tr->n_params, sizeof(double));
+    tr->block = linalg_calloc(4 * tr->n_params, sizeof(double));
     if (!tr->block || task_batch_create(&tr->batch, &tr->task) != 0 ||
         model_cache_create(&tr->cache, &tr->dims, ti->T, ti->Td, cfg->batch) != 0 ||
         observables_create(&tr->obs, &tr->dims, tr->T, T_out) != 0 ||
