@@ -417,7 +417,7 @@ static int same_rgb(Uint32 p, Color c, int tol)
 static SDL_Surface *render_window(const char *const *settings, int w, int h, long steps, Gui *keep, char *dir)
 {
     char err[512], path[600];
-    Platform *p = platform_open("test", w, h, 1, NULL, err, sizeof err);
+    Platform *p = platform_open("test", w, h, 1, NULL, NULL, err, sizeof err);
     if (!p)
         fail_msg("%s", err);
     Config cfg;
@@ -528,7 +528,7 @@ static void test_every_view_alone_fills_its_area(void **s)
     (void)s;
     char dir[512], err[512], path[600];
     check_mkdtemp(dir, sizeof dir);
-    Platform *p = platform_open("test", 900, 600, 1, NULL, err, sizeof err);
+    Platform *p = platform_open("test", 900, 600, 1, NULL, NULL, err, sizeof err);
     assert_non_null(p);
     Config cfg;
     config_default(&cfg);
@@ -1225,7 +1225,7 @@ static void test_exports_write_valid_files(void **s)
     trainer_destroy(&back);
     gui_destroy(&g);
     /* one view as PNG: the picture has the view's size */
-    Platform *p = platform_open("t", 1024, 640, 1, NULL, err, sizeof err);
+    Platform *p = platform_open("t", 1024, 640, 1, NULL, NULL, err, sizeof err);
     assert_non_null(p);
     Config cfg;
     config_default(&cfg);
@@ -1506,7 +1506,7 @@ static void test_h_cycles_the_palettes_and_cvd_draws_okabe_ito_curves(void **s)
     assert_true(cvd->grad.r == 213 && cvd->grad.g == 94 && cvd->grad.b == 0);
     char dir[512], err[512], path[600];
     check_mkdtemp(dir, sizeof dir);
-    Platform *p = platform_open("test", 1280, 800, 1, NULL, err, sizeof err);
+    Platform *p = platform_open("test", 1280, 800, 1, NULL, NULL, err, sizeof err);
     if (!p)
         fail_msg("%s", err);
     const char *const settings[] = {"hidden=8", "seq_len=20", NULL};
@@ -1535,12 +1535,76 @@ static void test_h_cycles_the_palettes_and_cvd_draws_okabe_ito_curves(void **s)
     check_rmdir(dir);
 }
 
+/* One frame at 1024x768 saved as a PNG, the font's glyphs warmed first (sizes) or not. */
+static void frame_picture(const int *sizes, const char *path)
+{
+    char err[512];
+    Platform *p = platform_open("test", 1024, 768, 1, NULL, sizes, err, sizeof err);
+    if (!p)
+        fail_msg("%s", err);
+    Config cfg;
+    config_default(&cfg);
+    assert_int_equal(config_set(&cfg, "hidden=8", err, sizeof err), 0);
+    Gui g;
+    assert_int_equal(gui_create(&g, &cfg, budget_default(), platform_measure(p), err, sizeof err), 0);
+    gui_train(&g, 5);
+    GuiInput in;
+    platform_poll(p, &in);
+    gui_frame(&g, &in);
+    platform_present(p, &g.dl);
+    assert_int_equal(platform_save_png(p, path, err, sizeof err), 0);
+    gui_destroy(&g);
+    platform_close(p);
+}
+
+/* Glyphs rasterised on fonts_warm's thread give the same picture as glyphs rasterised on
+ * first use, and a window closed while its fonts still warm closes cleanly. */
+static void test_warmed_fonts_draw_the_same_pixels(void **s)
+{
+    (void)s;
+    int sizes[3];
+    gui_text_sizes(1, 1024, 768, sizes);
+    assert_int_equal(sizes[0], 13);
+    assert_int_equal(sizes[1], 15);
+    assert_int_equal(sizes[2], 0);
+    gui_text_sizes(2, 2560, 1600, sizes); /* presenter x2 in a window twice 1280x800 */
+    assert_int_equal(sizes[0], 52);
+    assert_int_equal(sizes[1], 60);
+    char err[512];
+    Platform *p = platform_open("test", 640, 480, 1, NULL, sizes, err, sizeof err);
+    if (!p)
+        fail_msg("%s", err);
+    platform_close(p);
+
+    char dir[512], cold[600], warm[600];
+    check_mkdtemp(dir, sizeof dir);
+    snprintf(cold, sizeof cold, "%s/cold.png", dir);
+    snprintf(warm, sizeof warm, "%s/warm.png", dir);
+    gui_text_sizes(1, 1024, 768, sizes);
+    frame_picture(NULL, cold);
+    frame_picture(sizes, warm);
+    SDL_Surface *a = surface_of(cold), *b = surface_of(warm);
+    assert_int_equal(a->w, b->w);
+    assert_int_equal(a->h, b->h);
+    int differ = 0;
+    for (int y = 0; y < a->h; y++)
+        differ += memcmp((const uint8_t *)a->pixels + (size_t)y * a->pitch, (const uint8_t *)b->pixels + (size_t)y * b->pitch,
+                         (size_t)a->w * a->format->BytesPerPixel) != 0;
+    assert_int_equal(differ, 0);
+    SDL_FreeSurface(a);
+    SDL_FreeSurface(b);
+    remove(cold);
+    remove(warm);
+    check_rmdir(dir);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
     IMG_Init(IMG_INIT_PNG);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_button_clicks_on_release_inside_only),
+        cmocka_unit_test(test_warmed_fonts_draw_the_same_pixels),
         cmocka_unit_test(test_sliders_follow_a_drag_linear_and_logarithmic),
         cmocka_unit_test(test_choice_steps_both_ways_and_wraps),
         cmocka_unit_test(test_keys_play_step_and_reset),

@@ -336,7 +336,7 @@ static void test_the_checks_catch_overlap_and_cutting(void **state)
 int main(void)
 {
     char err[512];
-    g_platform = platform_open("rnnlab test", 640, 480, 1, NULL, err, sizeof err);
+    g_platform = platform_open("rnnlab test", 640, 480, 1, NULL, NULL, err, sizeof err);
     if (!g_platform) {
         fprintf(stderr, "test_layout: %s\n", err);
         return 1;

@@ -548,6 +548,14 @@ static float fit_scale(int width, int height)
     return f < 1 ? 1 : f > 3 ? 3 : f;
 }
 
+void gui_text_sizes(float presenter, int w, int h, int out[3])
+{
+    float scale = presenter * fit_scale(w, h);
+    out[0] = ui_px_at(scale, UI_TEXT_SMALL_PX);
+    out[1] = ui_px_at(scale, UI_TEXT_PX);
+    out[2] = 0;
+}
+
 /* The collapsed panel: a strip with the button that opens it again. */
 static void panel_strip(Gui *g, Rect r)
 {

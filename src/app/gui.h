@@ -113,6 +113,9 @@ typedef struct {
  * budget bytes (session_create). */
 int gui_create(Gui *g, const Config *cfg, size_t budget, TextMeasure measure, char *err, size_t errlen);
 void gui_destroy(Gui *g);
+/* The pixel heights of small and body text in a w x h window at this presenter scale (on
+ * a display of 96 DPI), ended by 0: what platform_open warms before the first frame. */
+void gui_text_sizes(float presenter, int w, int h, int out[3]);
 
 /* One frame: handle input, send commands, draw the newest state into g->dl. */
 GuiActions gui_frame(Gui *g, const GuiInput *in);

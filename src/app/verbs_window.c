@@ -90,7 +90,9 @@ int cli_window(int argc, char **argv)
         config_free_play(&o.cfg); /* the first picture (docs/DEFAULTS.md) */
     if (session_budget_check(&o.cfg, o.compare, o.memory, err, sizeof err) != 0)
         return cli_fail("window", err); /* before a window opens */
-    Platform *p = platform_open("rnnlab", o.width, o.height, 0, o.font, err, sizeof err);
+    int sizes[3];
+    gui_text_sizes((float)o.scale, o.width, o.height, sizes);
+    Platform *p = platform_open("rnnlab", o.width, o.height, 0, o.font, sizes, err, sizeof err);
     if (!p)
         return cli_fail("window", err);
     char icon[4096];
@@ -187,7 +189,9 @@ int cli_render(int argc, char **argv)
         config_free_play(&o.cfg); /* the window's free play, as it opens */
     if (session_budget_check(&o.cfg, o.compare, o.memory, err, sizeof err) != 0)
         return cli_fail(o.verb, err);
-    Platform *p = platform_open("rnnlab", o.width, o.height, 1, o.font, err, sizeof err);
+    int sizes[3];
+    gui_text_sizes((float)o.scale, o.width, o.height, sizes);
+    Platform *p = platform_open("rnnlab", o.width, o.height, 1, o.font, sizes, err, sizeof err);
     if (!p)
         return cli_fail(o.verb, err);
     Gui g;
@@ -242,7 +246,9 @@ static void sort_doubles(double *v, int n)
  * the display (a desktop, or xvfb-run). */
 static Platform *bench_platform(const Options *o, char *err, size_t errlen)
 {
-    Platform *p = platform_open("rnnlab", 1280, 800, !o->window, o->font, err, errlen);
+    int sizes[3];
+    gui_text_sizes(1, 1280, 800, sizes);
+    Platform *p = platform_open("rnnlab", 1280, 800, !o->window, o->font, sizes, err, errlen);
     if (!p && o->window) {
         size_t n = strlen(err);
         snprintf(err + n, errlen - n, " (--window times the window on a display: run it on a desktop or under xvfb-run)");
@@ -557,7 +563,9 @@ static int check_lesson(const Options *o, const char *file)
     Platform *p = NULL;
     TextMeasure none = {NULL, NULL};
     if (o->out_dir) {
-        p = platform_open("rnnlab", 1280, 800, 1, NULL, err, sizeof err);
+        int sizes[3];
+        gui_text_sizes(1, 1280, 800, sizes);
+        p = platform_open("rnnlab", 1280, 800, 1, NULL, sizes, err, sizeof err);
         if (!p) {
             fprintf(stderr, "rnnlab lesson-check: %s\n", err);
             return 1;

@@ -36,6 +36,14 @@
 #define WIDTH_TEXT 48
 #define WIDTH_LONG_MAX 4096
 
+/* What fonts_warm renders at each size, so that SDL_ttf holds every glyph's metrics and
+ * pixels before the first frame: the symbols the UI's own labels use, then the printable
+ * ASCII (last, because SDL_ttf keeps a glyph in slot index mod 256: where two collide, the
+ * ASCII one stays). */
+static const char WARM_TEXT[] = "\u00b7\u00d7\u2014\u2026\u2192\u2191\u2193\u2022\u03c3\u25b8\u25c2\u25be\u25b4\u25cf\u25cb\u2630"
+                                " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+
 typedef struct {
     uint32_t hash, used; /* used: the clock at the last use, 0 for an empty entry */
     int size, w;
@@ -70,9 +78,13 @@ struct Fonts {
     size_t bytes;
     WidthEntry widths[WIDTH_SETS][2];
     uint32_t width_clock;
+    SDL_Thread *warming; /* fonts_warm's thread, until the first use waits for it */
+    int warm_sizes[FONTS_WARM_MAX];
+    int n_warm;
 };
 
 static uint32_t hash_key(const char *text, size_t len, int size);
+static TTF_Font *font_for(Fonts *f, int size);
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -224,10 +236,44 @@ Fonts *fonts_open(const char *path_or_null, char *err, size_t errlen)
     return NULL;
 }
 
+/* fonts_warm's thread: each size opened and WARM_TEXT measured and rendered once (SDL_ttf
+ * keeps the glyphs; the picture itself is dropped). Nothing else touches f meanwhile. */
+static int warm_thread(void *ctx)
+{
+    Fonts *f = ctx;
+    for (int i = 0; i < f->n_warm; i++) {
+        TTF_Font *font = font_for(f, f->warm_sizes[i]);
+        SDL_Surface *s = font ? TTF_RenderUTF8_Blended(font, WARM_TEXT, (SDL_Color){255, 255, 255, 255}) : NULL;
+        SDL_FreeSurface(s);
+    }
+    return 0;
+}
+
+/* Waits for fonts_warm's thread: every other function starts here. */
+static void settle(Fonts *f)
+{
+    if (f->warming) {
+        SDL_WaitThread(f->warming, NULL);
+        f->warming = NULL;
+    }
+}
+
+void fonts_warm(Fonts *f, const int *sizes, int n)
+{
+    settle(f);
+    f->n_warm = 0;
+    for (int i = 0; i < n && f->n_warm < FONTS_WARM_MAX; i++)
+        if (sizes[i] > 0)
+            f->warm_sizes[f->n_warm++] = sizes[i];
+    if (f->n_warm)
+        f->warming = SDL_CreateThread(warm_thread, "rnnlab-fonts", f); /* NULL: warmed on use */
+}
+
 void fonts_close(Fonts *f)
 {
     if (!f)
         return;
+    settle(f);
     for (int i = 0; i < CACHE_SLOTS; i++) {
         free(f->slot[i].alpha);
         free(f->slot[i].text);
@@ -263,6 +309,7 @@ static TTF_Font *font_for(Fonts *f, int size)
 
 int fonts_line_height(Fonts *f, int size)
 {
+    settle(f);
     TTF_Font *font = font_for(f, size);
     return font ? TTF_FontHeight(font) : 0;
 }
@@ -272,9 +319,18 @@ static const char *width_text(const WidthEntry *e)
     return e->long_text ? e->long_text : e->text;
 }
 
+/* The width cache's clock, for an entry just used (0 marks an empty entry: skipped). */
+static uint32_t width_tick(Fonts *f)
+{
+    if (++f->width_clock == 0)
+        f->width_clock = 1;
+    return f->width_clock;
+}
+
 static int measure_width(void *ctx, const char *text, int size)
 {
     Fonts *f = ctx;
+    settle(f);
     size_t len = strlen(text);
     WidthEntry *set = NULL;
     uint32_t hash = 0;
@@ -284,7 +340,7 @@ static int measure_width(void *ctx, const char *text, int size)
         for (int i = 0; i < 2; i++) {
             WidthEntry *e = &set[i];
             if (e->used && e->hash == hash && e->size == size && e->len == len && !memcmp(width_text(e), text, len)) {
-                e->used = ++f->width_clock ? f->width_clock : (f->width_clock = 1);
+                e->used = width_tick(f);
                 return e->w;
             }
         }
@@ -302,7 +358,7 @@ static int measure_width(void *ctx, const char *text, int size)
         e->long_text = copy;
         memcpy(copy ? copy : e->text, text, len + 1);
         e->hash = hash, e->size = size, e->w = w, e->len = len;
-        e->used = ++f->width_clock ? f->width_clock : (f->width_clock = 1);
+        e->used = width_tick(f);
     }
     return w;
 }
@@ -400,6 +456,7 @@ static uint8_t *rasterise(TTF_Font *font, const char *text, int *w, int *h)
 
 int fonts_text_mask(Fonts *f, const char *text, int size, TextMask *out)
 {
+    settle(f);
     size = clamp_size(size);
     size_t len = strlen(text);
     if (!len)

@@ -47,17 +47,28 @@ double platform_now(void)
 }
 
 Platform *platform_open(const char *title, int w, int h, int offscreen, const char *font,
-                        char *err, size_t errlen)
+                        const int *text_sizes, char *err, size_t errlen)
 {
     Platform *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    /* The font first, its glyphs rasterised on another thread while SDL opens the display
+     * and the window (tens of milliseconds) and the caller sets up the session. */
+    p->fonts = fonts_open(font, err, errlen);
+    if (!p->fonts) {
+        free(p);
+        return NULL;
+    }
+    int n_sizes = 0;
+    while (text_sizes && n_sizes < FONTS_WARM_MAX && text_sizes[n_sizes] > 0)
+        n_sizes++;
+    fonts_warm(p->fonts, text_sizes, n_sizes);
     if (offscreen) {
         if (SDL_Init(0) != 0) {
             snprintf(err, errlen, "SDL_Init: %s", SDL_GetError());
-            free(p);
+            platform_close(p);
             return NULL;
         }
         p->offscreen = render_surface_create(w, h);
@@ -78,7 +89,7 @@ Platform *platform_open(const char *title, int w, int h, int offscreen, const ch
         if (SDL_Init(SDL_INIT_VIDEO) != 0) {
             snprintf(err, errlen, "cannot open a window (%s); `rnnlab render --out FILE.png` draws "
                      "the window without a display", SDL_GetError());
-            free(p);
+            platform_close(p);
             return NULL;
         }
         p->sdl_video = 1;
@@ -107,11 +118,6 @@ Platform *platform_open(const char *title, int w, int h, int offscreen, const ch
         }
         SDL_SetWindowMinimumSize(p->window, w < 1024 ? w : 1024, h < 640 ? h : 640);
         SDL_StartTextInput();
-    }
-    p->fonts = fonts_open(font, err, errlen);
-    if (!p->fonts) {
-        platform_close(p);
-        return NULL;
     }
     return p;
 }

@@ -12,9 +12,11 @@
 typedef struct Platform Platform;
 
 /* A resizable window (min 1024 x 640), or with offscreen set a surface of w x h and no
- * display at all. font: a TTF path, or NULL for DejaVu Sans through fontconfig. */
+ * display at all. font: a TTF path, or NULL for DejaVu Sans through fontconfig.
+ * text_sizes: the pixel heights the first frame draws most of its text at, ended by 0 (or
+ * NULL): their glyphs are rasterised on a thread of their own meanwhile (fonts_warm). */
 Platform *platform_open(const char *title, int w, int h, int offscreen, const char *font,
-                        char *err, size_t errlen);
+                        const int *text_sizes, char *err, size_t errlen);
 void platform_close(Platform *p);
 
 TextMeasure platform_measure(Platform *p);

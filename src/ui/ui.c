@@ -32,9 +32,10 @@ void ui_begin(Ui *ui, const UiInput *in, const Theme *theme, float scale)
     ui->focus_drawn = 0;
 }
 
-int ui_px(const Ui *ui, float base) { return (int)lroundf(base * ui->scale); }
-int ui_text_size(const Ui *ui) { return ui_px(ui, 15); }
-int ui_text_size_small(const Ui *ui) { return ui_px(ui, 13); }
+int ui_px_at(float scale, float base) { return (int)lroundf(base * scale); }
+int ui_px(const Ui *ui, float base) { return ui_px_at(ui->scale, base); }
+int ui_text_size(const Ui *ui) { return ui_px(ui, UI_TEXT_PX); }
+int ui_text_size_small(const Ui *ui) { return ui_px(ui, UI_TEXT_SMALL_PX); }
 
 int ui_text_width(const Ui *ui, const char *text, int size)
 {

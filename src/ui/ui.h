@@ -68,8 +68,11 @@ void ui_end(Ui *ui);
 
 /* Sizes in pixels at the current scale. */
 int ui_px(const Ui *ui, float base);
-int ui_text_size(const Ui *ui);       /* body text */
-int ui_text_size_small(const Ui *ui); /* axis labels */
+int ui_px_at(float scale, float base); /* the same, for a scale before any frame */
+#define UI_TEXT_PX 15                  /* body text at scale 1 */
+#define UI_TEXT_SMALL_PX 13            /* axis labels */
+int ui_text_size(const Ui *ui);        /* body text */
+int ui_text_size_small(const Ui *ui);  /* axis labels */
 int ui_text_width(const Ui *ui, const char *text, int size);
 
 /* Layout: a column of rows inside r. */
