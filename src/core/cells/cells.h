@@ -90,6 +90,8 @@ double cell_activation_max_slope(Activation a);
      const double *gate, const double *tc, const double *ah, const double *h_prev, const double *c_prev, int B, int H, \
      Activation act)
 #define CELL_BACKWARD_ARGS (dax, dah, dh_prev, dc_prev, dc, dh, dc_next, gate, tc, ah, h_prev, c_prev, B, H, act)
+/* What a cell's _body functions are declared with. */
+#define CELL_BODY static inline __attribute__((always_inline)) void
 #define CELL_PER_PATH(name) \
     LINALG_PER_PATH(name##_forward, name##_forward_body, CELL_FORWARD_PARAMS, CELL_FORWARD_ARGS) \
     LINALG_PER_PATH(name##_backward, name##_backward_body, CELL_BACKWARD_PARAMS, CELL_BACKWARD_ARGS)

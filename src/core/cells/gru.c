@@ -11,9 +11,9 @@
 /* Gate blocks within a row of G*H, PyTorch's order. */
 enum { GRU_R, GRU_Z, GRU_N };
 
-static inline __attribute__((always_inline)) void gru_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
-                 const double *ah, const double *h_prev, const double *c_prev,
-                 const double *c_probe, int B, int H, Activation act)
+CELL_BODY gru_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
+                           const double *ah, const double *h_prev, const double *c_prev,
+                           const double *c_probe, int B, int H, Activation act)
 {
     (void)c, (void)tc, (void)c_prev, (void)c_probe, (void)act;
     size_t Hs = (size_t)H, GH = 3 * Hs;
@@ -36,10 +36,10 @@ static inline __attribute__((always_inline)) void gru_forward_body(double *gate,
 
 /* r multiplies only ah's n block, so ax and ah get different gradients there; h_{t-1} is
  * reached directly through z h as well as through ah. */
-static inline __attribute__((always_inline)) void gru_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
-                  const double *dh, const double *dc_next, const double *gate, const double *tc,
-                  const double *ah, const double *h_prev, const double *c_prev, int B, int H,
-                  Activation act)
+CELL_BODY gru_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
+                            const double *dh, const double *dc_next, const double *gate,
+                            const double *tc, const double *ah, const double *h_prev,
+                            const double *c_prev, int B, int H, Activation act)
 {
     (void)dc_prev, (void)dc, (void)dc_next, (void)tc, (void)c_prev, (void)act;
     size_t Hs = (size_t)H, GH = 3 * Hs;

@@ -11,9 +11,9 @@
 /* Gate blocks within a row of G*H, PyTorch's order. */
 enum { LSTM_I, LSTM_F, LSTM_G, LSTM_O };
 
-static inline __attribute__((always_inline)) void lstm_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
-                  const double *ah, const double *h_prev, const double *c_prev,
-                  const double *c_probe, int B, int H, Activation act)
+CELL_BODY lstm_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
+                            const double *ah, const double *h_prev, const double *c_prev,
+                            const double *c_probe, int B, int H, Activation act)
 {
     (void)h_prev, (void)act;
     size_t Hs = (size_t)H, GH = 4 * Hs, BH = (size_t)B * Hs;
@@ -40,10 +40,10 @@ static inline __attribute__((always_inline)) void lstm_forward_body(double *gate
 
 /* dL/dc_t = dc_next + dh o (1 - tanh^2 c_t); then each gate's pre-activation through its
  * own nonlinearity. ax and ah enter the gates as a sum, so they get the same gradient. */
-static inline __attribute__((always_inline)) void lstm_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
-                   const double *dh, const double *dc_next, const double *gate, const double *tc,
-                   const double *ah, const double *h_prev, const double *c_prev, int B, int H,
-                   Activation act)
+CELL_BODY lstm_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
+                             const double *dh, const double *dc_next, const double *gate,
+                             const double *tc, const double *ah, const double *h_prev,
+                             const double *c_prev, int B, int H, Activation act)
 {
     (void)dh_prev, (void)ah, (void)h_prev, (void)act;
     size_t Hs = (size_t)H, GH = 4 * Hs;

@@ -33,9 +33,9 @@ double cell_activation_max_slope(Activation a)
 }
 
 /* G = 1: gate, ax, ah are (B, H) like h. The gate is h_t. */
-static inline __attribute__((always_inline)) void rnn_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
-                 const double *ah, const double *h_prev, const double *c_prev,
-                 const double *c_probe, int B, int H, Activation act)
+CELL_BODY rnn_forward_body(double *gate, double *h, double *c, double *tc, const double *ax,
+                           const double *ah, const double *h_prev, const double *c_prev,
+                           const double *c_probe, int B, int H, Activation act)
 {
     (void)c, (void)tc, (void)h_prev, (void)c_prev, (void)c_probe;
     size_t BH = (size_t)B * H;
@@ -54,10 +54,10 @@ static inline __attribute__((always_inline)) void rnn_forward_body(double *gate,
 }
 
 /* dL/d ax = dL/d ah = dh act'(.); h_{t-1} is reached only through ah. */
-static inline __attribute__((always_inline)) void rnn_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
-                  const double *dh, const double *dc_next, const double *gate, const double *tc,
-                  const double *ah, const double *h_prev, const double *c_prev, int B, int H,
-                  Activation act)
+CELL_BODY rnn_backward_body(double *dax, double *dah, double *dh_prev, double *dc_prev, double *dc,
+                            const double *dh, const double *dc_next, const double *gate,
+                            const double *tc, const double *ah, const double *h_prev,
+                            const double *c_prev, int B, int H, Activation act)
 {
     (void)dh_prev, (void)dc_prev, (void)dc, (void)dc_next, (void)tc, (void)ah, (void)h_prev,
         (void)c_prev;
