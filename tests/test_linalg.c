@@ -170,12 +170,13 @@ static void test_linalg_calloc_gives_zeroed_cache_lines(void **s)
         assert_int_equal((uintptr_t)p % 64, 0);
         for (size_t k = 0; k < sizes[i]; k++)
             assert_true(p[k] == 0.0);
-        free(p);
+        linalg_free(p);
     }
     assert_null(linalg_calloc(SIZE_MAX / 4, 8));
-    void *one = linalg_calloc(0, 8); /* like calloc: a pointer that free() takes */
+    void *one = linalg_calloc(0, 8); /* like calloc: a pointer to free */
     assert_non_null(one);
-    free(one);
+    linalg_free(one);
+    linalg_free(NULL);
 }
 
 static void test_power_iteration_finds_lapacks_largest_singular_value(void **s)

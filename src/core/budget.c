@@ -109,8 +109,8 @@ static size_t chunk(size_t n)
 /* One array of n doubles. */
 static size_t doubles(size_t n) { return chunk(n * D); }
 
-/* One array of n doubles from linalg_calloc: posix_memalign's chunk, with up to a cache
- * line more to find the boundary. */
+/* One array of n doubles from linalg_calloc: a calloc of a cache line more, to find the
+ * boundary in. */
 static size_t lines(size_t n) { return chunk(n * D + 64); }
 
 /* model.c's layer_cache_create. */

@@ -502,16 +502,26 @@ void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size
 
 void *linalg_calloc(size_t n, size_t size)
 {
-    if (size && n > SIZE_MAX / size)
+    if (size && n > (SIZE_MAX - 128) / size)
         return NULL;
-    size_t bytes = n * size;
-    if (bytes == 0)
-        bytes = 1;
-    void *p = NULL;
-    if (posix_memalign(&p, 64, bytes) != 0)
+    /* calloc's zeros: malloc maps the large blocks, whose pages stay untouched (and cost
+     * nothing) until used, where posix_memalign and a memset would touch them all now. The
+     * line's start is at least malloc's 16 bytes in, room for the pointer to free. */
+    unsigned char *raw = calloc(n * size + 64, 1), *p;
+    if (!raw)
         return NULL;
-    memset(p, 0, bytes);
+    p = raw + (64 - (uintptr_t)raw % 64);
+    memcpy(p - sizeof raw, &raw, sizeof raw);
     return p;
+}
+
+void linalg_free(void *p)
+{
+    if (!p)
+        return;
+    unsigned char *raw;
+    memcpy(&raw, (unsigned char *)p - sizeof raw, sizeof raw);
+    free(raw);
 }
 
 void linalg_transpose(double *wt, const double *w, size_t N, size_t K)

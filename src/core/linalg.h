@@ -82,9 +82,10 @@ int linalg_isa_index(void);
 const char *linalg_isa_supported(char *buf, size_t len);
 
 /* n zeroed elements of `size` bytes on a 64-byte boundary (a cache line, an AVX-512 vector):
- * the kernels' rows of eight doubles then never straddle two lines. Freed with free(). NULL
- * when memory runs out or n * size overflows. */
+ * the kernels' rows of eight doubles then never straddle two lines (glibc's calloc gives 16).
+ * Freed with linalg_free, not free(). NULL when memory runs out or n * size overflows. */
 void *linalg_calloc(size_t n, size_t size);
+void linalg_free(void *p);
 
 /* wt (K, N) = w (N, K)^T */
 void linalg_transpose(double *wt, const double *w, size_t N, size_t K);

@@ -212,25 +212,25 @@ enum { RUN_H, RUN_C, RUN_NEXT_H, RUN_NEXT_C, RUN_COUNT };
 
 static void layer_cache_destroy(LayerCache *c)
 {
-    free(c->dc_init);
-    free(c->dh_init);
-    free(c->run);
-    free(c->scratch);
-    free(c->whh_t);
-    free(c->wih_t);
-    free(c->term);
-    free(c->dtop);
+    linalg_free(c->dc_init);
+    linalg_free(c->dh_init);
+    linalg_free(c->run);
+    linalg_free(c->scratch);
+    linalg_free(c->whh_t);
+    linalg_free(c->wih_t);
+    linalg_free(c->term);
+    linalg_free(c->dtop);
     if (c->dah != c->dax)
-        free(c->dah);
-    free(c->dax);
-    free(c->dc);
-    free(c->dh);
-    free(c->tc);
-    free(c->cs);
-    free(c->hs);
-    free(c->gate);
-    free(c->ah);
-    free(c->ax);
+        linalg_free(c->dah);
+    linalg_free(c->dax);
+    linalg_free(c->dc);
+    linalg_free(c->dh);
+    linalg_free(c->tc);
+    linalg_free(c->cs);
+    linalg_free(c->hs);
+    linalg_free(c->gate);
+    linalg_free(c->ah);
+    linalg_free(c->ax);
     memset(c, 0, sizeof *c);
 }
 

@@ -348,7 +348,7 @@ void trainer_destroy(Trainer *tr)
     model_cache_destroy(&tr->cache);
     task_batch_destroy(&tr->batch);
     task_destroy(&tr->task);
-    free(tr->block);
+    linalg_free(tr->block);
     memset(tr, 0, sizeof *tr);
 }
 
