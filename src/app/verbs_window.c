@@ -71,6 +71,16 @@ static int gui_setup(Gui *g, const Options *o, char *err, size_t errlen)
     return 0;
 }
 
+/* The window (or its offscreen picture) titled rnnlab, the first frame's text sizes at this
+ * presenter scale warmed while it opens. */
+static Platform *open_platform(int w, int h, int offscreen, const char *font, double scale, char *err,
+                               size_t errlen)
+{
+    int sizes[3];
+    gui_text_sizes((float)scale, w, h, sizes);
+    return platform_open("rnnlab", w, h, offscreen, font, sizes, err, errlen);
+}
+
 int cli_window(int argc, char **argv)
 {
     Options o = {0};
@@ -90,9 +100,7 @@ int cli_window(int argc, char **argv)
         config_free_play(&o.cfg); /* the first picture (docs/DEFAULTS.md) */
     if (session_budget_check(&o.cfg, o.compare, o.memory, err, sizeof err) != 0)
         return cli_fail("window", err); /* before a window opens */
-    int sizes[3];
-    gui_text_sizes((float)o.scale, o.width, o.height, sizes);
-    Platform *p = platform_open("rnnlab", o.width, o.height, 0, o.font, sizes, err, sizeof err);
+    Platform *p = open_platform(o.width, o.height, 0, o.font, o.scale, err, sizeof err);
     if (!p)
         return cli_fail("window", err);
     char icon[4096];
@@ -189,9 +197,7 @@ int cli_render(int argc, char **argv)
         config_free_play(&o.cfg); /* the window's free play, as it opens */
     if (session_budget_check(&o.cfg, o.compare, o.memory, err, sizeof err) != 0)
         return cli_fail(o.verb, err);
-    int sizes[3];
-    gui_text_sizes((float)o.scale, o.width, o.height, sizes);
-    Platform *p = platform_open("rnnlab", o.width, o.height, 1, o.font, sizes, err, sizeof err);
+    Platform *p = open_platform(o.width, o.height, 1, o.font, o.scale, err, sizeof err);
     if (!p)
         return cli_fail(o.verb, err);
     Gui g;
@@ -246,9 +252,7 @@ static void sort_doubles(double *v, int n)
  * the display (a desktop, or xvfb-run). */
 static Platform *bench_platform(const Options *o, char *err, size_t errlen)
 {
-    int sizes[3];
-    gui_text_sizes(1, 1280, 800, sizes);
-    Platform *p = platform_open("rnnlab", 1280, 800, !o->window, o->font, sizes, err, errlen);
+    Platform *p = open_platform(1280, 800, !o->window, o->font, 1, err, errlen);
     if (!p && o->window) {
         size_t n = strlen(err);
         snprintf(err + n, errlen - n, " (--window times the window on a display: run it on a desktop or under xvfb-run)");
@@ -563,9 +567,7 @@ static int check_lesson(const Options *o, const char *file)
     Platform *p = NULL;
     TextMeasure none = {NULL, NULL};
     if (o->out_dir) {
-        int sizes[3];
-        gui_text_sizes(1, 1280, 800, sizes);
-        p = platform_open("rnnlab", 1280, 800, 1, NULL, sizes, err, sizeof err);
+        p = open_platform(1280, 800, 1, NULL, 1, err, sizeof err);
         if (!p) {
             fprintf(stderr, "rnnlab lesson-check: %s\n", err);
             return 1;

@@ -258,13 +258,14 @@ static void settle(Fonts *f)
     }
 }
 
-void fonts_warm(Fonts *f, const int *sizes, int n)
+void fonts_warm(Fonts *f, const int *sizes)
 {
     settle(f);
     f->n_warm = 0;
-    for (int i = 0; i < n && f->n_warm < FONTS_WARM_MAX; i++)
-        if (sizes[i] > 0)
-            f->warm_sizes[f->n_warm++] = sizes[i];
+    while (sizes && f->n_warm < FONTS_WARM_MAX && sizes[f->n_warm] > 0) {
+        f->warm_sizes[f->n_warm] = sizes[f->n_warm];
+        f->n_warm++;
+    }
     if (f->n_warm)
         f->warming = SDL_CreateThread(warm_thread, "rnnlab-fonts", f); /* NULL: warmed on use */
 }

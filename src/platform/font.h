@@ -18,13 +18,14 @@ typedef struct Fonts Fonts;
 Fonts *fonts_open(const char *path_or_null, char *err, size_t errlen);
 void fonts_close(Fonts *f);
 
-/* Rasterises the glyphs of the UI's texts at these pixel heights (up to FONTS_WARM_MAX) on
+/* Rasterises the glyphs of the UI's texts at these pixel heights (ended by 0 or after
+ * FONTS_WARM_MAX; NULL: none) on
  * a thread of its own and returns at once; the first call of any other function here waits
  * for it. The first frame otherwise rasterises every glyph itself (offscreen at 1280x800: 12-13
  * ms against 9.2 warmed, docs/BENCHMARKS.md); warmed while the window opens and the
  * session is set up, on the other core, that costs the user no time. */
 #define FONTS_WARM_MAX 4
-void fonts_warm(Fonts *f, const int *sizes, int n);
+void fonts_warm(Fonts *f, const int *sizes);
 
 /* width(ctx, text, size): pixel width of UTF-8 text at pixel height `size`. */
 TextMeasure fonts_measure(Fonts *f);

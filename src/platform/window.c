@@ -61,10 +61,7 @@ Platform *platform_open(const char *title, int w, int h, int offscreen, const ch
         free(p);
         return NULL;
     }
-    int n_sizes = 0;
-    while (text_sizes && n_sizes < FONTS_WARM_MAX && text_sizes[n_sizes] > 0)
-        n_sizes++;
-    fonts_warm(p->fonts, text_sizes, n_sizes);
+    fonts_warm(p->fonts, text_sizes);
     if (offscreen) {
         if (SDL_Init(0) != 0) {
             snprintf(err, errlen, "SDL_Init: %s", SDL_GetError());
