@@ -68,6 +68,66 @@ static void render(SDL_Surface *s, DrawList *dl, Fonts *fonts)
         fail_msg("render_draw_list: %s", SDL_GetError());
 }
 
+static int rnd(unsigned *seed, int n)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (int)((*seed >> 16) % (unsigned)n);
+}
+
+/* Fills left out under a later opaque rectangle (render.c's occluders) change no pixel:
+ * random lists of opaque and translucent rectangles, frames, discs and clips, drawn whole
+ * and then one command at a time (each alone in a list, after the clip in force). */
+static void test_fills_hidden_by_later_rectangles_give_the_same_pixels(void **state)
+{
+    (void)state;
+    unsigned seed = 12345;
+#define RND(n) rnd(&seed, n)
+    for (int trial = 0; trial < 40; trial++) {
+        DrawList dl, one;
+        SDL_Surface *whole = canvas(&dl, 0), *apart = canvas(&one, 0);
+        int n = 5 + RND(40);
+        for (int k = 0; k < n; k++) {
+            Rect r;
+            r.x = RND(W + 40) - 20, r.y = RND(H + 40) - 20, r.w = RND(W + 20), r.h = RND(H + 20);
+            Color c;
+            c.r = (uint8_t)RND(256), c.g = (uint8_t)RND(256), c.b = (uint8_t)RND(256);
+            c.a = (uint8_t)(RND(3) ? 255 : RND(256));
+            switch (RND(8)) {
+            case 0: draw_clip(&dl, r); break;
+            case 1: draw_unclip(&dl); break;
+            case 2: draw_frame(&dl, r, c, (float)(1 + RND(4))); break;
+            case 3: draw_circle(&dl, (float)r.x, (float)r.y, (float)RND(30), c); break;
+            default: draw_rect(&dl, r, c); break;
+            }
+        }
+        render(whole, &dl, NULL);
+        Rect clip = {0, 0, 0, 0};
+        for (size_t k = 0; k < dl.n; k++) {
+            if (dl.cmds[k].kind == CMD_CLIP) {
+                clip = dl.cmds[k].rect;
+                continue;
+            }
+            draw_clear(&one, W, H);
+            if (clip.w)
+                draw_clip(&one, clip);
+            const DrawCmd *c = &dl.cmds[k];
+            if (c->kind == CMD_RECT)
+                draw_rect(&one, c->rect, c->color);
+            else if (c->kind == CMD_FRAME)
+                draw_frame(&one, c->rect, c->color, c->thickness);
+            else
+                draw_circle(&one, c->x0, c->y0, c->r, c->color);
+            render(apart, &one, NULL);
+        }
+        assert_memory_equal(whole->pixels, apart->pixels, (size_t)whole->pitch * H);
+        draw_free(&dl);
+        draw_free(&one);
+        SDL_FreeSurface(whole);
+        SDL_FreeSurface(apart);
+    }
+#undef RND
+}
+
 static void test_rect_fills_its_interior_and_nothing_outside(void **state)
 {
     (void)state;
@@ -686,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_opening_a_missing_font_names_it),
         cmocka_unit_test(test_png_write_round_trips_and_leaves_no_tmp),
         cmocka_unit_test_setup_teardown(test_typical_frame_time, open_fonts, close_fonts),
+        cmocka_unit_test(test_fills_hidden_by_later_rectangles_give_the_same_pixels),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     IMG_Quit();

@@ -13,6 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An opaque rectangle later in the list, clipped: whatever is filled under it before it is
+ * painted over, so the fills before it leave that part out (fill_rect). */
+typedef struct {
+    size_t index;       /* its command */
+    int x0, y0, x1, y1; /* end exclusive */
+} Occluder;
+
+/* Only rectangles of at least this many pixels hide others (the panels, the plot areas):
+ * few enough to test against each fill, and the small ones would save little. */
+#define OCCLUDER_MIN_PIXELS 4096
+#define OCCLUDERS_MAX 32
+
 typedef struct {
     uint8_t *pixels;
     int pitch;
@@ -21,6 +33,9 @@ typedef struct {
     int w, h;
     Color last;          /* the colour map_color saw last (a is 0 before any), */
     uint32_t last_pixel; /* and its pixel value */
+    const Occluder *occ; /* the list's occluders, in command order */
+    int n_occ;
+    size_t cmd; /* the command being drawn */
 } Canvas;
 
 static inline uint32_t *row_at(const Canvas *cv, int y)
@@ -88,6 +103,29 @@ static inline void plot(const Canvas *cv, int x, int y, uint32_t src, uint32_t a
     *p = aa >= 256 ? src : blend(*p, src, aa);
 }
 
+/* Row y of [x0, x1) less what the occluders in `hide` cover of it. */
+static void span_uncovered(const Canvas *cv, const Occluder *const *hide, int n, int y, int x0, int x1,
+                           uint32_t src, uint32_t a)
+{
+    int lo[OCCLUDERS_MAX], hi[OCCLUDERS_MAX], m = 0;
+    for (int k = 0; k < n; k++) {
+        if (y < hide[k]->y0 || y >= hide[k]->y1)
+            continue;
+        int i = m++; /* insertion by start */
+        for (; i > 0 && lo[i - 1] > hide[k]->x0; i--)
+            lo[i] = lo[i - 1], hi[i] = hi[i - 1];
+        lo[i] = hide[k]->x0, hi[i] = hide[k]->x1;
+    }
+    int x = x0;
+    for (int i = 0; i < m && x < x1; i++) {
+        if (hi[i] <= x)
+            continue;
+        span(cv, y, x, lo[i] < x1 ? lo[i] : x1, src, a); /* nothing when lo <= x */
+        x = hi[i];
+    }
+    span(cv, y, x, x1, src, a);
+}
+
 static void fill_rect(Canvas *cv, int64_t x, int64_t y, int64_t w, int64_t h, Color c)
 {
     int64_t x0 = x > cv->x0 ? x : cv->x0, y0 = y > cv->y0 ? y : cv->y0;
@@ -95,8 +133,19 @@ static void fill_rect(Canvas *cv, int64_t x, int64_t y, int64_t w, int64_t h, Co
     if (x0 >= x1 || y0 >= y1 || c.a == 0)
         return;
     uint32_t src = map_color(cv, c), a = alpha256(c.a);
-    for (int64_t yy = y0; yy < y1; yy++)
-        span(cv, (int)yy, (int)x0, (int)x1, src, a);
+    const Occluder *hide[OCCLUDERS_MAX];
+    int n = 0;
+    for (int k = 0; k < cv->n_occ; k++) {
+        const Occluder *o = &cv->occ[k];
+        if (o->index > cv->cmd && o->x0 < x1 && o->x1 > x0 && o->y0 < y1 && o->y1 > y0)
+            hide[n++] = o;
+    }
+    for (int64_t yy = y0; yy < y1; yy++) {
+        if (n)
+            span_uncovered(cv, hide, n, (int)yy, (int)x0, (int)x1, src, a);
+        else
+            span(cv, (int)yy, (int)x0, (int)x1, src, a);
+    }
 }
 
 static void draw_frame_cmd(Canvas *cv, Rect r, Color c, float thickness)
@@ -387,6 +436,36 @@ static int centre_ok(const DrawCmd *c)
            fabsf(c->y0) < 1e8f;
 }
 
+/* The largest opaque rectangles of the list, as its clips cut them (at most OCCLUDERS_MAX:
+ * past that the list's last ones are kept, the first fills being the big backgrounds that
+ * benefit). The canvas's clip is left as the list starts. */
+static int find_occluders(Canvas *cv, const DrawList *dl, Occluder *occ)
+{
+    int n = 0;
+    for (size_t i = 0; i < dl->n; i++) {
+        const DrawCmd *cmd = &dl->cmds[i];
+        if (cmd->kind == CMD_CLIP) {
+            set_clip(cv, cmd->rect);
+            continue;
+        }
+        if (cmd->kind != CMD_RECT || cmd->color.a != 255)
+            continue;
+        Rect r = cmd->rect;
+        int64_t x0 = r.x > cv->x0 ? r.x : cv->x0, y0 = r.y > cv->y0 ? r.y : cv->y0;
+        int64_t x1 = (int64_t)r.x + r.w < cv->x1 ? (int64_t)r.x + r.w : cv->x1;
+        int64_t y1 = (int64_t)r.y + r.h < cv->y1 ? (int64_t)r.y + r.h : cv->y1;
+        if (x0 >= x1 || y0 >= y1 || (x1 - x0) * (y1 - y0) < OCCLUDER_MIN_PIXELS)
+            continue;
+        if (n == OCCLUDERS_MAX) { /* keep the later ones: drop the first */
+            memmove(occ, occ + 1, (OCCLUDERS_MAX - 1) * sizeof *occ);
+            n--;
+        }
+        occ[n++] = (Occluder){i, (int)x0, (int)y0, (int)x1, (int)y1};
+    }
+    set_clip(cv, (Rect){0, 0, 0, 0});
+    return n;
+}
+
 int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts)
 {
     const SDL_PixelFormat *f = target->format;
@@ -401,9 +480,13 @@ int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts)
     if (locked && SDL_LockSurface(target) != 0)
         return -1;
     Canvas cv = {target->pixels, target->pitch, f, 0, 0, target->w, target->h,
-                 target->w, target->h, {0, 0, 0, 0}, 0};
+                 target->w, target->h, {0, 0, 0, 0}, 0, NULL, 0, 0};
+    Occluder occ[OCCLUDERS_MAX];
+    cv.occ = occ;
+    cv.n_occ = find_occluders(&cv, dl, occ);
     for (size_t i = 0; i < dl->n; i++) {
         const DrawCmd *cmd = &dl->cmds[i];
+        cv.cmd = i;
         switch (cmd->kind) {
         case CMD_RECT:
             fill_rect(&cv, cmd->rect.x, cmd->rect.y, cmd->rect.w, cmd->rect.h, cmd->color);
