@@ -43,6 +43,15 @@ static inline uint32_t *row_at(const Canvas *cv, int y)
     return (uint32_t *)(cv->pixels + (size_t)y * (size_t)cv->pitch);
 }
 
+/* The rectangle (x, y, w, h) cut by the clip into [b[0], b[2]) x [b[1], b[3]); false if
+ * nothing is left. */
+static int clip_box(const Canvas *cv, int64_t x, int64_t y, int64_t w, int64_t h, int64_t b[4])
+{
+    b[0] = x > cv->x0 ? x : cv->x0, b[1] = y > cv->y0 ? y : cv->y0;
+    b[2] = x + w < cv->x1 ? x + w : cv->x1, b[3] = y + h < cv->y1 ? y + h : cv->y1;
+    return b[0] < b[2] && b[1] < b[3];
+}
+
 /* Source colour with alpha byte 255 (0 in a format without alpha); SDL_MapRGBA only when the
  * colour changes (a frame has thousands of commands and a few dozen colours). */
 static inline uint32_t map_color(Canvas *cv, Color c)
@@ -128,16 +137,16 @@ static void span_uncovered(const Canvas *cv, const Occluder *const *hide, int n,
 
 static void fill_rect(Canvas *cv, int64_t x, int64_t y, int64_t w, int64_t h, Color c)
 {
-    int64_t x0 = x > cv->x0 ? x : cv->x0, y0 = y > cv->y0 ? y : cv->y0;
-    int64_t x1 = x + w < cv->x1 ? x + w : cv->x1, y1 = y + h < cv->y1 ? y + h : cv->y1;
-    if (x0 >= x1 || y0 >= y1 || c.a == 0)
+    int64_t b[4];
+    if (!clip_box(cv, x, y, w, h, b) || c.a == 0)
         return;
+    int64_t x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
     uint32_t src = map_color(cv, c), a = alpha256(c.a);
     const Occluder *hide[OCCLUDERS_MAX];
     int n = 0;
-    for (int k = 0; k < cv->n_occ; k++) {
+    for (int k = cv->n_occ - 1; k >= 0 && cv->occ[k].index > cv->cmd; k--) { /* the later ones */
         const Occluder *o = &cv->occ[k];
-        if (o->index > cv->cmd && o->x0 < x1 && o->x1 > x0 && o->y0 < y1 && o->y1 > y0)
+        if (o->x0 < x1 && o->x1 > x0 && o->y0 < y1 && o->y1 > y0)
             hide[n++] = o;
     }
     for (int64_t yy = y0; yy < y1; yy++) {
@@ -378,11 +387,10 @@ static void draw_image_cmd(const Canvas *cv, const DrawList *dl, const DrawCmd *
         return;
     assert(cmd->pixels + (size_t)iw * ih * 4 <= dl->pixels_len);
     const uint8_t *img = dl->pixels + cmd->pixels;
-    int64_t x0 = r.x > cv->x0 ? r.x : cv->x0, y0 = r.y > cv->y0 ? r.y : cv->y0;
-    int64_t x1 = (int64_t)r.x + r.w < cv->x1 ? (int64_t)r.x + r.w : cv->x1;
-    int64_t y1 = (int64_t)r.y + r.h < cv->y1 ? (int64_t)r.y + r.h : cv->y1;
-    if (x0 >= x1 || y0 >= y1)
+    int64_t b[4];
+    if (!clip_box(cv, r.x, r.y, r.w, r.h, b))
         return;
+    int64_t x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
     const SDL_PixelFormat *f = cv->fmt;
     int64_t D = 2 * (int64_t)r.w, num0 = (2 * (x0 - r.x) + 1) * iw;
     int64_t q0 = num0 / D, rem0 = num0 % D;
@@ -436,9 +444,9 @@ static int centre_ok(const DrawCmd *c)
            fabsf(c->y0) < 1e8f;
 }
 
-/* The largest opaque rectangles of the list, as its clips cut them (at most OCCLUDERS_MAX:
- * past that the list's last ones are kept, the first fills being the big backgrounds that
- * benefit). The canvas's clip is left as the list starts. */
+/* The list's opaque rectangles of at least OCCLUDER_MIN_PIXELS, as its clips cut them, in
+ * command order (the last OCCLUDERS_MAX of them: the first fills, the big backgrounds, are
+ * the ones that benefit). The canvas's clip is left as the list starts. */
 static int find_occluders(Canvas *cv, const DrawList *dl, Occluder *occ)
 {
     int n = 0;
@@ -451,16 +459,14 @@ static int find_occluders(Canvas *cv, const DrawList *dl, Occluder *occ)
         if (cmd->kind != CMD_RECT || cmd->color.a != 255)
             continue;
         Rect r = cmd->rect;
-        int64_t x0 = r.x > cv->x0 ? r.x : cv->x0, y0 = r.y > cv->y0 ? r.y : cv->y0;
-        int64_t x1 = (int64_t)r.x + r.w < cv->x1 ? (int64_t)r.x + r.w : cv->x1;
-        int64_t y1 = (int64_t)r.y + r.h < cv->y1 ? (int64_t)r.y + r.h : cv->y1;
-        if (x0 >= x1 || y0 >= y1 || (x1 - x0) * (y1 - y0) < OCCLUDER_MIN_PIXELS)
+        int64_t b[4];
+        if (!clip_box(cv, r.x, r.y, r.w, r.h, b) || (b[2] - b[0]) * (b[3] - b[1]) < OCCLUDER_MIN_PIXELS)
             continue;
         if (n == OCCLUDERS_MAX) { /* keep the later ones: drop the first */
             memmove(occ, occ + 1, (OCCLUDERS_MAX - 1) * sizeof *occ);
             n--;
         }
-        occ[n++] = (Occluder){i, (int)x0, (int)y0, (int)x1, (int)y1};
+        occ[n++] = (Occluder){i, (int)b[0], (int)b[1], (int)b[2], (int)b[3]};
     }
     set_clip(cv, (Rect){0, 0, 0, 0});
     return n;
