@@ -49,6 +49,10 @@ static void test_norm_is_exact_far_outside_float_range(void **s)
     assert_true(fabs(optim_norm(tiny, 2) / 5e-200 - 1) < 1e-15);
     assert_true(fabs(optim_norm(huge, 2) / 5e200 - 1) < 1e-15);
     assert_true(optim_norm(zero, 3) == 0.0);
+    /* squares that all underflow to 0 beside zeros of both signs: not the zero vector */
+    double under[5] = {0, -0.0, 0, 3e-170, -4e-170}, negzero[2] = {-0.0, -0.0};
+    assert_true(fabs(optim_norm(under, 5) / 5e-170 - 1) < 1e-15);
+    assert_true(optim_norm(negzero, 2) == 0.0 && !signbit(optim_norm(negzero, 2)));
     double bad[2] = {1, NAN};
     assert_true(isnan(optim_norm(bad, 2)));
     double inf[2] = {1, -INFINITY};
