@@ -574,7 +574,8 @@ static void step_backward(double *dh_prev, double *dc_prev, double *dax, double 
     double *sx = once ? dax : c->scratch, *sh = once ? dah : c->scratch + BGH;
 
     memset(dh_prev, 0, BH * sizeof(double));
-    memset(dc_prev, 0, BH * sizeof(double));
+    if (d->cell->has_cell_state) /* otherwise the c pair stays zero */
+        memset(dc_prev, 0, BH * sizeof(double));
     d->cell->backward(sx, sh, dh_prev, dc_prev, dc_rec, dh_in, dc_in, c->gate + (size_t)t * BGH,
                       c->tc + (size_t)t * BH, c->ah ? c->ah + (size_t)t * BGH : NULL, c->hs + (size_t)t * BH,
                       c->cs + (size_t)t * BH, B, d->H, d->act);
@@ -596,13 +597,16 @@ static void mask_padding(double *g, const LayerCache *c, int t, size_t H)
             memset(g + (size_t)b * H, 0, H * sizeof(double));
 }
 
-/* Clears what backward writes into one layer's cache (a sweep overwrites dax and dah). */
+/* Clears what backward accumulates into in one layer's cache. A sweep overwrites dh, dax
+ * and dah at every step (a cancelled one is thrown away), and a cell without a cell state
+ * never writes dc, which stays as allocated, zero. */
 static void layer_backward_begin(LayerCache *c, const ModelDims *d, int sweep)
 {
     size_t BH = (size_t)c->B * d->H, TBH = (size_t)c->T * BH, TBGH = TBH * d->G;
-    memset(c->dh, 0, TBH * sizeof(double));
-    memset(c->dc, 0, TBH * sizeof(double));
+    if (d->cell->has_cell_state)
+        memset(c->dc, 0, TBH * sizeof(double));
     if (!sweep) {
+        memset(c->dh, 0, TBH * sizeof(double));
         memset(c->dax, 0, TBGH * sizeof(double));
         if (c->dah != c->dax)
             memset(c->dah, 0, TBGH * sizeof(double));

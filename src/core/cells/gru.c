@@ -47,7 +47,8 @@ CELL_BODY gru_backward_body(double *dax, double *dah, double *dh_prev, double *d
         const double *g = gate + b * GH, *dhb = dh + b * Hs, *hp = h_prev + b * Hs;
         const double *ahb = ah + b * GH;
         double *gx = dax + b * GH, *gh = dah + b * GH, *dhp = dh_prev + b * Hs;
-        for (size_t j = 0; j < Hs; j++) {
+        /* (without ivdep GCC does not vectorise it: 10 % of a gru step at batch 32) */
+        _Pragma("GCC ivdep") for (size_t j = 0; j < Hs; j++) {
             double r = g[GRU_R * Hs + j], z = g[GRU_Z * Hs + j], n = g[GRU_N * Hs + j];
             double dn = dhb[j] * (1.0 - z) * (1.0 - n * n);
             double dz = dhb[j] * (hp[j] - n) * z * (1.0 - z);
