@@ -121,7 +121,10 @@
         GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + i * N, N, c0 ? c0 + i * ld0 : NULL, ld0, \
                   a + i * rsa, rsa, csa, b, N, K, MR, nv, skip); \
 } \
-    /* One row of C across all N: GEMM_NV vectors at a time, then single vectors and doubles. */ \
+    /* One row of C across all N: GEMM_NV vectors at a time, then 4, 2 and single vectors \
+     * (each a chain of K additions: as many side by side as there are vectors left; one at \
+     * a time, a row of 32 doubles on AVX-512 waited on the latency of each addition), then \
+     * doubles. */ \
     TARGET static void gemm_row_##SUFFIX(double *c, const double *c0, const double *a, size_t csa, const double *b, \
                                          size_t K, size_t N, int skip) \
 { \
@@ -129,6 +132,16 @@
     for (; j + GEMM_NV * (W) <= N; j += GEMM_NV * (W)) \
         GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, 0, c0 ? c0 + j : NULL, 0, a, 0, csa, b + j, \
                   N, K, 1, GEMM_NV, skip); \
+    if (j + 4 * (W) <= N) { \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, 0, c0 ? c0 + j : NULL, 0, a, 0, csa, b + j, \
+                  N, K, 1, 4, skip); \
+        j += 4 * (W); \
+    } \
+    if (j + 2 * (W) <= N) { \
+        GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, 0, c0 ? c0 + j : NULL, 0, a, 0, csa, b + j, \
+                  N, K, 1, 2, skip); \
+        j += 2 * (W); \
+    } \
     for (; j + (W) <= N; j += (W)) \
         GEMM_TILE(vec_##SUFFIX, W, load_##SUFFIX, store_##SUFFIX, c + j, 0, c0 ? c0 + j : NULL, 0, a, 0, csa, b + j, \
                   N, K, 1, 1, skip); \
