@@ -68,10 +68,12 @@ static void test_kernels_give_the_reference_loops_bits(void **s)
     linalg_isa_supported(paths, sizeof paths);
     const char *names[3] = {"baseline", "avx2", "avx512"};
     /* (R, K, N); K below a vector: the narrow weight gradient, summed transposed; a single
-     * row of 32 or 56 doubles: tiles of 8, 4, 2 and 1 vectors on each path */
+     * row of 32 or 56 doubles: tiles of 8, 4, 2 and 1 vectors on each path; the inner
+     * dimension in several panels of B (a bias then C carried from panel to panel) */
     const size_t dims[][3] = {{1, 32, 128}, {32, 32, 128}, {7, 3, 5},    {6, 33, 70},   {1, 256, 1024},
                               {3, 300, 211}, {64, 2, 128}, {65, 1, 33},  {10, 3, 2000}, {1600, 2, 128},
-                              {17, 9, 1},    {1, 32, 32},  {2, 5, 56},   {1600, 2, 32}};
+                              {17, 9, 1},    {1, 32, 32},  {2, 5, 56},   {1600, 2, 32},
+                              {9, 300, 100}, {700, 9, 40}};
     for (int p = 0; p < 3; p++) {
         if (!strstr(paths, names[p]))
             continue;
