@@ -97,6 +97,10 @@ static void analytic_dh(const Problem *pb, double *out, int cell)
 {
     size_t BH = (size_t)pb->cfg.batch * pb->d.H;
     for (int l = 0; l < pb->d.L; l++, out += (size_t)pb->TT * BH) {
+        if (cell && !pb->d.cell->has_cell_state) { /* no dc kept: dL/dc is zero */
+            memset(out, 0, (size_t)pb->TT * BH * sizeof(double));
+            continue;
+        }
         memcpy(out, cell ? pb->cache.rnn[l].dc : pb->cache.rnn[l].dh, (size_t)pb->T * BH * sizeof(double));
         if (pb->Td)
             memcpy(out + (size_t)pb->T * BH, cell ? pb->cache.dec[l].dc : pb->cache.dec[l].dh,
@@ -562,7 +566,7 @@ static void chunk_reference(const Problem *pb, int K, double *grad, double *dh, 
         for (int l = 0; l < L; l++)
             for (size_t i = 0; i < (size_t)Tc * BH; i++) {
                 dh[(size_t)l * TBH + (size_t)s0 * BH + i] = weight * c.rnn[l].dh[i];
-                dc[(size_t)l * TBH + (size_t)s0 * BH + i] = weight * c.rnn[l].dc[i];
+                dc[(size_t)l * TBH + (size_t)s0 * BH + i] = c.rnn[l].dc ? weight * c.rnn[l].dc[i] : 0.0;
             }
         model_cache_destroy(&c);
     }

@@ -118,9 +118,10 @@ static size_t layer_cache_bytes(const Sizes *z, size_t T, size_t B, size_t I)
 {
     size_t TB = T * B, H = z->H, GH = z->GH;
     size_t kept = z->d.cell->keeps_ah ? 2 : 0; /* ah, dah apart (gru) */
+    size_t dc = z->d.cell->has_cell_state ? 1 : 0;
     return (3 + kept) * lines(TB * GH) /* ax, gate, dax */
            + 2 * lines((TB + B) * H) /* hs, cs */
-           + 4 * lines(TB * H)       /* tc, dh, dc, dtop */
+           + (3 + dc) * lines(TB * H) /* tc, dh, dtop; dc with a cell state */
            + lines(I * GH) + lines(H * GH) /* wih_t, whh_t */
            + lines(2 * B * GH)       /* scratch */
            + lines(4 * B * H)        /* run */

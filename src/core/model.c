@@ -250,7 +250,8 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->cs = linalg_calloc((TB + B) * H, sizeof(double));
     c->tc = linalg_calloc(TB * H, sizeof(double));
     c->dh = linalg_calloc(TB * H, sizeof(double));
-    c->dc = linalg_calloc(TB * H, sizeof(double));
+    /* dL/dc: only a cell with a cell state writes or shows it */
+    c->dc = d->cell->has_cell_state ? linalg_calloc(TB * H, sizeof(double)) : NULL;
     c->dax = linalg_calloc(TB * GH, sizeof(double));
     /* A cell that adds ax and ah before anything else gives both the same gradient: one
      * array serves. */
@@ -263,8 +264,8 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->run = linalg_calloc(RUN_COUNT * (size_t)B * H, sizeof(double));
     c->dh_init = linalg_calloc((size_t)B * H, sizeof(double));
     c->dc_init = linalg_calloc((size_t)B * H, sizeof(double));
-    if (!c->ax || (d->cell->keeps_ah && !c->ah) || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh || !c->dc ||
-        !c->dax || !c->dah || !c->dtop || (term && !c->term) || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
+    if (!c->ax || (d->cell->keeps_ah && !c->ah) || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh ||
+        (d->cell->has_cell_state && !c->dc) || !c->dax || !c->dah || !c->dtop || (term && !c->term) || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
         !c->dh_init || !c->dc_init) {
         layer_cache_destroy(c);
         return -1;
@@ -597,9 +598,15 @@ static void mask_padding(double *g, const LayerCache *c, int t, size_t H)
             memset(g + (size_t)b * H, 0, H * sizeof(double));
 }
 
+/* dL/dc_t's place in the cache; NULL for a cell without a cell state. */
+static double *dc_at(const LayerCache *c, int t, size_t BH)
+{
+    return c->dc ? c->dc + (size_t)t * BH : NULL;
+}
+
 /* Clears what backward accumulates into in one layer's cache. A sweep overwrites dh, dax
- * and dah at every step (a cancelled one is thrown away), and a cell without a cell state
- * never writes dc, which stays as allocated, zero. */
+ * and dah at every step (a cancelled one is thrown away); a cell without a cell state has
+ * no dc. */
 static void layer_backward_begin(LayerCache *c, const ModelDims *d, int sweep)
 {
     size_t BH = (size_t)c->B * d->H, TBH = (size_t)c->T * BH, TBGH = TBH * d->G;
@@ -638,7 +645,7 @@ static void layer_sweep(LayerCache *c, const LayerParams *p, const ModelDims *d,
         for (size_t i = 0; i < BH; i++)
             dh[i] = run_h[i] + dtop[i];
         mask_padding(dh, c, t, H);
-        step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, c->dc + (size_t)t * BH, dh,
+        step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, dc_at(c, t, BH), dh,
                       run_c, t, c, p, d, 1);
         if (chunk && t > 0 && t % chunk == 0) { /* a chunk boundary: the carried state is detached */
             memset(run_h, 0, BH * sizeof(double));
@@ -674,7 +681,7 @@ static void layer_term(LayerCache *c, const double *g, double *below, const Laye
         mask_padding(run_h, c, t, H);
         for (size_t i = 0; i < BH; i++)
             dh[i] += run_h[i];
-        step_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, c->dc + (size_t)t * BH,
+        step_backward(next_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, dc_at(c, t, BH),
                       run_h, run_c, t, c, p, d, 0);
         if (below) { /* the step's own dL/d ax_t, left in scratch, through W_ih */
             memset(below + (size_t)t * BH, 0, BH * sizeof(double));
