@@ -74,6 +74,62 @@ static int rnd(unsigned *seed, int n)
     return (int)((*seed >> 16) % (unsigned)n);
 }
 
+/* Random lists of every kind of command (translucent ones too, text across the split,
+ * clips), drawn in one band and in two on two threads split at several rows: the same
+ * pixels. The last list has more texts than the font cache holds, so looking their masks
+ * up beforehand evicts some and the list is drawn in one band after all. */
+static void test_two_bands_give_the_pixels_of_one(void **state)
+{
+    Fonts *fonts = *state;
+    unsigned seed = 777;
+#define RND(n) rnd(&seed, n)
+    static uint8_t img[7 * 5 * 4];
+    for (int i = 0; i < 7 * 5 * 4; i++)
+        img[i] = (uint8_t)(i * 37 + (i % 4 == 3 ? 200 : 0));
+    char buf[64];
+    for (int trial = 0; trial < 31; trial++) {
+        DrawList dl;
+        SDL_Surface *one = canvas(&dl, 0), *two = render_surface_create(W, H);
+        assert_non_null(two);
+        int n = trial == 30 ? 1400 : 20 + RND(120);
+        for (int k = 0; k < n; k++) {
+            Rect r = {RND(W + 40) - 20, RND(H + 40) - 20, RND(W / 2 + 20), RND(H / 2 + 20)};
+            Color c = rgba(RND(256), RND(256), RND(256), RND(3) ? 255 : RND(256));
+            float x0 = (float)(RND(W * 10 + 400) - 200) / 10, y0 = (float)(RND(H * 10 + 400) - 200) / 10;
+            float x1 = x0 + (float)(RND(600) - 300) / 10, y1 = y0 + (float)(RND(600) - 300) / 10;
+            switch (trial == 30 ? 7 : RND(11)) {
+            case 0: draw_clip(&dl, r); break;
+            case 1: draw_unclip(&dl); break;
+            case 2: draw_frame(&dl, r, c, (float)(1 + RND(4))); break;
+            case 3: draw_circle(&dl, x0, y0, (float)RND(30), c); break;
+            case 4: draw_ring(&dl, x0, y0, (float)RND(30), c, (float)(1 + RND(5))); break;
+            case 5: draw_image(&dl, r, 7, 5, img); break;
+            case 6:
+            case 7:
+                snprintf(buf, sizeof buf, "%s %d", RND(2) ? "Wg" : "loss", trial == 30 ? k : RND(50));
+                draw_text(&dl, (int)x0, (int)y0, 8 + RND(40), c, buf);
+                break;
+            case 8: draw_rect(&dl, r, c); break;
+            default: draw_line(&dl, x0, y0, x1, y1, c, (float)RND(40) / 8); break;
+            }
+        }
+        if (render_draw_list_split(one, &dl, fonts, H) != 0)
+            fail_msg("render_draw_list_split: %s", SDL_GetError());
+        const int splits[] = {H / 2, 1, H - 1, 0, 1 + RND(H - 2)};
+        for (size_t i = 0; i < sizeof splits / sizeof splits[0]; i++) {
+            SDL_FillRect(two, NULL, SDL_MapRGBA(two->format, 0, 0, 0, 255));
+            if (render_draw_list_split(two, &dl, fonts, splits[i]) != 0)
+                fail_msg("render_draw_list_split: %s", SDL_GetError());
+            if (memcmp(one->pixels, two->pixels, (size_t)one->pitch * H) != 0)
+                fail_msg("trial %d (%d commands): split at row %d changes pixels", trial, n, splits[i]);
+        }
+        draw_free(&dl);
+        SDL_FreeSurface(one);
+        SDL_FreeSurface(two);
+    }
+#undef RND
+}
+
 /* Fills left out under a later opaque rectangle (render.c's occluders) change no pixel:
  * random lists of opaque and translucent rectangles, frames, discs and clips, drawn whole
  * and then one command at a time (each alone in a list, after the clip in force). */
@@ -747,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_png_write_round_trips_and_leaves_no_tmp),
         cmocka_unit_test_setup_teardown(test_typical_frame_time, open_fonts, close_fonts),
         cmocka_unit_test(test_fills_hidden_by_later_rectangles_give_the_same_pixels),
+        cmocka_unit_test_setup_teardown(test_two_bands_give_the_pixels_of_one, open_fonts, close_fonts),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     IMG_Quit();

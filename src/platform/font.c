@@ -76,6 +76,7 @@ struct Fonts {
     int n_free;
     int head, tail;
     size_t bytes;
+    unsigned long evictions; /* masks dropped: see fonts_evictions */
     WidthEntry widths[WIDTH_SETS][2];
     uint32_t width_clock;
     SDL_Thread *warming; /* fonts_warm's thread, until the first use waits for it */
@@ -416,6 +417,7 @@ static void cache_evict(Fonts *f, int i)
     *link = e->chain;
     lru_unlink(f, i);
     f->bytes -= (size_t)e->w * (size_t)e->h;
+    f->evictions++;
     free(e->text);
     free(e->alpha);
     memset(e, 0, sizeof *e);
@@ -453,6 +455,11 @@ static uint8_t *rasterise(TTF_Font *font, const char *text, int *w, int *h)
     }
     SDL_FreeSurface(s);
     return alpha;
+}
+
+unsigned long fonts_evictions(const Fonts *f)
+{
+    return f->evictions;
 }
 
 int fonts_text_mask(Fonts *f, const char *text, int size, TextMask *out)

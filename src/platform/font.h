@@ -36,12 +36,15 @@ int fonts_line_height(Fonts *f, int size);
 
 /* Coverage (0..255) of `text` rasterised at pixel height `size`, w x h bytes with `pitch`
  * bytes per row; colour is applied by the caller. Comes from a bounded LRU cache keyed by
- * (text, size); valid until the next fonts_text_mask or fonts_close. Returns 0, or -1
- * (nothing to draw: empty text or a rasteriser error). */
+ * (text, size); valid while fonts_evictions(f) stays the same (a later fonts_text_mask
+ * may evict it) and until fonts_close. Returns 0, or -1 (nothing to draw: empty text or a
+ * rasteriser error). Reading a mask from another thread is fine; calling into f is not. */
 typedef struct {
     const uint8_t *alpha;
     int w, h, pitch;
 } TextMask;
 int fonts_text_mask(Fonts *f, const char *text, int size, TextMask *out);
+/* How many masks the cache has dropped since fonts_open. */
+unsigned long fonts_evictions(const Fonts *f);
 
 #endif

@@ -9,6 +9,7 @@
 #include "render.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +26,17 @@ typedef struct {
 #define OCCLUDER_MIN_PIXELS 4096
 #define OCCLUDERS_MAX 32
 
+/* render_draw_list splits a surface of at least this many pixels with a list of at least
+ * this many commands into two bands drawn on two threads. */
+#define RENDER_SPLIT_MIN_PIXELS (512 * 384)
+#define RENDER_SPLIT_MIN_CMDS 256
+
 typedef struct {
     uint8_t *pixels;
     int pitch;
     const SDL_PixelFormat *fmt;
-    int x0, y0, x1, y1; /* clip, end exclusive; always inside the surface */
-    int w, h;
+    int x0, y0, x1, y1; /* clip, end exclusive; always inside the band */
+    int w, top, h;      /* the band: columns 0 .. w-1, rows top .. h-1 of the surface */
     Color last;          /* the colour map_color saw last (a is 0 before any), */
     uint32_t last_pixel; /* and its pixel value */
     const Occluder *occ; /* the list's occluders, in command order */
@@ -346,26 +352,27 @@ static void draw_line_cmd(Canvas *cv, double ax, double ay, double bx, double by
     }
 }
 
-static void draw_text_cmd(Canvas *cv, Fonts *fonts, const DrawCmd *cmd, const char *text)
+/* Whether a text command can show inside the clip, before its mask is looked up: off the
+ * clip below or right, or above it by more than a line (about `size` high), it is not even
+ * rasterised, so long scrolled lists cost nothing. */
+static int text_visible(const Canvas *cv, const DrawCmd *cmd)
 {
-    TextMask m;
-    if (!fonts || cmd->size <= 0 || cmd->color.a == 0 || !isfinite(cmd->x0) ||
-        !isfinite(cmd->y0))
-        return;
+    if (cmd->size <= 0 || cmd->color.a == 0 || !isfinite(cmd->x0) || !isfinite(cmd->y0))
+        return 0;
     if (fabsf(cmd->x0) > 1e8f || fabsf(cmd->y0) > 1e8f)
-        return;
+        return 0;
     int ox = (int)lroundf(cmd->x0), oy = (int)lroundf(cmd->y0);
-    /* Off the clip below or right, or above it by more than a line (about `size` high):
-     * not even rasterised, so long scrolled lists cost nothing. */
-    if (ox >= cv->x1 || oy >= cv->y1 || (int64_t)oy + 2 * (int64_t)cmd->size < cv->y0)
-        return;
-    if (fonts_text_mask(fonts, text, cmd->size, &m) != 0)
-        return;
+    return !(ox >= cv->x1 || oy >= cv->y1 || (int64_t)oy + 2 * (int64_t)cmd->size < cv->y0);
+}
+
+static void draw_text_mask(Canvas *cv, const DrawCmd *cmd, const TextMask *m)
+{
+    int ox = (int)lroundf(cmd->x0), oy = (int)lroundf(cmd->y0);
     int x0 = ox > cv->x0 ? ox : cv->x0, y0 = oy > cv->y0 ? oy : cv->y0;
-    int x1 = ox + m.w < cv->x1 ? ox + m.w : cv->x1, y1 = oy + m.h < cv->y1 ? oy + m.h : cv->y1;
+    int x1 = ox + m->w < cv->x1 ? ox + m->w : cv->x1, y1 = oy + m->h < cv->y1 ? oy + m->h : cv->y1;
     uint32_t src = map_color(cv, cmd->color), ca = alpha256(cmd->color.a);
     for (int y = y0; y < y1; y++) {
-        const uint8_t *mrow = m.alpha + (size_t)(y - oy) * m.pitch;
+        const uint8_t *mrow = m->alpha + (size_t)(y - oy) * m->pitch;
         uint32_t *p = row_at(cv, y);
         for (int x = x0; x < x1; x++) {
             uint32_t k = mrow[x - ox];
@@ -418,7 +425,7 @@ static void draw_image_cmd(const Canvas *cv, const DrawList *dl, const DrawCmd *
 
 static void set_clip(Canvas *cv, Rect r)
 {
-    cv->x0 = 0, cv->y0 = 0, cv->x1 = cv->w, cv->y1 = cv->h;
+    cv->x0 = 0, cv->y0 = cv->top, cv->x1 = cv->w, cv->y1 = cv->h;
     if (r.w == 0)
         return;
     int64_t x1 = (int64_t)r.x + r.w, y1 = (int64_t)r.y + r.h;
@@ -472,7 +479,118 @@ static int find_occluders(Canvas *cv, const DrawList *dl, Occluder *occ)
     return n;
 }
 
-int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts)
+/* A band of rows and what it needs to draw the list there: its own clip, colour and
+ * occluders, and the texts' masks looked up beforehand (masks) or as it goes (fonts). */
+typedef struct {
+    Canvas cv;
+    const DrawList *dl;
+    Fonts *fonts;          /* with masks NULL */
+    const TextMask *masks; /* one per CMD_TEXT in list order; alpha NULL: not drawn */
+    double seconds;        /* how long the band took */
+} Band;
+
+static void draw_band(Band *bd)
+{
+    Canvas *cv = &bd->cv;
+    const DrawList *dl = bd->dl;
+    double t0 = (double)SDL_GetPerformanceCounter();
+    Occluder occ[OCCLUDERS_MAX];
+    cv->occ = occ;
+    cv->n_occ = find_occluders(cv, dl, occ);
+    size_t k = 0; /* texts so far */
+    for (size_t i = 0; i < dl->n; i++) {
+        const DrawCmd *cmd = &dl->cmds[i];
+        cv->cmd = i;
+        switch (cmd->kind) {
+        case CMD_RECT:
+            fill_rect(cv, cmd->rect.x, cmd->rect.y, cmd->rect.w, cmd->rect.h, cmd->color);
+            break;
+        case CMD_FRAME:
+            draw_frame_cmd(cv, cmd->rect, cmd->color, cmd->thickness);
+            break;
+        case CMD_LINE:
+            if (finite4(cmd) && !isnan(cmd->thickness))
+                draw_line_cmd(cv, cmd->x0, cmd->y0, cmd->x1, cmd->y1, dmin(cmd->thickness, 1e6), cmd->color);
+            break;
+        case CMD_CIRCLE:
+            if (centre_ok(cmd))
+                draw_annulus(cv, cmd->x0, cmd->y0, dmin(cmd->r, 1e8), -1.0, cmd->color);
+            break;
+        case CMD_RING:
+            if (centre_ok(cmd) && !isnan(cmd->thickness)) {
+                double outer = dmin(cmd->r, 1e8);
+                draw_annulus(cv, cmd->x0, cmd->y0, outer, outer - dmax(cmd->thickness, 1.0), cmd->color);
+            }
+            break;
+        case CMD_TEXT: {
+            assert(cmd->text < dl->text_len);
+            TextMask m = {NULL, 0, 0, 0};
+            const TextMask *mk = bd->masks ? &bd->masks[k] : &m;
+            k++;
+            if (!text_visible(cv, cmd))
+                break;
+            if (!bd->masks && (!bd->fonts || fonts_text_mask(bd->fonts, dl->text + cmd->text, cmd->size, &m) != 0))
+                break;
+            if (mk->alpha)
+                draw_text_mask(cv, cmd, mk);
+            break;
+        }
+        case CMD_IMAGE:
+            draw_image_cmd(cv, dl, cmd);
+            break;
+        case CMD_CLIP:
+            set_clip(cv, cmd->rect);
+            break;
+        }
+    }
+    cv->occ = NULL, cv->n_occ = 0;
+    bd->seconds = ((double)SDL_GetPerformanceCounter() - t0) / (double)SDL_GetPerformanceFrequency();
+}
+
+static int band_thread(void *ctx)
+{
+    draw_band(ctx);
+    return 0;
+}
+
+/* Every text's mask that the whole surface could show, looked up here, on the caller's
+ * thread (the font cache is not shared between threads): a band's clip lies inside the
+ * surface's, so whatever text a band shows has its mask. NULL where the list has no text,
+ * or where a lookup evicted an earlier one (drawn in one band then). *n gets the count. */
+static TextMask *look_up_masks(Canvas cv, const DrawList *dl, Fonts *fonts, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < dl->n; i++)
+        *n += dl->cmds[i].kind == CMD_TEXT;
+    if (!*n || !fonts)
+        return NULL;
+    TextMask *masks = calloc(*n, sizeof *masks);
+    if (!masks)
+        return NULL;
+    unsigned long evictions = fonts_evictions(fonts);
+    size_t k = 0;
+    for (size_t i = 0; i < dl->n; i++) {
+        const DrawCmd *cmd = &dl->cmds[i];
+        if (cmd->kind == CMD_CLIP)
+            set_clip(&cv, cmd->rect);
+        if (cmd->kind != CMD_TEXT)
+            continue;
+        if (text_visible(&cv, cmd) && fonts_text_mask(fonts, dl->text + cmd->text, cmd->size, &masks[k]) != 0)
+            masks[k].alpha = NULL;
+        k++;
+    }
+    if (fonts_evictions(fonts) != evictions) {
+        free(masks);
+        return NULL;
+    }
+    return masks;
+}
+
+/* Where render_draw_list splits a big surface: the share of rows above the split, moved each
+ * frame towards where the two bands took equal time (the same pixels wherever it is). */
+static _Atomic int split_permille = 500;
+
+int render_draw_list_split(SDL_Surface *target, const DrawList *dl, Fonts *fonts, int split)
 {
     const SDL_PixelFormat *f = target->format;
     /* Channels must be whole bytes: the byte-wise blend relies on it. */
@@ -485,52 +603,51 @@ int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts)
     int locked = SDL_MUSTLOCK(target);
     if (locked && SDL_LockSurface(target) != 0)
         return -1;
-    Canvas cv = {target->pixels, target->pitch, f, 0, 0, target->w, target->h,
-                 target->w, target->h, {0, 0, 0, 0}, 0, NULL, 0, 0};
-    Occluder occ[OCCLUDERS_MAX];
-    cv.occ = occ;
-    cv.n_occ = find_occluders(&cv, dl, occ);
-    for (size_t i = 0; i < dl->n; i++) {
-        const DrawCmd *cmd = &dl->cmds[i];
-        cv.cmd = i;
-        switch (cmd->kind) {
-        case CMD_RECT:
-            fill_rect(&cv, cmd->rect.x, cmd->rect.y, cmd->rect.w, cmd->rect.h, cmd->color);
-            break;
-        case CMD_FRAME:
-            draw_frame_cmd(&cv, cmd->rect, cmd->color, cmd->thickness);
-            break;
-        case CMD_LINE:
-            if (finite4(cmd) && !isnan(cmd->thickness))
-                draw_line_cmd(&cv, cmd->x0, cmd->y0, cmd->x1, cmd->y1,
-                              dmin(cmd->thickness, 1e6), cmd->color);
-            break;
-        case CMD_CIRCLE:
-            if (centre_ok(cmd))
-                draw_annulus(&cv, cmd->x0, cmd->y0, dmin(cmd->r, 1e8), -1.0, cmd->color);
-            break;
-        case CMD_RING:
-            if (centre_ok(cmd) && !isnan(cmd->thickness)) {
-                double outer = dmin(cmd->r, 1e8);
-                draw_annulus(&cv, cmd->x0, cmd->y0, outer, outer - dmax(cmd->thickness, 1.0),
-                             cmd->color);
-            }
-            break;
-        case CMD_TEXT:
-            assert(cmd->text < dl->text_len);
-            draw_text_cmd(&cv, fonts, cmd, dl->text + cmd->text);
-            break;
-        case CMD_IMAGE:
-            draw_image_cmd(&cv, dl, cmd);
-            break;
-        case CMD_CLIP:
-            set_clip(&cv, cmd->rect);
-            break;
+    Canvas whole = {target->pixels, target->pitch, f, 0, 0, target->w, target->h,
+                    target->w, 0, target->h, {0, 0, 0, 0}, 0, NULL, 0, 0};
+    split = split < 0 ? 0 : split > target->h ? target->h : split;
+    size_t n_text = 0;
+    TextMask *masks = split > 0 && split < target->h ? look_up_masks(whole, dl, fonts, &n_text) : NULL;
+    Band top = {whole, dl, fonts, NULL, 0}, bottom = top;
+    SDL_Thread *helper = NULL;
+    if (split > 0 && split < target->h && (masks || !n_text || !fonts)) {
+        top.cv.h = split;
+        top.masks = masks;
+        bottom.cv.top = split;
+        bottom.masks = masks;
+        top.cv.y1 = split, bottom.cv.y0 = split;
+        helper = SDL_CreateThread(band_thread, "rnnlab-raster", &bottom);
+        if (!helper) /* both here, one after the other */
+            draw_band(&bottom);
+    }
+    draw_band(&top);
+    if (helper) {
+        SDL_WaitThread(helper, NULL);
+        /* rows per second in each band: the split that gives them equal times */
+        double a = top.seconds / top.cv.h, b = bottom.seconds / (target->h - bottom.cv.top);
+        if (a > 0 && b > 0) {
+            int want = (int)(1000.0 * b / (a + b)), now = split_permille;
+            int next = (now + want) / 2;
+            split_permille = next < 200 ? 200 : next > 800 ? 800 : next;
         }
     }
+    free(masks);
     if (locked)
         SDL_UnlockSurface(target);
     return 0;
+}
+
+/* Two bands on two threads for a big surface with a long list (a window's frame) when the
+ * machine has a second core; a small one in one go (a thread would cost more than it saves). */
+int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts)
+{
+    static _Atomic int cpus = 0;
+    if (!cpus)
+        cpus = SDL_GetCPUCount();
+    int split = target->h;
+    if (cpus > 1 && (int64_t)target->w * target->h >= RENDER_SPLIT_MIN_PIXELS && dl->n >= RENDER_SPLIT_MIN_CMDS)
+        split = (int)((int64_t)target->h * split_permille / 1000);
+    return render_draw_list_split(target, dl, fonts, split);
 }
 
 SDL_Surface *render_surface_create(int w, int h)

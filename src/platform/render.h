@@ -22,6 +22,12 @@
  * when the target's format is not supported or it cannot be locked. */
 int render_draw_list(SDL_Surface *target, const DrawList *dl, Fonts *fonts);
 
+/* The same, with rows 0 .. split-1 drawn on this thread and split .. h-1 on a second one at
+ * the same time (split 0 or h: all here). The pixels do not depend on split: each is drawn
+ * by the same commands in the same order. render_draw_list chooses the split itself (two
+ * bands for a big surface with a long list, on a machine of two cores or more). */
+int render_draw_list_split(SDL_Surface *target, const DrawList *dl, Fonts *fonts, int split);
+
 /* An offscreen ARGB8888 surface of w x h pixels, cleared to transparent black. NULL
  * (SDL_GetError) on failure. */
 SDL_Surface *render_surface_create(int w, int h);
