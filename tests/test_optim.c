@@ -57,6 +57,18 @@ static void test_norm_is_exact_far_outside_float_range(void **s)
     assert_true(isnan(optim_norm(bad, 2)));
     double inf[2] = {1, -INFINITY};
     assert_true(isinf(optim_norm(inf, 2)));
+    /* a vanished gradient: 37 values from 1e-140 down to subnormals (the vector loop and
+     * its tail), against the long double sum */
+    double vanished[37];
+    long double ref = 0;
+    for (int i = 0; i < 36; i++) {
+        vanished[i] = (i % 5 - 2.5) * 1e-140 * pow(1e-5, i % 7) * (1 + 0.1 * i);
+        ref += (long double)vanished[i] * vanished[i];
+    }
+    vanished[36] = 5e-324, ref += (long double)5e-324 * 5e-324;
+    assert_true(fabs(optim_norm(vanished, 37) / (double)sqrtl(ref) - 1) < 1e-15);
+    double one_sub[1] = {-4e-320};
+    assert_true(optim_norm(one_sub, 1) == 4e-320);
 }
 
 /* Parameters (1, -2), gradients (0.5, -1) then (0.25, 2), lr 0.1. */

@@ -309,18 +309,23 @@
         for (size_t j = 0; j < N; j++) \
             acc[j] = acc[j] + a[r * N + j]; \
 } \
-    TARGET static double sumsq_##SUFFIX(const double *g, size_t n) \
+    /* The sum of (g_i c)^2 (c = 1: g_i g_i exactly), in sixteen running sums. */ \
+    TARGET static double sumsq_##SUFFIX(const double *g, size_t n, double c) \
 { \
     double acc[16] = {0}; \
     size_t i = 0; \
     for (; i + 16 <= n; i += 16) \
-        for (int j = 0; j < 16; j++) \
-            acc[j] += g[i + j] * g[i + j]; \
+        for (int j = 0; j < 16; j++) { \
+            double t = g[i + j] * c; \
+            acc[j] += t * t; \
+        } \
     for (int j = 0; j < 8; j++) \
         acc[j] += acc[j + 8]; \
     double s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])); \
-    for (; i < n; i++) \
-        s += g[i] * g[i]; \
+    for (; i < n; i++) { \
+        double t = g[i] * c; \
+        s += t * t; \
+    } \
     return s; \
 } \
     VMATH_VECTOR(eight_##SUFFIX, vec_##SUFFIX, veci_##SUFFIX, vecu_##SUFFIX, 8) \
@@ -349,7 +354,7 @@ typedef struct {
     void (*bias_sparse)(double *, const double *, const double *, const double *, size_t, size_t, size_t);
     void (*acc)(double *, const double *, const double *, size_t, size_t, size_t);
     void (*tn_acc)(double *, const double *, const double *, size_t, size_t, size_t);
-    double (*sumsq)(const double *, size_t);
+    double (*sumsq)(const double *, size_t, double);
     void (*colsum_acc)(double *, const double *, size_t, size_t);
     void (*exp)(double *, const double *, size_t);
     void (*tanh)(double *, const double *, size_t);
@@ -459,7 +464,12 @@ void linalg_matmul_tn_acc(double *dw, const double *a, const double *x, size_t R
 
 double linalg_sumsq(const double *g, size_t n)
 {
-    return kernels->sumsq(g, n);
+    return kernels->sumsq(g, n, 1.0);
+}
+
+double linalg_sumsq_scaled(const double *g, size_t n, double c)
+{
+    return kernels->sumsq(g, n, c);
 }
 
 void linalg_colsum_acc(double *acc, const double *a, size_t R, size_t N)

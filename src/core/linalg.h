@@ -37,6 +37,9 @@ void linalg_matmul_tn_acc_ref(double *dw, const double *a, const double *x, size
 /* The sum of g's squares, in sixteen interleaved partial sums added in a fixed order: one
  * pass, and the same bits on every path. Overflows for |g| beyond about 1e154. */
 double linalg_sumsq(const double *g, size_t n);
+/* The same for g times c, (g_i c)^2 summed: with c a power of two, g_i c is exact, so a
+ * norm far below (or above) the range of the squares is sqrt(this) / c. */
+double linalg_sumsq_scaled(const double *g, size_t n, double c);
 
 /* acc (N) += the sum of a's R rows (R, N), row after row: a bias's gradient over a batch and
  * its steps. linalg_colsum_acc_ref is the plain loop, with the same bits. */
