@@ -18,6 +18,14 @@
 #include <unistd.h>
 
 /* Saves what a frame asked for: a screenshot or one view as PNG. */
+/* The frame on the screen: in one band while the worker trains (platform_set_cores_busy). */
+static void present(Platform *p, const Gui *g)
+{
+    const SessionState *st = g->st;
+    platform_set_cores_busy(p, st && (st->running || st->busy || st->stepping));
+    platform_present(p, &g->dl);
+}
+
 static void save_pictures(Platform *p, Gui *g, const GuiActions *a, double now)
 {
     char path[160], err[600];
@@ -129,7 +137,7 @@ int cli_window(int argc, char **argv)
             break;
         g.dpi = platform_dpi_scale(p);
         GuiActions a = gui_frame(&g, &in);
-        platform_present(p, &g.dl);
+        present(p, &g);
         if (a.fullscreen)
             platform_toggle_fullscreen(p);
         if (a.copy)
@@ -173,7 +181,7 @@ static int draw_to_png(Platform *p, Gui *g, const char *path, char *err, size_t 
     GuiInput in;
     platform_poll(p, &in);
     gui_frame(g, &in);
-    platform_present(p, &g->dl);
+    present(p, g);
     return platform_save_png(p, path, err, errlen);
 }
 
@@ -272,7 +280,7 @@ static double bench_frame(Platform *p, Gui *g, double *build)
     double t1 = platform_now();
     gui_frame(g, &in);
     double t2 = platform_now();
-    platform_present(p, &g->dl);
+    present(p, g);
     *build = t2 - t1;
     return platform_now() - t0;
 }

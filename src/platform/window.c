@@ -24,6 +24,7 @@ struct Platform {
     int fullscreen;
     int mouse_down;
     int sdl_video;
+    int one_band; /* platform_set_cores_busy */
 };
 
 int platform_set_icon(Platform *p, const char *png_path)
@@ -280,16 +281,31 @@ int platform_poll(Platform *p, GuiInput *in)
     return quit;
 }
 
+void platform_set_cores_busy(Platform *p, int busy)
+{
+    p->one_band = busy && SDL_GetCPUCount() < 3; /* the window's thread, a helper, the busy one */
+}
+
+/* The frame in one band while another thread keeps a core busy, else as render_draw_list
+ * chooses (two bands on two threads for a big frame). */
+static void draw(Platform *p, SDL_Surface *s, const DrawList *dl)
+{
+    if (p->one_band)
+        render_draw_list_split(s, dl, p->fonts, s->h);
+    else
+        render_draw_list(s, dl, p->fonts);
+}
+
 void platform_present(Platform *p, const DrawList *dl)
 {
     if (p->offscreen) {
-        render_draw_list(p->offscreen, dl, p->fonts);
+        draw(p, p->offscreen, dl);
         return;
     }
     SDL_Surface *s = SDL_GetWindowSurface(p->window);
     if (!s)
         return;
-    render_draw_list(s, dl, p->fonts);
+    draw(p, s, dl);
     SDL_UpdateWindowSurface(p->window);
 }
 

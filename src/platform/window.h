@@ -29,6 +29,11 @@ int platform_poll(Platform *p, GuiInput *in);
 
 /* Draws the list into the window (or the offscreen surface) and shows it. */
 void platform_present(Platform *p, const DrawList *dl);
+/* Whether another thread (the session's training) keeps a core busy: then, on a machine of
+ * fewer than three cores, a frame is drawn on the calling thread alone, as a second drawing
+ * thread would take that core from it (render.h: big frames are otherwise drawn in two
+ * bands at once). */
+void platform_set_cores_busy(Platform *p, int busy);
 
 void platform_toggle_fullscreen(Platform *p);
 
