@@ -400,6 +400,50 @@ static void test_a_padded_step_contributes_nothing(void **s)
         }
 }
 
+/* A cache used before gives what a new one gives: a head on the last step writes only each
+ * sequence's last row of the top layer's dL/dh from above and clears it at the next backward
+ * (model.c keeps the other rows zero instead of clearing them all). Two batches of other
+ * lengths through one cache, the second against a fresh cache: the same gradient, dL/dh_t
+ * and dL/dh from above, bit for bit (full BPTT, a window, chunks; one layer and two). */
+static void a_used_cache_gives_a_fresh_caches_bits(const char *model, int layers, int K, TruncateMode mode)
+{
+    Problem pb, fresh;
+    problem_create_full(&pb, cell_find(model), ACT_TANH, task_find("adding"), 0, 9, layers, 2, 5);
+    problem_create_full(&fresh, cell_find(model), ACT_TANH, task_find("adding"), 0, 9, layers, 2, 5);
+    Rng rng;
+    rng_seed(&rng, 99, 3);
+    pass(&pb, K, mode); /* the first batch (problem_create_full's sample) */
+    Rng same = rng;
+    task_sample(&pb.task, &pb.batch, &rng); /* another batch, other lengths */
+    task_sample(&fresh.task, &fresh.batch, &same);
+    int moved = 0;
+    pass(&pb, K, mode);
+    pass(&fresh, K, mode);
+    for (int b = 0; b < pb.batch.B; b++)
+        moved += pb.cache.d_last_step[b] != pb.T - 1;
+    assert_true(moved > 0); /* some sequences end before T: their rows moved */
+    assert_memory_equal(pb.grad_block, fresh.grad_block, pb.n * sizeof(double));
+    size_t TBH = (size_t)pb.T * pb.batch.B * pb.d.H;
+    for (int l = 0; l < layers; l++) {
+        assert_memory_equal(pb.cache.rnn[l].dh, fresh.cache.rnn[l].dh, TBH * sizeof(double));
+        assert_memory_equal(pb.cache.rnn[l].dtop, fresh.cache.rnn[l].dtop, TBH * sizeof(double));
+    }
+    problem_destroy(&fresh);
+    problem_destroy(&pb);
+}
+
+static void test_a_used_cache_gives_a_fresh_caches_bits(void **s)
+{
+    (void)s;
+    const char *models[] = {"rnn", "lstm", "gru"};
+    for (int m = 0; m < 3; m++)
+        for (int L = 1; L <= 2; L++) {
+            a_used_cache_gives_a_fresh_caches_bits(models[m], L, 0, TRUNCATE_WINDOW);
+            a_used_cache_gives_a_fresh_caches_bits(models[m], L, 3, TRUNCATE_WINDOW);
+            a_used_cache_gives_a_fresh_caches_bits(models[m], L, 4, TRUNCATE_CHUNK);
+        }
+}
+
 /* Stacks: every layer's dL/dh_t (dL/dc_t), dL/d(initial state) and parameter gradient, on
  * every shape, with full BPTT and with a window of 2 steps (which a loss term's gradient
  * walks in every layer, passing down freely); two layers everywhere, three on a few. */
@@ -785,6 +829,7 @@ int main(void)
         cmocka_unit_test(test_gru_backward_matches_finite_differences),
         cmocka_unit_test(test_stacks_backward_match_finite_differences),
         cmocka_unit_test(test_a_padded_step_contributes_nothing),
+        cmocka_unit_test(test_a_used_cache_gives_a_fresh_caches_bits),
         cmocka_unit_test(test_linear_rnn_gradient_decays_as_rho_to_the_distance),
         cmocka_unit_test(test_linear_rnn_gradient_grows_as_rho_to_the_distance),
         cmocka_unit_test(test_chunk_of_the_whole_sequence_is_full_bptt_bit_for_bit),

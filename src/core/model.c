@@ -297,9 +297,13 @@ int model_cache_create(Cache *c, const ModelDims *d, int T, int Td, int B)
         ok = ok && (c->free_run_x = calloc((size_t)Td * B * d->Id, sizeof(double))) != NULL;
     }
     ok = ok && (c->out = calloc(rows * O, sizeof(double))) != NULL;
-    if (!model_head_every(d))
+    if (!model_head_every(d)) {
         ok = ok && (c->last_h = calloc((size_t)B * d->H, sizeof(double))) &&
-             (c->d_last = calloc((size_t)B * d->H, sizeof(double)));
+             (c->d_last = calloc((size_t)B * d->H, sizeof(double))) &&
+             (c->d_last_step = malloc((size_t)B * sizeof(int)));
+        for (int b = 0; ok && b < B; b++)
+            c->d_last_step[b] = -1;
+    }
     ok = ok && (c->dout = calloc(rows * O, sizeof(double))) != NULL;
     if (!ok) {
         model_cache_destroy(c);
@@ -318,6 +322,7 @@ void model_cache_destroy(Cache *c)
 {
     free(c->free_run_x);
     free(c->free_run_out);
+    free(c->d_last_step);
     free(c->d_last);
     free(c->last_h);
     free(c->dout);
@@ -771,17 +776,23 @@ void model_backward(Params *grad, Cache *c, const Batch *in, const Params *p, co
     int Tt = top->T;
     size_t rows = out_rows(c, d);
 
-    /* The head: out = h W^T + b. */
-    memset(top->dtop, 0, (size_t)Tt * BH * sizeof(double));
+    /* The head: out = h W^T + b. Its gradient dout W is written whole (the product from
+     * zero, the same sums as into a cleared array): into every step's row of dtop, or into
+     * d_last, which goes to each sequence's last step. There the rows the last backward
+     * wrote are cleared again; no other row of dtop is ever written. */
     int every = model_head_every(d);
     const double *h_read = every ? top->hs + BH : c->last_h; /* each sequence's last h */
     double *dtop = every ? top->dtop : c->d_last;
-    if (!every)
-        memset(c->d_last, 0, BH * sizeof(double));
+    for (int b = 0; !every && b < B; b++)
+        if (c->d_last_step[b] >= 0)
+            memset(top->dtop + ((size_t)c->d_last_step[b] * B + b) * H, 0, H * sizeof(double));
     linalg_matmul_tn_acc(grad->head_weight, c->dout, h_read, rows, O, H);
-    linalg_matmul_acc(dtop, c->dout, p->head_weight, rows, O, H);
-    if (!every)
+    linalg_matmul_bias(dtop, c->dout, p->head_weight, NULL, rows, O, H);
+    if (!every) {
         scatter_last(top->dtop, c->d_last, top->len, Tt, B, H);
+        for (int b = 0; b < B; b++)
+            c->d_last_step[b] = (top->len ? top->len[b] : Tt) - 1;
+    }
     linalg_colsum_acc(grad->head_bias, c->dout, rows, O);
 
     if (d->shape != SHAPE_SEQ2SEQ) {

@@ -100,6 +100,8 @@ typedef struct {
     double *out;      /* head outputs: (B, O) on the last step, (T, B, O) or (Td, B, O) on every step */
     double *last_h;   /* (B, H) the head reading the last step: each sequence's own last h */
     double *d_last;   /* (B, H) and its gradient */
+    int *d_last_step; /* (B) the step of the top layer's dtop each d_last row went into at
+                       * the last backward (-1: none yet); every other row of it is zero */
     const int *len, *len_d; /* the last forward's batch lengths (Batch.len, len_d) */
     double *dout;     /* same shape: dL/d out */
     LayerCache free_run[MODEL_MAX_LAYERS]; /* seq2seq: the decoder run again, fed its own predictions */

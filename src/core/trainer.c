@@ -487,6 +487,18 @@ static void record_cell_path(Trainer *tr, int layer)
         o->reference[t] = last * (o->reference[t] / ((double)B * H));
 }
 
+/* Whether the head sends anything into the top layer at step t: at every step, or (a head
+ * on the last step) at some sequence's last step; elsewhere that row of dtop is zero. */
+static int sent_at(const Cache *c, const ModelDims *d, int t)
+{
+    if (model_head_every(d))
+        return 1;
+    for (int b = 0; b < c->B; b++)
+        if ((c->len ? c->len[b] : c->T) - 1 == t)
+            return 1;
+    return 0;
+}
+
 /* Layer l's dh_direct_norm from the gradients arriving from above (model.c's dtop: the
  * head's, or the layer above's), and the view's line. */
 static void record_reference(Trainer *tr, int l)
@@ -502,7 +514,8 @@ static void record_reference(Trainer *tr, int l)
     for (int t = 0; t < T; t++)
         o->dh_direct_norm[t] = s2s && t < Te && top ? 0.0
                                : s2s && t >= Te     ? optim_norm(c->dec[l].dtop + (size_t)(t - Te) * BH, BH)
-                                                    : optim_norm(c->rnn[l].dtop + (size_t)t * BH, BH);
+                               : top && !sent_at(c, d, t) ? 0.0 /* the head sent nothing there */
+                                                          : optim_norm(c->rnn[l].dtop + (size_t)t * BH, BH);
     if (d->cell->path_gate >= 0) {
         tr->obs.reference_kind = REFERENCE_CELL_PATH;
         record_cell_path(tr, l);
