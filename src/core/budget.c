@@ -125,7 +125,8 @@ static size_t layer_cache_bytes(const Sizes *z, size_t T, size_t B, size_t I)
            + lines(I * GH) + lines(H * GH) /* wih_t, whh_t */
            + lines(2 * B * GH)       /* scratch */
            + lines(4 * B * H)        /* run */
-           + 2 * lines(B * H);       /* dh_init, dc_init */
+           + 2 * lines(B * H)        /* dh_init, dc_init */
+           + 2 * doubles(T);         /* dh_sumsq, dc_sumsq */
 }
 
 /* model.c's model_cache_create. */

@@ -220,6 +220,8 @@ static void layer_cache_destroy(LayerCache *c)
     linalg_free(c->wih_t);
     linalg_free(c->term);
     linalg_free(c->dtop);
+    free(c->dh_sumsq);
+    free(c->dc_sumsq);
     if (c->dah != c->dax)
         linalg_free(c->dah);
     linalg_free(c->dax);
@@ -264,9 +266,11 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->run = linalg_calloc(RUN_COUNT * (size_t)B * H, sizeof(double));
     c->dh_init = linalg_calloc((size_t)B * H, sizeof(double));
     c->dc_init = linalg_calloc((size_t)B * H, sizeof(double));
+    c->dh_sumsq = calloc((size_t)T, sizeof(double));
+    c->dc_sumsq = calloc((size_t)T, sizeof(double));
     if (!c->ax || (d->cell->keeps_ah && !c->ah) || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh ||
         (d->cell->has_cell_state && !c->dc) || !c->dax || !c->dah || !c->dtop || (term && !c->term) || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
-        !c->dh_init || !c->dc_init) {
+        !c->dh_init || !c->dc_init || !c->dh_sumsq || !c->dc_sumsq) {
         layer_cache_destroy(c);
         return -1;
     }
@@ -617,6 +621,7 @@ static void layer_backward_begin(LayerCache *c, const ModelDims *d, int sweep)
     size_t BH = (size_t)c->B * d->H, TBH = (size_t)c->T * BH, TBGH = TBH * d->G;
     if (d->cell->has_cell_state)
         memset(c->dc, 0, TBH * sizeof(double));
+    c->sums_valid = sweep;
     if (!sweep) {
         memset(c->dh, 0, TBH * sizeof(double));
         memset(c->dax, 0, TBGH * sizeof(double));
@@ -650,8 +655,11 @@ static void layer_sweep(LayerCache *c, const LayerParams *p, const ModelDims *d,
         for (size_t i = 0; i < BH; i++)
             dh[i] = run_h[i] + dtop[i];
         mask_padding(dh, c, t, H);
+        c->dh_sumsq[t] = linalg_sumsq(dh, BH); /* while in L1: the recording's norms */
         step_backward(run_h, next_c, c->dax + (size_t)t * BGH, c->dah + (size_t)t * BGH, dc_at(c, t, BH), dh,
                       run_c, t, c, p, d, 1);
+        if (c->dc)
+            c->dc_sumsq[t] = linalg_sumsq(dc_at(c, t, BH), BH);
         if (chunk && t > 0 && t % chunk == 0) { /* a chunk boundary: the carried state is detached */
             memset(run_h, 0, BH * sizeof(double));
             memset(next_c, 0, BH * sizeof(double));

@@ -383,6 +383,20 @@ static const double *layer_step(const Trainer *tr, int layer, int t, StepArray w
     return NULL;
 }
 
+/* ||dL/dh_t|| or ||dL/dc_t|| of a layer: from the sum of squares its full sweep took as it
+ * wrote the step (the same one-pass sum), else from the array. */
+static double step_norm(const Trainer *tr, int layer, int t, StepArray which)
+{
+    const Cache *c = &tr->cache;
+    const LayerCache *l = t < c->T ? &c->rnn[layer] : &c->dec[layer];
+    int tl = t < c->T ? t : t - c->T;
+    size_t BH = (size_t)c->B * tr->dims.H;
+    const double *g = layer_step(tr, layer, t, which);
+    if (l->sums_valid)
+        return optim_norm_of_sumsq(which == STEP_DC ? l->dc_sumsq[tl] : l->dh_sumsq[tl], g, BH);
+    return optim_norm(g, BH);
+}
+
 static void copy_layer(const Trainer *tr, int l, double *out, StepArray which)
 {
     size_t BH = (size_t)tr->cache.B * tr->dims.H;
@@ -653,7 +667,7 @@ static int evaluate(Trainer *tr)
     Cache *c = &tr->cache;
     Observables *o = &tr->obs;
     int T = tr->T, B = c->B;
-    size_t H = (size_t)d->H, GH = (size_t)d->G * H, BH = (size_t)B * H, I = (size_t)d->I;
+    size_t H = (size_t)d->H, GH = (size_t)d->G * H, I = (size_t)d->I;
     double *grad = tr->block + tr->n_params;
 
     memset(grad, 0, tr->n_params * sizeof(double));
@@ -680,8 +694,8 @@ static int evaluate(Trainer *tr)
     for (int l = 0; l < d->L; l++) {
         Observables lo = observables_layer(o, d, T, l);
         for (int t = 0; t < T; t++) {
-            lo.dh_norm[t] = optim_norm(layer_step(tr, l, t, STEP_DH), BH);
-            lo.dc_norm[t] = d->cell->has_cell_state ? optim_norm(layer_step(tr, l, t, STEP_DC), BH) : 0.0;
+            lo.dh_norm[t] = step_norm(tr, l, t, STEP_DH);
+            lo.dc_norm[t] = d->cell->has_cell_state ? step_norm(tr, l, t, STEP_DC) : 0.0;
             memcpy(lo.h + t * H, layer_step(tr, l, t, STEP_H), H * sizeof(double));
             memcpy(lo.c + t * H, layer_step(tr, l, t, STEP_C), H * sizeof(double));
             const LayerCache *lc = t < c->T ? &c->rnn[l] : &c->dec[l];
