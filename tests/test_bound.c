@@ -237,12 +237,45 @@ static void test_gated_cells_draw_the_cell_path_factor(void **s)
     }
 }
 
+/* The cell path's factor by hand, bit for bit: for each step from the last, every sample's
+ * and unit's running product of the path gate (lstm f, gru z) added in sample then unit
+ * order, then averaged and scaled by the last step's norm. */
+static void test_the_cell_path_factor_is_the_plain_loop_bit_for_bit(void **s)
+{
+    (void)s;
+    const char *const models[] = {"model=lstm", "model=gru"};
+    for (int m = 0; m < 2; m++) {
+        const char *const settings[] = {models[m], "task=sine", "hidden=5", "seq_len=10", "batch=3", NULL};
+        Trainer tr;
+        create(&tr, settings);
+        assert_int_equal(trainer_step(&tr), 0);
+        const Observables *o = &tr.obs;
+        int T = tr.T, B = tr.cache.B, H = tr.dims.H;
+        size_t GH = (size_t)tr.dims.G * H, at = (size_t)tr.dims.cell->path_gate * H;
+        double p[3][5], want[10] = {0};
+        for (int b = 0; b < B; b++)
+            for (int j = 0; j < H; j++)
+                p[b][j] = 1.0;
+        for (int t = T - 1; t >= 0; t--)
+            for (int b = 0; b < B; b++)
+                for (int j = 0; j < H; j++) {
+                    want[t] += p[b][j];
+                    p[b][j] *= tr.cache.rnn[0].gate[((size_t)t * B + b) * GH + at + (size_t)j];
+                }
+        double last = tr.dims.cell->has_cell_state ? o->dc_norm[T - 1] : o->dh_norm[T - 1];
+        for (int t = 0; t < T; t++)
+            assert_true(o->reference[t] == last * (want[t] / ((double)B * H)));
+        trainer_destroy(&tr);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rnn_bound_is_never_below_the_gradient_norm_and_the_old_line_was),
         cmocka_unit_test(test_bound_is_the_recursion_from_the_heads_direct_norms),
         cmocka_unit_test(test_gated_cells_draw_the_cell_path_factor),
+        cmocka_unit_test(test_the_cell_path_factor_is_the_plain_loop_bit_for_bit),
         cmocka_unit_test(test_chunks_restart_the_bound_and_cut_the_cell_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,7 +179,8 @@ static size_t history_bytes(size_t capacity, const Sizes *z, int K)
 static size_t spectrum_bytes(const Sizes *z)
 {
     size_t all = z->L * z->blocks;
-    return 3 * doubles(all * z->H) + doubles((all + 1) * z->H) + doubles((z->H + 1) * z->H);
+    return 3 * doubles(all * z->H) + doubles((all + 1) * z->H) + doubles((z->H + 1) * z->H) +
+           doubles(z->B * z->H); /* and the cell path's products */
 }
 
 /* trainer.c's state_bytes_one: what a snapshot (or seeds.c's saved state) keeps of a run. */

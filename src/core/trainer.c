@@ -308,6 +308,7 @@ int trainer_create(Trainer *tr, const Config *cfg_in, char *err, size_t errlen)
         spectrum_create(&tr->spectrum, &tr->dims) != 0 ||
         !(tr->sigma_vec = calloc((size_t)(tr->dims.L * blocks + 1) * tr->dims.H, sizeof(double))) ||
         !(tr->sigma_work = malloc(((size_t)tr->dims.H + 1) * tr->dims.H * sizeof(double))) ||
+        !(tr->path_products = malloc((size_t)cfg->batch * tr->dims.H * sizeof(double))) ||
         history_create(&tr->hist, cfg->history, tr->T, tr->dims.L, blocks, cfg->seeds) != 0 ||
         (cfg->min_len > 0 && history_keep_counts(&tr->hist) != 0)) {
         Config failed = *cfg;
@@ -342,6 +343,7 @@ void trainer_destroy(Trainer *tr)
     seeds_destroy(tr);
     history_destroy(&tr->hist);
     free(tr->sigma_work);
+    free(tr->path_products);
     free(tr->sigma_vec);
     spectrum_destroy(&tr->spectrum);
     observables_destroy(&tr->obs);
@@ -478,24 +480,26 @@ static void record_cell_path(Trainer *tr, int layer)
                 : K > 0 && K < T                               ? T - K
                                                                : 0;
     memset(o->reference, 0, (size_t)T * sizeof(double));
-    /* Four units at a time: four independent running products instead of one chain of
-     * multiplications, each added into reference[t] in unit order as one at a time would. */
-    for (int b = 0; b < B; b++)
-        for (int j = 0; j < H; j += 4) {
-            int n = H - j < 4 ? H - j : 4;
-            double p[4] = {1.0, 1.0, 1.0, 1.0};
-            for (int t = T - 1; t >= first; t--) {
-                const LayerCache *l = t < c->T ? &c->rnn[layer] : &c->dec[layer];
-                int tl = t < c->T ? t : t - c->T;
-                const double *g = l->gate + ((size_t)tl * B + b) * GH + gate_at + j;
-                double r = o->reference[t];
-                for (int u = 0; u < n; u++) {
-                    r += p[u];
-                    p[u] *= g[u];
-                }
-                o->reference[t] = r;
+    /* Steps outer, from the last: each (sample, unit) keeps its running product in p, and
+     * reference[t] adds them in sample then unit order. The gates are read step by step,
+     * in memory order (a sample's unit across all steps touched a new cache line a step). */
+    double *p = tr->path_products;
+    for (size_t i = 0; i < (size_t)B * H; i++)
+        p[i] = 1.0;
+    for (int t = T - 1; t >= first; t--) {
+        const LayerCache *l = t < c->T ? &c->rnn[layer] : &c->dec[layer];
+        int tl = t < c->T ? t : t - c->T;
+        double r = o->reference[t];
+        for (int b = 0; b < B; b++) {
+            const double *g = l->gate + ((size_t)tl * B + b) * GH + gate_at;
+            double *pb = p + (size_t)b * H;
+            for (int j = 0; j < H; j++) {
+                r += pb[j];
+                pb[j] *= g[j];
             }
         }
+        o->reference[t] = r;
+    }
     double last = d->cell->has_cell_state ? o->dc_norm[T - 1] : o->dh_norm[T - 1];
     for (int t = first; t < T; t++)
         o->reference[t] = last * (o->reference[t] / ((double)B * H));

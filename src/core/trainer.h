@@ -146,6 +146,7 @@ typedef struct Trainer {
     Spectrum spectrum;
     double *sigma_vec; /* (G, H) power-iteration vectors, warm starts */
     double *sigma_work; /* (H + 1, H): the power iteration's scratch */
+    double *path_products; /* (B, H): the cell path's running products (record_cell_path) */
     History hist;
     /* the first recorded step whose loss fell below a tenth of the task's memoryless
      * baseline (compare mode's verdict; the history keeps only the latest steps), or -1 */
