@@ -103,11 +103,48 @@ static void test_a_long_text_is_cut_in_a_few_measurements(void **s)
     }
 }
 
+/* A title too wide is cut to its longest whole phrase that fits, never inside parentheses,
+ * never to a stub; with no such phrase it gets the ellipsis ui_fit_text gives. */
+static void test_a_title_is_cut_at_its_last_phrase_that_fits(void **s)
+{
+    (void)s;
+    DrawList dl = {0};
+    Ui ui = make_ui(&dl);
+    char out[256], want[256];
+    const char *grad = "Gradient reaching each step (log)";
+    int w = varied_width(NULL, grad, 10);
+    ui_fit_title(&ui, out, sizeof out, grad, 10, w);
+    assert_string_equal(out, grad);
+    ui_fit_title(&ui, out, sizeof out, grad, 10, w - 1);
+    assert_string_equal(out, "Gradient reaching each step");
+    const char *fall = "Waterfall: ||dL/dh_t|| by step t (columns) over recent steps (rows)";
+    ui_fit_title(&ui, out, sizeof out, fall, 10, varied_width(NULL, fall, 10) - 1);
+    assert_string_equal(out, "Waterfall: ||dL/dh_t|| by step t (columns) over recent steps");
+    ui_fit_title(&ui, out, sizeof out, fall, 10, varied_width(NULL, "Waterfall: ||dL/dh_t|| by step t (c", 10));
+    assert_string_equal(out, "Waterfall: ||dL/dh_t|| by step t");
+    ui_fit_title(&ui, out, sizeof out, fall, 10, varied_width(NULL, "Waterfall: ||dL", 10));
+    assert_string_equal(out, "Waterfall");
+    /* inside parentheses is no phrase's end: the cut before "(log" is the only one */
+    const char *ends = "Gradient, sequences aligned on their ends (log; G: by t)";
+    ui_fit_title(&ui, out, sizeof out, ends, 10, varied_width(NULL, "Gradient, sequences aligned on their ends (log; G", 10));
+    assert_string_equal(out, "Gradient, sequences aligned on their ends");
+    /* spaces before the cut go; a heading's one word stays */
+    ui_fit_title(&ui, out, sizeof out, "MODEL  (changes re-initialise)", 10, varied_width(NULL, "MODEL  (ch", 10));
+    assert_string_equal(out, "MODEL");
+    /* a stub of fewer than UI_TITLE_MIN_BYTES, or no phrase at all: the ellipsis */
+    const char *stub = "h_t, on two principal components";
+    int narrow = varied_width(NULL, "h_t, on two", 10);
+    ui_fit_title(&ui, out, sizeof out, stub, 10, narrow);
+    ui_fit_text(&ui, want, sizeof want, stub, 10, narrow);
+    assert_string_equal(out, want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_cut_text_is_the_longest_prefix_that_fits),
         cmocka_unit_test(test_a_long_text_is_cut_in_a_few_measurements),
+        cmocka_unit_test(test_a_title_is_cut_at_its_last_phrase_that_fits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -416,7 +416,7 @@ Plot plot_begin_ex(Ui *ui, Rect r, const PlotOpts *o)
     draw_frame(ui->dl, r, t->border, 1);
     if (o->title) {
         char fitted[256];
-        plot_fit_text(ui, fitted, sizeof fitted, o->title, size, L.title_room);
+        ui_fit_title(ui, fitted, sizeof fitted, o->title, size, L.title_room);
         draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, fitted);
     }
     if (L.y2_w)

@@ -145,6 +145,42 @@ void ui_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size
         memcpy(out + best, "\u2026", 4);
 }
 
+/* Where a title may end early: before " (", ", ", ": ", "; " or " - " outside parentheses. */
+static int phrase_end(const char *text, size_t i, int depth)
+{
+    if (depth != 0)
+        return 0;
+    return !strncmp(text + i, " (", 2) || !strncmp(text + i, ", ", 2) || !strncmp(text + i, ": ", 2) ||
+           !strncmp(text + i, "; ", 2) || !strncmp(text + i, " \u2014 ", 5);
+}
+
+void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
+{
+    snprintf(out, len, "%s", text);
+    if (ui_text_width(ui, out, size) <= max_w)
+        return;
+    /* the longest whole phrase from the start that fits, if it keeps a few words */
+    size_t n = strlen(out), best = 0;
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i >= UI_TITLE_MIN_BYTES && phrase_end(out, i, depth)) {
+            char kept = out[i];
+            out[i] = '\0';
+            if (ui_text_width(ui, out, size) <= max_w)
+                best = i;
+            out[i] = kept;
+        }
+        depth += out[i] == '(' ? 1 : out[i] == ')' && depth > 0 ? -1 : 0;
+    }
+    while (best > 0 && out[best - 1] == ' ')
+        best--;
+    if (best >= UI_TITLE_MIN_BYTES) {
+        out[best] = '\0';
+        return;
+    }
+    ui_fit_text(ui, out, len, text, size, max_w);
+}
+
 /* A widget's one line of text, at most max_w wide (shortened with an ellipsis), and only
  * when its clip would not cut it (a panel scrolled half past a row). */
 static void widget_text(Ui *ui, int x, int y, int size, Color c, const char *text, int max_w)
@@ -219,7 +255,9 @@ void ui_heading(Ui *ui, const char *text)
 {
     ui->cursor_y += ui_px(ui, 6);
     Rect r = ui_row(ui, ui_px(ui, 20));
-    widget_text(ui, r.x, r.y + ui_px(ui, 2), ui_text_size_small(ui), ui->theme->text_dim, text, r.w);
+    char fitted[256];
+    ui_fit_title(ui, fitted, sizeof fitted, text, ui_text_size_small(ui), r.w);
+    widget_text(ui, r.x, r.y + ui_px(ui, 2), ui_text_size_small(ui), ui->theme->text_dim, fitted, r.w);
     draw_rect(ui->dl, (Rect){r.x, r.y + r.h - 1, r.w, 1}, ui->theme->border);
 }
 

@@ -91,6 +91,12 @@ void ui_pop_clip(Ui *ui);
 int ui_line_visible(const Ui *ui, int y, int h);
 /* text into out, shortened with an ellipsis to at most max_w pixels at size. */
 void ui_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w);
+/* A title or heading into out: whole if it fits, else its longest whole phrase from the start
+ * that fits (ending before " (", ", ", ": ", "; " or an em dash, outside parentheses, at least
+ * UI_TITLE_MIN_BYTES long: "Gradient reaching each step (log)" -> "Gradient reaching each
+ * step", "MODEL  (changes re-initialise)" -> "MODEL"), else shortened with an ellipsis. */
+#define UI_TITLE_MIN_BYTES 4
+void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w);
 /* Draws text word-wrapped into r's width from its top; returns the height used. */
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c);
 /* ... in at most max_lines lines, the last shortened with an ellipsis when the text goes

@@ -58,7 +58,7 @@ void view_gates(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *s
         snprintf(full, sizeof full, "Gates of layer %d: units (rows) \u00d7 t (columns), first sample", views_layer(rv, vs));
     else
         snprintf(full, sizeof full, "Gates: units (rows) \u00d7 t (columns), first sample");
-    plot_fit_text(ui, title, sizeof title, full, size, r.w - 2 * pad);
+    ui_fit_title(ui, title, sizeof title, full, size, r.w - 2 * pad);
     draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, title);
     unsigned tanh_mask = d->cell->tanh_gates;
     int kinds = (tanh_mask != 0) + (tanh_mask != (1u << G) - 1);

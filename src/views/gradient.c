@@ -160,10 +160,10 @@ static void gradient_waterfall(Ui *ui, Rect bot_r, const RunView *rv, const View
     char wt[128], wl[128];
     int layer = views_layer(rv, vs);
     if (rv->dims.L > 1)
-        snprintf(wl, sizeof wl, "Waterfall of layer %d ([ ] another): ||dL/dh_t|| over recent steps (rows), t", layer);
+        snprintf(wl, sizeof wl, "Waterfall of layer %d ([ ] another): ||dL/dh_t|| by step t over recent steps (rows)", layer);
     else
-        snprintf(wl, sizeof wl, "Waterfall: ||dL/dh_t|| over recent steps (rows), t (columns)");
-    plot_fit_text(ui, wt, sizeof wt, wl, size, bot_r.w - 2 * pad);
+        snprintf(wl, sizeof wl, "Waterfall: ||dL/dh_t|| by step t (columns) over recent steps (rows)");
+    ui_fit_title(ui, wt, sizeof wt, wl, size, bot_r.w - 2 * pad);
     draw_text(ui->dl, bot_r.x + pad, bot_r.y + pad / 2, size, t->text, wt);
     /* the image starts half a label below the title, so the bar's top label, centred on
      * it, stays clear of the title */

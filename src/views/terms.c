@@ -65,7 +65,7 @@ static void terms_heat_map(Ui *ui, Rect r, const char *title, const char *note, 
     int note_w = note ? ui_text_width(ui, note, small) + 2 * pad : 0;
     if (note && ui_text_width(ui, title, size) + note_w > r.w - 2 * pad)
         note = NULL, note_w = 0;
-    ui_fit_text(ui, buf, sizeof buf, title, size, r.w - 2 * pad - note_w);
+    ui_fit_title(ui, buf, sizeof buf, title, size, r.w - 2 * pad - note_w);
     draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, buf);
     if (note)
         draw_text(ui->dl, r.x + r.w - pad - ui_text_width(ui, note, small), r.y + pad / 2 + size - small, small,

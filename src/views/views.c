@@ -61,7 +61,7 @@ void views_message(Ui *ui, Rect r, const char *title, const char *text)
     draw_frame(ui->dl, r, t->border, 1);
     int size = ui_text_size(ui), small = ui_text_size_small(ui), pad = ui_px(ui, 6);
     char fitted[256];
-    ui_fit_text(ui, fitted, sizeof fitted, title, size, r.w - 2 * pad);
+    ui_fit_title(ui, fitted, sizeof fitted, title, size, r.w - 2 * pad);
     draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, t->text, fitted);
     /* the message wrapped in the middle of what is left, as many lines as fit */
     int top = r.y + pad / 2 + size + pad / 2, room = r.y + r.h - pad / 2 - top;
