@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Saves what a frame asked for: a screenshot or one view as PNG. */
 /* The frame on the screen: in one band while the worker trains (platform_set_cores_busy). */
 static void present(Platform *p, const Gui *g)
 {
@@ -26,6 +25,7 @@ static void present(Platform *p, const Gui *g)
     platform_present(p, &g->dl);
 }
 
+/* Saves what a frame asked for: a screenshot or one view as PNG. */
 static void save_pictures(Platform *p, Gui *g, const GuiActions *a, double now)
 {
     char path[160], err[600];

@@ -175,12 +175,12 @@ static size_t history_bytes(size_t capacity, const Sizes *z, int K)
            (z->varlen ? chunk(capacity * z->TT * sizeof(unsigned short)) : 0) /* n_t */ + (K > 1 ? doubles(capacity * (size_t)K * SEED_VALUES) : 0);
 }
 
-/* trainer.c's spectrum_create and the power iteration's vectors. */
+/* trainer.c's spectrum_create, the power iteration's vectors and the cell path's products. */
 static size_t spectrum_bytes(const Sizes *z)
 {
     size_t all = z->L * z->blocks;
     return 3 * doubles(all * z->H) + doubles((all + 1) * z->H) + doubles((z->H + 1) * z->H) +
-           doubles(z->B * z->H); /* and the cell path's products */
+           doubles(z->B * z->H);
 }
 
 /* trainer.c's state_bytes_one: what a snapshot (or seeds.c's saved state) keeps of a run. */

@@ -269,8 +269,9 @@ static int layer_cache_create(LayerCache *c, const ModelDims *d, int T, int B, i
     c->dh_sumsq = calloc((size_t)T, sizeof(double));
     c->dc_sumsq = calloc((size_t)T, sizeof(double));
     if (!c->ax || (d->cell->keeps_ah && !c->ah) || !c->gate || !c->hs || !c->cs || !c->tc || !c->dh ||
-        (d->cell->has_cell_state && !c->dc) || !c->dax || !c->dah || !c->dtop || (term && !c->term) || !c->wih_t || !c->whh_t || !c->scratch || !c->run ||
-        !c->dh_init || !c->dc_init || !c->dh_sumsq || !c->dc_sumsq) {
+        (d->cell->has_cell_state && !c->dc) || !c->dax || !c->dah || !c->dtop || (term && !c->term) ||
+        !c->wih_t || !c->whh_t || !c->scratch || !c->run || !c->dh_init || !c->dc_init || !c->dh_sumsq ||
+        !c->dc_sumsq) {
         layer_cache_destroy(c);
         return -1;
     }

@@ -84,10 +84,10 @@ typedef struct {
     double *scratch; /* (2, B, G*H) one step's dL/d ax_t, dL/d ah_t during backward */
     double *run;     /* (4, B, H) running gradients of h and c during backward (RUN_* rows) */
     double *dh_init; /* (B, H) dL/d(initial h), as far as truncation lets it reach */
+    double *dc_init; /* (B, H) dL/d(initial c), cell->has_cell_state */
     double *dh_sumsq, *dc_sumsq; /* (T) linalg_sumsq of dh_t and dc_t, taken as a full sweep
                                   * writes them (sums_valid) for the recording's norms */
     int sums_valid;
-    double *dc_init; /* (B, H) dL/d(initial c), cell->has_cell_state */
     int zero_h0;     /* the last forward started from the zero state */
     const int *len;  /* (B) the sequences' lengths, set by the forward pass: h_t and c_t are
                         zero past them (padding); NULL: every one T long */

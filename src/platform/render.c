@@ -525,14 +525,15 @@ static void draw_band(Band *bd)
         case CMD_TEXT: {
             assert(cmd->text < dl->text_len);
             TextMask m = {NULL, 0, 0, 0};
-            const TextMask *mk = bd->masks ? &bd->masks[k] : &m;
-            k++;
+            size_t at = k++;
             if (!text_visible(cv, cmd))
                 break;
-            if (!bd->masks && (!bd->fonts || fonts_text_mask(bd->fonts, dl->text + cmd->text, cmd->size, &m) != 0))
-                break;
-            if (mk->alpha)
-                draw_text_mask(cv, cmd, mk);
+            if (bd->masks)
+                m = bd->masks[at];
+            else if (bd->fonts && fonts_text_mask(bd->fonts, dl->text + cmd->text, cmd->size, &m) != 0)
+                m.alpha = NULL;
+            if (m.alpha)
+                draw_text_mask(cv, cmd, &m);
             break;
         }
         case CMD_IMAGE:
