@@ -164,6 +164,31 @@ static void test_every_isa_path_gives_the_same_bits(void **s)
 }
 
 /* The arrays the kernels sweep start on a cache line, zeroed; an impossible size is refused. */
+static void test_transpose_moves_every_element_once(void **s)
+{
+    (void)s;
+    /* Shapes on, under and across the copy's tiles, a single row and column among them. */
+    const size_t dims[][2] = {{1, 1}, {1, 37}, {37, 1}, {16, 16}, {17, 15}, {33, 48}, {1024, 256}};
+    for (size_t c = 0; c < sizeof dims / sizeof dims[0]; c++) {
+        size_t N = dims[c][0], K = dims[c][1];
+        double *w = malloc(N * K * sizeof(double)), *wt = malloc(N * K * sizeof(double));
+        assert_non_null(w);
+        assert_non_null(wt);
+        for (size_t i = 0; i < N * K; i++) {
+            w[i] = (double)i;
+            wt[i] = -1.0;
+        }
+        linalg_transpose(wt, w, N, K);
+        for (size_t n = 0; n < N; n++)
+            for (size_t k = 0; k < K; k++)
+                if (wt[k * N + n] != w[n * K + k])
+                    fail_msg("transpose (%zu, %zu): wt[%zu][%zu] = %g, want %g", N, K, k, n, wt[k * N + n],
+                             w[n * K + k]);
+        free(w);
+        free(wt);
+    }
+}
+
 static void test_linalg_calloc_gives_zeroed_cache_lines(void **s)
 {
     (void)s;
@@ -285,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_kernels_match_their_reference_loops),
         cmocka_unit_test(test_kernels_give_the_reference_loops_bits),
         cmocka_unit_test(test_every_isa_path_gives_the_same_bits),
+        cmocka_unit_test(test_transpose_moves_every_element_once),
         cmocka_unit_test(test_linalg_calloc_gives_zeroed_cache_lines),
         cmocka_unit_test(test_power_iteration_finds_lapacks_largest_singular_value),
         cmocka_unit_test(test_random_orthogonal_is_orthogonal),

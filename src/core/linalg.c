@@ -559,11 +559,22 @@ void linalg_free(void *p)
     free(raw);
 }
 
+/* In tiles of TRANSPOSE_TILE x TRANSPOSE_TILE: a row of w at a time went down a column of
+ * wt, a new cache line for every element (and, past 512 rows, a new page), 11 % of an lstm
+ * step at H = 256; a tile's lines of both stay in L1 while it is copied. */
+#define TRANSPOSE_TILE 16
+
 void linalg_transpose(double *wt, const double *w, size_t N, size_t K)
 {
-    for (size_t n = 0; n < N; n++)
-        for (size_t k = 0; k < K; k++)
-            wt[k * N + n] = w[n * K + k];
+    for (size_t n0 = 0; n0 < N; n0 += TRANSPOSE_TILE) {
+        size_t n1 = n0 + TRANSPOSE_TILE < N ? n0 + TRANSPOSE_TILE : N;
+        for (size_t k0 = 0; k0 < K; k0 += TRANSPOSE_TILE) {
+            size_t k1 = k0 + TRANSPOSE_TILE < K ? k0 + TRANSPOSE_TILE : K;
+            for (size_t k = k0; k < k1; k++)
+                for (size_t n = n0; n < n1; n++)
+                    wt[k * N + n] = w[n * K + k];
+        }
+    }
 }
 
 double linalg_sigma_max(const double *a, int n, double *v, double *work, int max_iter, double tol)
