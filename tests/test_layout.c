@@ -1,10 +1,13 @@
 /* test_layout.c: the window's layout at the sizes a classroom meets (1024x768, 1280x800,
  * 1920x1080) and presenter scales x1 .. x2, checked on the draw list with the real font's
  * measure: no two pieces of text overlap, no text is cut by a clip (a widget that shortens
- * text ends it with its own ellipsis, and that text fits), no text is smaller than 13 px,
- * and the view a lesson step focuses is on screen with at least a third of the views' area.
+ * text ends it with its own ellipsis, and that text fits) or to its ellipsis alone, no text
+ * is smaller than 13 px, and the view a lesson step focuses is on screen with at least a
+ * third of the views' area.
  * Drawn: the start screen, free play, compare mode, and every step of every lesson (under
- * the sanitizers, the first lesson only: the runs would take minutes). */
+ * the sanitizers, the first lesson only: the runs would take minutes). With LIST_CUTS set in
+ * the environment it also lists every text drawn with an ellipsis, screen by screen: where
+ * a shorter form (UI_OR) would read better. */
 #include "check.h"
 
 #include "../src/app/datadir.h"
@@ -84,6 +87,10 @@ static int check_draw_list(const Gui *g, const Screen *s, const char *what, char
         if (!text[0] || strspn(text, " ") == strlen(text))
             continue;
         Rect box = {(int)c->x0, (int)c->y0, m.width(m.ctx, text, c->size), c->size};
+        if (getenv("LIST_CUTS") && strstr(text, "\u2026"))
+            fprintf(stderr, "CUT %s %dx%d x%.2g: %s\n", what, s->w, s->h, (double)s->scale, text);
+        if (!strcmp(text, "\u2026"))
+            PROBLEM("a text cut to its ellipsis alone at (%d,%d)", box.x, box.y);
         if (c->size < 13)
             PROBLEM("\"%.60s\" is %d px high (13 at least)", text, c->size);
         Rect visible = intersect(box, clip);

@@ -617,6 +617,47 @@ static void test_eigenvalues_of_each_gate_have_their_own_marker_and_label(void *
     }
 }
 
+/* A legend too narrow for its labels writes every one in the same shorter form ("i f g o",
+ * not "input i, forget f, cell g, outpu..."); its keys keep the full names. */
+static void test_a_narrow_legend_writes_every_label_in_one_short_form(void **s)
+{
+    (void)s;
+    static const char *const LSTM[] = {"model=lstm", NULL};
+    static const char *const FULL[] = {"input i", "forget f", "cell g", "output o"}, *const SHORT[] = {"i", "f", "g", "o"};
+    RunView rv;
+    make_view(&rv, LSTM, 5);
+    const int widths[] = {900, 240};
+    for (int w = 0; w < 2; w++) {
+        Canvas c;
+        canvas_open(&c);
+        draw_view(&c, VIEW_SPECTRUM, &rv, (Rect){0, 0, widths[w], 260}, THEME_NORMAL);
+        const char *const *want = w ? SHORT : FULL;
+        int found[4] = {0};
+        for (size_t i = 0; i < c.dl.n; i++) {
+            if (c.dl.cmds[i].kind != CMD_TEXT)
+                continue;
+            const char *txt = cmd_text(&c.dl, &c.dl.cmds[i]);
+            for (int g = 0; g < 4; g++) {
+                found[g] += !strcmp(txt, want[g]);
+                if (w && !strncmp(txt, FULL[g], 3))
+                    fail_msg("width %d: \"%s\" where every label is short", widths[w], txt);
+            }
+        }
+        for (int g = 0; g < 4; g++)
+            if (found[g] != 2) /* the singular values' legend and the eigenvalues' */
+                fail_msg("width %d: \"%s\" written %d times, not twice", widths[w], want[g], found[g]);
+        for (int k = 0; k < c.dl.n_keys; k++)
+            assert_null(strchr(c.dl.keys[k].label, UI_OR[0]));
+        int full_keys = 0;
+        for (int k = 0; k < c.dl.n_keys; k++)
+            for (int g = 0; g < 4; g++)
+                full_keys += !strcmp(c.dl.keys[k].label, FULL[g]);
+        assert_int_equal(full_keys, 8);
+        canvas_close(&c);
+    }
+    runview_free(&rv);
+}
+
 /* ---- the gates view ---- */
 
 static void test_the_gates_view_has_axes_and_colour_bars(void **s)
@@ -748,6 +789,7 @@ int main(void)
         cmocka_unit_test(test_the_simulation_matches_the_paper_on_pure_colours),
         cmocka_unit_test(test_named_curves_differ_in_pattern_not_only_hue),
         cmocka_unit_test(test_eigenvalues_of_each_gate_have_their_own_marker_and_label),
+        cmocka_unit_test(test_a_narrow_legend_writes_every_label_in_one_short_form),
         cmocka_unit_test(test_the_gates_view_has_axes_and_colour_bars),
         cmocka_unit_test(test_compared_runs_share_the_waterfalls_colour_bar),
         cmocka_unit_test(test_compared_runs_share_the_unfolded_bands_colour_bar),

@@ -4,6 +4,7 @@
  * (the start screen's paragraphs measured a 200-byte text a hundred times a frame). */
 #include "check.h"
 
+#include "../src/ui/theme.h"
 #include "../src/ui/ui.h"
 
 #include <stdio.h>
@@ -139,12 +140,78 @@ static void test_a_title_is_cut_at_its_last_phrase_that_fits(void **s)
     assert_string_equal(out, want);
 }
 
+/* A title's shorter forms: the first that fits whole or at a phrase, else the last cut. */
+static void test_a_title_takes_its_first_form_that_fits(void **s)
+{
+    (void)s;
+    DrawList dl = {0};
+    Ui ui = make_ui(&dl);
+    char out[256], want[256];
+    const char *grad = "Gradient reaching each step (log)" UI_OR "Gradient at each step" UI_OR "Gradient by step";
+    ui_fit_title(&ui, out, sizeof out, grad, 10, 1000);
+    assert_string_equal(out, "Gradient reaching each step (log)");
+    assert_int_equal(ui_title_width(&ui, grad, 10), varied_width(NULL, "Gradient reaching each step (log)", 10));
+    assert_int_equal(ui_title_shortest_width(&ui, grad, 10), varied_width(NULL, "Gradient by step", 10));
+    /* the full form's phrase comes before the next form */
+    ui_fit_title(&ui, out, sizeof out, grad, 10, varied_width(NULL, "Gradient reaching each step", 10));
+    assert_string_equal(out, "Gradient reaching each step");
+    ui_fit_title(&ui, out, sizeof out, grad, 10, varied_width(NULL, "Gradient at each step", 10));
+    assert_string_equal(out, "Gradient at each step");
+    ui_fit_title(&ui, out, sizeof out, grad, 10, varied_width(NULL, "Gradient by step", 10));
+    assert_string_equal(out, "Gradient by step");
+    /* narrower than every form: the last, with an ellipsis */
+    int narrow = varied_width(NULL, "Gradient b", 10);
+    ui_fit_title(&ui, out, sizeof out, grad, 10, narrow);
+    ui_fit_text(&ui, want, sizeof want, "Gradient by step", 10, narrow);
+    assert_string_equal(out, want);
+    /* the forms one by one, the last standing in for any past it */
+    assert_true(ui_title_form(out, sizeof out, grad, 1));
+    assert_string_equal(out, "Gradient at each step");
+    assert_false(ui_title_form(out, sizeof out, grad, 5));
+    assert_string_equal(out, "Gradient by step");
+    assert_true(ui_title_form(out, sizeof out, "plain", 0));
+    assert_string_equal(out, "plain");
+}
+
+/* A word wider than the box, on a line that is not the last allowed, is cut with an
+ * ellipsis on its own line; the words after it follow on the next. */
+static void test_a_wrapped_word_too_wide_for_its_line_is_cut_not_lost(void **s)
+{
+    (void)s;
+    DrawList dl;
+    draw_init(&dl);
+    Ui ui = make_ui(&dl);
+    draw_clear(&dl, 1024, 768);
+    UiInput in = {.mouse_x = -100, .mouse_y = -100};
+    ui_begin(&ui, &in, theme_get(0), 1);
+    int w = varied_width(NULL, "hyperpa", 10);
+    int lines = ui_text_wrapped_max(&ui, (Rect){0, 0, w, 0}, "A hyperparameter lab", 10, (Color){0, 0, 0, 255}, 3);
+    ui_end(&ui);
+    assert_int_equal(lines, 3);
+    const char *want[] = {"A", NULL, "lab"};
+    char cut[64];
+    ui_fit_text(&ui, cut, sizeof cut, "hyperparameter", 10, w);
+    want[1] = cut;
+    assert_true(strlen(cut) > strlen("\u2026"));
+    int k = 0;
+    for (size_t i = 0; i < dl.n; i++)
+        if (dl.cmds[i].kind == CMD_TEXT) {
+            assert_true(k < 3);
+            assert_string_equal(dl.text + dl.cmds[i].text, want[k]);
+            k++;
+        }
+    assert_int_equal(k, 3);
+    draw_free(&dl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_cut_text_is_the_longest_prefix_that_fits),
         cmocka_unit_test(test_a_long_text_is_cut_in_a_few_measurements),
         cmocka_unit_test(test_a_title_is_cut_at_its_last_phrase_that_fits),
+        cmocka_unit_test(test_a_title_takes_its_first_form_that_fits),
+        cmocka_unit_test(test_a_wrapped_word_too_wide_for_its_line_is_cut_not_lost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -295,9 +295,9 @@ static int banner(Gui *g, Rect r, int measure_only)
     long to = g->st->n_snaps ? g->st->snap_step[g->st->n_snaps - 1] : -1;
     char label[64];
     snprintf(label, sizeof label, "Rewind to step %ld (U)", to);
-    const char *hint = "Then lower the learning rate or turn on clipping.";
+    const char *hint = "Then lower the learning rate or turn on clipping." UI_OR "Then lower lr or set clip.";
     int bw = ui_text_width(ui, label, size) + 2 * pad;
-    int hint_beside = bw + pad + ui_text_width(ui, hint, size) <= r.w - 2 * pad;
+    int hint_beside = bw + pad + ui_title_width(ui, hint, size) <= r.w - 2 * pad;
     /* measure the wrapped text off screen */
     size_t mark = ui->dl->n, text_mark = ui->dl->text_len;
     int th = ui_text_wrapped(ui, (Rect){r.x + pad, -100000, r.w - 2 * pad, 0}, text, size, t->banner_text);
@@ -528,13 +528,16 @@ static void caption_text(const Gui *g, char *out, size_t len)
                        : rv->cfg.optimizer != OPT_ADAM ? "Try model=lstm, or optimizer=adam."
                                                        : "Try model=lstm, or init=orthogonal.";
     if (decades < -2)
-        snprintf(out, len, "||dL/dh_t|| fades %.0f decades from t=%d back to t=0 (the band, right to left)%s. %s",
-                 -decades, T - 1, loss, try_);
+        snprintf(out, len,
+                 "||dL/dh_t|| fades %.0f decades from t=%d back to t=0 (the band, right to left)%s. %s" UI_OR
+                 "||dL/dh_t|| fades %.0f decades from t=%d back to t=0%s. %s" UI_OR
+                 "||dL/dh_t|| fades %.0f decades back to t=0. %s",
+                 -decades, T - 1, loss, try_, -decades, T - 1, loss, try_, -decades, try_);
     else if (decades > 2)
         snprintf(out, len,
                  "||dL/dh_t|| grows %.0f decades from t=%d back to t=0: it explodes. Try clipping norm, or a "
-                 "smaller rho.",
-                 decades, T - 1);
+                 "smaller rho." UI_OR "||dL/dh_t|| grows %.0f decades back to t=0. Try clipping, or a smaller rho.",
+                 decades, T - 1, decades);
     else
         snprintf(out, len, "||dL/dh_t|| stays within %.1f decades over all %d steps%s%s.", fabs(decades), T,
                  cell->has_cell_state ? " (see ||dL/dc_t|| too)" : ": it reaches t=0", loss);
@@ -568,35 +571,50 @@ static void panel_strip(Gui *g, Rect r)
         g->panel_hidden = 0;
 }
 
-/* The caption's lines in width w: one, or two when it is longer (then wrapped). */
+/* The caption's lines in width w: one, or two when its full form is longer (then wrapped). */
 static int caption_lines(const Ui *ui, const char *text, int w)
 {
-    return ui_text_width(ui, text, ui_text_size_small(ui)) > w ? 2 : 1;
+    return ui_title_width(ui, text, ui_text_size_small(ui)) > w ? 2 : 1;
 }
 
-/* The caption under the views: one or two lines, the second shortened if need be. */
+/* form in two lines of width w: the first broken at the last space that fits, the rest
+ * after it, shortened with an ellipsis if need be. 1 when nothing was cut. */
+static int caption_wrap(const Ui *ui, const char *form, int w, char *first, char *rest, size_t len)
+{
+    int size = ui_text_size_small(ui);
+    snprintf(first, len, "%s", form);
+    rest[0] = '\0';
+    if (ui_text_width(ui, first, size) <= w)
+        return 1;
+    size_t cut = 0;
+    for (size_t i = 1; form[i] && i < len; i++)
+        if (form[i] == ' ') {
+            snprintf(first, len, "%.*s", (int)i, form);
+            if (ui_text_width(ui, first, size) > w)
+                break;
+            cut = i;
+        }
+    if (!cut) {
+        ui_fit_text(ui, first, len, form, size, w);
+        return 0;
+    }
+    snprintf(first, len, "%.*s", (int)cut, form);
+    ui_fit_text(ui, rest, len, form + cut + 1, size, w);
+    return !strcmp(rest, form + cut + 1);
+}
+
+/* The caption under the views: one or two lines, in the first of its forms (UI_OR) that
+ * two lines hold whole, else the last shortened. */
 static void caption_line(Gui *g, Rect r, const char *text)
 {
     Ui *ui = &g->ui;
     int size = ui_text_size_small(ui), lh = size + ui_px(ui, 3);
-    char first[600], rest[600];
-    snprintf(first, sizeof first, "%s", text);
-    rest[0] = '\0';
-    if (caption_lines(ui, text, r.w) == 2) { /* break at the last space that fits */
-        size_t cut = 0;
-        for (size_t i = 1; text[i] && i < sizeof first; i++)
-            if (text[i] == ' ') {
-                snprintf(first, sizeof first, "%.*s", (int)i, text);
-                if (ui_text_width(ui, first, size) > r.w)
-                    break;
-                cut = i;
-            }
-        if (cut) {
-            snprintf(first, sizeof first, "%.*s", (int)cut, text);
-            plot_fit_text(ui, rest, sizeof rest, text + cut + 1, size, r.w);
-        } else {
-            plot_fit_text(ui, first, sizeof first, text, size, r.w);
-        }
+    char first[600], rest[600], form[600];
+    for (int level = 0;; level++) {
+        int more = ui_title_form(form, sizeof form, text, level + 1);
+        ui_title_form(form, sizeof form, text, level);
+        if (caption_wrap(ui, form, r.w, first, rest, sizeof first) || !more)
+            break;
     }
     int y = r.y + (r.h - (rest[0] ? 2 * lh - ui_px(ui, 3) : size)) / 2;
     draw_text(ui->dl, r.x, y, size, ui->theme->text, first);

@@ -265,6 +265,21 @@ int gui_lesson_check(Gui *g, int k, char *report, size_t len)
 
 /* ---- the lesson panel ---- */
 
+/* The width of text's widest word at size. */
+static int widest_word(const Ui *ui, const char *text, int size)
+{
+    int widest = 0;
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, " ");
+        char word[128];
+        snprintf(word, sizeof word, "%.*s", (int)n, p);
+        int w = ui_text_width(ui, word, size);
+        widest = w > widest ? w : widest;
+        p += n + (p[n] == ' ');
+    }
+    return widest;
+}
+
 /* Text wrapped into at most max_lines lines of width w from (x, y) (ui_text_wrapped_max). */
 static int wrap_lines(Ui *ui, int x, int y, int w, const char *text, int size, int max_lines, Color c)
 {
@@ -424,7 +439,8 @@ static void run_line(const Gui *g, const LessonStep *st, char *run, size_t len)
     if (!here)
         snprintf(run, len, "Setting the step up: running the steps before it\u2026 (Esc cancels)");
     else if (s->waiting)
-        snprintf(run, len, "Predict first, then press space (or A) to run %ld steps.", s->run_total);
+        snprintf(run, len, "Predict first, then press space (or A) to run %ld steps." UI_OR "Predict, then space runs %ld steps.",
+                 s->run_total, s->run_total);
     else if (s->run_left > 0)
         snprintf(run, len, "Running: %ld of %ld steps\u2026", s->run_total - s->run_left, s->run_total);
     else if (s->run_total > 0 && (s->diverged[0] || s->diverged[1]))
@@ -432,9 +448,9 @@ static void run_line(const Gui *g, const LessonStep *st, char *run, size_t len)
     else if (s->run_total > 0)
         snprintf(run, len, "Ran %ld step%s. %s", s->run_total, s->run_total == 1 ? "" : "s", st->question && !g->answer_shown ? "A shows the answer." : "");
     else if (st->question && !g->answer_shown)
-        snprintf(run, len, "Think it over, then A shows the answer.");
+        snprintf(run, len, "Think it over, then A shows the answer." UI_OR "A shows the answer.");
     else
-        snprintf(run, len, "Change anything; 'Restore step' puts this step back.");
+        snprintf(run, len, "Change anything; 'Restore step' puts this step back." UI_OR "'Restore step' undoes changes.");
 }
 
 /* The lesson after this one in the start screen's list, or -1. */
@@ -455,7 +471,7 @@ static const char *next_label(Gui *g)
 {
     if (g->lesson_at + 1 < g->lesson.n_steps)
         return "Next \u25b8";
-    return next_lesson(g) >= 0 ? "Next lesson \u25b8" : "All lessons \u25b8";
+    return next_lesson(g) >= 0 ? "Next lesson \u25b8" UI_OR "Next \u25b8" : "All lessons \u25b8" UI_OR "Lessons \u25b8";
 }
 
 /* Whether Back, Restore step and Next fit their labels on one row of the panel r. */
@@ -567,8 +583,10 @@ void gui_lesson_panel(Gui *g, Rect r, double now)
                 gui_lessons_scan(g, g->lesson_dir);
             g->start_screen = 1;
         }
-        int lines = wrap_lines(ui, r.x + pad, y, r.w - 3 * pad - lw, l->title, big, 2, t->text);
-        int th = lines * (big + ui_px(ui, 3));
+        /* in the body's size where a word of it would not fit a line in the big one */
+        int title_w = r.w - 3 * pad - lw, title_size = widest_word(ui, l->title, big) > title_w ? size : big;
+        int lines = wrap_lines(ui, r.x + pad, y, title_w, l->title, title_size, 3, t->text);
+        int th = lines * (title_size + ui_px(ui, 3));
         y += (th > lh ? th : lh) + ui_px(ui, 6);
         char head[300];
         snprintf(head, sizeof head, "Step %d of %d \u00b7 %s", g->lesson_at + 1, l->n_steps, st->heading);

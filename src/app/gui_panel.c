@@ -39,7 +39,7 @@ static void run_controls(Gui *g)
                      "Reset", "Re-initialise with the same seed: exactly the same network again (R).", 0) &
         UI_CLICKED)
         session_command(g->session, SESSION_RESET, 0);
-    if (ui_choice(ui, "steps a frame", &g->speed, SPEED_WORDS, GUI_SPEEDS,
+    if (ui_choice(ui, "steps a frame" UI_OR "speed", &g->speed, SPEED_WORDS, GUI_SPEEDS,
                   "Training steps per frame (+ and -); max: as fast as the machine trains. Only the pace: the "
                   "run is the same whatever it says.") &
         UI_CHANGED)
@@ -332,7 +332,7 @@ void gui_panel(Gui *g, Rect r, double now)
     ui_heading(ui, "VIEWS  (" VIEW_KEYS "; Z enlarges)");
     for (int v = 0; v < VIEW_COUNT; v++) {
         char label[64];
-        snprintf(label, sizeof label, "%c  %s", VIEWS[v].key, VIEWS[v].title);
+        snprintf(label, sizeof label, "%c  %s" UI_OR "%c  %s", VIEWS[v].key, VIEWS[v].title, VIEWS[v].key, VIEWS[v].name);
         ui_toggle(ui, label, &g->visible[v], "Show or hide this view.");
     }
     ui_heading(ui, "DISPLAY");

@@ -165,7 +165,7 @@ float plot_py(const Plot *p, double y)
 
 void plot_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
 {
-    ui_fit_text(ui, out, len, text, size, max_w);
+    ui_fit_title(ui, out, len, text, size, max_w);
 }
 
 /* The y ticks of [y0, y1] (log: at powers of ten) over h pixels, at most one a label's
@@ -251,13 +251,21 @@ static void y_ticks_draw(Ui *ui, const Plot *q, const Ticks *tk, int x, int righ
     }
 }
 
+/* A legend entry's key (draw_key), under its label's full form. */
+static void legend_key(Ui *ui, const Plot *p, const PlotSeries *s)
+{
+    char full[96];
+    ui_title_form(full, sizeof full, s->label, 0);
+    draw_key(ui->dl, s->color, s->dash, s->marker, p->area, full);
+}
+
 /* The legend's entries side by side: swatch, gap, label, gap. */
 static int legend_row_width(const Ui *ui, const PlotSeries *s, int n)
 {
     int small = ui_text_size_small(ui), w = 0;
     for (int k = 0; k < n; k++)
         if (s[k].label)
-            w += ui_px(ui, 24) + ui_px(ui, 4) + ui_text_width(ui, s[k].label, small) + ui_px(ui, 12);
+            w += ui_px(ui, 24) + ui_px(ui, 4) + ui_title_width(ui, s[k].label, small) + ui_px(ui, 12);
     return w;
 }
 
@@ -314,10 +322,13 @@ static void plot_layout(const Ui *ui, Rect r, const PlotOpts *o, Layout *L)
     int size = ui_text_size(ui), small = ui_text_size_small(ui), pad = ui_px(ui, 6);
     Plot p = {r, r, o->x0, o->x1, o->y0, o->y1, o->log_y, o->y2_1 > o->y2_0, o->y2_0, o->y2_1, {0, 0, 0, 0}};
     L->y2_w = p.has_y2 && o->y2_label ? ui_text_width(ui, o->y2_label, small) + 2 * pad : 0;
-    int title_w = o->title ? ui_text_width(ui, o->title, size) + 2 * pad : pad;
-    /* the readout's pieces (split at ", ") in the title row while they leave the title a
-     * few letters, the rest in rows of their own below, as many pieces a row as fit */
+    int title_w = o->title ? ui_title_width(ui, o->title, size) + 2 * pad : pad;
+    /* the readout's pieces (split at ", ") in the title row while they leave the title its
+     * shortest form (a title with one form: a few letters), the rest in rows of their own
+     * below, as many pieces a row as fit */
     int few = ui_text_width(ui, "Mmmm\u2026", size) + 2 * pad;
+    if (o->title && strchr(o->title, UI_OR[0]))
+        few = ui_title_shortest_width(ui, o->title, size) + 2 * pad;
     int ro_room = r.w - L->y2_w - (title_w < few ? title_w : few);
     L->ro1[0] = '\0';
     L->n_rows = 0;
@@ -625,7 +636,9 @@ Rect plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
             draw_rect(ui->dl, lr, veil);
             draw_text(ui->dl, lr.x + m, ty, small, c, fitted);
         }
-        draw_key(ui->dl, c, PLOT_DOTTED, PLOT_MARK_NONE, p->area, label);
+        char full[128];
+        ui_title_form(full, sizeof full, label, 0);
+        draw_key(ui->dl, c, PLOT_DOTTED, PLOT_MARK_NONE, p->area, full);
     }
     ui_pop_clip(ui);
     return lr;
@@ -731,7 +744,7 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
     int rows = 0, text_w = 0;
     for (int k = 0; k < n; k++)
         if (s[k].label) {
-            int w = ui_text_width(ui, s[k].label, small);
+            int w = ui_title_width(ui, s[k].label, small);
             text_w = w > text_w ? w : text_w;
             rows++;
         }
@@ -749,9 +762,11 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
                 plot_dash_segment(ui, (float)x, cy, (float)(x + sw), cy, s[k].color, s[k].thickness, s[k].dash, &phase);
             if (s[k].marker >= 0)
                 plot_marker(ui, (float)x + sw / 2.0f, cy, (float)ui_px(ui, 3.5f), s[k].marker, s[k].color);
-            draw_text(ui->dl, x + sw + m, y, small, t->text, s[k].label);
-            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
-            x += sw + m + ui_text_width(ui, s[k].label, small) + ui_px(ui, 12);
+            char full[96];
+            ui_title_form(full, sizeof full, s[k].label, 0);
+            draw_text(ui->dl, x + sw + m, y, small, t->text, full);
+            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, full);
+            x += sw + m + ui_text_width(ui, full, small) + ui_px(ui, 12);
         }
         return p->legend_row;
     }
@@ -761,7 +776,7 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
     int shown = rows < fit_rows ? rows : fit_rows;
     for (int k = 0; k < n; k++)
         if (s[k].label && !shown)
-            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+            legend_key(ui, p, &s[k]);
     if (shown < 1)
         return none;
     int w = sw + m + text_w + 2 * m;
@@ -802,8 +817,37 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
     if (shown < 1) {
         for (int k = 0; k < n; k++)
             if (s[k].label)
-                draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+                legend_key(ui, p, &s[k]);
         return none;
+    }
+    /* every label in the same form: the fullest in which all fit (their last forms, cut,
+     * where none does) */
+    int room = best.w - sw - 3 * m, level = 0;
+    for (;; level++) {
+        int all_fit = 1, more = 0;
+        for (int k = 0; k < n; k++) {
+            char form[96];
+            if (!s[k].label)
+                continue;
+            ui_title_form(form, sizeof form, s[k].label, level);
+            all_fit &= ui_text_width(ui, form, small) <= room;
+            more |= ui_title_form(form, sizeof form, s[k].label, level + 1);
+        }
+        if (all_fit || !more)
+            break;
+    }
+    for (int k = 0; k < n; k++) { /* a label cut to its ellipsis alone: keyed, none written */
+        char form[96], fitted[96];
+        if (!s[k].label)
+            continue;
+        ui_title_form(form, sizeof form, s[k].label, level);
+        plot_fit_text(ui, fitted, sizeof fitted, form, small, room);
+        if (!fitted[0] || !strcmp(fitted, "\u2026")) {
+            for (int j = 0; j < n; j++)
+                if (s[j].label)
+                    legend_key(ui, p, &s[j]);
+            return none;
+        }
     }
     ui_push_clip(ui, p->area);
     draw_rect(ui->dl, best, veil_color(ui));
@@ -812,7 +856,7 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
         if (!s[k].label)
             continue;
         if (drawn++ >= shown) {
-            draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+            legend_key(ui, p, &s[k]);
             continue;
         }
         float cy = (float)(y + small / 2), phase = 0;
@@ -821,10 +865,12 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
             plot_dash_segment(ui, x0, cy, x1, cy, s[k].color, s[k].thickness, s[k].dash, &phase);
         if (s[k].marker >= 0)
             plot_marker(ui, (x0 + x1) / 2, cy, (float)ui_px(ui, 3.5f), s[k].marker, s[k].color);
-        char fitted[96];
-        plot_fit_text(ui, fitted, sizeof fitted, s[k].label, small, best.w - sw - 3 * m);
+        char form[96], fitted[96];
+        ui_title_form(form, sizeof form, s[k].label, level);
+        plot_fit_text(ui, fitted, sizeof fitted, form, small, room);
         draw_text(ui->dl, (int)x1 + m, y, small, t->text, fitted);
-        draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, s[k].label);
+        ui_title_form(form, sizeof form, s[k].label, 0);
+        draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, form);
         y += row;
     }
     ui_pop_clip(ui);

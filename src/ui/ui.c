@@ -154,13 +154,15 @@ static int phrase_end(const char *text, size_t i, int depth)
            !strncmp(text + i, "; ", 2) || !strncmp(text + i, " \u2014 ", 5);
 }
 
-void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
+/* form (n bytes) into out whole if it fits, else its longest whole phrase from the start
+ * that fits and keeps a few words. 1 when one did, 0 (out holds the form) when not. */
+static int fit_phrase(const Ui *ui, char *out, size_t len, const char *form, size_t n, int size, int max_w)
 {
-    snprintf(out, len, "%s", text);
+    snprintf(out, len, "%.*s", (int)n, form);
     if (ui_text_width(ui, out, size) <= max_w)
-        return;
-    /* the longest whole phrase from the start that fits, if it keeps a few words */
-    size_t n = strlen(out), best = 0;
+        return 1;
+    n = strlen(out);
+    size_t best = 0;
     int depth = 0;
     for (size_t i = 0; i < n; i++) {
         if (i >= UI_TITLE_MIN_BYTES && phrase_end(out, i, depth)) {
@@ -174,21 +176,66 @@ void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int siz
     }
     while (best > 0 && out[best - 1] == ' ')
         best--;
-    if (best >= UI_TITLE_MIN_BYTES) {
-        out[best] = '\0';
-        return;
-    }
-    ui_fit_text(ui, out, len, text, size, max_w);
+    if (best < UI_TITLE_MIN_BYTES)
+        return 0;
+    out[best] = '\0';
+    return 1;
 }
 
-/* A widget's one line of text, at most max_w wide (shortened with an ellipsis), and only
- * when its clip would not cut it (a panel scrolled half past a row). */
+static size_t form_length(const char *form)
+{
+    const char *end = strchr(form, UI_OR[0]);
+    return end ? (size_t)(end - form) : strlen(form);
+}
+
+void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
+{
+    /* each form in turn, longest first, whole or cut at a phrase; the last with an ellipsis */
+    const char *form = text;
+    for (;;) {
+        size_t n = form_length(form);
+        if (fit_phrase(ui, out, len, form, n, size, max_w))
+            return;
+        if (!form[n])
+            break;
+        form += n + 1;
+    }
+    char last[512];
+    snprintf(last, sizeof last, "%s", form);
+    ui_fit_text(ui, out, len, last, size, max_w);
+}
+
+int ui_title_width(const Ui *ui, const char *text, int size)
+{
+    char first[512];
+    snprintf(first, sizeof first, "%.*s", (int)form_length(text), text);
+    return ui_text_width(ui, first, size);
+}
+
+int ui_title_form(char *out, size_t len, const char *text, int level)
+{
+    const char *form = text;
+    int at = 0;
+    for (; at < level && form[form_length(form)]; at++)
+        form += form_length(form) + 1;
+    snprintf(out, len, "%.*s", (int)form_length(form), form);
+    return at == level;
+}
+
+int ui_title_shortest_width(const Ui *ui, const char *text, int size)
+{
+    const char *last = strrchr(text, UI_OR[0]);
+    return ui_text_width(ui, last ? last + 1 : text, size);
+}
+
+/* A widget's one line of text, at most max_w wide (a shorter form, a phrase or an ellipsis:
+ * ui_fit_title), and only when its clip would not cut it (a panel scrolled half past a row). */
 static void widget_text(Ui *ui, int x, int y, int size, Color c, const char *text, int max_w)
 {
     if (!ui_line_visible(ui, y, size))
         return;
     char fitted[256];
-    ui_fit_text(ui, fitted, sizeof fitted, text, size, max_w > 0 ? max_w : 0);
+    ui_fit_title(ui, fitted, sizeof fitted, text, size, max_w > 0 ? max_w : 0);
     draw_text(ui->dl, x, y, size, c, fitted);
 }
 
@@ -217,10 +264,11 @@ int ui_text_wrapped_max(Ui *ui, Rect r, const char *text, int size, Color c, int
         if (lines == max_lines - 1 && p[best]) { /* the last line allowed: the rest, shortened */
             ui_fit_text(ui, line, sizeof line, p, size, r.w);
         } else {
-            memcpy(line, p, best);
-            line[best] = '\0';
-            if (ui_text_width(ui, line, size) > r.w) /* one word wider than the box */
-                ui_fit_text(ui, line, sizeof line, line, size, r.w);
+            char word[sizeof line];
+            memcpy(word, p, best);
+            word[best] = '\0';
+            /* one word wider than the box is cut (from a copy: out and text may not overlap) */
+            ui_fit_text(ui, line, sizeof line, word, size, r.w);
         }
         if (ui_line_visible(ui, y, size))
             draw_text(ui->dl, r.x, y, size, c, line);
@@ -367,8 +415,11 @@ int ui_button_ex(Ui *ui, uint32_t id, Rect r, const char *label, const char *too
         bg = t->button_active;
     draw_rect(ui->dl, r, bg);
     draw_frame(ui->dl, r, t->border, 1);
-    int size = ui_text_size(ui), w = ui_text_width(ui, label, size);
-    widget_text(ui, w > r.w - 4 ? r.x + 2 : r.x + (r.w - w) / 2, r.y + (r.h - size) / 2, size, t->text, label, r.w - 4);
+    int size = ui_text_size(ui);
+    char fitted[256];
+    ui_fit_title(ui, fitted, sizeof fitted, label, size, r.w - 4);
+    int w = ui_text_width(ui, fitted, size);
+    widget_text(ui, r.x + (r.w - w) / 2, r.y + (r.h - size) / 2, size, t->text, fitted, r.w - 4);
     if ((f & UI_HOVERED) && tooltip)
         ui_set_tooltip(ui, tooltip);
     return f;

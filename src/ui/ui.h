@@ -96,7 +96,17 @@ void ui_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size
  * UI_TITLE_MIN_BYTES long: "Gradient reaching each step (log)" -> "Gradient reaching each
  * step", "MODEL  (changes re-initialise)" -> "MODEL"), else shortened with an ellipsis. */
 #define UI_TITLE_MIN_BYTES 4
+/* A title (or a widget's label) may offer shorter forms after its full one, each after
+ * UI_OR: "Gradient reaching each step (log)" UI_OR "Gradient by step". ui_fit_title takes
+ * the first form that fits whole or cut at a phrase; failing all, the last with an ellipsis. */
+#define UI_OR "\x1f"
 void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w);
+/* The width of a title's first (full) form, and of its last (shortest). */
+int ui_title_width(const Ui *ui, const char *text, int size);
+int ui_title_shortest_width(const Ui *ui, const char *text, int size);
+/* Form `level` of a title (0 the full one) into out, or its last where it has fewer;
+ * returns whether it has that many. */
+int ui_title_form(char *out, size_t len, const char *text, int level);
 /* Draws text word-wrapped into r's width from its top; returns the height used. */
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c);
 /* ... in at most max_lines lines, the last shortened with an ellipsis when the text goes

@@ -74,11 +74,12 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
     int T = rv->T, H = rv->dims.H, layer = views_layer(rv, vs);
     char title[64], pca_title[64];
     if (rv->dims.L > 1) {
-        snprintf(title, sizeof title, "Hidden units h_t of layer %d (first sample)", layer);
-        snprintf(pca_title, sizeof pca_title, "layer %d's h_t on 2 principal axes", layer);
+        snprintf(title, sizeof title, "Hidden units h_t of layer %d (first sample)" UI_OR "Layer %d's h_t", layer, layer);
+        snprintf(pca_title, sizeof pca_title, "layer %d's h_t on 2 principal axes" UI_OR "layer %d's h_t (PCA)", layer,
+                 layer);
     } else {
         snprintf(title, sizeof title, "Hidden units h_t (first sample)");
-        snprintf(pca_title, sizeof pca_title, "h_t on 2 principal axes");
+        snprintf(pca_title, sizeof pca_title, "h_t on 2 principal axes" UI_OR "h_t (PCA)");
     }
     int gap = ui_px(ui, 6);
     Rect left = {r.x, r.y, r.w * 58 / 100 - gap / 2, r.h};
@@ -162,7 +163,7 @@ void view_hidden(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch *
     /* the key to the path, in the corner of its area the path leaves most free and clear of
      * the ring and the dot where one is; drawn before them, so they stay on top of it */
     static const char *const KEYS[] = {"ring: h_0, dot: last; colour: time", "ring: h_0, dot: last", "ring h_0, dot h_T",
-                                       "\u25cb h_0 \u25cf h_T"};
+                                       "\u25cb h_0 \u25cf h_T", "\u25cb h_0"};
     PlotSeries path = {px, py, n, t->text, 1.0f, 0, -1, NULL};
     Rect marks[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
     for (int k = 0; k < 2 && n > 0; k++) {

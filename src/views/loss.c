@@ -152,14 +152,12 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
     int small = ui_text_size_small(ui);
     int base_shown = isfinite(base) && !(p.log_y && base <= 0) && base >= p.y0 && base <= p.y1;
     int apart = !base_shown || fabs(plot_py(&p, ref) - plot_py(&p, base)) >= small + ui_px(ui, 4);
-    char ref_label[96] = "", label[160]; /* the short form when the long one would be cut */
+    char ref_label[96] = "", label[200]; /* the short form when the long one would be cut */
     if (isfinite(ref))
         snprintf(ref_label, sizeof ref_label, "%s %.4g", ref_name, ref);
-    snprintf(label, sizeof label, "memoryless baseline %.4g%s%s", base, isfinite(ref) && !apart ? "; " : "",
-             isfinite(ref) && !apart ? ref_label : "");
-    if (ui_text_width(ui, label, small) > p.area.w - ui_px(ui, 12))
-        snprintf(label, sizeof label, "baseline %.4g%s%s", base, isfinite(ref) && !apart ? "; " : "",
-                 isfinite(ref) && !apart ? ref_label : "");
+    const char *sep = isfinite(ref) && !apart ? "; " : "", *named = isfinite(ref) && !apart ? ref_label : "";
+    snprintf(label, sizeof label, "memoryless baseline %.4g%s%s" UI_OR "baseline %.4g%s%s", base, sep, named, base, sep,
+             named);
     Rect avoid[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
     if (isfinite(ref))
         avoid[1] = plot_hline(ui, &p, ref, t->reference, apart ? ref_label : NULL);

@@ -36,8 +36,14 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     char names[8][32];
     int nb = n < 8 ? n : 8;
     for (int b = 0; b < nb; b++) {
-        const char *nm = d->cell->gates > 1 ? d->cell->gate_titles[b % d->G] : "W_hh";
-        snprintf(names[b], sizeof names[b], "%s%s", b >= d->G ? "dec " : "", nm);
+        /* "input i", short "i"; W_hh's one block, in a decoder "dec W_hh", short "dec" */
+        int gated = d->cell->gates > 1;
+        const char *nm = gated ? d->cell->gate_titles[b % d->G] : "W_hh", *dec = b >= d->G ? "dec " : "";
+        if (gated || *dec)
+            snprintf(names[b], sizeof names[b], "%s%s" UI_OR "%s%s", dec, nm, gated ? dec : "dec",
+                     gated ? d->cell->gate_names[b % d->G] : "");
+        else
+            snprintf(names[b], sizeof names[b], "%s", nm);
         blocks[b] = (PlotSeries){NULL, sv + (size_t)b * H, H, t->series[b % 8], (float)ui_px(ui, 2), PLOT_SOLID,
                                  b % PLOT_MARK_COUNT, n > 1 ? names[b] : NULL};
     }
@@ -79,7 +85,8 @@ void view_spectrum(Ui *ui, Rect r, const RunView *rv, ViewState *vs, ViewScratch
     }
     extent *= 1.1;
     char title[96];
-    snprintf(title, sizeof title, "Eigenvalues%s", gamma != 1 ? " (circles: 1 and 1/gamma = 4)" : " and the unit circle");
+    snprintf(title, sizeof title, "%s",
+             gamma != 1 ? "Eigenvalues (circles: 1 and 1/gamma = 4)" : "Eigenvalues and the unit circle" UI_OR "Eigenvalues");
     /* equal scales on both axes, so circles are circles: widen the longer side's range */
     PlotOpts eo = {.title = title, .x0 = -extent, .x1 = extent, .y0 = -extent, .y1 = extent};
     Rect ea = plot_area(ui, right, &eo);
