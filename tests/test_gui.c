@@ -944,6 +944,16 @@ static void test_compare_runs_see_the_same_data_and_differ_where_set(void **s)
     assert_int_equal(g.st->run[0].step, 35);
     assert_int_equal(g.st->run[1].step, 35);
     assert_true(g.st->run[0].obs.loss != g.st->run[1].obs.loss);
+    /* the verdict under the views says what it measures once, then each run by its setting */
+    GuiInput first = idle(1280, 800, 2);
+    settle(&g, &first);
+    const char *verdict = NULL;
+    for (size_t i = 0; i < g.dl.n; i++)
+        if (g.dl.cmds[i].kind == CMD_TEXT && !strncmp(g.dl.text + g.dl.cmds[i].text, "Loss below baseline/10: ", 24))
+            verdict = g.dl.text + g.dl.cmds[i].text;
+    assert_non_null(verdict);
+    assert_non_null(strstr(verdict, "model=rnn not yet (step 35)"));
+    assert_non_null(strstr(verdict, " \u00b7 model=lstm "));
     /* a training key compared: each run keeps its own value through panel changes */
     assert_int_equal(gui_compare(&g, "lr=0.001,0.1", 2), 0);
     wait_idle(&g);

@@ -475,27 +475,23 @@ static void status_line(Gui *g, Rect st_r, double now)
 }
 
 /* Compare mode's verdict in one line: which run got its loss below a tenth of the
- * baseline, and when. */
+ * baseline, and when ("Loss below baseline/10: model=rnn not yet (step 200) \u00b7
+ * model=lstm at step 150"). */
 static void compare_summary(const Gui *g, char *out, size_t len)
 {
     const SessionState *st = g->st;
-    size_t used = 0;
-    out[0] = '\0';
-    for (int r = 0; r < 2 && st->run[r].valid; r++) {
+    int used = snprintf(out, len, "Loss below baseline/10:");
+    for (int r = 0; r < 2 && st->run[r].valid && used >= 0 && (size_t)used < len; r++) {
         long at = st->run[r].step_below_tenth, by = st->run[r].step;
-        const char *label = st->labels[r];
-        char name[120];
-        snprintf(name, sizeof name, "%.119s", label);
-        char *colon = strchr(name, ':'); /* "A: model=rnn" -> "model=rnn" */
-        const char *shown = colon ? colon + 2 : name;
+        const char *label = st->labels[r], *colon = strchr(label, ':'); /* "A: model=rnn" -> "model=rnn" */
+        const char *shown = colon && colon[1] == ' ' ? colon + 2 : label;
         if (at >= 0)
-            used += (size_t)snprintf(out + used, len - used, "%s%s: loss below baseline/10 at step %ld", r ? " \u00b7 " : "",
-                                     shown, at);
+            used += snprintf(out + used, len - (size_t)used, "%s %s at step %ld", r ? " \u00b7" : "", shown, at);
         else
-            used += (size_t)snprintf(out + used, len - used, "%s%s: not by step %ld", r ? " \u00b7 " : "", shown, by);
-        if (used >= len)
-            break;
+            used += snprintf(out + used, len - (size_t)used, "%s %s not yet (step %ld)", r ? " \u00b7" : "", shown, by);
     }
+    if (!st->run[0].valid)
+        out[0] = '\0';
 }
 
 /* What the picture shows, measured from the run itself, and what to try: one line under
