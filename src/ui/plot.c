@@ -836,6 +836,24 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
         if (all_fit || !more)
             break;
     }
+    if (level > 0) { /* the shorter forms need a narrower box: keep the side it sits on */
+        int widest = 0;
+        for (int k = 0; k < n; k++) {
+            char form[96];
+            if (!s[k].label)
+                continue;
+            ui_title_form(form, sizeof form, s[k].label, level);
+            int fw = ui_text_width(ui, form, small);
+            widest = fw > widest ? fw : widest;
+        }
+        int narrow = sw + m + widest + 2 * m;
+        if (narrow < best.w) {
+            if (best.x + best.w >= p->area.x + p->area.w - m) /* a right-hand corner */
+                best.x += best.w - narrow;
+            best.w = narrow;
+            room = best.w - sw - 3 * m;
+        }
+    }
     for (int k = 0; k < n; k++) { /* a label cut to its ellipsis alone: keyed, none written */
         char form[96], fitted[96];
         if (!s[k].label)
