@@ -54,8 +54,9 @@ static Rect intersect(Rect a, Rect b)
     return (Rect){x0, y0, x1 > x0 ? x1 - x0 : 0, y1 > y0 ? y1 - y0 : 0};
 }
 
-/* Walks g's draw list; appends one line per problem to report. Returns the problem count. */
-static int check_draw_list(const Gui *g, const Screen *s, const char *what, char *report, size_t len)
+/* Walks g's draw list from command `from` on (the clips before it count); appends one line
+ * per problem to report. Returns the problem count. */
+static int check_draw_list_from(const Gui *g, size_t from, const Screen *s, const char *what, char *report, size_t len)
 {
     const DrawList *dl = &g->dl;
     TextMeasure m = g->ui.measure;
@@ -81,7 +82,7 @@ static int check_draw_list(const Gui *g, const Screen *s, const char *what, char
             clip = c->rect.w ? intersect(c->rect, screen) : screen;
             continue;
         }
-        if (c->kind != CMD_TEXT)
+        if (c->kind != CMD_TEXT || i < from)
             continue;
         const char *text = dl->text + c->text;
         if (!text[0] || strspn(text, " ") == strlen(text))
@@ -111,6 +112,11 @@ static int check_draw_list(const Gui *g, const Screen *s, const char *what, char
 #undef PROBLEM
     free(boxes);
     return problems;
+}
+
+static int check_draw_list(const Gui *g, const Screen *s, const char *what, char *report, size_t len)
+{
+    return check_draw_list_from(g, 0, s, what, report, len);
 }
 
 /* The focused view: on screen, at least a third of the area the views take together. */
@@ -264,6 +270,36 @@ static void test_free_play_fits_every_screen(void **state)
     gui_free(g);
 }
 
+/* The keyboard help (F1) over free play: every line on the screen, none over another, none
+ * cut, at every size and presenter scale (its own commands only: it covers the window). */
+static void test_the_help_fits_every_screen(void **state)
+{
+    (void)state;
+    Gui *g = gui_new(NULL);
+    gui_train(g, 5);
+    char *report = calloc(REPORT_LEN, 1);
+    int problems = 0;
+    for (int i = 0; i < N_SCREENS; i++) {
+        const Screen *s = &SCREENS[i];
+        g->presenter = s->scale;
+        GuiInput in = {.width = s->w, .height = s->h, .now = 1.0};
+        in.ui.mouse_x = in.ui.mouse_y = -1000;
+        g->show_help = 0;
+        for (int f = 0; f < 2; f++)
+            gui_frame(g, &in);
+        size_t before = g->dl.n;
+        g->show_help = 1;
+        gui_frame(g, &in);
+        assert_true(g->dl.n > before);
+        problems += check_draw_list_from(g, before, s, "help", report, REPORT_LEN);
+    }
+    g->show_help = 0;
+    g->presenter = 1;
+    report_and_fail(problems, report);
+    free(report);
+    gui_free(g);
+}
+
 static void test_compare_fits_every_screen(void **state)
 {
     (void)state;
@@ -353,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_start_screen_fits_every_screen),
         cmocka_unit_test(test_the_start_screen_reaches_every_lesson),
         cmocka_unit_test(test_free_play_fits_every_screen),
+        cmocka_unit_test(test_the_help_fits_every_screen),
         cmocka_unit_test(test_compare_fits_every_screen),
         cmocka_unit_test(test_every_lesson_step_fits_every_screen),
     };

@@ -10,6 +10,7 @@
 #include "compare.h"
 #include "datadir.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -298,11 +299,7 @@ static int banner(Gui *g, Rect r, int measure_only)
     const char *hint = "Then lower the learning rate or turn on clipping." UI_OR "Then lower lr or set clip.";
     int bw = ui_text_width(ui, label, size) + 2 * pad;
     int hint_beside = bw + pad + ui_title_width(ui, hint, size) <= r.w - 2 * pad;
-    /* measure the wrapped text off screen */
-    size_t mark = ui->dl->n, text_mark = ui->dl->text_len;
-    int th = ui_text_wrapped(ui, (Rect){r.x + pad, -100000, r.w - 2 * pad, 0}, text, size, t->banner_text);
-    ui->dl->n = mark;
-    ui->dl->text_len = text_mark;
+    int th = ui_text_lines(ui, text, size, r.w - 2 * pad, INT_MAX) * (size + ui_px(ui, 3));
     int need = pad / 2 + th + pad / 2 + bh + (hint_beside ? 0 : size + ui_px(ui, 6)) + pad;
     if (measure_only)
         return need;

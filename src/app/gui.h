@@ -65,6 +65,7 @@ typedef struct {
     int visible[VIEW_COUNT];
     int enlarged;           /* a view filling the main area, or -1 */
     int show_help;
+    int help_for[3], help_size, help_cols; /* the help's text size and columns for this width, height, scale */
     double panel_scroll;
     ViewState vs;
     ViewState cmp_vs[2];

@@ -252,30 +252,84 @@ void gui_handle_keys(Gui *g, const GuiInput *in, GuiActions *act)
     file_keys(g, in, act);
 }
 
+/* The keyboard help's layout at one text size: the shortcuts in `cols` columns, each help
+ * wrapped beside its keys; 1 when it fits w x h. */
+typedef struct {
+    int size, cols, pad, key_w, col_w, line, gap, w, h, split;
+    int lines[N_SHORTCUTS];
+} HelpLayout;
+
+static int help_layout(Ui *ui, int size, int cols, int w, int h, HelpLayout *L)
+{
+    L->size = size, L->cols = cols, L->pad = size * 4 / 3, L->line = size + ui_px(ui, 3), L->gap = size / 3;
+    L->key_w = 0;
+    for (int i = 0; i < N_SHORTCUTS; i++) {
+        int kw = ui_text_width(ui, SHORTCUTS[i].keys, size);
+        L->key_w = kw > L->key_w ? kw : L->key_w;
+    }
+    L->key_w += size;
+    L->col_w = (w - 2 * L->pad - (cols - 1) * L->pad) / cols;
+    int help_w = L->col_w - L->key_w;
+    if (help_w < 10 * size)
+        return 0;
+    int total = 0;
+    for (int i = 0; i < N_SHORTCUTS; i++) {
+        L->lines[i] = ui_text_lines(ui, SHORTCUTS[i].help, size, help_w, 4);
+        total += L->lines[i] * L->line + L->gap;
+    }
+    /* two columns: the first as many shortcuts as keep it no shorter than the second */
+    int first = 0;
+    L->split = N_SHORTCUTS;
+    if (cols == 2)
+        for (int i = 0; i < N_SHORTCUTS; i++) {
+            first += L->lines[i] * L->line + L->gap;
+            if (2 * first >= total) {
+                L->split = i + 1;
+                break;
+            }
+        }
+    int tallest = cols == 2 ? (first > total - first ? first : total - first) : total;
+    L->w = cols * L->col_w + (cols - 1) * L->pad + 2 * L->pad;
+    L->h = 2 * L->pad + L->line + L->gap + tallest;
+    return L->h <= h;
+}
+
+/* The keyboard help (F1): in the presenter's size where the window holds it, else in one or
+ * two columns at the largest size that fits, down to 13 px. Laid out again only when the
+ * window or the scale changes. */
 void gui_help_overlay(Gui *g)
 {
     Ui *ui = &g->ui;
     const Theme *t = ui->theme;
-    int size = ui_px(ui, 18), lh = size + ui_px(ui, 8), pad = ui_px(ui, 24);
-    int key_w = 0, text_w = 0;
-    for (int i = 0; i < N_SHORTCUTS; i++) {
-        int a = ui_text_width(ui, SHORTCUTS[i].keys, size), b = ui_text_width(ui, SHORTCUTS[i].help, size);
-        key_w = a > key_w ? a : key_w;
-        text_w = b > text_w ? b : text_w;
+    int W = ui->dl->width, H = ui->dl->height, margin = 10; /* unscaled: the room is the window's */
+    HelpLayout layout, *L = &layout;
+    if (g->help_for[0] != W || g->help_for[1] != H || g->help_for[2] != ui_px(ui, 1000)) {
+        int fits = 0;
+        g->help_size = 13, g->help_cols = 1; /* a window smaller than any classroom's: cut at its foot */
+        for (int size = ui_px(ui, 18); size >= 13 && !fits; size--)
+            for (int cols = 1; cols <= 2 && !fits; cols++)
+                if ((fits = help_layout(ui, size, cols, W - 2 * margin, H - 2 * margin, L)))
+                    g->help_size = size, g->help_cols = cols;
+        g->help_for[0] = W, g->help_for[1] = H, g->help_for[2] = ui_px(ui, 1000);
     }
-    key_w += ui_px(ui, 24);
-    int w = key_w + text_w + 2 * pad, h = N_SHORTCUTS * lh + 2 * pad + lh;
-    if (w > ui->dl->width - 20)
-        w = ui->dl->width - 20;
-    Rect r = {(ui->dl->width - w) / 2, (ui->dl->height - h) / 2, w, h};
-    draw_rect(ui->dl, (Rect){0, 0, ui->dl->width, ui->dl->height}, rgba(0, 0, 0, 110));
+    help_layout(ui, g->help_size, g->help_cols, W - 2 * margin, H - 2 * margin, L);
+    Rect r = {(W - L->w) / 2, (H - L->h) / 2, L->w, L->h};
+    r.y = r.y < margin ? margin : r.y;
+    draw_rect(ui->dl, (Rect){0, 0, W, H}, rgba(0, 0, 0, 110));
     draw_rect(ui->dl, r, t->overlay);
-    draw_text(ui->dl, r.x + pad, r.y + pad / 2, size, rgba(255, 255, 255, 255), "Keyboard");
+    ui_push_clip(ui, r);
+    draw_text(ui->dl, r.x + L->pad, r.y + L->pad / 2, L->size, rgba(255, 255, 255, 255), "Keyboard");
+    int y0 = r.y + L->pad / 2 + L->line + L->gap, y = y0;
     for (int i = 0; i < N_SHORTCUTS; i++) {
-        int y = r.y + pad + lh * (i + 1) - lh / 2;
-        draw_text(ui->dl, r.x + pad, y, size, rgba(255, 210, 0, 255), SHORTCUTS[i].keys);
-        draw_text(ui->dl, r.x + pad + key_w, y, size, rgba(255, 255, 255, 255), SHORTCUTS[i].help);
+        int col = i < L->split ? 0 : 1, x = r.x + L->pad + col * (L->col_w + L->pad);
+        if (i == L->split)
+            y = y0;
+        draw_text(ui->dl, x, y, L->size, rgba(255, 210, 0, 255), SHORTCUTS[i].keys);
+        ui_text_wrapped_max(ui, (Rect){x + L->key_w, y, L->col_w - L->key_w, 0}, SHORTCUTS[i].help, L->size,
+                            rgba(255, 255, 255, 255), 4);
+        y += L->lines[i] * L->line + L->gap;
     }
+    ui_pop_clip(ui);
 }
 
 /* The timeline under the views: drag back through the snapshots; right end = live. */

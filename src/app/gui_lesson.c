@@ -280,16 +280,6 @@ static int widest_word(const Ui *ui, const char *text, int size)
     return widest;
 }
 
-/* The lines text takes wrapped into width w at size (up to three), measured off screen. */
-static int lines_needed(Ui *ui, const char *text, int size, int w)
-{
-    size_t mark = ui->dl->n, text_mark = ui->dl->text_len;
-    int lines = ui_text_wrapped_max(ui, (Rect){0, -100000, w, 0}, text, size, ui->theme->text, 3);
-    ui->dl->n = mark;
-    ui->dl->text_len = text_mark;
-    return lines;
-}
-
 /* Text wrapped into at most max_lines lines of width w from (x, y) (ui_text_wrapped_max). */
 static int wrap_lines(Ui *ui, int x, int y, int w, const char *text, int size, int max_lines, Color c)
 {
@@ -595,7 +585,7 @@ void gui_lesson_panel(Gui *g, Rect r, double now)
         }
         /* in the body's size where the big one would take three lines or cut a word */
         int title_w = r.w - 3 * pad - lw;
-        int title_size = widest_word(ui, l->title, big) > title_w || lines_needed(ui, l->title, big, title_w) > 2 ? size : big;
+        int title_size = widest_word(ui, l->title, big) > title_w || ui_text_lines(ui, l->title, big, title_w, 3) > 2 ? size : big;
         int lines = wrap_lines(ui, r.x + pad, y, title_w, l->title, title_size, 3, t->text);
         int th = lines * (title_size + ui_px(ui, 3));
         y += (th > lh ? th : lh) + ui_px(ui, 6);

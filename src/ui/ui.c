@@ -281,6 +281,15 @@ int ui_text_wrapped_max(Ui *ui, Rect r, const char *text, int size, Color c, int
     return lines;
 }
 
+int ui_text_lines(Ui *ui, const char *text, int size, int w, int max_lines)
+{
+    size_t mark = ui->dl->n, text_mark = ui->dl->text_len; /* measured off screen, nothing kept */
+    int lines = ui_text_wrapped_max(ui, (Rect){0, -100000, w, 0}, text, size, ui->theme->text, max_lines);
+    ui->dl->n = mark;
+    ui->dl->text_len = text_mark;
+    return lines;
+}
+
 int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c)
 {
     return ui_text_wrapped_max(ui, r, text, size, c, INT_MAX) * (size + ui_px(ui, 3));

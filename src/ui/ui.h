@@ -112,6 +112,9 @@ int ui_text_wrapped(Ui *ui, Rect r, const char *text, int size, Color c);
 /* ... in at most max_lines lines, the last shortened with an ellipsis when the text goes
  * on; returns the lines drawn. */
 int ui_text_wrapped_max(Ui *ui, Rect r, const char *text, int size, Color c, int max_lines);
+/* The lines ui_text_wrapped_max would take in width w (at most max_lines), drawing nothing;
+ * each is size + ui_px(ui, 3) high. */
+int ui_text_lines(Ui *ui, const char *text, int size, int w, int max_lines);
 
 /* A widget's id: a hash of str's contents within the enclosing ids (ui_push_id), the same
  * every frame. The short widget forms take their label's; the _ex forms an explicit one. */
