@@ -152,9 +152,13 @@ static void test_a_title_takes_its_first_form_that_fits(void **s)
     assert_string_equal(out, "Gradient reaching each step (log)");
     assert_int_equal(ui_title_width(&ui, grad, 10), varied_width(NULL, "Gradient reaching each step (log)", 10));
     assert_int_equal(ui_title_shortest_width(&ui, grad, 10), varied_width(NULL, "Gradient by step", 10));
-    /* the full form's phrase comes before the next form */
+    /* a shorter form whole comes before a phrase of the full one */
     ui_fit_title(&ui, out, sizeof out, grad, 10, varied_width(NULL, "Gradient reaching each step", 10));
-    assert_string_equal(out, "Gradient reaching each step");
+    assert_string_equal(out, "Gradient at each step");
+    /* where no form fits whole, the first that fits cut at a phrase */
+    const char *two = "Running: 3 of 9 steps" UI_OR "Running a step of the nine, please wait";
+    ui_fit_title(&ui, out, sizeof out, two, 10, varied_width(NULL, "Running: 3", 10));
+    assert_string_equal(out, "Running");
     ui_fit_title(&ui, out, sizeof out, grad, 10, varied_width(NULL, "Gradient at each step", 10));
     assert_string_equal(out, "Gradient at each step");
     ui_fit_title(&ui, out, sizeof out, grad, 10, varied_width(NULL, "Gradient by step", 10));

@@ -450,7 +450,8 @@ static void run_line(const Gui *g, const LessonStep *st, char *run, size_t len)
     else if (st->question && !g->answer_shown)
         snprintf(run, len, "Think it over, then A shows the answer." UI_OR "A shows the answer.");
     else
-        snprintf(run, len, "Change anything; 'Restore step' puts this step back." UI_OR "'Restore step' undoes changes.");
+        snprintf(run, len, "Change anything; 'Restore step' puts this step back." UI_OR "'Restore step' undoes changes." UI_OR
+                 "Restore step: undo.");
 }
 
 /* The lesson after this one in the start screen's list, or -1. */

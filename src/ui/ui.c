@@ -190,7 +190,14 @@ static size_t form_length(const char *form)
 
 void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
 {
-    /* each form in turn, longest first, whole or cut at a phrase; the last with an ellipsis */
+    /* each form whole, longest first; then each cut at a phrase; the last with an ellipsis */
+    for (const char *form = text;; form += form_length(form) + 1) {
+        snprintf(out, len, "%.*s", (int)form_length(form), form);
+        if (ui_text_width(ui, out, size) <= max_w)
+            return;
+        if (!form[form_length(form)])
+            break;
+    }
     const char *form = text;
     for (;;) {
         size_t n = form_length(form);

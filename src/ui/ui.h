@@ -98,7 +98,8 @@ void ui_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size
 #define UI_TITLE_MIN_BYTES 4
 /* A title (or a widget's label) may offer shorter forms after its full one, each after
  * UI_OR: "Gradient reaching each step (log)" UI_OR "Gradient by step". ui_fit_title takes
- * the first form that fits whole or cut at a phrase; failing all, the last with an ellipsis. */
+ * the first form that fits whole, else the first that fits cut at a phrase; failing all,
+ * the last with an ellipsis. */
 #define UI_OR "\x1f"
 void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w);
 /* The width of a title's first (full) form, and of its last (shortest). */

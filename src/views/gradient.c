@@ -91,10 +91,12 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, ViewState *
         snprintf(title, sizeof title, "Gradient, sequences aligned on their ends (log; G: by t)");
     else if (L > 1)
         snprintf(title, sizeof title,
-                 "Gradient reaching each step of each layer (log)" UI_OR "Gradient at each step, each layer" UI_OR
-                 "Gradient by step");
+                 "Gradient reaching each step of each layer (log)" UI_OR "Gradient reaching each step of each layer" UI_OR
+                 "Gradient at each step, each layer" UI_OR "Gradient by step");
     else
-        snprintf(title, sizeof title, "Gradient reaching each step (log)" UI_OR "Gradient at each step" UI_OR "Gradient by step");
+        snprintf(title, sizeof title,
+                 "Gradient reaching each step (log)" UI_OR "Gradient reaching each step" UI_OR "Gradient at each step" UI_OR
+                 "Gradient by step");
     double ratio = grad_ratio_of(dh, T);
     if (end) { /* as far back as every sequence reaches: min_len - 1 steps before the ends */
         int back = rv->cfg.min_len - 1;
