@@ -133,11 +133,16 @@ def main():
     print("| seed | step | decades (median) | decades (least in the %d steps) | loss / baseline | sigma_max | |h|>0.99 | sign flips |"
           % args.tail)
     print("|---|---|---|---|---|---|---|---|")
+    def decades(ratio):
+        """-log10 of g_0 / g_{T-1}; a g_0 that underflowed to zero fades past any count."""
+        return "%.1f" % -math.log10(ratio) if ratio > 0 and math.isfinite(ratio) else (
+            "inf (g_0 = 0)" if ratio == 0 else "nan")
+
     ok = True
     for rows, _ in results:
         for seed, step, med, worst, loss, sigma, sat, flips in rows:
-            print("| %d | %d | %.1f | %.1f | %.3f / %.3f = %.2f | %.2f | %.1f%% | %.1f%% |" %
-                  (seed, step, -math.log10(med), -math.log10(worst), loss, base, loss / base, sigma,
+            print("| %d | %d | %s | %s | %.3f / %.3f = %.2f | %.2f | %.1f%% | %.1f%% |" %
+                  (seed, step, decades(med), decades(worst), loss, base, loss / base, sigma,
                    100 * sat, 100 * flips))
             ok &= worst <= 1e-6
     print()

@@ -240,6 +240,20 @@ static void load_session_run(Gui *g, const char *dir, Trainer *out)
     assert_int_equal(out->step, g->st->run[0].step);
 }
 
+/* Free play's first picture holds for ten minutes at the window's default pace: at most
+ * the 420,000 steps docs/DEFAULTS.md trained three seeds for (at 20 steps a frame, ten minutes
+ * were 720,000 steps, and two of the three had stopped fading by then). */
+static void test_ten_minutes_at_the_default_pace_are_the_steps_measured(void **s)
+{
+    (void)s;
+    Gui g;
+    make_gui(&g, NULL);
+    long per_second = (long)gui_speed_steps(g.speed) * 60, ten_minutes = per_second * 600;
+    if (ten_minutes > 420000)
+        fail_msg("%ld steps a second: ten minutes are %ld steps, past the 420,000 measured", per_second, ten_minutes);
+    gui_destroy(&g);
+}
+
 static void test_keys_play_step_and_reset(void **s)
 {
     (void)s;
@@ -1617,6 +1631,7 @@ int main(void)
         cmocka_unit_test(test_warmed_fonts_draw_the_same_pixels),
         cmocka_unit_test(test_sliders_follow_a_drag_linear_and_logarithmic),
         cmocka_unit_test(test_choice_steps_both_ways_and_wraps),
+        cmocka_unit_test(test_ten_minutes_at_the_default_pace_are_the_steps_measured),
         cmocka_unit_test(test_keys_play_step_and_reset),
         cmocka_unit_test(test_training_settings_apply_at_once_and_architecture_reinitialises),
         cmocka_unit_test(test_divergence_pauses_with_a_banner_and_rewinds),

@@ -50,7 +50,7 @@ int gui_create(Gui *g, const Config *cfg, size_t budget, TextMeasure measure, ch
     g->scratch = view_scratch_create();
     draw_init(&g->dl);
     ui_init(&g->ui, &g->dl, measure);
-    g->speed = 4;
+    g->speed = GUI_DEFAULT_SPEED;
     g->presenter = 1;
     g->dpi = 1;
     g->enlarged = -1;

@@ -28,6 +28,9 @@ typedef struct {
 
 #define GUI_MAX_LESSONS 32
 #define GUI_SPEEDS 9
+/* The window's first pace: 10 steps a frame, 600 a second, so free play's first picture (a
+ * gradient fading 11 decades or more) lasts ten minutes: docs/DEFAULTS.md. */
+#define GUI_DEFAULT_SPEED 3
 
 typedef struct {
     char path[512];
