@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""check_defaults.py: trains the default free play (or it with --set overrides) headless for
+"""check_defaults.py: trains `rnnlab train`'s defaults (the old free play), or them with --set
+overrides (the free play: --set seq_len=100 --set optimizer=sgd --set lr=0.001), headless for
 the steps ten minutes in the window come to, and prints, at chosen steps, what the window
 shows: how far the gradient fades along the sequence, the loss against the memoryless
 baseline, sigma_max(W_hh), and whether the hidden units saturate or flip sign every step.
 Leaves out drawing: it reads rnnlab's CSV history and .npy arrays (needs numpy).
 
 Usage: python3 scripts/check_defaults.py [--rnnlab build/rnnlab] [--seeds 1,2,3]
-           [--checkpoints 0,1000,10000,50000,720000] [--tail 1000] [--jobs 2]
+           [--checkpoints 0,1000,10000,50000,360000] [--tail 1000] [--jobs 2]
            [--set key=value]... [--work DIR]
 
 Each seed runs in segments, saving the run (--save) at every checkpoint and loading it
@@ -109,7 +110,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rnnlab", default=os.path.join(os.path.dirname(__file__), "..", "build", "rnnlab"))
     ap.add_argument("--seeds", default="1,2,3")
-    ap.add_argument("--checkpoints", default="0,1000,10000,50000,720000")
+    ap.add_argument("--checkpoints", default="0,1000,10000,50000,360000")
     ap.add_argument("--tail", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--set", action="append", default=[])
@@ -135,8 +136,9 @@ def main():
     print("|---|---|---|---|---|---|---|---|")
     def decades(ratio):
         """-log10 of g_0 / g_{T-1}; a g_0 that underflowed to zero fades past any count."""
-        return "%.1f" % -math.log10(ratio) if ratio > 0 and math.isfinite(ratio) else (
-            "inf (g_0 = 0)" if ratio == 0 else "nan")
+        if ratio > 0 and math.isfinite(ratio):
+            return "%.1f" % -math.log10(ratio)
+        return "inf (g_0 = 0)" if ratio == 0 else "-inf (g_{T-1} = 0)" if ratio == math.inf else "nan"
 
     ok = True
     for rows, _ in results:

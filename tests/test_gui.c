@@ -240,6 +240,16 @@ static void load_session_run(Gui *g, const char *dir, Trainer *out)
     assert_int_equal(out->step, g->st->run[0].step);
 }
 
+/* The last text of g's frame that starts with prefix, or NULL. */
+static const char *drawn_text_starting(const Gui *g, const char *prefix)
+{
+    const char *found = NULL;
+    for (size_t i = 0; i < g->dl.n; i++)
+        if (g->dl.cmds[i].kind == CMD_TEXT && !strncmp(g->dl.text + g->dl.cmds[i].text, prefix, strlen(prefix)))
+            found = g->dl.text + g->dl.cmds[i].text;
+    return found;
+}
+
 /* Free play's first picture holds for ten minutes at the window's default pace: at most
  * the 420,000 steps docs/DEFAULTS.md trained three seeds for (at 20 steps a frame, ten minutes
  * were 720,000 steps, and two of the three had stopped fading by then). */
@@ -251,6 +261,24 @@ static void test_ten_minutes_at_the_default_pace_are_the_steps_measured(void **s
     long per_second = (long)gui_speed_steps(g.speed) * 60, ten_minutes = per_second * 600;
     if (ten_minutes > 420000)
         fail_msg("%ld steps a second: ten minutes are %ld steps, past the 420,000 measured", per_second, ten_minutes);
+    gui_destroy(&g);
+}
+
+/* A message too long for the status line keeps its reason, cut with an ellipsis, not
+ * shortened to its first phrase ("Not applied"). */
+static void test_a_long_status_message_keeps_its_reason(void **s)
+{
+    (void)s;
+    Gui g;
+    make_gui(&g, NULL);
+    GuiInput in = idle(1024, 768, 1);
+    gui_status(&g, in.now, "Not applied: hidden must be a whole number from 1 to 256, and %s",
+               "this reason goes on long past the width of the status line at the bottom of the window");
+    gui_frame(&g, &in);
+    const char *shown = drawn_text_starting(&g, "Not applied");
+    assert_non_null(shown);
+    if (strncmp(shown, "Not applied: hidden must be", 27) || !strstr(shown, "\u2026"))
+        fail_msg("the status line shows \"%s\"", shown);
     gui_destroy(&g);
 }
 
@@ -961,10 +989,7 @@ static void test_compare_runs_see_the_same_data_and_differ_where_set(void **s)
     /* the verdict under the views says what it measures once, then each run by its setting */
     GuiInput first = idle(1280, 800, 2);
     settle(&g, &first);
-    const char *verdict = NULL;
-    for (size_t i = 0; i < g.dl.n; i++)
-        if (g.dl.cmds[i].kind == CMD_TEXT && !strncmp(g.dl.text + g.dl.cmds[i].text, "Loss below baseline/10: ", 24))
-            verdict = g.dl.text + g.dl.cmds[i].text;
+    const char *verdict = drawn_text_starting(&g, "Loss below baseline/10: ");
     assert_non_null(verdict);
     assert_non_null(strstr(verdict, "model=rnn not yet (step 35)"));
     assert_non_null(strstr(verdict, " \u00b7 model=lstm "));
@@ -1632,6 +1657,7 @@ int main(void)
         cmocka_unit_test(test_sliders_follow_a_drag_linear_and_logarithmic),
         cmocka_unit_test(test_choice_steps_both_ways_and_wraps),
         cmocka_unit_test(test_ten_minutes_at_the_default_pace_are_the_steps_measured),
+        cmocka_unit_test(test_a_long_status_message_keeps_its_reason),
         cmocka_unit_test(test_keys_play_step_and_reset),
         cmocka_unit_test(test_training_settings_apply_at_once_and_architecture_reinitialises),
         cmocka_unit_test(test_divergence_pauses_with_a_banner_and_rewinds),

@@ -293,8 +293,21 @@ static void test_the_help_fits_every_screen(void **state)
         assert_true(g->dl.n > before);
         problems += check_draw_list_from(g, before, s, "help", report, REPORT_LEN);
     }
-    g->show_help = 0;
+    /* a window narrower than any classroom's: laid out from measured values all the same,
+     * every line starting on the screen (its lines may be cut) */
+    GuiInput tiny = {.width = 240, .height = 320, .now = 1.0};
+    tiny.ui.mouse_x = tiny.ui.mouse_y = -1000;
     g->presenter = 1;
+    g->show_help = 0;
+    gui_frame(g, &tiny);
+    size_t before = g->dl.n;
+    g->show_help = 1;
+    gui_frame(g, &tiny);
+    for (size_t i = before; i < g->dl.n; i++)
+        if (g->dl.cmds[i].kind == CMD_TEXT && (g->dl.cmds[i].x0 < 0 || g->dl.cmds[i].x0 >= tiny.width))
+            fail_msg("help at 240x320: \"%s\" starts at x = %g", g->dl.text + g->dl.cmds[i].text,
+                     (double)g->dl.cmds[i].x0);
+    g->show_help = 0;
     report_and_fail(problems, report);
     free(report);
     gui_free(g);

@@ -163,7 +163,7 @@ static void test_every_isa_path_gives_the_same_bits(void **s)
     assert_non_null(strstr(err, "accepted"));
 }
 
-/* The arrays the kernels sweep start on a cache line, zeroed; an impossible size is refused. */
+/* The transpose moves each element to its place, on any shape. */
 static void test_transpose_moves_every_element_once(void **s)
 {
     (void)s;
@@ -189,6 +189,7 @@ static void test_transpose_moves_every_element_once(void **s)
     }
 }
 
+/* The arrays the kernels sweep start on a cache line, zeroed; an impossible size is refused. */
 static void test_linalg_calloc_gives_zeroed_cache_lines(void **s)
 {
     (void)s;

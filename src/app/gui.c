@@ -311,7 +311,7 @@ static int banner(Gui *g, Rect r, int measure_only)
         UI_CLICKED)
         session_command(g->session, SESSION_REWIND, 0);
     char fitted[120];
-    plot_fit_text(ui, fitted, sizeof fitted, hint, size, r.w - 2 * pad);
+    ui_fit_title(ui, fitted, sizeof fitted, hint, size, r.w - 2 * pad);
     if (hint_beside)
         draw_text(ui->dl, b.x + b.w + pad, b.y + (b.h - size) / 2, size, t->banner_text, fitted);
     else

@@ -269,9 +269,11 @@ static int help_layout(Ui *ui, int size, int cols, int w, int h, HelpLayout *L)
     }
     L->key_w += size;
     L->col_w = (w - 2 * L->pad - (cols - 1) * L->pad) / cols;
-    int help_w = L->col_w - L->key_w;
-    if (help_w < 10 * size)
-        return 0;
+    int help_w = L->col_w - L->key_w, roomy = help_w >= 10 * size;
+    if (help_w < size) { /* narrower than a letter: laid out all the same, drawn cut */
+        help_w = size;
+        L->col_w = L->key_w + size;
+    }
     int total = 0;
     for (int i = 0; i < N_SHORTCUTS; i++) {
         L->lines[i] = ui_text_lines(ui, SHORTCUTS[i].help, size, help_w, 4);
@@ -291,7 +293,7 @@ static int help_layout(Ui *ui, int size, int cols, int w, int h, HelpLayout *L)
     int tallest = cols == 2 ? (first > total - first ? first : total - first) : total;
     L->w = cols * L->col_w + (cols - 1) * L->pad + 2 * L->pad;
     L->h = 2 * L->pad + L->line + L->gap + tallest;
-    return L->h <= h;
+    return roomy && L->h <= h;
 }
 
 /* The keyboard help (F1): in the presenter's size where the window holds it, else in one or
@@ -351,7 +353,7 @@ void gui_timeline(Gui *g, Rect r)
                  SESSION_SNAPSHOT_EVERY);
     /* the label takes at most half the row, shortened to fit; the track the rest */
     char fitted[160];
-    plot_fit_text(ui, fitted, sizeof fitted, label, size, r.w / 2);
+    ui_fit_title(ui, fitted, sizeof fitted, label, size, r.w / 2);
     int lw = ui_text_width(ui, fitted, size) + ui_px(ui, 12);
     draw_text(ui->dl, r.x, r.y + (r.h - size) / 2, size, st->scrub_index >= 0 ? t->accent : t->text_dim, fitted);
     Rect track = {r.x + lw, r.y, r.w - lw, r.h};

@@ -481,7 +481,7 @@ static int buttons_fit_one_row(Gui *g, Rect r)
     Ui *ui = &g->ui;
     int pad = ui_px(ui, 12), gap = ui_px(ui, 6), size = ui_text_size(ui), inner = 2 * ui_px(ui, 10);
     int need = ui_text_width(ui, "\u25c2 Back", size) + ui_text_width(ui, "Restore step", size) +
-               ui_text_width(ui, next_label(g), size) + 3 * inner + 2 * gap;
+               ui_title_width(ui, next_label(g), size) + 3 * inner + 2 * gap;
     return need <= r.w - 2 * pad;
 }
 
@@ -508,7 +508,7 @@ static void lesson_buttons(Gui *g, Rect r, double now)
     if (one_row) { /* each as wide as its label, the room left shared out evenly */
         int size = ui_text_size(ui), inner = 2 * ui_px(ui, 10);
         int wb = ui_text_width(ui, "\u25c2 Back", size) + inner, wr = ui_text_width(ui, "Restore step", size) + inner;
-        int wn = ui_text_width(ui, label, size) + inner, extra = (w - 2 * gap - wb - wr - wn) / 3;
+        int wn = ui_title_width(ui, label, size) + inner, extra = (w - 2 * gap - wb - wr - wn) / 3;
         back = (Rect){r.x + pad, by, wb + extra, bh};
         restore = (Rect){back.x + back.w + gap, by, wr + extra, bh};
         next = (Rect){restore.x + restore.w + gap, by, r.x + pad + w - (restore.x + restore.w + gap), bh};
@@ -599,7 +599,7 @@ void gui_lesson_panel(Gui *g, Rect r, double now)
         lesson_body(g, st, (Rect){r.x + pad, y, r.w - 2 * pad, r.y + r.h - foot - y});
         char run[200], fitted[200];
         run_line(g, st, run, sizeof run);
-        plot_fit_text(ui, fitted, sizeof fitted, run, ui_text_size_small(ui), r.w - 2 * pad);
+        ui_fit_title(ui, fitted, sizeof fitted, run, ui_text_size_small(ui), r.w - 2 * pad);
         draw_text(ui->dl, r.x + pad, r.y + r.h - foot + ui_px(ui, 4), ui_text_size_small(ui), t->text_dim, fitted);
     }
     lesson_buttons(g, r, now);

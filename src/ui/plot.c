@@ -165,7 +165,7 @@ float plot_py(const Plot *p, double y)
 
 void plot_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
 {
-    ui_fit_title(ui, out, len, text, size, max_w);
+    ui_fit_text(ui, out, len, text, size, max_w);
 }
 
 /* The y ticks of [y0, y1] (log: at powers of ten) over h pixels, at most one a label's
@@ -627,7 +627,7 @@ Rect plot_hline(Ui *ui, const Plot *p, double y, Color c, const char *label)
         int bottom = p->area.y + p->area.h - small - m;
         ty = ty > bottom ? bottom : ty;
         char fitted[128];
-        plot_fit_text(ui, fitted, sizeof fitted, label, small, p->area.w - ui_px(ui, 6) - 2 * m);
+        ui_fit_title(ui, fitted, sizeof fitted, label, small, p->area.w - ui_px(ui, 6) - 2 * m);
         if (fitted[0] && ty >= p->area.y + m) {
             int w = ui_text_width(ui, fitted, small);
             lr = (Rect){p->area.x + p->area.w - w - ui_px(ui, 6), ty - m / 2, w + 2 * m, small + m};
@@ -788,6 +788,7 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
      * a corner that would cover it is narrowed to end before it (its labels cut to fit);
      * when every corner would, fewer entries, and with none left none at all */
     Rect best = none;
+    int best_corner = 0;
     const long COVERS = 1L << 40;
     long best_score = -1;
     for (; shown > 0; shown--) {
@@ -809,7 +810,7 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
             }
             score += points_under(p, s, n, box);
             if (best_score < 0 || score < best_score)
-                best_score = score, best = box;
+                best_score = score, best = box, best_corner = c;
         }
         if (best_score < COVERS)
             break;
@@ -820,15 +821,16 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
                 legend_key(ui, p, &s[k]);
         return none;
     }
-    /* every label in the same form: the fullest in which all fit (their last forms, cut,
-     * where none does) */
+    /* every label written in the same form: the fullest in which all fit (their last forms,
+     * cut, where none does); the entries past `shown` are only keyed */
     int room = best.w - sw - 3 * m, level = 0;
     for (;; level++) {
         int all_fit = 1, more = 0;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0, written = 0; k < n && written < shown; k++) {
             char form[96];
             if (!s[k].label)
                 continue;
+            written++;
             ui_title_form(form, sizeof form, s[k].label, level);
             all_fit &= ui_text_width(ui, form, small) <= room;
             more |= ui_title_form(form, sizeof form, s[k].label, level + 1);
@@ -838,28 +840,31 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
     }
     if (level > 0) { /* the shorter forms need a narrower box: keep the side it sits on */
         int widest = 0;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0, written = 0; k < n && written < shown; k++) {
             char form[96];
             if (!s[k].label)
                 continue;
+            written++;
             ui_title_form(form, sizeof form, s[k].label, level);
             int fw = ui_text_width(ui, form, small);
             widest = fw > widest ? fw : widest;
         }
         int narrow = sw + m + widest + 2 * m;
         if (narrow < best.w) {
-            if (best.x + best.w >= p->area.x + p->area.w - m) /* a right-hand corner */
+            if (best_corner & 1) /* a right-hand corner */
                 best.x += best.w - narrow;
             best.w = narrow;
             room = best.w - sw - 3 * m;
         }
     }
-    for (int k = 0; k < n; k++) { /* a label cut to its ellipsis alone: keyed, none written */
+    /* a label that would be its ellipsis alone: the entries keyed, none written */
+    for (int k = 0, written = 0; k < n && written < shown; k++) {
         char form[96], fitted[96];
         if (!s[k].label)
             continue;
+        written++;
         ui_title_form(form, sizeof form, s[k].label, level);
-        plot_fit_text(ui, fitted, sizeof fitted, form, small, room);
+        ui_fit_title(ui, fitted, sizeof fitted, form, small, room);
         if (!fitted[0] || !strcmp(fitted, "\u2026")) {
             for (int j = 0; j < n; j++)
                 if (s[j].label)
@@ -885,7 +890,7 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
             plot_marker(ui, (x0 + x1) / 2, cy, (float)ui_px(ui, 3.5f), s[k].marker, s[k].color);
         char form[96], fitted[96];
         ui_title_form(form, sizeof form, s[k].label, level);
-        plot_fit_text(ui, fitted, sizeof fitted, form, small, room);
+        ui_fit_title(ui, fitted, sizeof fitted, form, small, room);
         draw_text(ui->dl, (int)x1 + m, y, small, t->text, fitted);
         ui_title_form(form, sizeof form, s[k].label, 0);
         draw_key(ui->dl, s[k].color, s[k].dash, s[k].marker, p->area, form);

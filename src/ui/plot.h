@@ -124,8 +124,8 @@ Rect plot_corner_note(Ui *ui, const Plot *p, const PlotSeries *s, int n, const R
 /* The finite (and for log, positive) range of values, padded a little; returns 0 if none. */
 int plot_range(const double *ys, int n, int log_y, double *lo, double *hi);
 
-/* text fitted to max_w pixels at size as a title is (ui_fit_title: a shorter form, a whole
- * phrase, else an ellipsis) */
+/* text cut with an ellipsis to fit max_w pixels at size (ui_fit_title for titles and labels:
+ * their shorter forms and phrases) */
 void plot_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w);
 
 /* Formats a number compactly: 0.0123, 1.2e-05, 340, 12.5k, 3M. */

@@ -476,11 +476,10 @@ int ui_slider_ex(Ui *ui, uint32_t id, Rect r, const char *label, double *value, 
     if (*value != old)
         f |= UI_CHANGED;
     u = to_unit(*value, lo, hi, log_scale);
-    char text[96], num[48];
+    char num[48];
     snprintf(num, sizeof num, fmt, *value);
-    snprintf(text, sizeof text, "%s", label);
     int nw = ui_text_width(ui, num, size);
-    widget_text(ui, r.x, r.y, size, t->text, text, r.w - nw - ui_px(ui, 8));
+    widget_text(ui, r.x, r.y, size, t->text, label, r.w - nw - ui_px(ui, 8));
     widget_text(ui, r.x + r.w - nw, r.y, size, (f & UI_HOVERED) ? t->accent : t->text, num, nw);
     draw_rect(ui->dl, track, t->track);
     draw_rect(ui->dl, (Rect){track.x, track.y, (int)(u * track.w), track.h}, t->fill);

@@ -83,10 +83,10 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, ViewState *
     double lo, hi;
     gradient_range(rv, o, vs, show_ref, end, &lo, &hi);
     int has_cell = rv->dims.cell->has_cell_state;
-    char title[160], readout[128];
+    char title[400], readout[128];
     if (vs->label)
-        snprintf(title, sizeof title, "%s: gradient per step (log)" UI_OR "%.*s", vs->label,
-                 (int)strcspn(vs->label, ":"), vs->label); /* short: "A" of "A: model=rnn" */
+        snprintf(title, sizeof title, "%.150s: gradient per step (log)" UI_OR "%.*s", vs->label,
+                 (int)strcspn(vs->label, ":") < 16 ? (int)strcspn(vs->label, ":") : 16, vs->label); /* short: "A" */
     else if (end)
         snprintf(title, sizeof title, "Gradient, sequences aligned on their ends (log; G: by t)");
     else if (L > 1)
