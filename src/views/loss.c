@@ -152,7 +152,7 @@ void view_loss(Ui *ui, Rect r_all, const RunView *rv, ViewState *vs, ViewScratch
     int small = ui_text_size_small(ui);
     int base_shown = isfinite(base) && !(p.log_y && base <= 0) && base >= p.y0 && base <= p.y1;
     int apart = !base_shown || fabs(plot_py(&p, ref) - plot_py(&p, base)) >= small + ui_px(ui, 4);
-    char ref_label[96] = "", label[200]; /* the short form when the long one would be cut */
+    char ref_label[96] = "", label[320]; /* both forms: up to 2 x (30 + 96) bytes */
     if (isfinite(ref))
         snprintf(ref_label, sizeof ref_label, "%s %.4g", ref_name, ref);
     const char *sep = isfinite(ref) && !apart ? "; " : "", *named = isfinite(ref) && !apart ? ref_label : "";
