@@ -151,7 +151,6 @@ static void test_a_title_takes_its_first_form_that_fits(void **s)
     ui_fit_title(&ui, out, sizeof out, grad, 10, 1000);
     assert_string_equal(out, "Gradient reaching each step (log)");
     assert_int_equal(ui_title_width(&ui, grad, 10), varied_width(NULL, "Gradient reaching each step (log)", 10));
-    assert_int_equal(ui_title_shortest_width(&ui, grad, 10), varied_width(NULL, "Gradient by step", 10));
     /* a shorter form whole comes before a phrase of the full one */
     ui_fit_title(&ui, out, sizeof out, grad, 10, varied_width(NULL, "Gradient reaching each step", 10));
     assert_string_equal(out, "Gradient at each step");

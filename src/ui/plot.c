@@ -324,11 +324,15 @@ static void plot_layout(const Ui *ui, Rect r, const PlotOpts *o, Layout *L)
     L->y2_w = p.has_y2 && o->y2_label ? ui_text_width(ui, o->y2_label, small) + 2 * pad : 0;
     int title_w = o->title ? ui_title_width(ui, o->title, size) + 2 * pad : pad;
     /* the readout's pieces (split at ", ") in the title row while they leave the title its
-     * shortest form (a title with one form: a few letters), the rest in rows of their own
-     * below, as many pieces a row as fit */
+     * first shorter form (a title with one form: a few letters), the rest in rows of their
+     * own below, as many pieces a row as fit; the forms after it are for plots too narrow
+     * for it whatever the readout does */
     int few = ui_text_width(ui, "Mmmm\u2026", size) + 2 * pad;
-    if (o->title && strchr(o->title, UI_OR[0]))
-        few = ui_title_shortest_width(ui, o->title, size) + 2 * pad;
+    if (o->title && strchr(o->title, UI_OR[0])) {
+        char second[256];
+        ui_title_form(second, sizeof second, o->title, 1);
+        few = ui_text_width(ui, second, size) + 2 * pad;
+    }
     int ro_room = r.w - L->y2_w - (title_w < few ? title_w : few);
     L->ro1[0] = '\0';
     L->n_rows = 0;

@@ -229,11 +229,6 @@ int ui_title_form(char *out, size_t len, const char *text, int level)
     return at == level;
 }
 
-int ui_title_shortest_width(const Ui *ui, const char *text, int size)
-{
-    const char *last = strrchr(text, UI_OR[0]);
-    return ui_text_width(ui, last ? last + 1 : text, size);
-}
 
 /* A widget's one line of text, at most max_w wide (a shorter form, a phrase or an ellipsis:
  * ui_fit_title), and only when its clip would not cut it (a panel scrolled half past a row). */

@@ -102,9 +102,8 @@ void ui_fit_text(const Ui *ui, char *out, size_t len, const char *text, int size
  * the last with an ellipsis. */
 #define UI_OR "\x1f"
 void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w);
-/* The width of a title's first (full) form, and of its last (shortest). */
+/* The width of a title's first (full) form. */
 int ui_title_width(const Ui *ui, const char *text, int size);
-int ui_title_shortest_width(const Ui *ui, const char *text, int size);
 /* Form `level` of a title (0 the full one) into out, or its last where it has fewer;
  * returns whether it has that many. */
 int ui_title_form(char *out, size_t len, const char *text, int level);

@@ -85,8 +85,9 @@ static void gradient_per_step(Ui *ui, Rect top_r, const RunView *rv, ViewState *
     int has_cell = rv->dims.cell->has_cell_state;
     char title[400], readout[128];
     if (vs->label)
-        snprintf(title, sizeof title, "%.150s: gradient per step (log)" UI_OR "%.*s", vs->label,
-                 (int)strcspn(vs->label, ":") < 16 ? (int)strcspn(vs->label, ":") : 16, vs->label); /* short: "A" */
+        snprintf(title, sizeof title, "%.150s: gradient per step (log)" UI_OR "%.150s" UI_OR "%.*s", vs->label,
+                 vs->label, (int)strcspn(vs->label, ":") < 16 ? (int)strcspn(vs->label, ":") : 16,
+                 vs->label); /* shorter: "A: model=rnn", then "A" */
     else if (end)
         snprintf(title, sizeof title, "Gradient, sequences aligned on their ends (log; G: by t)");
     else if (L > 1)

@@ -94,9 +94,12 @@ static void unfolded_chunks(Ui *ui, Rect r, const RunView *rv, const UnfoldedLay
     }
     if (L->trunc_y < 0)
         return;
-    char lab[120], fit[120];
-    snprintf(lab, sizeof lab, "chunks of %d: no gradient crosses a dashed line (truncate_mode=chunk)", K);
-    plot_fit_text(ui, fit, sizeof fit, lab, L->small, r.w - 2 * L->pad);
+    char lab[200], fit[200];
+    snprintf(lab, sizeof lab,
+             "chunks of %d: no gradient crosses a dashed line (truncate_mode=chunk)" UI_OR
+             "chunks of %d: no gradient crosses a dashed line" UI_OR "chunks of %d",
+             K, K, K);
+    ui_fit_title(ui, fit, sizeof fit, lab, L->small, r.w - 2 * L->pad);
     draw_text(ui->dl, r.x + L->pad, L->trunc_y, L->small, t->clip, fit);
 }
 
@@ -556,11 +559,14 @@ static void unfolded_truncation(Ui *ui, Rect r, const RunView *rv, const ViewSta
     if (xb < right)
         draw_rect(ui->dl, (Rect){(int)xb, y0, (int)(right - xb), h}, veil);
     draw_frame(ui->dl, (Rect){(int)xa, y0, (int)(xb - xa), h}, t->clip, (float)ui_px(ui, 2));
-    char lab[120], fit[120];
-    snprintf(lab, sizeof lab, "truncate=%d: the loss at t=%d sends its gradient back to t=%d only", K, end, first);
+    char lab[240], fit[240];
+    snprintf(lab, sizeof lab,
+             "truncate=%d: the loss at t=%d sends its gradient back to t=%d only" UI_OR
+             "truncate=%d: the loss at t=%d reaches back to t=%d" UI_OR "truncate=%d: t=%d back to t=%d",
+             K, end, first, K, end, first, K, end, first);
     if (L->trunc_y < 0)
         return;
-    plot_fit_text(ui, fit, sizeof fit, lab, L->small, r.w - 2 * L->pad);
+    ui_fit_title(ui, fit, sizeof fit, lab, L->small, r.w - 2 * L->pad);
     draw_text(ui->dl, r.x + L->pad, L->trunc_y, L->small, t->clip, fit);
 }
 
