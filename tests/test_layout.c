@@ -145,17 +145,25 @@ static int check_focus(const Gui *g, const Screen *s, const char *what, char *re
     return 1;
 }
 
+/* Draws g on screen s, the mouse away: the second frame, once scroll cues and sizes settle.
+ * Returns the input, for a frame more. */
+static GuiInput draw_on(Gui *g, const Screen *s)
+{
+    g->presenter = s->scale;
+    GuiInput in = {.width = s->w, .height = s->h, .now = 1.0};
+    in.ui.mouse_x = in.ui.mouse_y = -1000;
+    for (int f = 0; f < 2; f++)
+        gui_frame(g, &in);
+    return in;
+}
+
 /* Draws g at every screen and checks each frame. */
 static int check_screens(Gui *g, const char *what, char *report, size_t len)
 {
     int problems = 0;
     for (int i = 0; i < N_SCREENS; i++) {
         const Screen *s = &SCREENS[i];
-        g->presenter = s->scale;
-        GuiInput in = {.width = s->w, .height = s->h, .now = 1.0};
-        in.ui.mouse_x = in.ui.mouse_y = -1000;
-        for (int f = 0; f < 2; f++) /* the second frame, once scroll cues and sizes settle */
-            gui_frame(g, &in);
+        draw_on(g, s);
         problems += check_draw_list(g, s, what, report, len);
         problems += check_focus(g, s, what, report, len);
     }
@@ -281,12 +289,8 @@ static void test_the_help_fits_every_screen(void **state)
     int problems = 0;
     for (int i = 0; i < N_SCREENS; i++) {
         const Screen *s = &SCREENS[i];
-        g->presenter = s->scale;
-        GuiInput in = {.width = s->w, .height = s->h, .now = 1.0};
-        in.ui.mouse_x = in.ui.mouse_y = -1000;
         g->show_help = 0;
-        for (int f = 0; f < 2; f++)
-            gui_frame(g, &in);
+        GuiInput in = draw_on(g, s);
         size_t before = g->dl.n;
         g->show_help = 1;
         gui_frame(g, &in);

@@ -570,49 +570,22 @@ static int caption_lines(const Ui *ui, const char *text, int w)
     return ui_title_width(ui, text, ui_text_size_small(ui)) > w ? 2 : 1;
 }
 
-/* form in two lines of width w: the first broken at the last space that fits, the rest
- * after it, shortened with an ellipsis if need be. 1 when nothing was cut. */
-static int caption_wrap(const Ui *ui, const char *form, int w, char *first, char *rest, size_t len)
-{
-    int size = ui_text_size_small(ui);
-    snprintf(first, len, "%s", form);
-    rest[0] = '\0';
-    if (ui_text_width(ui, first, size) <= w)
-        return 1;
-    size_t cut = 0;
-    for (size_t i = 1; form[i] && i < len; i++)
-        if (form[i] == ' ') {
-            snprintf(first, len, "%.*s", (int)i, form);
-            if (ui_text_width(ui, first, size) > w)
-                break;
-            cut = i;
-        }
-    if (!cut) {
-        ui_fit_text(ui, first, len, form, size, w);
-        return 0;
-    }
-    snprintf(first, len, "%.*s", (int)cut, form);
-    ui_fit_text(ui, rest, len, form + cut + 1, size, w);
-    return !strcmp(rest, form + cut + 1);
-}
-
 /* The caption under the views: one or two lines, in the first of its forms (UI_OR) that
  * two lines hold whole, else the last shortened. */
 static void caption_line(Gui *g, Rect r, const char *text)
 {
     Ui *ui = &g->ui;
     int size = ui_text_size_small(ui), lh = size + ui_px(ui, 3);
-    char first[600], rest[600], form[600];
+    char form[600];
     for (int level = 0;; level++) {
         int more = ui_title_form(form, sizeof form, text, level + 1);
         ui_title_form(form, sizeof form, text, level);
-        if (caption_wrap(ui, form, r.w, first, rest, sizeof first) || !more)
+        if (!more || ui_text_lines(ui, form, size, r.w, 3) <= 2)
             break;
     }
-    int y = r.y + (r.h - (rest[0] ? 2 * lh - ui_px(ui, 3) : size)) / 2;
-    draw_text(ui->dl, r.x, y, size, ui->theme->text, first);
-    if (rest[0])
-        draw_text(ui->dl, r.x, y + lh, size, ui->theme->text, rest);
+    int lines = ui_text_lines(ui, form, size, r.w, 2);
+    int y = r.y + (r.h - (lines == 2 ? 2 * lh - ui_px(ui, 3) : size)) / 2;
+    ui_text_wrapped_max(ui, (Rect){r.x, y, r.w, 0}, form, size, ui->theme->text, 2);
 }
 
 GuiActions gui_frame(Gui *g, const GuiInput *in)

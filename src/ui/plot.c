@@ -259,6 +259,25 @@ static void legend_key(Ui *ui, const Plot *p, const PlotSeries *s)
     draw_key(ui->dl, s->color, s->dash, s->marker, p->area, full);
 }
 
+/* The widest label of the legend's written entries (the first `shown` with a label) in form
+ * `level`; *more: whether any of them has a shorter form after that one. */
+static int legend_widest(const Ui *ui, const PlotSeries *s, int n, int shown, int level, int size, int *more)
+{
+    int widest = 0;
+    *more = 0;
+    for (int k = 0, written = 0; k < n && written < shown; k++) {
+        char form[96];
+        if (!s[k].label)
+            continue;
+        written++;
+        ui_title_form(form, sizeof form, s[k].label, level);
+        int w = ui_text_width(ui, form, size);
+        widest = w > widest ? w : widest;
+        *more |= ui_title_form(form, sizeof form, s[k].label, level + 1);
+    }
+    return widest;
+}
+
 /* The legend's entries side by side: swatch, gap, label, gap. */
 static int legend_row_width(const Ui *ui, const PlotSeries *s, int n)
 {
@@ -827,39 +846,16 @@ Rect plot_legend(Ui *ui, const Plot *p, const PlotSeries *s, int n, const Rect *
     }
     /* every label written in the same form: the fullest in which all fit (their last forms,
      * cut, where none does); the entries past `shown` are only keyed */
-    int room = best.w - sw - 3 * m, level = 0;
-    for (;; level++) {
-        int all_fit = 1, more = 0;
-        for (int k = 0, written = 0; k < n && written < shown; k++) {
-            char form[96];
-            if (!s[k].label)
-                continue;
-            written++;
-            ui_title_form(form, sizeof form, s[k].label, level);
-            all_fit &= ui_text_width(ui, form, small) <= room;
-            more |= ui_title_form(form, sizeof form, s[k].label, level + 1);
-        }
-        if (all_fit || !more)
-            break;
-    }
-    if (level > 0) { /* the shorter forms need a narrower box: keep the side it sits on */
-        int widest = 0;
-        for (int k = 0, written = 0; k < n && written < shown; k++) {
-            char form[96];
-            if (!s[k].label)
-                continue;
-            written++;
-            ui_title_form(form, sizeof form, s[k].label, level);
-            int fw = ui_text_width(ui, form, small);
-            widest = fw > widest ? fw : widest;
-        }
-        int narrow = sw + m + widest + 2 * m;
-        if (narrow < best.w) {
-            if (best_corner & 1) /* a right-hand corner */
-                best.x += best.w - narrow;
-            best.w = narrow;
-            room = best.w - sw - 3 * m;
-        }
+    int room = best.w - sw - 3 * m, level = 0, more;
+    int widest = legend_widest(ui, s, n, shown, 0, small, &more);
+    while (widest > room && more)
+        widest = legend_widest(ui, s, n, shown, ++level, small, &more);
+    int narrow = sw + m + widest + 2 * m;
+    if (level > 0 && narrow < best.w) { /* the shorter forms need a narrower box: same side */
+        if (best_corner & 1)             /* a right-hand corner */
+            best.x += best.w - narrow;
+        best.w = narrow;
+        room = best.w - sw - 3 * m;
     }
     /* a label that would be its ellipsis alone: the entries keyed, none written */
     for (int k = 0, written = 0; k < n && written < shown; k++) {

@@ -154,13 +154,11 @@ static int phrase_end(const char *text, size_t i, int depth)
            !strncmp(text + i, "; ", 2) || !strncmp(text + i, " \u2014 ", 5);
 }
 
-/* form (n bytes) into out whole if it fits, else its longest whole phrase from the start
- * that fits and keeps a few words. 1 when one did, 0 (out holds the form) when not. */
+/* form (n bytes, too wide whole) into out as its longest whole phrase from the start that
+ * fits and keeps a few words. 1 when one did, 0 (out holds the form) when not. */
 static int fit_phrase(const Ui *ui, char *out, size_t len, const char *form, size_t n, int size, int max_w)
 {
     snprintf(out, len, "%.*s", (int)n, form);
-    if (ui_text_width(ui, out, size) <= max_w)
-        return 1;
     n = strlen(out);
     size_t best = 0;
     int depth = 0;
@@ -190,7 +188,8 @@ static size_t form_length(const char *form)
 
 void ui_fit_title(const Ui *ui, char *out, size_t len, const char *text, int size, int max_w)
 {
-    /* each form whole, longest first; then each cut at a phrase; the last with an ellipsis */
+    /* each form whole, longest first; then each (too wide whole) cut at a phrase; the last
+     * with an ellipsis */
     for (const char *form = text;; form += form_length(form) + 1) {
         snprintf(out, len, "%.*s", (int)form_length(form), form);
         if (ui_text_width(ui, out, size) <= max_w)
@@ -228,7 +227,6 @@ int ui_title_form(char *out, size_t len, const char *text, int level)
     snprintf(out, len, "%.*s", (int)form_length(form), form);
     return at == level;
 }
-
 
 /* A widget's one line of text, at most max_w wide (a shorter form, a phrase or an ellipsis:
  * ui_fit_title), and only when its clip would not cut it (a panel scrolled half past a row). */
